@@ -1,0 +1,59 @@
+// The one place environment variables are read and validated (INTERFACES.md, Start-up).
+import path from "node:path";
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/switchboard.db")
+    .refine((v) => v.startsWith("file:"), "DATABASE_URL must be a SQLite file URL (file:...)"),
+  SWITCHBOARD_WORKSPACE: z.string().min(1).default("./workspace"),
+  ADMIN_EMAIL: z.string().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  AUTH_SECRET: z.string().min(16).optional(),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  SWITCHBOARD_URL: z.url().optional(),
+  SWITCHBOARD_SHUTDOWN_GRACE_S: z.coerce.number().min(0).max(3600).default(10),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = EnvSchema.safeParse(process.env);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`Invalid environment: ${problems}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** Absolute path of the SQLite file named by DATABASE_URL (relative paths are from the working directory). */
+export function databasePath(): string {
+  const raw = env().DATABASE_URL.slice("file:".length).split("?")[0];
+  return path.resolve(process.cwd(), raw);
+}
+
+/** The folder that holds the database; generated secrets live beside it. */
+export function dataDir(): string {
+  return path.dirname(databasePath());
+}
+
+export function workspaceDir(): string {
+  return path.resolve(process.cwd(), env().SWITCHBOARD_WORKSPACE);
+}
+
+/** The public address of this Switchboard (SWITCHBOARD_URL, else localhost on PORT). */
+export function publicUrl(): URL {
+  return new URL(env().SWITCHBOARD_URL ?? `http://localhost:${env().PORT}`);
+}
+
+/** For tests: forget the parsed environment so a changed process.env is read again. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
