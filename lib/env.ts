@@ -36,7 +36,7 @@ export function env(): Env {
 /** Absolute path of the SQLite file named by DATABASE_URL (relative paths are from the working directory). */
 export function databasePath(): string {
   const raw = env().DATABASE_URL.slice("file:".length).split("?")[0];
-  return path.resolve(process.cwd(), raw);
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), raw);
 }
 
 /** The folder that holds the database; generated secrets live beside it. */
@@ -45,7 +45,7 @@ export function dataDir(): string {
 }
 
 export function workspaceDir(): string {
-  return path.resolve(process.cwd(), env().SWITCHBOARD_WORKSPACE);
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), env().SWITCHBOARD_WORKSPACE);
 }
 
 /** The public address of this Switchboard (SWITCHBOARD_URL, else localhost on PORT). */

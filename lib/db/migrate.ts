@@ -20,7 +20,7 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 export type MigrateResult = { applied: string[]; pending: number };
 
 export function migrationsDir(): string {
-  return path.resolve(process.cwd(), "prisma", "migrations");
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
 }
 
 function listMigrations(dir: string): { name: string; sql: string; checksum: string }[] {

@@ -1,0 +1,92 @@
+import type { Metadata } from "next";
+import { Card, PageHeader } from "@/components/ui/card";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { Table, Td, Th } from "@/components/ui/table";
+import { RelativeTime } from "@/components/ui/time";
+import { requirePageUser } from "@/lib/auth/session";
+import { listApiTokens } from "@/lib/auth/tokens";
+import { listUsers } from "@/lib/auth/users";
+import { NewTokenForm, NewUserForm, RevokeTokenButton } from "./settings-forms";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const user = await requirePageUser();
+  if (user.role !== "admin") {
+    return (
+      <>
+        <PageHeader title="Settings" />
+        <Card title="Admins only">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            You are signed in as an operator. Users, API tokens and settings are managed by an admin of this Switchboard.
+          </p>
+        </Card>
+      </>
+    );
+  }
+  const [users, tokens] = await Promise.all([listUsers(), listApiTokens()]);
+  return (
+    <>
+      <PageHeader title="Settings" description="Users and API tokens of this Switchboard." />
+      <div className="space-y-6">
+        <Card title="Users">
+          <Table className="mb-4">
+            <thead>
+              <tr>
+                <Th>Email</Th>
+                <Th>Name</Th>
+                <Th>Role</Th>
+                <Th>Added</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((u) => (
+                <tr key={u.id}>
+                  <Td>{u.email}</Td>
+                  <Td>{u.name}</Td>
+                  <Td>{u.role}</Td>
+                  <Td><RelativeTime value={u.createdAt} /></Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+          <NewUserForm />
+        </Card>
+        <Card title="API tokens">
+          <p className="mb-3 text-sm text-zinc-500">
+            Scripts and agents call the JSON API with <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. A token acts as the admin who made it. It is shown once; only a hash is stored. <code className="font-mono">npm run token -- &lt;name&gt;</code> makes one from the shell.
+          </p>
+          {tokens.length > 0 && (
+            <Table className="mb-4">
+              <thead>
+                <tr>
+                  <Th>Name</Th>
+                  <Th>Token</Th>
+                  <Th>Owner</Th>
+                  <Th>Created</Th>
+                  <Th>Last used</Th>
+                  <Th>Status</Th>
+                  <Th><span className="sr-only">Actions</span></Th>
+                </tr>
+              </thead>
+              <tbody>
+                {tokens.map((t) => (
+                  <tr key={t.id}>
+                    <Td>{t.name}</Td>
+                    <Td className="font-mono text-xs">{t.prefix}…</Td>
+                    <Td>{t.user.email}</Td>
+                    <Td><RelativeTime value={t.createdAt} /></Td>
+                    <Td><RelativeTime value={t.lastUsedAt} /></Td>
+                    <Td><StatusBadge status={t.revokedAt ? "cancelled" : "active"} /></Td>
+                    <Td>{!t.revokedAt && <RevokeTokenButton id={t.id} name={t.name} />}</Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+          <NewTokenForm />
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+// Every page, route handler and server action asks here who is calling; the role comes from the database.
+import "server-only";
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { authOptions } from "@/lib/auth/options";
+import { findActiveUser, type SessionUser } from "@/lib/auth/users";
+import { ForbiddenError, SafeError } from "@/lib/errors";
+
+export type { SessionUser };
+
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(authOptions());
+  const userId = (session as { userId?: unknown } | null)?.userId;
+  if (typeof userId !== "string") return null;
+  return findActiveUser(userId);
+}
+
+/** For pages: the signed-in user, or a redirect to the sign-in page. */
+export async function requirePageUser(role?: "admin"): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  if (role === "admin" && user.role !== "admin") redirect("/?denied=admin");
+  return user;
+}
+
+export function assertRole(user: SessionUser, role?: "admin"): void {
+  if (role === "admin" && user.role !== "admin") throw new ForbiddenError("Only an admin can do that");
+}
+
+export class UnauthorizedError extends SafeError {
+  constructor() {
+    super("Sign in first", 401);
+  }
+}

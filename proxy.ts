@@ -1,0 +1,57 @@
+// Runs before every request: refuses foreign Host headers (DNS rebinding) and cross-site writes (CSRF),
+// sets a per-request CSP nonce, and sends visitors without a session cookie to /login.
+// It is a convenience and a first wall, never the only check: pages, routes and actions check the session themselves.
+import { NextResponse, type NextRequest } from "next/server";
+import { isAllowedHost, isCrossSiteWrite } from "@/lib/http/guard";
+
+const PUBLIC_PAGES = new Set(["/login", "/setup"]);
+
+function contentSecurityPolicy(nonce: string): string {
+  const dev = process.env.NODE_ENV === "development";
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "frame-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+function hasSessionCookie(request: NextRequest): boolean {
+  return request.cookies.has("next-auth.session-token") || request.cookies.has("__Secure-next-auth.session-token");
+}
+
+export function proxy(request: NextRequest) {
+  if (!isAllowedHost(request.headers.get("host"), process.env.SWITCHBOARD_URL)) {
+    return new NextResponse("Host not allowed", { status: 403 });
+  }
+  const { pathname } = request.nextUrl;
+  const isApi = pathname.startsWith("/api/");
+  if (isCrossSiteWrite(request.method, request.headers)) {
+    return isApi ? NextResponse.json({ error: "Cross-site request refused" }, { status: 403 }) : new NextResponse("Cross-site request refused", { status: 403 });
+  }
+  if (!isApi && request.method === "GET" && !PUBLIC_PAGES.has(pathname) && !hasSessionCookie(request)) {
+    const url = request.nextUrl.clone();
+    url.pathname = "/login";
+    url.search = pathname === "/" ? "" : `?next=${encodeURIComponent(pathname)}`;
+    return NextResponse.redirect(url);
+  }
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const csp = contentSecurityPolicy(nonce);
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("content-security-policy", csp);
+  return response;
+}
+
+export const config = {
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|icon.svg).*)" }],
+};

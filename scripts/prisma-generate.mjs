@@ -1,0 +1,2 @@
+import { ensurePrismaClient } from "./lib/setup.mjs";
+ensurePrismaClient();
