@@ -1,0 +1,56 @@
+// e2e: Debian's Chromium against the production build (`next start`), on a throwaway SQLite file and
+// workspace made here. The temp folder is chosen once in the main process and inherited by workers.
+import { defineConfig } from "@playwright/test";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+process.env.SB_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-e2e-"));
+process.env.SB_E2E_PORT ??= String(3300 + Math.floor(Math.random() * 600));
+const dir = process.env.SB_E2E_DIR;
+const port = Number(process.env.SB_E2E_PORT);
+export const baseURL = `http://localhost:${port}`;
+
+export default defineConfig({
+  testDir: ".",
+  outputDir: path.join(root, "test-results"),
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 2,
+  retries: process.env.CI ? 1 : 0,
+  reporter: [["list"], ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? path.join(root, ".tmp", "playwright.json") }]],
+  globalSetup: "./global-setup.ts",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.SWITCHBOARD_CHROMIUM ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+    },
+  },
+  projects: [
+    // a fresh install has no user: the first journey creates the admin through the one-time page
+    { name: "first-admin", testMatch: /first-admin\.setup\.ts/ },
+    { name: "auth", testMatch: /auth\.setup\.ts/, dependencies: ["first-admin"] },
+    { name: "chromium", testMatch: /.*\.spec\.ts/, dependencies: ["auth"], use: { storageState: path.join(dir, "admin.json") } },
+  ],
+  webServer: {
+    command: `node ${path.join(root, "node_modules", "next", "dist", "bin", "next")} start -p ${port}`,
+    cwd: root,
+    url: `${baseURL}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PORT: String(port),
+      DATABASE_URL: `file:${path.join(dir, "data", "e2e.db")}`,
+      SWITCHBOARD_WORKSPACE: path.join(dir, "workspace"),
+      NEXTAUTH_URL: baseURL,
+      NEXT_TELEMETRY_DISABLED: "1",
+      SB_E2E_CANARY: "canary-e2e-secret-7f3a91",
+    },
+  },
+});
