@@ -1,0 +1,243 @@
+// Tool calls through the pool: arguments checked against the tool's input schema first, a timeout that
+// resets on progress (with a hard maximum), cancellation, and every call recorded before it is sent.
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { prisma } from "@/lib/db";
+import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
+import { toolHash } from "@/lib/mcp/pins";
+import { redactText, redactValue } from "@/lib/mcp/redact";
+
+export const RESULT_STORE_MAX_BYTES = 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_TOTAL_MS = 10 * 60_000;
+
+export type ToolProgress = { progress: number; total?: number; message?: string };
+
+export type CallToolRequest = {
+  /** the client whose servers (and then the workspace's) are used; none for the workspace's only */
+  clientSlug?: string | null;
+  server: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxTotalTimeoutMs?: number;
+  onProgress?: (progress: ToolProgress) => void;
+  /** block the call when the tool changed since an admin accepted it (tools an approval relies on) */
+  requireAcceptedPin?: boolean;
+};
+
+export type ToolCallResult = { content: unknown[]; structuredContent?: unknown; isError: boolean; error?: string; durationMs: number };
+
+/** A call was sent before (a crash in between) and may have had its effect; a human must decide. */
+export class OutcomeUnknownError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OutcomeUnknownError";
+  }
+}
+
+/** Refusals before anything is sent: unknown tool, bad arguments, a changed tool that is blocked. */
+export class ToolCallRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ToolCallRefused";
+  }
+}
+
+// ajv-formats is CommonJS: its default export arrives wrapped under some loaders
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ allErrors: false, strict: false, validateFormats: true }));
+const validators = new Map<string, ValidateFunction>();
+
+function validatorFor(tool: Tool): ValidateFunction {
+  const key = toolHash(tool);
+  let v = validators.get(key);
+  if (!v) {
+    v = ajv.compile(tool.inputSchema);
+    validators.set(key, v);
+  }
+  return v;
+}
+
+/** Checks arguments against the tool's input schema; the message names the field. */
+export function checkArguments(server: string, tool: Tool, args: Record<string, unknown>): void {
+  const validate = validatorFor(tool);
+  if (validate(args)) return;
+  const e = validate.errors?.[0];
+  const field = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : (e?.params as { missingProperty?: string })?.missingProperty;
+  throw new ToolCallRefused(`Invalid arguments for ${server}/${tool.name}: ${field ? `${field}: ` : ""}${e?.message ?? "do not match the tool's input schema"}`);
+}
+
+function errorMessage(error: unknown, timeoutMs: number): string {
+  if (error instanceof McpError) {
+    if (error.code === -32001) return `Timed out: no answer or progress for ${Math.round(timeoutMs / 1000)} s`;
+    return error.message.replace(/^MCP error -?\d+: /, "");
+  }
+  if (error instanceof Error) return error.name === "AbortError" ? "Cancelled" : error.message;
+  return String(error);
+}
+
+/** Finds the tool on its server (connecting on first use) and checks it may be called with these arguments. */
+export async function prepareCall(req: Pick<CallToolRequest, "clientSlug" | "server" | "tool" | "arguments" | "requireAcceptedPin">) {
+  const pool = getMcpPool();
+  const entry = await pool.resolve(req.server, req.clientSlug);
+  const tools = await pool.tools(entry);
+  const tool = tools.find((t) => t.name === req.tool);
+  if (!tool) throw new ToolCallRefused(`The MCP server "${req.server}" has no tool "${req.tool}"`);
+  if (pool.isToolChanged(entry, tool.name) && (tool.annotations?.destructiveHint || req.requireAcceptedPin)) {
+    throw new ToolCallRefused(`${req.server}/${req.tool} changed its description or schema since it was accepted; an admin must review the change on /tools before it runs again`);
+  }
+  checkArguments(req.server, tool, req.arguments);
+  return { pool, entry, tool };
+}
+
+type PreparedCall = Awaited<ReturnType<typeof prepareCall>>;
+
+/** Calls a tool and returns its result; a JSON-RPC error and an isError result are both failures with the server's message. */
+export async function callTool(req: CallToolRequest): Promise<ToolCallResult> {
+  return sendCall(await prepareCall(req), req);
+}
+
+async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Promise<ToolCallResult> {
+  const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const started = performance.now();
+  const { client } = await pool.client(entry);
+  try {
+    const result = await client.callTool({ name: req.tool, arguments: req.arguments }, undefined, {
+      timeout,
+      resetTimeoutOnProgress: true,
+      maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
+      signal: req.signal,
+      onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message }) : undefined,
+    });
+    const durationMs = performance.now() - started;
+    pool.recordLatency(entry, durationMs);
+    const content = Array.isArray(result.content) ? (result.content as unknown[]) : [];
+    const isError = result.isError === true;
+    return {
+      content,
+      structuredContent: result.structuredContent,
+      isError,
+      error: isError ? redactText(textOf({ content }) || "The tool reported an error", entry.secrets) : undefined,
+      durationMs,
+    };
+  } catch (error) {
+    const durationMs = performance.now() - started;
+    if (req.signal?.aborted) return { content: [], isError: true, error: "Cancelled", durationMs };
+    return { content: [], isError: true, error: redactText(errorMessage(error, timeout), entry.secrets), durationMs };
+  }
+}
+
+/** The text content of a result, joined with newlines. */
+export function textOf(result: { content?: unknown[] }): string {
+  return (result.content ?? [])
+    .filter((c): c is { type: "text"; text: string } => typeof c === "object" && c !== null && (c as { type?: unknown }).type === "text" && typeof (c as { text?: unknown }).text === "string")
+    .map((c) => c.text)
+    .join("\n");
+}
+
+/** Structured content, else the text parsed as JSON, else undefined. */
+export function jsonOf(result: { content?: unknown[]; structuredContent?: unknown }): unknown {
+  if (result.structuredContent !== undefined) return result.structuredContent;
+  const text = textOf(result).trim();
+  if (!text || !/^[[{"\d-]|^(true|false|null)$/.test(text)) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps a result under the storage limit: oversized results keep their text head and note the full size. */
+export function limitResult(result: Pick<ToolCallResult, "content" | "structuredContent" | "isError">): { json: string; bytes: number; truncated: boolean; content: unknown[]; structuredContent?: unknown } {
+  const json = JSON.stringify({ content: result.content, structuredContent: result.structuredContent, isError: result.isError });
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= RESULT_STORE_MAX_BYTES) return { json, bytes, truncated: false, content: result.content, structuredContent: result.structuredContent };
+  const head = textOf(result).slice(0, RESULT_STORE_MAX_BYTES / 2);
+  const content = [{ type: "text", text: `${head}\n… [truncated: the full result was ${bytes} bytes]` }];
+  return { json: JSON.stringify({ content, isError: result.isError, truncated: true, bytes }), bytes, truncated: true, content };
+}
+
+export type RecordedCallRequest = CallToolRequest & {
+  runId?: string;
+  runStepId?: string;
+  /** derived from run, step and approved version: a call with this key is sent at most once */
+  idempotencyKey?: string;
+  readOnlyOrIdempotent?: boolean;
+};
+
+export type RecordedCallResult = ToolCallResult & { toolCallId: string; runId: string; reused: boolean; truncated: boolean };
+
+async function adHocRun(req: RecordedCallRequest): Promise<{ runId: string; runStepId: string }> {
+  const client = req.clientSlug ? await prisma.client.findUnique({ where: { slug: req.clientSlug }, select: { id: true } }) : null;
+  const run = await prisma.run.create({
+    data: {
+      pipelineSlug: "adhoc", pipelineName: `Ad-hoc: ${req.server}/${req.tool}`, pipelineJson: "{}", trigger: "adhoc", status: "running",
+      clientId: client?.id ?? null, startedAt: new Date(),
+      steps: { create: { stepId: "call", position: 0, kind: "tool", status: "running", startedAt: new Date() } },
+    },
+    select: { id: true, steps: { select: { id: true } } },
+  });
+  return { runId: run.id, runStepId: run.steps[0].id };
+}
+
+/**
+ * Records the call as started BEFORE sending it, then its result. With an idempotency key, a call that
+ * already has a result is not sent again (the result is reused); one that started but never finished is
+ * sent again only for read-only or idempotent tools, otherwise OutcomeUnknownError.
+ */
+export async function callToolRecorded(req: RecordedCallRequest): Promise<RecordedCallResult> {
+  const prepared = await prepareCall(req);
+  const { entry, tool } = prepared;
+  const storedArgs = JSON.stringify(redactValue(req.arguments, entry.secrets));
+  let toolCallId: string | null = null;
+  if (req.idempotencyKey) {
+    const existing = await prisma.toolCall.findUnique({
+      where: { idempotencyKey: req.idempotencyKey },
+      select: { id: true, runId: true, status: true, resultJson: true, isError: true, error: true, durationMs: true, isTruncated: true },
+    });
+    if (existing && existing.status !== "started") {
+      const stored = existing.resultJson ? (JSON.parse(existing.resultJson) as { content?: unknown[]; structuredContent?: unknown }) : {};
+      return {
+        toolCallId: existing.id, runId: existing.runId ?? "", reused: true, truncated: existing.isTruncated, content: stored.content ?? [],
+        structuredContent: stored.structuredContent, isError: existing.isError, error: existing.error ?? undefined, durationMs: existing.durationMs ?? 0,
+      };
+    }
+    if (existing) {
+      const safeToRepeat = req.readOnlyOrIdempotent || tool.annotations?.readOnlyHint === true || tool.annotations?.idempotentHint === true;
+      if (!safeToRepeat) {
+        throw new OutcomeUnknownError(`${req.server}/${req.tool} was sent before Switchboard stopped and its outcome is unknown. Check the target system, then send it again or skip the step.`);
+      }
+      toolCallId = existing.id;
+      await prisma.toolCall.update({ where: { id: existing.id }, data: { startedAt: new Date(), argumentsJson: storedArgs } });
+    }
+  }
+  const link = req.runId ? { runId: req.runId, runStepId: req.runStepId ?? null } : await adHocRun(req);
+  if (!toolCallId) {
+    const row = await prisma.toolCall.create({
+      data: { runId: link.runId, runStepId: link.runStepId, idempotencyKey: req.idempotencyKey ?? null, server: req.server, scope: entry.scope, tool: req.tool, argumentsJson: storedArgs, status: "started" },
+      select: { id: true },
+    });
+    toolCallId = row.id;
+  }
+  const result = await sendCall(prepared, req);
+  const limited = limitResult(result);
+  const now = new Date();
+  await prisma.toolCall.update({
+    where: { id: toolCallId },
+    data: {
+      status: result.isError ? "failed" : "succeeded", resultJson: redactText(limited.json, entry.secrets), resultBytes: limited.bytes, isTruncated: limited.truncated,
+      isError: result.isError, error: result.error ?? null, finishedAt: now, durationMs: Math.round(result.durationMs),
+    },
+  });
+  if (!req.runId) {
+    const status = result.isError ? "failed" : "succeeded";
+    await prisma.run.update({ where: { id: link.runId }, data: { status, finishedAt: now, error: result.error ?? null } });
+    await prisma.runStep.updateMany({ where: { runId: link.runId }, data: { status, finishedAt: now, error: result.error ?? null, outputJson: limited.json } });
+  }
+  return { ...result, content: limited.content, structuredContent: limited.structuredContent, toolCallId, runId: link.runId, reused: false, truncated: limited.truncated };
+}
+
+export { McpUnavailableError };

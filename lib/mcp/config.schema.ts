@@ -1,0 +1,36 @@
+// The `mcpServers` format of Claude Code's .mcp.json: stdio servers (command, args, env, cwd) and
+// remote servers (type http or sse, with url and headers).
+import { z } from "zod";
+
+export const SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+const ZStringMap = z.record(z.string(), z.string({ error: "expected text" }));
+
+export const ZStdioServer = z.strictObject({
+  type: z.literal("stdio").optional(),
+  command: z.string({ error: "expected the command to run" }).min(1).max(1000),
+  args: z.array(z.string({ error: "expected text" })).max(200).default([]),
+  env: ZStringMap.default({}),
+  cwd: z.string().max(1000).optional(),
+  timeout: z.number().int().min(100).max(3_600_000).optional(),
+});
+
+export const ZRemoteServer = z.strictObject({
+  type: z.enum(["http", "sse"], { error: 'expected "stdio", "http" or "sse"' }),
+  url: z.string({ error: "expected the server's URL" }).min(1).max(2000),
+  headers: ZStringMap.default({}),
+  timeout: z.number().int().min(100).max(3_600_000).optional(),
+});
+
+export const ZServerConfig = z.union([ZRemoteServer, ZStdioServer], {
+  error: 'expected { "command", "args", "env" } or { "type": "http", "url", "headers" }',
+});
+
+export const ZMcpFile = z.strictObject({
+  mcpServers: z.record(z.string(), z.unknown(), { error: 'expected "mcpServers": { "<name>": { ... } }' }),
+});
+
+export type StdioServerConfig = z.infer<typeof ZStdioServer>;
+export type RemoteServerConfig = z.infer<typeof ZRemoteServer>;
+export type ServerConfig = z.infer<typeof ZServerConfig>;
+export type Transport = "stdio" | "http" | "sse";

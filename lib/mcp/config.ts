@@ -1,0 +1,206 @@
+// Loads MCP server config: the workspace's mcp.json (admin-owned, trusted) and a client's .mcp.json
+// (untrusted: an agent may have written it). A bad entry becomes an error on its own row and never
+// hides the others. Nothing here writes config: the web UI can never add or change a server's command.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { prisma } from "@/lib/db";
+import { dataDir, workspaceDir } from "@/lib/env";
+import { isSlug, resolveInWorkspace } from "@/lib/workspace/paths";
+import { expandString, type ExpandContext } from "@/lib/mcp/expand";
+import { SERVER_NAME_PATTERN, ZMcpFile, ZServerConfig, type ServerConfig, type Transport } from "@/lib/mcp/config.schema";
+
+export const MCP_FILE_MAX_BYTES = 256 * 1024;
+export const GLOBAL_SCOPE = "global";
+
+export type ResolvedServer =
+  | { transport: "stdio"; command: string; args: string[]; env: Record<string, string>; cwd?: string; timeoutMs?: number }
+  | { transport: "http" | "sse"; url: string; headers: Record<string, string>; timeoutMs?: number };
+
+export type ServerEntry = {
+  name: string;
+  /** "global" for the workspace's mcp.json, else the client's slug */
+  scope: string;
+  /** the file it came from, relative to the workspace */
+  source: string;
+  transport: Transport | null;
+  state: "ok" | "error" | "needs approval";
+  error?: string;
+  contentHash: string;
+  /** ready to start; only when state is "ok" */
+  resolved?: ResolvedServer;
+  /** expanded values that came from the environment: redacted wherever arguments, errors or output are kept */
+  secrets: string[];
+  /** what the UI may show: the command's file name or the URL's origin, never env, headers or arguments */
+  summary: string;
+};
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function contentHash(entry: unknown): string {
+  return createHash("sha256").update(canonical(entry)).digest("hex");
+}
+
+/** Variables a config may use besides the environment: where Switchboard, its workspace and data live. */
+function builtinVars(): Record<string, string> {
+  return { SWITCHBOARD_ROOT: process.cwd(), SWITCHBOARD_WORKSPACE: workspaceDir(), SWITCHBOARD_DATA: dataDir() };
+}
+
+function jsonErrorPlace(text: string, message: string): string {
+  const pos = /position (\d+)/.exec(message);
+  if (!pos) return "";
+  const before = text.slice(0, Number(pos[1]));
+  const line = before.split("\n").length;
+  return `:${line}:${Number(pos[1]) - before.lastIndexOf("\n")}`;
+}
+
+type ReadResult = { entries: [string, unknown][]; error?: string };
+
+/** Reads and parses one config file; a missing file is no servers, a broken one an error naming the place. */
+export function readMcpFile(relative: string, root = workspaceDir()): ReadResult {
+  let text: string;
+  try {
+    const file = resolveInWorkspace(relative, root);
+    const stat = fs.statSync(file);
+    if (stat.size > MCP_FILE_MAX_BYTES) return { entries: [], error: `${relative} is ${stat.size} bytes; the limit is ${MCP_FILE_MAX_BYTES}` };
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { entries: [] };
+    return { entries: [], error: `${relative}: ${error instanceof Error ? error.message : "cannot be read"}` };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : "invalid JSON";
+    return { entries: [], error: `${relative}${jsonErrorPlace(text, message)}: invalid JSON (${message.split(" in JSON")[0]})` };
+  }
+  const parsed = ZMcpFile.safeParse(raw);
+  if (!parsed.success) return { entries: [], error: `${relative}: ${parsed.error.issues[0]?.message ?? "expected { \"mcpServers\": { ... } }"}` };
+  return { entries: Object.entries(parsed.data.mcpServers) };
+}
+
+function summaryOf(config: ServerConfig): string {
+  if ("command" in config) return path.basename(config.command) + (config.args[0] ? ` ${path.basename(config.args[0])}` : "");
+  try {
+    const url = new URL(config.url);
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+/** Validates and expands one entry; every problem is reported on the entry itself. */
+export function buildEntry(name: string, raw: unknown, scope: string, source: string, ctx: ExpandContext): ServerEntry {
+  const base = { name, scope, source, contentHash: contentHash(raw), secrets: [] as string[] };
+  if (!SERVER_NAME_PATTERN.test(name)) {
+    return { ...base, transport: null, state: "error", error: `${source}: "${name.slice(0, 64)}" is not a valid server name (letters, digits, _ . -)`, summary: "" };
+  }
+  const parsed = ZServerConfig.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` ${issue.path.join(".")}` : "";
+    return { ...base, transport: null, state: "error", error: `${source} mcpServers.${name}${where}: ${issue?.message ?? "invalid entry"}`, summary: "" };
+  }
+  const config = parsed.data;
+  const transport: Transport = "command" in config ? "stdio" : config.type;
+  const problems: string[] = [];
+  const secrets = new Set<string>();
+  const builtins = builtinVars();
+  // env and header values are secrets whatever they hold; anything else that came from the environment too
+  const expand = (value: string, isSecret: boolean): string => {
+    const r = expandString(value, ctx);
+    for (const m of r.missing) problems.push(`\${${m}} is not set`);
+    for (const f of r.refused) problems.push(`\${${f}} is not allowed for this client`);
+    if (isSecret && r.value.length >= 6) secrets.add(r.value);
+    for (const u of r.used) {
+      const v = ctx.vars[u];
+      if (v && v.length >= 6 && !(u in builtins)) secrets.add(v);
+    }
+    return r.value;
+  };
+  let resolved: ResolvedServer;
+  if ("command" in config) {
+    const command = expand(config.command, false);
+    resolved = {
+      transport: "stdio",
+      // `node` means the Node that runs Switchboard, so servers start the same way on every machine
+      command: command === "node" ? process.execPath : command,
+      args: config.args.map((a) => expand(a, false)),
+      env: Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, expand(v, true)])),
+      cwd: config.cwd ? expand(config.cwd, false) : undefined,
+      timeoutMs: config.timeout,
+    };
+  } else {
+    const url = expand(config.url, false);
+    try {
+      const parsedUrl = new URL(url);
+      if (parsedUrl.protocol !== "http:" && parsedUrl.protocol !== "https:") problems.push(`url must be http or https`);
+    } catch {
+      if (!problems.length) problems.push(`url "${config.url.slice(0, 100)}" is not a valid URL`);
+    }
+    resolved = { transport, url, headers: Object.fromEntries(Object.entries(config.headers).map(([k, v]) => [k, expand(v, true)])), timeoutMs: config.timeout } as ResolvedServer;
+  }
+  const summary = summaryOf(config);
+  if (problems.length) return { ...base, transport, state: "error", error: `${source} mcpServers.${name}: ${[...new Set(problems)].join("; ")}`, summary, secrets: [...secrets] };
+  return { ...base, transport, state: "ok", resolved, secrets: [...secrets], summary };
+}
+
+/** The workspace's servers (trusted: `${VAR}` expands from the whole environment). */
+export function loadGlobalServers(root = workspaceDir()): { entries: ServerEntry[]; fileError?: string } {
+  const { entries, error } = readMcpFile("mcp.json", root);
+  const ctx: ExpandContext = { vars: { ...process.env, ...builtinVars() } };
+  return { entries: entries.map(([name, raw]) => buildEntry(name, raw, GLOBAL_SCOPE, "mcp.json", ctx)), fileError: error };
+}
+
+/**
+ * A client's own servers. Untrusted: an entry starts only after an admin approved exactly this content
+ * (by hash), and `${VAR}` expands only the names that admin allowed; anything else is "needs approval".
+ */
+export async function loadClientServers(slug: string, root = workspaceDir()): Promise<{ entries: ServerEntry[]; fileError?: string }> {
+  if (!isSlug(slug)) return { entries: [] };
+  const source = `clients/${slug}/.mcp.json`;
+  const { entries, error } = readMcpFile(source, root);
+  if (!entries.length) return { entries: [], fileError: error };
+  const approvals = await prisma.mcpServerApproval.findMany({ where: { scope: slug }, select: { name: true, contentHash: true, allowedVars: true } });
+  const result = entries.map(([name, raw]): ServerEntry => {
+    const hash = contentHash(raw);
+    const approval = approvals.find((a) => a.name === name);
+    if (!approval || approval.contentHash !== hash) {
+      return {
+        name, scope: slug, source, transport: null, state: "needs approval", contentHash: hash, secrets: [], summary: "",
+        error: approval ? `${source} mcpServers.${name} changed since an admin approved it; it will not start until approved again` : `${source} mcpServers.${name} is new; an admin must approve it on /tools before it starts`,
+      };
+    }
+    const allowed = new Set<string>(JSON.parse(approval.allowedVars) as string[]);
+    const vars: Record<string, string | undefined> = {};
+    for (const v of allowed) vars[v] = process.env[v];
+    return buildEntry(name, raw, slug, source, { vars, allowed });
+  });
+  return { entries: result, fileError: error };
+}
+
+/** Approves one entry of a client's .mcp.json as it is now, allowing it to expand these variables. */
+export async function approveClientServer(input: { slug: string; name: string; contentHash: string; allowedVars: string[]; approvedById: string | null }): Promise<void> {
+  await prisma.mcpServerApproval.upsert({
+    where: { scope_name: { scope: input.slug, name: input.name } },
+    create: { scope: input.slug, name: input.name, contentHash: input.contentHash, allowedVars: JSON.stringify(input.allowedVars), approvedById: input.approvedById },
+    update: { contentHash: input.contentHash, allowedVars: JSON.stringify(input.allowedVars), approvedById: input.approvedById, approvedAt: new Date() },
+  });
+}
+
+/** The clients whose folder holds a .mcp.json. */
+export function clientsWithServers(root = workspaceDir()): string[] {
+  const dir = path.join(root, "clients");
+  try {
+    return fs.readdirSync(dir).filter((slug) => isSlug(slug) && fs.existsSync(path.join(dir, slug, ".mcp.json")));
+  } catch {
+    return [];
+  }
+}

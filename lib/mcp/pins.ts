@@ -1,0 +1,36 @@
+// Tool pinning: the hash of each tool's description, input schema and annotations is kept. A change since
+// the accepted hash is flagged; destructive tools and tools an approval step relies on are blocked until
+// an admin accepts the change (a rug-pulled tool must not act on stale trust).
+import { createHash } from "node:crypto";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { prisma } from "@/lib/db";
+
+export function toolHash(tool: Pick<Tool, "description" | "inputSchema" | "annotations">): string {
+  const canonical = JSON.stringify({ d: tool.description ?? "", s: tool.inputSchema, a: tool.annotations ?? {} }, (_k, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** Records what was seen; returns the names of tools whose definition differs from the accepted one. */
+export async function checkToolPins(scope: string, server: string, tools: Tool[]): Promise<Set<string>> {
+  const pins = await prisma.toolPin.findMany({ where: { scope, server }, select: { tool: true, seenHash: true, acceptedHash: true } });
+  const byTool = new Map(pins.map((p) => [p.tool, p]));
+  const changed = new Set<string>();
+  for (const tool of tools) {
+    const hash = toolHash(tool);
+    const pin = byTool.get(tool.name);
+    if (!pin) {
+      await prisma.toolPin.create({ data: { scope, server, tool: tool.name, seenHash: hash, acceptedHash: hash } });
+      continue;
+    }
+    if (pin.seenHash !== hash) await prisma.toolPin.update({ where: { scope_server_tool: { scope, server, tool: tool.name } }, data: { seenHash: hash, changedAt: new Date() } });
+    if (pin.acceptedHash !== hash) changed.add(tool.name);
+  }
+  return changed;
+}
+
+export async function acceptToolChange(scope: string, server: string, tool: string): Promise<void> {
+  const pin = await prisma.toolPin.findUnique({ where: { scope_server_tool: { scope, server, tool } }, select: { seenHash: true } });
+  if (pin) await prisma.toolPin.update({ where: { scope_server_tool: { scope, server, tool } }, data: { acceptedHash: pin.seenHash } });
+}

@@ -1,0 +1,207 @@
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db";
+import { workspaceDir } from "@/lib/env";
+import { callTool, callToolRecorded, jsonOf, OutcomeUnknownError, textOf } from "@/lib/mcp/calls";
+import { getMcpPool } from "@/lib/mcp/pool";
+import { EVERYTHING, FILESYSTEM, isAlive, startEverythingHttp, waitFor, writeMcpJson } from "@/lib/mcp/test-servers";
+
+const CANARY = "canary-mcp-secret-9d1e77";
+let http: { url: string; child: ChildProcess };
+
+beforeAll(async () => {
+  http = await startEverythingHttp();
+  fs.mkdirSync(path.join(workspaceDir(), "clients", "acme"), { recursive: true });
+  fs.writeFileSync(path.join(workspaceDir(), "clients", "acme", "notes.txt"), "hello from acme");
+  process.env.SB_CANARY = CANARY;
+  writeMcpJson({
+    everything: { command: "node", args: [EVERYTHING, "stdio"], env: { API_KEY: "${SB_CANARY}" } },
+    remote: { type: "http", url: http.url, headers: { Authorization: "Bearer ${SB_CANARY}" } },
+    files: { command: "node", args: [FILESYSTEM, path.join(workspaceDir(), "clients")] },
+    broken: { command: "node", args: ["-e", "console.error('broken server: missing config'); process.exit(3)"] },
+  });
+});
+
+afterAll(async () => {
+  await getMcpPool().shutdown();
+  http.child.kill();
+});
+
+describe("McpPool over stdio", () => {
+  it("lists every tool and calls echo; the connection is reused", async () => {
+    const pool = getMcpPool();
+    const entry = await pool.resolve("everything");
+    const tools = await pool.tools(entry);
+    expect(tools.map((t) => t.name)).toContain("echo");
+    const first = await callTool({ server: "everything", tool: "echo", arguments: { message: "hi" } });
+    expect(textOf(first)).toBe("Echo: hi");
+    const pids = pool.childPids();
+    await callTool({ server: "everything", tool: "echo", arguments: { message: "again" } });
+    expect(pool.childPids()).toEqual(pids);
+  });
+
+  it("checks arguments against the input schema before sending, naming the field", async () => {
+    await expect(callTool({ server: "everything", tool: "echo", arguments: { message: 5 } })).rejects.toThrow(/Invalid arguments for everything\/echo: message: must be string/);
+    await expect(callTool({ server: "everything", tool: "echo", arguments: {} })).rejects.toThrow(/message/);
+    await expect(callTool({ server: "everything", tool: "nope", arguments: {} })).rejects.toThrow(/has no tool "nope"/);
+  });
+
+  it("a slow tool that reports progress outlives the base timeout; one without progress times out", async () => {
+    const progress: number[] = [];
+    const ok = await callTool({ server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 2, steps: 4 }, timeoutMs: 800, onProgress: (p) => progress.push(p.progress) });
+    expect(ok.isError).toBe(false);
+    expect(progress.length).toBeGreaterThanOrEqual(3);
+    const late = await callTool({ server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 2, steps: 4 }, timeoutMs: 800 });
+    expect(late.isError).toBe(true);
+    expect(late.error).toMatch(/Timed out/);
+  });
+
+  it("a cancelled call stops promptly", async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 200);
+    const result = await callTool({ server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 5, steps: 5 }, signal: controller.signal });
+    expect(result.error).toBe("Cancelled");
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("a server killed mid-session shows its error, and the next call reconnects", async () => {
+    const pool = getMcpPool();
+    await callTool({ server: "everything", tool: "echo", arguments: { message: "before" } });
+    const [pid] = pool.childPids();
+    process.kill(pid, "SIGKILL");
+    await waitFor(async () => (await pool.listServers()).servers.find((s) => s.name === "everything")?.status === "error");
+    const row = (await pool.listServers()).servers.find((s) => s.name === "everything");
+    expect(row?.error).toMatch(/closed the connection/);
+    const after = await callTool({ server: "everything", tool: "echo", arguments: { message: "after" } });
+    expect(textOf(after)).toBe("Echo: after");
+    expect(pool.childPids()).not.toContain(pid);
+  });
+
+  it("a server that fails to start shows its error and stderr on its row, and the others still work", async () => {
+    await expect(callTool({ server: "broken", tool: "x", arguments: {} })).rejects.toThrow(/Could not start "broken"/);
+    const { servers } = await getMcpPool().listServers();
+    const broken = servers.find((s) => s.name === "broken");
+    expect(broken?.status).toBe("error");
+    expect(broken?.stderrTail.join("\n")).toMatch(/broken server: missing config/);
+    expect(textOf(await callTool({ server: "everything", tool: "echo", arguments: { message: "still" } }))).toBe("Echo: still");
+  });
+});
+
+describe("other transports and servers", () => {
+  it("calls server-everything over Streamable HTTP", async () => {
+    const result = await callTool({ server: "remote", tool: "get-sum", arguments: { a: 2, b: 3 } });
+    expect(textOf(result)).toMatch(/5/);
+  });
+
+  it("reads a client file through server-filesystem; a failing tool call is an isError result with the server's message", async () => {
+    const file = path.join(workspaceDir(), "clients", "acme", "notes.txt");
+    expect(textOf(await callTool({ server: "files", tool: "read_text_file", arguments: { path: file } }))).toBe("hello from acme");
+    const missing = await callTool({ server: "files", tool: "read_text_file", arguments: { path: path.join(workspaceDir(), "clients", "nope.txt") } });
+    expect(missing.isError).toBe(true);
+    expect(missing.error).toMatch(/ENOENT|no such file/i);
+    const outside = await callTool({ server: "files", tool: "read_text_file", arguments: { path: "/etc/passwd" } });
+    expect(outside.isError).toBe(true);
+  });
+
+  it("2,000 calls over Streamable HTTP leak no listeners and keep memory flat", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    // a real collection before each reading, so the numbers are live memory rather than garbage
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    for (let i = 0; i < 200; i++) await callTool({ server: "remote", tool: "echo", arguments: { message: `w${i}` } });
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 2_000; i++) await callTool({ server: "remote", tool: "echo", arguments: { message: `m${i}` } });
+    gc();
+    const growth = process.memoryUsage().heapUsed - before;
+    process.off("warning", onWarning);
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+    expect(growth).toBeLessThan(10 * 1024 * 1024);
+  }, 120_000);
+});
+
+describe("recorded calls", () => {
+  it("records arguments with secrets redacted, the result, and the duration, in an ad-hoc run", async () => {
+    const result = await callToolRecorded({ server: "everything", tool: "echo", arguments: { message: `key is ${CANARY}`, apiKey: "abc" } });
+    const row = await prisma.toolCall.findUniqueOrThrow({ where: { id: result.toolCallId } });
+    expect(row.status).toBe("succeeded");
+    expect(row.argumentsJson).not.toContain(CANARY);
+    expect(JSON.parse(row.argumentsJson)).toEqual({ message: "key is [redacted]", apiKey: "[redacted]" });
+    expect(row.resultJson).not.toContain(CANARY);
+    expect(row.durationMs).not.toBeNull();
+    const run = await prisma.run.findUniqueOrThrow({ where: { id: result.runId } });
+    expect(run.pipelineSlug).toBe("adhoc");
+    expect(run.status).toBe("succeeded");
+  });
+
+  it("never sends a call twice under one idempotency key; a started call without result is outcome-unknown unless read-only", async () => {
+    const first = await callToolRecorded({ server: "everything", tool: "echo", arguments: { message: "once" }, idempotencyKey: "k-once" });
+    const again = await callToolRecorded({ server: "everything", tool: "echo", arguments: { message: "once" }, idempotencyKey: "k-once" });
+    expect(again.reused).toBe(true);
+    expect(again.toolCallId).toBe(first.toolCallId);
+    expect(textOf(again)).toBe("Echo: once");
+
+    // a crash between "started" and the result: simulate the row a killed process leaves
+    const run = await prisma.run.create({ data: { pipelineSlug: "p", pipelineName: "p", pipelineJson: "{}" } });
+    await prisma.toolCall.create({ data: { runId: run.id, server: "memory-less", tool: "toggle-simulated-logging", argumentsJson: "{}", idempotencyKey: "k-crash", status: "started" } });
+    await expect(callToolRecorded({ server: "everything", tool: "toggle-simulated-logging", arguments: {}, idempotencyKey: "k-crash", runId: run.id })).rejects.toBeInstanceOf(OutcomeUnknownError);
+    await prisma.toolCall.create({ data: { runId: run.id, server: "everything", tool: "echo", argumentsJson: "{}", idempotencyKey: "k-crash-ro", status: "started" } });
+    const resent = await callToolRecorded({ server: "everything", tool: "echo", arguments: { message: "ro" }, idempotencyKey: "k-crash-ro", runId: run.id });
+    expect(textOf(resent)).toBe("Echo: ro");
+  });
+
+  it("a 10 MB result is stored truncated with its size noted", async () => {
+    const file = path.join(workspaceDir(), "clients", "acme", "big.txt");
+    fs.writeFileSync(file, "x".repeat(10 * 1024 * 1024));
+    const result = await callToolRecorded({ server: "files", tool: "read_text_file", arguments: { path: file } });
+    expect(result.isError).toBe(false);
+    expect(result.truncated).toBe(true);
+    const row = await prisma.toolCall.findUniqueOrThrow({ where: { id: result.toolCallId }, select: { resultBytes: true, isTruncated: true, resultJson: true } });
+    expect(row.isTruncated).toBe(true);
+    expect(row.resultBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect((row.resultJson ?? "").length).toBeLessThan(1024 * 1024);
+    expect(row.resultJson).toMatch(/truncated: the full result was \d+ bytes/);
+  }, 60_000);
+
+  it("jsonOf reads structured content, else text as JSON", () => {
+    expect(jsonOf({ content: [], structuredContent: { a: 1 } })).toEqual({ a: 1 });
+    expect(jsonOf({ content: [{ type: "text", text: '{"b":2}' }] })).toEqual({ b: 2 });
+    expect(jsonOf({ content: [{ type: "text", text: "plain" }] })).toBeUndefined();
+  });
+});
+
+describe("listing and shutdown", () => {
+  it("lists servers without env, headers or arguments, and flags a tool whose definition changed", async () => {
+    const pool = getMcpPool();
+    await pool.listServers({ connect: true });
+    await prisma.toolPin.update({ where: { scope_server_tool: { scope: "global", server: "everything", tool: "echo" } }, data: { acceptedHash: "old" } });
+    const entry = await pool.resolve("everything");
+    const [pid] = pool.childPids();
+    process.kill(pid, "SIGKILL"); // the next connect lists tools again
+    await waitFor(async () => (await pool.listServers()).servers.find((s) => s.name === "everything")?.status === "error");
+    await pool.tools(entry);
+    const { servers } = await pool.listServers();
+    const text = JSON.stringify(servers);
+    expect(text).not.toContain(CANARY);
+    expect(servers.find((s) => s.name === "everything")?.tools.find((t) => t.name === "echo")?.changed).toBe(true);
+    expect(servers.find((s) => s.name === "remote")?.transport).toBe("http");
+  });
+
+  it("ends every child process on shutdown", async () => {
+    const pool = getMcpPool();
+    await callTool({ server: "everything", tool: "echo", arguments: { message: "x" } });
+    await callTool({ server: "files", tool: "list_allowed_directories", arguments: {} });
+    const pids = pool.childPids();
+    expect(pids.length).toBeGreaterThanOrEqual(2);
+    await pool.shutdown();
+    await waitFor(() => pids.every((p) => !isAlive(p)), 5_000);
+    expect(pool.childPids()).toEqual([]);
+  });
+});

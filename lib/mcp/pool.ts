@@ -1,0 +1,336 @@
+// The MCP connection pool: one client per (scope, server), connected on first use, reconnected with
+// backoff after the server dies (the SDK does not reconnect by itself), closed when idle, and every
+// child process ended when Switchboard stops. One instance per process, on globalThis.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { ToolListChangedNotificationSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { GLOBAL_SCOPE, clientsWithServers, loadClientServers, loadGlobalServers, type ServerEntry } from "@/lib/mcp/config";
+import { leakFreeFetch } from "@/lib/mcp/http-fetch";
+import { checkToolPins } from "@/lib/mcp/pins";
+import { redactText } from "@/lib/mcp/redact";
+
+const STDERR_MAX_LINES = 200;
+const STDERR_MAX_BYTES = 64 * 1024;
+const CONNECT_TIMEOUT_MS = 30_000;
+const STDIO_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+export type ServerStatus = "not started" | "connecting" | "connected" | "error" | "needs approval";
+
+type Connection = {
+  key: string;
+  entry: ServerEntry;
+  client: Client | null;
+  transport: Transport | null;
+  pid: number | null;
+  connecting: Promise<Client> | null;
+  status: ServerStatus;
+  error: string | null;
+  tools: Tool[] | null;
+  changedTools: Set<string>;
+  stderr: string[];
+  stderrBytes: number;
+  lastLatencyMs: number | null;
+  lastUsedAt: number;
+  failures: number;
+  retryAt: number;
+  closing: boolean;
+};
+
+export type ServerInfo = {
+  name: string;
+  scope: string;
+  source: string;
+  transport: string | null;
+  status: ServerStatus;
+  error: string | null;
+  summary: string;
+  contentHash: string;
+  toolCount: number | null;
+  lastLatencyMs: number | null;
+  stderrTail: string[];
+  tools: { name: string; title?: string; description: string; annotations: Tool["annotations"] | null; inputSchema: Tool["inputSchema"]; changed: boolean }[];
+};
+
+export class McpUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "McpUnavailableError";
+  }
+}
+
+/** Backoff before the next connect after `failures` failed ones: the first retry is immediate. */
+export function reconnectDelayMs(failures: number): number {
+  return failures <= 1 ? 0 : Math.min(30_000, 1_000 * 2 ** (failures - 2));
+}
+
+export class McpPool {
+  private readonly connections = new Map<string, Connection>();
+  private readonly idleMs: number;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private shuttingDown = false;
+
+  constructor(options: { idleMs?: number } = {}) {
+    this.idleMs = options.idleMs ?? 10 * 60_000;
+  }
+
+  /** The servers a scope sees: the workspace's, plus the client's own (which win on a name clash). */
+  async entries(clientSlug?: string | null): Promise<{ entries: ServerEntry[]; fileErrors: string[] }> {
+    const global = loadGlobalServers();
+    const fileErrors = global.fileError ? [global.fileError] : [];
+    if (!clientSlug) return { entries: global.entries, fileErrors };
+    const own = await loadClientServers(clientSlug);
+    if (own.fileError) fileErrors.push(own.fileError);
+    const names = new Set(own.entries.map((e) => e.name));
+    return { entries: [...global.entries.filter((e) => !names.has(e.name)), ...own.entries], fileErrors };
+  }
+
+  async resolve(server: string, clientSlug?: string | null): Promise<ServerEntry> {
+    const { entries } = await this.entries(clientSlug);
+    const entry = entries.find((e) => e.name === server);
+    if (!entry) throw new McpUnavailableError(`No MCP server named "${server}" in mcp.json${clientSlug ? ` or clients/${clientSlug}/.mcp.json` : ""}`);
+    if (entry.state !== "ok") throw new McpUnavailableError(entry.error ?? `The MCP server "${server}" cannot start`);
+    return entry;
+  }
+
+  private connectionFor(entry: ServerEntry): Connection {
+    const key = `${entry.scope}:${entry.name}`;
+    let conn = this.connections.get(key);
+    if (conn && conn.entry.contentHash !== entry.contentHash) {
+      // the config changed: the next use starts the server as it is now written
+      void this.closeConnection(conn, "configuration changed");
+      conn = undefined;
+    }
+    if (!conn) {
+      conn = {
+        key, entry, client: null, transport: null, pid: null, connecting: null, status: "not started", error: null, tools: null,
+        changedTools: new Set(), stderr: [], stderrBytes: 0, lastLatencyMs: null, lastUsedAt: Date.now(), failures: 0, retryAt: 0, closing: false,
+      };
+      this.connections.set(key, conn);
+    }
+    return conn;
+  }
+
+  private pushStderr(conn: Connection, chunk: string) {
+    for (const line of redactText(chunk, conn.entry.secrets).split("\n")) {
+      if (!line.trim()) continue;
+      const clipped = line.slice(0, 2000);
+      conn.stderr.push(clipped);
+      conn.stderrBytes += clipped.length;
+    }
+    while (conn.stderr.length > STDERR_MAX_LINES || conn.stderrBytes > STDERR_MAX_BYTES) conn.stderrBytes -= conn.stderr.shift()?.length ?? 0;
+  }
+
+  private markDown(conn: Connection, message: string) {
+    if (conn.closing) return;
+    conn.status = "error";
+    const last = conn.stderr.at(-1);
+    conn.error = redactText(last ? `${message} (last stderr: ${last.slice(0, 300)})` : message, conn.entry.secrets);
+    conn.client = null;
+    conn.transport = null;
+    conn.pid = null;
+    conn.tools = null;
+    conn.failures += 1;
+    conn.retryAt = Date.now() + reconnectDelayMs(conn.failures);
+  }
+
+  private createTransport(conn: Connection): Transport {
+    const r = conn.entry.resolved;
+    if (!r) throw new McpUnavailableError(conn.entry.error ?? "not startable");
+    if (r.transport === "stdio") {
+      const t = new StdioClientTransport({ command: r.command, args: r.args, env: { ...getDefaultEnvironment(), ...r.env }, cwd: r.cwd, stderr: "pipe", maxBufferSize: STDIO_MAX_MESSAGE_BYTES });
+      t.stderr?.on("data", (chunk: Buffer) => this.pushStderr(conn, chunk.toString("utf8")));
+      return t;
+    }
+    const requestInit = { headers: r.headers };
+    return r.transport === "http"
+      ? new StreamableHTTPClientTransport(new URL(r.url), { requestInit, fetch: leakFreeFetch })
+      : new SSEClientTransport(new URL(r.url), { requestInit, fetch: leakFreeFetch });
+  }
+
+  private async connect(conn: Connection): Promise<Client> {
+    if (conn.client) return conn.client;
+    if (conn.connecting) return conn.connecting;
+    if (this.shuttingDown) throw new McpUnavailableError("Switchboard is shutting down");
+    const wait = conn.retryAt - Date.now();
+    if (wait > 0) throw new McpUnavailableError(`${conn.error ?? `The MCP server "${conn.entry.name}" is down`}; next reconnect in ${Math.ceil(wait / 1000)} s`);
+    conn.status = "connecting";
+    conn.closing = false;
+    conn.connecting = (async () => {
+      const transport = this.createTransport(conn);
+      const client = new Client({ name: "switchboard", version: "0.1.0" }, { capabilities: {} });
+      client.onclose = () => {
+        if (conn.client === client || conn.connecting) this.markDown(conn, `The MCP server "${conn.entry.name}" closed the connection`);
+      };
+      client.onerror = (error) => {
+        // transport errors on a live connection are logged on the row; a dead process also fires onclose
+        if (conn.status === "connected") conn.error = redactText(error.message, conn.entry.secrets);
+      };
+      client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+        conn.tools = null;
+        await this.tools(conn.entry).catch(() => undefined);
+      });
+      try {
+        await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS });
+      } catch (error) {
+        await client.close().catch(() => undefined);
+        throw error;
+      }
+      conn.client = client;
+      conn.transport = transport;
+      conn.pid = transport instanceof StdioClientTransport ? transport.pid : null;
+      conn.status = "connected";
+      conn.error = null;
+      conn.failures = 0;
+      conn.retryAt = 0;
+      this.startIdleTimer();
+      return client;
+    })();
+    try {
+      return await conn.connecting;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.markDown(conn, `Could not start "${conn.entry.name}": ${message}`);
+      throw new McpUnavailableError(conn.error ?? message);
+    } finally {
+      conn.connecting = null;
+    }
+  }
+
+  /** The connected client for a server, connecting on first use. */
+  async client(entry: ServerEntry): Promise<{ client: Client; conn: Connection }> {
+    const conn = this.connectionFor(entry);
+    conn.lastUsedAt = Date.now();
+    return { client: await this.connect(conn), conn };
+  }
+
+  /** Every tool of a server (all pages of tools/list), cached until the server says the list changed. */
+  async tools(entry: ServerEntry): Promise<Tool[]> {
+    const { client, conn } = await this.client(entry);
+    if (conn.tools) return conn.tools;
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const result = await client.listTools(cursor ? { cursor } : undefined);
+      tools.push(...result.tools);
+      cursor = result.nextCursor;
+      if (!cursor) break;
+    }
+    conn.changedTools = await checkToolPins(entry.scope, entry.name, tools);
+    conn.tools = tools;
+    return tools;
+  }
+
+  isToolChanged(entry: ServerEntry, tool: string): boolean {
+    return this.connections.get(`${entry.scope}:${entry.name}`)?.changedTools.has(tool) ?? false;
+  }
+
+  recordLatency(entry: ServerEntry, ms: number) {
+    const conn = this.connections.get(`${entry.scope}:${entry.name}`);
+    if (conn) conn.lastLatencyMs = ms;
+  }
+
+  /** Servers for /tools and GET /api/mcp/servers: status, tools, stderr tail; no env, headers or arguments. */
+  async listServers(options: { connect?: boolean; connectTimeoutMs?: number } = {}): Promise<{ servers: ServerInfo[]; fileErrors: string[] }> {
+    const global = await this.entries(null);
+    const scoped = await Promise.all(clientsWithServers().map(async (slug) => (await loadClientServers(slug)).entries));
+    const all = [...global.entries, ...scoped.flat()];
+    if (options.connect) {
+      const timeout = options.connectTimeoutMs ?? 10_000;
+      await Promise.all(
+        all.filter((e) => e.state === "ok").map((e) => Promise.race([this.tools(e).catch(() => undefined), new Promise((r) => setTimeout(r, timeout).unref())])),
+      );
+    }
+    const servers = all.map((entry): ServerInfo => {
+      const conn = this.connections.get(`${entry.scope}:${entry.name}`);
+      const sameConfig = conn?.entry.contentHash === entry.contentHash;
+      const status: ServerStatus = entry.state === "needs approval" ? "needs approval" : entry.state === "error" ? "error" : sameConfig && conn ? conn.status : "not started";
+      const tools = sameConfig && conn?.status === "connected" ? (conn.tools ?? []) : [];
+      return {
+        name: entry.name, scope: entry.scope, source: entry.source, transport: entry.transport, status,
+        error: entry.state !== "ok" ? (entry.error ?? null) : sameConfig ? (conn?.error ?? null) : null,
+        summary: entry.summary, contentHash: entry.contentHash,
+        toolCount: sameConfig && conn?.tools ? conn.tools.length : null,
+        lastLatencyMs: sameConfig ? (conn?.lastLatencyMs ?? null) : null,
+        stderrTail: sameConfig && conn ? conn.stderr.slice(-20) : [],
+        tools: tools.map((t) => ({ name: t.name, title: t.title, description: t.description ?? "", annotations: t.annotations ?? null, inputSchema: t.inputSchema, changed: conn?.changedTools.has(t.name) ?? false })),
+      };
+    });
+    return { servers, fileErrors: global.fileErrors };
+  }
+
+  private async closeConnection(conn: Connection, _reason: string) {
+    conn.closing = true;
+    this.connections.delete(conn.key);
+    const pid = conn.pid;
+    await conn.client?.close().catch(() => undefined);
+    conn.client = null;
+    if (pid) killHard(pid);
+  }
+
+  private startIdleTimer() {
+    if (this.idleTimer) return;
+    this.idleTimer = setInterval(() => {
+      const now = Date.now();
+      for (const conn of this.connections.values()) {
+        if (conn.client && now - conn.lastUsedAt > this.idleMs) void this.closeConnection(conn, "idle");
+      }
+    }, Math.min(60_000, this.idleMs));
+    this.idleTimer.unref();
+  }
+
+  /** Process ids of the stdio servers this pool started and that are still running. */
+  childPids(): number[] {
+    return [...this.connections.values()].map((c) => c.pid).filter((p): p is number => p !== null);
+  }
+
+  /** Closes every connection and ends every child process. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = null;
+    await Promise.all([...this.connections.values()].map((c) => this.closeConnection(c, "shutdown")));
+    this.shuttingDown = false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The SDK ends a stdio child with SIGTERM; one that ignores it gets SIGKILL a moment later. */
+function killHard(pid: number) {
+  if (!isAlive(pid)) return;
+  setTimeout(() => {
+    if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  }, 2_000).unref();
+}
+
+const globalForPool = globalThis as unknown as { switchboardMcpPool?: McpPool };
+
+export function getMcpPool(): McpPool {
+  if (!globalForPool.switchboardMcpPool) {
+    const pool = new McpPool();
+    globalForPool.switchboardMcpPool = pool;
+    // no orphans: whatever way the process ends, its MCP children end with it
+    process.once("exit", () => {
+      for (const pid of pool.childPids()) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    });
+  }
+  return globalForPool.switchboardMcpPool;
+}
+
+export { GLOBAL_SCOPE };
