@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db";
+import { continueAfterApproval, rejectRun } from "@/lib/engine/approvals";
+import { previewCallsAfterApproval } from "@/lib/engine/frozen-calls";
+import { ACTOR, ensureClient, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { queueRun } from "@/lib/engine/queue-run";
+import { cancelRun } from "@/lib/engine/run-control";
+import { Worker } from "@/lib/engine/worker";
+
+const runner = new ScriptedRunner();
+let worker: Worker;
+
+beforeAll(async () => {
+  await ensureClient("acme");
+  writePipeline(
+    "review",
+    `name: Review
+inputs:
+  page: { type: string, required: true }
+steps:
+  - id: fetch
+    tool: test/echo
+    args: { message: "{{ inputs.page }}" }
+  - id: review
+    approval: { title: "Report {{ inputs.page }} for {{ client.name }}", body: "{{ steps.fetch.text }}" }
+  - id: publish
+    tool: test/echo
+    args: { message: "{{ steps.review.title }}|{{ steps.review.body }}" }
+`,
+  );
+  worker = await new Worker({ runner, pollMs: 20, leaseMs: 5_000 }).start();
+});
+
+afterAll(() => worker.stop({ graceMs: 1_000 }));
+
+async function waitingDraft(page: string) {
+  const runId = await queueRun({ pipelineSlug: "review", clientSlug: "acme", inputs: { page }, createdBy: ACTOR });
+  await waitForRunStatus(runId, ["waiting"]);
+  const draft = await prisma.draft.findFirstOrThrow({
+    where: { runId },
+    select: { id: true, title: true, body: true, status: true, version: true, stepId: true, pipelineSlug: true, runStepId: true, client: { select: { slug: true } } },
+  });
+  return { runId, draft };
+}
+
+describe("approval steps", () => {
+  it("create a draft (version 1) and leave the run waiting without a lease", async () => {
+    const { runId, draft } = await waitingDraft("/pricing");
+    expect(draft).toMatchObject({ title: "Report /pricing for ACME", body: "Echo: /pricing", status: "pending", version: 1, stepId: "review", pipelineSlug: "review", client: { slug: "acme" } });
+    const versions = await prisma.draftVersion.findMany({ where: { draftId: draft.id }, select: { version: true, title: true, body: true } });
+    expect(versions).toEqual([{ version: 1, title: draft.title, body: draft.body }]);
+    expect((await stepRows(runId)).map((s) => s.status)).toEqual(["succeeded", "waiting", "pending"]);
+    const run = await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { leaseOwner: true, leaseExpiresAt: true } });
+    expect(run).toEqual({ leaseOwner: null, leaseExpiresAt: null });
+  });
+
+  it("keeps template text that arrives in a tool result as text in the draft", async () => {
+    const { draft } = await waitingDraft("{{ client.folder }} {{ inputs.page }}");
+    expect(draft.body).toBe("Echo: {{ client.folder }} {{ inputs.page }}");
+  });
+
+  it("continues exactly once under 10 concurrent approvals, with the approved version", async () => {
+    const { runId, draft } = await waitingDraft("/about");
+    // what the reviewer is shown before approving: the call exactly as it will be sent
+    expect(await previewCallsAfterApproval({ draftId: draft.id, version: 2, title: "Edited title", body: "Edited <b>body</b>" })).toEqual([
+      { stepId: "publish", server: "test", tool: "echo", arguments: { message: "Edited title|Edited <b>body</b>" }, idempotencyKey: `${runId}:publish:1:v2`, note: null },
+    ]);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => continueAfterApproval({ draftId: draft.id, version: 2, title: "Edited title", body: "Edited <b>body</b>", actor: { id: null, label: "Ada" } })),
+    );
+    expect(results.filter((r) => r.continued)).toHaveLength(1);
+    await waitForRunStatus(runId, ["succeeded"]);
+    const publish = runner.calls.filter((c) => c.runId === runId && c.stepId === "publish");
+    expect(publish).toHaveLength(1);
+    expect(publish[0].arguments).toEqual({ message: "Edited title|Edited <b>body</b>" });
+    expect(publish[0].idempotencyKey).toBe(`${runId}:publish:1:v2`);
+    const review = (await stepRows(runId)).find((s) => s.stepId === "review");
+    expect(JSON.parse(review?.outputJson ?? "null")).toEqual({ title: "Edited title", body: "Edited <b>body</b>", version: 2, text: "Edited <b>body</b>" });
+    expect(await prisma.runEvent.count({ where: { runId, message: { contains: "approved by Ada" } } })).toBe(1);
+    expect(await continueAfterApproval({ draftId: draft.id, version: 3, title: "x", body: "y", actor: ACTOR })).toEqual({ continued: false, runId });
+  });
+
+  it("reject ends the run as rejected and cannot be followed by an approval", async () => {
+    const { runId, draft } = await waitingDraft("/team");
+    const [first, second] = await Promise.all([
+      rejectRun({ draftId: draft.id, note: "Wrong tone", actor: { id: null, label: "Ada" } }),
+      rejectRun({ draftId: draft.id, note: "again", actor: ACTOR }),
+    ]);
+    expect([first.rejected, second.rejected].sort()).toEqual([false, true]);
+    const run = await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true, error: true, finishedAt: true } });
+    expect(run.status).toBe("rejected");
+    expect(run.finishedAt).toBeInstanceOf(Date);
+    expect((await stepRows(runId)).map((s) => [s.stepId, s.status, s.error])).toEqual([
+      ["fetch", "succeeded", null],
+      ["review", "failed", "Rejected by Ada: Wrong tone"],
+      ["publish", "pending", null],
+    ]);
+    expect(await continueAfterApproval({ draftId: draft.id, version: 1, title: "t", body: "b", actor: ACTOR })).toEqual({ continued: false, runId });
+    await expect(continueAfterApproval({ draftId: "nope", version: 1, title: "t", body: "b", actor: ACTOR })).rejects.toThrow("No such draft");
+  });
+
+  it("cancelling a waiting run closes its draft; a late approval does nothing", async () => {
+    const { runId, draft } = await waitingDraft("/jobs");
+    expect(await cancelRun(runId, ACTOR)).toEqual({ status: "cancelled" });
+    expect((await prisma.draft.findUniqueOrThrow({ where: { id: draft.id }, select: { status: true, decisionNote: true } }))).toEqual({ status: "rejected", decisionNote: "The run was cancelled" });
+    expect((await stepRows(runId)).map((s) => s.status)).toEqual(["succeeded", "cancelled", "pending"]);
+    expect(await continueAfterApproval({ draftId: draft.id, version: 1, title: "t", body: "b", actor: ACTOR })).toEqual({ continued: false, runId });
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } })).status).toBe("cancelled");
+  });
+});

@@ -1,0 +1,174 @@
+// Executes one step of a claimed run and says how it ended; execute-run.ts writes the outcome.
+import { prisma } from "@/lib/db";
+import { runEventRow, createRunEvent } from "@/lib/engine/run-events";
+import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@/lib/engine/step-output";
+import { OutcomeUnknownStepError, type StepRunner, type ToolProgress } from "@/lib/engine/step-runner";
+import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
+import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
+import { renderArgs, renderTemplate, TemplateError, type TemplateContext } from "@/lib/pipelines/templates";
+
+export const AGENT_NOT_CONFIGURED = "No agent runner is configured yet: agent steps arrive with the agent runners";
+const DRAFT_BODY_MAX_CHARS = 1_000_000;
+const DRAFT_TITLE_MAX_CHARS = 300;
+const PROGRESS_EVERY_MS = 250;
+
+export type AttemptRow = { id: string; stepId: string; position: number; kind: string; status: string; attempt: number; outputJson: string | null; error: string | null };
+
+export type StepContext = {
+  runId: string;
+  workerId: string;
+  client: { id: string; slug: string } | null;
+  pipelineSlug: string;
+  runner: StepRunner;
+  signal: AbortSignal;
+  templates: TemplateContext;
+  /** the version approved at the nearest approval step before this one, if any */
+  approvedVersion: number | null;
+};
+
+export type StepResult =
+  | { status: "succeeded"; output: Record<string, unknown>; message?: string }
+  | { status: "failed"; error: string; output?: Record<string, unknown> }
+  | { status: "waiting"; message: string }
+  | { status: "outcome-unknown"; error: string; idempotencyKey: string }
+  | { status: "aborted"; kind: RunAbortKind }
+  | { status: "lost" };
+
+function abortKind(signal: AbortSignal): RunAbortKind | null {
+  if (!signal.aborted) return null;
+  return signal.reason instanceof RunAbort ? signal.reason.kind : "cancel";
+}
+
+/**
+ * `${runId}:${stepId}:${attempt}`, plus `:v<version>` after an approval. An attempt that follows one
+ * the worker was interrupted in keeps that attempt's key: its call may have been sent, and the MCP layer
+ * then reuses the recorded result or reports the outcome as unknown instead of sending again.
+ */
+export function idempotencyKeyFor(runId: string, row: AttemptRow, attempts: AttemptRow[], approvedVersion: number | null): string {
+  let base = row.attempt;
+  for (let a = row.attempt - 1; a >= 1; a--) {
+    const previous = attempts.find((r) => r.attempt === a);
+    if (!previous || previous.status !== "failed" || !attemptMarker(previous.outputJson).interrupted) break;
+    base = a;
+  }
+  return `${runId}:${row.stepId}:${base}${approvedVersion !== null ? `:v${approvedVersion}` : ""}`;
+}
+
+/** Writes progress as events, at most every PROGRESS_EVERY_MS, in order; `flush` waits for the last. */
+function progressWriter(runId: string, runStepId: string) {
+  let chain = Promise.resolve();
+  let last = 0;
+  return {
+    report(p: ToolProgress) {
+      const now = Date.now();
+      const done = p.total !== undefined && p.progress >= p.total;
+      if (!done && now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      const label = `${p.progress}${p.total !== undefined ? `/${p.total}` : ""}${p.message ? ` ${p.message}` : ""}`;
+      chain = chain
+        .then(() => createRunEvent(runId, "progress", label, { runStepId, data: p }))
+        .then(() => undefined, (error: unknown) => console.error("[engine] could not record progress", error));
+    },
+    flush: () => chain,
+  };
+}
+
+async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: AttemptRow[], ctx: StepContext): Promise<StepResult> {
+  const toolRef = step.tool ?? "";
+  const slash = toolRef.indexOf("/");
+  const server = toolRef.slice(0, slash);
+  const tool = toolRef.slice(slash + 1);
+  let args: Record<string, unknown>;
+  try {
+    args = renderArgs(step.args ?? {}, ctx.templates) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof TemplateError) return { status: "failed", error: `Arguments: ${error.message}` };
+    throw error;
+  }
+  const idempotencyKey = idempotencyKeyFor(ctx.runId, row, attempts, ctx.approvedVersion);
+  const progress = progressWriter(ctx.runId, row.id);
+  try {
+    const result = await ctx.runner.runTool({
+      runId: ctx.runId,
+      runStepId: row.id,
+      stepId: row.stepId,
+      attempt: row.attempt,
+      clientSlug: ctx.client?.slug ?? null,
+      server,
+      tool,
+      arguments: args,
+      idempotencyKey,
+      signal: ctx.signal,
+      timeoutMs: step.timeout !== undefined ? durationMs(step.timeout) : undefined,
+      onProgress: (p) => progress.report(p),
+    });
+    await progress.flush();
+    const output = toolStepOutput(result);
+    if (result.isError) return { status: "failed", error: toolErrorMessage(result, server, tool), output };
+    return { status: "succeeded", output, message: result.reused ? `reused the recorded result of ${server}/${tool}` : undefined };
+  } catch (error) {
+    await progress.flush();
+    const aborted = abortKind(ctx.signal);
+    if (aborted) return { status: "aborted", kind: aborted };
+    if (error instanceof OutcomeUnknownStepError || (error instanceof Error && error.name === "OutcomeUnknownError")) {
+      return {
+        status: "outcome-unknown",
+        idempotencyKey,
+        error:
+          `Outcome unknown: ${server}/${tool} was sent but no result was recorded (the worker stopped mid-call). ` +
+          "It may or may not have happened. Check the target system, then retry the step (sends it again) or skip it.",
+      };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: "failed", error: `${server}/${tool} failed: ${boundedError(message)}` };
+  }
+}
+
+async function runApprovalStep(step: PipelineStep, row: AttemptRow, ctx: StepContext): Promise<StepResult> {
+  let title: string;
+  let body: string;
+  try {
+    title = renderTemplate(step.approval?.title ?? "", ctx.templates).replace(/\s+/g, " ").trim();
+    body = renderTemplate(step.approval?.body ?? "", ctx.templates);
+  } catch (error) {
+    if (error instanceof TemplateError) return { status: "failed", error: `Draft: ${error.message}` };
+    throw error;
+  }
+  if (body.length > DRAFT_BODY_MAX_CHARS) {
+    return { status: "failed", error: `The draft body is ${Math.ceil(body.length / 1024)} KB; a draft may be at most ${DRAFT_BODY_MAX_CHARS / 1_000_000} MB` };
+  }
+  if (title.length > DRAFT_TITLE_MAX_CHARS) title = `${title.slice(0, DRAFT_TITLE_MAX_CHARS - 1)}…`;
+  title ||= `${ctx.pipelineSlug}: ${row.stepId}`;
+  // one batch: the run never waits without its draft, and a draft never exists for a run still running
+  const [runUpdate] = await prisma.$transaction([
+    prisma.run.updateMany({
+      where: { id: ctx.runId, leaseOwner: ctx.workerId, status: "running" },
+      data: { status: "waiting", leaseOwner: null, leaseExpiresAt: null },
+    }),
+    prisma.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "waiting" } }),
+    prisma.draft.create({
+      data: {
+        runId: ctx.runId,
+        runStepId: row.id,
+        stepId: row.stepId,
+        clientId: ctx.client?.id ?? null,
+        pipelineSlug: ctx.pipelineSlug,
+        title,
+        body,
+        status: "pending",
+        version: 1,
+        versions: { create: { version: 1, title, body, authorLabel: "pipeline" } },
+      },
+      select: { id: true },
+    }),
+    prisma.runEvent.create({ data: runEventRow(ctx.runId, "status", `Waiting for approval of "${title}"`, { runStepId: row.id }) }),
+  ]);
+  if (runUpdate.count === 0) return { status: "lost" };
+  return { status: "waiting", message: "waiting for approval" };
+}
+
+export async function executeStep(step: PipelineStep, row: AttemptRow, attempts: AttemptRow[], ctx: StepContext): Promise<StepResult> {
+  if (step.approval) return runApprovalStep(step, row, ctx);
+  if (step.agent) return { status: "failed", error: AGENT_NOT_CONFIGURED };
+  return runToolStep(step, row, attempts, ctx);
+}

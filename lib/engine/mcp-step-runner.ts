@@ -1,0 +1,35 @@
+// Tool steps through the MCP pool: the call is recorded (as started, before it is sent) under the
+// step's idempotency key, so a resumed run never sends a side effect twice.
+import { callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls";
+import { OutcomeUnknownStepError, type StepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/step-runner";
+
+export class McpStepRunner implements StepRunner {
+  async runTool(req: ToolStepRequest): Promise<ToolStepResult> {
+    try {
+      const result = await callToolRecorded({
+        clientSlug: req.clientSlug,
+        server: req.server,
+        tool: req.tool,
+        arguments: req.arguments,
+        signal: req.signal,
+        timeoutMs: req.timeoutMs,
+        onProgress: req.onProgress,
+        runId: req.runId,
+        runStepId: req.runStepId,
+        idempotencyKey: req.idempotencyKey,
+      });
+      return {
+        content: result.content,
+        structuredContent: result.structuredContent,
+        isError: result.isError,
+        error: result.error,
+        reused: result.reused,
+        truncated: result.truncated,
+        toolCallId: result.toolCallId,
+      };
+    } catch (error) {
+      if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownStepError(error.message);
+      throw error;
+    }
+  }
+}

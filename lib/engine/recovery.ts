@@ -1,0 +1,88 @@
+// No run stays "running" forever: a run whose lease expired (its worker died) is taken over by one
+// recoverer, its running step becomes an interrupted attempt, and the run is resumed with a new attempt
+// (which reuses the interrupted attempt's idempotency key) or, after repeated interruptions, failed.
+import { randomUUID } from "node:crypto";
+import { prisma } from "@/lib/db";
+import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/claim";
+import { runEventRow } from "@/lib/engine/run-events";
+import { attemptMarker } from "@/lib/engine/step-output";
+
+/** After this many interruptions of the same step, the run fails (retry offered) instead of resuming. */
+export const MAX_AUTO_RESUMES = 3;
+const INTERRUPTED = JSON.stringify({ interrupted: true });
+
+export type RecoveryReport = { resumed: string[]; failed: string[]; cancelled: string[] };
+
+function expired(now: Date) {
+  return { status: "running", OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] };
+}
+
+async function recoverRun(runId: string, recoverer: string, leaseMs: number, now: Date): Promise<"resumed" | "failed" | "cancelled" | null> {
+  const takeover = await prisma.run.updateMany({
+    where: { id: runId, ...expired(now) },
+    data: { leaseOwner: recoverer, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+  });
+  if (takeover.count === 0) return null; // another worker is recovering it, or its worker came back
+
+  const owned = { id: runId, leaseOwner: recoverer, status: "running" };
+  const run = await prisma.run.findUnique({ where: { id: runId }, select: { cancelRequested: true } });
+  if (run?.cancelRequested) {
+    // cancel was asked for while its worker was dead: nothing to resume
+    await prisma.$transaction([
+      prisma.runStep.updateMany({ where: { runId, status: "running" }, data: { status: "cancelled", finishedAt: now, error: "Cancelled" } }),
+      prisma.run.updateMany({ where: owned, data: { status: "cancelled", finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
+      prisma.runEvent.create({ data: runEventRow(runId, "status", "Cancelled (its worker had stopped)") }),
+    ]);
+    return "cancelled";
+  }
+  const running = await prisma.runStep.findMany({ where: { runId, status: "running" }, select: { id: true, stepId: true } });
+  const history = await prisma.runStep.findMany({
+    where: { runId, stepId: { in: running.map((r) => r.stepId) }, status: "failed" },
+    select: { stepId: true, outputJson: true },
+  });
+  const interruptions = (stepId: string) => 1 + history.filter((h) => h.stepId === stepId && attemptMarker(h.outputJson).interrupted).length;
+  const worst = Math.max(0, ...running.map((r) => interruptions(r.stepId)));
+  const names = running.map((r) => `"${r.stepId}"`).join(", ");
+  const markInterrupted = prisma.runStep.updateMany({
+    where: { runId, status: "running" },
+    data: { status: "failed", finishedAt: now, outputJson: INTERRUPTED, error: "Interrupted: the worker stopped while this step ran" },
+  });
+
+  if (worst >= MAX_AUTO_RESUMES) {
+    const error = `Interrupted: the worker stopped during step ${names} ${worst} times. Retry to resume from that step.`;
+    await prisma.$transaction([
+      markInterrupted,
+      prisma.run.updateMany({ where: owned, data: { status: "failed", error, finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
+      prisma.runEvent.create({ data: runEventRow(runId, "status", error) }),
+    ]);
+    return "failed";
+  }
+  await prisma.$transaction([
+    markInterrupted,
+    insertNextAttemptsSql(runId, ["running"], ["failed"]),
+    prisma.run.updateMany({ where: owned, data: { status: "queued", leaseOwner: null, leaseExpiresAt: null } }),
+    prisma.runEvent.create({
+      data: runEventRow(runId, "status", running.length ? `Resumed after the worker stopped during step ${names}` : "Resumed after the worker stopped between steps"),
+    }),
+  ]);
+  return "resumed";
+}
+
+/**
+ * Finds runs whose lease expired while running and resumes or fails each; also re-queues a waiting run
+ * that no longer has a waiting step. Safe to call from several workers at once.
+ */
+export async function recoverInterruptedRuns(options: { recoverer?: string; leaseMs?: number; now?: Date } = {}): Promise<RecoveryReport> {
+  const now = options.now ?? new Date();
+  const recoverer = options.recoverer ?? `recovery-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const report: RecoveryReport = { resumed: [], failed: [], cancelled: [] };
+  const stale = await prisma.run.findMany({ where: expired(now), select: { id: true }, orderBy: { createdAt: "asc" }, take: 200 });
+  for (const { id } of stale) {
+    const outcome = await recoverRun(id, recoverer, leaseMs, now);
+    if (outcome) report[outcome].push(id);
+  }
+  const waiting = await prisma.run.findMany({ where: { status: "waiting", steps: { none: { status: "waiting" } } }, select: { id: true }, take: 200 });
+  for (const { id } of waiting) await requeueIfUnblockedSql(id, now);
+  return report;
+}

@@ -1,0 +1,105 @@
+// Cancel, retry, and the human decision on a step whose outcome is unknown.
+import { recordAudit } from "@/lib/audit";
+import { prisma } from "@/lib/db";
+import { NotFoundError, SafeError } from "@/lib/errors";
+import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/claim";
+import type { EngineActor } from "@/lib/engine/engine.schema";
+import { createRunEvent } from "@/lib/engine/run-events";
+import { attemptMarker } from "@/lib/engine/step-output";
+import { abortLocalRun, wakeLocalWorkers } from "@/lib/engine/worker-registry";
+
+async function requireRun(runId: string) {
+  const run = await prisma.run.findUnique({ where: { id: runId }, select: { status: true, clientId: true } });
+  if (!run) throw new NotFoundError("No such run");
+  return run;
+}
+
+/**
+ * A queued or waiting run is cancelled at once (its pending draft is closed). A running run gets
+ * cancelRequested: its worker aborts the running tool call and marks the step and the run cancelled.
+ */
+export async function cancelRun(runId: string, actor: EngineActor): Promise<{ status: "cancelled" | "cancelling" }> {
+  const now = new Date();
+  const by = actor.label || "someone";
+  const [immediate] = await prisma.$transaction([
+    prisma.run.updateMany({
+      where: { id: runId, status: { in: ["queued", "waiting"] } },
+      data: { status: "cancelled", cancelRequested: true, finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
+    }),
+    prisma.$executeRaw`
+      UPDATE "RunStep" SET "status" = 'cancelled', "finishedAt" = ${now}, "error" = 'Cancelled'
+      WHERE "runId" = ${runId} AND "status" = 'waiting' AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${runId} AND r."status" = 'cancelled')`,
+    prisma.$executeRaw`
+      UPDATE "Draft" SET "status" = 'rejected', "decisionNote" = 'The run was cancelled', "decidedAt" = ${now}, "decidedByLabel" = ${by}, "updatedAt" = ${now}
+      WHERE "runId" = ${runId} AND "status" = 'pending' AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${runId} AND r."status" = 'cancelled')`,
+  ]);
+  let status: "cancelled" | "cancelling";
+  if (immediate.count === 1) {
+    status = "cancelled";
+    await createRunEvent(runId, "status", `Cancelled by ${by}`);
+  } else {
+    const requested = await prisma.run.updateMany({ where: { id: runId, status: "running" }, data: { cancelRequested: true } });
+    if (requested.count === 0) {
+      const run = await requireRun(runId);
+      throw new SafeError(`This run has already ended (${run.status})`, 409);
+    }
+    status = "cancelling";
+    await createRunEvent(runId, "status", `Cancel requested by ${by}`);
+    abortLocalRun(runId, "cancel");
+  }
+  const run = await requireRun(runId);
+  await recordAudit({ actor, action: "run.cancel", targetType: "run", targetId: runId, clientId: run.clientId });
+  return { status };
+}
+
+/**
+ * Resumes a failed or cancelled run from the step that did not succeed: succeeded steps keep their
+ * output and are not run again; the failed step (and any cancelled one) gets a new attempt, each attempt
+ * staying in the history. Steps that never started keep their pending attempt.
+ */
+export async function retryRun(runId: string, actor: EngineActor): Promise<{ id: string }> {
+  const [, updated] = await prisma.$transaction([
+    insertNextAttemptsSql(runId, ["failed", "cancelled"]),
+    prisma.run.updateMany({
+      where: { id: runId, status: { in: ["failed", "cancelled"] } },
+      data: { status: "queued", error: null, finishedAt: null, cancelRequested: false, leaseOwner: null, leaseExpiresAt: null },
+    }),
+  ]);
+  const run = await requireRun(runId);
+  if (updated.count === 0) throw new SafeError(`Only failed or cancelled runs can be retried; this run is ${run.status}`, 409);
+  await createRunEvent(runId, "status", `Retried by ${actor.label || "someone"}`);
+  await recordAudit({ actor, action: "run.retry", targetType: "run", targetId: runId, clientId: run.clientId });
+  wakeLocalWorkers();
+  return { id: runId };
+}
+
+export type ResolveOutcomeInput = { runId: string; stepId: string; action: "retry" | "skip"; actor: EngineActor };
+
+/**
+ * For a step waiting with "outcome unknown": after checking the target system, a human either sends the
+ * call again (a new attempt with a new idempotency key) or skips the step. The run then continues.
+ */
+export async function resolveUnknownOutcome(input: ResolveOutcomeInput): Promise<{ resolved: boolean }> {
+  const row = await prisma.runStep.findFirst({
+    where: { runId: input.runId, stepId: input.stepId, status: "waiting", kind: "tool" },
+    orderBy: { attempt: "desc" },
+    select: { id: true, outputJson: true, run: { select: { clientId: true } } },
+  });
+  if (!row || !attemptMarker(row.outputJson).outcomeUnknown) throw new SafeError("This step is not waiting for a decision", 409);
+  const by = input.actor.label || "someone";
+  const now = new Date();
+  const note = input.action === "retry" ? `Outcome unknown; ${by} chose to send it again` : `Skipped by ${by} after an unknown outcome`;
+  const [updated] = await prisma.$transaction([
+    prisma.$executeRaw`
+      UPDATE "RunStep" SET "status" = ${input.action === "retry" ? "failed" : "skipped"}, "finishedAt" = ${now}, "error" = ${note}
+      WHERE "id" = ${row.id} AND "status" = 'waiting' AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${input.runId} AND r."status" = 'waiting')`,
+    ...(input.action === "retry" ? [insertNextAttemptsSql(input.runId, ["waiting"], ["failed"])] : []),
+    requeueIfUnblockedSql(input.runId, now),
+  ]);
+  if (updated !== 1) return { resolved: false };
+  await prisma.run.updateMany({ where: { id: input.runId, status: "queued" }, data: { error: null } });
+  await createRunEvent(input.runId, "status", note, { runStepId: row.id });
+  await recordAudit({ actor: input.actor, action: `run.step.${input.action}`, targetType: "run", targetId: input.runId, clientId: row.run.clientId, data: { stepId: input.stepId } });
+  wakeLocalWorkers();
+  return { resolved: true };
+}

@@ -1,0 +1,27 @@
+// Log, progress and status lines of a run, written as they happen; the run page polls them by id.
+import { prisma } from "@/lib/db";
+
+export type RunEventType = "log" | "progress" | "status";
+
+const MESSAGE_MAX = 2_000;
+const DATA_MAX = 16_000;
+
+/** The row for one event; callers put it in a batch with the change it describes. */
+export function runEventRow(runId: string, type: RunEventType, message: string, options: { runStepId?: string | null; data?: unknown } = {}) {
+  let dataJson: string | null = null;
+  if (options.data !== undefined) {
+    dataJson = JSON.stringify(options.data);
+    if (dataJson.length > DATA_MAX) dataJson = JSON.stringify({ truncated: true, bytes: dataJson.length });
+  }
+  return {
+    runId,
+    runStepId: options.runStepId ?? null,
+    type,
+    message: message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX)}…` : message,
+    dataJson,
+  };
+}
+
+export function createRunEvent(...args: Parameters<typeof runEventRow>) {
+  return prisma.runEvent.create({ data: runEventRow(...args), select: { id: true } });
+}

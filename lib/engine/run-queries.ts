@@ -1,0 +1,165 @@
+// Reads for the run pages and the JSON API (GET /api/runs, GET /api/runs/<id>). Lists use keyset
+// pagination on (createdAt, id), which the Run indexes serve, so they stay fast with many runs.
+import { prisma } from "@/lib/db";
+import { SafeError } from "@/lib/errors";
+import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } from "@/lib/engine/engine.schema";
+import { parseStoredJson } from "@/lib/engine/step-output";
+
+const runListSelect = {
+  id: true,
+  pipelineSlug: true,
+  pipelineName: true,
+  status: true,
+  trigger: true,
+  error: true,
+  heartbeatSlug: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  createdByLabel: true,
+  inputTokens: true,
+  outputTokens: true,
+  costUsd: true,
+  client: { select: { slug: true, name: true } },
+} as const;
+
+const TOOL_RESULT_INLINE_MAX = 256 * 1024;
+const EVENTS_PAGE = 500;
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [iso, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    const createdAt = new Date(String(iso));
+    if (typeof id !== "string" || Number.isNaN(createdAt.getTime())) throw new Error("bad cursor");
+    return { createdAt, id };
+  } catch {
+    throw new SafeError("Invalid cursor");
+  }
+}
+
+/** Runs newest first, filtered by client, pipeline, status and time; `{ items, nextCursor }`. */
+export async function listRuns(input: ListRunsInput = {}) {
+  const parsed = ZListRunsInput.safeParse(input);
+  if (!parsed.success) throw new SafeError(`Invalid filter: ${parsed.error.issues[0]?.message ?? "check the query"}`);
+  const q = parsed.data;
+  let clientId: string | undefined;
+  if (q.clientSlug) {
+    const client = await prisma.client.findUnique({ where: { slug: q.clientSlug }, select: { id: true } });
+    if (!client) return { items: [], nextCursor: null };
+    clientId = client.id;
+  }
+  const statuses = q.status ? (Array.isArray(q.status) ? q.status : [q.status]) : undefined;
+  const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+  const rows = await prisma.run.findMany({
+    where: {
+      ...(clientId ? { clientId } : {}),
+      ...(q.pipeline ? { pipelineSlug: q.pipeline } : {}),
+      ...(statuses ? { status: statuses.length === 1 ? statuses[0] : { in: statuses } } : {}),
+      ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
+      ...(cursor
+        ? { AND: [{ createdAt: { lte: cursor.createdAt } }, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }] }
+        : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: q.limit + 1,
+    select: runListSelect,
+  });
+  const items = rows.slice(0, q.limit).map((r) => ({ ...r, status: r.status as RunStatus }));
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+}
+
+export type RunListItem = Awaited<ReturnType<typeof listRuns>>["items"][number];
+
+/** For the Today page: every queued, running or waiting run, and runs that failed recently. */
+export async function listActiveAndRecentFailedRuns(options: { failedSinceHours?: number; limit?: number } = {}) {
+  const limit = options.limit ?? 20;
+  const since = new Date(Date.now() - (options.failedSinceHours ?? 24) * 3_600_000);
+  const [active, failed] = await Promise.all([
+    prisma.run.findMany({ where: { status: { in: ["queued", "running", "waiting"] } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, select: runListSelect }),
+    prisma.run.findMany({ where: { status: "failed", createdAt: { gte: since } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, select: runListSelect }),
+  ]);
+  return { active, failed };
+}
+
+/** Events after `afterEventId`, oldest first, for the live run page. */
+export async function listRunEvents(runId: string, afterEventId = 0, limit = EVENTS_PAGE) {
+  const events = await prisma.runEvent.findMany({
+    where: { runId, id: { gt: afterEventId } },
+    orderBy: { id: "asc" },
+    take: Math.min(limit, EVENTS_PAGE),
+    select: { id: true, runStepId: true, type: true, message: true, dataJson: true, createdAt: true },
+  });
+  return events.map(({ dataJson, ...e }) => ({ ...e, data: parseStoredJson(dataJson) }));
+}
+
+/**
+ * One run as GET /api/runs/<id> returns it: status, steps (every attempt, in order, each with its tool
+ * calls), usage, and the events after `afterEventId`. Null when there is no such run.
+ */
+export async function getRunDetail(runId: string, options: { afterEventId?: number } = {}) {
+  const run = await prisma.run.findUnique({
+    where: { id: runId },
+    select: { ...runListSelect, inputsJson: true, cancelRequested: true, cacheTokens: true },
+  });
+  if (!run) return null;
+  const [steps, toolCalls, drafts, events] = await Promise.all([
+    prisma.runStep.findMany({
+      where: { runId },
+      orderBy: [{ position: "asc" }, { attempt: "asc" }],
+      select: { id: true, stepId: true, position: true, kind: true, status: true, attempt: true, startedAt: true, finishedAt: true, outputJson: true, error: true, inputTokens: true, outputTokens: true, costUsd: true },
+    }),
+    prisma.toolCall.findMany({
+      where: { runId },
+      orderBy: { startedAt: "asc" },
+      select: {
+        id: true, runStepId: true, server: true, scope: true, tool: true, status: true, isError: true, error: true, argumentsJson: true,
+        resultJson: true, resultBytes: true, isTruncated: true, startedAt: true, finishedAt: true, durationMs: true,
+      },
+    }),
+    prisma.draft.findMany({ where: { runId }, select: { id: true, runStepId: true, status: true } }),
+    listRunEvents(runId, options.afterEventId ?? 0),
+  ]);
+  const latestAttempt = new Map<string, number>();
+  for (const s of steps) latestAttempt.set(s.stepId, Math.max(latestAttempt.get(s.stepId) ?? 0, s.attempt));
+  const { inputsJson, inputTokens, outputTokens, cacheTokens, costUsd, ...rest } = run;
+  return {
+    ...rest,
+    status: run.status as RunStatus,
+    inputs: parseStoredJson(inputsJson),
+    usage: { inputTokens, outputTokens, cacheTokens, costUsd },
+    canCancel: ["queued", "running", "waiting"].includes(run.status) && !(run.status === "running" && run.cancelRequested),
+    canRetry: run.status === "failed" || run.status === "cancelled",
+    steps: steps.map((s) => ({
+      id: s.stepId,
+      runStepId: s.id,
+      position: s.position,
+      kind: s.kind,
+      status: s.status as StepStatus,
+      attempt: s.attempt,
+      isLatestAttempt: latestAttempt.get(s.stepId) === s.attempt,
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
+      output: s.status === "succeeded" || s.status === "failed" ? parseStoredJson(s.outputJson) : null,
+      error: s.error,
+      draft: drafts.find((d) => d.runStepId === s.id) ?? null,
+      usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd },
+      toolCalls: toolCalls
+        .filter((c) => c.runStepId === s.id)
+        .map(({ argumentsJson, resultJson, runStepId: _runStepId, ...c }) => ({
+          ...c,
+          arguments: parseStoredJson(argumentsJson),
+          result: resultJson !== null && resultJson.length <= TOOL_RESULT_INLINE_MAX ? parseStoredJson(resultJson) : null,
+          resultOmitted: resultJson !== null && resultJson.length > TOOL_RESULT_INLINE_MAX,
+        })),
+    })),
+    events,
+    lastEventId: events.at(-1)?.id ?? options.afterEventId ?? 0,
+  };
+}
+
+export type RunDetail = NonNullable<Awaited<ReturnType<typeof getRunDetail>>>;

@@ -1,0 +1,46 @@
+// The seam between the engine and whatever executes a tool step. The worker uses the MCP pool
+// (mcp-step-runner.ts); engine tests inject a small runner of their own.
+
+export type ToolProgress = { progress: number; total?: number; message?: string };
+
+export type ToolStepRequest = {
+  runId: string;
+  runStepId: string;
+  stepId: string;
+  attempt: number;
+  clientSlug: string | null;
+  server: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+  idempotencyKey: string;
+  signal: AbortSignal;
+  timeoutMs?: number;
+  onProgress: (progress: ToolProgress) => void;
+};
+
+export type ToolStepResult = {
+  content: unknown[];
+  structuredContent?: unknown;
+  isError: boolean;
+  /** the server's or the MCP layer's message when isError */
+  error?: string;
+  /** the result was recorded earlier under the same idempotency key and not sent again */
+  reused?: boolean;
+  truncated?: boolean;
+  toolCallId?: string;
+};
+
+export interface StepRunner {
+  runTool(request: ToolStepRequest): Promise<ToolStepResult>;
+}
+
+/**
+ * The call was recorded as started but never finished (a crash in between), and the tool is neither
+ * read-only nor idempotent: sending it again could repeat a side effect, so a human decides.
+ */
+export class OutcomeUnknownStepError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OutcomeUnknownStepError";
+  }
+}

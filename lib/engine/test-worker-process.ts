@@ -1,0 +1,31 @@
+// A worker in its own process, for the engine's multi-process and kill -9 tests. It logs every tool call
+// it starts and ends to LOG_FILE ("start|end runId stepId attempt key pid"), and stops on SIGTERM.
+import fs from "node:fs";
+import { ScriptedRunner } from "@/lib/engine/engine-test-helpers";
+import type { ToolStepRequest, ToolStepResult } from "@/lib/engine/step-runner";
+import { Worker } from "@/lib/engine/worker";
+
+const logFile = process.env.LOG_FILE ?? "/dev/null";
+
+class LoggingRunner extends ScriptedRunner {
+  override async runTool(req: ToolStepRequest): Promise<ToolStepResult> {
+    const line = (what: string) => fs.appendFileSync(logFile, `${what} ${req.runId} ${req.stepId} ${req.attempt} ${req.idempotencyKey} ${process.pid}\n`);
+    line("start");
+    const result = await super.runTool(req);
+    line("end");
+    return result;
+  }
+}
+
+const worker = new Worker({
+  id: process.env.WORKER_ID,
+  runner: new LoggingRunner(),
+  pollMs: 20,
+  leaseMs: Number(process.env.LEASE_MS ?? 5_000),
+  concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4),
+});
+await worker.start();
+process.on("SIGTERM", () => {
+  void worker.stop({ graceMs: 500 }).then(() => process.exit(0));
+});
+console.log("ready");

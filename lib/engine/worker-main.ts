@@ -1,0 +1,33 @@
+// The worker as its own process (`npm run worker`). It migrates nothing (the start script does): it
+// starts the worker, and on SIGTERM or SIGINT lets running steps finish for SWITCHBOARD_SHUTDOWN_GRACE_S,
+// marks the rest interrupted, and ends every MCP server child.
+import { dbReady } from "@/lib/db";
+import { env } from "@/lib/env";
+import { startWorker, stopWorker, type WorkerOptions } from "@/lib/engine/worker";
+
+/** Stops the process's worker, then the MCP pool (the order matters: steps may still call tools). */
+export async function shutdownWorkerAndPool(graceMs = env().SWITCHBOARD_SHUTDOWN_GRACE_S * 1000): Promise<void> {
+  await stopWorker({ graceMs });
+  const { getMcpPool } = await import("@/lib/mcp/pool");
+  await getMcpPool().shutdown();
+}
+
+export async function runWorkerProcess(options: WorkerOptions = {}): Promise<void> {
+  await dbReady();
+  const worker = await startWorker(options);
+  console.log(`[worker] ${worker.id} started (pid ${process.pid})`);
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[worker] ${signal}: finishing running steps for up to ${env().SWITCHBOARD_SHUTDOWN_GRACE_S} s`);
+    shutdownWorkerAndPool()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        console.error("[worker] shutdown failed", error);
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}

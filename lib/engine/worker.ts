@@ -1,0 +1,241 @@
+// The worker: claims queued runs (one conditional UPDATE each), executes them, renews their leases,
+// honours cancel, beats for /api/health, and on stop lets running steps finish for a grace period.
+import { randomUUID } from "node:crypto";
+import { dbReady, prisma } from "@/lib/db";
+import { claimNextRun, readRunControl, renewLease } from "@/lib/engine/claim";
+import { executeRun, type RunOutcome } from "@/lib/engine/execute-run";
+import { recoverInterruptedRuns } from "@/lib/engine/recovery";
+import { runEventRow } from "@/lib/engine/run-events";
+import type { StepRunner } from "@/lib/engine/step-runner";
+import { registerLocalWorker, RunAbort, unregisterLocalWorker, type LocalWorker, type RunAbortKind } from "@/lib/engine/worker-registry";
+
+export type WorkerOptions = {
+  id?: string;
+  /** runs executed at once by this worker (default 4) */
+  concurrency?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  beatMs?: number;
+  /** how often a running run's cancel flag is read (default 500 ms) */
+  controlMs?: number;
+  /** the tool-step executor; the MCP pool when not given */
+  runner?: StepRunner;
+};
+
+type ActiveRun = { controller: AbortController; done: Promise<RunOutcome | "error"> };
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function defaultRunner(): Promise<StepRunner> {
+  const { McpStepRunner } = await import("@/lib/engine/mcp-step-runner");
+  return new McpStepRunner();
+}
+
+export class Worker implements LocalWorker {
+  readonly id: string;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private readonly beatMs: number;
+  private readonly controlMs: number;
+  private runner: StepRunner | undefined;
+  private readonly active = new Map<string, ActiveRun>();
+  private stopping = false;
+  private started: Promise<this> | null = null;
+  private loopDone: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private beatTimer: NodeJS.Timeout | null = null;
+
+  constructor(options: WorkerOptions = {}) {
+    this.id = options.id ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.concurrency = options.concurrency ?? 4;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.beatMs = options.beatMs ?? 5_000;
+    this.controlMs = options.controlMs ?? 500;
+    this.runner = options.runner;
+  }
+
+  get activeRunIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  /** Recovers runs left by dead workers, then claims and executes runs until stopped. */
+  start(): Promise<this> {
+    this.started ??= this.begin();
+    return this.started;
+  }
+
+  private async begin(): Promise<this> {
+    await dbReady();
+    this.runner ??= await defaultRunner();
+    registerLocalWorker(this);
+    await this.beat();
+    this.beatTimer = setInterval(() => void this.beat(), this.beatMs);
+    this.beatTimer.unref();
+    this.loopDone = this.loop();
+    return this;
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  abortRun(runId: string, kind: RunAbortKind): boolean {
+    const run = this.active.get(runId);
+    if (!run) return false;
+    run.controller.abort(new RunAbort(kind));
+    return true;
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await prisma.workerBeat.upsert({
+        where: { id: this.id },
+        create: { id: this.id, kind: "worker", pid: process.pid },
+        update: { beatAt: new Date(), pid: process.pid },
+      });
+      // rows of workers that died without stopping (kill -9) are kept a day, for /api/health's history
+      await prisma.workerBeat.deleteMany({ where: { kind: "worker", beatAt: { lt: new Date(Date.now() - 86_400_000) } } });
+    } catch (error) {
+      console.error("[worker] beat failed", error);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    let lastRecovery = 0;
+    while (!this.stopping) {
+      try {
+        if (Date.now() - lastRecovery >= this.leaseMs) {
+          lastRecovery = Date.now();
+          const report = await recoverInterruptedRuns({ recoverer: this.id, leaseMs: this.leaseMs });
+          const found = report.resumed.length + report.failed.length + report.cancelled.length;
+          if (found) console.log(`[worker] runs left by a stopped worker: ${report.resumed.length} resumed, ${report.failed.length} failed, ${report.cancelled.length} cancelled`);
+        }
+        while (!this.stopping && this.active.size < this.concurrency) {
+          const runId = await claimNextRun(this.id, this.leaseMs);
+          if (!runId) break;
+          this.launch(runId);
+        }
+      } catch (error) {
+        console.error("[worker] claim loop error", error);
+      }
+      if (this.stopping) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = null;
+    }
+  }
+
+  private launch(runId: string): void {
+    const controller = new AbortController();
+    let lastRenew = Date.now();
+    let checking = false;
+    const control = setInterval(async () => {
+      if (checking || controller.signal.aborted) return;
+      checking = true;
+      try {
+        if (Date.now() - lastRenew >= this.leaseMs / 3) {
+          lastRenew = Date.now();
+          if (!(await renewLease(runId, this.id, this.leaseMs))) controller.abort(new RunAbort("lease-lost"));
+        }
+        const state = await readRunControl(runId);
+        if (state?.cancelRequested) controller.abort(new RunAbort("cancel"));
+      } catch (error) {
+        console.error("[worker] lease/cancel check failed", error);
+      } finally {
+        checking = false;
+      }
+    }, Math.min(this.controlMs, this.leaseMs / 3));
+    const runner = this.runner;
+    if (!runner) throw new Error("Worker.start() must run before runs are launched");
+    const done = executeRun(runId, { workerId: this.id, runner, signal: controller.signal, shouldYield: () => this.stopping })
+      .catch(async (error: unknown) => {
+        console.error(`[worker] run ${runId} failed unexpectedly`, error);
+        await this.failUnexpectedly(runId).catch((e: unknown) => console.error("[worker] could not mark the run failed", e));
+        return "error" as const;
+      })
+      .finally(() => {
+        clearInterval(control);
+        this.active.delete(runId);
+        this.wake();
+      });
+    this.active.set(runId, { controller, done });
+  }
+
+  private async failUnexpectedly(runId: string): Promise<void> {
+    const now = new Date();
+    const message = "The worker hit an unexpected error; the details are in the server log. Retry to resume.";
+    await prisma.$transaction([
+      prisma.runStep.updateMany({ where: { runId, status: "running" }, data: { status: "failed", finishedAt: now, error: message } }),
+      prisma.run.updateMany({ where: { id: runId, leaseOwner: this.id, status: "running" }, data: { status: "failed", error: message, finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
+      prisma.runEvent.create({ data: runEventRow(runId, "status", message) }),
+    ]);
+  }
+
+  /** Marks what this worker still runs as interrupted, so a retry can resume it. */
+  private async interrupt(runId: string, reason: string): Promise<void> {
+    const now = new Date();
+    await prisma.$transaction([
+      prisma.runStep.updateMany({
+        where: { runId, status: "running" },
+        data: { status: "failed", finishedAt: now, error: reason, outputJson: JSON.stringify({ interrupted: true }) },
+      }),
+      prisma.run.updateMany({
+        where: { id: runId, leaseOwner: this.id, status: "running" },
+        data: { status: "failed", error: `${reason}: retry the run to resume from this step`, finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
+      }),
+      prisma.runEvent.create({ data: runEventRow(runId, "status", reason) }),
+    ]);
+  }
+
+  /**
+   * Stops claiming, lets running steps finish for `graceMs`, then marks the rest failed as interrupted
+   * by shutdown (retry resumes them) and aborts their tool calls.
+   */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
+    const graceMs = options.graceMs ?? 10_000;
+    this.stopping = true;
+    this.wake();
+    if (this.beatTimer) clearInterval(this.beatTimer);
+    await this.loopDone;
+    const all = () => Promise.all([...this.active.values()].map((r) => r.done));
+    await Promise.race([all(), sleep(graceMs)]);
+    for (const [runId, run] of this.active) {
+      await this.interrupt(runId, "Interrupted by shutdown").catch((e: unknown) => console.error("[worker] could not mark a run interrupted", e));
+      run.controller.abort(new RunAbort("shutdown"));
+    }
+    await Promise.race([all(), sleep(2_000)]);
+    unregisterLocalWorker(this);
+    await prisma.workerBeat.deleteMany({ where: { id: this.id } }).catch(() => undefined);
+  }
+}
+
+const globalForWorker = globalThis as unknown as { switchboardWorker?: Promise<Worker> };
+
+/** The process's worker (one per process, kept on globalThis), started on first call. */
+export function startWorker(options: WorkerOptions = {}): Promise<Worker> {
+  globalForWorker.switchboardWorker ??= new Worker(options).start();
+  return globalForWorker.switchboardWorker;
+}
+
+/** The process's worker when one was started. */
+export async function getWorker(): Promise<Worker | null> {
+  return (await globalForWorker.switchboardWorker) ?? null;
+}
+
+/** Stops the process's worker (SIGTERM): running steps get `graceMs` to finish. */
+export async function stopWorker(options: { graceMs?: number } = {}): Promise<void> {
+  const worker = await globalForWorker.switchboardWorker;
+  globalForWorker.switchboardWorker = undefined;
+  await worker?.stop(options);
+}

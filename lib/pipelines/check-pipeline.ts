@@ -1,0 +1,83 @@
+// Checks that need the whole pipeline after its shape is valid: template references (each step may
+// read only inputs, the client and steps before it), the cron expression and the timezone.
+import { Cron } from "croner";
+import { stepKind, type PipelineDefinition, type StepKind } from "@/lib/pipelines/pipeline.schema";
+import { checkTemplateRef, collectStrings, findTemplates, type TemplateScope } from "@/lib/pipelines/templates";
+
+export type PathIssue = { path: (string | number)[]; message: string };
+
+/** Every templated string of a step, with its path inside the pipeline. */
+function stepStrings(def: PipelineDefinition, index: number): { path: (string | number)[]; text: string }[] {
+  const step = def.steps[index];
+  const base = ["steps", index];
+  if (step.approval) {
+    return [
+      { path: [...base, "approval", "title"], text: step.approval.title },
+      { path: [...base, "approval", "body"], text: step.approval.body },
+    ];
+  }
+  if (step.agent) return [{ path: [...base, "agent", "prompt"], text: step.agent.prompt }];
+  return collectStrings(step.args ?? {}, [...base, "args"]);
+}
+
+/** Whether any template reads `client.*`: such a pipeline cannot run without a client. */
+export function pipelineNeedsClient(def: PipelineDefinition): boolean {
+  return def.steps.some((_, i) =>
+    stepStrings(def, i).some(({ text }) => findTemplates(text).some((t) => "path" in t && t.path[0] === "client")),
+  );
+}
+
+export function isValidTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkSchedule(def: PipelineDefinition): PathIssue[] {
+  const schedule = def.schedule;
+  if (!schedule) return [];
+  const issues: PathIssue[] = [];
+  const tzOk = isValidTimezone(schedule.timezone);
+  if (!tzOk) issues.push({ path: ["schedule", "timezone"], message: `"${schedule.timezone}" is not an IANA timezone (e.g. America/Chicago, Europe/Berlin, UTC)` });
+  try {
+    new Cron(schedule.cron, { paused: true, timezone: tzOk ? schedule.timezone : undefined });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.replace(/^CronPattern:\s*/, "") : "invalid";
+    issues.push({ path: ["schedule", "cron"], message: `invalid cron "${schedule.cron}": ${detail}` });
+  }
+  for (const name of Object.keys(schedule.inputs ?? {})) {
+    if (!(name in def.inputs)) issues.push({ path: ["schedule", "inputs", name], message: `unknown input "${name}"` });
+  }
+  for (const [name, input] of Object.entries(def.inputs)) {
+    if (input.required && input.default === undefined && schedule.inputs?.[name] === undefined) {
+      issues.push({ path: ["schedule"], message: `scheduled runs need a value for the required input "${name}" (schedule.inputs.${name} or a default)` });
+    }
+  }
+  if (!schedule.client && pipelineNeedsClient(def)) {
+    issues.push({ path: ["schedule"], message: "this pipeline reads {{ client.* }}: its schedule needs a client" });
+  }
+  return issues;
+}
+
+export function checkPipelineReferences(def: PipelineDefinition): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const earlier = new Map<string, StepKind>();
+  const scope: TemplateScope = {
+    inputs: new Set(Object.keys(def.inputs)),
+    earlierSteps: earlier,
+    allSteps: new Set(def.steps.map((s) => s.id)),
+  };
+  def.steps.forEach((step, index) => {
+    for (const { path, text } of stepStrings(def, index)) {
+      for (const template of findTemplates(text)) {
+        const problem = "error" in template ? template.error : checkTemplateRef(template.path, scope);
+        if (problem) issues.push({ path, message: problem });
+      }
+    }
+    earlier.set(step.id, stepKind(step));
+  });
+  return [...issues, ...checkSchedule(def)];
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { parsePipelineText } from "@/lib/pipelines/load-pipelines";
+import { inputsFromForm, parseRunInputs } from "@/lib/pipelines/run-inputs";
+
+const def = parsePipelineText(
+  "form",
+  `name: Form
+inputs:
+  page: { type: string, required: true, label: Page URL }
+  notes: { type: text }
+  count: { type: number, default: 3 }
+  publish: { type: boolean, default: false }
+  tone: { type: select, options: [friendly, { value: formal, label: Formal (Sie) }], default: friendly }
+steps:
+  - id: a
+    tool: everything/echo
+`,
+).definition!;
+
+describe("parseRunInputs", () => {
+  it("types form strings and applies defaults", () => {
+    expect(parseRunInputs(def.inputs, { page: "https://example.com", count: "7", publish: "on", notes: "" })).toEqual({
+      ok: true,
+      values: { page: "https://example.com", count: 7, publish: true, tone: "friendly" },
+    });
+    expect(parseRunInputs(def.inputs, { page: "x", count: 2, publish: false, tone: "formal" })).toEqual({
+      ok: true,
+      values: { page: "x", count: 2, publish: false, tone: "formal" },
+    });
+  });
+
+  it("gives one clear message per field", () => {
+    const result = parseRunInputs(def.inputs, { page: "  ", count: "many", publish: "perhaps", tone: "rude", extra: 1 });
+    expect(result).toEqual({
+      ok: false,
+      fieldErrors: {
+        page: "Page URL is required",
+        count: "count must be a number",
+        publish: "publish must be true or false",
+        tone: "tone must be one of: friendly, formal",
+        extra: 'this pipeline has no input "extra"',
+      },
+    });
+    expect(parseRunInputs(def.inputs, {})).toEqual({ ok: false, fieldErrors: { page: "Page URL is required" } });
+    expect(parseRunInputs(def.inputs, "nope")).toEqual({ ok: false, fieldErrors: { _: "inputs must be an object of name: value" } });
+    expect(parseRunInputs(def.inputs, { page: "a\nb" })).toMatchObject({ ok: false, fieldErrors: { page: "Page URL must be a single line" } });
+  });
+
+  it("reads a form: an unticked checkbox is false, other fields are ignored", () => {
+    const form = new FormData();
+    form.set("page", "/about");
+    form.set("count", "4");
+    form.set("csrf", "ignored");
+    expect(parseRunInputs(def.inputs, inputsFromForm(def.inputs, form))).toEqual({
+      ok: true,
+      values: { page: "/about", count: 4, publish: false, tone: "friendly" },
+    });
+  });
+});
