@@ -50,6 +50,7 @@ export default defineConfig({
       SWITCHBOARD_WORKSPACE: path.join(dir, "workspace"),
       NEXTAUTH_URL: baseURL,
       NEXT_TELEMETRY_DISABLED: "1",
+      NEXT_MANUAL_SIG_HANDLE: "1",
       SB_E2E_CANARY: "canary-e2e-secret-7f3a91",
     },
   },

@@ -1,15 +1,43 @@
-// Start-up of the long-lived parts of the web server process; they hang on globalThis.
+// Start-up and shutdown of the long-lived parts of the web server process (worker, MCP pool); they hang
+// on globalThis. `npm start` sets NEXT_MANUAL_SIG_HANDLE so that on SIGTERM Next leaves the exit to us:
+// running steps get SWITCHBOARD_SHUTDOWN_GRACE_S to finish, the rest are marked interrupted, every MCP
+// child is ended, then the process exits.
+import { env } from "@/lib/env";
 import { prepareRuntime } from "@/lib/startup";
 
 const globalForServer = globalThis as unknown as { switchboardStarted?: Promise<void> };
+
+async function shutdown(signal: NodeJS.Signals): Promise<never> {
+  console.log(`[switchboard] ${signal}: letting running steps finish for up to ${env().SWITCHBOARD_SHUTDOWN_GRACE_S} s`);
+  try {
+    const { shutdownWorkerAndPool } = await import("@/lib/engine/worker-main");
+    await shutdownWorkerAndPool();
+  } catch (error) {
+    console.error("[switchboard] shutdown did not finish cleanly:", error);
+  }
+  process.exit(signal === "SIGINT" ? 130 : 143);
+}
 
 export function startServerProcess(): Promise<void> {
   globalForServer.switchboardStarted ??= (async () => {
     try {
       await prepareRuntime();
+      if (process.env.SWITCHBOARD_DISABLE_WORKER !== "1") {
+        const { startWorker } = await import("@/lib/engine/worker");
+        const worker = await startWorker();
+        console.log(`[switchboard] worker ${worker.id} started`);
+      }
     } catch (error) {
       console.error("[switchboard] could not start:", error instanceof Error ? error.message : error);
       process.exit(1);
+    }
+    let stopping = false;
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.on(signal, () => {
+        if (stopping) return;
+        stopping = true;
+        void shutdown(signal);
+      });
     }
   })();
   return globalForServer.switchboardStarted;

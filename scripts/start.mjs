@@ -20,7 +20,7 @@ log(`serving on ${publicUrl}`);
 const child = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), dev ? "dev" : "start", "-p", port], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? publicUrl, NEXT_TELEMETRY_DISABLED: "1" },
+  env: { ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? publicUrl, NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "1" },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

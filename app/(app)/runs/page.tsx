@@ -1,15 +1,85 @@
 import type { Metadata } from "next";
-import { NotBuiltYet, PageHeader } from "@/components/ui/card";
+import Link from "next/link";
+import { PageHeader } from "@/components/ui/card";
+import { buttonClass } from "@/components/ui/button";
+import { Input, Select } from "@/components/ui/field";
+import { RunList } from "@/components/runs/run-list";
 import { requirePageUser } from "@/lib/auth/session";
+import { listClients } from "@/lib/clients/clients";
+import { RUN_STATUSES, type RunStatus } from "@/lib/engine/engine.schema";
+import { listRuns } from "@/lib/engine/run-queries";
+import { listPipelines } from "@/lib/pipelines/load-pipelines";
 
 export const metadata: Metadata = { title: "Runs" };
 
-export default async function RunsPage() {
+type Search = { client?: string; pipeline?: string; status?: string; from?: string; to?: string; cursor?: string };
+
+function isRunStatus(s: string | undefined): s is RunStatus {
+  return (RUN_STATUSES as readonly string[]).includes(s ?? "");
+}
+
+export default async function RunsPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requirePageUser();
+  const q = await searchParams;
+  const dateOk = (d?: string) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : undefined);
+  const to = dateOk(q.to);
+  const page = await listRuns({
+    clientSlug: q.client || undefined,
+    pipeline: q.pipeline || undefined,
+    status: isRunStatus(q.status) ? q.status : undefined,
+    from: dateOk(q.from),
+    // the "to" day is included
+    to: to ? new Date(new Date(to).getTime() + 86_400_000) : undefined,
+    cursor: q.cursor || undefined,
+    limit: 50,
+  });
+  const [clients, pipelines] = [await listClients({ includeArchived: true }), listPipelines()];
+  const filtered = Boolean(q.client || q.pipeline || q.status || q.from || q.to);
+  const next = new URLSearchParams(Object.entries({ ...q, cursor: page.nextCursor ?? "" }).filter(([, v]) => v) as [string, string][]);
   return (
     <>
-      <PageHeader title="Runs" description="Every run, live and past." />
-      <NotBuiltYet what="Run history">Runs appear here once pipelines can run.</NotBuiltYet>
+      <PageHeader title="Runs" description="Every run, newest first. Filter by client, pipeline, status and day." />
+      <form method="get" className="mb-4 flex flex-wrap items-end gap-2" aria-label="Filter runs">
+        <label className="text-xs text-zinc-500">
+          Client
+          <Select name="client" defaultValue={q.client ?? ""} className="w-44">
+            <option value="">All clients</option>
+            {clients.map((c) => <option key={c.slug} value={c.slug}>{c.name}</option>)}
+          </Select>
+        </label>
+        <label className="text-xs text-zinc-500">
+          Pipeline
+          <Select name="pipeline" defaultValue={q.pipeline ?? ""} className="w-44">
+            <option value="">All pipelines</option>
+            {pipelines.map((p) => <option key={p.slug} value={p.slug}>{p.name}</option>)}
+          </Select>
+        </label>
+        <label className="text-xs text-zinc-500">
+          Status
+          <Select name="status" defaultValue={q.status ?? ""} className="w-36">
+            <option value="">Any status</option>
+            {RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+          </Select>
+        </label>
+        <label className="text-xs text-zinc-500">
+          From
+          <Input type="date" name="from" defaultValue={q.from ?? ""} className="w-40" />
+        </label>
+        <label className="text-xs text-zinc-500">
+          To
+          <Input type="date" name="to" defaultValue={q.to ?? ""} className="w-40" />
+        </label>
+        <button type="submit" className={buttonClass("secondary")}>Filter</button>
+        {filtered && <Link href="/runs" className="text-sm text-zinc-500 underline">Clear</Link>}
+      </form>
+      <RunList
+        runs={page.items}
+        empty={filtered ? <>No run matches these filters.</> : <>Runs appear here once you run a pipeline. <Link className="underline" href="/pipelines">Choose a pipeline</Link>.</>}
+      />
+      <div className="mt-3 flex justify-end gap-2">
+        {q.cursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${new URLSearchParams(Object.entries({ ...q, cursor: "" }).filter(([, v]) => v) as [string, string][])}`}>Newest</Link>}
+        {page.nextCursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${next}`}>Older runs</Link>}
+      </div>
     </>
   );
 }

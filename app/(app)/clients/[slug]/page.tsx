@@ -8,6 +8,9 @@ import { listAuditForClient } from "@/lib/audit";
 import { requirePageUser } from "@/lib/auth/session";
 import { getClient, readClientMemory } from "@/lib/clients/clients";
 import { NotFoundError } from "@/lib/errors";
+import { listRuns } from "@/lib/engine/run-queries";
+import { RunList } from "@/components/runs/run-list";
+import Link from "next/link";
 import { ClientActions } from "./client-actions";
 import { MemoryEditor } from "./memory-editor";
 
@@ -27,7 +30,7 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
   const { slug } = await params;
   const client = await loadClient(slug);
   const memory = readClientMemory(client.slug);
-  const history = await listAuditForClient(client.id, 30);
+  const [history, runs] = await Promise.all([listAuditForClient(client.id, 30), listRuns({ clientSlug: client.slug, limit: 20 })]);
   return (
     <>
       <PageHeader
@@ -40,14 +43,16 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
         actions={<ClientActions client={{ slug: client.slug, name: client.name, description: client.description, monthlyBudgetUsd: client.monthlyBudgetUsd, archived: client.archivedAt !== null }} />}
       />
       {client.description && <p className="mb-5 text-sm text-zinc-600 dark:text-zinc-400">{client.description}</p>}
+      <section aria-label="Runs" className="mb-6">
+        <h2 className="mb-3 text-sm font-semibold">Runs</h2>
+        <RunList runs={runs.items} showClient={false} empty={<>No runs for this client yet. <Link className="underline" href="/pipelines">Run a pipeline</Link> and choose {client.name}.</>} />
+        {runs.nextCursor && <p className="mt-2 text-sm"><Link className="underline" href={`/runs?client=${client.slug}`}>All runs for {client.name}</Link></p>}
+      </section>
       <div className="grid gap-5 lg:grid-cols-[2fr_1fr]">
         <Card title="Memory (CLAUDE.md)">
           <MemoryEditor slug={client.slug} source={memory ?? ""} rendered={memory === null ? null : <Markdown source={memory} />} />
         </Card>
         <div className="space-y-5">
-          <Card title="Runs">
-            <NotBuiltYet what="This client's run history">It appears here once pipelines can run.</NotBuiltYet>
-          </Card>
           <Card title="Heartbeats">
             <NotBuiltYet what="Heartbeats">Scheduled jobs for this client arrive with the heartbeats work.</NotBuiltYet>
           </Card>

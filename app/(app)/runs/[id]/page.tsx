@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { requirePageUser } from "@/lib/auth/session";
+import { getRunDetail } from "@/lib/engine/run-queries";
+import { RunLive, type RunView } from "./run-live";
+
+export const metadata: Metadata = { title: "Run" };
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageUser();
+  const { id } = await params;
+  const run = await getRunDetail(id);
+  if (!run) notFound();
+  // the same JSON shape the live view polls from GET /api/runs/<id>
+  const initial = JSON.parse(JSON.stringify(run)) as RunView;
+  return <RunLive initial={initial} />;
+}

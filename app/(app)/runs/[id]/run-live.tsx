@@ -1,0 +1,221 @@
+"use client";
+// The live run page: polls GET /api/runs/<id> every second while the run is active (TanStack Query),
+// and shows steps as a timeline with each tool call's arguments and result.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Card, PageHeader } from "@/components/ui/card";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { FormError } from "@/components/ui/field";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { formatDuration, RelativeTime } from "@/components/ui/time";
+import { JsonBlock, ToolResult } from "@/components/runs/tool-result";
+import { queryKeys } from "@/components/query-keys";
+import type { Serialized } from "@/components/serialized";
+import type { RunDetail } from "@/lib/engine/run-queries";
+import { cancelRunAction, resolveOutcomeAction, retryRunAction } from "../actions";
+
+export type RunView = Serialized<RunDetail>;
+type StepView = RunView["steps"][number];
+
+const ACTIVE = new Set(["queued", "running", "waiting"]);
+
+function durationOf(start: string | null, end: string | null): number | null {
+  if (!start) return null;
+  return (end ? new Date(end).getTime() : Date.now()) - new Date(start).getTime();
+}
+
+function useRun(initial: RunView) {
+  return useQuery({
+    queryKey: queryKeys.run(initial.id),
+    queryFn: async (): Promise<RunView> => {
+      const res = await fetch(`/api/runs/${initial.id}`, { cache: "no-store" });
+      if (!res.ok) throw new Error((await res.json().catch(() => null))?.error ?? `HTTP ${res.status}`);
+      return res.json();
+    },
+    initialData: initial,
+    refetchInterval: (query) => (ACTIVE.has(query.state.data?.status ?? "") ? 1000 : false),
+  });
+}
+
+export function RunLive({ initial }: { initial: RunView }) {
+  const { data: run, error } = useRun(initial);
+  const queryClient = useQueryClient();
+  const [actionError, setActionError] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.run(run.id) });
+  const latest = run.steps.filter((s) => s.isLatestAttempt);
+  const total = durationOf(run.startedAt, run.finishedAt);
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="flex items-center gap-2">
+            {run.pipelineName} <StatusBadge status={run.status} />
+          </span>
+        }
+        description={
+          <span className="flex flex-wrap gap-x-3">
+            <Link className="hover:underline" href={`/pipelines/${run.pipelineSlug}`}>{run.pipelineSlug}</Link>
+            {run.client && <Link className="hover:underline" href={`/clients/${run.client.slug}`}>{run.client.name}</Link>}
+            <span>queued <RelativeTime value={run.createdAt} /> by {run.createdByLabel || run.trigger}</span>
+            {total !== null && <span>took {formatDuration(total)}</span>}
+          </span>
+        }
+        actions={
+          <>
+            {ACTIVE.has(run.status) && (
+              <span className="text-xs text-zinc-500" role="status" aria-live="polite">
+                {run.status === "waiting" ? "Waiting for approval" : run.status === "queued" ? "Waiting for a worker…" : "Running… updating live"}
+              </span>
+            )}
+            {run.canCancel && (
+              <ConfirmButton
+                label="Cancel run"
+                title="Cancel this run?"
+                description="The running step is stopped; steps that have not started will not run. You can retry it later."
+                confirmLabel="Cancel run"
+                onConfirm={async () => {
+                  const r = await cancelRunAction({ id: run.id });
+                  setActionError(r.ok ? null : r.error);
+                  await refresh();
+                }}
+              />
+            )}
+            {run.canRetry && (
+              <Button
+                size="sm"
+                onClick={async () => {
+                  const r = await retryRunAction({ id: run.id });
+                  setActionError(r.ok ? null : r.error);
+                  await refresh();
+                }}
+              >
+                Retry from failed step
+              </Button>
+            )}
+          </>
+        }
+      />
+      <FormError message={actionError ?? (error ? `Live updates paused: ${error.message}` : null)} />
+      {run.error && (
+        <p className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">{run.error}</p>
+      )}
+      <div className="grid gap-5 lg:grid-cols-[2fr_1fr]">
+        <section aria-label="Steps" className="space-y-3">
+          {latest.map((step) => (
+            <StepCard key={step.runStepId} run={run} step={step} history={run.steps.filter((s) => s.id === step.id && !s.isLatestAttempt)} onChange={refresh} setError={setActionError} />
+          ))}
+        </section>
+        <div className="space-y-5">
+          <Card title="Inputs">
+            {run.inputs && typeof run.inputs === "object" && Object.keys(run.inputs).length > 0 ? (
+              <dl className="space-y-1 text-sm">
+                {Object.entries(run.inputs as Record<string, unknown>).map(([k, v]) => (
+                  <div key={k}>
+                    <dt className="text-xs text-zinc-500">{k}</dt>
+                    <dd className="break-words">{String(v)}</dd>
+                  </div>
+                ))}
+              </dl>
+            ) : (
+              <p className="text-sm text-zinc-500">No inputs.</p>
+            )}
+          </Card>
+          <Card title="Usage">
+            <p className="text-sm">
+              {new Intl.NumberFormat().format(run.usage.inputTokens)} in · {new Intl.NumberFormat().format(run.usage.outputTokens)} out ·{" "}
+              {new Intl.NumberFormat(undefined, { style: "currency", currency: "USD" }).format(run.usage.costUsd)}
+            </p>
+          </Card>
+          <Card title="Log">
+            {run.events.length === 0 ? (
+              <p className="text-sm text-zinc-500">Nothing logged yet.</p>
+            ) : (
+              <ol className="max-h-96 space-y-1 overflow-auto font-mono text-xs" aria-label="Run log">
+                {run.events.map((e) => (
+                  <li key={e.id} className="break-words">
+                    <span className="text-zinc-400">{new Date(e.createdAt).toLocaleTimeString()}</span> <span className="text-zinc-500">{e.type}</span> {e.message}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}
+
+function StepCard({ run, step, history, onChange, setError }: { run: RunView; step: StepView; history: StepView[]; onChange: () => Promise<void>; setError: (e: string | null) => void }) {
+  const ms = durationOf(step.startedAt, step.finishedAt);
+  const marker = (step.status === "waiting" && step.kind === "tool") ? step.error : null;
+  return (
+    <article aria-label={`Step ${step.id}`} data-step={step.id} data-status={step.status} className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+      <header className="flex flex-wrap items-center gap-2">
+        <span className="font-medium">{step.id}</span>
+        <span className="text-xs text-zinc-500">{step.kind}{step.attempt > 1 ? ` · attempt ${step.attempt}` : ""}</span>
+        <StatusBadge status={step.status} />
+        <span className="ml-auto text-xs tabular-nums text-zinc-500">{formatDuration(ms)}</span>
+      </header>
+      {step.error && <p className="mt-2 text-sm break-words text-red-700 dark:text-red-400">{step.error}</p>}
+      {step.kind === "approval" && step.draft && (
+        <p className="mt-2 text-sm">
+          Draft <StatusBadge status={step.draft.status} />{" "}
+          <Link className="font-medium underline" href={`/drafts/${step.draft.id}`}>
+            {step.draft.status === "pending" ? "Review the draft" : "Open the draft"}
+          </Link>
+        </p>
+      )}
+      {marker && run.status === "waiting" && (
+        <div className="mt-2 flex gap-2">
+          <Button size="sm" variant="secondary" onClick={async () => { const r = await resolveOutcomeAction({ id: run.id, stepId: step.id, action: "retry" }); setError(r.ok ? null : r.error); await onChange(); }}>
+            Send again
+          </Button>
+          <Button size="sm" variant="secondary" onClick={async () => { const r = await resolveOutcomeAction({ id: run.id, stepId: step.id, action: "skip" }); setError(r.ok ? null : r.error); await onChange(); }}>
+            It happened: skip
+          </Button>
+        </div>
+      )}
+      {step.toolCalls.map((call) => (
+        <details key={call.id} className="mt-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" open={step.status !== "succeeded"}>
+          <summary className="cursor-pointer">
+            <code className="font-mono text-xs">{call.server}/{call.tool}</code>{" "}
+            <StatusBadge status={call.isError || call.status === "failed" ? "failed" : call.status === "started" ? "running" : "succeeded"} />{" "}
+            <span className="text-xs text-zinc-500">{formatDuration(call.durationMs)}</span>
+          </summary>
+          <div className="mt-2 space-y-2">
+            <p className="text-xs text-zinc-500">Arguments</p>
+            <JsonBlock value={call.arguments} label="Arguments" />
+            {call.error && <p className="text-sm text-red-700 dark:text-red-400">{call.error}</p>}
+            {call.result !== null && (
+              <>
+                <p className="text-xs text-zinc-500">Result{call.isTruncated ? ` (truncated; ${new Intl.NumberFormat().format(call.resultBytes)} bytes in all)` : ""}</p>
+                <ToolResult result={call.result} />
+              </>
+            )}
+            {call.resultOmitted && <p className="text-xs text-zinc-500">The result is too large to show here ({new Intl.NumberFormat().format(call.resultBytes)} bytes).</p>}
+          </div>
+        </details>
+      ))}
+      {step.kind !== "tool" && step.output !== null && step.output !== undefined && (
+        <div className="mt-3">
+          <p className="text-xs text-zinc-500">Output</p>
+          <JsonBlock value={step.output} label="Step output" />
+        </div>
+      )}
+      {history.length > 0 && (
+        <details className="mt-3 text-xs text-zinc-500">
+          <summary className="cursor-pointer">{history.length} earlier attempt{history.length > 1 ? "s" : ""}</summary>
+          <ul className="mt-1 space-y-1">
+            {history.map((h) => (
+              <li key={h.runStepId}>
+                attempt {h.attempt}: <StatusBadge status={h.status} /> {h.error}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </article>
+  );
+}
