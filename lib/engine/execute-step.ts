@@ -8,7 +8,7 @@ import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import { renderArgs, renderTemplate, TemplateError, type TemplateContext } from "@/lib/pipelines/templates";
 
 export const AGENT_NOT_CONFIGURED = "No agent runner is configured yet: agent steps arrive with the agent runners";
-const DRAFT_BODY_MAX_CHARS = 1_000_000;
+const DRAFT_BODY_MAX_CHARS = 2 * 1024 * 1024;
 const DRAFT_TITLE_MAX_CHARS = 300;
 const PROGRESS_EVERY_MS = 250;
 
@@ -135,7 +135,7 @@ async function runApprovalStep(step: PipelineStep, row: AttemptRow, ctx: StepCon
     throw error;
   }
   if (body.length > DRAFT_BODY_MAX_CHARS) {
-    return { status: "failed", error: `The draft body is ${Math.ceil(body.length / 1024)} KB; a draft may be at most ${DRAFT_BODY_MAX_CHARS / 1_000_000} MB` };
+    return { status: "failed", error: `The draft body is ${Math.ceil(body.length / 1024)} KB; a draft may be at most 2 MB` };
   }
   if (title.length > DRAFT_TITLE_MAX_CHARS) title = `${title.slice(0, DRAFT_TITLE_MAX_CHARS - 1)}…`;
   title ||= `${ctx.pipelineSlug}: ${row.stepId}`;

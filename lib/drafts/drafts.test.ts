@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db";
+import { approveDraft, describeApprovalEffect, getDraftDetail, listDrafts, rejectDraft, saveDraftVersion } from "@/lib/drafts/drafts";
+import { ACTOR, ensureClient, ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { queueRun } from "@/lib/engine/queue-run";
+import { Worker } from "@/lib/engine/worker";
+
+const runner = new ScriptedRunner();
+let worker: Worker;
+const alice = { id: null, label: "alice@example.com" };
+const bob = { id: null, label: "bob@example.com" };
+
+beforeAll(async () => {
+  await ensureClient("acme");
+  writePipeline(
+    "post",
+    `name: Post
+inputs:
+  topic: { type: string, required: true }
+steps:
+  - id: review
+    approval: { title: "Post about {{ inputs.topic }}", body: "Draft about {{ inputs.topic }}" }
+  - id: publish
+    tool: test/echo
+    args: { message: "{{ steps.review.title }}|{{ steps.review.body }}" }
+`,
+  );
+  worker = await new Worker({ runner, pollMs: 20, leaseMs: 5_000 }).start();
+});
+
+afterAll(() => worker.stop({ graceMs: 1_000 }));
+
+async function waitingDraft(topic: string) {
+  const runId = await queueRun({ pipelineSlug: "post", clientSlug: "acme", inputs: { topic }, createdBy: ACTOR });
+  await waitForRunStatus(runId, ["waiting"]);
+  const draft = await prisma.draft.findFirstOrThrow({ where: { runId }, select: { id: true } });
+  return { runId, draftId: draft.id };
+}
+
+const publishCalls = (runId: string) => runner.calls.filter((c) => c.runId === runId && c.stepId === "publish");
+
+describe("approving a draft", () => {
+  it("10 concurrent approvals give exactly one continuation; the others are refused clearly", async () => {
+    const { runId, draftId } = await waitingDraft("concurrency");
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => approveDraft(draftId, { version: 1 }, { id: null, label: `reviewer-${i}` })));
+    const won = results.filter((r) => r.status === "fulfilled");
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(9);
+    for (const l of lost) expect(String(l.reason.message)).toMatch(/already approved by reviewer-\d/);
+    await waitForRunStatus(runId, ["succeeded"]);
+    expect(publishCalls(runId)).toHaveLength(1);
+    const audit = await prisma.auditLog.count({ where: { targetType: "draft", targetId: draftId, action: "draft.approve" } });
+    expect(audit).toBe(1);
+  });
+
+  it("approves the edited version: the run continues with the edited text", async () => {
+    const { runId, draftId } = await waitingDraft("edit");
+    await saveDraftVersion(draftId, { title: "Edited title", body: "Edited body", baseVersion: 1 }, alice);
+    const effect = await describeApprovalEffect(await getDraftDetail(draftId));
+    expect(effect.calls[0]).toMatchObject({ tool: "echo", arguments: { message: "Edited title|Edited body" } });
+    await approveDraft(draftId, { version: 2, note: "ship it" }, bob);
+    await waitForRunStatus(runId, ["succeeded"]);
+    expect(publishCalls(runId)[0].arguments).toEqual({ message: "Edited title|Edited body" });
+    const detail = await getDraftDetail(draftId);
+    expect(detail.versions.map((v) => [v.version, v.authorLabel])).toEqual([[1, "pipeline"], [2, "alice@example.com"]]);
+    expect(detail.audit.map((a) => a.action)).toEqual(["draft.edit", "draft.approve"]);
+  });
+
+  it("refuses a stale version: approve then edit then replay the old approval", async () => {
+    const { draftId } = await waitingDraft("stale");
+    await saveDraftVersion(draftId, { body: "v2 body", baseVersion: 1 }, alice);
+    await expect(approveDraft(draftId, { version: 1 }, bob)).rejects.toThrow(/changed since you loaded it: version 2 is current/);
+    await approveDraft(draftId, { version: 2 }, bob);
+    await expect(saveDraftVersion(draftId, { body: "late edit" }, alice)).rejects.toThrow(/already approved/);
+    await expect(approveDraft(draftId, { version: 2 }, bob)).rejects.toThrow(/already approved/);
+  });
+
+  it("refuses a save over a newer version", async () => {
+    const { draftId } = await waitingDraft("two-tabs");
+    await saveDraftVersion(draftId, { body: "tab one", baseVersion: 1 }, alice);
+    await expect(saveDraftVersion(draftId, { body: "tab two", baseVersion: 1 }, bob)).rejects.toThrow(/version 2 is current/);
+  });
+});
+
+describe("rejecting a draft", () => {
+  it("needs a note, ends the run as rejected, and sends nothing", async () => {
+    const { runId, draftId } = await waitingDraft("reject");
+    await expect(rejectDraft(draftId, { note: "  " }, bob)).rejects.toThrow(/Say why/);
+    await rejectDraft(draftId, { note: "off brand" }, bob);
+    await waitForRunStatus(runId, ["rejected"]);
+    expect(publishCalls(runId)).toHaveLength(0);
+    await expect(approveDraft(draftId, {}, alice)).rejects.toThrow(/already rejected by bob/);
+  });
+});
+
+describe("bodies", () => {
+  it("keeps hostile bodies verbatim, accepts 2 MB and refuses more", async () => {
+    const { draftId } = await waitingDraft("bodies");
+    const hostile = `<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3)) {{ inputs.topic }}`;
+    await saveDraftVersion(draftId, { body: hostile }, alice);
+    expect((await getDraftDetail(draftId)).body).toBe(hostile);
+    await saveDraftVersion(draftId, { body: "a".repeat(2 * 1024 * 1024) }, alice);
+    await expect(saveDraftVersion(draftId, { body: "a".repeat(2 * 1024 * 1024 + 1) }, alice)).rejects.toThrow(/at most 2 MB/);
+  });
+});
+
+describe("the inbox", () => {
+  it("lists pending drafts first and pages through the rest", async () => {
+    const all = await listDrafts({ limit: 200 });
+    const firstDecided = all.items.findIndex((d) => d.status !== "pending");
+    expect(firstDecided).toBeGreaterThan(0);
+    expect(all.items.slice(firstDecided).every((d) => d.status !== "pending")).toBe(true);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof listDrafts>> = await listDrafts({ limit: 2, cursor });
+      seen.push(...page.items.map((d) => d.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.items.map((d) => d.id));
+    expect((await listDrafts({ status: "rejected" })).items.every((d) => d.status === "rejected")).toBe(true);
+  });
+});
