@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 import { EmptyState } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatDuration, RelativeTime } from "@/components/ui/time";
+import { formatDuration } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/time";
 
 export type RunRow = {
   id: string;

@@ -33,6 +33,8 @@ export type ServerEntry = {
   secrets: string[];
   /** what the UI may show: the command's file name or the URL's origin, never env, headers or arguments */
   summary: string;
+  /** for an entry awaiting an admin's approval: exactly what it would run, as written (nothing expanded) */
+  review?: string;
 };
 
 function canonical(value: unknown): string {
@@ -175,6 +177,7 @@ export async function loadClientServers(slug: string, root = workspaceDir()): Pr
     if (!approval || approval.contentHash !== hash) {
       return {
         name, scope: slug, source, transport: null, state: "needs approval", contentHash: hash, secrets: [], summary: "",
+        review: JSON.stringify(raw, null, 2).slice(0, 8000),
         error: approval ? `${source} mcpServers.${name} changed since an admin approved it; it will not start until approved again` : `${source} mcpServers.${name} is new; an admin must approve it on /tools before it starts`,
       };
     }

@@ -51,6 +51,7 @@ export type ServerInfo = {
   toolCount: number | null;
   lastLatencyMs: number | null;
   stderrTail: string[];
+  review: string | null;
   tools: { name: string; title?: string; description: string; annotations: Tool["annotations"] | null; inputSchema: Tool["inputSchema"]; changed: boolean }[];
 };
 
@@ -255,6 +256,7 @@ export class McpPool {
         toolCount: sameConfig && conn?.tools ? conn.tools.length : null,
         lastLatencyMs: sameConfig ? (conn?.lastLatencyMs ?? null) : null,
         stderrTail: sameConfig && conn ? conn.stderr.slice(-20) : [],
+        review: entry.review ?? null,
         tools: tools.map((t) => ({ name: t.name, title: t.title, description: t.description ?? "", annotations: t.annotations ?? null, inputSchema: t.inputSchema, changed: conn?.changedTools.has(t.name) ?? false })),
       };
     });

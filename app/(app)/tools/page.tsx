@@ -1,15 +1,23 @@
 import type { Metadata } from "next";
-import { NotBuiltYet, PageHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/card";
+import type { Serialized } from "@/components/serialized";
 import { requirePageUser } from "@/lib/auth/session";
+import { listMcpServers } from "@/lib/mcp/servers";
+import { ToolsBoard } from "./tools-board";
 
 export const metadata: Metadata = { title: "Tools" };
 
 export default async function ToolsPage() {
-  await requirePageUser();
+  const user = await requirePageUser();
+  // render what is known at once; the board then connects every server and fills in tools
+  const initial = JSON.parse(JSON.stringify(await listMcpServers(false))) as Serialized<Awaited<ReturnType<typeof listMcpServers>>>;
   return (
     <>
-      <PageHeader title="Tools" description="MCP servers and their tools." />
-      <NotBuiltYet what="The tools page">It will list the MCP servers from mcp.json with their status and tools.</NotBuiltYet>
+      <PageHeader
+        title="Tools"
+        description="MCP servers from the workspace's mcp.json and clients' .mcp.json files. Servers are changed in those files, never here."
+      />
+      <ToolsBoard initial={initial} isAdmin={user.role === "admin"} />
     </>
   );
 }
