@@ -9,6 +9,16 @@ const root = path.resolve(import.meta.dirname, "..");
 process.env.SB_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-e2e-"));
 process.env.SB_E2E_PORT ??= String(3300 + Math.floor(Math.random() * 600));
 const dir = process.env.SB_E2E_DIR;
+
+// the e2e workspace: the demo workspace plus one server that cannot start, so /tools shows a failure
+const workspace = path.join(dir, "workspace");
+if (!fs.existsSync(workspace)) {
+  fs.cpSync(path.join(root, "demo-workspace"), workspace, { recursive: true });
+  const mcpFile = path.join(workspace, "mcp.json");
+  const mcp = JSON.parse(fs.readFileSync(mcpFile, "utf8")) as { mcpServers: Record<string, unknown> };
+  mcp.mcpServers.broken = { command: "node", args: ["-e", "console.error('broken: DATAFORSEO_LOGIN is not set'); process.exit(2)"] };
+  fs.writeFileSync(mcpFile, JSON.stringify(mcp, null, 2));
+}
 const port = Number(process.env.SB_E2E_PORT);
 export const baseURL = `http://localhost:${port}`;
 
@@ -47,7 +57,7 @@ export default defineConfig({
     env: {
       PORT: String(port),
       DATABASE_URL: `file:${path.join(dir, "data", "e2e.db")}`,
-      SWITCHBOARD_WORKSPACE: path.join(dir, "workspace"),
+      SWITCHBOARD_WORKSPACE: workspace,
       NEXTAUTH_URL: baseURL,
       NEXT_TELEMETRY_DISABLED: "1",
       NEXT_MANUAL_SIG_HANDLE: "1",

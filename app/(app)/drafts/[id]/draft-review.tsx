@@ -86,7 +86,7 @@ export function DraftReview({ draft, versions, effect, preview }: Props) {
             </form>
           )}
         </Card>
-        <VersionDiff versions={versions} />
+        <VersionDiff key={versions.length} versions={versions} />
       </div>
       <div className="space-y-5">
         {pending && effect && (

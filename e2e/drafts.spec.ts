@@ -1,0 +1,76 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import fs from "node:fs";
+import path from "node:path";
+import { workspace } from "./fixtures";
+import { expectInert, expectNoInjectedScript, guardAgainstScript, HOSTILE } from "./helpers";
+
+async function waitingDraft(request: APIRequestContext, client: string, pageInput: string): Promise<{ runId: string; draftId: string }> {
+  await request.post("/api/clients", { data: { slug: client, name: client } });
+  const { id: runId } = await (await request.post("/api/runs", { data: { pipeline: "site-report", client, inputs: { page: pageInput } } })).json();
+  let draftId = "";
+  await expect.poll(async () => {
+    const run = await (await request.get(`/api/runs/${runId}`)).json();
+    draftId = run.steps.find((s: { id: string }) => s.id === "review")?.draft?.id ?? "";
+    return draftId;
+  }, { timeout: 20_000 }).not.toBe("");
+  return { runId, draftId };
+}
+
+test("run a demo pipeline, find its draft in the inbox, edit it, see the diff, approve, and the written file holds the edit", async ({ page }) => {
+  const { runId } = await waitingDraft(page.request, "drafts-co", "/about");
+  await page.goto("/drafts");
+  await page.getByRole("link", { name: "Site report for drafts-co: /about" }).click();
+  await expect(page.getByRole("heading", { name: /Site report for drafts-co/ })).toBeVisible();
+  await expect(page.getByText("files/write_file")).toBeVisible();
+
+  await page.getByRole("tab", { name: "Edit source" }).click();
+  await page.getByLabel("Body (Markdown)").fill("# About page report\n\nEdited by a human reviewer.\n");
+  await page.getByRole("button", { name: "Save as new version" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved as version 2" })).toBeVisible();
+  await expect(page.getByTestId("draft-preview")).toContainText("Edited by a human reviewer.");
+  await expect(page.getByLabel("Diff").locator("ins").filter({ hasText: "Edited by a human reviewer." })).toHaveCount(1);
+  await expect(page.getByLabel("Diff").locator("del").filter({ hasText: "answered; title and description are present" })).toHaveCount(1);
+  await expect(page.getByLabel("Arguments for files/write_file")).toContainText("Edited by a human reviewer.");
+
+  await page.getByRole("button", { name: "Approve version 2" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Version 2 approved" })).toBeVisible();
+  await page.goto(`/runs/${runId}`);
+  await expect(page.getByRole("article", { name: "Step save" })).toHaveAttribute("data-status", "succeeded", { timeout: 30_000 });
+  const file = path.join(workspace(), "clients", "drafts-co", "reports", "site-report.md");
+  expect(fs.readFileSync(file, "utf8")).toBe("# About page report\n\nEdited by a human reviewer.\n");
+});
+
+test("approving a stale version is refused with a clear message; a double approval continues once", async ({ page }) => {
+  const { draftId } = await waitingDraft(page.request, "stale-co", "/contact");
+  await page.goto(`/drafts/${draftId}`);
+  // someone else saves version 2 while this page shows version 1
+  expect((await page.request.put(`/api/drafts/${draftId}`, { data: { body: "changed elsewhere", baseVersion: 1 } })).status()).toBe(200);
+  await page.getByRole("button", { name: "Approve version 1" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "changed since" })).toContainText("version 2 is current");
+  const [a, b] = await Promise.all([
+    page.request.post(`/api/drafts/${draftId}/approve`, { data: { version: 2 } }),
+    page.request.post(`/api/drafts/${draftId}/approve`, { data: { version: 2 } }),
+  ]);
+  expect([a.status(), b.status()].sort()).toEqual([200, 409]);
+});
+
+test("hostile and huge draft bodies are shown as inert text and the page stays responsive", async ({ page }) => {
+  const { draftId } = await waitingDraft(page.request, "hostile-co", "/x");
+  const state = guardAgainstScript(page);
+  expect((await page.request.put(`/api/drafts/${draftId}`, { data: { title: '<img src=x onerror="alert(9)">', body: `# Hostile\n\n${HOSTILE}\n` } })).status()).toBe(200);
+  await page.goto(`/drafts/${draftId}`);
+  await expect(page.getByRole("heading", { name: /onerror/ })).toBeVisible();
+  await expectInert(page, '[data-testid="draft-preview"]');
+  await page.goto("/drafts");
+  await expectNoInjectedScript(page, state);
+
+  const big = `# Big\n\n${"All work and no play. ".repeat(95_000)}`;
+  expect(Buffer.byteLength(big)).toBeGreaterThan(2_000_000);
+  expect((await page.request.put(`/api/drafts/${draftId}`, { data: { body: big } })).status()).toBe(200);
+  await page.goto(`/drafts/${draftId}`);
+  await expect(page.getByRole("heading", { name: "Big" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /Approve version/ })).toBeEnabled();
+  const tooBig = await page.request.put(`/api/drafts/${draftId}`, { data: { body: "x".repeat(2 * 1024 * 1024 + 10) } });
+  expect(tooBig.status()).toBe(400);
+  await expectNoInjectedScript(page, state);
+});

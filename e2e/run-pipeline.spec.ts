@@ -1,0 +1,48 @@
+import { expect, test } from "@playwright/test";
+import fs from "node:fs";
+import path from "node:path";
+import { workspace } from "./fixtures";
+
+test("click Run on a demo pipeline, watch it live, approve through the API, see it in the client's history", async ({ page }) => {
+  await page.goto("/pipelines");
+  await page.getByRole("link", { name: "Site report" }).click();
+  await page.getByLabel("Client").selectOption("acme");
+  await page.getByLabel("Page to check *").fill("/pricing");
+  await page.getByRole("button", { name: "Run" }).click();
+  await expect(page).toHaveURL(/\/runs\/[a-z0-9]+$/);
+  const runId = page.url().split("/").pop() as string;
+
+  // the page updates itself: the first step finishes and the run waits for approval, no reload
+  await expect(page.getByRole("article", { name: "Step check" })).toHaveAttribute("data-status", "succeeded");
+  await expect(page.getByRole("article", { name: "Step review" })).toHaveAttribute("data-status", "waiting");
+  const run = await (await page.request.get(`/api/runs/${runId}`)).json();
+  expect(run.status).toBe("waiting");
+  const draftId = run.steps.find((s: { id: string }) => s.id === "review").draft.id;
+
+  const approve = await page.request.post(`/api/drafts/${draftId}/approve`, { data: { version: 1 } });
+  expect(approve.status()).toBe(200);
+  await expect(page.getByRole("article", { name: "Step save" })).toHaveAttribute("data-status", "succeeded", { timeout: 30_000 });
+  await expect(page.getByText("succeeded").first()).toBeVisible();
+  const file = path.join(workspace(), "clients", "acme", "reports", "site-report.md");
+  expect(fs.readFileSync(file, "utf8")).toContain("# Site report: /pricing");
+
+  await page.goto("/clients/acme");
+  const history = page.getByRole("region", { name: "Runs" });
+  await expect(history.getByRole("link", { name: "Site report" }).first()).toBeVisible();
+  await expect(history.locator('[data-status="succeeded"]').first()).toBeVisible();
+});
+
+test("queueing through the API returns 202 with an id, and bad inputs get field errors", async ({ request }) => {
+  const ok = await request.post("/api/runs", { data: { pipeline: "echo-check", inputs: { message: "via api" } } });
+  expect(ok.status()).toBe(202);
+  const { id } = await ok.json();
+  await expect.poll(async () => (await (await request.get(`/api/runs/${id}`)).json()).status, { timeout: 20_000 }).toBe("succeeded");
+  const detail = await (await request.get(`/api/runs/${id}`)).json();
+  expect(detail.steps[0]).toMatchObject({ id: "echo", kind: "tool", status: "succeeded", attempt: 1 });
+  expect(detail.steps[0].toolCalls[0]).toMatchObject({ server: "everything", tool: "echo", arguments: { message: "via api" } });
+  const bad = await request.post("/api/runs", { data: { pipeline: "add-numbers", inputs: { a: "not a number" } } });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error).toMatch(/First number must be a number/);
+  const list = await (await request.get("/api/runs?pipeline=echo-check&status=succeeded")).json();
+  expect(list.items.some((r: { id: string }) => r.id === id)).toBe(true);
+});

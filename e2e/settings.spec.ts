@@ -1,0 +1,50 @@
+import { expect, request as playwrightRequest, test } from "@playwright/test";
+
+test("an API token made in Settings works as a bearer token until it is revoked", async ({ page, baseURL }) => {
+  await page.goto("/settings");
+  await page.getByLabel("Token name").fill("cron on nexus");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
+  expect(token).toMatch(/^sb_/);
+  const api = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+  expect((await api.get("/api/clients")).status()).toBe(200);
+  // a bearer request is not a cookie request, so it needs no Origin
+  expect((await api.post("/api/clients", { data: { slug: "via-token", name: "Via token" } })).status()).toBe(201);
+  await page.reload();
+  const row = page.getByRole("row", { name: /cron on nexus/ });
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("button", { name: "Revoke token" }).click();
+  await expect(row.locator('[data-status="cancelled"]')).toBeVisible();
+  expect((await api.get("/api/clients")).status()).toBe(401);
+  await api.dispose();
+});
+
+test("a cross-site POST carrying the admin's cookie is refused and changes nothing", async ({ page }) => {
+  const res = await page.request.post("/api/clients", { headers: { Origin: "http://evil.example" }, data: { slug: "csrf-client", name: "CSRF" } });
+  expect(res.status()).toBe(403);
+  const fetchSite = await page.request.post("/api/clients", { headers: { "Sec-Fetch-Site": "cross-site" }, data: { slug: "csrf-client", name: "CSRF" } });
+  expect(fetchSite.status()).toBe(403);
+  expect((await page.request.get("/api/clients/csrf-client")).status()).toBe(404);
+});
+
+test("an operator may run the day but not manage users, tokens or tools", async ({ page, browser }) => {
+  await page.goto("/settings");
+  await page.getByLabel("Email").fill("operator@e2e.test");
+  await page.getByLabel("Password").fill("operator-password-1");
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByText("Added operator@e2e.test.")).toBeVisible();
+
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const op = await context.newPage();
+  await op.goto("/login");
+  await op.getByLabel("Email").fill("operator@e2e.test");
+  await op.getByLabel("Password").fill("operator-password-1");
+  await op.getByRole("button", { name: "Sign in" }).click();
+  await expect(op.getByTestId("signed-in-user")).toHaveText("operator@e2e.test");
+  await op.goto("/settings");
+  await expect(op.getByText("You are signed in as an operator")).toBeVisible();
+  const call = await op.request.post("/api/mcp/servers/everything/tools/echo", { data: { arguments: { message: "x" } } });
+  expect(call.status()).toBe(403);
+  expect((await op.request.post("/api/clients", { data: { slug: "by-operator", name: "By operator" } })).status()).toBe(201);
+  await context.close();
+});
