@@ -83,22 +83,18 @@ export const ZPipelineStep = z
     if (step.args !== undefined && step.tool === undefined) ctx.addIssue({ code: "custom", path: ["args"], message: "args belong to tool steps" });
   });
 
-export const CATCH_UP_POLICIES = ["none", "latest", "all"] as const;
+export const CATCH_UP_POLICIES = ["none", "one"] as const;
 
 export const ZPipelineSchedule = z.strictObject({
   cron: z.string({ error: 'expected a cron expression such as "0 2 * * *"' }).min(1).max(200),
   timezone: z.string().min(1).max(100).default("UTC"),
   grace: ZDuration.optional(),
   client: ZSlug.optional(),
-  // true = run the latest missed tick after downtime, false = skip missed ticks
-  catchUp: z
-    .union([z.boolean(), z.enum(CATCH_UP_POLICIES)], { error: `expected true, false or one of ${CATCH_UP_POLICIES.join(", ")}` })
-    .transform((v) => (v === true ? "latest" : v === false ? "none" : v))
-    .optional(),
-  overlap: z.enum(["skip", "queue"]).optional(),
-  on_failure: z
-    .union([z.enum(["alert", "pause"]), z.strictObject({ pipeline: ZSlug })], { error: 'expected "alert", "pause" or { pipeline: <slug> }' })
-    .optional(),
+  // after downtime: "one" = one catch-up run for the missed ticks (the default), "none" = skip them
+  catchUp: z.enum(CATCH_UP_POLICIES, { error: `expected one of ${CATCH_UP_POLICIES.join(", ")}` }).default("one"),
+  overlap: z.enum(["skip"]).optional(),
+  // the pipeline to run when this heartbeat turns failing or late, once per incident
+  on_failure: ZSlug.optional(),
   inputs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
