@@ -16,6 +16,8 @@ if (!fs.existsSync(workspace)) {
   fs.cpSync(path.join(root, "demo-workspace"), workspace, { recursive: true });
   const mcpFile = path.join(workspace, "mcp.json");
   const mcp = JSON.parse(fs.readFileSync(mcpFile, "utf8")) as { mcpServers: Record<string, unknown> };
+  // a canary secret in a server's env: it must never reach a page, an API response or the database
+  (mcp.mcpServers.everything as { env?: Record<string, string> }).env = { API_KEY: "${SB_E2E_CANARY}" };
   mcp.mcpServers.broken = { command: "node", args: ["-e", "console.error('broken: DATAFORSEO_LOGIN is not set'); process.exit(2)"] };
   fs.writeFileSync(mcpFile, JSON.stringify(mcp, null, 2));
 }

@@ -114,11 +114,12 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Pr
     });
     const durationMs = performance.now() - started;
     pool.recordLatency(entry, durationMs);
-    const content = Array.isArray(result.content) ? (result.content as unknown[]) : [];
+    // a server's own secrets (its env and headers) never leave this function: a tool may echo them back
+    const content = Array.isArray(result.content) ? (redactValue(result.content, entry.secrets) as unknown[]) : [];
     const isError = result.isError === true;
     return {
       content,
-      structuredContent: result.structuredContent,
+      structuredContent: result.structuredContent === undefined ? undefined : redactValue(result.structuredContent, entry.secrets),
       isError,
       error: isError ? redactText(textOf({ content }) || "The tool reported an error", entry.secrets) : undefined,
       durationMs,

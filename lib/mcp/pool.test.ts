@@ -141,6 +141,14 @@ describe("recorded calls", () => {
     expect(run.status).toBe("succeeded");
   });
 
+  it("a tool that echoes its server's secrets back returns and stores them redacted", async () => {
+    const result = await callToolRecorded({ server: "everything", tool: "get-env", arguments: {} });
+    expect(JSON.stringify(result.content)).not.toContain(CANARY);
+    expect(JSON.stringify(result.content)).toContain("[redacted]");
+    const row = await prisma.toolCall.findUniqueOrThrow({ where: { id: result.toolCallId }, select: { resultJson: true } });
+    expect(row.resultJson).not.toContain(CANARY);
+  });
+
   it("never sends a call twice under one idempotency key; a started call without result is outcome-unknown unless read-only", async () => {
     const first = await callToolRecorded({ server: "everything", tool: "echo", arguments: { message: "once" }, idempotencyKey: "k-once" });
     const again = await callToolRecorded({ server: "everything", tool: "echo", arguments: { message: "once" }, idempotencyKey: "k-once" });
