@@ -193,35 +193,34 @@ export async function callToolRecorded(req: RecordedCallRequest): Promise<Record
   const prepared = await prepareCall(req);
   const { entry, tool } = prepared;
   const storedArgs = JSON.stringify(redactValue(req.arguments, entry.secrets));
-  let toolCallId: string | null = null;
-  if (req.idempotencyKey) {
-    const existing = await prisma.toolCall.findUnique({
+  const link = req.runId ? { runId: req.runId, runStepId: req.runStepId ?? null } : await adHocRun(req);
+  let toolCallId: string;
+  try {
+    // recorded as started before it is sent; the unique idempotency key makes a second send impossible
+    const row = await prisma.toolCall.create({
+      data: { runId: link.runId, runStepId: link.runStepId, idempotencyKey: req.idempotencyKey ?? null, server: req.server, scope: entry.scope, tool: req.tool, argumentsJson: storedArgs, status: "started" },
+      select: { id: true },
+    });
+    toolCallId = row.id;
+  } catch (error) {
+    if (!req.idempotencyKey || !isUniqueViolation(error)) throw error;
+    const existing = await prisma.toolCall.findUniqueOrThrow({
       where: { idempotencyKey: req.idempotencyKey },
       select: { id: true, runId: true, status: true, resultJson: true, isError: true, error: true, durationMs: true, isTruncated: true },
     });
-    if (existing && existing.status !== "started") {
+    if (existing.status !== "started") {
       const stored = existing.resultJson ? (JSON.parse(existing.resultJson) as { content?: unknown[]; structuredContent?: unknown }) : {};
       return {
         toolCallId: existing.id, runId: existing.runId ?? "", reused: true, truncated: existing.isTruncated, content: stored.content ?? [],
         structuredContent: stored.structuredContent, isError: existing.isError, error: existing.error ?? undefined, durationMs: existing.durationMs ?? 0,
       };
     }
-    if (existing) {
-      const safeToRepeat = req.readOnlyOrIdempotent || tool.annotations?.readOnlyHint === true || tool.annotations?.idempotentHint === true;
-      if (!safeToRepeat) {
-        throw new OutcomeUnknownError(`${req.server}/${req.tool} was sent before Switchboard stopped and its outcome is unknown. Check the target system, then send it again or skip the step.`);
-      }
-      toolCallId = existing.id;
-      await prisma.toolCall.update({ where: { id: existing.id }, data: { startedAt: new Date(), argumentsJson: storedArgs } });
+    const safeToRepeat = req.readOnlyOrIdempotent || tool.annotations?.readOnlyHint === true || tool.annotations?.idempotentHint === true;
+    if (!safeToRepeat) {
+      throw new OutcomeUnknownError(`${req.server}/${req.tool} was sent before Switchboard stopped and its outcome is unknown. Check the target system, then send it again or skip the step.`);
     }
-  }
-  const link = req.runId ? { runId: req.runId, runStepId: req.runStepId ?? null } : await adHocRun(req);
-  if (!toolCallId) {
-    const row = await prisma.toolCall.create({
-      data: { runId: link.runId, runStepId: link.runStepId, idempotencyKey: req.idempotencyKey ?? null, server: req.server, scope: entry.scope, tool: req.tool, argumentsJson: storedArgs, status: "started" },
-      select: { id: true },
-    });
-    toolCallId = row.id;
+    toolCallId = existing.id;
+    await prisma.toolCall.update({ where: { id: existing.id }, data: { startedAt: new Date(), argumentsJson: storedArgs } });
   }
   const result = await sendCall(prepared, req);
   const limited = limitResult(result);
@@ -239,6 +238,10 @@ export async function callToolRecorded(req: RecordedCallRequest): Promise<Record
     await prisma.runStep.updateMany({ where: { runId: link.runId }, data: { status, finishedAt: now, error: result.error ?? null, outputJson: limited.json } });
   }
   return { ...result, content: limited.content, structuredContent: limited.structuredContent, toolCallId, runId: link.runId, reused: false, truncated: limited.truncated };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
 export { McpUnavailableError };

@@ -154,11 +154,23 @@ export function buildEntry(name: string, raw: unknown, scope: string, source: st
   return { ...base, transport, state: "ok", resolved, secrets: [...secrets], summary };
 }
 
-/** The workspace's servers (trusted: `${VAR}` expands from the whole environment). */
+let globalCache: { key: string; value: { entries: ServerEntry[]; fileError?: string } } | null = null;
+
+/** The workspace's servers (trusted: `${VAR}` expands from the whole environment). Re-read when the file changes. */
 export function loadGlobalServers(root = workspaceDir()): { entries: ServerEntry[]; fileError?: string } {
+  let key = `${root}:missing`;
+  try {
+    const stat = fs.statSync(path.join(root, "mcp.json"));
+    key = `${root}:${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    // a missing file is no servers; readMcpFile says so
+  }
+  if (globalCache?.key === key) return globalCache.value;
   const { entries, error } = readMcpFile("mcp.json", root);
   const ctx: ExpandContext = { vars: { ...process.env, ...builtinVars() } };
-  return { entries: entries.map(([name, raw]) => buildEntry(name, raw, GLOBAL_SCOPE, "mcp.json", ctx)), fileError: error };
+  const value = { entries: entries.map(([name, raw]) => buildEntry(name, raw, GLOBAL_SCOPE, "mcp.json", ctx)), fileError: error };
+  globalCache = { key, value };
+  return value;
 }
 
 /**
