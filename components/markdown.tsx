@@ -3,6 +3,7 @@
 import ReactMarkdown, { defaultUrlTransform } from "react-markdown";
 import rehypeRaw from "rehype-raw";
 import rehypeSanitize, { defaultSchema } from "rehype-sanitize";
+import { MAX_RENDER_DEPTH, nestingDepth } from "@/lib/markdown-nesting";
 
 const schema = {
   ...defaultSchema,
@@ -17,6 +18,14 @@ function safeUrl(url: string): string {
 }
 
 export function Markdown({ source, className }: { source: string; className?: string }) {
+  if (nestingDepth(source) > MAX_RENDER_DEPTH) {
+    return (
+      <div className={className ?? "prose-sb"}>
+        <p role="note" className="text-xs text-amber-800 dark:text-amber-300">This text nests more than {MAX_RENDER_DEPTH} levels deep, so it is shown as plain text, not rendered.</p>
+        <pre className="font-mono text-xs break-words whitespace-pre-wrap">{source}</pre>
+      </div>
+    );
+  }
   return (
     <div className={className ?? "prose-sb"}>
       <ReactMarkdown rehypePlugins={[rehypeRaw, [rehypeSanitize, schema]]} urlTransform={safeUrl}>

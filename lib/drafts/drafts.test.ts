@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { approveDraft, describeApprovalEffect, getDraftDetail, listDrafts, rejectDraft, saveDraftVersion } from "@/lib/drafts/drafts";
+import { describeApprovalEffect } from "@/lib/drafts/approval-effect";
+import { approveDraft, getDraftDetail, listDrafts, rejectDraft, saveDraftVersion } from "@/lib/drafts/drafts";
 import { ACTOR, ensureClient, ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
 import { queueRun } from "@/lib/engine/queue-run";
 import { Worker } from "@/lib/engine/worker";
@@ -47,7 +48,7 @@ describe("approving a draft", () => {
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(9);
-    for (const l of lost) expect(String(l.reason.message)).toMatch(/already approved by reviewer-\d/);
+    for (const l of lost) expect(String(l.reason.message)).toMatch(/already approved \(version 1\) by reviewer-\d/);
     await waitForRunStatus(runId, ["succeeded"]);
     expect(publishCalls(runId)).toHaveLength(1);
     const audit = await prisma.auditLog.count({ where: { targetType: "draft", targetId: draftId, action: "draft.approve" } });
@@ -58,6 +59,7 @@ describe("approving a draft", () => {
     const { runId, draftId } = await waitingDraft("edit");
     await saveDraftVersion(draftId, { title: "Edited title", body: "Edited body", baseVersion: 1 }, alice);
     const effect = await describeApprovalEffect(await getDraftDetail(draftId));
+    if (effect.kind !== "continues") throw new Error(`expected the run to continue, got ${effect.kind}`);
     expect(effect.calls[0]).toMatchObject({ tool: "echo", arguments: { message: "Edited title|Edited body" } });
     await approveDraft(draftId, { version: 2, note: "ship it" }, bob);
     await waitForRunStatus(runId, ["succeeded"]);
@@ -79,7 +81,36 @@ describe("approving a draft", () => {
   it("refuses a save over a newer version", async () => {
     const { draftId } = await waitingDraft("two-tabs");
     await saveDraftVersion(draftId, { body: "tab one", baseVersion: 1 }, alice);
-    await expect(saveDraftVersion(draftId, { body: "tab two", baseVersion: 1 }, bob)).rejects.toThrow(/version 2 is current/);
+    await expect(saveDraftVersion(draftId, { body: "tab two", baseVersion: 1 }, bob)).rejects.toThrow(/changed since you opened it \(now version 2\)/);
+  });
+});
+
+describe("a decision recorded but not handed to the run (the process died in between)", () => {
+  const dies = {
+    continueAfterApproval: async () => {
+      throw new Error("process died");
+    },
+    rejectRun: async () => {
+      throw new Error("process died");
+    },
+  };
+
+  it("a repeated approval is refused but continues the waiting run, once", async () => {
+    const { runId, draftId } = await waitingDraft("healing-approve");
+    await expect(approveDraft(draftId, { version: 1 }, bob, dies)).rejects.toThrow(/process died/);
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("waiting");
+    await Promise.allSettled([approveDraft(draftId, { version: 1 }, alice), approveDraft(draftId, { version: 1 }, alice)]);
+    await expect(approveDraft(draftId, { version: 1 }, alice)).rejects.toThrow(/already approved \(version 1\) by bob/);
+    await waitForRunStatus(runId, ["succeeded"]);
+    expect(publishCalls(runId)).toHaveLength(1);
+  });
+
+  it("a repeated rejection is refused but ends the waiting run as rejected", async () => {
+    const { runId, draftId } = await waitingDraft("healing-reject");
+    await expect(rejectDraft(draftId, { note: "no" }, bob, dies)).rejects.toThrow(/process died/);
+    await expect(rejectDraft(draftId, { note: "again" }, alice)).rejects.toThrow(/already rejected by bob/);
+    await waitForRunStatus(runId, ["rejected"]);
+    expect(publishCalls(runId)).toHaveLength(0);
   });
 });
 

@@ -1,11 +1,10 @@
 // Drafts: what an approval step wrote, each save a new version, approved or rejected exactly once.
 // Approval is of a version: a single conditional UPDATE decides, so a double click, two tabs, or the
-// API and the page at the same moment give one continuation of the run.
+// API and the page at the same moment give one decision and one continuation of the run.
 import { recordAudit, type Actor } from "@/lib/audit";
 import { prisma } from "@/lib/db";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import { continueAfterApproval, rejectRun } from "@/lib/engine/approvals";
-import { previewCallsAfterApproval } from "@/lib/engine/frozen-calls";
 import {
   ZApproveDraftInput,
   ZListDraftsInput,
@@ -14,6 +13,13 @@ import {
   type DraftStatus,
   type ListDraftsInput,
 } from "@/lib/drafts/drafts.schema";
+
+/** How a decided draft reaches its run; the engine's by default, replaceable in tests. */
+export type DraftContinuation = {
+  continueAfterApproval: typeof continueAfterApproval;
+  rejectRun: typeof rejectRun;
+};
+const engineContinuation: DraftContinuation = { continueAfterApproval, rejectRun };
 
 const listSelect = {
   id: true,
@@ -37,15 +43,18 @@ function encodeCursor(c: Cursor): string {
 
 function decodeCursor(raw: string): Cursor {
   try {
-    const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Cursor;
-    if (typeof c.id !== "string" || Number.isNaN(new Date(c.createdAt).getTime())) throw new Error("bad");
-    return c;
+    const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Partial<Cursor>;
+    if (typeof c.id !== "string" || typeof c.pending !== "boolean" || typeof c.createdAt !== "string" || Number.isNaN(new Date(c.createdAt).getTime())) throw new Error("bad");
+    return c as Cursor;
   } catch {
-    throw new SafeError("Invalid cursor");
+    throw new SafeError("Invalid cursor: pass the nextCursor of the previous page");
   }
 }
 
-/** Drafts for the inbox: pending first (newest first), then the decided ones; `{ items, nextCursor }`. */
+/**
+ * Drafts for the inbox, `{ items, nextCursor }`: pending first (newest first), then the decided ones
+ * (newest first). Keyset pagination over (createdAt, id) within each of the two phases.
+ */
 export async function listDrafts(input: ListDraftsInput = {}) {
   const q = ZListDraftsInput.parse(input);
   const clientFilter = q.clientSlug ? { client: { slug: q.clientSlug } } : {};
@@ -64,7 +73,6 @@ export async function listDrafts(input: ListDraftsInput = {}) {
   if (q.status) {
     rows = await page(q.status, cursor, q.limit + 1);
   } else {
-    // pending first: the pending phase, then the rest, each newest first
     if (!cursor || cursor.pending) rows = await page("pending", cursor, q.limit + 1);
     if (rows.length <= q.limit) rows = [...rows, ...(await page({ not: "pending" }, cursor && !cursor.pending ? cursor : null, q.limit + 1 - rows.length))];
   }
@@ -76,7 +84,20 @@ export async function listDrafts(input: ListDraftsInput = {}) {
 
 export type DraftListItem = Awaited<ReturnType<typeof listDrafts>>["items"][number];
 
-/** One draft with every version, the run and step it came from, and its audit trail. */
+function parseAuditData(json: string | null): Record<string, unknown> | null {
+  if (!json) return null;
+  try {
+    const data: unknown = JSON.parse(json);
+    return data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One draft: the current title and body, every version (without bodies: a body may be 2 MB, read one
+ * with getDraftVersion), the run and step it came from, and its audit trail.
+ */
 export async function getDraftDetail(id: string) {
   const draft = await prisma.draft.findUnique({
     where: { id },
@@ -88,95 +109,143 @@ export async function getDraftDetail(id: string) {
       decidedAt: true,
       runStepId: true,
       run: { select: { id: true, pipelineName: true, status: true } },
-      versions: { orderBy: { version: "asc" }, select: { version: true, title: true, body: true, authorLabel: true, createdAt: true } },
+      runStep: { select: { id: true, stepId: true, status: true, attempt: true } },
+      versions: { orderBy: { version: "asc" }, select: { version: true, title: true, authorLabel: true, createdAt: true } },
     },
   });
   if (!draft) throw new NotFoundError("No such draft");
   const audit = await prisma.auditLog.findMany({
     where: { targetType: "draft", targetId: id },
     orderBy: { id: "asc" },
+    take: 500,
     select: { id: true, at: true, actorLabel: true, action: true, dataJson: true },
   });
-  return { ...draft, audit: audit.map(({ dataJson, ...a }) => ({ ...a, data: dataJson ? (JSON.parse(dataJson) as Record<string, unknown>) : null })) };
+  return { ...draft, audit: audit.map(({ dataJson, ...a }) => ({ ...a, data: parseAuditData(dataJson) })) };
 }
 
 export type DraftDetail = Awaited<ReturnType<typeof getDraftDetail>>;
 
-/** Exactly what approving the current version would send next (tool and arguments). */
-export async function describeApprovalEffect(draft: Pick<DraftDetail, "id" | "version" | "title" | "body" | "runId">) {
-  if (!draft.runId) return { calls: [], endsRun: true };
-  const calls = await previewCallsAfterApproval({ draftId: draft.id, version: draft.version, title: draft.title, body: draft.body });
-  return { calls, endsRun: calls.length === 0 };
+/** One version of a draft, with its body. */
+export async function getDraftVersion(id: string, version: number) {
+  const row = await prisma.draftVersion.findUnique({
+    where: { draftId_version: { draftId: id, version } },
+    select: { version: true, title: true, body: true, authorLabel: true, createdAt: true },
+  });
+  if (!row) throw new NotFoundError(`This draft has no version ${version}`);
+  return row;
 }
 
 async function requireDraft(id: string) {
-  const draft = await prisma.draft.findUnique({ where: { id }, select: { id: true, status: true, version: true, title: true, body: true, clientId: true, decidedByLabel: true } });
+  const draft = await prisma.draft.findUnique({
+    where: { id },
+    select: { id: true, status: true, version: true, approvedVersion: true, title: true, clientId: true, runId: true, runStepId: true, decidedById: true, decidedByLabel: true },
+  });
   if (!draft) throw new NotFoundError("No such draft");
   return draft;
 }
 
-function alreadyDecided(d: { status: string; decidedByLabel: string | null }): SafeError {
-  return new SafeError(`This draft was already ${d.status}${d.decidedByLabel ? ` by ${d.decidedByLabel}` : ""}`, 409);
+function alreadyDecided(d: { status: string; decidedByLabel: string | null; approvedVersion: number | null }): SafeError {
+  const what = d.status === "approved" && d.approvedVersion ? `approved (version ${d.approvedVersion})` : d.status;
+  return new SafeError(`This draft was already ${what}${d.decidedByLabel ? ` by ${d.decidedByLabel}` : ""}; nothing changed`, 409);
 }
 
 /** Saves a new version (only while pending). With baseVersion, a save over a newer version is refused. */
 export async function saveDraftVersion(id: string, input: unknown, actor: Actor) {
   const data = ZSaveDraftInput.parse(input);
-  const draft = await requireDraft(id);
-  if (draft.status !== "pending") throw alreadyDecided(draft);
-  const expected = data.baseVersion ?? draft.version;
-  const next = expected + 1;
-  const title = data.title ?? draft.title;
-  // the version bump is the compare-and-swap: of two saves from the same version, one wins
-  const bumped = await prisma.$transaction(async (tx) => {
-    const swap = await tx.draft.updateMany({ where: { id, status: "pending", version: expected }, data: { version: next, title, body: data.body } });
-    if (swap.count === 1) await tx.draftVersion.create({ data: { draftId: id, version: next, title, body: data.body, authorId: actor.id ?? null, authorLabel: actor.label } });
-    return swap;
-  });
-  if (bumped.count !== 1) {
+  // without a baseVersion the caller saves over whatever is current, so a lost race is simply retried
+  for (let tries = 0; ; tries++) {
+    const draft = await requireDraft(id);
+    if (draft.status !== "pending") throw alreadyDecided(draft);
+    const expected = data.baseVersion ?? draft.version;
+    const next = expected + 1;
+    const title = data.title ?? draft.title;
+    // the version bump is the compare-and-swap: of two saves from the same version, one wins
+    const swapped = await prisma.$transaction(async (tx) => {
+      const swap = await tx.draft.updateMany({ where: { id, status: "pending", version: expected }, data: { version: next, title, body: data.body } });
+      if (swap.count !== 1) return false;
+      await tx.draftVersion.create({ data: { draftId: id, version: next, title, body: data.body, authorId: actor.id ?? null, authorLabel: actor.label } });
+      return true;
+    });
+    if (swapped) {
+      await recordAudit({ actor, action: "draft.edit", targetType: "draft", targetId: id, clientId: draft.clientId, data: { version: next, baseVersion: expected } });
+      return { id, version: next };
+    }
     const now = await requireDraft(id);
     if (now.status !== "pending") throw alreadyDecided(now);
-    throw new SafeError(`This draft changed since you opened it (version ${now.version} is current). Reload to see it, then save again.`, 409);
+    if (data.baseVersion === undefined && tries < 3) continue;
+    throw new SafeError(`This draft changed since you opened it (now version ${now.version}). Reload to see that version, then make your edit again.`, 409);
   }
-  await recordAudit({ actor, action: "draft.edit", targetType: "draft", targetId: id, clientId: draft.clientId, data: { version: next } });
-  return { version: next };
 }
 
 /**
- * Approves one version, exactly once. Refused (409) when the draft is already decided or when the
- * version the reviewer read is no longer current. Only the winning request continues the run.
+ * Approves one version, exactly once: refused (409) when the draft is already decided or when the
+ * version the reviewer read is no longer current. Only the request whose UPDATE matched continues the
+ * run, with the approved version's title and body.
  */
-export async function approveDraft(id: string, input: unknown, actor: Actor) {
+export async function approveDraft(id: string, input: unknown, actor: Actor, continuation: DraftContinuation = engineContinuation) {
   const data = ZApproveDraftInput.parse(input);
   const draft = await requireDraft(id);
-  if (draft.status !== "pending") throw alreadyDecided(draft);
+  if (draft.status !== "pending") throw await decidedAfterHealing(draft, actor, continuation);
   const version = data.version ?? draft.version;
-  const won = await prisma.draft.updateMany({
-    where: { id, status: "pending", version },
-    data: { status: "approved", approvedVersion: version, decidedById: actor.id ?? null, decidedByLabel: actor.label, decisionNote: data.note || null, decidedAt: new Date() },
-  });
-  if (won.count !== 1) {
-    const now = await requireDraft(id);
-    if (now.status !== "pending") throw alreadyDecided(now);
-    throw new SafeError(`This draft changed since you loaded it: version ${now.version} is current, you approved version ${version}. Review it and approve again.`, 409);
-  }
   const approved = await prisma.draftVersion.findUnique({ where: { draftId_version: { draftId: id, version } }, select: { title: true, body: true } });
-  await recordAudit({ actor, action: "draft.approve", targetType: "draft", targetId: id, clientId: draft.clientId, data: { version, note: data.note ?? null } });
-  const result = await continueAfterApproval({ draftId: id, version, title: approved?.title ?? draft.title, body: approved?.body ?? draft.body, actor });
-  return { version, continued: result.continued, runId: result.runId };
+  const won = approved
+    ? await prisma.draft.updateMany({
+        where: { id, status: "pending", version },
+        data: { status: "approved", approvedVersion: version, decidedById: actor.id ?? null, decidedByLabel: actor.label, decisionNote: data.note || null, decidedAt: new Date() },
+      })
+    : { count: 0 };
+  if (won.count !== 1 || !approved) {
+    const now = await requireDraft(id);
+    if (now.status !== "pending") throw await decidedAfterHealing(now, actor, continuation);
+    throw new SafeError(`This draft changed since you loaded it: version ${now.version} is current, not version ${version}. Review version ${now.version} and approve again.`, 409);
+  }
+  await recordAudit({ actor, action: "draft.approve", targetType: "draft", targetId: id, clientId: draft.clientId, data: { version, note: data.note || null } });
+  const result = await continuation.continueAfterApproval({ draftId: id, version, title: approved.title, body: approved.body, actor });
+  return { id, status: "approved" as const, version, continued: result.continued, runId: result.runId };
 }
 
 /** Rejects the draft with a note (required) and ends its run as rejected, exactly once. */
-export async function rejectDraft(id: string, input: unknown, actor: Actor) {
+export async function rejectDraft(id: string, input: unknown, actor: Actor, continuation: DraftContinuation = engineContinuation) {
   const data = ZRejectDraftInput.parse(input);
   const draft = await requireDraft(id);
-  if (draft.status !== "pending") throw alreadyDecided(draft);
+  if (draft.status !== "pending") throw await decidedAfterHealing(draft, actor, continuation);
   const won = await prisma.draft.updateMany({
     where: { id, status: "pending" },
     data: { status: "rejected", decidedById: actor.id ?? null, decidedByLabel: actor.label, decisionNote: data.note, decidedAt: new Date() },
   });
-  if (won.count !== 1) throw alreadyDecided(await requireDraft(id));
+  if (won.count !== 1) throw await decidedAfterHealing(await requireDraft(id), actor, continuation);
   await recordAudit({ actor, action: "draft.reject", targetType: "draft", targetId: id, clientId: draft.clientId, data: { version: draft.version, note: data.note } });
-  const result = await rejectRun({ draftId: id, note: data.note, actor });
-  return { rejected: true, runId: result.runId };
+  const result = await continuation.rejectRun({ draftId: id, note: data.note, actor });
+  return { id, status: "rejected" as const, version: draft.version, ended: result.rejected, runId: result.runId };
+}
+
+/**
+ * The refusal for a draft that is already decided. If the process died between the decision and the
+ * run's continuation, the run's approval step is still waiting: a repeated request hands the recorded
+ * decision to the engine again. That is safe because the engine's step UPDATE is itself conditional
+ * on the step still waiting, so the run still continues (or ends) exactly once.
+ */
+async function decidedAfterHealing(
+  draft: Awaited<ReturnType<typeof requireDraft>>,
+  actor: Actor,
+  continuation: DraftContinuation,
+): Promise<SafeError> {
+  if (draft.runStepId && draft.status !== "pending") {
+    const step = await prisma.runStep.findUnique({ where: { id: draft.runStepId }, select: { status: true } });
+    if (step?.status === "waiting") {
+      const decider: Actor = { id: draft.decidedById, label: draft.decidedByLabel ?? actor.label };
+      try {
+        if (draft.status === "approved" && draft.approvedVersion) {
+          const v = await getDraftVersion(draft.id, draft.approvedVersion);
+          await continuation.continueAfterApproval({ draftId: draft.id, version: v.version, title: v.title, body: v.body, actor: decider });
+        } else if (draft.status === "rejected") {
+          const full = await prisma.draft.findUnique({ where: { id: draft.id }, select: { decisionNote: true } });
+          await continuation.rejectRun({ draftId: draft.id, note: full?.decisionNote ?? null, actor: decider });
+        }
+      } catch (error) {
+        console.error("[drafts] could not hand a recorded decision to the engine", error);
+      }
+    }
+  }
+  return alreadyDecided(draft);
 }

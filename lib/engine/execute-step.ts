@@ -1,5 +1,6 @@
 // Executes one step of a claimed run and says how it ended; execute-run.ts writes the outcome.
 import { prisma } from "@/lib/db";
+import { DRAFT_BODY_MAX_BYTES, DRAFT_TITLE_MAX_CHARS } from "@/lib/drafts/drafts.schema";
 import { runEventRow, createRunEvent } from "@/lib/engine/run-events";
 import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@/lib/engine/step-output";
 import { OutcomeUnknownStepError, type StepRunner, type ToolProgress } from "@/lib/engine/step-runner";
@@ -8,8 +9,6 @@ import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import { renderArgs, renderTemplate, TemplateError, type TemplateContext } from "@/lib/pipelines/templates";
 
 export const AGENT_NOT_CONFIGURED = "No agent runner is configured yet: agent steps arrive with the agent runners";
-const DRAFT_BODY_MAX_CHARS = 2 * 1024 * 1024;
-const DRAFT_TITLE_MAX_CHARS = 300;
 const PROGRESS_EVERY_MS = 250;
 
 export type AttemptRow = { id: string; stepId: string; position: number; kind: string; status: string; attempt: number; outputJson: string | null; error: string | null };
@@ -134,8 +133,9 @@ async function runApprovalStep(step: PipelineStep, row: AttemptRow, ctx: StepCon
     if (error instanceof TemplateError) return { status: "failed", error: `Draft: ${error.message}` };
     throw error;
   }
-  if (body.length > DRAFT_BODY_MAX_CHARS) {
-    return { status: "failed", error: `The draft body is ${Math.ceil(body.length / 1024)} KB; a draft may be at most 2 MB` };
+  const bodyBytes = Buffer.byteLength(body);
+  if (bodyBytes > DRAFT_BODY_MAX_BYTES) {
+    return { status: "failed", error: `The draft body is ${Math.ceil(bodyBytes / 1024)} KB; a draft may be at most ${DRAFT_BODY_MAX_BYTES / 1024 / 1024} MB` };
   }
   if (title.length > DRAFT_TITLE_MAX_CHARS) title = `${title.slice(0, DRAFT_TITLE_MAX_CHARS - 1)}…`;
   title ||= `${ctx.pipelineSlug}: ${row.stepId}`;

@@ -104,12 +104,18 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Pr
   const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = performance.now();
   const { client } = await pool.client(entry);
+  // The SDK adds an abort listener to the signal it is given and never removes it. A run's signal lives
+  // for the whole run, so each call gets its own signal, linked to the caller's only while it runs.
+  const callAbort = new AbortController();
+  const forward = () => callAbort.abort(req.signal?.reason);
+  if (req.signal?.aborted) forward();
+  else req.signal?.addEventListener("abort", forward, { once: true });
   try {
     const result = await client.callTool({ name: req.tool, arguments: req.arguments }, undefined, {
       timeout,
       resetTimeoutOnProgress: true,
       maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
-      signal: req.signal,
+      signal: callAbort.signal,
       onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message }) : undefined,
     });
     const durationMs = performance.now() - started;
@@ -128,6 +134,8 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Pr
     const durationMs = performance.now() - started;
     if (req.signal?.aborted) return { content: [], isError: true, error: "Cancelled", durationMs };
     return { content: [], isError: true, error: redactText(errorMessage(error, timeout), entry.secrets), durationMs };
+  } finally {
+    req.signal?.removeEventListener("abort", forward);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import { getEventListeners } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
 import v8 from "node:v8";
@@ -67,6 +68,12 @@ describe("McpPool over stdio", () => {
     const result = await callTool({ server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 5, steps: 5 }, signal: controller.signal });
     expect(result.error).toBe("Cancelled");
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("calls that share a long-lived signal (a run's) leave no abort listeners on it", async () => {
+    const runSignal = new AbortController().signal;
+    for (let i = 0; i < 30; i++) await callTool({ server: "everything", tool: "echo", arguments: { message: `step ${i}` }, signal: runSignal });
+    expect(getEventListeners(runSignal, "abort")).toHaveLength(0);
   });
 
   it("a server killed mid-session shows its error, and the next call reconnects", async () => {

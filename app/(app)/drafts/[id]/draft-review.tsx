@@ -1,9 +1,11 @@
 "use client";
 // Reviewing a draft: the sanitized preview (rendered on the server), the source editor (each save a new
 // version), a diff between any two versions, the frozen call that approval sends, Approve and Reject.
-import { diffLines } from "diff";
+import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useMemo, useRef, useState, type ReactNode } from "react";
+import type { LaterStep } from "@/lib/drafts/approval-effect";
+import { diffVersions } from "@/lib/drafts/version-diff";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
@@ -11,8 +13,9 @@ import { JsonBlock } from "@/components/runs/tool-result";
 import { RelativeTime } from "@/components/ui/time";
 import { approveDraftAction, rejectDraftAction, saveDraftAction } from "../actions";
 
-type Version = { version: number; title: string; body: string; authorLabel: string; createdAt: string };
-type Effect = { endsRun: boolean; calls: { stepId: string; tool: string; arguments: Record<string, unknown> | null; note: string | null }[] };
+type Version = { version: number; title: string; authorLabel: string; createdAt: string };
+type EffectCall = { stepId: string; tool: string; arguments: Record<string, unknown> | null; note: string | null };
+type Effect = { kind: "no-run" } | { kind: "ends-run" } | { kind: "unknown"; reason: string } | { kind: "continues"; calls: EffectCall[]; then: LaterStep | null };
 type Props = { draft: { id: string; title: string; body: string; version: number; status: string }; versions: Version[]; effect: Effect | null; preview: ReactNode };
 
 export function DraftReview({ draft, versions, effect, preview }: Props) {
@@ -77,7 +80,7 @@ export function DraftReview({ draft, versions, effect, preview }: Props) {
             <div data-testid="draft-preview" className="max-h-[70vh] overflow-auto">{preview}</div>
           ) : (
             <form onSubmit={(e) => { e.preventDefault(); void save(); }} className="space-y-3">
-              <Field label="Title" htmlFor="draft-title"><Input id="draft-title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={10_000} /></Field>
+              <Field label="Title" htmlFor="draft-title"><Input id="draft-title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} /></Field>
               <Field label="Body (Markdown)" htmlFor="draft-body"><Textarea id="draft-body" value={body} onChange={(e) => setBody(e.target.value)} rows={22} spellCheck /></Field>
               <div className="flex items-center gap-2">
                 <Button type="submit" disabled={!dirty || busy !== null}>{busy === "save" ? "Saving…" : "Save as new version"}</Button>
@@ -86,23 +89,12 @@ export function DraftReview({ draft, versions, effect, preview }: Props) {
             </form>
           )}
         </Card>
-        <VersionDiff key={versions.length} versions={versions} />
+        <VersionDiff key={versions.length} draftId={draft.id} versions={versions} />
       </div>
       <div className="space-y-5">
         {pending && effect && (
           <Card title="What happens on approval">
-            {effect.endsRun ? (
-              <p className="text-sm text-zinc-600 dark:text-zinc-400">Approval ends the run; nothing else is sent.</p>
-            ) : (
-              <ol className="space-y-3 text-sm">
-                {effect.calls.map((c) => (
-                  <li key={c.stepId}>
-                    <p>Step “{c.stepId}” calls <code className="font-mono text-xs font-semibold">{c.tool}</code> with:</p>
-                    {c.arguments ? <JsonBlock value={c.arguments} label={`Arguments for ${c.tool}`} /> : <p className="text-xs text-zinc-500">{c.note}</p>}
-                  </li>
-                ))}
-              </ol>
-            )}
+            <ApprovalEffectView effect={effect} />
           </Card>
         )}
         {pending && (
@@ -135,12 +127,47 @@ export function DraftReview({ draft, versions, effect, preview }: Props) {
   );
 }
 
-function VersionDiff({ versions }: { versions: Version[] }) {
+function ApprovalEffectView({ effect }: { effect: Effect }) {
+  const muted = "text-sm text-zinc-600 dark:text-zinc-400";
+  if (effect.kind === "no-run") return <p className={muted}>This draft is not part of a run: approving records the decision only.</p>;
+  if (effect.kind === "ends-run") return <p className={muted}>Approval ends the run; nothing else is sent.</p>;
+  if (effect.kind === "unknown") return <p className={muted}>{effect.reason}</p>;
+  return (
+    <ol className="space-y-3 text-sm">
+      {effect.calls.map((c) => (
+        <li key={c.stepId}>
+          <p>Step “{c.stepId}” calls <code className="font-mono text-xs font-semibold">{c.tool}</code> with:</p>
+          {c.arguments ? <JsonBlock value={c.arguments} label={`Arguments for ${c.tool}`} /> : <p className="text-xs text-zinc-500">{c.note}</p>}
+        </li>
+      ))}
+      {effect.then && <li className={muted}>Then {effect.then.summary}.</li>}
+      {effect.calls.length === 0 && !effect.then && <li className={muted}>The run continues.</li>}
+    </ol>
+  );
+}
+
+type VersionBody = { version: number; title: string; body: string };
+
+async function fetchVersion(draftId: string, version: number): Promise<VersionBody> {
+  const res = await fetch(`/api/drafts/${encodeURIComponent(draftId)}/versions/${version}`, { headers: { accept: "application/json" } });
+  const data = (await res.json().catch(() => null)) as (VersionBody & { error?: string }) | null;
+  if (!res.ok || !data) throw new Error(data?.error ?? `Could not load version ${version} (HTTP ${res.status})`);
+  return data;
+}
+
+function useVersion(draftId: string, version: number, enabled: boolean) {
+  // a version never changes once written
+  return useQuery({ queryKey: ["draft-version", draftId, version], queryFn: () => fetchVersion(draftId, version), enabled, staleTime: Infinity });
+}
+
+function VersionDiff({ draftId, versions }: { draftId: string; versions: Version[] }) {
   const [a, setA] = useState(versions.length > 1 ? versions.at(-2)!.version : versions[0]?.version ?? 1);
   const [b, setB] = useState(versions.at(-1)?.version ?? 1);
-  const left = versions.find((v) => v.version === a);
-  const right = versions.find((v) => v.version === b);
-  const parts = useMemo(() => (left && right ? diffLines(`${left.title}\n\n${left.body}`, `${right.title}\n\n${right.body}`) : []), [left, right]);
+  const comparing = versions.length > 1;
+  const left = useVersion(draftId, a, comparing);
+  const right = useVersion(draftId, b, comparing);
+  const diff = useMemo(() => (left.data && right.data ? diffVersions(left.data, right.data) : null), [left.data, right.data]);
+  const failed = left.error ?? right.error;
   return (
     <Card title="Versions">
       <ul className="mb-3 space-y-1 text-sm" aria-label="Versions">
@@ -151,9 +178,9 @@ function VersionDiff({ versions }: { versions: Version[] }) {
           </li>
         ))}
       </ul>
-      {versions.length > 1 && (
+      {comparing && (
         <>
-          <div className="mb-2 flex items-center gap-2 text-sm">
+          <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
             <label htmlFor="diff-a">Compare</label>
             <Select id="diff-a" className="w-24" value={a} onChange={(e) => setA(Number(e.target.value))}>
               {versions.map((v) => <option key={v.version} value={v.version}>v{v.version}</option>)}
@@ -162,16 +189,42 @@ function VersionDiff({ versions }: { versions: Version[] }) {
             <Select id="diff-b" className="w-24" value={b} onChange={(e) => setB(Number(e.target.value))}>
               {versions.map((v) => <option key={v.version} value={v.version}>v{v.version}</option>)}
             </Select>
+            {diff && !("tooLarge" in diff) && <span className="text-xs text-zinc-500">+{diff.added} / −{diff.removed} lines</span>}
           </div>
-          <pre aria-label="Diff" className="max-h-96 overflow-auto rounded bg-zinc-100 p-2 font-mono text-xs break-words whitespace-pre-wrap dark:bg-zinc-950">
-            {parts.map((p, i) =>
-              p.added ? <ins key={i} className="bg-emerald-100 text-emerald-900 no-underline dark:bg-emerald-950 dark:text-emerald-200">{p.value}</ins>
-              : p.removed ? <del key={i} className="bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200">{p.value}</del>
-              : <span key={i}>{p.value}</span>,
-            )}
-          </pre>
+          {failed ? (
+            <FormError message={failed.message} />
+          ) : !diff ? (
+            <p className="text-sm text-zinc-500" role="status">Loading versions…</p>
+          ) : "tooLarge" in diff ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">These versions differ too much to compare line by line quickly. Open each in the source view instead.</p>
+          ) : (
+            <pre aria-label="Diff" className="max-h-96 overflow-auto rounded bg-zinc-100 p-2 font-mono text-xs break-words whitespace-pre-wrap dark:bg-zinc-950">
+              {diff.blocks.map((block, i) => {
+                switch (block.kind) {
+                  case "same":
+                    return <span key={i}>{block.text}</span>;
+                  case "folded":
+                    return <span key={i} className="my-1 block text-zinc-500 italic">… {block.lines} unchanged lines …</span>;
+                  case "added":
+                    return <Added key={i} text={block.text} />;
+                  case "removed":
+                    return <Removed key={i} text={block.text} />;
+                  case "changed":
+                    return <span key={i}>{block.words.map((w, j) => (w.kind === "added" ? <Added key={j} text={w.text} /> : w.kind === "removed" ? <Removed key={j} text={w.text} /> : <span key={j}>{w.text}</span>))}</span>;
+                }
+              })}
+            </pre>
+          )}
         </>
       )}
     </Card>
   );
+}
+
+function Added({ text }: { text: string }) {
+  return <ins className="bg-emerald-100 text-emerald-900 no-underline dark:bg-emerald-950 dark:text-emerald-200">{text}</ins>;
+}
+
+function Removed({ text }: { text: string }) {
+  return <del className="bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200">{text}</del>;
 }

@@ -6,7 +6,9 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/time";
 import { Markdown } from "@/components/markdown";
 import { requirePageUser } from "@/lib/auth/session";
-import { describeApprovalEffect, getDraftDetail } from "@/lib/drafts/drafts";
+import { describeApprovalEffect } from "@/lib/drafts/approval-effect";
+import { getDraftDetail } from "@/lib/drafts/drafts";
+import { draftPreview } from "@/lib/drafts/preview";
 import { NotFoundError } from "@/lib/errors";
 import { DraftReview } from "./draft-review";
 
@@ -26,6 +28,7 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
   const { id } = await params;
   const draft = await load(id);
   const effect = draft.status === "pending" ? await describeApprovalEffect(draft) : null;
+  const preview = draftPreview(draft.body);
   return (
     <>
       <PageHeader
@@ -49,8 +52,13 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
       <DraftReview
         draft={{ id: draft.id, title: draft.title, body: draft.body, version: draft.version, status: draft.status }}
         versions={draft.versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }))}
-        effect={effect ? { endsRun: effect.endsRun, calls: effect.calls.map((c) => ({ stepId: c.stepId, tool: `${c.server}/${c.tool}`, arguments: c.arguments, note: c.note })) } : null}
-        preview={<Markdown source={draft.body} />}
+        effect={effect && (effect.kind === "continues" ? { ...effect, calls: effect.calls.map((c) => ({ stepId: c.stepId, tool: `${c.server}/${c.tool}`, arguments: c.arguments, note: c.note })) } : effect)}
+        preview={
+          <>
+            {preview.note && <p role="note" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">{preview.note}</p>}
+            {preview.plainText ? <pre className="font-mono text-xs break-words whitespace-pre-wrap">{preview.source}</pre> : <Markdown source={preview.source} />}
+          </>
+        }
       />
       <Card title="History" className="mt-5">
         <ol className="space-y-1.5 text-sm" aria-label="Draft history">

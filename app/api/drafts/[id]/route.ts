@@ -1,14 +1,21 @@
-// GET /api/drafts/:id - one draft with its versions; PUT /api/drafts/:id { title?, body, baseVersion? } - save a new version
+// GET /api/drafts/:id - one draft, its versions and, while pending, what approval sends; PUT /api/drafts/:id { title?, body, baseVersion? } - save a new version
+import { describeApprovalEffect } from "@/lib/drafts/approval-effect";
 import { getDraftDetail, saveDraftVersion } from "@/lib/drafts/drafts";
-import { DRAFT_BODY_MAX_BYTES } from "@/lib/drafts/drafts.schema";
 import { apiRoute } from "@/lib/http/route";
 import { json, readJson } from "@/lib/http/response";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<{ id: string }>("user", async ({ params }) => json(await getDraftDetail(params.id)));
+// a 2 MB body grows when JSON-escaped (newlines, quotes); past this the request is refused with 413
+const PUT_MAX_BYTES = 3 * 1024 * 1024;
+
+export const GET = apiRoute<{ id: string }>("user", async ({ params }) => {
+  const draft = await getDraftDetail(params.id);
+  const approvalEffect = draft.status === "pending" ? await describeApprovalEffect(draft) : null;
+  return json({ ...draft, approvalEffect });
+});
 
 export const PUT = apiRoute<{ id: string }>("user", async ({ req, params, user }) => {
-  const body = await readJson(req, DRAFT_BODY_MAX_BYTES + 64 * 1024);
+  const body = await readJson(req, PUT_MAX_BYTES);
   return json(await saveDraftVersion(params.id, body, { id: user.id, label: user.email }));
 });
