@@ -47,15 +47,19 @@ async function releaseRun(runId: string, workerId: string, nextStepId: string): 
 async function recordStepResult(runId: string, workerId: string, row: AttemptRow, result: StepResult): Promise<RunOutcome | null> {
   const now = new Date();
   const label = `Step "${row.stepId}"`;
+  // the step's own writes (its tool call's result) commit with its outcome: one transaction, one fsync
+  const writes = result.status === "succeeded" || result.status === "failed" ? (result.writes ?? []) : [];
   switch (result.status) {
     case "succeeded":
       await prisma.$transaction([
+        ...writes,
         prisma.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "succeeded", finishedAt: now, outputJson: JSON.stringify(result.output), error: null } }),
         prisma.runEvent.create({ data: runEventRow(runId, "status", `${label} succeeded${result.message ? `: ${result.message}` : ""}`, { runStepId: row.id }) }),
       ]);
       return null;
     case "failed":
       await prisma.$transaction([
+        ...writes,
         prisma.runStep.updateMany({
           where: { id: row.id, status: "running" },
           data: { status: "failed", finishedAt: now, error: result.error, outputJson: result.output ? JSON.stringify(result.output) : null },

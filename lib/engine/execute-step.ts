@@ -4,6 +4,7 @@ import { DRAFT_BODY_MAX_BYTES, DRAFT_TITLE_MAX_CHARS } from "@/lib/drafts/drafts
 import { runEventRow, createRunEvent } from "@/lib/engine/run-events";
 import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@/lib/engine/step-output";
 import { OutcomeUnknownStepError, type StepRunner, type ToolProgress } from "@/lib/engine/step-runner";
+import type { PendingWrite } from "@/lib/mcp/calls";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import { renderArgs, renderTemplate, TemplateError, type TemplateContext } from "@/lib/pipelines/templates";
@@ -25,9 +26,10 @@ export type StepContext = {
   approvedVersion: number | null;
 };
 
+/** `writes`: database writes of the step (its tool call's result) to commit with the step's outcome */
 export type StepResult =
-  | { status: "succeeded"; output: Record<string, unknown>; message?: string }
-  | { status: "failed"; error: string; output?: Record<string, unknown> }
+  | { status: "succeeded"; output: Record<string, unknown>; message?: string; writes?: PendingWrite[] }
+  | { status: "failed"; error: string; output?: Record<string, unknown>; writes?: PendingWrite[] }
   | { status: "waiting"; message: string }
   | { status: "outcome-unknown"; error: string; idempotencyKey: string }
   | { status: "aborted"; kind: RunAbortKind }
@@ -103,8 +105,9 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
     });
     await progress.flush();
     const output = toolStepOutput(result);
-    if (result.isError) return { status: "failed", error: toolErrorMessage(result, server, tool), output };
-    return { status: "succeeded", output, message: result.reused ? `reused the recorded result of ${server}/${tool}` : undefined };
+    const writes = result.finish ? [result.finish] : undefined;
+    if (result.isError) return { status: "failed", error: toolErrorMessage(result, server, tool), output, writes };
+    return { status: "succeeded", output, message: result.reused ? `reused the recorded result of ${server}/${tool}` : undefined, writes };
   } catch (error) {
     await progress.flush();
     const aborted = abortKind(ctx.signal);

@@ -17,6 +17,7 @@ export class McpStepRunner implements StepRunner {
         runId: req.runId,
         runStepId: req.runStepId,
         idempotencyKey: req.idempotencyKey,
+        deferFinish: true,
       });
       return {
         content: result.content,
@@ -26,6 +27,7 @@ export class McpStepRunner implements StepRunner {
         reused: result.reused,
         truncated: result.truncated,
         toolCallId: result.toolCallId,
+        finish: result.finish,
       };
     } catch (error) {
       if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownStepError(error.message);

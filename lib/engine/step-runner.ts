@@ -1,5 +1,6 @@
 // The seam between the engine and whatever executes a tool step. The worker uses the MCP pool
 // (mcp-step-runner.ts); engine tests inject a small runner of their own.
+import type { PendingWrite } from "@/lib/mcp/calls";
 
 export type ToolProgress = { progress: number; total?: number; message?: string };
 
@@ -28,6 +29,8 @@ export type ToolStepResult = {
   reused?: boolean;
   truncated?: boolean;
   toolCallId?: string;
+  /** the write of the call's result, for the engine to commit with the step's result */
+  finish?: PendingWrite;
 };
 
 export interface StepRunner {

@@ -4,6 +4,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import { toolHash } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
@@ -175,9 +176,18 @@ export type RecordedCallRequest = CallToolRequest & {
   /** derived from run, step and approved version: a call with this key is sent at most once */
   idempotencyKey?: string;
   readOnlyOrIdempotent?: boolean;
+  /**
+   * Return the write of the call's result as `finish` instead of committing it, for a caller that
+   * commits it together with its own writes (the engine, with the step's result: one fsync fewer).
+   * Until `finish` commits, the call stays recorded as started, as if the process had died mid-call.
+   */
+  deferFinish?: boolean;
 };
 
-export type RecordedCallResult = ToolCallResult & { toolCallId: string; runId: string; reused: boolean; truncated: boolean };
+/** A database write not yet run: commit it with `prisma.$transaction([...])` or await it. */
+export type PendingWrite = Prisma.PrismaPromise<unknown>;
+
+export type RecordedCallResult = ToolCallResult & { toolCallId: string; runId: string; reused: boolean; truncated: boolean; finish?: PendingWrite };
 
 async function adHocRun(req: RecordedCallRequest): Promise<{ runId: string; runStepId: string }> {
   const client = req.clientSlug ? await prisma.client.findUnique({ where: { slug: req.clientSlug }, select: { id: true } }) : null;
@@ -233,19 +243,23 @@ export async function callToolRecorded(req: RecordedCallRequest): Promise<Record
   const result = await sendCall(prepared, req);
   const limited = limitResult(result);
   const now = new Date();
-  await prisma.toolCall.update({
+  const finish = prisma.toolCall.update({
     where: { id: toolCallId },
     data: {
       status: result.isError ? "failed" : "succeeded", resultJson: redactText(limited.json, entry.secrets), resultBytes: limited.bytes, isTruncated: limited.truncated,
       isError: result.isError, error: result.error ?? null, finishedAt: now, durationMs: Math.round(result.durationMs),
     },
+    select: { id: true },
   });
+  const recorded = { ...result, content: limited.content, structuredContent: limited.structuredContent, toolCallId, runId: link.runId, reused: false, truncated: limited.truncated };
+  if (req.deferFinish && req.runId) return { ...recorded, finish };
+  await finish;
   if (!req.runId) {
     const status = result.isError ? "failed" : "succeeded";
     await prisma.run.update({ where: { id: link.runId }, data: { status, finishedAt: now, error: result.error ?? null } });
     await prisma.runStep.updateMany({ where: { runId: link.runId }, data: { status, finishedAt: now, error: result.error ?? null, outputJson: limited.json } });
   }
-  return { ...result, content: limited.content, structuredContent: limited.structuredContent, toolCallId, runId: link.runId, reused: false, truncated: limited.truncated };
+  return recorded;
 }
 
 function isUniqueViolation(error: unknown): boolean {

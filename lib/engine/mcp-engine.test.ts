@@ -1,0 +1,62 @@
+// The engine with its real step runner: tool steps through the MCP pool to server-everything over
+// stdio, each call recorded with its result in the same transaction as the step's outcome.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db";
+import { ACTOR, ensureClient, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { queueRun } from "@/lib/engine/queue-run";
+import { retryRun } from "@/lib/engine/run-control";
+import { Worker } from "@/lib/engine/worker";
+import { getMcpPool } from "@/lib/mcp/pool";
+import { EVERYTHING, writeMcpJson } from "@/lib/mcp/test-servers";
+
+let worker: Worker;
+
+beforeAll(async () => {
+  await ensureClient("acme");
+  writeMcpJson({ everything: { command: "node", args: [EVERYTHING, "stdio"] } });
+  writePipeline(
+    "real-echo",
+    `name: Real echo
+inputs:
+  word: { type: string, required: true }
+steps:
+  - id: first
+    tool: everything/echo
+    args: { message: "{{ inputs.word }}" }
+  - id: second
+    tool: everything/echo
+    args: { message: "again: {{ steps.first.text }}" }
+  - id: sum
+    tool: everything/get-sum
+    args: { a: 2, b: "{{ inputs.word }}" }
+`,
+  );
+  worker = await new Worker({ pollMs: 20, leaseMs: 10_000 }).start();
+});
+
+afterAll(async () => {
+  await worker.stop({ graceMs: 2_000 });
+  await getMcpPool().shutdown();
+});
+
+describe("tool steps through the MCP pool", () => {
+  it("records every call with its result and links it to its step; a bad argument fails the step with the field named", async () => {
+    const runId = await queueRun({ pipelineSlug: "real-echo", clientSlug: "acme", inputs: { word: "hello" }, createdBy: ACTOR });
+    await waitForRunStatus(runId, ["failed"], 20_000);
+    const calls = await prisma.toolCall.findMany({ where: { runId }, orderBy: { startedAt: "asc" }, include: { runStep: { select: { stepId: true, status: true } } } });
+    expect(calls.map((c) => [c.runStep?.stepId, c.status, c.runStep?.status])).toEqual([
+      ["first", "succeeded", "succeeded"],
+      ["second", "succeeded", "succeeded"],
+    ]);
+    expect(calls[1].resultJson).toContain("again: Echo: hello");
+    expect(calls.every((c) => c.finishedAt !== null && c.durationMs !== null)).toBe(true);
+    const sum = await prisma.runStep.findFirstOrThrow({ where: { runId, stepId: "sum" } });
+    expect(sum.status).toBe("failed");
+    expect(sum.error).toMatch(/Invalid arguments for everything\/get-sum: b: must be number/);
+
+    // a retry runs only the failed step: the succeeded ones are not sent again
+    await retryRun(runId, { id: null, label: "Test" });
+    await waitForRunStatus(runId, ["failed"], 20_000);
+    expect(await prisma.toolCall.count({ where: { runId, runStep: { stepId: { in: ["first", "second"] } } } })).toBe(2);
+  });
+});
