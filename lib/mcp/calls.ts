@@ -104,7 +104,7 @@ export async function callTool(req: CallToolRequest): Promise<ToolCallResult> {
 async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Promise<ToolCallResult> {
   const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = performance.now();
-  const { client } = await pool.client(entry);
+  const { client, conn } = await pool.client(entry);
   // The SDK adds an abort listener to the signal it is given and never removes it. A run's signal lives
   // for the whole run, so each call gets its own signal, linked to the caller's only while it runs.
   const callAbort = new AbortController();
@@ -112,13 +112,15 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Pr
   if (req.signal?.aborted) forward();
   else req.signal?.addEventListener("abort", forward, { once: true });
   try {
-    const result = await client.callTool({ name: req.tool, arguments: req.arguments }, undefined, {
-      timeout,
-      resetTimeoutOnProgress: true,
-      maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
-      signal: callAbort.signal,
-      onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message }) : undefined,
-    });
+    const result = await pool.busy(conn, () =>
+      client.callTool({ name: req.tool, arguments: req.arguments }, undefined, {
+        timeout,
+        resetTimeoutOnProgress: true,
+        maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
+        signal: callAbort.signal,
+        onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message }) : undefined,
+      }),
+    );
     const durationMs = performance.now() - started;
     pool.recordLatency(entry, durationMs);
     // a server's own secrets (its env and headers) never leave this function: a tool may echo them back

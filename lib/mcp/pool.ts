@@ -34,6 +34,8 @@ type Connection = {
   stderrBytes: number;
   lastLatencyMs: number | null;
   lastUsedAt: number;
+  /** requests under way: an idle close never ends a connection in the middle of a call */
+  inFlight: number;
   failures: number;
   retryAt: number;
   closing: boolean;
@@ -107,7 +109,7 @@ export class McpPool {
     if (!conn) {
       conn = {
         key, entry, client: null, transport: null, pid: null, connecting: null, status: "not started", error: null, tools: null,
-        changedTools: new Set(), stderr: [], stderrBytes: 0, lastLatencyMs: null, lastUsedAt: Date.now(), failures: 0, retryAt: 0, closing: false,
+        changedTools: new Set(), stderr: [], stderrBytes: 0, lastLatencyMs: null, lastUsedAt: Date.now(), inFlight: 0, failures: 0, retryAt: 0, closing: false,
       };
       this.connections.set(key, conn);
     }
@@ -207,6 +209,17 @@ export class McpPool {
     return { client: await this.connect(conn), conn };
   }
 
+  /** Waits for `request` on a connection; while it is under way, the connection is not closed as idle. */
+  async busy<T>(conn: Connection, request: () => Promise<T>): Promise<T> {
+    conn.inFlight += 1;
+    try {
+      return await request();
+    } finally {
+      conn.inFlight -= 1;
+      conn.lastUsedAt = Date.now();
+    }
+  }
+
   /** Every tool of a server (all pages of tools/list), cached until the server says the list changed. */
   async tools(entry: ServerEntry): Promise<Tool[]> {
     const { client, conn } = await this.client(entry);
@@ -214,7 +227,7 @@ export class McpPool {
     const tools: Tool[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 100; page++) {
-      const result = await client.listTools(cursor ? { cursor } : undefined);
+      const result = await this.busy(conn, () => client.listTools(cursor ? { cursor } : undefined));
       tools.push(...result.tools);
       cursor = result.nextCursor;
       if (!cursor) break;
@@ -277,7 +290,7 @@ export class McpPool {
     this.idleTimer = setInterval(() => {
       const now = Date.now();
       for (const conn of this.connections.values()) {
-        if (conn.client && now - conn.lastUsedAt > this.idleMs) void this.closeConnection(conn, "idle");
+        if (conn.client && conn.inFlight === 0 && now - conn.lastUsedAt > this.idleMs) void this.closeConnection(conn, "idle");
       }
     }, Math.min(60_000, this.idleMs));
     this.idleTimer.unref();
