@@ -28,7 +28,7 @@ test("run a demo pipeline, find its draft in the inbox, edit it, see the diff, a
   await page.getByRole("button", { name: "Save as new version" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved as version 2" })).toBeVisible();
   await expect(page.getByTestId("draft-preview")).toContainText("Edited by a human reviewer.");
-  await expect(page.getByLabel("Diff").locator("ins").filter({ hasText: "Edited by a human reviewer." })).toHaveCount(1);
+  await expect(page.getByLabel("Diff").locator("ins").filter({ hasText: "Edited by a human reviewer" })).toHaveCount(1);
   await expect(page.getByLabel("Diff").locator("del").filter({ hasText: "answered; title and description are present" })).toHaveCount(1);
   await expect(page.getByLabel("Arguments for files/write_file")).toContainText("Edited by a human reviewer.");
 

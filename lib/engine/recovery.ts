@@ -25,7 +25,18 @@ async function recoverRun(runId: string, recoverer: string, leaseMs: number, now
   if (takeover.count === 0) return null; // another worker is recovering it, or its worker came back
 
   const owned = { id: runId, leaseOwner: recoverer, status: "running" };
-  const run = await prisma.run.findUnique({ where: { id: runId }, select: { cancelRequested: true } });
+  const run = await prisma.run.findUnique({ where: { id: runId }, select: { cancelRequested: true, trigger: true } });
+  if (run?.trigger === "adhoc") {
+    // a call from /tools or the API runs in the request that made it: there is nothing to resume
+    const error = "Interrupted: Switchboard stopped during this call. Its outcome is unknown; call it again from /tools if needed.";
+    await prisma.$transaction([
+      prisma.runStep.updateMany({ where: { runId, status: "running" }, data: { status: "failed", finishedAt: now, error } }),
+      prisma.toolCall.updateMany({ where: { runId, status: "started" }, data: { status: "failed", isError: true, error, finishedAt: now } }),
+      prisma.run.updateMany({ where: owned, data: { status: "failed", error, finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
+      prisma.runEvent.create({ data: runEventRow(runId, "status", error) }),
+    ]);
+    return "failed";
+  }
   if (run?.cancelRequested) {
     // cancel was asked for while its worker was dead: nothing to resume
     await prisma.$transaction([

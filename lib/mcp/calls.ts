@@ -197,6 +197,9 @@ async function adHocRun(req: RecordedCallRequest): Promise<{ runId: string; runS
     data: {
       pipelineSlug: "adhoc", pipelineName: `Ad-hoc: ${req.server}/${req.tool}`, pipelineJson: "{}", trigger: "adhoc", status: "running",
       clientId: client?.id ?? null, startedAt: new Date(),
+      // this process runs the call itself; the lease outlasts the longest call, so the worker's recovery
+      // leaves the run alone unless this process died (then it fails it as interrupted)
+      leaseOwner: `adhoc-${process.pid}`, leaseExpiresAt: new Date(Date.now() + Math.max(req.timeoutMs ?? 0, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS) + 60_000),
       steps: { create: { stepId: "call", position: 0, kind: "tool", status: "running", startedAt: new Date() } },
     },
     select: { id: true, steps: { select: { id: true } } },
@@ -258,7 +261,7 @@ export async function callToolRecorded(req: RecordedCallRequest): Promise<Record
   await finish;
   if (!req.runId) {
     const status = result.isError ? "failed" : "succeeded";
-    await prisma.run.update({ where: { id: link.runId }, data: { status, finishedAt: now, error: result.error ?? null } });
+    await prisma.run.update({ where: { id: link.runId }, data: { status, finishedAt: now, error: result.error ?? null, leaseOwner: null, leaseExpiresAt: null } });
     await prisma.runStep.updateMany({ where: { runId: link.runId }, data: { status, finishedAt: now, error: result.error ?? null, outputJson: limited.json } });
   }
   return recorded;
