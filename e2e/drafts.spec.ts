@@ -70,7 +70,16 @@ test("hostile and huge draft bodies are shown as inert text and the page stays r
   await page.goto(`/drafts/${draftId}`);
   await expect(page.getByRole("heading", { name: "Big" })).toBeVisible();
   await expect(page.getByRole("button", { name: /Approve version/ })).toBeEnabled();
+  await expect(page.getByRole("note").filter({ hasText: /preview shows the first \d+ KB/ })).toBeVisible();
   const tooBig = await page.request.put(`/api/drafts/${draftId}`, { data: { body: "x".repeat(2 * 1024 * 1024 + 10) } });
   expect(tooBig.status()).toBe(400);
+
+  // nesting deep enough to overflow a recursive renderer is shown as plain text, and the page still works
+  const deep = `${"<div>".repeat(20_000)}<img src=x onerror="alert(10)">`;
+  expect((await page.request.put(`/api/drafts/${draftId}`, { data: { body: deep } })).status()).toBe(200);
+  await page.goto(`/drafts/${draftId}`);
+  await expect(page.getByRole("note").filter({ hasText: "shown as plain text" })).toBeVisible();
+  await expect(page.getByTestId("draft-preview")).toContainText("<div><div>");
+  await expect(page.getByRole("button", { name: /Approve version/ })).toBeEnabled();
   await expectNoInjectedScript(page, state);
 });
