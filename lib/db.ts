@@ -30,3 +30,8 @@ export function dbReady(): Promise<void> {
   })();
   return globalForDb.switchboardPrismaReady;
 }
+
+/** Prisma's error for an INSERT or UPDATE that broke a unique constraint (P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}

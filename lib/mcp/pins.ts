@@ -3,7 +3,7 @@
 // an admin accepts the change (a rug-pulled tool must not act on stale trust).
 import { createHash } from "node:crypto";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { prisma } from "@/lib/db";
+import { isUniqueViolation, prisma } from "@/lib/db";
 
 export function toolHash(tool: Pick<Tool, "description" | "inputSchema" | "annotations">): string {
   const canonical = JSON.stringify({ d: tool.description ?? "", s: tool.inputSchema, a: tool.annotations ?? {} }, (_k, v: unknown) =>
@@ -21,7 +21,10 @@ export async function checkToolPins(scope: string, server: string, tools: Tool[]
     const hash = toolHash(tool);
     const pin = byTool.get(tool.name);
     if (!pin) {
-      await prisma.toolPin.create({ data: { scope, server, tool: tool.name, seenHash: hash, acceptedHash: hash } });
+      // another process (the worker, a second tab's request) may record the same first sighting at once
+      await prisma.toolPin.create({ data: { scope, server, tool: tool.name, seenHash: hash, acceptedHash: hash } }).catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error;
+      });
       continue;
     }
     if (pin.seenHash !== hash) await prisma.toolPin.update({ where: { scope_server_tool: { scope, server, tool: tool.name } }, data: { seenHash: hash, changedAt: new Date() } });

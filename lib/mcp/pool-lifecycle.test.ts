@@ -2,6 +2,8 @@
 // behaviour the public servers do not show: a paged tools/list, list_changed, and idle closing.
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db";
+import { checkToolPins } from "@/lib/mcp/pins";
 import { McpPool } from "@/lib/mcp/pool";
 import { isAlive, waitFor, writeMcpJson } from "@/lib/mcp/test-servers";
 
@@ -32,6 +34,23 @@ describe("tools/list", () => {
     await pool.busy(conn, () => client.callTool({ name: "add_tool", arguments: {} }));
     await waitFor(async () => (await pool.listServers()).servers.find((s) => s.name === "paging")?.toolCount === 7);
     expect((await pool.tools(entry)).map((t) => t.name)).toContain("added6");
+  });
+});
+
+describe("first sight of a server's tools", () => {
+  it("concurrent first listings, in one pool or two (the web process and a worker), record each pin once and fail nothing", async () => {
+    const [a, b] = [newPool(), newPool()];
+    const entry = await a.resolve("paging");
+    const lists = await Promise.all([a.tools(entry), a.tools(entry), b.tools(entry), b.tools(entry)]);
+    expect(lists.every((l) => l.length === lists[0].length)).toBe(true);
+    expect(a.childPids()).toHaveLength(1);
+    const names = lists[0].map((t) => t.name);
+    expect(await prisma.toolPin.count({ where: { server: "paging", tool: { in: names } } })).toBe(names.length);
+
+    const tools = lists[0].map((t) => ({ ...t, name: `${t.name}-race` }));
+    const changed = await Promise.all(Array.from({ length: 4 }, () => checkToolPins("global", "paging", tools)));
+    expect(changed.every((c) => c.size === 0)).toBe(true);
+    expect(await prisma.toolPin.count({ where: { server: "paging", tool: { endsWith: "-race" } } })).toBe(tools.length);
   });
 });
 

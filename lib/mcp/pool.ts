@@ -29,6 +29,8 @@ type Connection = {
   status: ServerStatus;
   error: string | null;
   tools: Tool[] | null;
+  /** the tools/list under way, shared by every caller that asks meanwhile */
+  toolsLoading: Promise<Tool[]> | null;
   changedTools: Set<string>;
   stderr: string[];
   stderrBytes: number;
@@ -108,7 +110,7 @@ export class McpPool {
     }
     if (!conn) {
       conn = {
-        key, entry, client: null, transport: null, pid: null, connecting: null, status: "not started", error: null, tools: null,
+        key, entry, client: null, transport: null, pid: null, connecting: null, status: "not started", error: null, tools: null, toolsLoading: null,
         changedTools: new Set(), stderr: [], stderrBytes: 0, lastLatencyMs: null, lastUsedAt: Date.now(), inFlight: 0, failures: 0, retryAt: 0, closing: false,
       };
       this.connections.set(key, conn);
@@ -224,17 +226,22 @@ export class McpPool {
   async tools(entry: ServerEntry): Promise<Tool[]> {
     const { client, conn } = await this.client(entry);
     if (conn.tools) return conn.tools;
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < 100; page++) {
-      const result = await this.busy(conn, () => client.listTools(cursor ? { cursor } : undefined));
-      tools.push(...result.tools);
-      cursor = result.nextCursor;
-      if (!cursor) break;
-    }
-    conn.changedTools = await checkToolPins(entry.scope, entry.name, tools);
-    conn.tools = tools;
-    return tools;
+    conn.toolsLoading ??= (async () => {
+      const tools: Tool[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const result = await this.busy(conn, () => client.listTools(cursor ? { cursor } : undefined));
+        tools.push(...result.tools);
+        cursor = result.nextCursor;
+        if (!cursor) break;
+      }
+      conn.changedTools = await checkToolPins(entry.scope, entry.name, tools);
+      conn.tools = tools;
+      return tools;
+    })().finally(() => {
+      conn.toolsLoading = null;
+    });
+    return conn.toolsLoading;
   }
 
   isToolChanged(entry: ServerEntry, tool: string): boolean {
