@@ -4,6 +4,12 @@ import path from "node:path";
 import { workspace } from "./fixtures";
 import { expectInert, expectNoInjectedScript, guardAgainstScript, HOSTILE } from "./helpers";
 
+/** A client of this attempt's own: site-report runs one at a time per client, and a retry or repeat must not queue behind an earlier attempt's waiting run. */
+function ownClient(base: string): string {
+  const { retry, repeatEachIndex } = test.info();
+  return [base, retry && `r${retry}`, repeatEachIndex && `x${repeatEachIndex}`].filter(Boolean).join("-");
+}
+
 async function waitingDraft(request: APIRequestContext, client: string, pageInput: string): Promise<{ runId: string; draftId: string }> {
   await request.post("/api/clients", { data: { slug: client, name: client } });
   const { id: runId } = await (await request.post("/api/runs", { data: { pipeline: "site-report", client, inputs: { page: pageInput } } })).json();
@@ -17,10 +23,11 @@ async function waitingDraft(request: APIRequestContext, client: string, pageInpu
 }
 
 test("run a demo pipeline, find its draft in the inbox, edit it, see the diff, approve, and the written file holds the edit", async ({ page }) => {
-  const { runId } = await waitingDraft(page.request, "drafts-co", "/about");
+  const client = ownClient("drafts-co");
+  const { runId, draftId } = await waitingDraft(page.request, client, "/about");
   await page.goto("/drafts");
-  await page.getByRole("link", { name: "Site report for drafts-co: /about" }).click();
-  await expect(page.getByRole("heading", { name: /Site report for drafts-co/ })).toBeVisible();
+  await page.getByRole("link", { name: `Site report for ${client}: /about` }).click();
+  await expect(page.getByRole("heading", { name: `Site report for ${client}: /about` })).toBeVisible();
   await expect(page.getByText("files/write_file")).toBeVisible();
 
   await page.getByRole("tab", { name: "Edit source" }).click();
@@ -31,17 +38,29 @@ test("run a demo pipeline, find its draft in the inbox, edit it, see the diff, a
   await expect(page.getByLabel("Diff").locator("ins").filter({ hasText: "Edited by a human reviewer" })).toHaveCount(1);
   await expect(page.getByLabel("Diff").locator("del").filter({ hasText: "answered; title and description are present" })).toHaveCount(1);
   await expect(page.getByLabel("Arguments for files/write_file")).toContainText("Edited by a human reviewer.");
+  const api = (await (await page.request.get(`/api/drafts/${draftId}`)).json()) as { version: number; approvalEffect: { kind: string; summary: string; calls: { tool: string; arguments: { content?: string } }[] } };
+  expect(api.version).toBe(2);
+  expect(api.approvalEffect.kind).toBe("continues");
+  expect(api.approvalEffect.summary).toContain("files/write_file");
+  expect(api.approvalEffect.calls.map((c) => c.tool)).toEqual(["create_directory", "write_file"]);
+  expect(api.approvalEffect.calls[1].arguments.content).toBe("# About page report\n\nEdited by a human reviewer.\n");
 
   await page.getByRole("button", { name: "Approve version 2" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Version 2 approved" })).toBeVisible();
+  await expect(page.getByText("Version 2 approved; the run continues.")).toBeVisible();
   await page.goto(`/runs/${runId}`);
   await expect(page.getByRole("article", { name: "Step save" })).toHaveAttribute("data-status", "succeeded", { timeout: 30_000 });
-  const file = path.join(workspace(), "clients", "drafts-co", "reports", "site-report.md");
+  const file = path.join(workspace(), "clients", client, "reports", "site-report.md");
   expect(fs.readFileSync(file, "utf8")).toBe("# About page report\n\nEdited by a human reviewer.\n");
+
+  // the client's page lists the draft and its audit trail: the edit and the approval of version 2
+  await page.goto(`/clients/${client}`);
+  await expect(page.getByLabel("Client drafts").getByRole("listitem").filter({ hasText: `Site report for ${client}` })).toContainText("approved");
+  await expect(page.getByRole("listitem").filter({ hasText: "draft.approve" })).toContainText("version 2");
+  await expect(page.getByRole("listitem").filter({ hasText: "draft.edit" })).toContainText("version 2");
 });
 
 test("approving a stale version is refused with a clear message; a double approval continues once", async ({ page }) => {
-  const { draftId } = await waitingDraft(page.request, "stale-co", "/contact");
+  const { draftId } = await waitingDraft(page.request, ownClient("stale-co"), "/contact");
   await page.goto(`/drafts/${draftId}`);
   // someone else saves version 2 while this page shows version 1
   expect((await page.request.put(`/api/drafts/${draftId}`, { data: { body: "changed elsewhere", baseVersion: 1 } })).status()).toBe(200);
@@ -55,7 +74,7 @@ test("approving a stale version is refused with a clear message; a double approv
 });
 
 test("hostile and huge draft bodies are shown as inert text and the page stays responsive", async ({ page }) => {
-  const { draftId } = await waitingDraft(page.request, "hostile-co", "/x");
+  const { draftId } = await waitingDraft(page.request, ownClient("hostile-co"), "/x");
   const state = guardAgainstScript(page);
   expect((await page.request.put(`/api/drafts/${draftId}`, { data: { title: '<img src=x onerror="alert(9)">', body: `# Hostile\n\n${HOSTILE}\n` } })).status()).toBe(200);
   await page.goto(`/drafts/${draftId}`);

@@ -8,7 +8,8 @@ import { listAuditForClient } from "@/lib/audit";
 import { requirePageUser } from "@/lib/auth/session";
 import { getClient, readClientMemory } from "@/lib/clients/clients";
 import { NotFoundError } from "@/lib/errors";
-import { listRuns } from "@/lib/engine/run-queries";
+import { clientSpendThisMonth, listRuns } from "@/lib/engine/run-queries";
+import { listDrafts } from "@/lib/drafts/drafts";
 import { RunList } from "@/components/runs/run-list";
 import Link from "next/link";
 import { ClientActions } from "./client-actions";
@@ -25,12 +26,31 @@ async function loadClient(slug: string) {
   }
 }
 
+/** "version 2: “ship it”" from an audit entry's data, when it has them. */
+function auditDetail(dataJson: string | null): string {
+  if (!dataJson) return "";
+  try {
+    const data = JSON.parse(dataJson) as { version?: unknown; note?: unknown };
+    const version = typeof data.version === "number" ? ` version ${data.version}` : "";
+    const note = typeof data.note === "string" && data.note ? `: “${data.note}”` : "";
+    return `${version}${note}`;
+  } catch {
+    return "";
+  }
+}
+
 export default async function ClientPage({ params }: { params: Promise<{ slug: string }> }) {
   await requirePageUser();
   const { slug } = await params;
   const client = await loadClient(slug);
   const memory = readClientMemory(client.slug);
-  const [history, runs] = await Promise.all([listAuditForClient(client.id, 30), listRuns({ clientSlug: client.slug, limit: 20 })]);
+  const [history, runs, drafts, spend] = await Promise.all([
+    listAuditForClient(client.id, 30),
+    listRuns({ clientSlug: client.slug, limit: 20 }),
+    listDrafts({ clientSlug: client.slug, limit: 8 }),
+    clientSpendThisMonth(client.id),
+  ]);
+  const usd = (n: number) => `$${n.toFixed(2)}`;
   return (
     <>
       <PageHeader
@@ -39,7 +59,15 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
             {client.name} <StatusBadge status={client.archivedAt ? "archived" : "active"} />
           </span>
         }
-        description={<span className="font-mono">clients/{client.slug}</span>}
+        description={
+          <span className="flex flex-wrap gap-x-3">
+            <span className="font-mono">clients/{client.slug}</span>
+            <span>
+              spend this month {usd(spend)}
+              {client.monthlyBudgetUsd !== null && <> of {usd(client.monthlyBudgetUsd)} budget</>}
+            </span>
+          </span>
+        }
         actions={<ClientActions client={{ slug: client.slug, name: client.name, description: client.description, monthlyBudgetUsd: client.monthlyBudgetUsd, archived: client.archivedAt !== null }} />}
       />
       {client.description && <p className="mb-5 text-sm text-zinc-600 dark:text-zinc-400">{client.description}</p>}
@@ -53,6 +81,21 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
           <MemoryEditor slug={client.slug} source={memory ?? ""} rendered={memory === null ? null : <Markdown source={memory} />} />
         </Card>
         <div className="space-y-5">
+          <Card title="Drafts">
+            {drafts.items.length === 0 ? (
+              <p className="text-sm text-zinc-500">No drafts yet. A pipeline with an approval step leaves its draft here for review.</p>
+            ) : (
+              <ul aria-label="Client drafts" className="space-y-1.5 text-sm">
+                {drafts.items.map((d) => (
+                  <li key={d.id} className="flex items-center justify-between gap-2">
+                    <Link className="min-w-0 truncate hover:underline" href={`/drafts/${d.id}`}>{d.title}</Link>
+                    <StatusBadge status={d.status} />
+                  </li>
+                ))}
+              </ul>
+            )}
+            {drafts.nextCursor && <p className="mt-2 text-sm"><Link className="underline" href={`/drafts?client=${client.slug}`}>All drafts for {client.name}</Link></p>}
+          </Card>
           <Card title="Heartbeats">
             <NotBuiltYet what="Heartbeats">Scheduled jobs for this client arrive with the heartbeats work.</NotBuiltYet>
           </Card>
@@ -63,8 +106,10 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
               <ul className="space-y-1.5 text-sm">
                 {history.map((h) => (
                   <li key={h.id} className="flex justify-between gap-2">
-                    <span>
+                    <span className="min-w-0">
                       <span className="font-medium">{h.actorLabel || "system"}</span> <span className="text-zinc-500">{h.action}</span>
+                      {h.targetType === "draft" && h.targetId && <> <Link className="underline" href={`/drafts/${h.targetId}`}>draft</Link></>}
+                      {auditDetail(h.dataJson)}
                     </span>
                     <span className="shrink-0 text-xs text-zinc-500">
                       <RelativeTime value={h.at} />

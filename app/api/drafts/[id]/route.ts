@@ -1,5 +1,5 @@
 // GET /api/drafts/:id - one draft, its versions and, while pending, what approval sends; PUT /api/drafts/:id { title?, body, baseVersion? } - save a new version
-import { describeApprovalEffect } from "@/lib/drafts/approval-effect";
+import { approvalEffectSummary, describeApprovalEffect } from "@/lib/drafts/approval-effect";
 import { getDraftDetail, saveDraftVersion } from "@/lib/drafts/drafts";
 import { apiRoute } from "@/lib/http/route";
 import { json, readJson } from "@/lib/http/response";
@@ -11,8 +11,8 @@ const PUT_MAX_BYTES = 3 * 1024 * 1024;
 
 export const GET = apiRoute<{ id: string }>("user", async ({ params }) => {
   const draft = await getDraftDetail(params.id);
-  const approvalEffect = draft.status === "pending" ? await describeApprovalEffect(draft) : null;
-  return json({ ...draft, approvalEffect });
+  const effect = draft.status === "pending" ? await describeApprovalEffect(draft) : null;
+  return json({ ...draft, approvalEffect: effect && { ...effect, summary: approvalEffectSummary(effect) } });
 });
 
 export const PUT = apiRoute<{ id: string }>("user", async ({ req, params, user }) => {
