@@ -48,7 +48,7 @@ async function recordStepResult(runId: string, workerId: string, row: AttemptRow
   const now = new Date();
   const label = `Step "${row.stepId}"`;
   // the step's own writes (its tool call's result) commit with its outcome: one transaction, one fsync
-  const writes = result.status === "succeeded" || result.status === "failed" ? (result.writes ?? []) : [];
+  const writes = result.status === "succeeded" || result.status === "failed" || result.status === "aborted" ? (result.writes ?? []) : [];
   switch (result.status) {
     case "succeeded":
       await prisma.$transaction([
@@ -81,6 +81,7 @@ async function recordStepResult(runId: string, workerId: string, row: AttemptRow
     case "aborted":
       if (result.kind !== "cancel") return result.kind === "shutdown" ? "interrupted" : "lost";
       await prisma.$transaction([
+        ...writes,
         prisma.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "cancelled", finishedAt: now, error: "Cancelled" } }),
         prisma.run.updateMany({ where: ownedRun(runId, workerId), data: { status: "cancelled", finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
         prisma.runEvent.create({ data: runEventRow(runId, "status", `Cancelled during ${label}`, { runStepId: row.id }) }),

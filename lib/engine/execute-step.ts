@@ -32,7 +32,7 @@ export type StepResult =
   | { status: "failed"; error: string; output?: Record<string, unknown>; writes?: PendingWrite[] }
   | { status: "waiting"; message: string }
   | { status: "outcome-unknown"; error: string; idempotencyKey: string }
-  | { status: "aborted"; kind: RunAbortKind }
+  | { status: "aborted"; kind: RunAbortKind; writes?: PendingWrite[] }
   | { status: "lost" };
 
 function abortKind(signal: AbortSignal): RunAbortKind | null {
@@ -106,6 +106,11 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
     await progress.flush();
     const output = toolStepOutput(result);
     const writes = result.finish ? [result.finish] : undefined;
+    // a call cut short by cancel, shutdown or a lost lease comes back as an error result: the step was
+    // aborted, not failed. Only a cancel records the call's end; after a shutdown or a lost lease the
+    // call stays "started", so a resumed run treats its outcome as unknown instead of sending it blindly.
+    const aborted = abortKind(ctx.signal);
+    if (aborted) return { status: "aborted", kind: aborted, writes: aborted === "cancel" ? writes : undefined };
     if (result.isError) return { status: "failed", error: toolErrorMessage(result, server, tool), output, writes };
     return { status: "succeeded", output, message: result.reused ? `reused the recorded result of ${server}/${tool}` : undefined, writes };
   } catch (error) {

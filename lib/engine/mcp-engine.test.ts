@@ -2,9 +2,9 @@
 // stdio, each call recorded with its result in the same transaction as the step's outcome.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { ACTOR, ensureClient, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { ACTOR, ensureClient, waitFor, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
 import { queueRun } from "@/lib/engine/queue-run";
-import { retryRun } from "@/lib/engine/run-control";
+import { cancelRun, retryRun } from "@/lib/engine/run-control";
 import { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { EVERYTHING, writeMcpJson } from "@/lib/mcp/test-servers";
@@ -29,6 +29,15 @@ steps:
   - id: sum
     tool: everything/get-sum
     args: { a: 2, b: "{{ inputs.word }}" }
+`,
+  );
+  writePipeline(
+    "real-slow",
+    `name: Real slow
+steps:
+  - id: long
+    tool: everything/trigger-long-running-operation
+    args: { duration: 10, steps: 10 }
 `,
   );
   worker = await new Worker({ pollMs: 20, leaseMs: 10_000 }).start();
@@ -58,5 +67,18 @@ describe("tool steps through the MCP pool", () => {
     await retryRun(runId, { id: null, label: "Test" });
     await waitForRunStatus(runId, ["failed"], 20_000);
     expect(await prisma.toolCall.count({ where: { runId, runStep: { stepId: { in: ["first", "second"] } } } })).toBe(2);
+  });
+
+  it("cancel during a real call stops it: the run is cancelled, not failed, and the call is recorded as cancelled", async () => {
+    const runId = await queueRun({ pipelineSlug: "real-slow", createdBy: ACTOR });
+    await waitFor(async () => (await prisma.toolCall.count({ where: { runId } })) === 1);
+    const started = Date.now();
+    await cancelRun(runId, { id: null, label: "Test" });
+    await waitForRunStatus(runId, ["cancelled"], 8_000);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    const step = await prisma.runStep.findFirstOrThrow({ where: { runId, stepId: "long" } });
+    expect(step.status).toBe("cancelled");
+    const call = await prisma.toolCall.findFirstOrThrow({ where: { runId } });
+    expect([call.status, call.error]).toEqual(["failed", "Cancelled"]);
   });
 });
