@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 import { EmptyState, PageHeader } from "@/components/ui/card";
-import { Select } from "@/components/ui/field";
+import { FilterSelect, queryWith } from "@/components/ui/filter";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/time";
@@ -24,32 +24,13 @@ export default async function DraftsPage({ searchParams }: { searchParams: Promi
   const page = await listDrafts({ status: isStatus(q.status) ? q.status : null, clientSlug: q.client || null, pipeline: q.pipeline || null, cursor: q.cursor || null });
   const [clients, pipelines] = [await listClients({ includeArchived: true }), listPipelines()];
   const filtered = Boolean(q.client || q.pipeline || q.status);
-  const keep = (extra: Record<string, string>) => new URLSearchParams(Object.entries({ ...q, ...extra }).filter(([, v]) => v) as [string, string][]).toString();
   return (
     <>
       <PageHeader title="Drafts" description="What agents and pipelines wrote, waiting for a human before it leaves the building. Pending first." />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-2" aria-label="Filter drafts">
-        <label className="text-xs text-zinc-500">
-          Status
-          <Select name="status" defaultValue={q.status ?? ""} className="w-36">
-            <option value="">Any status</option>
-            {DRAFT_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
-          </Select>
-        </label>
-        <label className="text-xs text-zinc-500">
-          Client
-          <Select name="client" defaultValue={q.client ?? ""} className="w-44">
-            <option value="">All clients</option>
-            {clients.map((c) => <option key={c.slug} value={c.slug}>{c.name}</option>)}
-          </Select>
-        </label>
-        <label className="text-xs text-zinc-500">
-          Pipeline
-          <Select name="pipeline" defaultValue={q.pipeline ?? ""} className="w-44">
-            <option value="">All pipelines</option>
-            {pipelines.map((p) => <option key={p.slug} value={p.slug}>{p.name}</option>)}
-          </Select>
-        </label>
+        <FilterSelect label="Status" name="status" value={q.status} anyLabel="Any status" className="w-36" options={DRAFT_STATUSES.map((st) => ({ value: st, label: st }))} />
+        <FilterSelect label="Client" name="client" value={q.client} anyLabel="All clients" className="w-44" options={clients.map((c) => ({ value: c.slug, label: c.name }))} />
+        <FilterSelect label="Pipeline" name="pipeline" value={q.pipeline} anyLabel="All pipelines" className="w-44" options={pipelines.map((pl) => ({ value: pl.slug, label: pl.name }))} />
         <button type="submit" className={buttonClass("secondary")}>Filter</button>
         {filtered && <Link href="/drafts" className="text-sm text-zinc-500 underline">Clear</Link>}
       </form>
@@ -84,8 +65,8 @@ export default async function DraftsPage({ searchParams }: { searchParams: Promi
         </Table>
       )}
       <div className="mt-3 flex justify-end gap-2">
-        {q.cursor && <Link className={buttonClass("secondary", "sm")} href={`/drafts?${keep({ cursor: "" })}`}>First page</Link>}
-        {page.nextCursor && <Link className={buttonClass("secondary", "sm")} href={`/drafts?${keep({ cursor: page.nextCursor })}`}>Next page</Link>}
+        {q.cursor && <Link className={buttonClass("secondary", "sm")} href={`/drafts?${queryWith(q, { cursor: "" })}`}>First page</Link>}
+        {page.nextCursor && <Link className={buttonClass("secondary", "sm")} href={`/drafts?${queryWith(q, { cursor: page.nextCursor })}`}>Next page</Link>}
       </div>
     </>
   );

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/card";
 import { buttonClass } from "@/components/ui/button";
-import { Input, Select } from "@/components/ui/field";
+import { Input } from "@/components/ui/field";
+import { FilterSelect, queryWith } from "@/components/ui/filter";
 import { RunList } from "@/components/runs/run-list";
 import { requirePageUser } from "@/lib/auth/session";
 import { listClients } from "@/lib/clients/clients";
@@ -35,32 +36,13 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   });
   const [clients, pipelines] = [await listClients({ includeArchived: true }), listPipelines()];
   const filtered = Boolean(q.client || q.pipeline || q.status || q.from || q.to);
-  const next = new URLSearchParams(Object.entries({ ...q, cursor: page.nextCursor ?? "" }).filter(([, v]) => v) as [string, string][]);
   return (
     <>
       <PageHeader title="Runs" description="Every run, newest first. Filter by client, pipeline, status and day." />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-2" aria-label="Filter runs">
-        <label className="text-xs text-zinc-500">
-          Client
-          <Select name="client" defaultValue={q.client ?? ""} className="w-44">
-            <option value="">All clients</option>
-            {clients.map((c) => <option key={c.slug} value={c.slug}>{c.name}</option>)}
-          </Select>
-        </label>
-        <label className="text-xs text-zinc-500">
-          Pipeline
-          <Select name="pipeline" defaultValue={q.pipeline ?? ""} className="w-44">
-            <option value="">All pipelines</option>
-            {pipelines.map((p) => <option key={p.slug} value={p.slug}>{p.name}</option>)}
-          </Select>
-        </label>
-        <label className="text-xs text-zinc-500">
-          Status
-          <Select name="status" defaultValue={q.status ?? ""} className="w-36">
-            <option value="">Any status</option>
-            {RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
-          </Select>
-        </label>
+        <FilterSelect label="Client" name="client" value={q.client} anyLabel="All clients" className="w-44" options={clients.map((c) => ({ value: c.slug, label: c.name }))} />
+        <FilterSelect label="Pipeline" name="pipeline" value={q.pipeline} anyLabel="All pipelines" className="w-44" options={pipelines.map((pl) => ({ value: pl.slug, label: pl.name }))} />
+        <FilterSelect label="Status" name="status" value={q.status} anyLabel="Any status" className="w-36" options={RUN_STATUSES.map((st) => ({ value: st, label: st }))} />
         <label className="text-xs text-zinc-500">
           From
           <Input type="date" name="from" defaultValue={q.from ?? ""} className="w-40" />
@@ -78,7 +60,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       />
       <div className="mt-3 flex justify-end gap-2">
         {q.cursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${new URLSearchParams(Object.entries({ ...q, cursor: "" }).filter(([, v]) => v) as [string, string][])}`}>Newest</Link>}
-        {page.nextCursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${next}`}>Older runs</Link>}
+        {page.nextCursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${queryWith(q, { cursor: page.nextCursor })}`}>Older runs</Link>}
       </div>
     </>
   );
