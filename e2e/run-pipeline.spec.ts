@@ -30,6 +30,19 @@ test("click Run on a demo pipeline, watch it live, approve through the API, see 
   const history = page.getByRole("region", { name: "Runs" });
   await expect(history.getByRole("link", { name: "Site report" }).first()).toBeVisible();
   await expect(history.locator('[data-status="succeeded"]').first()).toBeVisible();
+
+  // /runs filters: choosing a client and a status narrows the list and the choice is kept in the form
+  await page.goto("/runs");
+  const filters = page.getByRole("form", { name: "Filter runs" });
+  await filters.getByLabel("Client").selectOption("acme");
+  await filters.getByLabel("Status").selectOption("failed");
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/client=acme/);
+  await expect(filters.getByLabel("Status")).toHaveValue("failed");
+  await expect(page.locator(`a[href="/runs/${runId}"]`)).toHaveCount(0);
+  await filters.getByLabel("Status").selectOption("succeeded");
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page.locator(`a[href="/runs/${runId}"]`).first()).toBeVisible();
 });
 
 test("queueing through the API returns 202 with an id, and bad inputs get field errors", async ({ request }) => {
