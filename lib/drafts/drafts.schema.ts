@@ -1,5 +1,6 @@
 // Inputs of the drafts module (INTERFACES.md: PUT /api/drafts/<id>, approve, reject, the inbox list).
 import { z } from "zod";
+import { CURSOR_MAX_CHARS } from "@/lib/db/cursor";
 
 /** A draft body is at most 2 MB of UTF-8 (SECURITY.md limits); the engine refuses larger drafts too. */
 export const DRAFT_BODY_MAX_BYTES = 2 * 1024 * 1024;
@@ -37,7 +38,7 @@ export const ZListDraftsInput = z.object({
   clientSlug: z.string().max(64).nullish(),
   pipeline: z.string().max(64).nullish(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(300).nullish(),
+  cursor: z.string().max(CURSOR_MAX_CHARS).nullish(),
 });
 
 export type SaveDraftInput = z.input<typeof ZSaveDraftInput>;

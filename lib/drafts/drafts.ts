@@ -3,6 +3,7 @@
 // API and the page at the same moment give one decision and one continuation of the run.
 import { recordAudit, type Actor } from "@/lib/audit";
 import { prisma } from "@/lib/db";
+import { decodeOptionalCursor, olderThan, toPage, type PageCursor } from "@/lib/db/cursor";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import { continueAfterApproval, rejectRun } from "@/lib/engine/approvals";
 import {
@@ -35,22 +36,6 @@ const listSelect = {
   client: { select: { slug: true, name: true } },
 } as const;
 
-type Cursor = { pending: boolean; createdAt: string; id: string };
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString("base64url");
-}
-
-function decodeCursor(raw: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Partial<Cursor>;
-    if (typeof c.id !== "string" || typeof c.pending !== "boolean" || typeof c.createdAt !== "string" || Number.isNaN(new Date(c.createdAt).getTime())) throw new Error("bad");
-    return c as Cursor;
-  } catch {
-    throw new SafeError("Invalid cursor: pass the nextCursor of the previous page");
-  }
-}
-
 /**
  * Drafts for the inbox, `{ items, nextCursor }`: pending first (newest first), then the decided ones
  * (newest first). Keyset pagination over (createdAt, id) within each of the two phases.
@@ -59,12 +44,11 @@ export async function listDrafts(input: ListDraftsInput = {}) {
   const q = ZListDraftsInput.parse(input);
   const clientFilter = q.clientSlug ? { client: { slug: q.clientSlug } } : {};
   const pipelineFilter = q.pipeline ? { pipelineSlug: q.pipeline } : {};
-  const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-  const after = (c: Cursor | null) =>
-    c ? { OR: [{ createdAt: { lt: new Date(c.createdAt) } }, { createdAt: new Date(c.createdAt), id: { lt: c.id } }] } : {};
-  const page = (status: DraftStatus | { not: DraftStatus }, c: Cursor | null, take: number) =>
+  const cursor = decodeOptionalCursor(q.cursor);
+  const inPending = cursor?.section === "pending";
+  const page = (status: DraftStatus | { not: DraftStatus }, c: PageCursor | null, take: number) =>
     prisma.draft.findMany({
-      where: { status, ...clientFilter, ...pipelineFilter, ...after(c) },
+      where: { status, ...clientFilter, ...pipelineFilter, ...olderThan(c) },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take,
       select: listSelect,
@@ -73,13 +57,10 @@ export async function listDrafts(input: ListDraftsInput = {}) {
   if (q.status) {
     rows = await page(q.status, cursor, q.limit + 1);
   } else {
-    if (!cursor || cursor.pending) rows = await page("pending", cursor, q.limit + 1);
-    if (rows.length <= q.limit) rows = [...rows, ...(await page({ not: "pending" }, cursor && !cursor.pending ? cursor : null, q.limit + 1 - rows.length))];
+    if (!cursor || inPending) rows = await page("pending", cursor, q.limit + 1);
+    if (rows.length <= q.limit) rows = [...rows, ...(await page({ not: "pending" }, cursor && !inPending ? cursor : null, q.limit + 1 - rows.length))];
   }
-  const items = rows.slice(0, q.limit);
-  const last = items.at(-1);
-  const nextCursor = rows.length > q.limit && last ? encodeCursor({ pending: last.status === "pending", createdAt: last.createdAt.toISOString(), id: last.id }) : null;
-  return { items, nextCursor };
+  return toPage(rows, q.limit, (last) => (last.status === "pending" ? "pending" : "decided"));
 }
 
 export type DraftListItem = Awaited<ReturnType<typeof listDrafts>>["items"][number];

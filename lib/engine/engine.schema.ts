@@ -1,5 +1,6 @@
 // Inputs and stored shapes of the run engine (INTERFACES.md: run and step statuses, GET /api/runs/<id>).
 import { z } from "zod";
+import { CURSOR_MAX_CHARS } from "@/lib/db/cursor";
 import { SLUG_PATTERN } from "@/lib/workspace/paths";
 
 export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled", "rejected"] as const;
@@ -63,6 +64,6 @@ export const ZListRunsInput = z.object({
   from: z.coerce.date().nullish(),
   to: z.coerce.date().nullish(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).nullish(),
+  cursor: z.string().max(CURSOR_MAX_CHARS).nullish(),
 });
 export type ListRunsInput = z.input<typeof ZListRunsInput>;

@@ -1,6 +1,7 @@
 // Reads for the run pages and the JSON API (GET /api/runs, GET /api/runs/<id>). Lists use keyset
 // pagination on (createdAt, id), which the Run indexes serve, so they stay fast with many runs.
 import { prisma } from "@/lib/db";
+import { decodeOptionalCursor, olderThan, toPage } from "@/lib/db/cursor";
 import { SafeError } from "@/lib/errors";
 import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } from "@/lib/engine/engine.schema";
 import { parseStoredJson } from "@/lib/engine/step-output";
@@ -26,21 +27,6 @@ const runListSelect = {
 const TOOL_RESULT_INLINE_MAX = 256 * 1024;
 const EVENTS_PAGE = 500;
 
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [iso, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const createdAt = new Date(String(iso));
-    if (typeof id !== "string" || Number.isNaN(createdAt.getTime())) throw new Error("bad cursor");
-    return { createdAt, id };
-  } catch {
-    throw new SafeError("Invalid cursor");
-  }
-}
-
 /** Runs newest first, filtered by client, pipeline, status and time; `{ items, nextCursor }`. */
 export async function listRuns(input: ListRunsInput = {}) {
   const parsed = ZListRunsInput.safeParse(input);
@@ -53,24 +39,21 @@ export async function listRuns(input: ListRunsInput = {}) {
     clientId = client.id;
   }
   const statuses = q.status ? (Array.isArray(q.status) ? q.status : [q.status]) : undefined;
-  const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+  const cursor = decodeOptionalCursor(q.cursor);
   const rows = await prisma.run.findMany({
     where: {
       ...(clientId ? { clientId } : {}),
       ...(q.pipeline ? { pipelineSlug: q.pipeline } : {}),
       ...(statuses ? { status: statuses.length === 1 ? statuses[0] : { in: statuses } } : {}),
       ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
-      ...(cursor
-        ? { AND: [{ createdAt: { lte: cursor.createdAt } }, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }] }
-        : {}),
+      ...olderThan(cursor),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: q.limit + 1,
     select: runListSelect,
   });
-  const items = rows.slice(0, q.limit).map((r) => ({ ...r, status: r.status as RunStatus }));
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  const page = toPage(rows, q.limit);
+  return { items: page.items.map((r) => ({ ...r, status: r.status as RunStatus })), nextCursor: page.nextCursor };
 }
 
 export type RunListItem = Awaited<ReturnType<typeof listRuns>>["items"][number];
