@@ -1,5 +1,7 @@
 // A tool result as text, JSON or images. Everything is rendered as text by React; images only from
 // base64 raster data (never SVG), so a hostile result cannot run script.
+import { isTextContent } from "@/lib/mcp/tool-result";
+
 const RASTER = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 
 type ContentItem = { type?: string; text?: string; data?: string; mimeType?: string; [key: string]: unknown };
@@ -23,7 +25,7 @@ export function ToolResult({ result }: { result: unknown }) {
   return (
     <div className="space-y-2">
       {content.map((item, i) => {
-        if (item.type === "text" && typeof item.text === "string") return <JsonBlock key={i} value={item.text} label="Result text" />;
+        if (isTextContent(item)) return <JsonBlock key={i} value={item.text} label="Result text" />;
         if (item.type === "image" && typeof item.data === "string" && RASTER.has(String(item.mimeType))) {
           // eslint-disable-next-line @next/next/no-img-element
           return <img key={i} alt="Tool result image" className="max-h-80 rounded border border-zinc-200 dark:border-zinc-800" src={`data:${item.mimeType};base64,${item.data.replace(/[^A-Za-z0-9+/=]/g, "")}`} />;

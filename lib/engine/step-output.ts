@@ -1,37 +1,19 @@
 // What a finished step keeps: a tool result becomes {text, json, content, isError}, bounded in size.
 import { ZAttemptMarker, type AttemptMarker, type ToolStepOutput } from "@/lib/engine/engine.schema";
 import type { ToolStepResult } from "@/lib/engine/step-runner";
+import { toolResultJson, toolResultText } from "@/lib/mcp/tool-result";
 
 export const STEP_OUTPUT_MAX_CHARS = 1_000_000;
 const TEXT_KEEP_CHARS = 500_000;
 const JSON_KEEP_CHARS = 400_000;
 const ERROR_MAX_CHARS = 2_000;
 
-function isTextItem(item: unknown): item is { type: "text"; text: string } {
-  return typeof item === "object" && item !== null && (item as { type?: unknown }).type === "text" && typeof (item as { text?: unknown }).text === "string";
-}
-
-/** Text content items joined, as `{{ steps.<id>.text }}` reads them. */
-export function contentText(content: unknown[]): string {
-  return content.filter(isTextItem).map((item) => item.text).join("\n");
-}
-
-function parseJsonText(text: string): unknown {
-  const trimmed = text.trim();
-  if (!trimmed || !/^[[{"\d-]|^(true|false|null)$/.test(trimmed)) return null;
-  try {
-    return JSON.parse(trimmed);
-  } catch {
-    return null;
-  }
-}
-
 /** structuredContent when the tool gave one, else the text parsed as JSON, else null. */
 export function toolStepOutput(result: ToolStepResult): ToolStepOutput {
-  const text = contentText(result.content);
+  const text = toolResultText(result);
   const output: ToolStepOutput = {
     text,
-    json: result.structuredContent ?? parseJsonText(text),
+    json: toolResultJson(result),
     content: result.content,
     isError: result.isError,
     ...(result.reused ? { reused: true } : {}),
@@ -51,7 +33,7 @@ export function toolStepOutput(result: ToolStepResult): ToolStepOutput {
 
 /** The message a failed tool result shows: the server's own words, bounded. */
 export function toolErrorMessage(result: ToolStepResult, server: string, tool: string): string {
-  const message = (result.error ?? contentText(result.content)).trim() || "no message";
+  const message = (result.error ?? toolResultText(result)).trim() || "no message";
   return `${server}/${tool} returned an error: ${boundedError(message)}`;
 }
 

@@ -8,6 +8,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import { toolHash } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
+import { toolResultText } from "@/lib/mcp/tool-result";
 
 export const RESULT_STORE_MAX_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -130,7 +131,7 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Pr
       content,
       structuredContent: result.structuredContent === undefined ? undefined : redactValue(result.structuredContent, entry.secrets),
       isError,
-      error: isError ? redactText(textOf({ content }) || "The tool reported an error", entry.secrets) : undefined,
+      error: isError ? redactText(toolResultText({ content }) || "The tool reported an error", entry.secrets) : undefined,
       durationMs,
     };
   } catch (error) {
@@ -142,32 +143,12 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Pr
   }
 }
 
-/** The text content of a result, joined with newlines. */
-export function textOf(result: { content?: unknown[] }): string {
-  return (result.content ?? [])
-    .filter((c): c is { type: "text"; text: string } => typeof c === "object" && c !== null && (c as { type?: unknown }).type === "text" && typeof (c as { text?: unknown }).text === "string")
-    .map((c) => c.text)
-    .join("\n");
-}
-
-/** Structured content, else the text parsed as JSON, else undefined. */
-export function jsonOf(result: { content?: unknown[]; structuredContent?: unknown }): unknown {
-  if (result.structuredContent !== undefined) return result.structuredContent;
-  const text = textOf(result).trim();
-  if (!text || !/^[[{"\d-]|^(true|false|null)$/.test(text)) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Keeps a result under the storage limit: oversized results keep their text head and note the full size. */
 export function limitResult(result: Pick<ToolCallResult, "content" | "structuredContent" | "isError">): { json: string; bytes: number; truncated: boolean; content: unknown[]; structuredContent?: unknown } {
   const json = JSON.stringify({ content: result.content, structuredContent: result.structuredContent, isError: result.isError });
   const bytes = Buffer.byteLength(json);
   if (bytes <= RESULT_STORE_MAX_BYTES) return { json, bytes, truncated: false, content: result.content, structuredContent: result.structuredContent };
-  const head = textOf(result).slice(0, RESULT_STORE_MAX_BYTES / 2);
+  const head = toolResultText(result).slice(0, RESULT_STORE_MAX_BYTES / 2);
   const content = [{ type: "text", text: `${head}\n… [truncated: the full result was ${bytes} bytes]` }];
   return { json: JSON.stringify({ content, isError: result.isError, truncated: true, bytes }), bytes, truncated: true, content };
 }

@@ -7,7 +7,8 @@ import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
-import { callTool, callToolRecorded, jsonOf, OutcomeUnknownError, textOf } from "@/lib/mcp/calls";
+import { callTool, callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls";
+import { toolResultText } from "@/lib/mcp/tool-result";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { EVERYTHING, FILESYSTEM, isAlive, startEverythingHttp, waitFor, writeMcpJson } from "@/lib/mcp/test-servers";
@@ -40,7 +41,7 @@ describe("McpPool over stdio", () => {
     const tools = await pool.tools(entry);
     expect(tools.map((t) => t.name)).toContain("echo");
     const first = await callTool({ server: "everything", tool: "echo", arguments: { message: "hi" } });
-    expect(textOf(first)).toBe("Echo: hi");
+    expect(toolResultText(first)).toBe("Echo: hi");
     const pids = pool.childPids();
     await callTool({ server: "everything", tool: "echo", arguments: { message: "again" } });
     expect(pool.childPids()).toEqual(pids);
@@ -86,7 +87,7 @@ describe("McpPool over stdio", () => {
     const row = (await pool.listServers()).servers.find((s) => s.name === "everything");
     expect(row?.error).toMatch(/closed the connection/);
     const after = await callTool({ server: "everything", tool: "echo", arguments: { message: "after" } });
-    expect(textOf(after)).toBe("Echo: after");
+    expect(toolResultText(after)).toBe("Echo: after");
     expect(pool.childPids()).not.toContain(pid);
   });
 
@@ -96,19 +97,19 @@ describe("McpPool over stdio", () => {
     const broken = servers.find((s) => s.name === "broken");
     expect(broken?.status).toBe("error");
     expect(broken?.stderrTail.join("\n")).toMatch(/broken server: missing config/);
-    expect(textOf(await callTool({ server: "everything", tool: "echo", arguments: { message: "still" } }))).toBe("Echo: still");
+    expect(toolResultText(await callTool({ server: "everything", tool: "echo", arguments: { message: "still" } }))).toBe("Echo: still");
   });
 });
 
 describe("other transports and servers", () => {
   it("calls server-everything over Streamable HTTP", async () => {
     const result = await callTool({ server: "remote", tool: "get-sum", arguments: { a: 2, b: 3 } });
-    expect(textOf(result)).toMatch(/5/);
+    expect(toolResultText(result)).toMatch(/5/);
   });
 
   it("reads a client file through server-filesystem; a failing tool call is an isError result with the server's message", async () => {
     const file = path.join(workspaceDir(), "clients", "acme", "notes.txt");
-    expect(textOf(await callTool({ server: "files", tool: "read_text_file", arguments: { path: file } }))).toBe("hello from acme");
+    expect(toolResultText(await callTool({ server: "files", tool: "read_text_file", arguments: { path: file } }))).toBe("hello from acme");
     const missing = await callTool({ server: "files", tool: "read_text_file", arguments: { path: path.join(workspaceDir(), "clients", "nope.txt") } });
     expect(missing.isError).toBe(true);
     expect(missing.error).toMatch(/ENOENT|no such file/i);
@@ -184,7 +185,7 @@ describe("recorded calls", () => {
     const again = await callToolRecorded({ server: "everything", tool: "echo", arguments: { message: "once" }, idempotencyKey: "k-once" });
     expect(again.reused).toBe(true);
     expect(again.toolCallId).toBe(first.toolCallId);
-    expect(textOf(again)).toBe("Echo: once");
+    expect(toolResultText(again)).toBe("Echo: once");
 
     // a crash between "started" and the result: simulate the row a killed process leaves
     const run = await prisma.run.create({ data: { pipelineSlug: "p", pipelineName: "p", pipelineJson: "{}" } });
@@ -192,7 +193,7 @@ describe("recorded calls", () => {
     await expect(callToolRecorded({ server: "everything", tool: "toggle-simulated-logging", arguments: {}, idempotencyKey: "k-crash", runId: run.id })).rejects.toBeInstanceOf(OutcomeUnknownError);
     await prisma.toolCall.create({ data: { runId: run.id, server: "everything", tool: "echo", argumentsJson: "{}", idempotencyKey: "k-crash-ro", status: "started" } });
     const resent = await callToolRecorded({ server: "everything", tool: "echo", arguments: { message: "ro" }, idempotencyKey: "k-crash-ro", runId: run.id });
-    expect(textOf(resent)).toBe("Echo: ro");
+    expect(toolResultText(resent)).toBe("Echo: ro");
   });
 
   it("a 10 MB result is stored truncated with its size noted", async () => {
@@ -208,11 +209,6 @@ describe("recorded calls", () => {
     expect(row.resultJson).toMatch(/truncated: the full result was \d+ bytes/);
   }, 60_000);
 
-  it("jsonOf reads structured content, else text as JSON", () => {
-    expect(jsonOf({ content: [], structuredContent: { a: 1 } })).toEqual({ a: 1 });
-    expect(jsonOf({ content: [{ type: "text", text: '{"b":2}' }] })).toEqual({ b: 2 });
-    expect(jsonOf({ content: [{ type: "text", text: "plain" }] })).toBeUndefined();
-  });
 });
 
 describe("listing and shutdown", () => {

@@ -3,13 +3,11 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authAction } from "@/lib/actions/safe-action";
 import { acceptChangedTool, approveClientServerEntry, callToolAdHoc } from "@/lib/mcp/servers";
+import { toolCallReply } from "@/lib/mcp/tool-result";
 
 export const callToolAction = authAction(
   { schema: z.object({ server: z.string().min(1).max(64), tool: z.string().min(1).max(128), arguments: z.record(z.string(), z.unknown()) }), role: "admin" },
-  async (input, user) => {
-    const r = await callToolAdHoc(input, { id: user.id, label: user.email });
-    return { content: r.content, structuredContent: r.structuredContent, isError: r.isError, error: r.error ?? null, durationMs: r.durationMs, runId: r.runId, truncated: r.truncated };
-  },
+  async (input, user) => toolCallReply(await callToolAdHoc(input, { id: user.id, label: user.email })),
 );
 
 export const approveServerAction = authAction(
