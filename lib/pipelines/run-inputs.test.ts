@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parsePipelineText } from "@/lib/pipelines/load-pipelines";
 import { inputsFromForm, parseRunInputs } from "@/lib/pipelines/run-inputs";
+import { ZRunRequest } from "@/lib/pipelines/run-inputs.schema";
 
 const def = parsePipelineText(
   "form",
@@ -55,5 +56,18 @@ describe("parseRunInputs", () => {
       ok: true,
       values: { page: "/about", count: 4, publish: false, tone: "friendly" },
     });
+  });
+});
+
+describe("ZRunRequest (POST /api/runs and the run form's action)", () => {
+  it("takes the API's JSON and the form's strings alike", () => {
+    expect(ZRunRequest.parse({ pipeline: "form", client: "acme", inputs: { page: "/x", count: 2 } })).toEqual({ pipeline: "form", client: "acme", inputs: { page: "/x", count: 2 } });
+    expect(ZRunRequest.parse({ pipeline: "form", client: null, inputs: { page: "/x", count: "2", publish: "true" } }).inputs).toEqual({ page: "/x", count: "2", publish: "true" });
+    expect(ZRunRequest.parse({ pipeline: "form" })).toEqual({ pipeline: "form" });
+  });
+
+  it("refuses a request without a pipeline or with inputs that are not an object", () => {
+    expect(ZRunRequest.safeParse({ pipeline: "" }).error?.issues[0]?.message).toBe("Choose a pipeline");
+    expect(ZRunRequest.safeParse({ pipeline: "form", inputs: ["page"] }).error?.issues[0]?.message).toBe("inputs must be an object of name: value");
   });
 });

@@ -6,14 +6,9 @@ import { queueRun } from "@/lib/engine/queue-run";
 import { listRuns } from "@/lib/engine/run-queries";
 import { apiRoute } from "@/lib/http/route";
 import { json, readJson } from "@/lib/http/response";
+import { ZRunRequest } from "@/lib/pipelines/run-inputs.schema";
 
 export const dynamic = "force-dynamic";
-
-const ZCreateRunBody = z.object({
-  pipeline: z.string().min(1).max(64),
-  client: z.string().max(64).nullish(),
-  inputs: z.record(z.string(), z.unknown()).optional(),
-});
 
 export const GET = apiRoute("user", async ({ req }) => {
   const q = new URL(req.url).searchParams;
@@ -33,7 +28,7 @@ export const GET = apiRoute("user", async ({ req }) => {
 });
 
 export const POST = apiRoute("user", async ({ req, user }) => {
-  const body = ZCreateRunBody.parse(await readJson(req));
+  const body = ZRunRequest.parse(await readJson(req));
   const id = await queueRun({
     pipelineSlug: body.pipeline,
     clientSlug: body.client ?? null,

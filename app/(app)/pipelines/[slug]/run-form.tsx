@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
 import type { PipelineInput } from "@/lib/pipelines/pipeline.schema";
+import { inputsFromForm } from "@/lib/pipelines/run-inputs";
 import { runPipelineAction } from "../actions";
 
 type Props = {
@@ -58,11 +59,9 @@ export function RunForm({ pipeline, inputs, clients, needsClient }: Props) {
       onSubmit={async (event) => {
         event.preventDefault();
         const data = new FormData(event.currentTarget);
-        const values: Record<string, string> = {};
-        for (const name of Object.keys(inputs)) values[name] = String(data.get(name) ?? "");
         setBusy(true);
         setError(null);
-        const result = await runPipelineAction({ pipeline, client: String(data.get("client") ?? "") || null, inputs: values });
+        const result = await runPipelineAction({ pipeline, client: String(data.get("client") ?? "") || null, inputs: inputsFromForm(inputs, data) });
         if (!result.ok) {
           setBusy(false);
           setError(result.error);
