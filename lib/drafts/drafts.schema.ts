@@ -41,6 +41,23 @@ export const ZListDraftsInput = z.object({
   cursor: z.string().max(CURSOR_MAX_CHARS).nullish(),
 });
 
+/** GET /api/drafts's query string as listDrafts reads it. */
+export function listDraftsQuery(q: URLSearchParams): ListDraftsInput {
+  return {
+    status: ZListDraftsInput.shape.status.parse(q.get("status") || null),
+    clientSlug: q.get("client"),
+    pipeline: q.get("pipeline"),
+    limit: q.get("limit") ?? undefined,
+    cursor: q.get("cursor"),
+  };
+}
+
+/** The page's actions name the draft in their input; the API has it in the path. */
+const ZDraftId = { id: z.string().min(1).max(64) };
+export const ZSaveDraftActionInput = ZSaveDraftInput.extend(ZDraftId);
+export const ZApproveDraftActionInput = ZApproveDraftInput.extend(ZDraftId);
+export const ZRejectDraftActionInput = ZRejectDraftInput.extend(ZDraftId);
+
 export type SaveDraftInput = z.input<typeof ZSaveDraftInput>;
 export type ApproveDraftInput = z.input<typeof ZApproveDraftInput>;
 export type RejectDraftInput = z.input<typeof ZRejectDraftInput>;

@@ -67,3 +67,27 @@ export const ZListRunsInput = z.object({
   cursor: z.string().max(CURSOR_MAX_CHARS).nullish(),
 });
 export type ListRunsInput = z.input<typeof ZListRunsInput>;
+
+const ZRunStatusList = z.array(z.enum(RUN_STATUSES, { error: `status must be one of ${RUN_STATUSES.join(", ")}` }));
+
+/** GET /api/runs's query string as listRuns reads it: `status` may repeat or be comma-separated. */
+export function listRunsQuery(q: URLSearchParams): ListRunsInput {
+  const statuses = ZRunStatusList.parse(q.getAll("status").flatMap((s) => s.split(",")).filter(Boolean));
+  return {
+    clientSlug: q.get("client"),
+    pipeline: q.get("pipeline"),
+    status: statuses.length === 0 ? undefined : statuses,
+    from: q.get("from") ?? undefined,
+    to: q.get("to") ?? undefined,
+    limit: q.get("limit") ?? undefined,
+    cursor: q.get("cursor"),
+  };
+}
+
+export const ZRunIdInput = z.object({ id: z.string().min(1).max(64) });
+
+/** A human's decision on a step whose outcome is unknown: send the call again, or go on without it. */
+export const ZResolveOutcomeInput = ZRunIdInput.extend({ stepId: z.string().min(1).max(64), action: z.enum(["retry", "skip"]) });
+
+/** A run's stored inputs, as queueRun wrote them. */
+export const ZStoredRunInputs = z.record(z.string(), z.unknown());

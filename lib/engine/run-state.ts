@@ -1,15 +1,12 @@
 // A run as the executor (and the approval preview) sees it: its pipeline snapshot, inputs, client and
 // every step attempt, and the template context built from the steps that succeeded.
-import { z } from "zod";
 import { prisma } from "@/lib/db";
-import { ZApprovalStepOutput } from "@/lib/engine/engine.schema";
+import { ZApprovalStepOutput, ZStoredRunInputs } from "@/lib/engine/engine.schema";
 import type { AttemptRow } from "@/lib/engine/execute-step";
 import { parseStoredJson } from "@/lib/engine/step-output";
 import { ZPipelineSnapshot, type PipelineSnapshot, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import type { TemplateContext } from "@/lib/pipelines/templates";
 import { clientFolder } from "@/lib/workspace/paths";
-
-const ZInputs = z.record(z.string(), z.unknown());
 
 export type RunState = {
   status: string;
@@ -28,7 +25,7 @@ export async function loadRunState(runId: string): Promise<RunState | "unreadabl
   });
   if (!run) return null;
   const pipeline = ZPipelineSnapshot.safeParse(parseStoredJson(run.pipelineJson));
-  const inputs = ZInputs.safeParse(parseStoredJson(run.inputsJson));
+  const inputs = ZStoredRunInputs.safeParse(parseStoredJson(run.inputsJson));
   if (!pipeline.success || !inputs.success) return "unreadable";
   const rows = await prisma.runStep.findMany({
     where: { runId },

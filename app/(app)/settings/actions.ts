@@ -1,14 +1,14 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { authAction } from "@/lib/actions/safe-action";
 import { recordAudit } from "@/lib/audit";
 import { createApiToken, revokeApiToken } from "@/lib/auth/tokens";
+import { ZCreateTokenInput, ZRevokeTokenInput } from "@/lib/auth/tokens.schema";
 import { createUser } from "@/lib/auth/users";
 import { ZCreateUserInput } from "@/lib/auth/users.schema";
 
 export const createTokenAction = authAction(
-  { schema: z.object({ name: z.string().trim().min(1, "Name the token after what uses it").max(80) }), role: "admin" },
+  { schema: ZCreateTokenInput, role: "admin" },
   async (input, user) => {
     const { id, token } = await createApiToken(user.id, input.name);
     await recordAudit({ actor: { id: user.id, label: user.email }, action: "token.create", targetType: "token", targetId: id, data: { name: input.name } });
@@ -17,7 +17,7 @@ export const createTokenAction = authAction(
   },
 );
 
-export const revokeTokenAction = authAction({ schema: z.object({ id: z.string().min(1).max(64) }), role: "admin" }, async (input, user) => {
+export const revokeTokenAction = authAction({ schema: ZRevokeTokenInput, role: "admin" }, async (input, user) => {
   await revokeApiToken(input.id);
   await recordAudit({ actor: { id: user.id, label: user.email }, action: "token.revoke", targetType: "token", targetId: input.id });
   revalidatePath("/settings");

@@ -1,17 +1,17 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { authAction } from "@/lib/actions/safe-action";
 import { acceptChangedTool, approveClientServerEntry, callToolAdHoc } from "@/lib/mcp/servers";
+import { ZAcceptToolChangeInput, ZApproveServerInput, ZCallToolInput } from "@/lib/mcp/servers.schema";
 import { toolCallReply } from "@/lib/mcp/tool-result";
 
 export const callToolAction = authAction(
-  { schema: z.object({ server: z.string().min(1).max(64), tool: z.string().min(1).max(128), arguments: z.record(z.string(), z.unknown()) }), role: "admin" },
+  { schema: ZCallToolInput, role: "admin" },
   async (input, user) => toolCallReply(await callToolAdHoc(input, { id: user.id, label: user.email })),
 );
 
 export const approveServerAction = authAction(
-  { schema: z.object({ slug: z.string().max(64), name: z.string().max(64), contentHash: z.string().length(64), allowedVars: z.array(z.string().max(128)).max(50) }), role: "admin" },
+  { schema: ZApproveServerInput, role: "admin" },
   async (input, user) => {
     await approveClientServerEntry(input, { id: user.id, label: user.email });
     revalidatePath("/tools");
@@ -20,7 +20,7 @@ export const approveServerAction = authAction(
 );
 
 export const acceptToolChangeAction = authAction(
-  { schema: z.object({ scope: z.string().max(64), server: z.string().max(64), tool: z.string().max(128) }), role: "admin" },
+  { schema: ZAcceptToolChangeInput, role: "admin" },
   async (input, user) => {
     await acceptChangedTool(input, { id: user.id, label: user.email });
     revalidatePath("/tools");

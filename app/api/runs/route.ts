@@ -1,7 +1,6 @@
 // GET /api/runs?client=&pipeline=&status=&from=&to=&limit=&cursor= - run history, newest first
 // POST /api/runs { pipeline, client?, inputs? } - queue a run -> 202 { id }
-import { z } from "zod";
-import { RUN_STATUSES } from "@/lib/engine/engine.schema";
+import { listRunsQuery } from "@/lib/engine/engine.schema";
 import { queueRun } from "@/lib/engine/queue-run";
 import { listRuns } from "@/lib/engine/run-queries";
 import { apiRoute } from "@/lib/http/route";
@@ -10,22 +9,7 @@ import { ZRunRequest } from "@/lib/pipelines/run-inputs.schema";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute("user", async ({ req }) => {
-  const q = new URL(req.url).searchParams;
-  const statuses = z
-    .array(z.enum(RUN_STATUSES, { error: `status must be one of ${RUN_STATUSES.join(", ")}` }))
-    .parse(q.getAll("status").flatMap((s) => s.split(",")).filter(Boolean));
-  const page = await listRuns({
-    clientSlug: q.get("client"),
-    pipeline: q.get("pipeline"),
-    status: statuses.length === 0 ? undefined : statuses,
-    from: q.get("from") ?? undefined,
-    to: q.get("to") ?? undefined,
-    limit: q.get("limit") ?? undefined,
-    cursor: q.get("cursor"),
-  });
-  return json(page);
-});
+export const GET = apiRoute("user", async ({ req }) => json(await listRuns(listRunsQuery(new URL(req.url).searchParams))));
 
 export const POST = apiRoute("user", async ({ req, user }) => {
   const body = ZRunRequest.parse(await readJson(req));

@@ -1,14 +1,12 @@
 // POST /api/mcp/servers/:name/tools/:tool { arguments, client? } - call one tool (admin only); recorded as an ad-hoc run
-import { z } from "zod";
 import { apiRoute } from "@/lib/http/route";
 import { json, readJson } from "@/lib/http/response";
 import { callToolAdHoc } from "@/lib/mcp/servers";
+import { ZCallToolBody } from "@/lib/mcp/servers.schema";
 import { toolCallReply } from "@/lib/mcp/tool-result";
 
-const ZBody = z.object({ arguments: z.record(z.string(), z.unknown()).default({}), client: z.string().max(64).nullish() });
-
 export const POST = apiRoute<{ name: string; tool: string }>("admin", async ({ req, params, user }) => {
-  const body = ZBody.parse(await readJson(req, 4 * 1024 * 1024));
+  const body = ZCallToolBody.parse(await readJson(req, 4 * 1024 * 1024));
   const result = await callToolAdHoc({ server: params.name, tool: params.tool, arguments: body.arguments, clientSlug: body.client ?? null }, { id: user.id, label: user.email });
   return json(toolCallReply(result));
 });
