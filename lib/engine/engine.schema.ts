@@ -1,6 +1,7 @@
 // Inputs and stored shapes of the run engine (INTERFACES.md: run and step statuses, GET /api/runs/<id>).
 import { z } from "zod";
 import { CURSOR_MAX_CHARS } from "@/lib/db/cursor";
+import { runDateBound } from "@/lib/engine/run-dates";
 import { SLUG_PATTERN } from "@/lib/workspace/paths";
 
 export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled", "rejected"] as const;
@@ -61,8 +62,9 @@ export const ZListRunsInput = z.object({
   clientSlug: z.string().nullish(),
   pipeline: z.string().nullish(),
   status: z.union([z.enum(RUN_STATUSES), z.array(z.enum(RUN_STATUSES))]).nullish(),
-  from: z.coerce.date().nullish(),
-  to: z.coerce.date().nullish(),
+  // a day or an ISO time; what each means is runDateBound's (lib/engine/run-dates.ts)
+  from: z.preprocess((v) => runDateBound(v, "from"), z.date({ error: "from must be a day (YYYY-MM-DD) or an ISO 8601 time" }).optional()),
+  to: z.preprocess((v) => runDateBound(v, "to"), z.date({ error: "to must be a day (YYYY-MM-DD) or an ISO 8601 time" }).optional()),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(CURSOR_MAX_CHARS).nullish(),
 });
@@ -70,17 +72,26 @@ export type ListRunsInput = z.input<typeof ZListRunsInput>;
 
 const ZRunStatusList = z.array(z.enum(RUN_STATUSES, { error: `status must be one of ${RUN_STATUSES.join(", ")}` }));
 
-/** GET /api/runs's query string as listRuns reads it: `status` may repeat or be comma-separated. */
-export function listRunsQuery(q: URLSearchParams): ListRunsInput {
-  const statuses = ZRunStatusList.parse(q.getAll("status").flatMap((s) => s.split(",")).filter(Boolean));
+/**
+ * The runs list's query string as listRuns reads it, for GET /api/runs and the /runs page alike: `status`
+ * may repeat or be comma-separated. The API is strict (a bad value is a 400); the page is `lenient` and
+ * drops a status or date it cannot read, as its form would never send one.
+ */
+export function listRunsQuery(q: URLSearchParams, options: { lenient?: boolean } = {}): ListRunsInput {
+  const raw = q.getAll("status").flatMap((s) => s.split(",")).filter(Boolean);
+  const statuses = options.lenient ? raw.filter((s): s is RunStatus => (RUN_STATUSES as readonly string[]).includes(s)) : ZRunStatusList.parse(raw);
+  const date = (edge: "from" | "to") => {
+    const value = q.get(edge) || undefined;
+    return options.lenient && !(runDateBound(value, edge) instanceof Date) ? undefined : value;
+  };
   return {
-    clientSlug: q.get("client"),
-    pipeline: q.get("pipeline"),
+    clientSlug: q.get("client") || null,
+    pipeline: q.get("pipeline") || null,
     status: statuses.length === 0 ? undefined : statuses,
-    from: q.get("from") ?? undefined,
-    to: q.get("to") ?? undefined,
+    from: date("from"),
+    to: date("to"),
     limit: q.get("limit") ?? undefined,
-    cursor: q.get("cursor"),
+    cursor: q.get("cursor") || null,
   };
 }
 

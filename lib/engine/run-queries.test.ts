@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { ACTOR, ensureClient, writePipeline } from "@/lib/engine/engine-test-helpers";
 import { queueRun } from "@/lib/engine/queue-run";
+import { listRunsQuery } from "@/lib/engine/engine.schema";
 import { getRunDetail, listActiveAndRecentFailedRuns, listRunEvents, listRuns } from "@/lib/engine/run-queries";
 
 const ids: string[] = [];
@@ -48,6 +49,26 @@ describe("listRuns", () => {
     expect((await listRuns({ clientSlug: "nobody" })).items).toEqual([]);
     await expect(listRuns({ cursor: "garbage" })).rejects.toThrow("Invalid cursor");
     await expect(listRuns({ status: "exploded" as "failed" })).rejects.toThrow(/Invalid filter/);
+  });
+
+  it("reads a `to` day the same on the page and in the API: that whole UTC day is included", async () => {
+    // five runs were created at 2026-01-01T00:00:00Z; move one to the last millisecond of that day
+    await prisma.run.update({ where: { id: ids[4] }, data: { createdAt: new Date("2026-01-01T23:59:59.999Z") } });
+    try {
+      const query = new URLSearchParams("from=2026-01-01&to=2026-01-01");
+      const api = await listRuns(listRunsQuery(query));
+      const page = await listRuns(listRunsQuery(query, { lenient: true }));
+      expect(api.items.map((r) => r.id).sort()).toEqual(ids.slice(4, 9).sort());
+      expect(page.items.map((r) => r.id)).toEqual(api.items.map((r) => r.id));
+      expect((await listRuns(listRunsQuery(new URLSearchParams("to=2025-12-31")))).items).toEqual([]);
+      // an exact instant is an exclusive bound
+      expect((await listRuns({ to: "2026-01-01T23:59:59.999Z" })).items.map((r) => r.id).sort()).toEqual(ids.slice(5, 9).sort());
+      // the API refuses what it cannot read; the page ignores it
+      await expect(listRuns(listRunsQuery(new URLSearchParams("to=2026-02-30")))).rejects.toThrow(/to must be a day/);
+      expect((await listRuns(listRunsQuery(new URLSearchParams("to=2026-02-30&status=nope"), { lenient: true }))).items).toHaveLength(12);
+    } finally {
+      await prisma.run.update({ where: { id: ids[4] }, data: { createdAt: new Date("2026-01-01T00:00:00Z") } });
+    }
   });
 
   it("lists active runs and recent failures for the Today page", async () => {

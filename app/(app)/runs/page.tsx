@@ -7,7 +7,7 @@ import { FilterSelect, queryWith } from "@/components/ui/filter";
 import { RunList } from "@/components/runs/run-list";
 import { requirePageUser } from "@/lib/auth/session";
 import { listClients } from "@/lib/clients/clients";
-import { RUN_STATUSES, type RunStatus } from "@/lib/engine/engine.schema";
+import { listRunsQuery, RUN_STATUSES } from "@/lib/engine/engine.schema";
 import { listRuns } from "@/lib/engine/run-queries";
 import { listPipelines } from "@/lib/pipelines/load-pipelines";
 
@@ -15,30 +15,16 @@ export const metadata: Metadata = { title: "Runs" };
 
 type Search = { client?: string; pipeline?: string; status?: string; from?: string; to?: string; cursor?: string };
 
-function isRunStatus(s: string | undefined): s is RunStatus {
-  return (RUN_STATUSES as readonly string[]).includes(s ?? "");
-}
-
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requirePageUser();
   const q = await searchParams;
-  const dateOk = (d?: string) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : undefined);
-  const to = dateOk(q.to);
-  const page = await listRuns({
-    clientSlug: q.client || undefined,
-    pipeline: q.pipeline || undefined,
-    status: isRunStatus(q.status) ? q.status : undefined,
-    from: dateOk(q.from),
-    // the "to" day is included
-    to: to ? new Date(new Date(to).getTime() + 86_400_000) : undefined,
-    cursor: q.cursor || undefined,
-    limit: 50,
-  });
+  // the same reading of the filters as GET /api/runs (a `to` day is included, UTC: lib/engine/run-dates.ts)
+  const page = await listRuns(listRunsQuery(new URLSearchParams(queryWith(q)), { lenient: true }));
   const [clients, pipelines] = [await listClients({ includeArchived: true }), listPipelines()];
   const filtered = Boolean(q.client || q.pipeline || q.status || q.from || q.to);
   return (
     <>
-      <PageHeader title="Runs" description="Every run, newest first. Filter by client, pipeline, status and day." />
+      <PageHeader title="Runs" description="Every run, newest first. Filter by client, pipeline, status and day (days are UTC, both ends included)." />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-2" aria-label="Filter runs">
         <FilterSelect label="Client" name="client" value={q.client} anyLabel="All clients" className="w-44" options={clients.map((c) => ({ value: c.slug, label: c.name }))} />
         <FilterSelect label="Pipeline" name="pipeline" value={q.pipeline} anyLabel="All pipelines" className="w-44" options={pipelines.map((pl) => ({ value: pl.slug, label: pl.name }))} />
