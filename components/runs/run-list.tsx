@@ -5,12 +5,15 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDuration } from "@/components/ui/format";
 import { RelativeTime } from "@/components/ui/time";
+import type { WaitingReason } from "@/lib/engine/run-status";
 
 export type RunRow = {
   id: string;
   pipelineSlug: string;
   pipelineName: string;
   status: string;
+  /** what a waiting run waits for (lib/engine/run-status.ts) */
+  waitingFor?: WaitingReason | null;
   trigger: string;
   error: string | null;
   createdAt: Date | string;
@@ -51,7 +54,7 @@ export function RunList({ runs, empty, showClient = true }: { runs: RunRow[]; em
               {r.error && <p className="line-clamp-1 max-w-md text-xs text-red-700 dark:text-red-400">{r.error}</p>}
             </Td>
             {showClient && <Td>{r.client ? <Link className="hover:underline" href={`/clients/${r.client.slug}`}>{r.client.name}</Link> : <span className="text-zinc-400">—</span>}</Td>}
-            <Td><StatusBadge status={r.status} /></Td>
+            <Td><StatusBadge status={r.status} waitingFor={r.waitingFor} /></Td>
             <Td><RelativeTime value={r.startedAt ?? r.createdAt} /></Td>
             <Td className="tabular-nums">{formatDuration(duration(r))}</Td>
             <Td className="text-xs text-zinc-500">{r.trigger === "manual" || r.trigger === "api" ? r.createdByLabel : r.trigger}</Td>

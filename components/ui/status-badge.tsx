@@ -1,5 +1,6 @@
 // The one map of status to colour and label, so "late" or "failed" look the same on every page.
 import { cn } from "@/components/ui/cn";
+import { WAITING_LABELS, type WaitingReason } from "@/lib/engine/run-status";
 
 type Tone = "green" | "amber" | "red" | "blue" | "zinc" | "violet";
 
@@ -8,7 +9,7 @@ const STATUS: Record<string, { label: string; tone: Tone; icon: string }> = {
   queued: { label: "queued", tone: "zinc", icon: "○" },
   pending: { label: "pending", tone: "zinc", icon: "○" },
   running: { label: "running", tone: "blue", icon: "◐" },
-  waiting: { label: "waiting for approval", tone: "violet", icon: "◆" },
+  waiting: { label: "waiting", tone: "violet", icon: "◆" },
   succeeded: { label: "succeeded", tone: "green", icon: "✓" },
   failed: { label: "failed", tone: "red", icon: "✕" },
   cancelled: { label: "cancelled", tone: "zinc", icon: "⊘" },
@@ -33,6 +34,12 @@ const STATUS: Record<string, { label: string; tone: Tone; icon: string }> = {
   active: { label: "active", tone: "green", icon: "●" },
 };
 
+// a waiting run or step shows what it waits for; the words come from lib/engine/run-status.ts
+const WAITING: Record<WaitingReason, { label: string; tone: Tone; icon: string }> = {
+  approval: { label: WAITING_LABELS.approval, tone: "violet", icon: "◆" },
+  "outcome-unknown": { label: WAITING_LABELS["outcome-unknown"], tone: "amber", icon: "?" },
+};
+
 const TONES: Record<Tone, string> = {
   green: "bg-emerald-50 text-emerald-800 ring-emerald-600/20 dark:bg-emerald-950 dark:text-emerald-300",
   amber: "bg-amber-50 text-amber-800 ring-amber-600/20 dark:bg-amber-950 dark:text-amber-300",
@@ -42,14 +49,11 @@ const TONES: Record<Tone, string> = {
   zinc: "bg-zinc-100 text-zinc-700 ring-zinc-500/20 dark:bg-zinc-800 dark:text-zinc-300",
 };
 
-export function statusTone(status: string): Tone {
-  return STATUS[status]?.tone ?? "zinc";
-}
-
-export function StatusBadge({ status, className }: { status: string; className?: string }) {
-  const s = STATUS[status] ?? { label: status, tone: "zinc" as const, icon: "•" };
+/** `waitingFor` says what a `waiting` run or step waits for; it is ignored for any other status. */
+export function StatusBadge({ status, waitingFor, className }: { status: string; waitingFor?: WaitingReason | null; className?: string }) {
+  const s = (status === "waiting" && waitingFor ? WAITING[waitingFor] : STATUS[status]) ?? { label: status, tone: "zinc" as const, icon: "•" };
   return (
-    <span data-status={status} className={cn("inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset", TONES[s.tone], className)}>
+    <span data-status={status} data-waiting-for={status === "waiting" && waitingFor ? waitingFor : undefined} className={cn("inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset", TONES[s.tone], className)}>
       <span aria-hidden>{s.icon}</span>
       {s.label}
     </span>

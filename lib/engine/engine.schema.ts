@@ -7,7 +7,6 @@ import { SLUG_PATTERN } from "@/lib/workspace/paths";
 export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled", "rejected"] as const;
 export const STEP_STATUSES = ["pending", "running", "waiting", "succeeded", "failed", "skipped", "cancelled"] as const;
 export const RUN_TRIGGERS = ["manual", "api", "schedule", "retry", "rerun", "catch-up"] as const;
-export const ACTIVE_RUN_STATUSES = ["queued", "running", "waiting"] as const;
 
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type StepStatus = (typeof STEP_STATUSES)[number];

@@ -71,6 +71,23 @@ describe("listRuns", () => {
     }
   });
 
+  it("says what each waiting run waits for", async () => {
+    const [approval, unknown] = [ids[9], ids[10]];
+    await prisma.run.updateMany({ where: { id: { in: [approval, unknown] } }, data: { status: "waiting" } });
+    await prisma.runStep.updateMany({ where: { runId: { in: [approval, unknown] } }, data: { status: "waiting" } });
+    await prisma.runStep.updateMany({ where: { runId: approval }, data: { kind: "approval" } });
+    try {
+      const waiting = (await listRuns({ status: "waiting" })).items;
+      expect(Object.fromEntries(waiting.map((r) => [r.id, r.waitingFor]))).toEqual({ [approval]: "approval", [unknown]: "outcome-unknown" });
+      expect((await getRunDetail(unknown))?.waitingFor).toBe("outcome-unknown");
+      expect((await listActiveAndRecentFailedRuns()).active.find((r) => r.id === approval)?.waitingFor).toBe("approval");
+      expect((await listRuns({ status: "queued" })).items.every((r) => r.waitingFor === null)).toBe(true);
+    } finally {
+      await prisma.runStep.updateMany({ where: { runId: { in: [approval, unknown] } }, data: { status: "pending", kind: "tool" } });
+      await prisma.run.updateMany({ where: { id: { in: [approval, unknown] } }, data: { status: "queued" } });
+    }
+  });
+
   it("lists active runs and recent failures for the Today page", async () => {
     const today = await listActiveAndRecentFailedRuns();
     expect(today.failed.map((r) => r.id).sort()).toEqual(ids.slice(0, 3).sort());

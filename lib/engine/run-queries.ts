@@ -4,6 +4,7 @@ import { prisma } from "@/lib/db";
 import { decodeOptionalCursor, olderThan, toPage } from "@/lib/db/cursor";
 import { SafeError } from "@/lib/errors";
 import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } from "@/lib/engine/engine.schema";
+import { ACTIVE_RUN_STATUSES, isActiveRunStatus, runWaitingReason, stepWaitingReason, type WaitingReason } from "@/lib/engine/run-status";
 import { parseStoredJson } from "@/lib/engine/step-output";
 
 const runListSelect = {
@@ -53,7 +54,16 @@ export async function listRuns(input: ListRunsInput = {}) {
     select: runListSelect,
   });
   const page = toPage(rows, q.limit);
-  return { items: page.items.map((r) => ({ ...r, status: r.status as RunStatus })), nextCursor: page.nextCursor };
+  return { items: await withWaitingReasons(page.items), nextCursor: page.nextCursor };
+}
+
+/** Each run with its status and, when it waits, what for (one query, only for the waiting runs). */
+async function withWaitingReasons<T extends { id: string; status: string }>(runs: T[]): Promise<(T & { status: RunStatus; waitingFor: WaitingReason | null })[]> {
+  const waitingIds = runs.filter((r) => r.status === "waiting").map((r) => r.id);
+  const steps = waitingIds.length
+    ? await prisma.runStep.findMany({ where: { runId: { in: waitingIds }, status: "waiting" }, select: { runId: true, status: true, kind: true } })
+    : [];
+  return runs.map((r) => ({ ...r, status: r.status as RunStatus, waitingFor: runWaitingReason(r, steps.filter((s) => s.runId === r.id)) }));
 }
 
 export type RunListItem = Awaited<ReturnType<typeof listRuns>>["items"][number];
@@ -63,10 +73,10 @@ export async function listActiveAndRecentFailedRuns(options: { failedSinceHours?
   const limit = options.limit ?? 20;
   const since = new Date(Date.now() - (options.failedSinceHours ?? 24) * 3_600_000);
   const [active, failed] = await Promise.all([
-    prisma.run.findMany({ where: { status: { in: ["queued", "running", "waiting"] } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, select: runListSelect }),
+    prisma.run.findMany({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, select: runListSelect }),
     prisma.run.findMany({ where: { status: "failed", createdAt: { gte: since } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, select: runListSelect }),
   ]);
-  return { active, failed };
+  return { active: await withWaitingReasons(active), failed: await withWaitingReasons(failed) };
 }
 
 /** Events after `afterEventId`, oldest first, for the live run page. */
@@ -115,7 +125,8 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     status: run.status as RunStatus,
     inputs: parseStoredJson(inputsJson),
     usage: { inputTokens, outputTokens, cacheTokens, costUsd },
-    canCancel: ["queued", "running", "waiting"].includes(run.status) && !(run.status === "running" && run.cancelRequested),
+    waitingFor: runWaitingReason(run, steps),
+    canCancel: isActiveRunStatus(run.status) && !(run.status === "running" && run.cancelRequested),
     canRetry: run.status === "failed" || run.status === "cancelled",
     steps: steps.map((s) => ({
       id: s.stepId,
@@ -123,6 +134,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       position: s.position,
       kind: s.kind,
       status: s.status as StepStatus,
+      waitingFor: stepWaitingReason(s),
       attempt: s.attempt,
       isLatestAttempt: latestAttempt.get(s.stepId) === s.attempt,
       startedAt: s.startedAt,

@@ -15,12 +15,12 @@ import { JsonBlock, ToolResult } from "@/components/runs/tool-result";
 import { queryKeys } from "@/components/query-keys";
 import type { Serialized } from "@/components/serialized";
 import type { RunDetail } from "@/lib/engine/run-queries";
+import { isActiveRunStatus, WAITING_LABELS } from "@/lib/engine/run-status";
 import { cancelRunAction, resolveOutcomeAction, retryRunAction } from "../actions";
 
 export type RunView = Serialized<RunDetail>;
 type StepView = RunView["steps"][number];
 
-const ACTIVE = new Set(["queued", "running", "waiting"]);
 
 function durationOf(start: string | null, end: string | null): number | null {
   if (!start) return null;
@@ -36,7 +36,7 @@ function useRun(initial: RunView) {
       return res.json();
     },
     initialData: initial,
-    refetchInterval: (query) => (ACTIVE.has(query.state.data?.status ?? "") ? 1000 : false),
+    refetchInterval: (query) => (isActiveRunStatus(query.state.data?.status ?? "") ? 1000 : false),
   });
 }
 
@@ -52,7 +52,7 @@ export function RunLive({ initial }: { initial: RunView }) {
       <PageHeader
         title={
           <span className="flex items-center gap-2">
-            {run.pipelineName} <StatusBadge status={run.status} />
+            {run.pipelineName} <StatusBadge status={run.status} waitingFor={run.waitingFor} />
           </span>
         }
         description={
@@ -65,9 +65,9 @@ export function RunLive({ initial }: { initial: RunView }) {
         }
         actions={
           <>
-            {ACTIVE.has(run.status) && (
+            {isActiveRunStatus(run.status) && (
               <span className="text-xs text-zinc-500" role="status" aria-live="polite">
-                {run.status === "waiting" ? "Waiting for approval" : run.status === "queued" ? "Waiting for a worker…" : "Running… updating live"}
+                {run.status === "waiting" ? `Waiting: ${WAITING_LABELS[run.waitingFor ?? "approval"]}` : run.status === "queued" ? "Waiting for a worker…" : "Running… updating live"}
               </span>
             )}
             {run.canCancel && (
@@ -150,13 +150,13 @@ export function RunLive({ initial }: { initial: RunView }) {
 
 function StepCard({ run, step, history, onChange, setError }: { run: RunView; step: StepView; history: StepView[]; onChange: () => Promise<void>; setError: (e: string | null) => void }) {
   const ms = durationOf(step.startedAt, step.finishedAt);
-  const marker = (step.status === "waiting" && step.kind === "tool") ? step.error : null;
+  const marker = step.waitingFor === "outcome-unknown" ? step.error : null;
   return (
     <article aria-label={`Step ${step.id}`} data-step={step.id} data-status={step.status} className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
       <header className="flex flex-wrap items-center gap-2">
         <span className="font-medium">{step.id}</span>
         <span className="text-xs text-zinc-500">{step.kind}{step.attempt > 1 ? ` · attempt ${step.attempt}` : ""}</span>
-        <StatusBadge status={step.status} />
+        <StatusBadge status={step.status} waitingFor={step.waitingFor} />
         <span className="ml-auto text-xs tabular-nums text-zinc-500">{formatDuration(ms)}</span>
       </header>
       {step.error && <p className="mt-2 text-sm break-words text-red-700 dark:text-red-400">{step.error}</p>}

@@ -1,0 +1,41 @@
+// Which runs are still going, and what a waiting run waits for: one definition for the queries, the
+// pages and the status badge. Plain TS with no imports at all, so client components use it too.
+
+/** A run in one of these may still change: it is listed as active, polled live, and may be cancelled. */
+export const ACTIVE_RUN_STATUSES = ["queued", "running", "waiting"] as const;
+
+/**
+ * Why a run or step is `waiting`. `approval`: an approval step's draft awaits a decision on /drafts.
+ * `outcome-unknown`: a tool call may or may not have reached its server (a crash or lost lease mid-call),
+ * so a human checks the target system and sends it again or skips it on the run's page.
+ */
+export const WAITING_REASONS = ["approval", "outcome-unknown"] as const;
+export type WaitingReason = (typeof WAITING_REASONS)[number];
+
+export const WAITING_LABELS: Record<WaitingReason, string> = {
+  approval: "waiting for approval",
+  "outcome-unknown": "outcome unknown",
+};
+
+export function isActiveRunStatus(status: string): boolean {
+  return (ACTIVE_RUN_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * What a waiting step waits for. Only approval steps wait for a person's decision by design; any other
+ * step waits only when the engine parked it with an unknown outcome (execute-run's outcome-unknown path).
+ */
+export function stepWaitingReason(step: { status: string; kind: string }): WaitingReason | null {
+  if (step.status !== "waiting") return null;
+  return step.kind === "approval" ? "approval" : "outcome-unknown";
+}
+
+/** What a run waits for: that of its waiting step (a run waits on one step at a time). */
+export function runWaitingReason(run: { status: string }, steps: { status: string; kind: string }[]): WaitingReason | null {
+  if (run.status !== "waiting") return null;
+  for (const step of steps) {
+    const reason = stepWaitingReason(step);
+    if (reason) return reason;
+  }
+  return null;
+}
