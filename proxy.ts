@@ -2,12 +2,13 @@
 // sets a per-request CSP nonce, and sends visitors without a session cookie to /login.
 // It is a convenience and a first wall, never the only check: pages, routes and actions check the session themselves.
 import { NextResponse, type NextRequest } from "next/server";
+import { env, isDevelopment } from "@/lib/env";
 import { isAllowedHost, isCrossSiteWrite } from "@/lib/http/guard";
 
 const PUBLIC_PAGES = new Set(["/login", "/setup"]);
 
 function contentSecurityPolicy(nonce: string): string {
-  const dev = process.env.NODE_ENV === "development";
+  const dev = isDevelopment();
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
@@ -28,7 +29,7 @@ function hasSessionCookie(request: NextRequest): boolean {
 }
 
 export function proxy(request: NextRequest) {
-  if (!isAllowedHost(request.headers.get("host"), process.env.SWITCHBOARD_URL)) {
+  if (!isAllowedHost(request.headers.get("host"), env().SWITCHBOARD_URL)) {
     return new NextResponse("Host not allowed", { status: 403 });
   }
   const { pathname } = request.nextUrl;

@@ -1,4 +1,6 @@
 // The one place environment variables are read and validated (INTERFACES.md, Start-up).
+// Exceptions, on purpose: instrumentation.ts checks NEXT_RUNTIME before it may import any Node module;
+// scripts/*.mjs run before node_modules exist; test harnesses set variables for the processes they start.
 import path from "node:path";
 import { z } from "zod";
 
@@ -15,6 +17,9 @@ const EnvSchema = z.object({
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   SWITCHBOARD_URL: z.url().optional(),
   SWITCHBOARD_SHUTDOWN_GRACE_S: z.coerce.number().min(0).max(3600).default(10),
+  /** "1": serve pages only; runs wait for a worker started on its own (`npm run worker`) */
+  SWITCHBOARD_DISABLE_WORKER: z.string().optional(),
+  NODE_ENV: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -51,6 +56,24 @@ export function workspaceDir(): string {
 /** The public address of this Switchboard (SWITCHBOARD_URL, else localhost on PORT). */
 export function publicUrl(): URL {
   return new URL(env().SWITCHBOARD_URL ?? `http://localhost:${env().PORT}`);
+}
+
+/** Whether the server starts its in-process worker (SWITCHBOARD_DISABLE_WORKER=1 turns it off). */
+export function inProcessWorkerEnabled(): boolean {
+  return env().SWITCHBOARD_DISABLE_WORKER !== "1";
+}
+
+/** `next dev`: the CSP allows eval for React's dev tooling. */
+export function isDevelopment(): boolean {
+  return env().NODE_ENV === "development";
+}
+
+/**
+ * The server's own environment, which the admin-owned mcp.json names in `${VAR}` (and a client's
+ * .mcp.json only in the names an admin allowed). Read, never written, and never sent to a browser.
+ */
+export function serverVariables(): Readonly<Record<string, string | undefined>> {
+  return process.env;
 }
 
 /** For tests: forget the parsed environment so a changed process.env is read again. */

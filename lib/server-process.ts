@@ -2,7 +2,7 @@
 // on globalThis. `npm start` sets NEXT_MANUAL_SIG_HANDLE so that on SIGTERM Next leaves the exit to us:
 // running steps get SWITCHBOARD_SHUTDOWN_GRACE_S to finish, the rest are marked interrupted, every MCP
 // child is ended, then the process exits.
-import { env } from "@/lib/env";
+import { env, inProcessWorkerEnabled } from "@/lib/env";
 import { prepareRuntime } from "@/lib/startup";
 
 const globalForServer = globalThis as unknown as { switchboardStarted?: Promise<void> };
@@ -22,7 +22,7 @@ export function startServerProcess(): Promise<void> {
   globalForServer.switchboardStarted ??= (async () => {
     try {
       await prepareRuntime();
-      if (process.env.SWITCHBOARD_DISABLE_WORKER !== "1") {
+      if (inProcessWorkerEnabled()) {
         const { startWorker } = await import("@/lib/engine/worker");
         const worker = await startWorker();
         console.log(`[switchboard] worker ${worker.id} started`);

@@ -4,12 +4,13 @@ import { headers } from "next/headers";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { createFirstAdmin } from "@/lib/auth/users";
 import { ZFirstAdminInput } from "@/lib/auth/users.schema";
+import { env } from "@/lib/env";
 import { isAllowedHost, isCrossSiteWrite } from "@/lib/http/guard";
 import { recordAudit } from "@/lib/audit";
 
 export async function createFirstAdminAction(input: { email: string; name: string; password: string }): Promise<ActionResult<{ email: string }>> {
   const h = await headers();
-  if (!isAllowedHost(h.get("host"), process.env.SWITCHBOARD_URL) || isCrossSiteWrite("POST", h)) return { ok: false, error: "Request refused" };
+  if (!isAllowedHost(h.get("host"), env().SWITCHBOARD_URL) || isCrossSiteWrite("POST", h)) return { ok: false, error: "Request refused" };
   const parsed = ZFirstAdminInput.safeParse(input);
   if (!parsed.success) {
     const fieldErrors: Record<string, string[]> = {};

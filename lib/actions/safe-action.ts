@@ -5,6 +5,7 @@ import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { currentUser, type SessionUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { publicMessage, SafeError } from "@/lib/errors";
 import { isAllowedHost, isCrossSiteWrite } from "@/lib/http/guard";
 
@@ -21,7 +22,7 @@ export function authAction<S extends z.ZodType, T>(
   return async (input) => {
     try {
       const h = await headers();
-      if (!isAllowedHost(h.get("host"), process.env.SWITCHBOARD_URL)) return { ok: false, error: "Host not allowed" };
+      if (!isAllowedHost(h.get("host"), env().SWITCHBOARD_URL)) return { ok: false, error: "Host not allowed" };
       if (isCrossSiteWrite("POST", h)) return { ok: false, error: "Cross-site request refused" };
       const user = await currentUser();
       if (!user) return { ok: false, error: "Your session has ended. Sign in again." };

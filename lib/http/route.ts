@@ -3,6 +3,7 @@
 import "server-only";
 import { currentUser, type SessionUser } from "@/lib/auth/session";
 import { userForToken } from "@/lib/auth/tokens";
+import { env } from "@/lib/env";
 import { isAllowedHost, isCrossSiteWrite } from "@/lib/http/guard";
 import { errorToResponse, forbidden, unauthorized } from "@/lib/http/response";
 
@@ -26,7 +27,7 @@ export function apiRoute<P = Record<string, string>>(access: "user" | "admin", h
 export function apiRoute<P>(access: Access, handler: (ctx: Context<P>) => Promise<Response>) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
-      if (!isAllowedHost(req.headers.get("host"), process.env.SWITCHBOARD_URL)) return forbidden("Host not allowed");
+      if (!isAllowedHost(req.headers.get("host"), env().SWITCHBOARD_URL)) return forbidden("Host not allowed");
       if (isCrossSiteWrite(req.method, req.headers)) return forbidden("Cross-site request refused");
       const params = await ctx.params;
       if (access === "public") {

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { prisma } from "@/lib/db";
-import { dataDir, workspaceDir } from "@/lib/env";
+import { dataDir, serverVariables, workspaceDir } from "@/lib/env";
 import { isSlug, resolveInWorkspace } from "@/lib/workspace/paths";
 import { expandString, type ExpandContext } from "@/lib/mcp/expand";
 import { SERVER_NAME_PATTERN, ZMcpFile, ZServerConfig, type ServerConfig, type Transport } from "@/lib/mcp/config.schema";
@@ -167,7 +167,7 @@ export function loadGlobalServers(root = workspaceDir()): { entries: ServerEntry
   }
   if (globalCache?.key === key) return globalCache.value;
   const { entries, error } = readMcpFile("mcp.json", root);
-  const ctx: ExpandContext = { vars: { ...process.env, ...builtinVars() } };
+  const ctx: ExpandContext = { vars: { ...serverVariables(), ...builtinVars() } };
   const value = { entries: entries.map(([name, raw]) => buildEntry(name, raw, GLOBAL_SCOPE, "mcp.json", ctx)), fileError: error };
   globalCache = { key, value };
   return value;
@@ -195,7 +195,7 @@ export async function loadClientServers(slug: string, root = workspaceDir()): Pr
     }
     const allowed = new Set<string>(JSON.parse(approval.allowedVars) as string[]);
     const vars: Record<string, string | undefined> = {};
-    for (const v of allowed) vars[v] = process.env[v];
+    for (const v of allowed) vars[v] = serverVariables()[v];
     return buildEntry(name, raw, slug, source, { vars, allowed });
   });
   return { entries: result, fileError: error };

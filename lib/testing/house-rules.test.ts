@@ -1,4 +1,5 @@
-// STYLE.md rules that a grep can hold: zod schemas live in *.schema.ts beside their domain.
+// STYLE.md rules that a grep can hold: zod schemas live in *.schema.ts beside their domain; the
+// environment is read through lib/env.ts.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -18,5 +19,14 @@ describe("house rules", () => {
       .filter((f) => !f.endsWith(".schema.ts") && f !== path.join("lib", "env.ts"))
       .filter((f) => /\bz\.(object|strictObject|array|enum|record|union|string|number)\(/.test(fs.readFileSync(path.join(root, f), "utf8")));
     expect(inline).toEqual([]);
+  });
+
+  it("reads environment variables only through lib/env.ts", () => {
+    // test harnesses (test-support folders, test-*.ts helpers) set variables for the processes they start
+    const isHarness = (f: string) => /(^|\/)(testing|test-support)\/|(^|\/)test-[^/]*\.ts$/.test(f);
+    const readers = [...sourceFiles("app"), ...sourceFiles("components"), ...sourceFiles("lib"), "proxy.ts"]
+      .filter((f) => f !== path.join("lib", "env.ts") && !isHarness(f))
+      .filter((f) => /process\.env\b/.test(fs.readFileSync(path.join(root, f), "utf8")));
+    expect(readers).toEqual([]);
   });
 });
