@@ -1,6 +1,7 @@
 // Claiming and holding runs. Every claim is one conditional UPDATE: two workers (or two processes on one
 // database file) can never both win, and nothing reads then writes inside a deferred transaction.
 import { prisma } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
  * Claims the oldest queued run whose pipeline has room under its per-client `concurrency` (runs of the
@@ -57,14 +58,12 @@ export function requeueIfUnblockedSql(runId: string, now = new Date()) {
  * Conditional in SQL, so a second concurrent caller adds nothing.
  */
 export function insertNextAttemptsSql(runId: string, runStatuses: readonly string[], stepStatuses: readonly string[] = ["failed", "cancelled", "running", "waiting"]) {
-  const runIn = runStatuses.join(",");
-  const stepIn = stepStatuses.join(",");
   return prisma.$executeRaw`
     INSERT INTO "RunStep" ("id", "runId", "stepId", "position", "kind", "status", "attempt")
     SELECT 'rs' || lower(hex(randomblob(12))), s."runId", s."stepId", s."position", s."kind", 'pending', s."attempt" + 1
     FROM "RunStep" s
     WHERE s."runId" = ${runId}
-      AND instr(',' || ${stepIn} || ',', ',' || s."status" || ',') > 0
+      AND s."status" IN (${Prisma.join(stepStatuses)})
       AND s."attempt" = (SELECT MAX(t."attempt") FROM "RunStep" t WHERE t."runId" = s."runId" AND t."stepId" = s."stepId")
-      AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${runId} AND instr(',' || ${runIn} || ',', ',' || r."status" || ',') > 0)`;
+      AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${runId} AND r."status" IN (${Prisma.join(runStatuses)}))`;
 }
