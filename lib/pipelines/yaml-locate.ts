@@ -1,15 +1,28 @@
 // Finds the line of a value (or of a key) in a parsed YAML document, for errors that name the place.
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+// yaml does the finding (Document.getIn) and keeps each node's source range; its LineCounter turns an
+// offset into a line.
+import { isCollection, isMap, isNode, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
 
 type Located = { line: number | null };
+type Segment = string | number;
 
-function nodeLine(node: { range?: [number, number, number] | null } | null | undefined, lines: LineCounter): number | null {
-  const start = node?.range?.[0];
+function lineAt(node: unknown, lines: LineCounter): number | null {
+  const start = isNode(node) ? node.range?.[0] : undefined;
   return start === undefined ? null : lines.linePos(start).line;
 }
 
-function keyMatches(key: unknown, segment: string | number): boolean {
-  return isScalar(key) ? String(key.value) === String(segment) : String(key) === String(segment);
+/** The node at `path`, and its key's node when it is a map's value; null when the path does not exist. */
+function find(doc: Document, path: readonly Segment[]): { node: unknown; key: Node | null } | null {
+  if (path.length === 0) return { node: doc.contents, key: null };
+  const parent: unknown = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  const last = path[path.length - 1];
+  if (isMap(parent)) {
+    // the pair, not only its value: a key with an empty value still has a line
+    const pair = parent.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(last));
+    return pair ? { node: pair.value, key: isNode(pair.key) ? pair.key : null } : null;
+  }
+  if (isSeq(parent) && typeof last === "number" && last < parent.items.length) return { node: parent.items[last], key: null };
+  return null;
 }
 
 /**
@@ -17,26 +30,17 @@ function keyMatches(key: unknown, segment: string | number): boolean {
  * map at `path` (for "unknown key" errors).
  */
 export function locateInDocument(doc: Document, lines: LineCounter, path: readonly PropertyKey[], key?: string): Located {
-  let node: unknown = doc.contents;
-  let line = nodeLine(doc.contents as Node | null, lines) ?? 1;
-  const segments: PropertyKey[] = key === undefined ? [...path] : [...path, key];
-  for (const segment of segments) {
-    if (typeof segment === "symbol") break;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => keyMatches(p.key, segment));
-      if (!pair) break;
-      line = nodeLine(isScalar(pair.key) ? pair.key : null, lines) ?? line;
-      node = pair.value;
-      // a value on its own line (a nested map) is best named by its key's line
-      if (node && !isMap(node) && !isSeq(node)) line = nodeLine(node as Node, lines) ?? line;
-    } else if (isSeq(node) && typeof segment === "number") {
-      const item = node.items[segment];
-      if (item === undefined) break;
-      line = nodeLine(item as Node, lines) ?? line;
-      node = item;
-    } else break;
+  const all = key === undefined ? [...path] : [...path, key];
+  const symbolAt = all.findIndex((s) => typeof s === "symbol");
+  const segments = (symbolAt === -1 ? all : all.slice(0, symbolAt)) as Segment[];
+  for (let depth = segments.length; depth > 0; depth--) {
+    const found = find(doc, segments.slice(0, depth));
+    if (!found) continue;
+    // a nested map or list starts on the line after its key; the key names the place better
+    const line = found.key && (isCollection(found.node) || !isNode(found.node)) ? lineAt(found.key, lines) : (lineAt(found.node, lines) ?? lineAt(found.key, lines));
+    if (line !== null) return { line };
   }
-  return { line };
+  return { line: lineAt(doc.contents, lines) ?? 1 };
 }
 
 /** `["steps", 1, "tool"]` -> `steps[1].tool` */
