@@ -41,6 +41,9 @@ export const ZListDraftsInput = z.object({
   cursor: z.string().max(CURSOR_MAX_CHARS).nullish(),
 });
 
+/** The version in GET /api/drafts/<id>/versions/<version>. */
+export const ZDraftVersionParam = z.string().regex(/^[1-9]\d{0,8}$/, "The version must be a positive whole number").transform(Number);
+
 /** GET /api/drafts's query string as listDrafts reads it. */
 export function listDraftsQuery(q: URLSearchParams): ListDraftsInput {
   return {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { describeApprovalEffect } from "@/lib/drafts/approval-effect";
 import { approveDraft, getDraftDetail, listDrafts, rejectDraft, saveDraftVersion } from "@/lib/drafts/drafts";
+import { getDraftForReview } from "@/lib/drafts/draft-review";
 import { ACTOR, ensureClient, ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
 import { queueRun } from "@/lib/engine/queue-run";
 import { Worker } from "@/lib/engine/worker";
@@ -151,5 +152,19 @@ describe("the inbox", () => {
     } while (cursor);
     expect(seen).toEqual(all.items.map((d) => d.id));
     expect((await listDrafts({ status: "rejected" })).items.every((d) => d.status === "rejected")).toBe(true);
+  });
+});
+
+describe("getDraftForReview (the draft page and GET /api/drafts/<id>)", () => {
+  it("says what approval does while the draft is pending, and nothing once it is decided", async () => {
+    const { draftId } = await waitingDraft("review view");
+    const pending = await getDraftForReview(draftId);
+    expect(pending.status).toBe("pending");
+    expect(pending.approvalEffect?.kind).toBe("continues");
+    expect(pending.approvalEffect?.summary).toMatch(/test\/echo/);
+    await approveDraft(draftId, {}, alice);
+    const decided = await getDraftForReview(draftId);
+    expect(decided.status).toBe("approved");
+    expect(decided.approvalEffect).toBeNull();
   });
 });

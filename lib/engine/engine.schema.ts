@@ -94,6 +94,9 @@ export function listRunsQuery(q: URLSearchParams, options: { lenient?: boolean }
   };
 }
 
+/** `afterEventId` of GET /api/runs/<id>: events after this id; anything unreadable means from the start. */
+export const ZAfterEventId = z.coerce.number().int().min(0).catch(0);
+
 export const ZRunIdInput = z.object({ id: z.string().min(1).max(64) });
 
 /** A human's decision on a step whose outcome is unknown: send the call again, or go on without it. */

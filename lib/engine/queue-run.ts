@@ -4,7 +4,7 @@ import { prisma } from "@/lib/db";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import { ZQueueRunInput, type QueueRunInput } from "@/lib/engine/engine.schema";
 import { wakeLocalWorkers } from "@/lib/engine/worker-registry";
-import { pipelineNeedsClient } from "@/lib/pipelines/check-pipeline";
+import { pipelineNeedsClient, pipelineRunsForClient } from "@/lib/pipelines/check-pipeline";
 import { requireValidPipeline } from "@/lib/pipelines/load-pipelines";
 import { stepKind } from "@/lib/pipelines/pipeline.schema";
 import { parseRunInputs } from "@/lib/pipelines/run-inputs";
@@ -33,7 +33,7 @@ export async function queueRun(request: QueueRunInput): Promise<string> {
   const pipeline = requireValidPipeline(input.pipelineSlug);
   const client = await resolveClient(input.clientSlug);
   if (pipeline.clients && !client) throw new SafeError(`Choose a client for "${pipeline.name}": ${pipeline.clients.join(", ")}`);
-  if (client && pipeline.clients && !pipeline.clients.includes(client.slug)) {
+  if (client && pipeline.clients && !pipelineRunsForClient(pipeline, client.slug)) {
     throw new SafeError(`"${pipeline.name}" does not run for the client "${client.slug}" (it runs for ${pipeline.clients.join(", ")})`);
   }
   if (!client && pipelineNeedsClient(pipeline)) throw new SafeError(`"${pipeline.name}" works in a client's folder: choose a client`);

@@ -159,9 +159,9 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
 
 export type RunDetail = NonNullable<Awaited<ReturnType<typeof getRunDetail>>>;
 
-/** What a client's runs cost since the start of this calendar month (UTC), in US dollars. */
-export async function clientSpendThisMonth(clientId: string, now = new Date()): Promise<number> {
+/** What a client's runs cost since the start of this calendar month (UTC): US dollars and tokens. */
+export async function clientSpendThisMonth(clientId: string, now = new Date()): Promise<{ costUsd: number; tokens: number }> {
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const sum = await prisma.run.aggregate({ where: { clientId, createdAt: { gte: monthStart } }, _sum: { costUsd: true } });
-  return sum._sum.costUsd ?? 0;
+  const sum = await prisma.run.aggregate({ where: { clientId, createdAt: { gte: monthStart } }, _sum: { costUsd: true, inputTokens: true, outputTokens: true } });
+  return { costUsd: sum._sum.costUsd ?? 0, tokens: (sum._sum.inputTokens ?? 0) + (sum._sum.outputTokens ?? 0) };
 }

@@ -9,8 +9,13 @@ import { getMcpPool } from "@/lib/mcp/pool";
 import { SERVER_NAME_PATTERN } from "@/lib/mcp/config.schema";
 import { isSlug } from "@/lib/workspace/paths";
 
-export async function listMcpServers(connect: boolean) {
-  return getMcpPool().listServers({ connect, connectTimeoutMs: 8_000 });
+/**
+ * Every server with its status and tools. `connect` starts the servers not yet running so their tools are
+ * listed; starting a server runs its command, so only an admin's request may (INTERFACES.md); anyone
+ * else's lists what is running.
+ */
+export async function listMcpServers(connect: boolean, viewer: { role: string }) {
+  return getMcpPool().listServers({ connect: connect && viewer.role === "admin", connectTimeoutMs: 8_000 });
 }
 
 export async function callToolAdHoc(input: { server: string; tool: string; arguments: Record<string, unknown>; clientSlug?: string | null }, actor: Actor) {

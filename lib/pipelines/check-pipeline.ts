@@ -20,6 +20,11 @@ function stepStrings(def: PipelineDefinition, index: number): { path: (string | 
   return collectStrings(step.args ?? {}, [...base, "args"]);
 }
 
+/** Whether a pipeline runs for this client: its `clients:` list names it, or it has no such list. */
+export function pipelineRunsForClient(def: Pick<PipelineDefinition, "clients">, clientSlug: string): boolean {
+  return !def.clients || def.clients.includes(clientSlug);
+}
+
 /** Whether any template reads `client.*`: such a pipeline cannot run without a client. */
 export function pipelineNeedsClient(def: PipelineDefinition): boolean {
   return def.steps.some((_, i) =>

@@ -6,7 +6,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { workspaceDir } from "@/lib/env";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import { checkPipelineReferences } from "@/lib/pipelines/check-pipeline";
-import { PIPELINE_FILE_MAX_BYTES, ZPipelineDefinition, type PipelineSnapshot } from "@/lib/pipelines/pipeline.schema";
+import { PIPELINE_FILE_MAX_BYTES, stepKind, ZPipelineDefinition, type PipelineSnapshot } from "@/lib/pipelines/pipeline.schema";
 import { formatPath, locateInDocument } from "@/lib/pipelines/yaml-locate";
 import { isSlug, resolveInWorkspace } from "@/lib/workspace/paths";
 
@@ -129,4 +129,19 @@ export function requireValidPipeline(slug: string, root = workspaceDir()): Pipel
   if (!entry) throw new NotFoundError(`No pipeline "${slug.slice(0, 80)}"`);
   if (!entry.definition) throw new SafeError(`The pipeline "${slug}" has errors: ${entry.errors.slice(0, 5).join("; ")}`);
   return entry.definition;
+}
+
+/** A pipeline as GET /api/pipelines lists it. */
+export function pipelineSummary(p: PipelineEntry) {
+  return {
+    slug: p.slug,
+    name: p.name,
+    description: p.definition?.description ?? "",
+    file: p.file,
+    inputs: p.definition?.inputs ?? {},
+    schedule: p.definition?.schedule ?? null,
+    steps: p.definition?.steps.map((s) => ({ id: s.id, kind: stepKind(s), tool: s.tool ?? null })) ?? [],
+    valid: p.valid,
+    errors: p.errors,
+  };
 }

@@ -45,7 +45,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         empty={filtered ? <>No run matches these filters.</> : <>Runs appear here once you run a pipeline. <Link className="underline" href="/pipelines">Choose a pipeline</Link>.</>}
       />
       <div className="mt-3 flex justify-end gap-2">
-        {q.cursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${new URLSearchParams(Object.entries({ ...q, cursor: "" }).filter(([, v]) => v) as [string, string][])}`}>Newest</Link>}
+        {q.cursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${queryWith(q, { cursor: "" })}`}>Newest</Link>}
         {page.nextCursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${queryWith(q, { cursor: page.nextCursor })}`}>Older runs</Link>}
       </div>
     </>

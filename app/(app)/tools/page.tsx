@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Tools" };
 export default async function ToolsPage() {
   const user = await requirePageUser();
   // render what is known at once; the board then connects every server and fills in tools
-  const initial = JSON.parse(JSON.stringify(await listMcpServers(false))) as Serialized<Awaited<ReturnType<typeof listMcpServers>>>;
+  const initial = JSON.parse(JSON.stringify(await listMcpServers(false, user))) as Serialized<Awaited<ReturnType<typeof listMcpServers>>>;
   return (
     <>
       <PageHeader

@@ -6,9 +6,9 @@ import { RelativeTime } from "@/components/ui/time";
 import { Markdown } from "@/components/markdown";
 import { listAuditForClient } from "@/lib/audit";
 import { requirePageUser } from "@/lib/auth/session";
-import { getClient, readClientMemory } from "@/lib/clients/clients";
+import { getClientDetail } from "@/lib/clients/client-detail";
 import { NotFoundError } from "@/lib/errors";
-import { clientSpendThisMonth, listRuns } from "@/lib/engine/run-queries";
+import { listRuns } from "@/lib/engine/run-queries";
 import { listDrafts } from "@/lib/drafts/drafts";
 import { RunList } from "@/components/runs/run-list";
 import Link from "next/link";
@@ -19,7 +19,7 @@ export const metadata: Metadata = { title: "Client" };
 
 async function loadClient(slug: string) {
   try {
-    return await getClient(slug);
+    return await getClientDetail(slug);
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
     throw error;
@@ -43,12 +43,11 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
   await requirePageUser();
   const { slug } = await params;
   const client = await loadClient(slug);
-  const memory = readClientMemory(client.slug);
-  const [history, runs, drafts, spend] = await Promise.all([
+  const { memory, spend } = client;
+  const [history, runs, drafts] = await Promise.all([
     listAuditForClient(client.id, 30),
     listRuns({ clientSlug: client.slug, limit: 20 }),
     listDrafts({ clientSlug: client.slug, limit: 8 }),
-    clientSpendThisMonth(client.id),
   ]);
   const usd = (n: number) => `$${n.toFixed(2)}`;
   return (
@@ -56,19 +55,19 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
       <PageHeader
         title={
           <span className="flex items-center gap-2">
-            {client.name} <StatusBadge status={client.archivedAt ? "archived" : "active"} />
+            {client.name} <StatusBadge status={client.archived ? "archived" : "active"} />
           </span>
         }
         description={
           <span className="flex flex-wrap gap-x-3">
             <span className="font-mono">clients/{client.slug}</span>
             <span>
-              spend this month {usd(spend)}
-              {client.monthlyBudgetUsd !== null && <> of {usd(client.monthlyBudgetUsd)} budget</>}
+              spend this month {usd(spend.monthUsd)}
+              {spend.budgetUsd !== null && <> of {usd(spend.budgetUsd)} budget</>}
             </span>
           </span>
         }
-        actions={<ClientActions client={{ slug: client.slug, name: client.name, description: client.description, monthlyBudgetUsd: client.monthlyBudgetUsd, archived: client.archivedAt !== null }} />}
+        actions={<ClientActions client={{ slug: client.slug, name: client.name, description: client.description, monthlyBudgetUsd: client.monthlyBudgetUsd, archived: client.archived }} />}
       />
       {client.description && <p className="mb-5 text-sm text-zinc-600 dark:text-zinc-400">{client.description}</p>}
       <section aria-label="Runs" className="mb-6">

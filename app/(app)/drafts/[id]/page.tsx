@@ -6,8 +6,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/time";
 import { Markdown } from "@/components/markdown";
 import { requirePageUser } from "@/lib/auth/session";
-import { describeApprovalEffect } from "@/lib/drafts/approval-effect";
-import { getDraftDetail } from "@/lib/drafts/drafts";
+import { getDraftForReview } from "@/lib/drafts/draft-review";
 import { draftPreview } from "@/lib/drafts/preview";
 import { NotFoundError } from "@/lib/errors";
 import { DraftReview } from "./draft-review";
@@ -16,7 +15,7 @@ export const metadata: Metadata = { title: "Draft" };
 
 async function load(id: string) {
   try {
-    return await getDraftDetail(id);
+    return await getDraftForReview(id);
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
     throw error;
@@ -27,7 +26,7 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
   await requirePageUser();
   const { id } = await params;
   const draft = await load(id);
-  const effect = draft.status === "pending" ? await describeApprovalEffect(draft) : null;
+  const effect = draft.approvalEffect;
   const preview = draftPreview(draft.body);
   return (
     <>

@@ -6,7 +6,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { requirePageUser } from "@/lib/auth/session";
 import { listClients } from "@/lib/clients/clients";
 import { listRuns } from "@/lib/engine/run-queries";
-import { pipelineNeedsClient } from "@/lib/pipelines/check-pipeline";
+import { pipelineNeedsClient, pipelineRunsForClient } from "@/lib/pipelines/check-pipeline";
 import { getPipeline } from "@/lib/pipelines/load-pipelines";
 import { stepKind } from "@/lib/pipelines/pipeline.schema";
 import { RunList } from "@/components/runs/run-list";
@@ -20,7 +20,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ slug:
   const pipeline = getPipeline(slug);
   if (!pipeline) notFound();
   const def = pipeline.definition;
-  const clients = (await listClients()).filter((c) => !def?.clients || def.clients.includes(c.slug));
+  const clients = (await listClients()).filter((c) => !def || pipelineRunsForClient(def, c.slug));
   const recent = await listRuns({ pipeline: pipeline.slug, limit: 10 });
   return (
     <>

@@ -1,6 +1,6 @@
 // GET /api/drafts/:id - one draft, its versions and, while pending, what approval sends; PUT /api/drafts/:id { title?, body, baseVersion? } - save a new version
-import { approvalEffectSummary, describeApprovalEffect } from "@/lib/drafts/approval-effect";
-import { getDraftDetail, saveDraftVersion } from "@/lib/drafts/drafts";
+import { getDraftForReview } from "@/lib/drafts/draft-review";
+import { saveDraftVersion } from "@/lib/drafts/drafts";
 import { apiRoute } from "@/lib/http/route";
 import { json, readJson } from "@/lib/http/response";
 
@@ -10,9 +10,7 @@ export const dynamic = "force-dynamic";
 const PUT_MAX_BYTES = 3 * 1024 * 1024;
 
 export const GET = apiRoute<{ id: string }>("user", async ({ params }) => {
-  const draft = await getDraftDetail(params.id);
-  const effect = draft.status === "pending" ? await describeApprovalEffect(draft) : null;
-  return json({ ...draft, approvalEffect: effect && { ...effect, summary: approvalEffectSummary(effect) } });
+  return json(await getDraftForReview(params.id));
 });
 
 export const PUT = apiRoute<{ id: string }>("user", async ({ req, params, user }) => {

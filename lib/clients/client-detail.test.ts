@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { clientView, getClientDetail } from "@/lib/clients/client-detail";
+import { prisma } from "@/lib/db";
+import { ACTOR, ensureClient, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { queueRun } from "@/lib/engine/queue-run";
+
+describe("client detail (the client page and GET /api/clients/<slug>)", () => {
+  it("gives the client with its memory and this month's spend against its budget", async () => {
+    const slug = `spend-${Math.random().toString(36).slice(2, 8)}`;
+    const { id } = await ensureClient(slug);
+    await prisma.client.update({ where: { id }, data: { monthlyBudgetUsd: 20 } });
+    writePipeline("spend-one", "name: One\nsteps:\n  - id: a\n    tool: test/echo\n    args: { message: x }\n");
+    const thisMonth = await queueRun({ pipelineSlug: "spend-one", clientSlug: slug, createdBy: ACTOR });
+    const lastYear = await queueRun({ pipelineSlug: "spend-one", clientSlug: slug, createdBy: ACTOR });
+    await prisma.run.update({ where: { id: thisMonth }, data: { costUsd: 1.25, inputTokens: 100, outputTokens: 20 } });
+    await prisma.run.update({ where: { id: lastYear }, data: { costUsd: 9, inputTokens: 5000, createdAt: new Date(Date.now() - 400 * 86_400_000) } });
+
+    const detail = await getClientDetail(slug);
+    expect(detail.spend).toEqual({ monthUsd: 1.25, budgetUsd: 20, tokens: 120 });
+    expect(detail).toMatchObject({ slug, archived: false, memory: null });
+  });
+
+  it("says archived as a yes/no, as the API always has", () => {
+    const row = { slug: "a", name: "A", description: "", monthlyBudgetUsd: null, archivedAt: new Date("2026-01-01T00:00:00Z"), createdAt: new Date("2025-01-01T00:00:00Z") };
+    expect(clientView(row)).toEqual({ ...row, archived: true });
+    expect(clientView({ ...row, archivedAt: null }).archived).toBe(false);
+  });
+});
