@@ -12,7 +12,7 @@ function createPrisma() {
   });
 }
 
-export type Db = ReturnType<typeof createPrisma>;
+type Db = ReturnType<typeof createPrisma>;
 
 const globalForDb = globalThis as unknown as { switchboardPrisma?: Db; switchboardPrismaReady?: Promise<void> };
 

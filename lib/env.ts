@@ -22,7 +22,7 @@ const EnvSchema = z.object({
   NODE_ENV: z.string().optional(),
 });
 
-export type Env = z.infer<typeof EnvSchema>;
+type Env = z.infer<typeof EnvSchema>;
 
 let cached: Env | undefined;
 

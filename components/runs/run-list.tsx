@@ -7,7 +7,7 @@ import { formatDuration } from "@/components/ui/format";
 import { RelativeTime } from "@/components/ui/time";
 import type { WaitingReason } from "@/lib/engine/run-status";
 
-export type RunRow = {
+type RunRow = {
   id: string;
   pipelineSlug: string;
   pipelineName: string;

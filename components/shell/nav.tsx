@@ -3,7 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
 
-export const NAV_ITEMS = [
+const NAV_ITEMS = [
   { href: "/", label: "Today" },
   { href: "/clients", label: "Clients" },
   { href: "/pipelines", label: "Pipelines" },

@@ -4,9 +4,6 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { authOptions } from "@/lib/auth/options";
 import { findActiveUser, type SessionUser } from "@/lib/auth/users";
-import { ForbiddenError, SafeError } from "@/lib/errors";
-
-export type { SessionUser };
 
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
@@ -21,14 +18,4 @@ export async function requirePageUser(role?: "admin"): Promise<SessionUser> {
   if (!user) redirect("/login");
   if (role === "admin" && user.role !== "admin") redirect("/?denied=admin");
   return user;
-}
-
-export function assertRole(user: SessionUser, role?: "admin"): void {
-  if (role === "admin" && user.role !== "admin") throw new ForbiddenError("Only an admin can do that");
-}
-
-export class UnauthorizedError extends SafeError {
-  constructor() {
-    super("Sign in first", 401);
-  }
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SLUG_PATTERN } from "@/lib/workspace/paths";
 
-export const ZClientSlug = z
+const ZClientSlug = z
   .string()
   .trim()
   .regex(SLUG_PATTERN, "Use lowercase letters, digits and dashes (at most 63), starting with a letter or digit");
@@ -11,7 +11,6 @@ export const ZCreateClientInput = z.object({
   name: z.string().trim().min(1, "Give the client a name").max(120),
   description: z.string().trim().max(2000).default(""),
 });
-export type CreateClientInput = z.input<typeof ZCreateClientInput>;
 
 export const ZUpdateClientInput = z.object({
   slug: ZClientSlug,
@@ -19,7 +18,6 @@ export const ZUpdateClientInput = z.object({
   description: z.string().trim().max(2000).default(""),
   monthlyBudgetUsd: z.number().min(0).max(1_000_000).nullable().default(null),
 });
-export type UpdateClientInput = z.input<typeof ZUpdateClientInput>;
 
 export const MEMORY_MAX_BYTES = 512 * 1024;
 

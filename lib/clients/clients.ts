@@ -23,7 +23,7 @@ const clientSelect = {
   updatedAt: true,
 } as const;
 
-export function memoryTemplate(name: string): string {
+function memoryTemplate(name: string): string {
   return `# ${name}
 
 Memory and conventions for ${name}. Agents working for this client read this file first.

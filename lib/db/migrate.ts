@@ -17,9 +17,9 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`;
 
-export type MigrateResult = { applied: string[]; pending: number };
+type MigrateResult = { applied: string[]; pending: number };
 
-export function migrationsDir(): string {
+function migrationsDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
 }
 

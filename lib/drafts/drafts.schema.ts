@@ -6,7 +6,7 @@ import { CURSOR_MAX_CHARS } from "@/lib/db/cursor";
 export const DRAFT_BODY_MAX_BYTES = 2 * 1024 * 1024;
 /** The engine shortens longer titles made by a pipeline to this; an edit may not exceed it either. */
 export const DRAFT_TITLE_MAX_CHARS = 300;
-export const DRAFT_NOTE_MAX_CHARS = 2000;
+const DRAFT_NOTE_MAX_CHARS = 2000;
 export const DRAFT_STATUSES = ["pending", "approved", "rejected"] as const;
 export type DraftStatus = (typeof DRAFT_STATUSES)[number];
 
@@ -61,7 +61,4 @@ export const ZSaveDraftActionInput = ZSaveDraftInput.extend(ZDraftId);
 export const ZApproveDraftActionInput = ZApproveDraftInput.extend(ZDraftId);
 export const ZRejectDraftActionInput = ZRejectDraftInput.extend(ZDraftId);
 
-export type SaveDraftInput = z.input<typeof ZSaveDraftInput>;
-export type ApproveDraftInput = z.input<typeof ZApproveDraftInput>;
-export type RejectDraftInput = z.input<typeof ZRejectDraftInput>;
 export type ListDraftsInput = z.input<typeof ZListDraftsInput>;

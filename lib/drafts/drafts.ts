@@ -63,7 +63,6 @@ export async function listDrafts(input: ListDraftsInput = {}) {
   return toPage(rows, q.limit, (last) => (last.status === "pending" ? "pending" : "decided"));
 }
 
-export type DraftListItem = Awaited<ReturnType<typeof listDrafts>>["items"][number];
 
 function parseAuditData(json: string | null): Record<string, unknown> | null {
   if (!json) return null;
@@ -104,7 +103,6 @@ export async function getDraftDetail(id: string) {
   return { ...draft, audit: audit.map(({ dataJson, ...a }) => ({ ...a, data: parseAuditData(dataJson) })) };
 }
 
-export type DraftDetail = Awaited<ReturnType<typeof getDraftDetail>>;
 
 /** One version of a draft, with its body. */
 export async function getDraftVersion(id: string, version: number) {

@@ -5,14 +5,14 @@ import { runDateBound } from "@/lib/engine/run-dates";
 import { SLUG_PATTERN } from "@/lib/workspace/paths";
 
 export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled", "rejected"] as const;
-export const STEP_STATUSES = ["pending", "running", "waiting", "succeeded", "failed", "skipped", "cancelled"] as const;
-export const RUN_TRIGGERS = ["manual", "api", "schedule", "retry", "rerun", "catch-up"] as const;
+const STEP_STATUSES = ["pending", "running", "waiting", "succeeded", "failed", "skipped", "cancelled"] as const;
+const RUN_TRIGGERS = ["manual", "api", "schedule", "retry", "rerun", "catch-up"] as const;
 
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type StepStatus = (typeof STEP_STATUSES)[number];
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
-export const ZActor = z.object({ id: z.string().nullish(), label: z.string().max(200) });
+const ZActor = z.object({ id: z.string().nullish(), label: z.string().max(200) });
 export type EngineActor = z.infer<typeof ZActor>;
 
 export const ZQueueRunInput = z.object({
@@ -26,7 +26,7 @@ export const ZQueueRunInput = z.object({
 export type QueueRunInput = z.input<typeof ZQueueRunInput>;
 
 /** What a tool step stores as its output, and what `{{ steps.<id>.text|json }}` reads. */
-export const ZToolStepOutput = z.object({
+const ZToolStepOutput = z.object({
   text: z.string(),
   json: z.unknown(),
   content: z.array(z.unknown()),

@@ -1,7 +1,7 @@
 // Log, progress and status lines of a run, written as they happen; the run page polls them by id.
 import { prisma } from "@/lib/db";
 
-export type RunEventType = "log" | "progress" | "status";
+type RunEventType = "log" | "progress" | "status";
 
 const MESSAGE_MAX = 2_000;
 const DATA_MAX = 16_000;

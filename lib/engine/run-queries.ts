@@ -66,7 +66,6 @@ async function withWaitingReasons<T extends { id: string; status: string }>(runs
   return runs.map((r) => ({ ...r, status: r.status as RunStatus, waitingFor: runWaitingReason(r, steps.filter((s) => s.runId === r.id)) }));
 }
 
-export type RunListItem = Awaited<ReturnType<typeof listRuns>>["items"][number];
 
 /** For the Today page: every queued, running or waiting run, and runs that failed recently. */
 export async function listActiveAndRecentFailedRuns(options: { failedSinceHours?: number; limit?: number } = {}) {

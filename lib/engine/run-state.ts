@@ -8,7 +8,7 @@ import { ZPipelineSnapshot, type PipelineSnapshot, type PipelineStep } from "@/l
 import type { TemplateContext } from "@/lib/pipelines/templates";
 import { clientFolder } from "@/lib/workspace/paths";
 
-export type RunState = {
+type RunState = {
   status: string;
   leaseOwner: string | null;
   pipeline: PipelineSnapshot;

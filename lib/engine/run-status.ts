@@ -9,7 +9,7 @@ export const ACTIVE_RUN_STATUSES = ["queued", "running", "waiting"] as const;
  * `outcome-unknown`: a tool call may or may not have reached its server (a crash or lost lease mid-call),
  * so a human checks the target system and sends it again or skips it on the run's page.
  */
-export const WAITING_REASONS = ["approval", "outcome-unknown"] as const;
+const WAITING_REASONS = ["approval", "outcome-unknown"] as const;
 export type WaitingReason = (typeof WAITING_REASONS)[number];
 
 export const WAITING_LABELS: Record<WaitingReason, string> = {

@@ -3,7 +3,7 @@ import { ZAttemptMarker, type AttemptMarker, type ToolStepOutput } from "@/lib/e
 import type { ToolStepResult } from "@/lib/engine/step-runner";
 import { toolResultJson, toolResultText } from "@/lib/mcp/tool-result";
 
-export const STEP_OUTPUT_MAX_CHARS = 1_000_000;
+const STEP_OUTPUT_MAX_CHARS = 1_000_000;
 const TEXT_KEEP_CHARS = 500_000;
 const JSON_KEEP_CHARS = 400_000;
 const ERROR_MAX_CHARS = 2_000;

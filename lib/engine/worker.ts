@@ -228,11 +228,6 @@ export function startWorker(options: WorkerOptions = {}): Promise<Worker> {
   return globalForWorker.switchboardWorker;
 }
 
-/** The process's worker when one was started. */
-export async function getWorker(): Promise<Worker | null> {
-  return (await globalForWorker.switchboardWorker) ?? null;
-}
-
 /** Stops the process's worker (SIGTERM): running steps get `graceMs` to finish. */
 export async function stopWorker(options: { graceMs?: number } = {}): Promise<void> {
   const worker = await globalForWorker.switchboardWorker;

@@ -10,7 +10,7 @@ function hostnameOf(hostHeader: string): string {
 }
 
 /** Host names this Switchboard answers to: localhost names, 127.0.0.1 and the host of SWITCHBOARD_URL. */
-export function allowedHostnames(publicUrl: string | undefined): Set<string> {
+function allowedHostnames(publicUrl: string | undefined): Set<string> {
   const hosts = new Set(LOCAL_HOSTS);
   if (publicUrl) {
     try {

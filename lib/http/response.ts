@@ -6,7 +6,7 @@ export function json(data: unknown, status = 200, headers?: HeadersInit): Respon
   return Response.json(data, { status, headers: { "cache-control": "no-store", ...headers } });
 }
 
-export function errorResponse(status: number, error: string): Response {
+function errorResponse(status: number, error: string): Response {
   return json({ error }, status);
 }
 
@@ -15,7 +15,7 @@ export const forbidden = (message = "Forbidden") => errorResponse(403, message);
 export const notFound = (message = "Not found") => errorResponse(404, message);
 export const badRequest = (message: string) => errorResponse(400, message);
 
-export function zodMessage(error: ZodError): string {
+function zodMessage(error: ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))

@@ -1,7 +1,8 @@
 // The one wrapper every route handler is built on: Host and Origin checks, then the session or a bearer
 // token, then the role, then the handler; errors become JSON.
 import "server-only";
-import { currentUser, type SessionUser } from "@/lib/auth/session";
+import { currentUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/users";
 import { userForToken } from "@/lib/auth/tokens";
 import { env } from "@/lib/env";
 import { isAllowedHost, isCrossSiteWrite } from "@/lib/http/guard";
@@ -12,7 +13,7 @@ type Access = "public" | "user" | "admin";
 type Context<P> = { req: Request; params: P; user: SessionUser };
 type PublicContext<P> = { req: Request; params: P; user: SessionUser | null };
 
-export async function requestUser(req: Request): Promise<SessionUser | null | "bad-token"> {
+async function requestUser(req: Request): Promise<SessionUser | null | "bad-token"> {
   const auth = req.headers.get("authorization");
   if (auth !== null) {
     const match = /^Bearer\s+(\S+)$/i.exec(auth);

@@ -10,13 +10,13 @@ import { toolHash } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 import { toolResultText } from "@/lib/mcp/tool-result";
 
-export const RESULT_STORE_MAX_BYTES = 1024 * 1024;
+const RESULT_STORE_MAX_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_TOTAL_MS = 10 * 60_000;
 
 export type ToolProgress = { progress: number; total?: number; message?: string };
 
-export type CallToolRequest = {
+type CallToolRequest = {
   /** the client whose servers (and then the workspace's) are used; none for the workspace's only */
   clientSlug?: string | null;
   server: string;
@@ -30,7 +30,7 @@ export type CallToolRequest = {
   requireAcceptedPin?: boolean;
 };
 
-export type ToolCallResult = { content: unknown[]; structuredContent?: unknown; isError: boolean; error?: string; durationMs: number };
+type ToolCallResult = { content: unknown[]; structuredContent?: unknown; isError: boolean; error?: string; durationMs: number };
 
 /** A call was sent before (a crash in between) and may have had its effect; a human must decide. */
 export class OutcomeUnknownError extends Error {
@@ -82,7 +82,7 @@ function errorMessage(error: unknown, timeoutMs: number): string {
 }
 
 /** Finds the tool on its server (connecting on first use) and checks it may be called with these arguments. */
-export async function prepareCall(req: Pick<CallToolRequest, "clientSlug" | "server" | "tool" | "arguments" | "requireAcceptedPin">) {
+async function prepareCall(req: Pick<CallToolRequest, "clientSlug" | "server" | "tool" | "arguments" | "requireAcceptedPin">) {
   const pool = getMcpPool();
   const entry = await pool.resolve(req.server, req.clientSlug);
   const tools = await pool.tools(entry);
@@ -144,7 +144,7 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Pr
 }
 
 /** Keeps a result under the storage limit: oversized results keep their text head and note the full size. */
-export function limitResult(result: Pick<ToolCallResult, "content" | "structuredContent" | "isError">): { json: string; bytes: number; truncated: boolean; content: unknown[]; structuredContent?: unknown } {
+function limitResult(result: Pick<ToolCallResult, "content" | "structuredContent" | "isError">): { json: string; bytes: number; truncated: boolean; content: unknown[]; structuredContent?: unknown } {
   const json = JSON.stringify({ content: result.content, structuredContent: result.structuredContent, isError: result.isError });
   const bytes = Buffer.byteLength(json);
   if (bytes <= RESULT_STORE_MAX_BYTES) return { json, bytes, truncated: false, content: result.content, structuredContent: result.structuredContent };
@@ -153,7 +153,7 @@ export function limitResult(result: Pick<ToolCallResult, "content" | "structured
   return { json: JSON.stringify({ content, isError: result.isError, truncated: true, bytes }), bytes, truncated: true, content };
 }
 
-export type RecordedCallRequest = CallToolRequest & {
+type RecordedCallRequest = CallToolRequest & {
   runId?: string;
   runStepId?: string;
   /** derived from run, step and approved version: a call with this key is sent at most once */
@@ -170,7 +170,7 @@ export type RecordedCallRequest = CallToolRequest & {
 /** A database write not yet run: commit it with `prisma.$transaction([...])` or await it. */
 export type PendingWrite = Prisma.PrismaPromise<unknown>;
 
-export type RecordedCallResult = ToolCallResult & { toolCallId: string; runId: string; reused: boolean; truncated: boolean; finish?: PendingWrite };
+type RecordedCallResult = ToolCallResult & { toolCallId: string; runId: string; reused: boolean; truncated: boolean; finish?: PendingWrite };
 
 async function adHocRun(req: RecordedCallRequest): Promise<{ runId: string; runStepId: string }> {
   const client = req.clientSlug ? await prisma.client.findUnique({ where: { slug: req.clientSlug }, select: { id: true } }) : null;
@@ -248,4 +248,3 @@ export async function callToolRecorded(req: RecordedCallRequest): Promise<Record
   return recorded;
 }
 
-export { McpUnavailableError };

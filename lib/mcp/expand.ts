@@ -31,8 +31,3 @@ export function expandString(input: string, ctx: ExpandContext): ExpandResult {
   });
   return { value, missing, refused, used };
 }
-
-/** Names referenced by `${...}` in a string. */
-export function referencedVars(input: string): string[] {
-  return [...input.matchAll(PATTERN)].map((m) => m[1]);
-}

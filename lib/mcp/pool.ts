@@ -355,4 +355,3 @@ export function getMcpPool(): McpPool {
   return globalForPool.switchboardMcpPool;
 }
 
-export { GLOBAL_SCOPE };

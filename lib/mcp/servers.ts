@@ -3,9 +3,9 @@
 import { recordAudit, type Actor } from "@/lib/audit";
 import { SafeError } from "@/lib/errors";
 import { approveClientServer, loadClientServers } from "@/lib/mcp/config";
-import { callToolRecorded, McpUnavailableError, ToolCallRefused } from "@/lib/mcp/calls";
+import { callToolRecorded, ToolCallRefused } from "@/lib/mcp/calls";
 import { acceptToolChange } from "@/lib/mcp/pins";
-import { getMcpPool } from "@/lib/mcp/pool";
+import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import { SERVER_NAME_PATTERN } from "@/lib/mcp/config.schema";
 import { isSlug } from "@/lib/workspace/paths";
 

@@ -3,7 +3,7 @@
 // result views on /runs and /tools all read a result through these, so they never disagree.
 // Plain TS with no imports: client components use it too.
 
-export type TextContent = { type: "text"; text: string };
+type TextContent = { type: "text"; text: string };
 
 export function isTextContent(item: unknown): item is TextContent {
   return typeof item === "object" && item !== null && (item as { type?: unknown }).type === "text" && typeof (item as { text?: unknown }).text === "string";

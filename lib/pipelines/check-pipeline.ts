@@ -4,7 +4,7 @@ import { Cron } from "croner";
 import { stepKind, type PipelineDefinition, type StepKind } from "@/lib/pipelines/pipeline.schema";
 import { checkTemplateRef, collectStrings, findTemplates, type TemplateScope } from "@/lib/pipelines/templates";
 
-export type PathIssue = { path: (string | number)[]; message: string };
+type PathIssue = { path: (string | number)[]; message: string };
 
 /** Every templated string of a step, with its path inside the pipeline. */
 function stepStrings(def: PipelineDefinition, index: number): { path: (string | number)[]; text: string }[] {

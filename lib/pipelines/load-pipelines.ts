@@ -10,9 +10,9 @@ import { PIPELINE_FILE_MAX_BYTES, stepKind, ZPipelineDefinition, type PipelineSn
 import { formatPath, locateInDocument } from "@/lib/pipelines/yaml-locate";
 import { isSlug, resolveInWorkspace } from "@/lib/workspace/paths";
 
-export type PipelineIssue = { line: number | null; path: string; message: string };
+type PipelineIssue = { line: number | null; path: string; message: string };
 
-export type PipelineEntry = {
+type PipelineEntry = {
   slug: string;
   /** the pipeline's name, or the slug when the file is too broken to tell */
   name: string;

@@ -5,10 +5,10 @@ import { z } from "zod";
 import { SLUG_PATTERN } from "@/lib/workspace/paths";
 
 export const PIPELINE_FILE_MAX_BYTES = 256 * 1024;
-export const INPUT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-export const STEP_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
+const INPUT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const STEP_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
 // <server>/<tool>: server names are mcp.json keys; MCP tool names use letters, digits, _ - and .
-export const TOOL_REF_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\/[A-Za-z0-9_.-]{1,128}$/;
+const TOOL_REF_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\/[A-Za-z0-9_.-]{1,128}$/;
 const AGENT_TOOL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\/(\*|[A-Za-z0-9_.-]{1,128})$/;
 export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 
@@ -25,9 +25,9 @@ const ZSelectOption = z.union([
     .transform((o) => ({ value: o.value, label: o.label ?? o.value })),
 ]);
 
-export const INPUT_TYPES = ["string", "text", "number", "boolean", "select"] as const;
+const INPUT_TYPES = ["string", "text", "number", "boolean", "select"] as const;
 
-export const ZPipelineInput = z
+const ZPipelineInput = z
   .strictObject({
     type: z.enum(INPUT_TYPES, { error: `expected one of ${INPUT_TYPES.join(", ")}` }).default("string"),
     required: z.boolean({ error: "expected true or false" }).default(false),
@@ -52,7 +52,7 @@ export const ZPipelineInput = z
 
 export const AGENT_RUNNERS = ["claude-code", "codex", "anthropic", "openai"] as const;
 
-export const ZAgentStep = z.strictObject({
+const ZAgentStep = z.strictObject({
   runner: z.enum(AGENT_RUNNERS, { error: `expected one of ${AGENT_RUNNERS.join(", ")}` }),
   prompt: z.string({ error: "expected the prompt text" }).min(1).max(100_000),
   tools: z.array(z.string().regex(AGENT_TOOL_PATTERN, { error: "expected <server>/<tool> or <server>/*" })).max(200).default([]),
@@ -62,12 +62,12 @@ export const ZAgentStep = z.strictObject({
   builtin: z.array(z.string().min(1).max(100)).max(100).default([]),
 });
 
-export const ZApprovalStep = z.strictObject({
+const ZApprovalStep = z.strictObject({
   title: z.string({ error: "expected the draft title (text, templates allowed)" }).min(1).max(10_000),
   body: z.string({ error: "expected the draft body (text, templates allowed)" }).max(1_000_000),
 });
 
-export const ZPipelineStep = z
+const ZPipelineStep = z
   .strictObject({
     id: z.string({ error: "every step needs an id" }).regex(STEP_ID_PATTERN, { error: "expected letters, digits, _ or - (starting with a letter)" }),
     name: z.string().max(200).optional(),
@@ -83,9 +83,9 @@ export const ZPipelineStep = z
     if (step.args !== undefined && step.tool === undefined) ctx.addIssue({ code: "custom", path: ["args"], message: "args belong to tool steps" });
   });
 
-export const CATCH_UP_POLICIES = ["none", "one"] as const;
+const CATCH_UP_POLICIES = ["none", "one"] as const;
 
-export const ZPipelineSchedule = z.strictObject({
+const ZPipelineSchedule = z.strictObject({
   cron: z.string({ error: 'expected a cron expression such as "0 2 * * *"' }).min(1).max(200),
   timezone: z.string().min(1).max(100).default("UTC"),
   grace: ZDuration.optional(),

@@ -3,7 +3,7 @@
 import type { PipelineDefinition } from "@/lib/pipelines/pipeline.schema";
 import { blankToUndefined, buildInputsSchema, type RunInputValues } from "@/lib/pipelines/run-inputs.schema";
 
-export type ParseRunInputsResult =
+type ParseRunInputsResult =
   | { ok: true; values: RunInputValues }
   | { ok: false; fieldErrors: Record<string, string> };
 

@@ -7,7 +7,7 @@ const TEMPLATE_RE = /\{\{([^{}]*)\}\}/g;
 const WHOLE_TEMPLATE_RE = /^\{\{([^{}]*)\}\}$/;
 const PATH_RE = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
-export const CLIENT_FIELDS = ["slug", "name", "folder"] as const;
+const CLIENT_FIELDS = ["slug", "name", "folder"] as const;
 const STEP_FIELDS: Record<StepKind, readonly string[]> = {
   tool: ["text", "json"],
   agent: ["text", "json"],
@@ -21,7 +21,7 @@ export class TemplateError extends Error {
   }
 }
 
-export type TemplateClient = { slug: string; name: string; folder: string };
+type TemplateClient = { slug: string; name: string; folder: string };
 export type TemplateContext = {
   inputs: Record<string, unknown>;
   client: TemplateClient | null;
@@ -37,7 +37,7 @@ export type TemplateScope = {
 };
 
 /** Parses `inputs.a` into segments, or explains why it is not a lookup. */
-export function parseTemplatePath(inner: string): { path: string[] } | { error: string } {
+function parseTemplatePath(inner: string): { path: string[] } | { error: string } {
   const text = inner.trim();
   if (!text) return { error: "empty template {{ }}" };
   if (!PATH_RE.test(text)) return { error: `"{{${inner}}}" is not a lookup: templates only read values such as inputs.name or steps.id.text` };

@@ -10,7 +10,7 @@ export function isSlug(value: string): boolean {
   return SLUG_PATTERN.test(value);
 }
 
-export function assertSlug(value: string, what = "slug"): string {
+function assertSlug(value: string, what = "slug"): string {
   if (!isSlug(value)) {
     throw new SafeError(`Invalid ${what} "${value.slice(0, 80)}": use lowercase letters, digits and dashes (at most 63), starting with a letter or digit`);
   }

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-export function demoWorkspaceDir(): string {
+function demoWorkspaceDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.cwd(), "demo-workspace");
 }
 
