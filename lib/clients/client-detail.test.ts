@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clientView, getClientDetail } from "@/lib/clients/client-detail";
+import { clientView, getClientDetail, listClientsPage } from "@/lib/clients/client-detail";
+import { listClientsQuery } from "@/lib/clients/clients.schema";
 import { prisma } from "@/lib/db";
 import { ACTOR, ensureClient, writePipeline } from "@/lib/engine/engine-test-helpers";
 import { queueRun } from "@/lib/engine/queue-run";
@@ -24,5 +25,28 @@ describe("client detail (the client page and GET /api/clients/<slug>)", () => {
     const row = { slug: "a", name: "A", description: "", monthlyBudgetUsd: null, archivedAt: new Date("2026-01-01T00:00:00Z"), createdAt: new Date("2025-01-01T00:00:00Z") };
     expect(clientView(row)).toEqual({ ...row, archived: true });
     expect(clientView({ ...row, archivedAt: null }).archived).toBe(false);
+  });
+});
+
+describe("GET /api/clients's list", () => {
+  it("pages through clients newest first with the shared cursor, archived ones only when asked", async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await ensureClient(`page-${tag}-${i}`, { archived: i === 4 })).slug);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof listClientsPage>> = await listClientsPage({ limit: 2, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((c) => c.slug));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(made.slice(0, 4)));
+    expect(seen).not.toContain(made[4]);
+    const all = await listClientsPage(listClientsQuery(new URLSearchParams("archived=true&limit=200")));
+    expect(all.items.map((c) => c.slug)).toContain(made[4]);
+    expect(all.items.find((c) => c.slug === made[4])?.archived).toBe(true);
+    await expect(listClientsPage({ cursor: "nonsense!" })).rejects.toThrow(/Invalid cursor/);
   });
 });

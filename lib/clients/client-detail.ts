@@ -1,12 +1,28 @@
 // A client as GET /api/clients, GET /api/clients/<slug> and the client pages show it: the row in the
 // API's words (archived as a yes/no), its memory, and this month's spend against its budget.
 import { getClient, readClientMemory } from "@/lib/clients/clients";
+import { ZListClientsInput, type ListClientsInput } from "@/lib/clients/clients.schema";
+import { prisma } from "@/lib/db";
+import { decodeOptionalCursor, olderThan, toPage } from "@/lib/db/cursor";
 import { clientSpendThisMonth } from "@/lib/engine/run-queries";
 
 type ClientRow = { slug: string; name: string; description: string; monthlyBudgetUsd: number | null; archivedAt: Date | null; createdAt: Date };
 
 export function clientView(c: ClientRow) {
   return { slug: c.slug, name: c.name, description: c.description, monthlyBudgetUsd: c.monthlyBudgetUsd, archived: c.archivedAt !== null, archivedAt: c.archivedAt, createdAt: c.createdAt };
+}
+
+/** GET /api/clients: clients newest first, `{ items, nextCursor }` like every list of the API. */
+export async function listClientsPage(input: ListClientsInput = {}) {
+  const q = ZListClientsInput.parse(input);
+  const rows = await prisma.client.findMany({
+    where: { ...(q.includeArchived ? {} : { archivedAt: null }), ...olderThan(decodeOptionalCursor(q.cursor)) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: q.limit + 1,
+    select: { id: true, slug: true, name: true, description: true, monthlyBudgetUsd: true, archivedAt: true, createdAt: true },
+  });
+  const page = toPage(rows, q.limit);
+  return { items: page.items.map(clientView), nextCursor: page.nextCursor };
 }
 
 /** One client with its CLAUDE.md and `spend { monthUsd, budgetUsd, tokens }` (INTERFACES.md). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CURSOR_MAX_CHARS } from "@/lib/db/cursor";
 import { SLUG_PATTERN } from "@/lib/workspace/paths";
 
 const ZClientSlug = z
@@ -27,3 +28,15 @@ export const ZSaveMemoryInput = z.object({
 });
 
 export const ZArchiveClientInput = z.object({ slug: ZClientSlug, archived: z.boolean() });
+
+export const ZListClientsInput = z.object({
+  includeArchived: z.boolean().default(false),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(CURSOR_MAX_CHARS).nullish(),
+});
+export type ListClientsInput = z.input<typeof ZListClientsInput>;
+
+/** GET /api/clients's query string: `archived=true` includes archived clients. */
+export function listClientsQuery(q: URLSearchParams): ListClientsInput {
+  return { includeArchived: q.get("archived") === "true", limit: q.get("limit") ?? undefined, cursor: q.get("cursor") || null };
+}

@@ -1,16 +1,13 @@
-// GET /api/clients - list clients; POST /api/clients - create one (and its folder)
-import { clientView } from "@/lib/clients/client-detail";
-import { createClient, listClients } from "@/lib/clients/clients";
+// GET /api/clients?archived=true&limit=&cursor= - clients, newest first; POST /api/clients - create one (and its folder)
+import { clientView, listClientsPage } from "@/lib/clients/client-detail";
+import { createClient } from "@/lib/clients/clients";
+import { listClientsQuery } from "@/lib/clients/clients.schema";
 import { apiRoute } from "@/lib/http/route";
 import { json, readJson } from "@/lib/http/response";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute("user", async ({ req }) => {
-  const url = new URL(req.url);
-  const clients = await listClients({ includeArchived: url.searchParams.get("archived") === "true" });
-  return json({ items: clients.map(clientView), nextCursor: null });
-});
+export const GET = apiRoute("user", async ({ req }) => json(await listClientsPage(listClientsQuery(new URL(req.url).searchParams))));
 
 export const POST = apiRoute("user", async ({ req, user }) => {
   const client = await createClient(await readJson(req), { id: user.id, label: user.email });
