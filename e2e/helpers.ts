@@ -1,20 +1,11 @@
 // Helpers shared by the e2e journeys.
-import { expect, type Page, type Request } from "@playwright/test";
+import { type Page, type Request } from "@playwright/test";
+import { expect, type PageProblems } from "./fixtures";
 
-/** Fails the test if any dialog opens (alert from injected script) and records page errors. */
-export function guardAgainstScript(page: Page): { errors: string[] } {
-  const state = { errors: [] as string[] };
-  page.on("dialog", async (dialog) => {
-    state.errors.push(`dialog opened: ${dialog.message()}`);
-    await dialog.dismiss();
-  });
-  page.on("pageerror", (e) => state.errors.push(String(e)));
-  return state;
-}
-
-export async function expectNoInjectedScript(page: Page, state: { errors: string[] }) {
+/** No hostile snippet ran: none set its marker, and no dialog opened on a guarded page (see fixtures.ts). */
+export async function expectNoInjectedScript(page: Page, problems: PageProblems) {
   expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-  expect(state.errors.filter((e) => e.startsWith("dialog"))).toEqual([]);
+  expect(problems.errors.filter((e) => e.includes("dialog opened"))).toEqual([]);
 }
 
 /** Waits for the next server action POST the page sends, for replaying it. */

@@ -1,4 +1,5 @@
-import { expect, request as playwrightRequest, test } from "@playwright/test";
+import { request as playwrightRequest } from "@playwright/test";
+import { adminState, expect, test, uniqueName } from "./fixtures";
 import http from "node:http";
 
 test.use({ storageState: { cookies: [], origins: [] } });
@@ -56,30 +57,33 @@ test("a forged Authorization header is a 401 revealing nothing", async ({ reques
   }
 });
 
-test("a server action replayed without a session changes nothing", async ({ browser, baseURL }) => {
+test("a server action replayed without a session changes nothing", async ({ browser, baseURL, pageProblems }) => {
   // record a real "create client" server action as the admin
-  const admin = await browser.newContext({ storageState: process.env.SB_E2E_DIR + "/admin.json" });
+  const recorded = uniqueName("recorded-action");
+  const [noSession, withSession] = [uniqueName("replayed-no-session"), uniqueName("replayed-with-session")];
+  const admin = await browser.newContext({ storageState: adminState() });
+  pageProblems.watchContext(admin);
   const page = await admin.newPage();
   await page.goto("/clients");
   await page.getByRole("button", { name: "New client" }).click();
-  await page.getByLabel("Name").fill("Recorded Action");
+  await page.getByLabel("Name").fill(recorded);
   const sent = page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
   await page.getByRole("button", { name: "Create client" }).click();
   const action = await sent;
-  await page.waitForURL(/\/clients\/recorded-action$/);
+  await page.waitForURL(new RegExp(`/clients/${recorded}$`));
 
   // replay it with no cookie, for a new slug
   const anonymous = await playwrightRequest.newContext({ baseURL });
-  const body = (action.postData() ?? "").replace(/recorded-action/g, "replayed-no-session").replace(/Recorded Action/g, "Replayed");
+  const body = (action.postData() ?? "").replaceAll(recorded, noSession);
   const headers = Object.fromEntries(Object.entries(action.headers()).filter(([k]) => ["next-action", "content-type", "accept", "next-router-state-tree", "origin"].includes(k)));
   const replay = await anonymous.post(action.url(), { headers, data: body });
   expect(replay.status()).toBeLessThan(500);
-  const check = await page.request.get("/api/clients/replayed-no-session");
+  const check = await page.request.get(`/api/clients/${noSession}`);
   expect(check.status()).toBe(404);
   // the same replay with the admin's cookie does create it: the refusal above is the session check
-  const withSession = await page.request.post(action.url(), { headers, data: body.replace(/replayed-no-session/g, "replayed-with-session") });
-  expect(withSession.status()).toBe(200);
-  expect((await page.request.get("/api/clients/replayed-with-session")).status()).toBe(200);
+  const replayed = await page.request.post(action.url(), { headers, data: body.replaceAll(noSession, withSession) });
+  expect(replayed.status()).toBe(200);
+  expect((await page.request.get(`/api/clients/${withSession}`)).status()).toBe(200);
   await anonymous.dispose();
   await admin.close();
 });
