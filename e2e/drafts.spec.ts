@@ -1,23 +1,10 @@
-import { type APIRequestContext } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, uniqueName, workspace } from "./fixtures";
-import { expectInert, expectNoInjectedScript, HOSTILE } from "./helpers";
+import { expectInert, expectNoInjectedScript, HOSTILE, waitingDraft } from "./helpers";
 
 /** A client of this attempt's own: site-report runs one at a time per client, and a retry or repeat must not queue behind an earlier attempt's waiting run. */
 const ownClient = uniqueName;
-
-async function waitingDraft(request: APIRequestContext, client: string, pageInput: string): Promise<{ runId: string; draftId: string }> {
-  await request.post("/api/clients", { data: { slug: client, name: client } });
-  const { id: runId } = await (await request.post("/api/runs", { data: { pipeline: "site-report", client, inputs: { page: pageInput } } })).json();
-  let draftId = "";
-  await expect.poll(async () => {
-    const run = await (await request.get(`/api/runs/${runId}`)).json();
-    draftId = run.steps.find((s: { id: string }) => s.id === "review")?.draft?.id ?? "";
-    return draftId;
-  }, { timeout: 20_000 }).not.toBe("");
-  return { runId, draftId };
-}
 
 test("run a demo pipeline, find its draft in the inbox, edit it, see the diff, approve, and the written file holds the edit", async ({ page }) => {
   const client = ownClient("drafts-co");

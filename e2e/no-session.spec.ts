@@ -1,6 +1,8 @@
 import { request as playwrightRequest } from "@playwright/test";
-import { adminState, expect, test, uniqueName } from "./fixtures";
+import { encode } from "next-auth/jwt";
+import fs from "node:fs";
 import http from "node:http";
+import { ADMIN, adminState, expect, test, uniqueName } from "./fixtures";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
@@ -86,4 +88,34 @@ test("a server action replayed without a session changes nothing", async ({ brow
   expect((await page.request.get(`/api/clients/${withSession}`)).status()).toBe(200);
   await anonymous.dispose();
   await admin.close();
+});
+
+test("a forged or tampered session cookie is refused by the page's own check: sign-in, no data", async ({ browser, baseURL }) => {
+  const real = (JSON.parse(fs.readFileSync(adminState(), "utf8")) as { cookies: { name: string; value: string }[] }).cookies.find((c) => c.name.endsWith("next-auth.session-token"));
+  expect(real, "the admin's session cookie").toBeTruthy();
+  const middle = Math.floor((real?.value.length ?? 0) / 2);
+  const flipped = (real?.value ?? "").slice(0, middle) + ((real?.value ?? "")[middle] === "A" ? "B" : "A") + (real?.value ?? "").slice(middle + 1);
+  const forged: Record<string, string> = {
+    // a well-formed next-auth token for the admin's email, encrypted with another secret
+    "wrong secret": await encode({ token: { sub: "admin", email: ADMIN.email, name: "Admin", role: "admin" }, secret: "not-the-secret-of-this-install", maxAge: 3600 }),
+    tampered: flipped,
+    "unsigned JWT": `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "admin", email: ADMIN.email })).toString("base64url")}.`,
+  };
+  const host = new URL(baseURL ?? "").hostname;
+  for (const [kind, value] of Object.entries(forged)) {
+    const context = await browser.newContext({ storageState: { cookies: [{ name: "next-auth.session-token", value, domain: host, path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" }], origins: [] } });
+    const page = await context.newPage();
+    for (const path of PAGES) {
+      // the proxy lets a request with a session cookie through; the page itself must say no. Its
+      // redirect goes to plain /login (the proxy's would carry ?next=)
+      const res = await context.request.get(path, { maxRedirects: 0 });
+      const html = await res.text();
+      expect(html, `${kind} cookie, ${path}`).not.toContain("Acme Plumbing");
+      expect(html, `${kind} cookie, ${path}`).not.toContain(ADMIN.email);
+      await page.goto(path);
+      await expect(page, `${kind} cookie, ${path}`).toHaveURL(/\/login$/);
+    }
+    expect((await context.request.get("/api/clients")).status(), `${kind} cookie, API`).toBe(401);
+    await context.close();
+  }
 });
