@@ -33,7 +33,8 @@ test("a tool result carrying HTML is shown as text on /tools and on its run's pa
 
 test("a pipeline whose title and log lines carry HTML is listed, run and logged as text", async ({ page }) => {
   const slug = uniqueName("hostile");
-  const title = `Hostile ${HOSTILE_LINE}`;
+  // a pipeline name may be 200 characters
+  const title = 'Hostile <script>window.__pwned=1;alert(1)</script> <img src=x onerror="alert(2)"> <svg onload="alert(4)">';
   // the title and the approval's title (which the run log quotes) are the attacker's text
   fs.writeFileSync(
     path.join(workspace(), "pipelines", `${slug}.yaml`),

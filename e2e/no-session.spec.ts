@@ -91,6 +91,7 @@ test("a server action replayed without a session changes nothing", async ({ brow
 });
 
 test("a forged or tampered session cookie is refused by the page's own check: sign-in, no data", async ({ browser, baseURL }) => {
+  test.slow(); // every page, three times
   const real = (JSON.parse(fs.readFileSync(adminState(), "utf8")) as { cookies: { name: string; value: string }[] }).cookies.find((c) => c.name.endsWith("next-auth.session-token"));
   expect(real, "the admin's session cookie").toBeTruthy();
   const middle = Math.floor((real?.value.length ?? 0) / 2);

@@ -61,6 +61,7 @@ function buildActions(): { id: string; name: string; page: string }[] {
 }
 
 test("an operator replaying the admin's server actions is refused every time and changes nothing", async ({ page, browser, baseURL }) => {
+  test.slow(); // three browsers, a dozen actions and their replays
   // the operator, made through the admin UI
   const email = `${uniqueName("replayer")}@e2e.test`;
   await page.goto("/settings");

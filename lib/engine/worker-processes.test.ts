@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { ACTOR, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
+import { exited } from "@/lib/testing/processes";
 import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
@@ -32,10 +33,6 @@ function spawnWorker(name: string, env: Record<string, string> = {}): Promise<{ 
 
 function logLines(file: string): string[][] {
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(" ")) : [];
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
 }
 
 afterEach(async () => {

@@ -5,7 +5,8 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { checkToolPins } from "@/lib/mcp/pins";
 import { McpPool } from "@/lib/mcp/pool";
-import { isAlive, writeMcpJson } from "@/lib/testing/mcp-servers";
+import { writeMcpJson } from "@/lib/testing/mcp-servers";
+import { isAlive } from "@/lib/testing/processes";
 import { waitFor } from "@/lib/testing/wait-for";
 
 const FIXTURE = path.resolve("lib/testing/fixtures/paging-server.mjs");

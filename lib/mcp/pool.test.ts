@@ -10,7 +10,8 @@ import { workspaceDir } from "@/lib/env";
 import { callTool, callToolRecorded, jsonOf, OutcomeUnknownError, textOf } from "@/lib/mcp/calls";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
 import { getMcpPool } from "@/lib/mcp/pool";
-import { EVERYTHING, FILESYSTEM, isAlive, startEverythingHttp, writeMcpJson } from "@/lib/testing/mcp-servers";
+import { EVERYTHING, FILESYSTEM, startEverythingHttp, writeMcpJson } from "@/lib/testing/mcp-servers";
+import { isAlive } from "@/lib/testing/processes";
 import { waitFor } from "@/lib/testing/wait-for";
 
 const CANARY = "canary-mcp-secret-9d1e77";

@@ -41,12 +41,3 @@ export async function startEverythingHttp(): Promise<{ url: string; child: Child
   });
   return { url: `http://127.0.0.1:${port}/mcp`, child };
 }
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
