@@ -10,6 +10,7 @@ import { expectNothingInjected, HOSTILE } from "./helpers";
 const HOSTILE_LINE = HOSTILE.replace(/\s*\n+\s*/g, " ");
 
 test("a tool result carrying HTML is shown as text on /tools and on its run's page", async ({ page }) => {
+  test.slow(); // two pages and two calls
   await page.goto("/tools");
   const everything = page.getByRole("region", { name: "Server everything" });
   await everything.getByRole("button", { name: "echo", exact: true }).click();
@@ -32,6 +33,7 @@ test("a tool result carrying HTML is shown as text on /tools and on its run's pa
 });
 
 test("a pipeline whose title and log lines carry HTML is listed, run and logged as text", async ({ page }) => {
+  test.slow(); // four pages after a run reaches its approval step
   const slug = uniqueName("hostile");
   // a pipeline name may be 200 characters
   const title = 'Hostile <script>window.__pwned=1;alert(1)</script> <img src=x onerror="alert(2)"> <svg onload="alert(4)">';
