@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { ADMIN, adminState } from "./fixtures";
+import { ADMIN, adminState, expect, test } from "./fixtures";
 
 test("sign in once as the admin and keep the session for the other journeys", async ({ page }) => {
   await page.goto("/login");

@@ -1,22 +1,23 @@
-import { expect, test } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
-import { workspace } from "./fixtures";
-import { expectInert, expectNoInjectedScript, guardAgainstScript, HOSTILE } from "./helpers";
+import { expect, test, uniqueName, workspace } from "./fixtures";
+import { expectInert, expectNoInjectedScript, HOSTILE } from "./helpers";
 
 test("create a client: its folder and CLAUDE.md exist, and it is listed", async ({ page }) => {
+  const slug = uniqueName("bluebird-dental");
+  const name = `Bluebird Dental ${slug.split("-").pop()}`;
   await page.goto("/clients");
   await page.getByRole("button", { name: "New client" }).click();
-  await page.getByLabel("Name").fill("Bluebird Dental");
-  await expect(page.getByLabel("Slug")).toHaveValue("bluebird-dental");
+  await page.getByLabel("Name").fill(name);
+  await expect(page.getByLabel("Slug")).toHaveValue(slug);
   await page.getByLabel("Description").fill("Family dentist");
   await page.getByRole("button", { name: "Create client" }).click();
-  await expect(page).toHaveURL(/\/clients\/bluebird-dental$/);
-  await expect(page.locator("h1").first()).toContainText("Bluebird Dental");
-  const memory = path.join(workspace(), "clients", "bluebird-dental", "CLAUDE.md");
-  expect(fs.readFileSync(memory, "utf8")).toContain("# Bluebird Dental");
+  await expect(page).toHaveURL(new RegExp(`/clients/${slug}$`));
+  await expect(page.locator("h1").first()).toContainText(name);
+  const memory = path.join(workspace(), "clients", slug, "CLAUDE.md");
+  expect(fs.readFileSync(memory, "utf8")).toContain(`# ${name}`);
   await page.goto("/clients");
-  await expect(page.getByRole("link", { name: "Bluebird Dental" })).toBeVisible();
+  await expect(page.getByRole("link", { name })).toBeVisible();
 });
 
 test("a bad or taken slug gets a clear error and creates nothing", async ({ page }) => {
@@ -31,9 +32,10 @@ test("a bad or taken slug gets a clear error and creates nothing", async ({ page
   expect(fs.existsSync(path.join(workspace(), "escape"))).toBe(false);
 });
 
-test("memory with script, onerror, javascript: links, SVG and iframes is saved verbatim and shown inert", async ({ page }) => {
-  const state = guardAgainstScript(page);
-  await page.goto("/clients/acme");
+test("memory with script, onerror, javascript: links, SVG and iframes is saved verbatim and shown inert", async ({ page, pageProblems }) => {
+  const slug = uniqueName("memory-co");
+  expect((await page.request.post("/api/clients", { data: { slug, name: "Memory Co" } })).status()).toBe(201);
+  await page.goto(`/clients/${slug}`);
   await page.getByRole("button", { name: "Edit memory" }).click();
   const source = `# Acme memory\n\nSafe text stays.\n\n${HOSTILE}\n`;
   await page.getByLabel("CLAUDE.md source").fill(source);
@@ -42,22 +44,24 @@ test("memory with script, onerror, javascript: links, SVG and iframes is saved v
   await page.reload();
   await expect(page.getByText("Safe text stays.")).toBeVisible();
   await expectInert(page, ".prose-sb");
-  await expectNoInjectedScript(page, state);
-  expect(fs.readFileSync(path.join(workspace(), "clients", "acme", "CLAUDE.md"), "utf8")).toBe(source);
+  await expectNoInjectedScript(page, pageProblems);
+  expect(fs.readFileSync(path.join(workspace(), "clients", slug, "CLAUDE.md"), "utf8")).toBe(source);
 });
 
 test("archive asks first, hides the client, and can be undone", async ({ page }) => {
-  await page.request.post("/api/clients", { data: { slug: "old-client", name: "Old Client" } });
-  await page.goto("/clients/old-client");
+  const slug = uniqueName("old-client");
+  const name = `Old Client ${slug.split("-").pop()}`;
+  expect((await page.request.post("/api/clients", { data: { slug, name } })).status()).toBe(201);
+  await page.goto(`/clients/${slug}`);
   await page.getByRole("button", { name: "Archive" }).click();
-  await expect(page.getByRole("dialog")).toContainText("Archive Old Client?");
+  await expect(page.getByRole("dialog")).toContainText(`Archive ${name}?`);
   await page.getByRole("button", { name: "Archive client" }).click();
   await expect(page.locator('[data-status="archived"]')).toBeVisible();
   await page.goto("/clients");
-  await expect(page.getByRole("link", { name: "Old Client" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name })).toHaveCount(0);
   await page.getByRole("link", { name: "Show archived" }).click();
-  await expect(page.getByRole("link", { name: "Old Client" })).toBeVisible();
-  await page.goto("/clients/old-client");
+  await expect(page.getByRole("link", { name })).toBeVisible();
+  await page.goto(`/clients/${slug}`);
   await page.getByRole("button", { name: "Unarchive" }).click();
   await expect(page.locator('[data-status="active"]')).toBeVisible();
 });

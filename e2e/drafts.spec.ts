@@ -1,26 +1,10 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
-import { workspace } from "./fixtures";
-import { expectInert, expectNoInjectedScript, guardAgainstScript, HOSTILE } from "./helpers";
+import { expect, test, uniqueName, workspace } from "./fixtures";
+import { expectInert, expectNoInjectedScript, HOSTILE, waitingDraft } from "./helpers";
 
 /** A client of this attempt's own: site-report runs one at a time per client, and a retry or repeat must not queue behind an earlier attempt's waiting run. */
-function ownClient(base: string): string {
-  const { retry, repeatEachIndex } = test.info();
-  return [base, retry && `r${retry}`, repeatEachIndex && `x${repeatEachIndex}`].filter(Boolean).join("-");
-}
-
-async function waitingDraft(request: APIRequestContext, client: string, pageInput: string): Promise<{ runId: string; draftId: string }> {
-  await request.post("/api/clients", { data: { slug: client, name: client } });
-  const { id: runId } = await (await request.post("/api/runs", { data: { pipeline: "site-report", client, inputs: { page: pageInput } } })).json();
-  let draftId = "";
-  await expect.poll(async () => {
-    const run = await (await request.get(`/api/runs/${runId}`)).json();
-    draftId = run.steps.find((s: { id: string }) => s.id === "review")?.draft?.id ?? "";
-    return draftId;
-  }, { timeout: 20_000 }).not.toBe("");
-  return { runId, draftId };
-}
+const ownClient = uniqueName;
 
 test("run a demo pipeline, find its draft in the inbox, edit it, see the diff, approve, and the written file holds the edit", async ({ page }) => {
   const client = ownClient("drafts-co");
@@ -73,15 +57,14 @@ test("approving a stale version is refused with a clear message; a double approv
   expect([a.status(), b.status()].sort()).toEqual([200, 409]);
 });
 
-test("hostile and huge draft bodies are shown as inert text and the page stays responsive", async ({ page }) => {
+test("hostile and huge draft bodies are shown as inert text and the page stays responsive", async ({ page, pageProblems }) => {
   const { draftId } = await waitingDraft(page.request, ownClient("hostile-co"), "/x");
-  const state = guardAgainstScript(page);
   expect((await page.request.put(`/api/drafts/${draftId}`, { data: { title: '<img src=x onerror="alert(9)">', body: `# Hostile\n\n${HOSTILE}\n` } })).status()).toBe(200);
   await page.goto(`/drafts/${draftId}`);
   await expect(page.getByRole("heading", { name: /onerror/ })).toBeVisible();
   await expectInert(page, '[data-testid="draft-preview"]');
   await page.goto("/drafts");
-  await expectNoInjectedScript(page, state);
+  await expectNoInjectedScript(page, pageProblems);
 
   const big = `# Big\n\n${"All work and no play. ".repeat(95_000)}`;
   expect(Buffer.byteLength(big)).toBeGreaterThan(2_000_000);
@@ -100,5 +83,5 @@ test("hostile and huge draft bodies are shown as inert text and the page stays r
   await expect(page.getByRole("note").filter({ hasText: "shown as plain text" })).toBeVisible();
   await expect(page.getByTestId("draft-preview")).toContainText("<div><div>");
   await expect(page.getByRole("button", { name: /Approve version/ })).toBeEnabled();
-  await expectNoInjectedScript(page, state);
+  await expectNoInjectedScript(page, pageProblems);
 });

@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { ADMIN } from "./fixtures";
+import { ADMIN, expect, test } from "./fixtures";
 
 test("a fresh install shows the one-time create-the-admin page, and never again", async ({ page, browser }) => {
   await page.goto("/");

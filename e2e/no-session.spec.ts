@@ -1,5 +1,8 @@
-import { expect, request as playwrightRequest, test } from "@playwright/test";
+import { request as playwrightRequest } from "@playwright/test";
+import { encode } from "next-auth/jwt";
+import fs from "node:fs";
 import http from "node:http";
+import { ADMIN, adminState, expect, test, uniqueName } from "./fixtures";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
@@ -56,30 +59,66 @@ test("a forged Authorization header is a 401 revealing nothing", async ({ reques
   }
 });
 
-test("a server action replayed without a session changes nothing", async ({ browser, baseURL }) => {
+test("a server action replayed without a session changes nothing", async ({ browser, baseURL, pageProblems }) => {
   // record a real "create client" server action as the admin
-  const admin = await browser.newContext({ storageState: process.env.SB_E2E_DIR + "/admin.json" });
+  const recorded = uniqueName("recorded-action");
+  const [noSession, withSession] = [uniqueName("replayed-no-session"), uniqueName("replayed-with-session")];
+  const admin = await browser.newContext({ storageState: adminState() });
+  pageProblems.watchContext(admin);
   const page = await admin.newPage();
   await page.goto("/clients");
   await page.getByRole("button", { name: "New client" }).click();
-  await page.getByLabel("Name").fill("Recorded Action");
+  await page.getByLabel("Name").fill(recorded);
   const sent = page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
   await page.getByRole("button", { name: "Create client" }).click();
   const action = await sent;
-  await page.waitForURL(/\/clients\/recorded-action$/);
+  await page.waitForURL(new RegExp(`/clients/${recorded}$`));
 
   // replay it with no cookie, for a new slug
   const anonymous = await playwrightRequest.newContext({ baseURL });
-  const body = (action.postData() ?? "").replace(/recorded-action/g, "replayed-no-session").replace(/Recorded Action/g, "Replayed");
+  const body = (action.postData() ?? "").replaceAll(recorded, noSession);
   const headers = Object.fromEntries(Object.entries(action.headers()).filter(([k]) => ["next-action", "content-type", "accept", "next-router-state-tree", "origin"].includes(k)));
   const replay = await anonymous.post(action.url(), { headers, data: body });
   expect(replay.status()).toBeLessThan(500);
-  const check = await page.request.get("/api/clients/replayed-no-session");
+  const check = await page.request.get(`/api/clients/${noSession}`);
   expect(check.status()).toBe(404);
   // the same replay with the admin's cookie does create it: the refusal above is the session check
-  const withSession = await page.request.post(action.url(), { headers, data: body.replace(/replayed-no-session/g, "replayed-with-session") });
-  expect(withSession.status()).toBe(200);
-  expect((await page.request.get("/api/clients/replayed-with-session")).status()).toBe(200);
+  const replayed = await page.request.post(action.url(), { headers, data: body.replaceAll(noSession, withSession) });
+  expect(replayed.status()).toBe(200);
+  expect((await page.request.get(`/api/clients/${withSession}`)).status()).toBe(200);
   await anonymous.dispose();
   await admin.close();
+});
+
+test("a forged or tampered session cookie is refused by the page's own check: sign-in, no data", async ({ browser, baseURL }) => {
+  test.slow(); // every page, three times
+  const real = (JSON.parse(fs.readFileSync(adminState(), "utf8")) as { cookies: { name: string; value: string }[] }).cookies.find((c) => c.name.endsWith("next-auth.session-token"));
+  expect(real, "the admin's session cookie").toBeTruthy();
+  const middle = Math.floor((real?.value.length ?? 0) / 2);
+  const flipped = (real?.value ?? "").slice(0, middle) + ((real?.value ?? "")[middle] === "A" ? "B" : "A") + (real?.value ?? "").slice(middle + 1);
+  const forged: Record<string, string> = {
+    // a well-formed next-auth token for the admin's email, encrypted with another secret
+    "wrong secret": await encode({ token: { sub: "admin", email: ADMIN.email, name: "Admin", role: "admin" }, secret: "not-the-secret-of-this-install", maxAge: 3600 }),
+    tampered: flipped,
+    "unsigned JWT": `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "admin", email: ADMIN.email })).toString("base64url")}.`,
+  };
+  const host = new URL(baseURL ?? "").hostname;
+  for (const [kind, value] of Object.entries(forged)) {
+    const context = await browser.newContext({ storageState: { cookies: [{ name: "next-auth.session-token", value, domain: host, path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" }], origins: [] } });
+    for (const path of PAGES) {
+      // the proxy lets a request with a session cookie through; the page itself must say no. Its
+      // redirect goes to plain /login (the proxy's would carry ?next=)
+      const res = await context.request.get(path, { maxRedirects: 0 });
+      const html = await res.text();
+      if (res.status() >= 300 && res.status() < 400) expect(new URL(res.headers().location ?? "", baseURL).href, `${kind} cookie, ${path}`).toBe(new URL("/login", baseURL).href);
+      else expect(html, `${kind} cookie, ${path}`).toContain("NEXT_REDIRECT");
+      expect(html, `${kind} cookie, ${path}`).not.toContain("Acme Plumbing");
+      expect(html, `${kind} cookie, ${path}`).not.toContain(ADMIN.email);
+    }
+    const page = await context.newPage();
+    await page.goto("/clients");
+    await expect(page, `${kind} cookie in the browser`).toHaveURL(/\/login$/);
+    expect((await context.request.get("/api/clients")).status(), `${kind} cookie, API`).toBe(401);
+    await context.close();
+  }
 });

@@ -1,13 +1,18 @@
 // e2e: Debian's Chromium against the production build (`next start`), on a throwaway SQLite file and
 // workspace made here. The temp folder is chosen once in the main process and inherited by workers.
 import { defineConfig } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
+const FREE_PORT = "const s = require('node:net').createServer(); s.listen(0, () => { process.stdout.write(String(s.address().port)); s.close(); });";
 process.env.SB_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-e2e-"));
-process.env.SB_E2E_PORT ??= String(3300 + Math.floor(Math.random() * 600));
+// A port the kernel says is free right now (bind port 0 in a child, synchronously: the config cannot
+// await). Chosen once here and inherited by the workers through the environment, so two runs at once
+// never share a server. SB_E2E_PORT set by hand still wins.
+process.env.SB_E2E_PORT ??= execFileSync(process.execPath, ["-e", FREE_PORT], { encoding: "utf8" }).trim();
 const dir = process.env.SB_E2E_DIR;
 
 // the e2e workspace: the demo workspace plus one server that cannot start, so /tools shows a failure

@@ -1,7 +1,6 @@
-import { expect, test } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
-import { e2eDir, workspace } from "./fixtures";
+import { e2eDir, expect, test, workspace } from "./fixtures";
 
 const CANARY = "canary-e2e-secret-7f3a91";
 

@@ -1,17 +1,20 @@
-import { expect, request as playwrightRequest, test } from "@playwright/test";
+import { request as playwrightRequest } from "@playwright/test";
+import { expect, test, uniqueName } from "./fixtures";
 
 test("an API token made in Settings works as a bearer token until it is revoked", async ({ page, baseURL }) => {
+  const tokenName = uniqueName("cron on nexus");
+  const client = uniqueName("via-token");
   await page.goto("/settings");
-  await page.getByLabel("Token name").fill("cron on nexus");
+  await page.getByLabel("Token name").fill(tokenName);
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
   expect(token).toMatch(/^sb_/);
   const api = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
   expect((await api.get("/api/clients")).status()).toBe(200);
   // a bearer request is not a cookie request, so it needs no Origin
-  expect((await api.post("/api/clients", { data: { slug: "via-token", name: "Via token" } })).status()).toBe(201);
+  expect((await api.post("/api/clients", { data: { slug: client, name: "Via token" } })).status()).toBe(201);
   await page.reload();
-  const row = page.getByRole("row", { name: /cron on nexus/ });
+  const row = page.getByRole("row", { name: new RegExp(tokenName) });
   await row.getByRole("button", { name: "Revoke" }).click();
   await page.getByRole("button", { name: "Revoke token" }).click();
   await expect(row.locator('[data-status="cancelled"]')).toBeVisible();
@@ -27,24 +30,26 @@ test("a cross-site POST carrying the admin's cookie is refused and changes nothi
   expect((await page.request.get("/api/clients/csrf-client")).status()).toBe(404);
 });
 
-test("an operator may run the day but not manage users, tokens or tools", async ({ page, browser }) => {
+test("an operator may run the day but not manage users, tokens or tools", async ({ page, browser, pageProblems }) => {
+  const email = `${uniqueName("operator")}@e2e.test`;
   await page.goto("/settings");
-  await page.getByLabel("Email").fill("operator@e2e.test");
+  await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("operator-password-1");
   await page.getByRole("button", { name: "Add user" }).click();
-  await expect(page.getByText("Added operator@e2e.test.")).toBeVisible();
+  await expect(page.getByText(`Added ${email}.`)).toBeVisible();
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  pageProblems.watchContext(context);
   const op = await context.newPage();
   await op.goto("/login");
-  await op.getByLabel("Email").fill("operator@e2e.test");
+  await op.getByLabel("Email").fill(email);
   await op.getByLabel("Password").fill("operator-password-1");
   await op.getByRole("button", { name: "Sign in" }).click();
-  await expect(op.getByTestId("signed-in-user")).toHaveText("operator@e2e.test");
+  await expect(op.getByTestId("signed-in-user")).toHaveText(email);
   await op.goto("/settings");
   await expect(op.getByText("You are signed in as an operator")).toBeVisible();
   const call = await op.request.post("/api/mcp/servers/everything/tools/echo", { data: { arguments: { message: "x" } } });
   expect(call.status()).toBe(403);
-  expect((await op.request.post("/api/clients", { data: { slug: "by-operator", name: "By operator" } })).status()).toBe(201);
+  expect((await op.request.post("/api/clients", { data: { slug: uniqueName("by-operator"), name: "By operator" } })).status()).toBe(201);
   await context.close();
 });

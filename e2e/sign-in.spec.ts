@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { ADMIN } from "./fixtures";
+import { ADMIN, expect, test } from "./fixtures";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("/tools lists server-everything's tools, calls echo from its form, and shows a failing server's error", async ({ page }) => {
   await page.goto("/tools");

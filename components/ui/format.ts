@@ -9,3 +9,16 @@ export function formatDuration(ms: number | null | undefined): string {
   if (m < 60) return `${m} min ${s} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+
+// One fixed locale: the server and the browser format alike, so a server-rendered page hydrates
+// without a text mismatch whatever the server's or the operator's locale.
+const numberFormat = new Intl.NumberFormat("en-US");
+const usdFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
+export function formatNumber(n: number): string {
+  return numberFormat.format(n);
+}
+
+export function formatUsd(amount: number): string {
+  return usdFormat.format(amount);
+}

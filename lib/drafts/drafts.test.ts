@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db";
 import { describeApprovalEffect } from "@/lib/drafts/approval-effect";
 import { approveDraft, getDraftDetail, listDrafts, rejectDraft, saveDraftVersion } from "@/lib/drafts/drafts";
 import { getDraftForReview } from "@/lib/drafts/draft-review";
-import { ACTOR, ensureClient, ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { ACTOR, ensureClient, ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 import { Worker } from "@/lib/engine/worker";
 

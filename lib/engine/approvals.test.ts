@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { continueAfterApproval, rejectRun } from "@/lib/engine/approvals";
 import { previewCallsAfterApproval } from "@/lib/engine/frozen-calls";
-import { ACTOR, ensureClient, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { ACTOR, ensureClient, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun } from "@/lib/engine/run-control";
 import { Worker } from "@/lib/engine/worker";

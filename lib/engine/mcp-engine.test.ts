@@ -2,12 +2,13 @@
 // stdio, each call recorded with its result in the same transaction as the step's outcome.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { ACTOR, ensureClient, waitFor, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { ACTOR, ensureClient, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
+import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun, retryRun } from "@/lib/engine/run-control";
 import { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
-import { EVERYTHING, writeMcpJson } from "@/lib/mcp/test-servers";
+import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
 
 let worker: Worker;
 
@@ -37,7 +38,7 @@ steps:
 steps:
   - id: long
     tool: everything/trigger-long-running-operation
-    args: { duration: 10, steps: 10 }
+    args: { duration: 3600, steps: 3600 }
 `,
   );
   worker = await new Worker({ pollMs: 20, leaseMs: 10_000 }).start();
@@ -51,7 +52,7 @@ afterAll(async () => {
 describe("tool steps through the MCP pool", () => {
   it("records every call with its result and links it to its step; a bad argument fails the step with the field named", async () => {
     const runId = await queueRun({ pipelineSlug: "real-echo", clientSlug: "acme", inputs: { word: "hello" }, createdBy: ACTOR });
-    await waitForRunStatus(runId, ["failed"], 20_000);
+    await waitForRunStatus(runId, ["failed"]);
     const calls = await prisma.toolCall.findMany({ where: { runId }, orderBy: { startedAt: "asc" }, include: { runStep: { select: { stepId: true, status: true } } } });
     expect(calls.map((c) => [c.runStep?.stepId, c.status, c.runStep?.status])).toEqual([
       ["first", "succeeded", "succeeded"],
@@ -65,17 +66,16 @@ describe("tool steps through the MCP pool", () => {
 
     // a retry runs only the failed step: the succeeded ones are not sent again
     await retryRun(runId, { id: null, label: "Test" });
-    await waitForRunStatus(runId, ["failed"], 20_000);
+    await waitForRunStatus(runId, ["failed"]);
     expect(await prisma.toolCall.count({ where: { runId, runStep: { stepId: { in: ["first", "second"] } } } })).toBe(2);
   });
 
   it("cancel during a real call stops it: the run is cancelled, not failed, and the call is recorded as cancelled", async () => {
     const runId = await queueRun({ pipelineSlug: "real-slow", createdBy: ACTOR });
     await waitFor(async () => (await prisma.toolCall.count({ where: { runId } })) === 1);
-    const started = Date.now();
+    // the call would run for an hour: the run ends only if the cancel reaches the server's call
     await cancelRun(runId, { id: null, label: "Test" });
-    await waitForRunStatus(runId, ["cancelled"], 8_000);
-    expect(Date.now() - started).toBeLessThan(8_000);
+    await waitForRunStatus(runId, ["cancelled"]);
     const step = await prisma.runStep.findFirstOrThrow({ where: { runId, stepId: "long" } });
     expect(step.status).toBe("cancelled");
     const call = await prisma.toolCall.findFirstOrThrow({ where: { runId } });

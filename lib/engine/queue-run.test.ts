@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { ACTOR, ensureClient, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { ACTOR, ensureClient, writePipeline } from "@/lib/testing/engine";
 import { queueRun, RunInputsError } from "@/lib/engine/queue-run";
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { claimNextRun } from "@/lib/engine/claim";
-import { ACTOR, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { ACTOR, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 import { MAX_AUTO_RESUMES, recoverInterruptedRuns } from "@/lib/engine/recovery";
 import { cancelRun, resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { ACTOR, ensureClient, ScriptedRunner, stepRows, waitFor, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { ACTOR, ensureClient, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
+import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun, retryRun } from "@/lib/engine/run-control";
 import { Worker } from "@/lib/engine/worker";
@@ -17,25 +18,28 @@ afterEach(async () => {
 });
 
 const stepRunning = (runId: string, stepId: string) =>
-  waitFor(() => prisma.runStep.findFirst({ where: { runId, stepId, status: "running" }, select: { id: true } }), 10_000, `step ${stepId} running`);
+  waitFor(() => prisma.runStep.findFirst({ where: { runId, stepId, status: "running" }, select: { id: true } }), undefined, `step ${stepId} running`);
 
 beforeAll(async () => {
   await ensureClient("acme");
-  writePipeline("long", "name: Long\nsteps:\n  - id: wait\n    tool: test/sleep\n    args: { ms: 20000 }\n  - id: after\n    tool: test/echo\n    args: { message: done }\n");
+  // "wait" blocks until aborted (no test opens the gate): only a cancel or a shutdown ends it
+  writePipeline("long", "name: Long\nsteps:\n  - id: wait\n    tool: test/block\n    args: {}\n  - id: after\n    tool: test/echo\n    args: { message: done }\n");
   writePipeline(
     "three",
     "name: Three\nsteps:\n  - id: a\n    tool: test/echo\n    args: { message: one }\n  - id: b\n    tool: test/echo\n    args: { message: '{{ steps.a.text }}' }\n  - id: c\n    tool: test/echo\n    args: { message: '{{ steps.b.text }}' }\n",
   );
-  writePipeline("two-sleeps", "name: Two sleeps\nsteps:\n  - id: s1\n    tool: test/sleep\n    args: { ms: 300 }\n  - id: s2\n    tool: test/sleep\n    args: { ms: 20 }\n");
+  writePipeline("two-sleeps", "name: Two sleeps\nsteps:\n  - id: s1\n    tool: test/block\n    args: {}\n  - id: s2\n    tool: test/sleep\n    args: { ms: 20 }\n");
 });
 
 describe("cancelRun", () => {
   it("cancels a queued run at once; no worker ever runs it", async () => {
     const id = await queueRun({ pipelineSlug: "three", createdBy: ACTOR });
     expect(await cancelRun(id, ACTOR)).toEqual({ status: "cancelled" });
+    // runs are claimed oldest first: once a later run has finished, the worker has passed this one by
+    const later = await queueRun({ pipelineSlug: "three", createdBy: ACTOR });
     const runner = new ScriptedRunner();
     await startTestWorker(runner);
-    await new Promise((r) => setTimeout(r, 150));
+    await waitForRunStatus(later, ["succeeded"]);
     expect(runner.calls.filter((c) => c.runId === id)).toEqual([]);
     expect((await prisma.run.findUniqueOrThrow({ where: { id }, select: { status: true } })).status).toBe("cancelled");
     await expect(cancelRun(id, ACTOR)).rejects.toThrow("This run has already ended (cancelled)");
@@ -47,10 +51,9 @@ describe("cancelRun", () => {
     await startTestWorker(new ScriptedRunner());
     const id = await queueRun({ pipelineSlug: "long", createdBy: ACTOR });
     await stepRunning(id, "wait");
-    const started = Date.now();
+    // the step never ends by itself, so reaching "cancelled" means the call was aborted
     expect(await cancelRun(id, ACTOR)).toEqual({ status: "cancelling" });
-    await waitForRunStatus(id, ["cancelled"], 3_000);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    await waitForRunStatus(id, ["cancelled"]);
     expect((await stepRows(id)).map((s) => [s.stepId, s.status])).toEqual([["wait", "cancelled"], ["after", "pending"]]);
   });
 
@@ -59,7 +62,7 @@ describe("cancelRun", () => {
     const id = await queueRun({ pipelineSlug: "long", createdBy: ACTOR });
     await stepRunning(id, "wait");
     await prisma.run.update({ where: { id }, data: { cancelRequested: true } });
-    await waitForRunStatus(id, ["cancelled"], 3_000);
+    await waitForRunStatus(id, ["cancelled"]);
   });
 });
 
@@ -110,7 +113,11 @@ describe("Worker.stop", () => {
     const worker = await new Worker({ runner, pollMs: 20, leaseMs: 5_000 }).start();
     const id = await queueRun({ pipelineSlug: "two-sleeps", createdBy: ACTOR });
     await stepRunning(id, "s1");
-    await worker.stop({ graceMs: 5_000 });
+    // the grace is far longer than the test: stop returns when s1 ends, which is when the gate opens
+    const stopped = worker.stop({ graceMs: 120_000 });
+    await waitFor(() => worker.isStopping, undefined, "the worker to begin stopping");
+    runner.openGate();
+    await stopped;
     expect((await prisma.run.findUniqueOrThrow({ where: { id }, select: { status: true } })).status).toBe("queued");
     expect((await stepRows(id)).map((s) => [s.stepId, s.status])).toEqual([["s1", "succeeded"], ["s2", "pending"]]);
     await startTestWorker(runner);

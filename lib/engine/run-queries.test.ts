@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { ACTOR, ensureClient, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { ACTOR, ensureClient, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 import { listRunsQuery } from "@/lib/engine/engine.schema";
 import { getRunDetail, listActiveAndRecentFailedRuns, listRunEvents, listRuns } from "@/lib/engine/run-queries";

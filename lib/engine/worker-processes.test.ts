@@ -4,7 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { ACTOR, ScriptedRunner, stepRows, waitFor, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { ACTOR, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
+import { exited } from "@/lib/testing/processes";
+import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
 import type { ToolStepRequest, ToolStepResult } from "@/lib/engine/step-runner";
@@ -15,7 +17,7 @@ const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-workers-"));
 
 function spawnWorker(name: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; log: string }> {
   const log = path.join(logDir, `${name}.log`);
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/engine/test-worker-process.ts"], {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/testing/worker-process.ts"], {
     cwd: process.cwd(),
     env: { ...process.env, LOG_FILE: log, WORKER_ID: name, ...env },
     stdio: ["ignore", "pipe", "inherit"],
@@ -31,10 +33,6 @@ function spawnWorker(name: string, env: Record<string, string> = {}): Promise<{ 
 
 function logLines(file: string): string[][] {
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(" ")) : [];
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
 }
 
 afterEach(async () => {
@@ -66,14 +64,15 @@ describe("worker processes on one database file", () => {
   }, 90_000);
 
   it("after kill -9 mid-step, recovery resumes the run: nothing stays running, no succeeded step runs again", async () => {
-    const { child, log } = await spawnWorker("doomed", { LEASE_MS: "1000" });
+    const { child, log } = await spawnWorker("doomed");
     const id = await queueRun({ pipelineSlug: "crashy", createdBy: ACTOR });
-    await waitFor(async () => logLines(log).some((l) => l[0] === "start" && l[1] === id && l[2] === "s2"), 20_000, "s2 to start");
+    await waitFor(() => logLines(log).some((l) => l[0] === "start" && l[1] === id && l[2] === "s2"), undefined, "s2 to start");
     child.kill("SIGKILL");
     await exited(child);
     expect((await prisma.run.findUniqueOrThrow({ where: { id }, select: { status: true } })).status).toBe("running");
 
-    await new Promise((r) => setTimeout(r, 1_100)); // the dead worker's lease expires
+    // what time does to a dead worker's lease, done directly: its lease has run out
+    await prisma.run.update({ where: { id }, data: { leaseExpiresAt: new Date(Date.now() - 1_000) } });
     expect(await recoverInterruptedRuns()).toEqual({ resumed: [id], failed: [], cancelled: [] });
     expect(await recoverInterruptedRuns()).toEqual({ resumed: [], failed: [], cancelled: [] });
 
@@ -85,7 +84,7 @@ describe("worker processes on one database file", () => {
     const runner = new FastRunner();
     const worker = await new Worker({ runner, pollMs: 20 }).start();
     try {
-      await waitForRunStatus(id, ["succeeded"], 10_000);
+      await waitForRunStatus(id, ["succeeded"]);
     } finally {
       await worker.stop({ graceMs: 1_000 });
     }

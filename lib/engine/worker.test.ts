@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { ACTOR, ensureClient, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { ACTOR, ensureClient, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
+import { waitFor } from "@/lib/testing/wait-for";
 import { AGENT_NOT_CONFIGURED } from "@/lib/engine/execute-step";
 import { queueRun } from "@/lib/engine/queue-run";
 import { getRunDetail } from "@/lib/engine/run-queries";
@@ -43,7 +44,7 @@ steps:
   writePipeline("fails", "name: Fails\nsteps:\n  - id: a\n    tool: test/fail\n    args: { message: 'quota exceeded for <b>acme</b>' }\n  - id: b\n    tool: test/echo\n    args: { message: x }\n");
   writePipeline("missing", "name: Missing\nsteps:\n  - id: a\n    tool: test/json\n    args: { value: { x: 1 } }\n  - id: b\n    tool: test/echo\n    args: { message: '{{ steps.a.json.y }}' }\n");
   writePipeline("agent", "name: Agent\nsteps:\n  - id: a\n    agent: { runner: claude-code, prompt: hi }\n");
-  writePipeline("slow", "name: Slow\nconcurrency: 1\nsteps:\n  - id: a\n    tool: test/sleep\n    args: { ms: 200, message: '{{ client.slug }}' }\n");
+  writePipeline("slow", "name: Slow\nconcurrency: 1\nsteps:\n  - id: a\n    tool: test/block\n    args: { message: '{{ client.slug }}' }\n");
   writePipeline("quick", "name: Quick\nsteps:\n  - id: one\n    tool: test/sleep\n    args: { ms: 8 }\n  - id: two\n    tool: test/echo\n    args: { message: '{{ steps.one.text }}' }\n");
 });
 
@@ -100,21 +101,23 @@ describe("Worker", () => {
     await startTestWorker(runner, { concurrency: 4 });
     const ids: string[] = [];
     for (const client of ["acme", "acme", "acme", "globex", "globex"]) ids.push(await queueRun({ pipelineSlug: "slow", clientSlug: client, createdBy: ACTOR }));
-    const spans: { client: string; start: number; end: number }[] = [];
-    const timer = setInterval(async () => {
-      const running = await prisma.run.findMany({ where: { pipelineSlug: "slow", status: "running" }, select: { client: { select: { slug: true } } } });
-      const now = Date.now();
-      for (const r of running) spans.push({ client: r.client?.slug ?? "", start: now, end: now });
-    }, 10);
-    for (const id of ids) await waitForRunStatus(id, ["succeeded"], 15_000);
-    clearInterval(timer);
-    expect(runner.maxActive).toBe(2);
-    const byTick = new Map<number, string[]>();
-    for (const s of spans) byTick.set(s.start, [...(byTick.get(s.start) ?? []), s.client]);
-    for (const clients of byTick.values()) {
-      expect(clients.filter((c) => c === "acme").length).toBeLessThanOrEqual(1);
-      expect(clients.filter((c) => c === "globex").length).toBeLessThanOrEqual(1);
-    }
+    // the first run of each client blocks until the gate opens: both clients run at once
+    await waitFor(() => runner.active === 2, undefined, "one run per client to start");
+    // a later run of another pipeline is claimed only after every older run that had room was claimed
+    const sentinel = await queueRun({ pipelineSlug: "quick", createdBy: ACTOR });
+    await waitForRunStatus(sentinel, ["succeeded"]);
+    const held = await prisma.run.findMany({ where: { id: { in: ids } }, select: { status: true, client: { select: { slug: true } } }, orderBy: { createdAt: "asc" } });
+    expect(held.map((r) => [r.client?.slug, r.status])).toEqual([
+      ["acme", "running"],
+      ["acme", "queued"],
+      ["acme", "queued"],
+      ["globex", "running"],
+      ["globex", "queued"],
+    ]);
+    runner.openGate();
+    for (const id of ids) await waitForRunStatus(id, ["succeeded"]);
+    expect(runner.maxActiveByClient.get("acme")).toBe(1);
+    expect(runner.maxActiveByClient.get("globex")).toBe(1);
   });
 
   it("two workers in one process never run the same step", async () => {
@@ -124,7 +127,7 @@ describe("Worker", () => {
     await startTestWorker(runnerB, { id: "worker-b" });
     const ids: string[] = [];
     for (let i = 0; i < 30; i++) ids.push(await queueRun({ pipelineSlug: "quick", createdBy: ACTOR }));
-    for (const id of ids) await waitForRunStatus(id, ["succeeded"], 20_000);
+    for (const id of ids) await waitForRunStatus(id, ["succeeded"]);
     const calls = [...runnerA.calls, ...runnerB.calls].filter((c) => ids.includes(c.runId));
     const keys = calls.map((c) => `${c.runId}:${c.stepId}:${c.attempt}`);
     expect(keys.length).toBe(60);

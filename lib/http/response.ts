@@ -1,6 +1,7 @@
 // Small response helpers: every API error is JSON { error } with a 4xx status and no stack trace.
 import { ZodError } from "zod";
 import { publicMessage, SafeError } from "@/lib/errors";
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from "@/lib/http/json-depth";
 
 export function json(data: unknown, status = 200, headers?: HeadersInit): Response {
   return Response.json(data, { status, headers: { "cache-control": "no-store", ...headers } });
@@ -37,6 +38,7 @@ export async function readJson(req: Request, maxBytes = 1_000_000): Promise<unkn
   const text = await req.text();
   if (Buffer.byteLength(text) > maxBytes) throw new SafeError(`Request body is larger than ${maxBytes} bytes`, 413);
   if (!text.trim()) return {};
+  if (jsonNestsDeeperThan(text)) throw new SafeError(`Request body nests deeper than ${MAX_JSON_DEPTH} levels`, 400);
   try {
     return JSON.parse(text) as unknown;
   } catch {

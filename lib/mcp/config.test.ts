@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { approveClientServer, loadClientServers, loadGlobalServers } from "@/lib/mcp/config";
 import { expandString } from "@/lib/mcp/expand";
 import { workspaceDir } from "@/lib/env";
-import { writeMcpJson } from "@/lib/mcp/test-servers";
+import { writeMcpJson } from "@/lib/testing/mcp-servers";
 
 afterEach(() => {
   delete process.env.SB_TEST_TOKEN;

@@ -1,13 +1,15 @@
-// The pool against a purpose-built stdio server (lib/mcp/fixtures/paging-server.mjs) for protocol
+// The pool against a purpose-built stdio server (lib/testing/fixtures/paging-server.mjs) for protocol
 // behaviour the public servers do not show: a paged tools/list, list_changed, and idle closing.
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { checkToolPins } from "@/lib/mcp/pins";
 import { McpPool } from "@/lib/mcp/pool";
-import { isAlive, waitFor, writeMcpJson } from "@/lib/mcp/test-servers";
+import { writeMcpJson } from "@/lib/testing/mcp-servers";
+import { isAlive } from "@/lib/testing/processes";
+import { waitFor } from "@/lib/testing/wait-for";
 
-const FIXTURE = path.resolve("lib/mcp/fixtures/paging-server.mjs");
+const FIXTURE = path.resolve("lib/testing/fixtures/paging-server.mjs");
 const pools: McpPool[] = [];
 function newPool(idleMs?: number) {
   const pool = new McpPool({ idleMs });
@@ -61,7 +63,7 @@ describe("idle connections", () => {
     await pool.tools(entry);
     const [pid] = pool.childPids();
     expect(isAlive(pid)).toBe(true);
-    await waitFor(() => pool.childPids().length === 0 && !isAlive(pid), 5_000);
+    await waitFor(() => pool.childPids().length === 0 && !isAlive(pid));
     expect((await pool.tools(entry)).length).toBeGreaterThan(0);
     expect(pool.childPids()).toHaveLength(1);
     expect(pool.childPids()[0]).not.toBe(pid);

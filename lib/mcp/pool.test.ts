@@ -11,7 +11,9 @@ import { callTool, callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls
 import { toolResultText } from "@/lib/mcp/tool-result";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
 import { getMcpPool } from "@/lib/mcp/pool";
-import { EVERYTHING, FILESYSTEM, isAlive, startEverythingHttp, waitFor, writeMcpJson } from "@/lib/mcp/test-servers";
+import { EVERYTHING, FILESYSTEM, startEverythingHttp, writeMcpJson } from "@/lib/testing/mcp-servers";
+import { isAlive } from "@/lib/testing/processes";
+import { waitFor } from "@/lib/testing/wait-for";
 
 const CANARY = "canary-mcp-secret-9d1e77";
 let http: { url: string; child: ChildProcess };
@@ -55,21 +57,24 @@ describe("McpPool over stdio", () => {
 
   it("a slow tool that reports progress outlives the base timeout; one without progress times out", async () => {
     const progress: number[] = [];
-    const ok = await callTool({ server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 2, steps: 4 }, timeoutMs: 800, onProgress: (p) => progress.push(p.progress) });
+    // progress every 100 ms against a 1 s timeout: ten times the margin a busy machine needs
+    const ok = await callTool({ server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 2, steps: 20 }, timeoutMs: 1_000, onProgress: (p) => progress.push(p.progress) });
     expect(ok.isError).toBe(false);
-    expect(progress.length).toBeGreaterThanOrEqual(3);
-    const late = await callTool({ server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 2, steps: 4 }, timeoutMs: 800 });
+    expect(progress.length).toBeGreaterThanOrEqual(15);
+    // an hour-long call with no progress can only end by the timeout
+    const late = await callTool({ server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 3600, steps: 1 }, timeoutMs: 1_000 });
     expect(late.isError).toBe(true);
     expect(late.error).toMatch(/Timed out/);
   });
 
-  it("a cancelled call stops promptly", async () => {
+  it("a cancelled call stops: an hour-long call ends when it is aborted", async () => {
     const controller = new AbortController();
-    const started = Date.now();
-    setTimeout(() => controller.abort(), 200);
-    const result = await callTool({ server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 5, steps: 5 }, signal: controller.signal });
+    // cancelled once the server is known to be working on it (its first progress), not after a guessed delay
+    const result = await callTool({
+      server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 3600, steps: 3600 }, signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
     expect(result.error).toBe("Cancelled");
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("calls that share a long-lived signal (a run's) leave no abort listeners on it", async () => {
@@ -235,7 +240,7 @@ describe("listing and shutdown", () => {
     const pids = pool.childPids();
     expect(pids.length).toBeGreaterThanOrEqual(2);
     await pool.shutdown();
-    await waitFor(() => pids.every((p) => !isAlive(p)), 5_000);
+    await waitFor(() => pids.every((p) => !isAlive(p)));
     expect(pool.childPids()).toEqual([]);
   });
 });

@@ -9,8 +9,8 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { FormError } from "@/components/ui/field";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { formatDuration } from "@/components/ui/format";
-import { RelativeTime } from "@/components/ui/time";
+import { formatDuration, formatNumber, formatUsd } from "@/components/ui/format";
+import { ClockTime, RelativeTime, useNow } from "@/components/ui/time";
 import { JsonBlock, ToolResult } from "@/components/runs/tool-result";
 import { queryKeys } from "@/components/query-keys";
 import type { Serialized } from "@/components/serialized";
@@ -22,9 +22,11 @@ export type RunView = Serialized<RunDetail>;
 type StepView = RunView["steps"][number];
 
 
-function durationOf(start: string | null, end: string | null): number | null {
+/** A step or run still going counts up to `now`, which is null until mounted (the server has no "now" the browser shares). */
+function durationOf(start: string | null, end: string | null, now: number | null): number | null {
   if (!start) return null;
-  return (end ? new Date(end).getTime() : Date.now()) - new Date(start).getTime();
+  if (!end && now === null) return null;
+  return (end ? new Date(end).getTime() : (now as number)) - new Date(start).getTime();
 }
 
 function useRun(initial: RunView) {
@@ -46,7 +48,8 @@ export function RunLive({ initial }: { initial: RunView }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.run(run.id) });
   const latest = run.steps.filter((s) => s.isLatestAttempt);
-  const total = durationOf(run.startedAt, run.finishedAt);
+  const now = useNow(1_000);
+  const total = durationOf(run.startedAt, run.finishedAt, now);
   return (
     <>
       <PageHeader
@@ -125,8 +128,7 @@ export function RunLive({ initial }: { initial: RunView }) {
           </Card>
           <Card title="Usage">
             <p className="text-sm">
-              {new Intl.NumberFormat().format(run.usage.inputTokens)} in · {new Intl.NumberFormat().format(run.usage.outputTokens)} out ·{" "}
-              {new Intl.NumberFormat(undefined, { style: "currency", currency: "USD" }).format(run.usage.costUsd)}
+              {formatNumber(run.usage.inputTokens)} in · {formatNumber(run.usage.outputTokens)} out · {formatUsd(run.usage.costUsd)}
             </p>
           </Card>
           <Card title="Log">
@@ -136,7 +138,7 @@ export function RunLive({ initial }: { initial: RunView }) {
               <ol className="max-h-96 space-y-1 overflow-auto font-mono text-xs" aria-label="Run log">
                 {run.events.map((e) => (
                   <li key={e.id} className="break-words">
-                    <span className="text-zinc-400">{new Date(e.createdAt).toLocaleTimeString()}</span> <span className="text-zinc-500">{e.type}</span> {e.message}
+                    <span className="text-zinc-400"><ClockTime value={e.createdAt} /></span> <span className="text-zinc-500">{e.type}</span> {e.message}
                   </li>
                 ))}
               </ol>
@@ -149,7 +151,7 @@ export function RunLive({ initial }: { initial: RunView }) {
 }
 
 function StepCard({ run, step, history, onChange, setError }: { run: RunView; step: StepView; history: StepView[]; onChange: () => Promise<void>; setError: (e: string | null) => void }) {
-  const ms = durationOf(step.startedAt, step.finishedAt);
+  const ms = durationOf(step.startedAt, step.finishedAt, useNow(1_000));
   const marker = step.waitingFor === "outcome-unknown" ? step.error : null;
   return (
     <article aria-label={`Step ${step.id}`} data-step={step.id} data-status={step.status} className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
@@ -191,11 +193,11 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
             {call.error && <p className="text-sm text-red-700 dark:text-red-400">{call.error}</p>}
             {call.result !== null && (
               <>
-                <p className="text-xs text-zinc-500">Result{call.isTruncated ? ` (truncated; ${new Intl.NumberFormat().format(call.resultBytes)} bytes in all)` : ""}</p>
+                <p className="text-xs text-zinc-500">Result{call.isTruncated ? ` (truncated; ${formatNumber(call.resultBytes)} bytes in all)` : ""}</p>
                 <ToolResult result={call.result} />
               </>
             )}
-            {call.resultOmitted && <p className="text-xs text-zinc-500">The result is too large to show here ({new Intl.NumberFormat().format(call.resultBytes)} bytes).</p>}
+            {call.resultOmitted && <p className="text-xs text-zinc-500">The result is too large to show here ({formatNumber(call.resultBytes)} bytes).</p>}
           </div>
         </details>
       ))}

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { prisma } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
+import { DEFAULT_WAIT_MS, waitFor } from "@/lib/testing/wait-for";
 import type { StepRunner, ToolStepRequest, ToolStepResult } from "@/lib/engine/step-runner";
 
 export const ACTOR = { id: null, label: "Test" };
@@ -40,9 +41,24 @@ function abortable(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Resolves when opened, or rejects when the signal aborts first. */
+function gated(gate: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    void gate.then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    });
+  });
+}
+
 /**
  * Tools of the server "test": echo {message} -> "Echo: message"; json {value} -> structuredContent;
- * sleep {ms, message?} waits (abortable); fail {message} -> isError; throw {message} throws.
+ * sleep {ms, message?} waits (abortable); block {message?} waits until the test calls `openGate()` or
+ * the call is aborted, so a test decides when a step ends instead of racing a timer;
+ * fail {message} -> isError; throw {message} throws.
  */
 export class ScriptedRunner implements StepRunner {
   readonly calls: RecordedCall[] = [];
@@ -50,12 +66,30 @@ export class ScriptedRunner implements StepRunner {
   readonly failNext = new Set<string>();
   active = 0;
   maxActive = 0;
+  /** the most calls in flight at once for each client slug ("" for none) */
+  readonly maxActiveByClient = new Map<string, number>();
+  private readonly activeByClient = new Map<string, number>();
+  private openGateNow: () => void = () => undefined;
+  private gate = new Promise<void>((resolve) => (this.openGateNow = resolve));
+
+  /** Lets every blocked call (and every later one) finish. */
+  openGate(): void {
+    this.openGateNow();
+  }
+
+  /** Blocks later "block" calls again (after `openGate`). */
+  closeGate(): void {
+    this.gate = new Promise<void>((resolve) => (this.openGateNow = resolve));
+  }
 
   async runTool(req: ToolStepRequest): Promise<ToolStepResult> {
     const { signal, onProgress: _onProgress, runStepId: _runStepId, timeoutMs: _timeoutMs, ...recorded } = req;
     this.calls.push(recorded);
+    const client = req.clientSlug ?? "";
     this.active += 1;
     this.maxActive = Math.max(this.maxActive, this.active);
+    this.activeByClient.set(client, (this.activeByClient.get(client) ?? 0) + 1);
+    this.maxActiveByClient.set(client, Math.max(this.maxActiveByClient.get(client) ?? 0, this.activeByClient.get(client) ?? 0));
     try {
       const args = req.arguments;
       if (this.failNext.delete(req.stepId)) return { content: [{ type: "text", text: `planned failure of ${req.stepId}` }], isError: true };
@@ -70,6 +104,9 @@ export class ScriptedRunner implements StepRunner {
             req.onProgress({ progress: i, total: 4, message: "sleeping" });
           }
           return { content: [{ type: "text", text: String(args.message ?? "slept") }], isError: false };
+        case "block":
+          await gated(this.gate, signal);
+          return { content: [{ type: "text", text: String(args.message ?? "released") }], isError: false };
         case "fail":
           return { content: [{ type: "text", text: String(args.message ?? "it failed") }], isError: true };
         default:
@@ -77,21 +114,12 @@ export class ScriptedRunner implements StepRunner {
       }
     } finally {
       this.active -= 1;
+      this.activeByClient.set(client, (this.activeByClient.get(client) ?? 1) - 1);
     }
   }
 }
 
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-export function waitForRunStatus(runId: string, statuses: string[], timeoutMs = 10_000) {
+export function waitForRunStatus(runId: string, statuses: string[], timeoutMs = DEFAULT_WAIT_MS) {
   return waitFor(
     async () => {
       const run = await prisma.run.findUnique({ where: { id: runId }, select: { status: true, error: true } });

@@ -1,4 +1,4 @@
-// Test helpers: real MCP servers from node_modules, written into the test's workspace mcp.json.
+// Test support: real MCP servers from node_modules, written into the test's workspace mcp.json.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -40,22 +40,4 @@ export async function startEverythingHttp(): Promise<{ url: string; child: Child
     child.on("exit", (code) => reject(new Error(`server-everything exited with ${code}`)));
   });
   return { url: `http://127.0.0.1:${port}/mcp`, child };
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("condition not met in time");
 }

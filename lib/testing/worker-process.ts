@@ -1,7 +1,7 @@
 // A worker in its own process, for the engine's multi-process and kill -9 tests. It logs every tool call
 // it starts and ends to LOG_FILE ("start|end runId stepId attempt key pid"), and stops on SIGTERM.
 import fs from "node:fs";
-import { ScriptedRunner } from "@/lib/engine/engine-test-helpers";
+import { ScriptedRunner } from "@/lib/testing/engine";
 import type { ToolStepRequest, ToolStepResult } from "@/lib/engine/step-runner";
 import { Worker } from "@/lib/engine/worker";
 
