@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { clientView, getClientDetail, listClientsPage } from "@/lib/clients/client-detail";
 import { listClientsQuery } from "@/lib/clients/clients.schema";
 import { prisma } from "@/lib/db";
-import { ACTOR, ensureClient, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { ACTOR, ensureClient, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 
 describe("client detail (the client page and GET /api/clients/<slug>)", () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { listMcpServers } from "@/lib/mcp/servers";
-import { EVERYTHING, writeMcpJson } from "@/lib/mcp/test-servers";
+import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
 
 beforeAll(() => writeMcpJson({ everything: { command: "node", args: [EVERYTHING, "stdio"] } }));
 afterAll(() => getMcpPool().shutdown());
