@@ -1,6 +1,6 @@
 // Executes one step of a claimed run and says how it ended; execute-run.ts writes the outcome.
 import { prisma } from "@/lib/db";
-import { DRAFT_BODY_MAX_BYTES, DRAFT_TITLE_MAX_CHARS } from "@/lib/drafts/drafts.schema";
+import { draftBodyRefusal, draftTitle, openDraft } from "@/lib/drafts/open-draft";
 import { runEventRow, createRunEvent } from "@/lib/engine/run-events";
 import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@/lib/engine/step-output";
 import { OutcomeUnknownStepError, type StepRunner, type ToolProgress } from "@/lib/engine/step-runner";
@@ -135,45 +135,37 @@ async function runApprovalStep(step: PipelineStep, row: AttemptRow, ctx: StepCon
   let title: string;
   let body: string;
   try {
-    title = renderTemplate(step.approval?.title ?? "", ctx.templates).replace(/\s+/g, " ").trim();
+    title = draftTitle(renderTemplate(step.approval?.title ?? "", ctx.templates), `${ctx.pipelineSlug}: ${row.stepId}`);
     body = renderTemplate(step.approval?.body ?? "", ctx.templates);
   } catch (error) {
     if (error instanceof TemplateError) return { status: "failed", error: `Draft: ${error.message}` };
     throw error;
   }
-  const bodyBytes = Buffer.byteLength(body);
-  if (bodyBytes > DRAFT_BODY_MAX_BYTES) {
-    return { status: "failed", error: `The draft body is ${Math.ceil(bodyBytes / 1024)} KB; a draft may be at most ${DRAFT_BODY_MAX_BYTES / 1024 / 1024} MB` };
-  }
-  if (title.length > DRAFT_TITLE_MAX_CHARS) title = `${title.slice(0, DRAFT_TITLE_MAX_CHARS - 1)}…`;
-  title ||= `${ctx.pipelineSlug}: ${row.stepId}`;
-  // one batch: the run never waits without its draft, and a draft never exists for a run still running
-  const [runUpdate] = await prisma.$transaction([
-    prisma.run.updateMany({
+  const refusal = draftBodyRefusal(body);
+  if (refusal) return { status: "failed", error: refusal };
+  // one transaction, and the draft only when this worker still holds the run: the run never waits
+  // without its draft, and a worker that lost its lease (another took the run over) opens none
+  const held = await prisma.$transaction(async (tx) => {
+    const run = await tx.run.updateMany({
       where: { id: ctx.runId, leaseOwner: ctx.workerId, status: "running" },
       data: { status: "waiting", leaseOwner: null, leaseExpiresAt: null },
-    }),
-    prisma.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "waiting" } }),
-    prisma.draft.create({
-      data: {
-        runId: ctx.runId,
-        runStepId: row.id,
-        stepId: row.stepId,
-        clientId: ctx.client?.id ?? null,
-        pipelineSlug: ctx.pipelineSlug,
-        title,
-        body,
-        status: "pending",
-        version: 1,
-        versions: { create: { version: 1, title, body, authorLabel: "pipeline" } },
-      },
-      select: { id: true },
-    }),
-    prisma.runEvent.create({ data: runEventRow(ctx.runId, "status", `Waiting for approval of "${title}"`, { runStepId: row.id }) }),
-  ]);
-  if (runUpdate.count === 0) return { status: "lost" };
+    });
+    if (run.count === 0) return false;
+    const stepRow = await tx.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "waiting" } });
+    if (stepRow.count === 0) throw new LostStep();
+    await openDraft(tx, { runId: ctx.runId, runStepId: row.id, stepId: row.stepId, clientId: ctx.client?.id ?? null, pipelineSlug: ctx.pipelineSlug, title, body });
+    await tx.runEvent.create({ data: runEventRow(ctx.runId, "status", `Waiting for approval of "${title}"`, { runStepId: row.id }) });
+    return true;
+  }).catch((error: unknown) => {
+    if (error instanceof LostStep) return false;
+    throw error;
+  });
+  if (!held) return { status: "lost" };
   return { status: "waiting", message: "waiting for approval" };
 }
+
+/** The step row was no longer running: roll the run's change back and stop. */
+class LostStep extends Error {}
 
 export async function executeStep(step: PipelineStep, row: AttemptRow, attempts: AttemptRow[], ctx: StepContext): Promise<StepResult> {
   if (step.approval) return runApprovalStep(step, row, ctx);

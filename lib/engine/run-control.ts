@@ -5,6 +5,7 @@ import { NotFoundError, SafeError } from "@/lib/errors";
 import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/claim";
 import type { EngineActor } from "@/lib/engine/engine.schema";
 import { createRunEvent } from "@/lib/engine/run-events";
+import { closeDraftsOfCancelledRun } from "@/lib/drafts/open-draft";
 import { attemptMarker } from "@/lib/engine/step-output";
 import { abortLocalRun, wakeLocalWorkers } from "@/lib/engine/worker-registry";
 
@@ -21,20 +22,18 @@ async function requireRun(runId: string) {
 export async function cancelRun(runId: string, actor: EngineActor): Promise<{ status: "cancelled" | "cancelling" }> {
   const now = new Date();
   const by = actor.label || "someone";
-  const [immediate] = await prisma.$transaction([
-    prisma.run.updateMany({
+  const immediate = await prisma.$transaction(async (tx) => {
+    const run = await tx.run.updateMany({
       where: { id: runId, status: { in: ["queued", "waiting"] } },
       data: { status: "cancelled", cancelRequested: true, finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
-    }),
-    prisma.$executeRaw`
-      UPDATE "RunStep" SET "status" = 'cancelled', "finishedAt" = ${now}, "error" = 'Cancelled'
-      WHERE "runId" = ${runId} AND "status" = 'waiting' AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${runId} AND r."status" = 'cancelled')`,
-    prisma.$executeRaw`
-      UPDATE "Draft" SET "status" = 'rejected', "decisionNote" = 'The run was cancelled', "decidedAt" = ${now}, "decidedByLabel" = ${by}, "updatedAt" = ${now}
-      WHERE "runId" = ${runId} AND "status" = 'pending' AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${runId} AND r."status" = 'cancelled')`,
-  ]);
+    });
+    if (run.count === 0) return false;
+    await tx.runStep.updateMany({ where: { runId, status: "waiting" }, data: { status: "cancelled", finishedAt: now, error: "Cancelled" } });
+    await closeDraftsOfCancelledRun(tx, runId, by, now);
+    return true;
+  });
   let status: "cancelled" | "cancelling";
-  if (immediate.count === 1) {
+  if (immediate) {
     status = "cancelled";
     await createRunEvent(runId, "status", `Cancelled by ${by}`);
   } else {
