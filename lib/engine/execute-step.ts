@@ -55,6 +55,27 @@ export function idempotencyKeyFor(runId: string, row: AttemptRow, attempts: Atte
   return `${runId}:${row.stepId}:${base}${approvedVersion !== null ? `:v${approvedVersion}` : ""}`;
 }
 
+/**
+ * The key of the previous attempt when its call's outcome is unknown: it was sent and no answer was
+ * recorded (a timeout, a cancel mid-call, a lost connection, or the step's own write failing after the
+ * call returned), or that attempt was left waiting for a human who did not decide (it was cancelled).
+ * Retry must not send such a call under a new key: with the old one, the MCP layer re-sends only a
+ * read-only or idempotent tool and otherwise stops the step as "outcome unknown" for a human.
+ */
+async function keyInDoubt(row: AttemptRow, attempts: AttemptRow[]): Promise<string | null> {
+  const previous = attempts.find((r) => r.attempt === row.attempt - 1);
+  if (!previous || (previous.status !== "failed" && previous.status !== "cancelled")) return null;
+  const marker = attemptMarker(previous.outputJson);
+  if (marker.resend) return null; // a human checked and chose to send it again
+  if (marker.outcomeUnknown && marker.idempotencyKey) return marker.idempotencyKey;
+  const call = await prisma.toolCall.findFirst({
+    where: { runStepId: previous.id, status: { in: ["started", "unknown"] }, idempotencyKey: { not: null } },
+    orderBy: { startedAt: "desc" },
+    select: { idempotencyKey: true },
+  });
+  return call?.idempotencyKey ?? null;
+}
+
 /** Writes progress as events, at most every PROGRESS_EVERY_MS, in order; `flush` waits for the last. */
 function progressWriter(runId: string, runStepId: string) {
   let chain = Promise.resolve();
@@ -86,7 +107,7 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
     if (error instanceof TemplateError) return { status: "failed", error: `Arguments: ${error.message}` };
     throw error;
   }
-  const idempotencyKey = idempotencyKeyFor(ctx.runId, row, attempts, ctx.approvedVersion);
+  const idempotencyKey = (row.attempt > 1 ? await keyInDoubt(row, attempts) : null) ?? idempotencyKeyFor(ctx.runId, row, attempts, ctx.approvedVersion);
   const progress = progressWriter(ctx.runId, row.id);
   try {
     const result = await ctx.runner.runTool({
@@ -111,7 +132,10 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
     // call stays "started", so a resumed run treats its outcome as unknown instead of sending it blindly.
     const aborted = abortKind(ctx.signal);
     if (aborted) return { status: "aborted", kind: aborted, writes: aborted === "cancel" ? writes : undefined };
-    if (result.isError) return { status: "failed", error: toolErrorMessage(result, server, tool), output, writes };
+    if (result.isError) {
+      const unknown = result.outcomeUnknown ? " (it was sent and no answer came: its outcome is unknown, so a retry asks before sending it again unless the tool is read-only)" : "";
+      return { status: "failed", error: `${toolErrorMessage(result, server, tool)}${unknown}`, output, writes };
+    }
     return { status: "succeeded", output, message: result.reused ? `reused the recorded result of ${server}/${tool}` : undefined, writes };
   } catch (error) {
     await progress.flush();
@@ -122,8 +146,8 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
         status: "outcome-unknown",
         idempotencyKey,
         error:
-          `Outcome unknown: ${server}/${tool} was sent but no result was recorded (the worker stopped mid-call). ` +
-          "It may or may not have happened. Check the target system, then retry the step (sends it again) or skip it.",
+          `Outcome unknown: ${server}/${tool} was sent earlier and no answer was recorded (a timeout, a cancel or a stop mid-call). ` +
+          "It may or may not have happened. Check the target system, then send it again or skip the step.",
       };
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -76,7 +76,8 @@ export type ResolveOutcomeInput = { runId: string; stepId: string; action: "retr
 
 /**
  * For a step waiting with "outcome unknown": after checking the target system, a human either sends the
- * call again (a new attempt with a new idempotency key) or skips the step. The run then continues.
+ * call again (a new attempt with a new idempotency key: the marker `resend` says a human chose it) or
+ * skips the step. The run then continues.
  */
 export async function resolveUnknownOutcome(input: ResolveOutcomeInput): Promise<{ resolved: boolean }> {
   const row = await prisma.runStep.findFirst({
@@ -90,7 +91,8 @@ export async function resolveUnknownOutcome(input: ResolveOutcomeInput): Promise
   const note = input.action === "retry" ? `Outcome unknown; ${by} chose to send it again` : `Skipped by ${by} after an unknown outcome`;
   const [updated] = await prisma.$transaction([
     prisma.$executeRaw`
-      UPDATE "RunStep" SET "status" = ${input.action === "retry" ? "failed" : "skipped"}, "finishedAt" = ${now}, "error" = ${note}
+      UPDATE "RunStep" SET "status" = ${input.action === "retry" ? "failed" : "skipped"}, "finishedAt" = ${now}, "error" = ${note},
+        "outputJson" = json_set(COALESCE("outputJson", '{}'), '$.resend', json(${input.action === "retry" ? "true" : "false"}))
       WHERE "id" = ${row.id} AND "status" = 'waiting' AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${input.runId} AND r."status" = 'waiting')`,
     ...(input.action === "retry" ? [insertNextAttemptsSql(input.runId, ["waiting"], ["failed"])] : []),
     requeueIfUnblockedSql(input.runId, now),
