@@ -3,6 +3,7 @@
 import { prisma } from "@/lib/db";
 import { SafeError } from "@/lib/errors";
 import { listDraftsOfRun } from "@/lib/drafts/open-draft";
+import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";
 import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } from "@/lib/engine/engine.schema";
 import { parseStoredJson } from "@/lib/engine/step-output";
 
@@ -59,6 +60,8 @@ export async function listRuns(input: ListRunsInput = {}) {
     where: {
       ...(clientId ? { clientId } : {}),
       ...(q.pipeline ? { pipelineSlug: q.pipeline } : {}),
+      // ad-hoc calls all have the empty pipeline slug, so the (pipelineSlug, createdAt) index finds them
+      ...(q.trigger ? { trigger: q.trigger, ...(q.trigger === ADHOC_TRIGGER && !q.pipeline ? { pipelineSlug: ADHOC_PIPELINE_SLUG } : {}) } : {}),
       ...(statuses ? { status: statuses.length === 1 ? statuses[0] : { in: statuses } } : {}),
       ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
       ...(cursor
@@ -69,7 +72,7 @@ export async function listRuns(input: ListRunsInput = {}) {
     take: q.limit + 1,
     select: runListSelect,
   });
-  const items = rows.slice(0, q.limit).map((r) => ({ ...r, status: r.status as RunStatus }));
+  const items = rows.slice(0, q.limit).map((r) => ({ ...r, status: r.status as RunStatus, call: adHocCallOf(r) }));
   const last = items.at(-1);
   return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
 }
@@ -128,13 +131,17 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
   const latestAttempt = new Map<string, number>();
   for (const s of steps) latestAttempt.set(s.stepId, Math.max(latestAttempt.get(s.stepId) ?? 0, s.attempt));
   const { inputsJson, inputTokens, outputTokens, cacheTokens, costUsd, ...rest } = run;
+  const call = adHocCallOf(run);
   return {
     ...rest,
     status: run.status as RunStatus,
+    /** for an ad-hoc tool call (trigger "adhoc"): its server and tool; null for a pipeline run */
+    call,
     inputs: parseStoredJson(inputsJson),
     usage: { inputTokens, outputTokens, cacheTokens, costUsd },
-    canCancel: ["queued", "running", "waiting"].includes(run.status) && !(run.status === "running" && run.cancelRequested),
-    canRetry: run.status === "failed" || run.status === "cancelled",
+    // an ad-hoc call runs inside the request that made it: no worker can cancel, resume or retry it
+    canCancel: !call && ["queued", "running", "waiting"].includes(run.status) && !(run.status === "running" && run.cancelRequested),
+    canRetry: !call && (run.status === "failed" || run.status === "cancelled"),
     steps: steps.map((s) => ({
       id: s.stepId,
       runStepId: s.id,

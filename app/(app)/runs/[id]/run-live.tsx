@@ -52,12 +52,13 @@ export function RunLive({ initial }: { initial: RunView }) {
       <PageHeader
         title={
           <span className="flex items-center gap-2">
-            {run.pipelineName} <StatusBadge status={run.status} />
+            {run.call ? <span>Ad-hoc call of <code className="font-mono">{run.call.server}/{run.call.tool}</code></span> : run.pipelineName} <StatusBadge status={run.status} />
           </span>
         }
         description={
           <span className="flex flex-wrap gap-x-3">
-            <Link className="hover:underline" href={`/pipelines/${run.pipelineSlug}`}>{run.pipelineSlug}</Link>
+            {/* an ad-hoc call has no pipeline page: it was made on /tools */}
+            {run.call ? <Link className="hover:underline" href="/tools">Tools</Link> : <Link className="hover:underline" href={`/pipelines/${run.pipelineSlug}`}>{run.pipelineSlug}</Link>}
             {run.client && <Link className="hover:underline" href={`/clients/${run.client.slug}`}>{run.client.name}</Link>}
             <span>queued <RelativeTime value={run.createdAt} /> by {run.createdByLabel || run.trigger}</span>
             {total !== null && <span>took {formatDuration(total)}</span>}
