@@ -5,7 +5,8 @@ import { SafeError } from "@/lib/errors";
 import { listDraftsOfRun } from "@/lib/drafts/open-draft";
 import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";
 import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } from "@/lib/engine/engine.schema";
-import { parseStoredJson } from "@/lib/engine/step-output";
+import { attemptMarker, parseStoredJson } from "@/lib/engine/step-output";
+import { checkUrlFor } from "@/lib/mcp/check-urls";
 
 const runListSelect = {
   id: true,
@@ -121,13 +122,21 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       where: { runId },
       orderBy: { startedAt: "asc" },
       select: {
-        id: true, runStepId: true, server: true, scope: true, tool: true, status: true, isError: true, error: true, argumentsJson: true,
+        id: true, runStepId: true, idempotencyKey: true, server: true, scope: true, tool: true, status: true, isError: true, error: true, argumentsJson: true,
         resultJson: true, resultBytes: true, isTruncated: true, startedAt: true, finishedAt: true, durationMs: true,
       },
     }),
     listDraftsOfRun(runId),
     listRunEvents(runId, options.afterEventId ?? 0),
   ]);
+  // a step waiting because its call's outcome is unknown: which call, and where a human checks it
+  const outcomeUnknown = (s: (typeof steps)[number]) => {
+    if (s.status !== "waiting" || s.kind !== "tool") return null;
+    const marker = attemptMarker(s.outputJson);
+    if (!marker.outcomeUnknown) return null;
+    const call = toolCalls.find((c) => c.idempotencyKey !== null && c.idempotencyKey === marker.idempotencyKey);
+    return { idempotencyKey: marker.idempotencyKey ?? null, server: call?.server ?? null, tool: call?.tool ?? null, checkUrl: call ? checkUrlFor(call.server) : null };
+  };
   const latestAttempt = new Map<string, number>();
   for (const s of steps) latestAttempt.set(s.stepId, Math.max(latestAttempt.get(s.stepId) ?? 0, s.attempt));
   const { inputsJson, inputTokens, outputTokens, cacheTokens, costUsd, ...rest } = run;
@@ -155,6 +164,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       output: s.status === "succeeded" || s.status === "failed" ? parseStoredJson(s.outputJson) : null,
       error: s.error,
       draft: drafts.find((d) => d.runStepId === s.id) ?? null,
+      outcomeUnknown: outcomeUnknown(s),
       usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd },
       toolCalls: toolCalls
         .filter((c) => c.runStepId === s.id)

@@ -68,7 +68,9 @@ export function RunLive({ initial }: { initial: RunView }) {
           <>
             {ACTIVE.has(run.status) && (
               <span className="text-xs text-zinc-500" role="status" aria-live="polite">
-                {run.status === "waiting" ? "Waiting for approval" : run.status === "queued" ? "Waiting for a worker…" : "Running… updating live"}
+                {run.status === "waiting"
+                  ? latest.some((st) => st.outcomeUnknown) ? "Waiting for a human: a call's outcome is unknown" : "Waiting for approval"
+                  : run.status === "queued" ? "Waiting for a worker…" : "Running… updating live"}
               </span>
             )}
             {run.canCancel && (
@@ -167,6 +169,22 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
           <Link className="font-medium underline" href={`/drafts/${step.draft.id}`}>
             {step.draft.status === "pending" ? "Review the draft" : "Open the draft"}
           </Link>
+        </p>
+      )}
+      {step.outcomeUnknown && run.status === "waiting" && (
+        <p className="mt-2 text-sm" aria-label="Where to check">
+          {step.outcomeUnknown.checkUrl ? (
+            <>
+              Check first whether it happened:{" "}
+              <a className="font-medium underline" href={step.outcomeUnknown.checkUrl} target="_blank" rel="noopener noreferrer">
+                open {step.outcomeUnknown.server ?? "the target system"}&apos;s check page
+              </a>
+            </>
+          ) : (
+            <span className="text-zinc-500">
+              Check {step.outcomeUnknown.server ?? "the target system"} directly (no check link is set: add one for this server under &quot;switchboard&quot; in mcp.json).
+            </span>
+          )}
         </p>
       )}
       {marker && run.status === "waiting" && (
