@@ -123,9 +123,9 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, ide
   const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = performance.now();
   const { client, conn } = await pool.client(entry);
+  if (req.signal?.aborted) return { content: [], isError: true, error: "Cancelled before it was sent", durationMs: 0 };
   // The SDK adds an abort listener to the signal it is given and never removes it. A run's signal lives
   // for the whole run, so each call gets its own signal, linked to the caller's only while it runs.
-  if (req.signal?.aborted) return { content: [], isError: true, error: "Cancelled before it was sent", durationMs: 0 };
   const callAbort = new AbortController();
   const forward = () => callAbort.abort(req.signal?.reason);
   req.signal?.addEventListener("abort", forward, { once: true });

@@ -159,7 +159,7 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
       <header className="flex flex-wrap items-center gap-2">
         <span className="font-medium">{step.id}</span>
         <span className="text-xs text-zinc-500">{step.kind}{step.attempt > 1 ? ` · attempt ${step.attempt}` : ""}</span>
-        <StatusBadge status={step.status} />
+        <StatusBadge status={step.outcomeUnknown ? "outcome unknown" : step.status} />
         <span className="ml-auto text-xs tabular-nums text-zinc-500">{formatDuration(ms)}</span>
       </header>
       {step.error && <p className="mt-2 text-sm break-words text-red-700 dark:text-red-400">{step.error}</p>}
@@ -201,7 +201,7 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
         <details key={call.id} className="mt-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" open={step.status !== "succeeded"}>
           <summary className="cursor-pointer">
             <code className="font-mono text-xs">{call.server}/{call.tool}</code>{" "}
-            <StatusBadge status={call.isError || call.status === "failed" ? "failed" : call.status === "started" ? "running" : "succeeded"} />{" "}
+            <StatusBadge status={call.status === "unknown" ? "outcome unknown" : call.isError || call.status === "failed" ? "failed" : call.status === "started" ? "running" : "succeeded"} />{" "}
             <span className="text-xs text-zinc-500">{formatDuration(call.durationMs)}</span>
           </summary>
           <div className="mt-2 space-y-2">
