@@ -19,7 +19,7 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 
 type MigrateResult = { applied: string[]; pending: number };
 
-function migrationsDir(): string {
+export function migrationsDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
 }
 

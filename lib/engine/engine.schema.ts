@@ -5,8 +5,11 @@ import { runDateBound } from "@/lib/engine/run-dates";
 import { SLUG_PATTERN } from "@/lib/workspace/paths";
 
 export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled", "rejected"] as const;
-const STEP_STATUSES = ["pending", "running", "waiting", "succeeded", "failed", "skipped", "cancelled"] as const;
-const RUN_TRIGGERS = ["manual", "api", "schedule", "retry", "rerun", "catch-up"] as const;
+export const STEP_STATUSES = ["pending", "running", "waiting", "succeeded", "failed", "skipped", "cancelled"] as const;
+/** How a pipeline run was queued. */
+export const PIPELINE_TRIGGERS = ["manual", "api", "schedule", "retry", "rerun", "catch-up"] as const;
+/** Every run's trigger: a pipeline's, or "adhoc", an admin's single tool call (lib/engine/adhoc-calls.ts). */
+export const RUN_TRIGGERS = [...PIPELINE_TRIGGERS, "adhoc"] as const;
 
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -20,7 +23,7 @@ export const ZQueueRunInput = z.object({
   clientSlug: z.string().regex(SLUG_PATTERN, "Unknown client").nullish(),
   inputs: z.unknown().optional(),
   createdBy: ZActor,
-  trigger: z.enum(RUN_TRIGGERS).default("manual"),
+  trigger: z.enum(PIPELINE_TRIGGERS).default("manual"),
   heartbeatSlug: z.string().regex(SLUG_PATTERN).nullish(),
 });
 export type QueueRunInput = z.input<typeof ZQueueRunInput>;
@@ -54,6 +57,8 @@ export const ZAttemptMarker = z.object({
   interrupted: z.boolean().optional(),
   outcomeUnknown: z.boolean().optional(),
   idempotencyKey: z.string().optional(),
+  /** a human checked an unknown outcome and chose to send the call again, under a new key */
+  resend: z.boolean().optional(),
 });
 export type AttemptMarker = z.infer<typeof ZAttemptMarker>;
 
@@ -61,6 +66,7 @@ export const ZListRunsInput = z.object({
   clientSlug: z.string().nullish(),
   pipeline: z.string().nullish(),
   status: z.union([z.enum(RUN_STATUSES), z.array(z.enum(RUN_STATUSES))]).nullish(),
+  trigger: z.enum(RUN_TRIGGERS).nullish(),
   // a day or an ISO time; what each means is runDateBound's (lib/engine/run-dates.ts)
   from: z.preprocess((v) => runDateBound(v, "from"), z.date({ error: "from must be a day (YYYY-MM-DD) or an ISO 8601 time" }).optional()),
   to: z.preprocess((v) => runDateBound(v, "to"), z.date({ error: "to must be a day (YYYY-MM-DD) or an ISO 8601 time" }).optional()),
@@ -87,6 +93,7 @@ export function listRunsQuery(q: URLSearchParams, options: { lenient?: boolean }
     clientSlug: q.get("client") || null,
     pipeline: q.get("pipeline") || null,
     status: statuses.length === 0 ? undefined : statuses,
+    trigger: (q.get("trigger") || undefined) as RunTrigger | undefined,
     from: date("from"),
     to: date("to"),
     limit: q.get("limit") ?? undefined,

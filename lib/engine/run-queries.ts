@@ -3,9 +3,12 @@
 import { prisma } from "@/lib/db";
 import { decodeOptionalCursor, olderThan, toPage } from "@/lib/db/cursor";
 import { SafeError } from "@/lib/errors";
+import { listDraftsOfRun } from "@/lib/drafts/open-draft";
+import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";
 import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } from "@/lib/engine/engine.schema";
 import { ACTIVE_RUN_STATUSES, isActiveRunStatus, runWaitingReason, stepWaitingReason, type WaitingReason } from "@/lib/engine/run-status";
-import { parseStoredJson } from "@/lib/engine/step-output";
+import { attemptMarker, parseStoredJson } from "@/lib/engine/step-output";
+import { checkUrlFor } from "@/lib/mcp/check-urls";
 
 const runListSelect = {
   id: true,
@@ -45,6 +48,8 @@ export async function listRuns(input: ListRunsInput = {}) {
     where: {
       ...(clientId ? { clientId } : {}),
       ...(q.pipeline ? { pipelineSlug: q.pipeline } : {}),
+      // ad-hoc calls all have the empty pipeline slug, so the (pipelineSlug, createdAt) index finds them
+      ...(q.trigger ? { trigger: q.trigger, ...(q.trigger === ADHOC_TRIGGER && !q.pipeline ? { pipelineSlug: ADHOC_PIPELINE_SLUG } : {}) } : {}),
       ...(statuses ? { status: statuses.length === 1 ? statuses[0] : { in: statuses } } : {}),
       ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
       ...olderThan(cursor),
@@ -53,7 +58,7 @@ export async function listRuns(input: ListRunsInput = {}) {
     take: q.limit + 1,
     select: runListSelect,
   });
-  const page = toPage(rows, q.limit);
+  const page = toPage(rows.map((r) => ({ ...r, call: adHocCallOf(r) })), q.limit);
   return { items: await withWaitingReasons(page.items), nextCursor: page.nextCursor };
 }
 
@@ -109,24 +114,36 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       where: { runId },
       orderBy: { startedAt: "asc" },
       select: {
-        id: true, runStepId: true, server: true, scope: true, tool: true, status: true, isError: true, error: true, argumentsJson: true,
+        id: true, runStepId: true, idempotencyKey: true, server: true, scope: true, tool: true, status: true, isError: true, error: true, argumentsJson: true,
         resultJson: true, resultBytes: true, isTruncated: true, startedAt: true, finishedAt: true, durationMs: true,
       },
     }),
-    prisma.draft.findMany({ where: { runId }, select: { id: true, runStepId: true, status: true } }),
+    listDraftsOfRun(runId),
     listRunEvents(runId, options.afterEventId ?? 0),
   ]);
+  // a step waiting because its call's outcome is unknown: which call, and where a human checks it
+  const outcomeUnknown = (s: (typeof steps)[number]) => {
+    if (s.status !== "waiting" || s.kind !== "tool") return null;
+    const marker = attemptMarker(s.outputJson);
+    if (!marker.outcomeUnknown) return null;
+    const call = toolCalls.find((c) => c.idempotencyKey !== null && c.idempotencyKey === marker.idempotencyKey);
+    return { idempotencyKey: marker.idempotencyKey ?? null, server: call?.server ?? null, tool: call?.tool ?? null, checkUrl: call ? checkUrlFor(call.server) : null };
+  };
   const latestAttempt = new Map<string, number>();
   for (const s of steps) latestAttempt.set(s.stepId, Math.max(latestAttempt.get(s.stepId) ?? 0, s.attempt));
   const { inputsJson, inputTokens, outputTokens, cacheTokens, costUsd, ...rest } = run;
+  const call = adHocCallOf(run);
   return {
     ...rest,
     status: run.status as RunStatus,
+    /** for an ad-hoc tool call (trigger "adhoc"): its server and tool; null for a pipeline run */
+    call,
     inputs: parseStoredJson(inputsJson),
     usage: { inputTokens, outputTokens, cacheTokens, costUsd },
     waitingFor: runWaitingReason(run, steps),
-    canCancel: isActiveRunStatus(run.status) && !(run.status === "running" && run.cancelRequested),
-    canRetry: run.status === "failed" || run.status === "cancelled",
+    // an ad-hoc call runs inside the request that made it: no worker can cancel, resume or retry it
+    canCancel: !call && isActiveRunStatus(run.status) && !(run.status === "running" && run.cancelRequested),
+    canRetry: !call && (run.status === "failed" || run.status === "cancelled"),
     steps: steps.map((s) => ({
       id: s.stepId,
       runStepId: s.id,
@@ -141,6 +158,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       output: s.status === "succeeded" || s.status === "failed" ? parseStoredJson(s.outputJson) : null,
       error: s.error,
       draft: drafts.find((d) => d.runStepId === s.id) ?? null,
+      outcomeUnknown: outcomeUnknown(s),
       usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd },
       toolCalls: toolCalls
         .filter((c) => c.runStepId === s.id)

@@ -1,7 +1,8 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { authAction } from "@/lib/actions/safe-action";
-import { acceptChangedTool, approveClientServerEntry, callToolAdHoc } from "@/lib/mcp/servers";
+import { callToolAdHoc } from "@/lib/engine/adhoc-calls";
+import { acceptChangedTool, approveClientServerEntry } from "@/lib/mcp/servers";
 import { ZAcceptToolChangeInput, ZApproveServerInput, ZCallToolInput } from "@/lib/mcp/servers.schema";
 import { toolCallReply } from "@/lib/mcp/tool-result";
 

@@ -1,4 +1,4 @@
-// GET /api/runs?client=&pipeline=&status=&from=&to=&limit=&cursor= - run history, newest first
+// GET /api/runs?client=&pipeline=&status=&trigger=&from=&to=&limit=&cursor= - run history, newest first (trigger=adhoc: ad-hoc tool calls)
 // POST /api/runs { pipeline, client?, inputs? } - queue a run -> 202 { id }
 import { listRunsQuery } from "@/lib/engine/engine.schema";
 import { queueRun } from "@/lib/engine/queue-run";

@@ -6,7 +6,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/time";
 import { Markdown } from "@/components/markdown";
 import { requirePageUser } from "@/lib/auth/session";
-import { getDraftForReview } from "@/lib/drafts/draft-review";
+import { getDraftForReview } from "@/lib/engine/draft-review";
 import { draftPreview } from "@/lib/drafts/preview";
 import { NotFoundError } from "@/lib/errors";
 import { DraftReview } from "./draft-review";

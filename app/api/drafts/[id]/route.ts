@@ -1,5 +1,5 @@
 // GET /api/drafts/:id - one draft, its versions and, while pending, what approval sends; PUT /api/drafts/:id { title?, body, baseVersion? } - save a new version
-import { getDraftForReview } from "@/lib/drafts/draft-review";
+import { getDraftForReview } from "@/lib/engine/draft-review";
 import { saveDraftVersion } from "@/lib/drafts/drafts";
 import { apiRoute } from "@/lib/http/route";
 import { json, readJson } from "@/lib/http/response";
