@@ -15,6 +15,10 @@ const EnvSchema = z.object({
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   SWITCHBOARD_URL: z.url().optional(),
   SWITCHBOARD_SHUTDOWN_GRACE_S: z.coerce.number().min(0).max(3600).default(10),
+  // `1` (trust the proxy that connects) or a comma-separated list of proxy addresses; unset: no proxy
+  SWITCHBOARD_TRUST_PROXY: z.string().optional().transform((v) => v?.trim() || undefined),
+  // queued runs allowed at once per pipeline and client; a new run over it is refused with 429
+  SWITCHBOARD_MAX_QUEUED_PER_PIPELINE: z.coerce.number().int().min(1).max(100_000).default(50),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -3,6 +3,7 @@
 // running steps get SWITCHBOARD_SHUTDOWN_GRACE_S to finish, the rest are marked interrupted, every MCP
 // child is ended, then the process exits.
 import { env } from "@/lib/env";
+import { installServerHooks } from "@/lib/http/node-server";
 import { prepareRuntime } from "@/lib/startup";
 
 const globalForServer = globalThis as unknown as { switchboardStarted?: Promise<void> };
@@ -20,6 +21,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<never> {
 
 export function startServerProcess(): Promise<void> {
   globalForServer.switchboardStarted ??= (async () => {
+    // before the first request is handled: the socket's address for throttling, and proxy-friendly keep-alive
+    installServerHooks();
     try {
       await prepareRuntime();
       if (process.env.SWITCHBOARD_DISABLE_WORKER !== "1") {
