@@ -1,22 +1,45 @@
-import { expect, request as playwrightRequest, test } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type Page } from "@playwright/test";
 
-test("an API token made in Settings works as a bearer token until it is revoked", async ({ page, baseURL }) => {
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+async function makeToken(page: Page, name: string, scope: "read" | "run" | "admin") {
   await page.goto("/settings");
-  await page.getByLabel("Token name").fill("cron on nexus");
+  await page.getByLabel("Token name").fill(name);
+  await page.getByLabel("Scope").selectOption(scope);
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
   expect(token).toMatch(/^sb_/);
+  return token;
+}
+
+test("an API token made in Settings works as a bearer token until it is revoked", async ({ page, baseURL }) => {
+  const name = `cron on nexus ${unique()}`;
+  const token = await makeToken(page, name, "admin");
   const api = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
   expect((await api.get("/api/clients")).status()).toBe(200);
   // a bearer request is not a cookie request, so it needs no Origin
-  expect((await api.post("/api/clients", { data: { slug: "via-token", name: "Via token" } })).status()).toBe(201);
+  expect((await api.post("/api/clients", { data: { slug: `via-token-${unique()}`, name: "Via token" } })).status()).toBe(201);
   await page.reload();
-  const row = page.getByRole("row", { name: /cron on nexus/ });
+  const row = page.getByRole("row", { name: new RegExp(name) });
+  await expect(row.getByRole("cell", { name: "admin", exact: true })).toBeVisible();
   await row.getByRole("button", { name: "Revoke" }).click();
   await page.getByRole("button", { name: "Revoke token" }).click();
   await expect(row.locator('[data-status="cancelled"]')).toBeVisible();
   expect((await api.get("/api/clients")).status()).toBe(401);
   await api.dispose();
+});
+
+test("a read token reads and gets 403 for any change; a run token runs but cannot create clients", async ({ page, baseURL }) => {
+  const read = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${await makeToken(page, `read ${unique()}`, "read")}` } });
+  const run = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${await makeToken(page, `run ${unique()}`, "run")}` } });
+  expect((await read.get("/api/runs")).status()).toBe(200);
+  const slug = `scoped-${unique()}`;
+  expect((await read.post("/api/clients", { data: { slug, name: "Scoped" } })).status()).toBe(403);
+  expect((await read.post("/api/runs", { data: { pipeline: "hello" } })).status()).toBe(403);
+  expect((await run.post("/api/clients", { data: { slug, name: "Scoped" } })).status()).toBe(403);
+  expect((await page.request.get(`/api/clients/${slug}`)).status()).toBe(404);
+  await read.dispose();
+  await run.dispose();
 });
 
 test("a cross-site POST carrying the admin's cookie is refused and changes nothing", async ({ page }) => {
@@ -29,22 +52,23 @@ test("a cross-site POST carrying the admin's cookie is refused and changes nothi
 
 test("an operator may run the day but not manage users, tokens or tools", async ({ page, browser }) => {
   await page.goto("/settings");
-  await page.getByLabel("Email").fill("operator@e2e.test");
-  await page.getByLabel("Password").fill("operator-password-1");
+  const email = `operator-${unique()}@e2e.test`;
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill("operator-password-1");
   await page.getByRole("button", { name: "Add user" }).click();
-  await expect(page.getByText("Added operator@e2e.test.")).toBeVisible();
+  await expect(page.getByText(`Added ${email}.`)).toBeVisible();
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const op = await context.newPage();
   await op.goto("/login");
-  await op.getByLabel("Email").fill("operator@e2e.test");
+  await op.getByLabel("Email").fill(email);
   await op.getByLabel("Password").fill("operator-password-1");
   await op.getByRole("button", { name: "Sign in" }).click();
-  await expect(op.getByTestId("signed-in-user")).toHaveText("operator@e2e.test");
+  await expect(op.getByTestId("signed-in-user")).toHaveText(email);
   await op.goto("/settings");
   await expect(op.getByText("You are signed in as an operator")).toBeVisible();
   const call = await op.request.post("/api/mcp/servers/everything/tools/echo", { data: { arguments: { message: "x" } } });
   expect(call.status()).toBe(403);
-  expect((await op.request.post("/api/clients", { data: { slug: "by-operator", name: "By operator" } })).status()).toBe(201);
+  expect((await op.request.post("/api/clients", { data: { slug: `by-operator-${unique()}`, name: "By operator" } })).status()).toBe(201);
   await context.close();
 });
