@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   // `1` (trust the proxy that connects) or a comma-separated list of proxy addresses; unset: no proxy
   SWITCHBOARD_TRUST_PROXY: z.string().optional().transform((v) => v?.trim() || undefined),
   // queued runs allowed at once per pipeline and client; a new run over it is refused with 429
+  // set by scripts/start.mjs: the server stops when that process is gone (killed without passing a signal on)
+  SWITCHBOARD_SUPERVISOR_PID: z.coerce.number().int().positive().optional(),
   SWITCHBOARD_MAX_QUEUED_PER_PIPELINE: z.coerce.number().int().min(1).max(100_000).default(50),
 });
 

@@ -35,12 +35,19 @@ export function startServerProcess(): Promise<void> {
       process.exit(1);
     }
     let stopping = false;
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      process.on(signal, () => {
-        if (stopping) return;
-        stopping = true;
-        void shutdown(signal);
-      });
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      void shutdown(signal);
+    };
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => stop(signal));
+    // scripts/start.mjs killed outright cannot pass a signal on: its disappearance is the signal
+    const supervisor = env().SWITCHBOARD_SUPERVISOR_PID;
+    if (supervisor) {
+      const check = setInterval(() => {
+        if (process.ppid !== supervisor) stop("SIGTERM");
+      }, 1000);
+      check.unref();
     }
   })();
   return globalForServer.switchboardStarted;
