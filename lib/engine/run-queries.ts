@@ -1,6 +1,7 @@
 // Reads for the run pages and the JSON API (GET /api/runs, GET /api/runs/<id>). Lists use keyset
 // pagination on (createdAt, id), which the Run indexes serve, so they stay fast with many runs.
 import { prisma } from "@/lib/db";
+import { INLINE_PAYLOAD_MAX } from "@/lib/engine/run-payloads";
 import { SafeError } from "@/lib/errors";
 import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } from "@/lib/engine/engine.schema";
 import { parseStoredJson } from "@/lib/engine/step-output";
@@ -23,7 +24,8 @@ const runListSelect = {
   client: { select: { slug: true, name: true } },
 } as const;
 
-const TOOL_RESULT_INLINE_MAX = 256 * 1024;
+// large payloads are left out of the detail and fetched on demand (lib/engine/run-payloads.ts)
+const TOOL_RESULT_INLINE_MAX = INLINE_PAYLOAD_MAX;
 const EVENTS_PAGE = 500;
 
 function encodeCursor(createdAt: Date, id: string): string {
@@ -144,7 +146,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       isLatestAttempt: latestAttempt.get(s.stepId) === s.attempt,
       startedAt: s.startedAt,
       finishedAt: s.finishedAt,
-      output: s.status === "succeeded" || s.status === "failed" ? parseStoredJson(s.outputJson) : null,
+      ...inlineOutput(s.status === "succeeded" || s.status === "failed" ? s.outputJson : null),
       error: s.error,
       draft: drafts.find((d) => d.runStepId === s.id) ?? null,
       usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd },
@@ -160,6 +162,14 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     events,
     lastEventId: events.at(-1)?.id ?? options.afterEventId ?? 0,
   };
+}
+
+/** A step's output inline when small; a large one is left out with its size, for GET .../steps/<runStepId>/output. */
+function inlineOutput(outputJson: string | null) {
+  if (outputJson !== null && outputJson.length > INLINE_PAYLOAD_MAX) {
+    return { output: null, outputOmitted: true, outputBytes: Buffer.byteLength(outputJson) };
+  }
+  return { output: parseStoredJson(outputJson), outputOmitted: false, outputBytes: outputJson === null ? 0 : Buffer.byteLength(outputJson) };
 }
 
 export type RunDetail = NonNullable<Awaited<ReturnType<typeof getRunDetail>>>;
