@@ -70,8 +70,9 @@ test("an admin disables a user, changes a role, resets a password and signs a us
 
   // password reset: the session ends, the old password is refused, the new one works
   await row.getByRole("button", { name: "Reset password" }).click();
-  await page.getByLabel("New password").fill("second-password-2");
-  await page.getByRole("form", { name: `Reset the password of ${email}` }).getByRole("button", { name: "Reset password" }).click();
+  const resetForm = page.getByRole("form", { name: `Reset the password of ${email}` });
+  await resetForm.getByLabel("New password").fill("second-password-2");
+  await resetForm.getByRole("button", { name: "Reset password" }).click();
   await expect(row.getByRole("status")).toHaveText("Password reset; their sessions ended.");
   await expectSignedOut(user);
   await signIn(user, email, "first-password-1");

@@ -193,5 +193,5 @@ describe("SIGTERM to the npm start process alone (suite row 24)", () => {
       expect(run.error).toMatch(/Interrupted by shutdown/);
       expect(step).toMatchObject({ status: "failed", error: "Interrupted by shutdown" });
     }
-  });
+  }, 600_000);
 });
