@@ -13,6 +13,7 @@ async function makeToken(page: Page, name: string, scope: "read" | "run" | "admi
 }
 
 test("an API token made in Settings works as a bearer token until it is revoked", async ({ page, baseURL }) => {
+  test.slow();
   const name = `cron on nexus ${unique()}`;
   const token = await makeToken(page, name, "admin");
   const api = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
@@ -30,6 +31,7 @@ test("an API token made in Settings works as a bearer token until it is revoked"
 });
 
 test("a read token reads and gets 403 for any change; a run token runs but cannot create clients", async ({ page, baseURL }) => {
+  test.slow();
   const read = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${await makeToken(page, `read ${unique()}`, "read")}` } });
   const run = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${await makeToken(page, `run ${unique()}`, "run")}` } });
   expect((await read.get("/api/runs")).status()).toBe(200);
@@ -51,6 +53,7 @@ test("a cross-site POST carrying the admin's cookie is refused and changes nothi
 });
 
 test("an operator may run the day but not manage users, tokens or tools", async ({ page, browser }) => {
+  test.slow();
   await page.goto("/settings");
   const email = `operator-${unique()}@e2e.test`;
   await page.getByLabel("Email").fill(email);

@@ -27,6 +27,7 @@ async function expectSignedOut(page: Page) {
 }
 
 test("an admin disables a user, changes a role, resets a password and signs a user out everywhere", async ({ page, browser }) => {
+  test.setTimeout(300_000); // one long journey through five admin actions and two browsers, on a shared machine
   const email = `user-${unique()}@e2e.test`;
   await page.goto("/settings");
   await page.getByLabel("Email").fill(email);
