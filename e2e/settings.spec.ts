@@ -1,20 +1,27 @@
-import { request as playwrightRequest } from "@playwright/test";
+import { request as playwrightRequest, type Page } from "@playwright/test";
 import { expect, test, uniqueName } from "./fixtures";
 
-test("an API token made in Settings works as a bearer token until it is revoked", async ({ page, baseURL }) => {
-  const tokenName = uniqueName("cron on nexus");
-  const client = uniqueName("via-token");
+async function makeToken(page: Page, name: string, scope: "read" | "run" | "admin") {
   await page.goto("/settings");
-  await page.getByLabel("Token name").fill(tokenName);
+  await page.getByLabel("Token name").fill(name);
+  await page.getByLabel("Scope").selectOption(scope);
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
   expect(token).toMatch(/^sb_/);
+  return token;
+}
+
+test("an API token made in Settings works as a bearer token until it is revoked", async ({ page, baseURL }) => {
+  test.slow();
+  const name = uniqueName("cron on nexus");
+  const token = await makeToken(page, name, "admin");
   const api = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
   expect((await api.get("/api/clients")).status()).toBe(200);
   // a bearer request is not a cookie request, so it needs no Origin
-  expect((await api.post("/api/clients", { data: { slug: client, name: "Via token" } })).status()).toBe(201);
+  expect((await api.post("/api/clients", { data: { slug: uniqueName("via-token"), name: "Via token" } })).status()).toBe(201);
   await page.reload();
-  const row = page.getByRole("row", { name: new RegExp(tokenName) });
+  const row = page.getByRole("row", { name: new RegExp(name) });
+  await expect(row.getByRole("cell", { name: "admin", exact: true })).toBeVisible();
   await row.getByRole("button", { name: "Revoke" }).click();
   await page.getByRole("button", { name: "Revoke token" }).click();
   await expect(row.locator('[data-status="cancelled"]')).toBeVisible();
@@ -22,19 +29,35 @@ test("an API token made in Settings works as a bearer token until it is revoked"
   await api.dispose();
 });
 
+test("a read token reads and gets 403 for any change; a run token runs but cannot create clients", async ({ page, baseURL }) => {
+  test.slow();
+  const read = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${await makeToken(page, uniqueName("read"), "read")}` } });
+  const run = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${await makeToken(page, uniqueName("run"), "run")}` } });
+  expect((await read.get("/api/runs")).status()).toBe(200);
+  const slug = uniqueName("scoped");
+  expect((await read.post("/api/clients", { data: { slug, name: "Scoped" } })).status()).toBe(403);
+  expect((await read.post("/api/runs", { data: { pipeline: "hello" } })).status()).toBe(403);
+  expect((await run.post("/api/clients", { data: { slug, name: "Scoped" } })).status()).toBe(403);
+  expect((await page.request.get(`/api/clients/${slug}`)).status()).toBe(404);
+  await read.dispose();
+  await run.dispose();
+});
+
 test("a cross-site POST carrying the admin's cookie is refused and changes nothing", async ({ page }) => {
-  const res = await page.request.post("/api/clients", { headers: { Origin: "http://evil.example" }, data: { slug: "csrf-client", name: "CSRF" } });
+  const slug = uniqueName("csrf-client");
+  const res = await page.request.post("/api/clients", { headers: { Origin: "http://evil.example" }, data: { slug, name: "CSRF" } });
   expect(res.status()).toBe(403);
-  const fetchSite = await page.request.post("/api/clients", { headers: { "Sec-Fetch-Site": "cross-site" }, data: { slug: "csrf-client", name: "CSRF" } });
+  const fetchSite = await page.request.post("/api/clients", { headers: { "Sec-Fetch-Site": "cross-site" }, data: { slug, name: "CSRF" } });
   expect(fetchSite.status()).toBe(403);
-  expect((await page.request.get("/api/clients/csrf-client")).status()).toBe(404);
+  expect((await page.request.get(`/api/clients/${slug}`)).status()).toBe(404);
 });
 
 test("an operator may run the day but not manage users, tokens or tools", async ({ page, browser, pageProblems }) => {
+  test.slow();
   const email = `${uniqueName("operator")}@e2e.test`;
   await page.goto("/settings");
   await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("operator-password-1");
+  await page.getByLabel("Password", { exact: true }).fill("operator-password-1");
   await page.getByRole("button", { name: "Add user" }).click();
   await expect(page.getByText(`Added ${email}.`)).toBeVisible();
 

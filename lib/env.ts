@@ -20,6 +20,12 @@ const EnvSchema = z.object({
   /** "1": serve pages only; runs wait for a worker started on its own (`npm run worker`) */
   SWITCHBOARD_DISABLE_WORKER: z.string().optional(),
   NODE_ENV: z.string().optional(),
+  // `1` (trust the proxy that connects) or a comma-separated list of proxy addresses; unset: no proxy
+  SWITCHBOARD_TRUST_PROXY: z.string().optional().transform((v) => v?.trim() || undefined),
+  // queued runs allowed at once per pipeline and client; a new run over it is refused with 429
+  // set by scripts/start.mjs: the server stops when that process is gone (killed without passing a signal on)
+  SWITCHBOARD_SUPERVISOR_PID: z.coerce.number().int().positive().optional(),
+  SWITCHBOARD_MAX_QUEUED_PER_PIPELINE: z.coerce.number().int().min(1).max(100_000).default(50),
 });
 
 type Env = z.infer<typeof EnvSchema>;

@@ -3,6 +3,7 @@
 // running steps get SWITCHBOARD_SHUTDOWN_GRACE_S to finish, the rest are marked interrupted, every MCP
 // child is ended, then the process exits.
 import { env, inProcessWorkerEnabled } from "@/lib/env";
+import { installServerHooks } from "@/lib/http/node-server";
 import { prepareRuntime } from "@/lib/startup";
 
 const globalForServer = globalThis as unknown as { switchboardStarted?: Promise<void> };
@@ -20,6 +21,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<never> {
 
 export function startServerProcess(): Promise<void> {
   globalForServer.switchboardStarted ??= (async () => {
+    // before the first request is handled: the socket's address for throttling, and proxy-friendly keep-alive
+    installServerHooks();
     try {
       await prepareRuntime();
       if (inProcessWorkerEnabled()) {
@@ -32,12 +35,19 @@ export function startServerProcess(): Promise<void> {
       process.exit(1);
     }
     let stopping = false;
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      process.on(signal, () => {
-        if (stopping) return;
-        stopping = true;
-        void shutdown(signal);
-      });
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      void shutdown(signal);
+    };
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => stop(signal));
+    // scripts/start.mjs killed outright cannot pass a signal on: its disappearance is the signal
+    const supervisor = env().SWITCHBOARD_SUPERVISOR_PID;
+    if (supervisor) {
+      const check = setInterval(() => {
+        if (process.ppid !== supervisor) stop("SIGTERM");
+      }, 1000);
+      check.unref();
     }
   })();
   return globalForServer.switchboardStarted;

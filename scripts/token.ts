@@ -1,14 +1,25 @@
-// npm run token -- <name>: makes an API token for the first admin and prints it (once).
+// npm run token -- <name> [--scope read|run|admin]: makes an API token for the first admin and prints it (once).
+import { parseArgs } from "node:util";
 import { createApiToken } from "@/lib/auth/tokens";
-import { recordAudit } from "@/lib/audit";
+import { ZTokenScope } from "@/lib/auth/tokens.schema";
 import { prisma } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { databasePath } from "@/lib/env";
 
+const USAGE = "usage: npm run token -- <name> [--scope read|run|admin]   (name the token after what will use it; scope defaults to run)";
+
 async function main() {
-  const name = process.argv.slice(2).join(" ").trim();
-  if (!name) {
-    console.error("usage: npm run token -- <name>   (name the token after what will use it)");
+  let parsed;
+  try {
+    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { scope: { type: "string", default: "run" } } });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const name = parsed.positionals.join(" ").trim();
+  const scope = ZTokenScope.safeParse(parsed.values.scope);
+  if (!name || !scope.success) {
+    console.error(!name ? USAGE : `Unknown scope "${parsed.values.scope}"\n${USAGE}`);
     process.exit(2);
   }
   migrateDatabase(databasePath());
@@ -17,9 +28,8 @@ async function main() {
     console.error("No admin exists yet: start Switchboard and create the admin first (or set ADMIN_EMAIL and ADMIN_PASSWORD).");
     process.exit(1);
   }
-  const { id, token } = await createApiToken(admin.id, name);
-  await recordAudit({ actor: { id: admin.id, label: `${admin.email} (npm run token)` }, action: "token.create", targetType: "token", targetId: id, data: { name } });
-  console.error(`Token "${name}" for ${admin.email}. It is shown once; revoke it in /settings.`);
+  const { token } = await createApiToken(admin.id, { name, scope: scope.data }, { id: admin.id, label: `${admin.email} (npm run token)` });
+  console.error(`Token "${name}" (scope ${scope.data}) for ${admin.email}. It is shown once; revoke it in /settings.`);
   console.log(token);
 }
 

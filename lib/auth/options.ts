@@ -2,8 +2,9 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authSecret } from "@/lib/auth/secret";
+import { clientAddress } from "@/lib/auth/client-address";
 import { authenticate } from "@/lib/auth/users";
-import { clientAddress } from "@/lib/http/guard";
+import { env } from "@/lib/env";
 
 const SESSION_MAX_AGE_S = 7 * 24 * 60 * 60;
 
@@ -24,8 +25,11 @@ export function authOptions(): NextAuthOptions {
         async authorize(credentials, req) {
           const headers = new Headers();
           for (const [k, v] of Object.entries(req.headers ?? {})) if (typeof v === "string") headers.set(k, v);
-          const result = await authenticate(credentials, clientAddress(headers));
-          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
+          const result = await authenticate(credentials, clientAddress(headers, { trustProxy: env().SWITCHBOARD_TRUST_PROXY }));
+          if (result.ok) {
+            const { id, email, name, sessionVersion } = result.user;
+            return { id, email, name, sessionVersion };
+          }
           if (result.reason === "throttled") {
             throw new Error(`${THROTTLED_PREFIX}: wait ${Math.ceil((result.waitMs ?? 0) / 1000)} s before trying again`);
           }
@@ -35,12 +39,16 @@ export function authOptions(): NextAuthOptions {
     ],
     callbacks: {
       // the role is read from the database on every request (lib/auth/session.ts), never trusted from the token
+      // and so is whether the session still counts: the version it was issued under is compared per request
       async jwt({ token, user }) {
-        if (user) token.sub = user.id;
+        if (user) {
+          token.sub = user.id;
+          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+        }
         return token;
       },
       async session({ session, token }) {
-        return { ...session, userId: token.sub };
+        return { ...session, userId: token.sub, sessionVersion: typeof token.sv === "number" ? token.sv : 0 };
       },
     },
   };

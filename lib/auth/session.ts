@@ -7,9 +7,10 @@ import { findActiveUser, type SessionUser } from "@/lib/auth/users";
 
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
-  const userId = (session as { userId?: unknown } | null)?.userId;
+  const { userId, sessionVersion } = (session ?? {}) as { userId?: unknown; sessionVersion?: unknown };
   if (typeof userId !== "string") return null;
-  return findActiveUser(userId);
+  // sessions issued before versions existed carry none: they count as version 0
+  return findActiveUser(userId, typeof sessionVersion === "number" ? sessionVersion : 0);
 }
 
 /** For pages: the signed-in user, or a redirect to the sign-in page. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createFirstAdmin, authenticate, countUsers, ensureAdminFromEnv } from "@/lib/auth/users";
+import { createFirstAdmin, createUser, authenticate, countUsers, ensureAdminFromEnv } from "@/lib/auth/users";
 import { delayAfter } from "@/lib/auth/throttle";
 import { prisma } from "@/lib/db";
 
@@ -39,6 +39,37 @@ describe("sign-in throttling", () => {
       if (!r.ok && r.reason === "throttled") throttled = true;
     }
     expect(throttled).toBe(true);
+  });
+
+  it("concurrent wrong guesses cannot outrun the count: at most the free attempts reach the password check", async () => {
+    const email = `race-${Math.random().toString(36).slice(2)}@example.com`;
+    await createUser({ email, password: "the-right-password", role: "operator" }, { label: "test" });
+    const now = new Date("2026-03-01T00:00:00Z");
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => authenticate({ email, password: `wrong-${i}` }, `198.18.0.${i}`, now)),
+    );
+    const checked = results.filter((r) => !r.ok && r.reason === "invalid").length;
+    const throttled = results.filter((r) => !r.ok && r.reason === "throttled").length;
+    // five free failures; the fifth sets the first wait, so every later attempt is refused before any hashing
+    expect(checked).toBe(5);
+    expect(throttled).toBe(15);
+    const row = await prisma.loginThrottle.findUniqueOrThrow({ where: { key: `email:${email}` } });
+    expect(row.failures).toBe(5);
+    // after the wait the right password works and clears the account's count
+    const later = new Date(now.getTime() + 10 * 60_000);
+    expect((await authenticate({ email, password: "the-right-password" }, "198.18.1.1", later)).ok).toBe(true);
+    expect(await prisma.loginThrottle.findUnique({ where: { key: `email:${email}` } })).toBeNull();
+  });
+
+  it("a successful sign-in does not count against its address", async () => {
+    const email = `ok-${Math.random().toString(36).slice(2)}@example.com`;
+    await createUser({ email, password: "the-right-password", role: "operator" }, { label: "test" });
+    const now = new Date("2026-04-01T00:00:00Z");
+    for (let i = 0; i < 8; i++) {
+      expect((await authenticate({ email, password: "the-right-password" }, "198.18.2.2", now)).ok).toBe(true);
+    }
+    const row = await prisma.loginThrottle.findUnique({ where: { key: "ip:198.18.2.2" } });
+    expect(row?.failures ?? 0).toBe(0);
   });
 
   it("grows the delay and caps it", () => {

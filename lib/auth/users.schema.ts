@@ -23,3 +23,7 @@ export const ZCredentials = z.object({
   email: z.string().trim().toLowerCase().max(254),
   password: z.string().max(200),
 });
+
+export const ZUserId = z.object({ id: z.string().min(1).max(64) });
+export const ZSetRoleInput = ZUserId.extend({ role: ZRole });
+export const ZResetPasswordInput = ZUserId.extend({ password: ZPassword });

@@ -1,6 +1,7 @@
 // Queueing a run: validate everything, insert a queued Run and its pending steps, return the id.
 // Nothing executes here; a worker claims the run.
 import { prisma } from "@/lib/db";
+import { env } from "@/lib/env";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import { ZQueueRunInput, type QueueRunInput } from "@/lib/engine/engine.schema";
 import { wakeLocalWorkers } from "@/lib/engine/worker-registry";
@@ -15,6 +16,30 @@ export class RunInputsError extends SafeError {
     super(`Check the inputs: ${Object.entries(fieldErrors).map(([k, v]) => (k === "_" ? v : `${k}: ${v}`)).join("; ")}`);
     this.name = "RunInputsError";
   }
+}
+
+/**
+ * Too many runs of one pipeline for one client are already waiting: a runaway script, cron or agent must
+ * not fill the queue. The run is counted after it is inserted, by its place in the queue, so concurrent
+ * requests cannot all slip under the limit; a run past it is removed again before anyone can claim it.
+ */
+async function refuseOverQueueLimit(run: { id: string; createdAt: Date }, pipeline: { slug: string; name: string }, clientId: string | null) {
+  const max = env().SWITCHBOARD_MAX_QUEUED_PER_PIPELINE;
+  const ahead = await prisma.run.count({
+    where: {
+      pipelineSlug: pipeline.slug,
+      clientId,
+      status: "queued",
+      OR: [{ createdAt: { lt: run.createdAt } }, { createdAt: run.createdAt, id: { lte: run.id } }],
+    },
+  });
+  if (ahead <= max) return;
+  const removed = await prisma.run.deleteMany({ where: { id: run.id, status: "queued" } });
+  if (removed.count === 0) return; // a worker already took it: it no longer waits
+  throw new SafeError(
+    `${max} runs of "${pipeline.name}"${clientId ? " for this client" : ""} are already queued; wait for them to start or cancel some (limit: SWITCHBOARD_MAX_QUEUED_PER_PIPELINE)`,
+    429,
+  );
 }
 
 async function resolveClient(clientSlug: string | null | undefined) {
@@ -57,8 +82,9 @@ export async function queueRun(request: QueueRunInput): Promise<string> {
       },
       events: { create: { type: "status", message: `Queued by ${input.createdBy.label || "someone"} (${input.trigger})` } },
     },
-    select: { id: true },
+    select: { id: true, createdAt: true },
   });
+  await refuseOverQueueLimit(run, pipeline, client?.id ?? null);
   wakeLocalWorkers();
   return run.id;
 }

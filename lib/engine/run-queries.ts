@@ -2,6 +2,7 @@
 // pagination on (createdAt, id), which the Run indexes serve, so they stay fast with many runs.
 import { prisma } from "@/lib/db";
 import { decodeOptionalCursor, olderThan, toPage } from "@/lib/db/cursor";
+import { INLINE_PAYLOAD_MAX } from "@/lib/engine/run-payloads";
 import { SafeError } from "@/lib/errors";
 import { listDraftsOfRun } from "@/lib/drafts/open-draft";
 import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";
@@ -28,7 +29,8 @@ const runListSelect = {
   client: { select: { slug: true, name: true } },
 } as const;
 
-const TOOL_RESULT_INLINE_MAX = 256 * 1024;
+// large payloads are left out of the detail and fetched on demand (lib/engine/run-payloads.ts)
+const TOOL_RESULT_INLINE_MAX = INLINE_PAYLOAD_MAX;
 const EVENTS_PAGE = 500;
 
 /** Runs newest first, filtered by client, pipeline, status and time; `{ items, nextCursor }`. */
@@ -155,7 +157,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       isLatestAttempt: latestAttempt.get(s.stepId) === s.attempt,
       startedAt: s.startedAt,
       finishedAt: s.finishedAt,
-      output: s.status === "succeeded" || s.status === "failed" ? parseStoredJson(s.outputJson) : null,
+      ...inlineOutput(s.status === "succeeded" || s.status === "failed" ? s.outputJson : null),
       error: s.error,
       draft: drafts.find((d) => d.runStepId === s.id) ?? null,
       outcomeUnknown: outcomeUnknown(s),
@@ -172,6 +174,14 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     events,
     lastEventId: events.at(-1)?.id ?? options.afterEventId ?? 0,
   };
+}
+
+/** A step's output inline when small; a large one is left out with its size, for GET .../steps/<runStepId>/output. */
+function inlineOutput(outputJson: string | null) {
+  if (outputJson !== null && outputJson.length > INLINE_PAYLOAD_MAX) {
+    return { output: null, outputOmitted: true, outputBytes: Buffer.byteLength(outputJson) };
+  }
+  return { output: parseStoredJson(outputJson), outputOmitted: false, outputBytes: outputJson === null ? 0 : Buffer.byteLength(outputJson) };
 }
 
 export type RunDetail = NonNullable<Awaited<ReturnType<typeof getRunDetail>>>;

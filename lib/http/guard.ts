@@ -50,10 +50,3 @@ export function isCrossSiteWrite(method: string, headers: Headers): boolean {
   const site = headers.get("sec-fetch-site");
   return site === "cross-site" || site === "same-site";
 }
-
-/** The caller's address as Next's own server recorded it (the last x-forwarded-for hop). */
-export function clientAddress(headers: Headers): string | undefined {
-  const forwarded = headers.get("x-forwarded-for");
-  if (forwarded) return forwarded.split(",").map((s) => s.trim()).filter(Boolean).pop();
-  return headers.get("x-real-ip") ?? undefined;
-}

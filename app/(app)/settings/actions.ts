@@ -1,32 +1,59 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { authAction } from "@/lib/actions/safe-action";
-import { recordAudit } from "@/lib/audit";
 import { createApiToken, revokeApiToken } from "@/lib/auth/tokens";
-import { ZCreateTokenInput, ZRevokeTokenInput } from "@/lib/auth/tokens.schema";
+import { ZCreateTokenInput, ZTokenId } from "@/lib/auth/tokens.schema";
+import { disableUser, enableUser, resetUserPassword, setUserRole, signOutUserEverywhere } from "@/lib/auth/user-admin";
 import { createUser } from "@/lib/auth/users";
-import { ZCreateUserInput } from "@/lib/auth/users.schema";
+import { ZCreateUserInput, ZResetPasswordInput, ZSetRoleInput, ZUserId } from "@/lib/auth/users.schema";
+import type { SessionUser } from "@/lib/auth/users";
 
-export const createTokenAction = authAction(
-  { schema: ZCreateTokenInput, role: "admin" },
-  async (input, user) => {
-    const { id, token } = await createApiToken(user.id, input.name);
-    await recordAudit({ actor: { id: user.id, label: user.email }, action: "token.create", targetType: "token", targetId: id, data: { name: input.name } });
-    revalidatePath("/settings");
-    return { token };
-  },
-);
+const actor = (user: SessionUser) => ({ id: user.id, label: user.email });
 
-export const revokeTokenAction = authAction({ schema: ZRevokeTokenInput, role: "admin" }, async (input, user) => {
-  await revokeApiToken(input.id);
-  await recordAudit({ actor: { id: user.id, label: user.email }, action: "token.revoke", targetType: "token", targetId: input.id });
+export const createTokenAction = authAction({ schema: ZCreateTokenInput, role: "admin" }, async (input, user) => {
+  const { token, scope } = await createApiToken(user.id, input, actor(user));
+  revalidatePath("/settings");
+  return { token, scope };
+});
+
+export const revokeTokenAction = authAction({ schema: ZTokenId, role: "admin" }, async (input, user) => {
+  await revokeApiToken(input.id, actor(user));
   revalidatePath("/settings");
   return { id: input.id };
 });
 
 export const createUserAction = authAction({ schema: ZCreateUserInput, role: "admin" }, async (input, user) => {
-  const created = await createUser(input);
-  await recordAudit({ actor: { id: user.id, label: user.email }, action: "user.create", targetType: "user", targetId: created.id, data: { role: created.role } });
+  const created = await createUser(input, actor(user));
   revalidatePath("/settings");
   return { email: created.email };
+});
+
+export const setUserRoleAction = authAction({ schema: ZSetRoleInput, role: "admin" }, async (input, user) => {
+  const result = await setUserRole(input, actor(user));
+  revalidatePath("/settings");
+  return result;
+});
+
+export const disableUserAction = authAction({ schema: ZUserId, role: "admin" }, async (input, user) => {
+  await disableUser(input, actor(user));
+  revalidatePath("/settings");
+  return { id: input.id };
+});
+
+export const enableUserAction = authAction({ schema: ZUserId, role: "admin" }, async (input, user) => {
+  await enableUser(input, actor(user));
+  revalidatePath("/settings");
+  return { id: input.id };
+});
+
+export const resetPasswordAction = authAction({ schema: ZResetPasswordInput, role: "admin" }, async (input, user) => {
+  await resetUserPassword(input, actor(user));
+  revalidatePath("/settings");
+  return { id: input.id };
+});
+
+export const signOutEverywhereAction = authAction({ schema: ZUserId, role: "admin" }, async (input, user) => {
+  await signOutUserEverywhere(input, actor(user));
+  revalidatePath("/settings");
+  return { id: input.id };
 });

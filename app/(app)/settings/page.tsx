@@ -7,6 +7,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/auth/tokens";
 import { listUsers } from "@/lib/auth/users";
 import { NewTokenForm, NewUserForm, RevokeTokenButton } from "./settings-forms";
+import { UserActions } from "./user-actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -36,16 +37,20 @@ export default async function SettingsPage() {
                 <Th>Email</Th>
                 <Th>Name</Th>
                 <Th>Role</Th>
+                <Th>Status</Th>
                 <Th>Added</Th>
+                <Th><span className="sr-only">Actions</span></Th>
               </tr>
             </thead>
             <tbody>
               {users.map((u) => (
                 <tr key={u.id}>
-                  <Td>{u.email}</Td>
+                  <Td>{u.email}{u.id === user.id && <span className="ml-1 text-xs text-zinc-500">(you)</span>}</Td>
                   <Td>{u.name}</Td>
                   <Td>{u.role}</Td>
+                  <Td>{u.disabledAt ? <span data-status="disabled" className="text-sm text-zinc-500">⊘ disabled</span> : <StatusBadge status="active" />}</Td>
                   <Td><RelativeTime value={u.createdAt} /></Td>
+                  <Td><UserActions user={{ id: u.id, email: u.email, role: u.role, disabled: Boolean(u.disabledAt) }} isSelf={u.id === user.id} /></Td>
                 </tr>
               ))}
             </tbody>
@@ -54,7 +59,7 @@ export default async function SettingsPage() {
         </Card>
         <Card title="API tokens">
           <p className="mb-3 text-sm text-zinc-500">
-            Scripts and agents call the JSON API with <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. A token acts as the admin who made it. It is shown once; only a hash is stored. <code className="font-mono">npm run token -- &lt;name&gt;</code> makes one from the shell.
+            Scripts and agents call the JSON API with <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. A token acts as the admin who made it, limited by its scope: <strong>read</strong> only reads; <strong>run</strong> also runs pipelines, cancels and retries runs, and decides drafts; <strong>admin</strong> may do everything its maker may. It is shown once; only a hash is stored. <code className="font-mono">npm run token -- &lt;name&gt; --scope read|run|admin</code> makes one from the shell.
           </p>
           {tokens.length > 0 && (
             <Table className="mb-4">
@@ -62,6 +67,7 @@ export default async function SettingsPage() {
                 <tr>
                   <Th>Name</Th>
                   <Th>Token</Th>
+                  <Th>Scope</Th>
                   <Th>Owner</Th>
                   <Th>Created</Th>
                   <Th>Last used</Th>
@@ -74,6 +80,7 @@ export default async function SettingsPage() {
                   <tr key={t.id}>
                     <Td>{t.name}</Td>
                     <Td className="font-mono text-xs">{t.prefix}…</Td>
+                    <Td>{t.scope}</Td>
                     <Td>{t.user.email}</Td>
                     <Td><RelativeTime value={t.createdAt} /></Td>
                     <Td><RelativeTime value={t.lastUsedAt} /></Td>

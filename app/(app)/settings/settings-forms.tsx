@@ -18,7 +18,9 @@ export function NewTokenForm() {
         onSubmit={async (event) => {
           event.preventDefault();
           const form = event.currentTarget;
-          const result = await createTokenAction({ name: String(new FormData(form).get("name")) });
+          const data = new FormData(form);
+          const scope = data.get("scope");
+          const result = await createTokenAction({ name: String(data.get("name")), scope: scope === "read" || scope === "admin" ? scope : "run" });
           if (!result.ok) return setError(result.fieldErrors?.name?.[0] ?? result.error);
           setError(null);
           setToken(result.data.token);
@@ -28,6 +30,13 @@ export function NewTokenForm() {
       >
         <Field label="Token name" htmlFor="token-name">
           <Input id="token-name" name="name" placeholder="e.g. cron on nexus" required maxLength={80} />
+        </Field>
+        <Field label="Scope" htmlFor="token-scope">
+          <Select id="token-scope" name="scope" defaultValue="run">
+            <option value="read">read: only reads</option>
+            <option value="run">run: reads, runs pipelines, decides drafts</option>
+            <option value="admin">admin: everything you may do</option>
+          </Select>
         </Field>
         <Button type="submit">Create token</Button>
       </form>

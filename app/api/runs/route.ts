@@ -21,4 +21,4 @@ export const POST = apiRoute("user", async ({ req, user }) => {
     trigger: "api",
   });
   return json({ id }, 202);
-});
+}, { scope: "run" });

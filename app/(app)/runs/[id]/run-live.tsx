@@ -214,10 +214,19 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
                 <ToolResult result={call.result} />
               </>
             )}
-            {call.resultOmitted && <p className="text-xs text-zinc-500">The result is too large to show here ({formatNumber(call.resultBytes)} bytes).</p>}
+            {call.resultOmitted && (
+              <p className="text-xs text-zinc-500">
+                The result is too large to show here ({formatNumber(call.resultBytes)} bytes): <a className="underline" href={`/api/runs/${run.id}/tool-calls/${call.id}/result`} target="_blank" rel="noopener">open it as JSON</a>.
+              </p>
+            )}
           </div>
         </details>
       ))}
+      {step.outputOmitted && (
+        <p className="mt-3 text-xs text-zinc-500">
+          The output is too large to show here ({new Intl.NumberFormat().format(step.outputBytes)} bytes): <a className="underline" href={`/api/runs/${run.id}/steps/${step.runStepId}/output`} target="_blank" rel="noopener">open it as JSON</a>.
+        </p>
+      )}
       {step.kind !== "tool" && step.output !== null && step.output !== undefined && (
         <div className="mt-3">
           <p className="text-xs text-zinc-500">Output</p>

@@ -6,4 +6,4 @@ import { json, readJson } from "@/lib/http/response";
 
 export const POST = apiRoute<{ id: string }>("user", async ({ req, params, user }) => {
   return json(await approveDraft(params.id, await readJson(req), { id: user.id, label: user.email }, applyDraftDecision));
-});
+}, { scope: "run" });

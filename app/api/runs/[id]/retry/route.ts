@@ -5,4 +5,4 @@ import { json } from "@/lib/http/response";
 
 export const POST = apiRoute<{ id: string }>("user", async ({ params, user }) => {
   return json(await retryRun(params.id, { id: user.id, label: user.email }), 202);
-});
+}, { scope: "run" });
