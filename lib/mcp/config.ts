@@ -1,12 +1,12 @@
 // Loads MCP server config: the workspace's mcp.json (admin-owned, trusted) and a client's .mcp.json
 // (untrusted: an agent may have written it). A bad entry becomes an error on its own row and never
 // hides the others. Nothing here writes config: the web UI can never add or change a server's command.
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { prisma } from "@/lib/db";
 import { dataDir, workspaceDir } from "@/lib/env";
 import { isSlug, resolveInWorkspace } from "@/lib/workspace/paths";
+import { canonicalHash } from "@/lib/mcp/canonical-hash";
 import { expandString, type ExpandContext } from "@/lib/mcp/expand";
 import { SERVER_NAME_PATTERN, ZMcpFile, ZServerConfig, type ServerConfig, type Transport } from "@/lib/mcp/config.schema";
 
@@ -36,18 +36,6 @@ export type ServerEntry = {
   /** for an entry awaiting an admin's approval: exactly what it would run, as written (nothing expanded) */
   review?: string;
 };
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export function contentHash(entry: unknown): string {
-  return createHash("sha256").update(canonical(entry)).digest("hex");
-}
 
 /** Variables a config may use besides the environment: where Switchboard, its workspace and data live. */
 function builtinVars(): Record<string, string> {
@@ -100,7 +88,7 @@ function summaryOf(config: ServerConfig): string {
 
 /** Validates and expands one entry; every problem is reported on the entry itself. */
 export function buildEntry(name: string, raw: unknown, scope: string, source: string, ctx: ExpandContext): ServerEntry {
-  const base = { name, scope, source, contentHash: contentHash(raw), secrets: [] as string[] };
+  const base = { name, scope, source, contentHash: canonicalHash(raw), secrets: [] as string[] };
   if (!SERVER_NAME_PATTERN.test(name)) {
     return { ...base, transport: null, state: "error", error: `${source}: "${name.slice(0, 64)}" is not a valid server name (letters, digits, _ . -)`, summary: "" };
   }
@@ -184,7 +172,7 @@ export async function loadClientServers(slug: string, root = workspaceDir()): Pr
   if (!entries.length) return { entries: [], fileError: error };
   const approvals = await prisma.mcpServerApproval.findMany({ where: { scope: slug }, select: { name: true, contentHash: true, allowedVars: true } });
   const result = entries.map(([name, raw]): ServerEntry => {
-    const hash = contentHash(raw);
+    const hash = canonicalHash(raw);
     const approval = approvals.find((a) => a.name === name);
     if (!approval || approval.contentHash !== hash) {
       return {

@@ -1,15 +1,12 @@
 // Tool pinning: the hash of each tool's description, input schema and annotations is kept. A change since
 // the accepted hash is flagged; destructive tools and tools an approval step relies on are blocked until
 // an admin accepts the change (a rug-pulled tool must not act on stale trust).
-import { createHash } from "node:crypto";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { isUniqueViolation, prisma } from "@/lib/db";
+import { canonicalHash } from "@/lib/mcp/canonical-hash";
 
 export function toolHash(tool: Pick<Tool, "description" | "inputSchema" | "annotations">): string {
-  const canonical = JSON.stringify({ d: tool.description ?? "", s: tool.inputSchema, a: tool.annotations ?? {} }, (_k, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
-  return createHash("sha256").update(canonical).digest("hex");
+  return canonicalHash({ d: tool.description ?? "", s: tool.inputSchema, a: tool.annotations ?? {} });
 }
 
 /** Records what was seen; returns the names of tools whose definition differs from the accepted one. */
