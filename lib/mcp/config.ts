@@ -5,13 +5,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { prisma } from "@/lib/db";
 import { dataDir, workspaceDir } from "@/lib/env";
-import { isSlug, resolveInWorkspace } from "@/lib/workspace/paths";
+import { SafeError } from "@/lib/errors";
+import { isClientSlug, readWorkspaceFile, WORKSPACE_SCOPE } from "@/lib/workspace/paths";
 import { canonicalHash } from "@/lib/mcp/canonical-hash";
 import { expandString, type ExpandContext } from "@/lib/mcp/expand";
 import { SERVER_NAME_PATTERN, ZMcpFile, ZServerConfig, type ServerConfig, type Transport } from "@/lib/mcp/config.schema";
 
 export const MCP_FILE_MAX_BYTES = 256 * 1024;
-export const GLOBAL_SCOPE = "global";
+export const GLOBAL_SCOPE = WORKSPACE_SCOPE;
 
 export type ResolvedServer =
   | { transport: "stdio"; command: string; args: string[]; env: Record<string, string>; cwd?: string; timeoutMs?: number }
@@ -56,13 +57,10 @@ type ReadResult = { entries: [string, unknown][]; error?: string };
 export function readMcpFile(relative: string, root = workspaceDir()): ReadResult {
   let text: string;
   try {
-    const file = resolveInWorkspace(relative, root);
-    const stat = fs.statSync(file);
-    if (stat.size > MCP_FILE_MAX_BYTES) return { entries: [], error: `${relative} is ${stat.size} bytes; the limit is ${MCP_FILE_MAX_BYTES}` };
-    text = fs.readFileSync(file, "utf8");
+    text = readWorkspaceFile(relative, MCP_FILE_MAX_BYTES, { root });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { entries: [] };
-    return { entries: [], error: `${relative}: ${error instanceof Error ? error.message : "cannot be read"}` };
+    return { entries: [], error: error instanceof SafeError ? error.message : `${relative} cannot be read` };
   }
   let raw: unknown;
   try {
@@ -166,7 +164,7 @@ export function loadGlobalServers(root = workspaceDir()): { entries: ServerEntry
  * (by hash), and `${VAR}` expands only the names that admin allowed; anything else is "needs approval".
  */
 export async function loadClientServers(slug: string, root = workspaceDir()): Promise<{ entries: ServerEntry[]; fileError?: string }> {
-  if (!isSlug(slug)) return { entries: [] };
+  if (!isClientSlug(slug)) return { entries: [] };
   const source = `clients/${slug}/.mcp.json`;
   const { entries, error } = readMcpFile(source, root);
   if (!entries.length) return { entries: [], fileError: error };
@@ -202,7 +200,7 @@ export async function approveClientServer(input: { slug: string; name: string; c
 export function clientsWithServers(root = workspaceDir()): string[] {
   const dir = path.join(root, "clients");
   try {
-    return fs.readdirSync(dir).filter((slug) => isSlug(slug) && fs.existsSync(path.join(dir, slug, ".mcp.json")));
+    return fs.readdirSync(dir).filter((slug) => isClientSlug(slug) && fs.existsSync(path.join(dir, slug, ".mcp.json")));
   } catch {
     return [];
   }
