@@ -74,6 +74,7 @@ export function checkArguments(server: string, tool: Tool, args: Record<string, 
 function errorMessage(error: unknown, timeoutMs: number): string {
   if (error instanceof McpError) {
     if (error.code === -32001) return `Timed out: no answer or progress for ${Math.round(timeoutMs / 1000)} s`;
+    if (error.code === -32000) return "The MCP server closed the connection during the call (it stopped or crashed); the next call starts it again";
     return error.message.replace(/^MCP error -?\d+: /, "");
   }
   if (error instanceof Error) return error.name === "AbortError" ? "Cancelled" : error.message;

@@ -3,7 +3,7 @@
 // child process ended when Switchboard stops. One instance per process, on globalThis.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ToolListChangedNotificationSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
@@ -11,8 +11,9 @@ import { GLOBAL_SCOPE, clientsWithServers, loadClientServers, loadGlobalServers,
 import { leakFreeFetch } from "@/lib/mcp/http-fetch";
 import { checkToolPins } from "@/lib/mcp/pins";
 import { redactText } from "@/lib/mcp/redact";
+import { StderrTail } from "@/lib/mcp/stderr-tail";
+import { GroupStdioTransport, signalGroup } from "@/lib/mcp/stdio-transport";
 
-const STDERR_MAX_LINES = 200;
 const STDERR_MAX_BYTES = 64 * 1024;
 const CONNECT_TIMEOUT_MS = 30_000;
 const STDIO_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -32,8 +33,7 @@ type Connection = {
   /** the tools/list under way, shared by every caller that asks meanwhile */
   toolsLoading: Promise<Tool[]> | null;
   changedTools: Set<string>;
-  stderr: string[];
-  stderrBytes: number;
+  stderr: StderrTail;
   lastLatencyMs: number | null;
   lastUsedAt: number;
   /** requests under way: an idle close never ends a connection in the middle of a call */
@@ -111,27 +111,17 @@ export class McpPool {
     if (!conn) {
       conn = {
         key, entry, client: null, transport: null, pid: null, connecting: null, status: "not started", error: null, tools: null, toolsLoading: null,
-        changedTools: new Set(), stderr: [], stderrBytes: 0, lastLatencyMs: null, lastUsedAt: Date.now(), inFlight: 0, failures: 0, retryAt: 0, closing: false,
+        changedTools: new Set(), stderr: new StderrTail(STDERR_MAX_BYTES), lastLatencyMs: null, lastUsedAt: Date.now(), inFlight: 0, failures: 0, retryAt: 0, closing: false,
       };
       this.connections.set(key, conn);
     }
     return conn;
   }
 
-  private pushStderr(conn: Connection, chunk: string) {
-    for (const line of redactText(chunk, conn.entry.secrets).split("\n")) {
-      if (!line.trim()) continue;
-      const clipped = line.slice(0, 2000);
-      conn.stderr.push(clipped);
-      conn.stderrBytes += clipped.length;
-    }
-    while (conn.stderr.length > STDERR_MAX_LINES || conn.stderrBytes > STDERR_MAX_BYTES) conn.stderrBytes -= conn.stderr.shift()?.length ?? 0;
-  }
-
   private markDown(conn: Connection, message: string) {
     if (conn.closing) return;
     conn.status = "error";
-    const last = conn.stderr.at(-1);
+    const last = conn.stderr.lines(1, conn.entry.secrets).at(-1);
     conn.error = redactText(last ? `${message} (last stderr: ${last.slice(0, 300)})` : message, conn.entry.secrets);
     conn.client = null;
     conn.transport = null;
@@ -145,9 +135,10 @@ export class McpPool {
     const r = conn.entry.resolved;
     if (!r) throw new McpUnavailableError(conn.entry.error ?? "not startable");
     if (r.transport === "stdio") {
-      const t = new StdioClientTransport({ command: r.command, args: r.args, env: { ...getDefaultEnvironment(), ...r.env }, cwd: r.cwd, stderr: "pipe", maxBufferSize: STDIO_MAX_MESSAGE_BYTES });
-      t.stderr?.on("data", (chunk: Buffer) => this.pushStderr(conn, chunk.toString("utf8")));
-      return t;
+      return new GroupStdioTransport({
+        command: r.command, args: r.args, env: { ...getDefaultEnvironment(), ...r.env }, cwd: r.cwd, maxBufferSize: STDIO_MAX_MESSAGE_BYTES,
+        onStderr: (chunk) => conn.stderr.push(chunk.toString("utf8")),
+      });
     }
     const requestInit = { headers: r.headers };
     return r.transport === "http"
@@ -185,7 +176,7 @@ export class McpPool {
       }
       conn.client = client;
       conn.transport = transport;
-      conn.pid = transport instanceof StdioClientTransport ? transport.pid : null;
+      conn.pid = transport instanceof GroupStdioTransport ? transport.pid : null;
       conn.status = "connected";
       conn.error = null;
       conn.failures = 0;
@@ -275,7 +266,7 @@ export class McpPool {
         summary: entry.summary, contentHash: entry.contentHash,
         toolCount: sameConfig && conn?.tools ? conn.tools.length : null,
         lastLatencyMs: sameConfig ? (conn?.lastLatencyMs ?? null) : null,
-        stderrTail: sameConfig && conn ? conn.stderr.slice(-20) : [],
+        stderrTail: sameConfig && conn ? conn.stderr.lines(20, conn.entry.secrets) : [],
         review: entry.review ?? null,
         tools: tools.map((t) => ({ name: t.name, title: t.title, description: t.description ?? "", annotations: t.annotations ?? null, inputSchema: t.inputSchema, changed: conn?.changedTools.has(t.name) ?? false })),
       };
@@ -303,7 +294,7 @@ export class McpPool {
     this.idleTimer.unref();
   }
 
-  /** Process ids of the stdio servers this pool started and that are still running. */
+  /** Process ids of the stdio servers this pool started and that are still running (each leads its own process group). */
   childPids(): number[] {
     return [...this.connections.values()].map((c) => c.pid).filter((p): p is number => p !== null);
   }
@@ -318,21 +309,10 @@ export class McpPool {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The SDK ends a stdio child with SIGTERM; one that ignores it gets SIGKILL a moment later. */
-function killHard(pid: number) {
-  if (!isAlive(pid)) return;
-  setTimeout(() => {
-    if (isAlive(pid)) process.kill(pid, "SIGKILL");
-  }, 2_000).unref();
+/** The transport ends a server's group with SIGTERM; whatever in it ignores that gets SIGKILL a moment later. */
+function killHard(pgid: number) {
+  if (!signalGroup(pgid, 0)) return;
+  setTimeout(() => signalGroup(pgid, "SIGKILL"), 2_000).unref();
 }
 
 const globalForPool = globalThis as unknown as { switchboardMcpPool?: McpPool };
@@ -341,15 +321,10 @@ export function getMcpPool(): McpPool {
   if (!globalForPool.switchboardMcpPool) {
     const pool = new McpPool();
     globalForPool.switchboardMcpPool = pool;
-    // no orphans: whatever way the process ends, its MCP children end with it
+    // no orphans: whatever way the process ends (process.exit included), every MCP server's whole
+    // process group ends with it; an 'exit' handler may only do synchronous work, and kill is synchronous
     process.once("exit", () => {
-      for (const pid of pool.childPids()) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
+      for (const pgid of pool.childPids()) signalGroup(pgid, "SIGKILL");
     });
   }
   return globalForPool.switchboardMcpPool;
