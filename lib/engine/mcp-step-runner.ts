@@ -17,6 +17,7 @@ export class McpStepRunner implements StepRunner {
         runId: req.runId,
         runStepId: req.runStepId,
         idempotencyKey: req.idempotencyKey,
+        requireAcceptedPin: req.afterApproval === true,
         deferFinish: true,
       });
       return {

@@ -14,6 +14,8 @@ export type ToolStepRequest = {
   tool: string;
   arguments: Record<string, unknown>;
   idempotencyKey: string;
+  /** an approval step of this run came before: the tool must be as an admin accepted it */
+  afterApproval?: boolean;
   signal: AbortSignal;
   timeoutMs?: number;
   onProgress: (progress: ToolProgress) => void;

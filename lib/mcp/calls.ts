@@ -7,6 +7,7 @@ import { isUniqueViolation, prisma } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import { toolHash } from "@/lib/mcp/pins";
+import { trustedTool } from "@/lib/mcp/tool-trust";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 
 export const RESULT_STORE_MAX_BYTES = 1024 * 1024;
@@ -25,7 +26,10 @@ export type CallToolRequest = {
   timeoutMs?: number;
   maxTotalTimeoutMs?: number;
   onProgress?: (progress: ToolProgress) => void;
-  /** block the call when the tool changed since an admin accepted it (tools an approval relies on) */
+  /**
+   * the call runs after an approval step: it is blocked when the tool changed since an admin accepted it,
+   * as a destructive tool's call always is
+   */
   requireAcceptedPin?: boolean;
 };
 
@@ -85,12 +89,9 @@ function errorMessage(error: unknown, timeoutMs: number): string {
 export async function prepareCall(req: Pick<CallToolRequest, "clientSlug" | "server" | "tool" | "arguments" | "requireAcceptedPin">) {
   const pool = getMcpPool();
   const entry = await pool.resolve(req.server, req.clientSlug);
-  const tools = await pool.tools(entry);
-  const tool = tools.find((t) => t.name === req.tool);
-  if (!tool) throw new ToolCallRefused(`The MCP server "${req.server}" has no tool "${req.tool}"`);
-  if (pool.isToolChanged(entry, tool.name) && (tool.annotations?.destructiveHint || req.requireAcceptedPin)) {
-    throw new ToolCallRefused(`${req.server}/${req.tool} changed its description or schema since it was accepted; an admin must review the change on /tools before it runs again`);
-  }
+  const verdict = await trustedTool(pool, entry, req.tool, req.requireAcceptedPin === true);
+  if (!verdict.ok) throw new ToolCallRefused(verdict.error);
+  const { tool } = verdict;
   checkArguments(req.server, tool, req.arguments);
   return { pool, entry, tool };
 }

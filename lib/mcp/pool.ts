@@ -9,8 +9,8 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ToolListChangedNotificationSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { GLOBAL_SCOPE, clientsWithServers, loadClientServers, loadGlobalServers, type ServerEntry } from "@/lib/mcp/config";
 import { leakFreeFetch } from "@/lib/mcp/http-fetch";
-import { checkToolPins } from "@/lib/mcp/pins";
-import { redactText } from "@/lib/mcp/redact";
+import { checkToolPins, toolHash } from "@/lib/mcp/pins";
+import { redactText, redactValue } from "@/lib/mcp/redact";
 import { StderrTail } from "@/lib/mcp/stderr-tail";
 import { GroupStdioTransport, signalGroup } from "@/lib/mcp/stdio-transport";
 
@@ -30,6 +30,8 @@ type Connection = {
   status: ServerStatus;
   error: string | null;
   tools: Tool[] | null;
+  /** when `tools` was listed (Date.now()) */
+  toolsListedAt: number;
   /** the tools/list under way, shared by every caller that asks meanwhile */
   toolsLoading: Promise<Tool[]> | null;
   changedTools: Set<string>;
@@ -56,7 +58,8 @@ export type ServerInfo = {
   lastLatencyMs: number | null;
   stderrTail: string[];
   review: string | null;
-  tools: { name: string; title?: string; description: string; annotations: Tool["annotations"] | null; inputSchema: Tool["inputSchema"]; changed: boolean }[];
+  /** `hash` is the definition as listed: accepting a change accepts exactly this hash */
+  tools: { name: string; title?: string; description: string; annotations: Tool["annotations"] | null; inputSchema: Tool["inputSchema"]; changed: boolean; hash: string }[];
 };
 
 export class McpUnavailableError extends Error {
@@ -110,7 +113,7 @@ export class McpPool {
     }
     if (!conn) {
       conn = {
-        key, entry, client: null, transport: null, pid: null, connecting: null, status: "not started", error: null, tools: null, toolsLoading: null,
+        key, entry, client: null, transport: null, pid: null, connecting: null, status: "not started", error: null, tools: null, toolsListedAt: 0, toolsLoading: null,
         changedTools: new Set(), stderr: new StderrTail(STDERR_MAX_BYTES), lastLatencyMs: null, lastUsedAt: Date.now(), inFlight: 0, failures: 0, retryAt: 0, closing: false,
       };
       this.connections.set(key, conn);
@@ -213,10 +216,13 @@ export class McpPool {
     }
   }
 
-  /** Every tool of a server (all pages of tools/list), cached until the server says the list changed. */
-  async tools(entry: ServerEntry): Promise<Tool[]> {
+  /**
+   * Every tool of a server (all pages of tools/list), cached until the server says the list changed, or,
+   * with `maxAgeMs`, until the list is older than that (a server need not announce a change).
+   */
+  async tools(entry: ServerEntry, options: { maxAgeMs?: number } = {}): Promise<Tool[]> {
     const { client, conn } = await this.client(entry);
-    if (conn.tools) return conn.tools;
+    if (conn.tools && (options.maxAgeMs === undefined || Date.now() - conn.toolsListedAt <= options.maxAgeMs)) return conn.tools;
     conn.toolsLoading ??= (async () => {
       const tools: Tool[] = [];
       let cursor: string | undefined;
@@ -226,8 +232,9 @@ export class McpPool {
         cursor = result.nextCursor;
         if (!cursor) break;
       }
-      conn.changedTools = await checkToolPins(entry.scope, entry.name, tools);
+      conn.changedTools = await checkToolPins(entry.scope, entry.name, tools, entry.secrets);
       conn.tools = tools;
+      conn.toolsListedAt = Date.now();
       return tools;
     })().finally(() => {
       conn.toolsLoading = null;
@@ -235,8 +242,15 @@ export class McpPool {
     return conn.toolsLoading;
   }
 
-  isToolChanged(entry: ServerEntry, tool: string): boolean {
-    return this.connections.get(`${entry.scope}:${entry.name}`)?.changedTools.has(tool) ?? false;
+  /** How long ago this process listed the server's tools (Infinity when it has no list). */
+  toolsAgeMs(entry: ServerEntry): number {
+    const conn = this.connections.get(`${entry.scope}:${entry.name}`);
+    return conn?.tools ? Date.now() - conn.toolsListedAt : Number.POSITIVE_INFINITY;
+  }
+
+  /** An admin accepted the tool's current definition: it is no longer flagged here. */
+  markToolAccepted(scope: string, server: string, tool: string) {
+    this.connections.get(`${scope}:${server}`)?.changedTools.delete(tool);
   }
 
   recordLatency(entry: ServerEntry, ms: number) {
@@ -268,7 +282,11 @@ export class McpPool {
         lastLatencyMs: sameConfig ? (conn?.lastLatencyMs ?? null) : null,
         stderrTail: sameConfig && conn ? conn.stderr.lines(20, conn.entry.secrets) : [],
         review: entry.review ?? null,
-        tools: tools.map((t) => ({ name: t.name, title: t.title, description: t.description ?? "", annotations: t.annotations ?? null, inputSchema: t.inputSchema, changed: conn?.changedTools.has(t.name) ?? false })),
+        // a tool's description and schema are the server's words: its secrets are redacted like its results
+        tools: tools.map((t) => ({
+          name: t.name, title: t.title, description: redactText(t.description ?? "", entry.secrets), annotations: t.annotations ?? null,
+          inputSchema: redactValue(t.inputSchema, entry.secrets) as Tool["inputSchema"], changed: conn?.changedTools.has(t.name) ?? false, hash: toolHash(t),
+        })),
       };
     });
     return { servers, fileErrors: global.fileErrors };

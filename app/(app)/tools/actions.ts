@@ -22,7 +22,7 @@ export const approveServerAction = authAction(
 );
 
 export const acceptToolChangeAction = authAction(
-  { schema: z.object({ scope: z.string().max(64), server: z.string().max(64), tool: z.string().max(128) }), role: "admin" },
+  { schema: z.object({ scope: z.string().max(64), server: z.string().max(64), tool: z.string().max(128), hash: z.string().regex(/^[0-9a-f]{64}$/) }), role: "admin" },
   async (input, user) => {
     await acceptChangedTool(input, { id: user.id, label: user.email });
     revalidatePath("/tools");
