@@ -1,5 +1,6 @@
 // The seam between the engine and whatever executes a tool step. The worker uses the MCP pool
 // (mcp-step-runner.ts); engine tests inject a small runner of their own.
+import type { PreflightInput, PreflightProblem } from "@/lib/engine/preflight";
 import type { PendingWrite } from "@/lib/mcp/calls";
 
 export type ToolProgress = { progress: number; total?: number; message?: string };
@@ -37,6 +38,8 @@ export type ToolStepResult = {
 
 export interface StepRunner {
   runTool(request: ToolStepRequest): Promise<ToolStepResult>;
+  /** what the steps would miss (servers, tools, accepted pins), checked before a run's next step */
+  preflight?(input: PreflightInput): Promise<PreflightProblem[]>;
 }
 
 /**
