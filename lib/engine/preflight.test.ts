@@ -72,6 +72,7 @@ describe("pre-flight", () => {
     await pool.tools(await pool.resolve(everything));
     // get-sum changed since an admin accepted it; it runs after the approval step
     await prisma.toolPin.update({ where: { scope_server_tool: { scope: "global", server: everything, tool: "get-sum" } }, data: { acceptedHash: "0".repeat(64) } });
+    await pool.tools(await pool.resolve(everything), { maxAgeMs: 0 });
     const problems = await preflightSteps({ steps: requireValidPipeline(`five-${suffix}`).steps, clientSlug: null });
     expect(problems.map((p) => [p.stepId, p.ref])).toEqual([
       ["second", `${everything}/no_such_tool`],

@@ -120,7 +120,10 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Pr
         resetTimeoutOnProgress: true,
         maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
         signal: callAbort.signal,
-        onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message }) : undefined,
+        // a progress message is the server's words like its result: its secrets never reach the run log
+        onprogress: req.onProgress
+          ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message === undefined ? undefined : redactText(p.message, entry.secrets) })
+          : undefined,
       }),
     );
     const durationMs = performance.now() - started;

@@ -60,11 +60,11 @@ export async function readToolPin(scope: string, server: string, tool: string): 
   return prisma.toolPin.findUnique({ where: { scope_server_tool: { scope, server, tool } }, select: { seenHash: true, acceptedHash: true, seenJson: true, acceptedJson: true } });
 }
 
-/** Records what was seen; returns the names of tools whose definition differs from the accepted one. */
-export async function checkToolPins(scope: string, server: string, tools: Tool[], secrets: readonly string[] = []): Promise<Set<string>> {
-  const pins = await prisma.toolPin.findMany({ where: { scope, server }, select: { tool: true, seenHash: true, acceptedHash: true, seenJson: true } });
+/** Records what was seen; returns each listed tool's pin as it now stands. */
+export async function recordToolPins(scope: string, server: string, tools: Tool[], secrets: readonly string[] = []): Promise<Map<string, ToolPinRow>> {
+  const pins = await prisma.toolPin.findMany({ where: { scope, server }, select: { tool: true, seenHash: true, acceptedHash: true, seenJson: true, acceptedJson: true } });
   const byTool = new Map(pins.map((p) => [p.tool, p]));
-  const changed = new Set<string>();
+  const result = new Map<string, ToolPinRow>();
   for (const tool of tools) {
     const hash = toolHash(tool);
     const pin = byTool.get(tool.name);
@@ -75,29 +75,40 @@ export async function checkToolPins(scope: string, server: string, tools: Tool[]
       await prisma.toolPin.create({ data: { scope, server, tool: tool.name, seenHash: hash, acceptedHash: hash, seenJson: json, acceptedJson: json } }).catch((error: unknown) => {
         if (!isUniqueViolation(error)) throw error;
       });
+      result.set(tool.name, { seenHash: hash, acceptedHash: hash, seenJson: json, acceptedJson: json });
       continue;
     }
+    const row: ToolPinRow = { seenHash: pin.seenHash, acceptedHash: pin.acceptedHash, seenJson: pin.seenJson, acceptedJson: pin.acceptedJson };
     if (pin.seenHash !== hash || pin.seenJson === null) {
       const json = storedDefinition(tool, secrets);
+      const unchanged = pin.acceptedHash === hash;
       await prisma.toolPin.update({
         where: { scope_server_tool: { scope, server, tool: tool.name } },
-        data: { seenHash: hash, seenJson: json, ...(pin.seenHash !== hash ? { changedAt: new Date() } : {}), ...(pin.acceptedHash === hash ? { acceptedJson: json } : {}) },
+        data: { seenHash: hash, seenJson: json, ...(pin.seenHash !== hash ? { changedAt: new Date() } : {}), ...(unchanged ? { acceptedJson: json } : {}) },
       });
+      Object.assign(row, { seenHash: hash, seenJson: json }, unchanged ? { acceptedJson: json } : {});
     }
-    if (pin.acceptedHash !== hash) changed.add(tool.name);
+    result.set(tool.name, row);
   }
-  return changed;
+  return result;
+}
+
+/** Records what was seen; returns the names of tools whose definition differs from the accepted one. */
+export async function checkToolPins(scope: string, server: string, tools: Tool[], secrets: readonly string[] = []): Promise<Set<string>> {
+  const pins = await recordToolPins(scope, server, tools, secrets);
+  return new Set([...pins].filter(([, pin]) => pin.acceptedHash !== pin.seenHash).map(([name]) => name));
 }
 
 /**
  * Accepts the definition the admin reviewed (by its hash), never whatever the server lists at click
  * time: when the tool changed again since, the admin must look again.
  */
-export async function acceptToolChange(scope: string, server: string, tool: string, reviewedHash: string): Promise<void> {
+export async function acceptToolChange(scope: string, server: string, tool: string, reviewedHash: string): Promise<ToolPinRow> {
   const pin = await prisma.toolPin.findUnique({ where: { scope_server_tool: { scope, server, tool } }, select: { seenHash: true, seenJson: true } });
   if (!pin) throw new SafeError(`No tool ${server}/${tool} has been seen`, 404);
   const stale = `${server}/${tool} changed again since you reviewed it; review the new definition and accept that one`;
   if (pin.seenHash !== reviewedHash) throw new SafeError(stale, 409);
   const updated = await prisma.toolPin.updateMany({ where: { scope, server, tool, seenHash: reviewedHash }, data: { acceptedHash: reviewedHash, acceptedJson: pin.seenJson } });
   if (updated.count === 0) throw new SafeError(stale, 409);
+  return { seenHash: reviewedHash, acceptedHash: reviewedHash, seenJson: pin.seenJson, acceptedJson: pin.seenJson };
 }

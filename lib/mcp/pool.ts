@@ -9,7 +9,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ToolListChangedNotificationSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { GLOBAL_SCOPE, clientsWithServers, loadClientServers, loadGlobalServers, type ServerEntry } from "@/lib/mcp/config";
 import { leakFreeFetch } from "@/lib/mcp/http-fetch";
-import { checkToolPins, toolHash } from "@/lib/mcp/pins";
+import { recordToolPins, toolHash, type ToolPinRow } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 import { StderrTail } from "@/lib/mcp/stderr-tail";
 import { GroupStdioTransport, signalGroup } from "@/lib/mcp/stdio-transport";
@@ -35,6 +35,8 @@ type Connection = {
   /** the tools/list under way, shared by every caller that asks meanwhile */
   toolsLoading: Promise<Tool[]> | null;
   changedTools: Set<string>;
+  /** each listed tool's pin as recorded at the last listing (or accepted here since) */
+  pins: Map<string, ToolPinRow>;
   stderr: StderrTail;
   lastLatencyMs: number | null;
   lastUsedAt: number;
@@ -114,7 +116,7 @@ export class McpPool {
     if (!conn) {
       conn = {
         key, entry, client: null, transport: null, pid: null, connecting: null, status: "not started", error: null, tools: null, toolsListedAt: 0, toolsLoading: null,
-        changedTools: new Set(), stderr: new StderrTail(STDERR_MAX_BYTES), lastLatencyMs: null, lastUsedAt: Date.now(), inFlight: 0, failures: 0, retryAt: 0, closing: false,
+        changedTools: new Set(), pins: new Map(), stderr: new StderrTail(STDERR_MAX_BYTES), lastLatencyMs: null, lastUsedAt: Date.now(), inFlight: 0, failures: 0, retryAt: 0, closing: false,
       };
       this.connections.set(key, conn);
     }
@@ -232,7 +234,8 @@ export class McpPool {
         cursor = result.nextCursor;
         if (!cursor) break;
       }
-      conn.changedTools = await checkToolPins(entry.scope, entry.name, tools, entry.secrets);
+      conn.pins = await recordToolPins(entry.scope, entry.name, tools, entry.secrets);
+      conn.changedTools = new Set([...conn.pins].filter(([, pin]) => pin.acceptedHash !== pin.seenHash).map(([name]) => name));
       conn.tools = tools;
       conn.toolsListedAt = Date.now();
       return tools;
@@ -248,9 +251,16 @@ export class McpPool {
     return conn?.tools ? Date.now() - conn.toolsListedAt : Number.POSITIVE_INFINITY;
   }
 
-  /** An admin accepted the tool's current definition: it is no longer flagged here. */
-  markToolAccepted(scope: string, server: string, tool: string) {
-    this.connections.get(`${scope}:${server}`)?.changedTools.delete(tool);
+  /** The tool's pin as of this process's last listing; a caller about to refuse reads the database again. */
+  cachedPin(entry: ServerEntry, tool: string): ToolPinRow | undefined {
+    return this.connections.get(`${entry.scope}:${entry.name}`)?.pins.get(tool);
+  }
+
+  /** An admin accepted this definition of the tool: it is no longer flagged here. */
+  markToolAccepted(scope: string, server: string, tool: string, pin: ToolPinRow) {
+    const conn = this.connections.get(`${scope}:${server}`);
+    conn?.changedTools.delete(tool);
+    conn?.pins.set(tool, pin);
   }
 
   recordLatency(entry: ServerEntry, ms: number) {

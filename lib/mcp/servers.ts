@@ -48,7 +48,7 @@ export async function acceptChangedTool(input: { scope: string; server: string; 
     // an unreachable server: what it listed last (the pin's seen hash) is what the admin is compared with
     if (!(error instanceof McpUnavailableError)) throw error;
   }
-  await acceptToolChange(input.scope, input.server, input.tool, input.hash);
-  pool.markToolAccepted(input.scope, input.server, input.tool);
+  const pin = await acceptToolChange(input.scope, input.server, input.tool, input.hash);
+  pool.markToolAccepted(input.scope, input.server, input.tool, pin);
   await recordAudit({ actor, action: "mcp.accept-tool-change", targetType: "mcp-tool", targetId: `${input.scope}/${input.server}/${input.tool}`, data: { hash: input.hash } });
 }

@@ -35,6 +35,8 @@ export class GroupStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   private child: ChildProcess | undefined;
   private readonly readBuffer: ReadBuffer;
+  private readonly queue: JSONRPCMessage[] = [];
+  private delivering = false;
 
   constructor(private readonly options: GroupStdioOptions) {
     this.readBuffer = new ReadBuffer({ maxBufferSize: options.maxBufferSize });
@@ -91,9 +93,30 @@ export class GroupStdioTransport implements Transport {
       try {
         const message = this.readBuffer.readMessage();
         if (message === null) break;
-        this.onmessage?.(message);
+        this.queue.push(message);
       } catch (error) {
         this.onerror?.(error as Error);
+      }
+    }
+    this.deliver();
+  }
+
+  /**
+   * The SDK handles a notification a microtask later but a response at once: a progress notification
+   * and the response read from one chunk would lose the progress (its handler is gone by then). After a
+   * notification, the next message waits until the notification has been handled.
+   */
+  private deliver() {
+    while (!this.delivering) {
+      const message = this.queue.shift();
+      if (!message) return;
+      this.onmessage?.(message);
+      if (!("id" in message) && this.queue.length) {
+        this.delivering = true;
+        setImmediate(() => {
+          this.delivering = false;
+          this.deliver();
+        });
       }
     }
   }
@@ -120,6 +143,7 @@ export class GroupStdioTransport implements Transport {
       }
     }
     this.readBuffer.clear();
+    this.queue.length = 0;
   }
 
   send(message: JSONRPCMessage): Promise<void> {

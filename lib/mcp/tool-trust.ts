@@ -16,14 +16,17 @@ export async function trustedTool(pool: McpPool, entry: ServerEntry, toolName: s
   const find = async (maxAgeMs?: number) => (await pool.tools(entry, { maxAgeMs })).find((t) => t.name === toolName);
   let tool = await find();
   if (!tool) return { ok: false, error: `The MCP server "${entry.name}" has no tool "${toolName}"` };
-  let pin = await readToolPin(entry.scope, entry.name, toolName);
+  // the pin as this process last listed it: one query fewer per call; a refusal reads it again, since
+  // an admin may have accepted the change from another process since
+  let pin = pool.cachedPin(entry, toolName) ?? (await readToolPin(entry.scope, entry.name, toolName));
   const pinMatters = afterApproval || isDestructive(acceptedAnnotations(pin, tool));
   if (pinMatters && pool.toolsAgeMs(entry) > RELIST_AFTER_MS) {
     // the server may have changed the tool without saying so: decide on what it lists now
     tool = await find(RELIST_AFTER_MS);
     if (!tool) return { ok: false, error: `The MCP server "${entry.name}" no longer has a tool "${toolName}"` };
-    pin = await readToolPin(entry.scope, entry.name, toolName);
+    pin = pool.cachedPin(entry, toolName) ?? (await readToolPin(entry.scope, entry.name, toolName));
   }
+  if (pinBlockReason({ server: entry.name, tool, pin, afterApproval })) pin = await readToolPin(entry.scope, entry.name, toolName);
   const reason = pinBlockReason({ server: entry.name, tool, pin, afterApproval });
   return reason ? { ok: false, error: reason } : { ok: true, tool };
 }
