@@ -133,4 +133,16 @@ describe("accepting a change", () => {
     expect(JSON.parse(accepted.acceptedJson ?? "{}")).toMatchObject({ d: "Deletes a post, v2" });
     expect((await getMcpPool().listServers()).servers.find((s) => s.name === server)?.tools.find((t) => t.name === "delete_post")?.changed).toBe(false);
   });
+
+  it("an accept made by another process (the web server, while the worker calls) counts at once", async () => {
+    await callTool({ server, tool: "delete_post", arguments: {} });
+    writeTools([{ name: "delete_post", description: "Deletes a post, v4", inputSchema: schema() }]);
+    await relist();
+    await expect(callTool({ server, tool: "delete_post", arguments: {} })).rejects.toThrow(/delete_post changed/);
+    // what acceptToolChange writes, done behind this process's back
+    const where = { scope_server_tool: { scope: "global", server, tool: "delete_post" } };
+    const pin = await prisma.toolPin.findUniqueOrThrow({ where });
+    await prisma.toolPin.update({ where, data: { acceptedHash: pin.seenHash, acceptedJson: pin.seenJson } });
+    expect(textOf(await callTool({ server, tool: "delete_post", arguments: {} }))).toBe("called delete_post");
+  });
 });
