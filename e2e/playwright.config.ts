@@ -13,6 +13,8 @@ process.env.SB_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-e2
 // await). Chosen once here and inherited by the workers through the environment, so two runs at once
 // never share a server. SB_E2E_PORT set by hand still wins.
 process.env.SB_E2E_PORT ??= execFileSync(process.execPath, ["-e", FREE_PORT], { encoding: "utf8" }).trim();
+// server-everything over Streamable HTTP, started by the secrets spec, with a canary in its headers
+process.env.SB_E2E_MCP_PORT ??= execFileSync(process.execPath, ["-e", FREE_PORT], { encoding: "utf8" }).trim();
 const dir = process.env.SB_E2E_DIR;
 
 // the e2e workspace: the demo workspace plus one server that cannot start, so /tools shows a failure
@@ -23,6 +25,7 @@ if (!fs.existsSync(workspace)) {
   const mcp = JSON.parse(fs.readFileSync(mcpFile, "utf8")) as { mcpServers: Record<string, unknown> };
   // a canary secret in a server's env: it must never reach a page, an API response or the database
   (mcp.mcpServers.everything as { env?: Record<string, string> }).env = { API_KEY: "${SB_E2E_CANARY}" };
+  mcp.mcpServers.remote = { type: "http", url: `http://127.0.0.1:${process.env.SB_E2E_MCP_PORT}/mcp`, headers: { "X-Api-Key": "${SB_E2E_CANARY_HEADER}" } };
   mcp.mcpServers.broken = { command: "node", args: ["-e", "console.error('broken: DATAFORSEO_LOGIN is not set'); process.exit(2)"] };
   fs.writeFileSync(mcpFile, JSON.stringify(mcp, null, 2));
 }
@@ -54,7 +57,8 @@ export default defineConfig({
     { name: "chromium", testMatch: /.*\.spec\.ts/, dependencies: ["auth"], use: { storageState: path.join(dir, "admin.json") } },
   ],
   webServer: {
-    command: `node ${path.join(root, "node_modules", "next", "dist", "bin", "next")} start -p ${port}`,
+    // the server's log goes to a file the secrets spec searches for canaries
+    command: `node ${path.join(root, "node_modules", "next", "dist", "bin", "next")} start -p ${port} >> ${path.join(dir, "server.log")} 2>&1`,
     cwd: root,
     url: `${baseURL}/api/health`,
     timeout: 120_000,
@@ -69,6 +73,9 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       NEXT_MANUAL_SIG_HANDLE: "1",
       SB_E2E_CANARY: "canary-e2e-secret-7f3a91",
+      SB_E2E_CANARY_HEADER: "canary-e2e-header-5c2d81",
+      ANTHROPIC_API_KEY: "canary-e2e-anthropic-3b8e40",
+      OPENAI_API_KEY: "canary-e2e-openai-9a71c2",
     },
   },
 });

@@ -1,6 +1,6 @@
 // A client as GET /api/clients, GET /api/clients/<slug> and the client pages show it: the row in the
 // API's words (archived as a yes/no), its memory, and this month's spend against its budget.
-import { getClient, readClientMemory } from "@/lib/clients/clients";
+import { clientMemoryView, getClient } from "@/lib/clients/clients";
 import { ZListClientsInput, type ListClientsInput } from "@/lib/clients/clients.schema";
 import { prisma } from "@/lib/db";
 import { decodeOptionalCursor, olderThan, toPage } from "@/lib/db/cursor";
@@ -25,14 +25,21 @@ export async function listClientsPage(input: ListClientsInput = {}) {
   return { items: page.items.map(clientView), nextCursor: page.nextCursor };
 }
 
-/** One client with its CLAUDE.md and `spend { monthUsd, budgetUsd, tokens }` (INTERFACES.md). */
+/**
+ * One client with its CLAUDE.md and `spend { monthUsd, budgetUsd, tokens }` (INTERFACES.md). `memory` is
+ * the file's text (null when missing or unreadable); `memoryView` says how much of it a page renders and
+ * why it cannot be read, so an oversized or broken file never breaks the page or the API.
+ */
 export async function getClientDetail(slug: string) {
   const client = await getClient(slug);
   const spend = await clientSpendThisMonth(client.id);
+  const memoryView = clientMemoryView(client.slug);
   return {
     id: client.id,
     ...clientView(client),
-    memory: readClientMemory(client.slug),
+    memory: memoryView.source,
+    memoryError: memoryView.error,
+    memoryView,
     spend: { monthUsd: spend.costUsd, budgetUsd: client.monthlyBudgetUsd, tokens: spend.tokens },
   };
 }

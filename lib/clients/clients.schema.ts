@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { CURSOR_MAX_CHARS } from "@/lib/db/cursor";
-import { SLUG_PATTERN } from "@/lib/workspace/paths";
+import { SLUG_PATTERN, WORKSPACE_SCOPE } from "@/lib/workspace/paths";
 
 const ZClientSlug = z
   .string()
   .trim()
-  .regex(SLUG_PATTERN, "Use lowercase letters, digits and dashes (at most 63), starting with a letter or digit");
+  .regex(SLUG_PATTERN, "Use lowercase letters, digits and dashes (at most 63), starting with a letter or digit")
+  .refine((slug) => slug !== WORKSPACE_SCOPE, `"${WORKSPACE_SCOPE}" is the workspace's own scope; choose another slug`);
 
 export const ZCreateClientInput = z.object({
   slug: ZClientSlug,

@@ -5,7 +5,7 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import { prisma } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
 import { NotFoundError, SafeError } from "@/lib/errors";
-import { clientFolder, isSlug, readWorkspaceFile, writeWorkspaceFile } from "@/lib/workspace/paths";
+import { clientFolder, isClientSlug, isSlug, readWorkspaceFile, writeWorkspaceFile } from "@/lib/workspace/paths";
 import {
   MEMORY_MAX_BYTES,
   ZCreateClientInput,
@@ -99,6 +99,26 @@ export function readClientMemory(slug: string): string | null {
   }
 }
 
+/** The page renders at most this much of CLAUDE.md; a longer file is still edited whole. */
+export const MEMORY_RENDER_MAX_BYTES = 64 * 1024;
+
+export type ClientMemoryView = { source: string | null; rendered: string | null; truncated: boolean; error: string | null };
+
+/** CLAUDE.md for the client page: an oversized or unreadable file is an error to show, never a broken page. */
+export function clientMemoryView(slug: string): ClientMemoryView {
+  let source: string | null;
+  try {
+    source = readClientMemory(slug);
+  } catch (error) {
+    const message = error instanceof SafeError ? error.message : "CLAUDE.md cannot be read";
+    return { source: null, rendered: null, truncated: false, error: `${message}. Saving from the editor replaces the file.` };
+  }
+  if (source === null) return { source: null, rendered: null, truncated: false, error: null };
+  const bytes = Buffer.from(source, "utf8");
+  if (bytes.length <= MEMORY_RENDER_MAX_BYTES) return { source, rendered: source, truncated: false, error: null };
+  return { source, rendered: bytes.subarray(0, MEMORY_RENDER_MAX_BYTES).toString("utf8"), truncated: true, error: null };
+}
+
 export async function saveClientMemory(slug: string, content: string, actor: Actor): Promise<void> {
   const client = await getClient(slug);
   if (Buffer.byteLength(content) > MEMORY_MAX_BYTES) throw new SafeError(`CLAUDE.md may be at most ${MEMORY_MAX_BYTES / 1024} KB`);
@@ -112,15 +132,15 @@ export async function importClientFolders(root = workspaceDir()): Promise<string
   if (!fs.existsSync(dir)) return [];
   const created: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || !isSlug(entry.name)) continue;
+    if (!entry.isDirectory() || !isClientSlug(entry.name)) continue;
     const exists = await prisma.client.findUnique({ where: { slug: entry.name }, select: { id: true } });
     if (exists) continue;
     let name = entry.name;
     try {
-      const heading = /^#\s+(.+)$/m.exec(fs.readFileSync(path.join(dir, entry.name, "CLAUDE.md"), "utf8").slice(0, 4096));
+      const heading = /^#\s+(.+)$/m.exec(readWorkspaceFile(path.join("clients", entry.name, "CLAUDE.md"), 4096, { root, truncate: true }));
       if (heading) name = heading[1].trim().slice(0, 120);
     } catch {
-      // no CLAUDE.md: the slug is the name
+      // no CLAUDE.md (or not a readable regular file): the slug is the name
     }
     await prisma.client.create({ data: { slug: entry.name, name } });
     created.push(entry.name);

@@ -3,6 +3,7 @@
 import { prisma } from "@/lib/db";
 import { readRunControl } from "@/lib/engine/claim";
 import { executeStep, type AttemptRow, type StepContext, type StepResult } from "@/lib/engine/execute-step";
+import { preflightRun } from "@/lib/engine/preflight";
 import { runEventRow } from "@/lib/engine/run-events";
 import { absorbOutput, loadRunState } from "@/lib/engine/run-state";
 import { parseStoredJson } from "@/lib/engine/step-output";
@@ -110,6 +111,9 @@ export async function executeRun(runId: string, options: ExecuteRunOptions): Pro
     templates: state.templates,
     approvedVersion: null,
   };
+  // what later steps need (servers, tools, accepted pins) is checked before the first of them runs
+  const preflight = await preflightRun({ runId, workerId, runner, steps: pipeline.steps, rows, clientSlug: state.client?.slug ?? null });
+  if (preflight !== "passed") return preflight;
 
   for (const step of pipeline.steps) {
     const attempts = rows.filter((r) => r.stepId === step.id);

@@ -120,6 +120,7 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
       tool,
       arguments: args,
       idempotencyKey,
+      afterApproval: ctx.approvedVersion !== null,
       signal: ctx.signal,
       timeoutMs: step.timeout !== undefined ? durationMs(step.timeout) : undefined,
       onProgress: (p) => progress.report(p),

@@ -1,9 +1,14 @@
 // Tool steps through the MCP pool: the call is recorded (as started, before it is sent) under the
 // step's idempotency key, so a resumed run never sends a side effect twice.
+import { preflightSteps, type PreflightInput, type PreflightProblem } from "@/lib/engine/preflight";
 import { callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls";
 import { OutcomeUnknownStepError, type StepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/step-runner";
 
 export class McpStepRunner implements StepRunner {
+  preflight(input: PreflightInput): Promise<PreflightProblem[]> {
+    return preflightSteps(input);
+  }
+
   async runTool(req: ToolStepRequest): Promise<ToolStepResult> {
     try {
       const result = await callToolRecorded({
@@ -17,6 +22,7 @@ export class McpStepRunner implements StepRunner {
         runId: req.runId,
         runStepId: req.runStepId,
         idempotencyKey: req.idempotencyKey,
+        requireAcceptedPin: req.afterApproval === true,
         deferFinish: true,
       });
       return {

@@ -1,5 +1,6 @@
 // The seam between the engine and whatever executes a tool step. The worker uses the MCP pool
 // (mcp-step-runner.ts); engine tests inject a small runner of their own.
+import type { PreflightInput, PreflightProblem } from "@/lib/engine/preflight";
 import type { PendingWrite } from "@/lib/mcp/calls";
 
 export type ToolProgress = { progress: number; total?: number; message?: string };
@@ -14,6 +15,8 @@ export type ToolStepRequest = {
   tool: string;
   arguments: Record<string, unknown>;
   idempotencyKey: string;
+  /** an approval step of this run came before: the tool must be as an admin accepted it */
+  afterApproval?: boolean;
   signal: AbortSignal;
   timeoutMs?: number;
   onProgress: (progress: ToolProgress) => void;
@@ -37,6 +40,8 @@ export type ToolStepResult = {
 
 export interface StepRunner {
   runTool(request: ToolStepRequest): Promise<ToolStepResult>;
+  /** what the steps would miss (servers, tools, accepted pins), checked before a run's next step */
+  preflight?(input: PreflightInput): Promise<PreflightProblem[]>;
 }
 
 /**

@@ -7,6 +7,7 @@ import { isUniqueViolation, prisma } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import { toolHash } from "@/lib/mcp/pins";
+import { trustedTool } from "@/lib/mcp/tool-trust";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 import { toolResultText } from "@/lib/mcp/tool-result";
 
@@ -26,7 +27,10 @@ type CallToolRequest = {
   timeoutMs?: number;
   maxTotalTimeoutMs?: number;
   onProgress?: (progress: ToolProgress) => void;
-  /** block the call when the tool changed since an admin accepted it (tools an approval relies on) */
+  /**
+   * the call runs after an approval step: it is blocked when the tool changed since an admin accepted it,
+   * as a destructive tool's call always is
+   */
   requireAcceptedPin?: boolean;
 };
 
@@ -82,6 +86,7 @@ export function checkArguments(server: string, tool: Tool, args: Record<string, 
 function errorMessage(error: unknown, timeoutMs: number): string {
   if (error instanceof McpError) {
     if (error.code === -32001) return `Timed out: no answer or progress for ${Math.round(timeoutMs / 1000)} s`;
+    if (error.code === -32000) return "The MCP server closed the connection during the call (it stopped or crashed); the next call starts it again";
     return error.message.replace(/^MCP error -?\d+: /, "");
   }
   if (error instanceof Error) return error.name === "AbortError" ? "Cancelled" : error.message;
@@ -92,12 +97,9 @@ function errorMessage(error: unknown, timeoutMs: number): string {
 export async function prepareCall(req: Pick<CallToolRequest, "clientSlug" | "server" | "tool" | "arguments" | "requireAcceptedPin">) {
   const pool = getMcpPool();
   const entry = await pool.resolve(req.server, req.clientSlug);
-  const tools = await pool.tools(entry);
-  const tool = tools.find((t) => t.name === req.tool);
-  if (!tool) throw new ToolCallRefused(`The MCP server "${req.server}" has no tool "${req.tool}"`);
-  if (pool.isToolChanged(entry, tool.name) && (tool.annotations?.destructiveHint || req.requireAcceptedPin)) {
-    throw new ToolCallRefused(`${req.server}/${req.tool} changed its description or schema since it was accepted; an admin must review the change on /tools before it runs again`);
-  }
+  const verdict = await trustedTool(pool, entry, req.tool, req.requireAcceptedPin === true);
+  if (!verdict.ok) throw new ToolCallRefused(verdict.error);
+  const { tool } = verdict;
   checkArguments(req.server, tool, req.arguments);
   return { pool, entry, tool };
 }
@@ -137,7 +139,10 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, ide
         resetTimeoutOnProgress: true,
         maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
         signal: callAbort.signal,
-        onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message }) : undefined,
+        // a progress message is the server's words like its result: its secrets never reach the run log
+        onprogress: req.onProgress
+          ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message === undefined ? undefined : redactText(p.message, entry.secrets) })
+          : undefined,
       }),
     );
     const durationMs = performance.now() - started;

@@ -1,17 +1,18 @@
 // Loads MCP server config: the workspace's mcp.json (admin-owned, trusted) and a client's .mcp.json
 // (untrusted: an agent may have written it). A bad entry becomes an error on its own row and never
 // hides the others. Nothing here writes config: the web UI can never add or change a server's command.
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { prisma } from "@/lib/db";
 import { dataDir, serverVariables, workspaceDir } from "@/lib/env";
-import { isSlug, resolveInWorkspace } from "@/lib/workspace/paths";
+import { SafeError } from "@/lib/errors";
+import { isClientSlug, readWorkspaceFile, WORKSPACE_SCOPE } from "@/lib/workspace/paths";
+import { canonicalHash } from "@/lib/mcp/canonical-hash";
 import { expandString, type ExpandContext } from "@/lib/mcp/expand";
 import { SERVER_NAME_PATTERN, ZMcpFile, ZServerConfig, type ServerConfig, type Transport } from "@/lib/mcp/config.schema";
 
 export const MCP_FILE_MAX_BYTES = 256 * 1024;
-export const GLOBAL_SCOPE = "global";
+export const GLOBAL_SCOPE = WORKSPACE_SCOPE;
 
 export type ResolvedServer =
   | { transport: "stdio"; command: string; args: string[]; env: Record<string, string>; cwd?: string; timeoutMs?: number }
@@ -37,18 +38,6 @@ export type ServerEntry = {
   review?: string;
 };
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export function contentHash(entry: unknown): string {
-  return createHash("sha256").update(canonical(entry)).digest("hex");
-}
-
 /** Variables a config may use besides the environment: where Switchboard, its workspace and data live. */
 function builtinVars(): Record<string, string> {
   return { SWITCHBOARD_ROOT: process.cwd(), SWITCHBOARD_WORKSPACE: workspaceDir(), SWITCHBOARD_DATA: dataDir() };
@@ -68,13 +57,10 @@ type ReadResult = { entries: [string, unknown][]; error?: string; switchboard?: 
 export function readMcpFile(relative: string, root = workspaceDir()): ReadResult {
   let text: string;
   try {
-    const file = resolveInWorkspace(relative, root);
-    const stat = fs.statSync(file);
-    if (stat.size > MCP_FILE_MAX_BYTES) return { entries: [], error: `${relative} is ${stat.size} bytes; the limit is ${MCP_FILE_MAX_BYTES}` };
-    text = fs.readFileSync(file, "utf8");
+    text = readWorkspaceFile(relative, MCP_FILE_MAX_BYTES, { root });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { entries: [] };
-    return { entries: [], error: `${relative}: ${error instanceof Error ? error.message : "cannot be read"}` };
+    return { entries: [], error: error instanceof SafeError ? error.message : `${relative} cannot be read` };
   }
   let raw: unknown;
   try {
@@ -100,7 +86,7 @@ function summaryOf(config: ServerConfig): string {
 
 /** Validates and expands one entry; every problem is reported on the entry itself. */
 export function buildEntry(name: string, raw: unknown, scope: string, source: string, ctx: ExpandContext): ServerEntry {
-  const base = { name, scope, source, contentHash: contentHash(raw), secrets: [] as string[] };
+  const base = { name, scope, source, contentHash: canonicalHash(raw), secrets: [] as string[] };
   if (!SERVER_NAME_PATTERN.test(name)) {
     return { ...base, transport: null, state: "error", error: `${source}: "${name.slice(0, 64)}" is not a valid server name (letters, digits, _ . -)`, summary: "" };
   }
@@ -178,13 +164,13 @@ export function loadGlobalServers(root = workspaceDir()): { entries: ServerEntry
  * (by hash), and `${VAR}` expands only the names that admin allowed; anything else is "needs approval".
  */
 export async function loadClientServers(slug: string, root = workspaceDir()): Promise<{ entries: ServerEntry[]; fileError?: string }> {
-  if (!isSlug(slug)) return { entries: [] };
+  if (!isClientSlug(slug)) return { entries: [] };
   const source = `clients/${slug}/.mcp.json`;
   const { entries, error } = readMcpFile(source, root);
   if (!entries.length) return { entries: [], fileError: error };
   const approvals = await prisma.mcpServerApproval.findMany({ where: { scope: slug }, select: { name: true, contentHash: true, allowedVars: true } });
   const result = entries.map(([name, raw]): ServerEntry => {
-    const hash = contentHash(raw);
+    const hash = canonicalHash(raw);
     const approval = approvals.find((a) => a.name === name);
     if (!approval || approval.contentHash !== hash) {
       return {
@@ -214,7 +200,7 @@ export async function approveClientServer(input: { slug: string; name: string; c
 export function clientsWithServers(root = workspaceDir()): string[] {
   const dir = path.join(root, "clients");
   try {
-    return fs.readdirSync(dir).filter((slug) => isSlug(slug) && fs.existsSync(path.join(dir, slug, ".mcp.json")));
+    return fs.readdirSync(dir).filter((slug) => isClientSlug(slug) && fs.existsSync(path.join(dir, slug, ".mcp.json")));
   } catch {
     return [];
   }

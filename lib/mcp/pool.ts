@@ -3,16 +3,17 @@
 // child process ended when Switchboard stops. One instance per process, on globalThis.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ToolListChangedNotificationSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { GLOBAL_SCOPE, clientsWithServers, loadClientServers, loadGlobalServers, type ServerEntry } from "@/lib/mcp/config";
 import { leakFreeFetch } from "@/lib/mcp/http-fetch";
-import { checkToolPins } from "@/lib/mcp/pins";
-import { redactText } from "@/lib/mcp/redact";
+import { recordToolPins, toolHash, type ToolPinRow } from "@/lib/mcp/pins";
+import { redactText, redactValue } from "@/lib/mcp/redact";
+import { StderrTail } from "@/lib/mcp/stderr-tail";
+import { GroupStdioTransport, signalGroup } from "@/lib/mcp/stdio-transport";
 
-const STDERR_MAX_LINES = 200;
 const STDERR_MAX_BYTES = 64 * 1024;
 const CONNECT_TIMEOUT_MS = 30_000;
 const STDIO_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -29,11 +30,14 @@ type Connection = {
   status: ServerStatus;
   error: string | null;
   tools: Tool[] | null;
+  /** when `tools` was listed (Date.now()) */
+  toolsListedAt: number;
   /** the tools/list under way, shared by every caller that asks meanwhile */
   toolsLoading: Promise<Tool[]> | null;
   changedTools: Set<string>;
-  stderr: string[];
-  stderrBytes: number;
+  /** each listed tool's pin as recorded at the last listing (or accepted here since) */
+  pins: Map<string, ToolPinRow>;
+  stderr: StderrTail;
   lastLatencyMs: number | null;
   lastUsedAt: number;
   /** requests under way: an idle close never ends a connection in the middle of a call */
@@ -56,7 +60,8 @@ export type ServerInfo = {
   lastLatencyMs: number | null;
   stderrTail: string[];
   review: string | null;
-  tools: { name: string; title?: string; description: string; annotations: Tool["annotations"] | null; inputSchema: Tool["inputSchema"]; changed: boolean }[];
+  /** `hash` is the definition as listed: accepting a change accepts exactly this hash */
+  tools: { name: string; title?: string; description: string; annotations: Tool["annotations"] | null; inputSchema: Tool["inputSchema"]; changed: boolean; hash: string }[];
 };
 
 export class McpUnavailableError extends Error {
@@ -110,28 +115,18 @@ export class McpPool {
     }
     if (!conn) {
       conn = {
-        key, entry, client: null, transport: null, pid: null, connecting: null, status: "not started", error: null, tools: null, toolsLoading: null,
-        changedTools: new Set(), stderr: [], stderrBytes: 0, lastLatencyMs: null, lastUsedAt: Date.now(), inFlight: 0, failures: 0, retryAt: 0, closing: false,
+        key, entry, client: null, transport: null, pid: null, connecting: null, status: "not started", error: null, tools: null, toolsListedAt: 0, toolsLoading: null,
+        changedTools: new Set(), pins: new Map(), stderr: new StderrTail(STDERR_MAX_BYTES), lastLatencyMs: null, lastUsedAt: Date.now(), inFlight: 0, failures: 0, retryAt: 0, closing: false,
       };
       this.connections.set(key, conn);
     }
     return conn;
   }
 
-  private pushStderr(conn: Connection, chunk: string) {
-    for (const line of redactText(chunk, conn.entry.secrets).split("\n")) {
-      if (!line.trim()) continue;
-      const clipped = line.slice(0, 2000);
-      conn.stderr.push(clipped);
-      conn.stderrBytes += clipped.length;
-    }
-    while (conn.stderr.length > STDERR_MAX_LINES || conn.stderrBytes > STDERR_MAX_BYTES) conn.stderrBytes -= conn.stderr.shift()?.length ?? 0;
-  }
-
   private markDown(conn: Connection, message: string) {
     if (conn.closing) return;
     conn.status = "error";
-    const last = conn.stderr.at(-1);
+    const last = conn.stderr.lines(1, conn.entry.secrets).at(-1);
     conn.error = redactText(last ? `${message} (last stderr: ${last.slice(0, 300)})` : message, conn.entry.secrets);
     conn.client = null;
     conn.transport = null;
@@ -145,9 +140,10 @@ export class McpPool {
     const r = conn.entry.resolved;
     if (!r) throw new McpUnavailableError(conn.entry.error ?? "not startable");
     if (r.transport === "stdio") {
-      const t = new StdioClientTransport({ command: r.command, args: r.args, env: { ...getDefaultEnvironment(), ...r.env }, cwd: r.cwd, stderr: "pipe", maxBufferSize: STDIO_MAX_MESSAGE_BYTES });
-      t.stderr?.on("data", (chunk: Buffer) => this.pushStderr(conn, chunk.toString("utf8")));
-      return t;
+      return new GroupStdioTransport({
+        command: r.command, args: r.args, env: { ...getDefaultEnvironment(), ...r.env }, cwd: r.cwd, maxBufferSize: STDIO_MAX_MESSAGE_BYTES,
+        onStderr: (chunk) => conn.stderr.push(chunk.toString("utf8")),
+      });
     }
     const requestInit = { headers: r.headers };
     return r.transport === "http"
@@ -185,7 +181,7 @@ export class McpPool {
       }
       conn.client = client;
       conn.transport = transport;
-      conn.pid = transport instanceof StdioClientTransport ? transport.pid : null;
+      conn.pid = transport instanceof GroupStdioTransport ? transport.pid : null;
       conn.status = "connected";
       conn.error = null;
       conn.failures = 0;
@@ -222,10 +218,13 @@ export class McpPool {
     }
   }
 
-  /** Every tool of a server (all pages of tools/list), cached until the server says the list changed. */
-  async tools(entry: ServerEntry): Promise<Tool[]> {
+  /**
+   * Every tool of a server (all pages of tools/list), cached until the server says the list changed, or,
+   * with `maxAgeMs`, until the list is older than that (a server need not announce a change).
+   */
+  async tools(entry: ServerEntry, options: { maxAgeMs?: number } = {}): Promise<Tool[]> {
     const { client, conn } = await this.client(entry);
-    if (conn.tools) return conn.tools;
+    if (conn.tools && (options.maxAgeMs === undefined || Date.now() - conn.toolsListedAt <= options.maxAgeMs)) return conn.tools;
     conn.toolsLoading ??= (async () => {
       const tools: Tool[] = [];
       let cursor: string | undefined;
@@ -235,8 +234,10 @@ export class McpPool {
         cursor = result.nextCursor;
         if (!cursor) break;
       }
-      conn.changedTools = await checkToolPins(entry.scope, entry.name, tools);
+      conn.pins = await recordToolPins(entry.scope, entry.name, tools, entry.secrets);
+      conn.changedTools = new Set([...conn.pins].filter(([, pin]) => pin.acceptedHash !== pin.seenHash).map(([name]) => name));
       conn.tools = tools;
+      conn.toolsListedAt = Date.now();
       return tools;
     })().finally(() => {
       conn.toolsLoading = null;
@@ -244,8 +245,22 @@ export class McpPool {
     return conn.toolsLoading;
   }
 
-  isToolChanged(entry: ServerEntry, tool: string): boolean {
-    return this.connections.get(`${entry.scope}:${entry.name}`)?.changedTools.has(tool) ?? false;
+  /** How long ago this process listed the server's tools (Infinity when it has no list). */
+  toolsAgeMs(entry: ServerEntry): number {
+    const conn = this.connections.get(`${entry.scope}:${entry.name}`);
+    return conn?.tools ? Date.now() - conn.toolsListedAt : Number.POSITIVE_INFINITY;
+  }
+
+  /** The tool's pin as of this process's last listing; a caller about to refuse reads the database again. */
+  cachedPin(entry: ServerEntry, tool: string): ToolPinRow | undefined {
+    return this.connections.get(`${entry.scope}:${entry.name}`)?.pins.get(tool);
+  }
+
+  /** An admin accepted this definition of the tool: it is no longer flagged here. */
+  markToolAccepted(scope: string, server: string, tool: string, pin: ToolPinRow) {
+    const conn = this.connections.get(`${scope}:${server}`);
+    conn?.changedTools.delete(tool);
+    conn?.pins.set(tool, pin);
   }
 
   recordLatency(entry: ServerEntry, ms: number) {
@@ -275,9 +290,13 @@ export class McpPool {
         summary: entry.summary, contentHash: entry.contentHash,
         toolCount: sameConfig && conn?.tools ? conn.tools.length : null,
         lastLatencyMs: sameConfig ? (conn?.lastLatencyMs ?? null) : null,
-        stderrTail: sameConfig && conn ? conn.stderr.slice(-20) : [],
+        stderrTail: sameConfig && conn ? conn.stderr.lines(20, conn.entry.secrets) : [],
         review: entry.review ?? null,
-        tools: tools.map((t) => ({ name: t.name, title: t.title, description: t.description ?? "", annotations: t.annotations ?? null, inputSchema: t.inputSchema, changed: conn?.changedTools.has(t.name) ?? false })),
+        // a tool's description and schema are the server's words: its secrets are redacted like its results
+        tools: tools.map((t) => ({
+          name: t.name, title: t.title, description: redactText(t.description ?? "", entry.secrets), annotations: t.annotations ?? null,
+          inputSchema: redactValue(t.inputSchema, entry.secrets) as Tool["inputSchema"], changed: conn?.changedTools.has(t.name) ?? false, hash: toolHash(t),
+        })),
       };
     });
     return { servers, fileErrors: global.fileErrors };
@@ -303,7 +322,7 @@ export class McpPool {
     this.idleTimer.unref();
   }
 
-  /** Process ids of the stdio servers this pool started and that are still running. */
+  /** Process ids of the stdio servers this pool started and that are still running (each leads its own process group). */
   childPids(): number[] {
     return [...this.connections.values()].map((c) => c.pid).filter((p): p is number => p !== null);
   }
@@ -318,21 +337,10 @@ export class McpPool {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The SDK ends a stdio child with SIGTERM; one that ignores it gets SIGKILL a moment later. */
-function killHard(pid: number) {
-  if (!isAlive(pid)) return;
-  setTimeout(() => {
-    if (isAlive(pid)) process.kill(pid, "SIGKILL");
-  }, 2_000).unref();
+/** The transport ends a server's group with SIGTERM; whatever in it ignores that gets SIGKILL a moment later. */
+function killHard(pgid: number) {
+  if (!signalGroup(pgid, 0)) return;
+  setTimeout(() => signalGroup(pgid, "SIGKILL"), 2_000).unref();
 }
 
 const globalForPool = globalThis as unknown as { switchboardMcpPool?: McpPool };
@@ -341,15 +349,10 @@ export function getMcpPool(): McpPool {
   if (!globalForPool.switchboardMcpPool) {
     const pool = new McpPool();
     globalForPool.switchboardMcpPool = pool;
-    // no orphans: whatever way the process ends, its MCP children end with it
+    // no orphans: whatever way the process ends (process.exit included), every MCP server's whole
+    // process group ends with it; an 'exit' handler may only do synchronous work, and kill is synchronous
     process.once("exit", () => {
-      for (const pid of pool.childPids()) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
+      for (const pgid of pool.childPids()) signalGroup(pgid, "SIGKILL");
     });
   }
   return globalForPool.switchboardMcpPool;

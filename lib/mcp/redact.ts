@@ -1,7 +1,7 @@
 // Secrets never reach a stored tool call, a log line or the browser: values equal to (or containing) a
 // server's env or header values, and values under secret-looking keys, become "[redacted]".
 
-const REDACTED = "[redacted]";
+export const REDACTED = "[redacted]";
 const SECRET_KEY = /(pass(word|wd)?|secret|token|api[-_]?key|authorization|cookie|credential|private[-_]?key)$/i;
 
 export function redactText(text: string, secrets: readonly string[]): string {

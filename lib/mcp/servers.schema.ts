@@ -16,4 +16,4 @@ export const ZApproveServerInput = z.object({
   allowedVars: z.array(z.string().max(128)).max(50),
 });
 
-export const ZAcceptToolChangeInput = z.object({ scope: z.string().max(64), server: z.string().max(64), tool: z.string().max(128) });
+export const ZAcceptToolChangeInput = z.object({ scope: z.string().max(64), server: z.string().max(64), tool: z.string().max(128), hash: z.string().regex(/^[0-9a-f]{64}$/) });

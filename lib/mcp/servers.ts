@@ -4,8 +4,9 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import { SafeError } from "@/lib/errors";
 import { approveClientServer, loadClientServers } from "@/lib/mcp/config";
 import { acceptToolChange } from "@/lib/mcp/pins";
-import { getMcpPool } from "@/lib/mcp/pool";
+import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import { SERVER_NAME_PATTERN } from "@/lib/mcp/config.schema";
+import { GLOBAL_SCOPE } from "@/lib/mcp/config";
 import { isSlug } from "@/lib/workspace/paths";
 
 /**
@@ -28,7 +29,19 @@ export async function approveClientServerEntry(input: { slug: string; name: stri
   await recordAudit({ actor, action: "mcp.approve", targetType: "mcp-server", targetId: `${input.slug}/${input.name}`, data: { contentHash: input.contentHash, allowedVars: vars } });
 }
 
-export async function acceptChangedTool(input: { scope: string; server: string; tool: string }, actor: Actor) {
-  await acceptToolChange(input.scope, input.server, input.tool);
-  await recordAudit({ actor, action: "mcp.accept-tool-change", targetType: "mcp-tool", targetId: `${input.scope}/${input.server}/${input.tool}` });
+/** Accepts the tool definition the admin reviewed (its hash came with the form); refused when it changed since. */
+export async function acceptChangedTool(input: { scope: string; server: string; tool: string; hash: string }, actor: Actor) {
+  if (!(input.scope === GLOBAL_SCOPE || isSlug(input.scope)) || !SERVER_NAME_PATTERN.test(input.server)) throw new SafeError("Unknown server");
+  // compare with what the server lists now, not with an old list: a server need not announce a change
+  const pool = getMcpPool();
+  try {
+    const entry = await pool.resolve(input.server, input.scope === GLOBAL_SCOPE ? null : input.scope);
+    if (entry.scope === input.scope) await pool.tools(entry, { maxAgeMs: 0 });
+  } catch (error) {
+    // an unreachable server: what it listed last (the pin's seen hash) is what the admin is compared with
+    if (!(error instanceof McpUnavailableError)) throw error;
+  }
+  const pin = await acceptToolChange(input.scope, input.server, input.tool, input.hash);
+  pool.markToolAccepted(input.scope, input.server, input.tool, pin);
+  await recordAudit({ actor, action: "mcp.accept-tool-change", targetType: "mcp-tool", targetId: `${input.scope}/${input.server}/${input.tool}`, data: { hash: input.hash } });
 }

@@ -8,7 +8,7 @@ import { NotFoundError, SafeError } from "@/lib/errors";
 import { checkPipelineReferences } from "@/lib/pipelines/check-pipeline";
 import { PIPELINE_FILE_MAX_BYTES, stepKind, ZPipelineDefinition, type PipelineSnapshot } from "@/lib/pipelines/pipeline.schema";
 import { formatPath, locateInDocument } from "@/lib/pipelines/yaml-locate";
-import { isSlug, resolveInWorkspace } from "@/lib/workspace/paths";
+import { isSlug, readWorkspaceFile, resolveInWorkspace } from "@/lib/workspace/paths";
 
 type PipelineIssue = { line: number | null; path: string; message: string };
 
@@ -96,7 +96,13 @@ function loadFile(slug: string, relative: string, root: string): PipelineEntry {
   }
   const hit = cache.get(absolute);
   if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.entry;
-  const entry = parsePipelineText(slug, fs.readFileSync(absolute, "utf8"), relative);
+  let text: string;
+  try {
+    text = readWorkspaceFile(relative, PIPELINE_FILE_MAX_BYTES, { root });
+  } catch (error) {
+    return entryWith(slug, relative, [{ line: null, path: "", message: error instanceof SafeError ? error.message : "the file cannot be read" }], null);
+  }
+  const entry = parsePipelineText(slug, text, relative);
   cache.set(absolute, { mtimeMs: stat.mtimeMs, size: stat.size, entry });
   return entry;
 }

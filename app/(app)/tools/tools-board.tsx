@@ -110,6 +110,7 @@ function ToolRow({ server, tool, isAdmin }: { server: Server; tool: Tool; isAdmi
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ content: unknown[]; isError: boolean; error: string | null; durationMs: number; truncated: boolean; runId: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [acceptError, setAcceptError] = useState<string | null>(null);
   return (
     <li className="py-2.5" aria-label={`Tool ${tool.name}`}>
       <div className="flex flex-wrap items-center gap-2">
@@ -118,9 +119,22 @@ function ToolRow({ server, tool, isAdmin }: { server: Server; tool: Tool; isAdmi
         {tool.annotations?.destructiveHint && <span className="rounded bg-red-50 px-1.5 text-xs text-red-700 dark:bg-red-950 dark:text-red-300">destructive</span>}
         {tool.changed && (
           <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-            changed since accepted{isAdmin && <button className="ml-1 underline" onClick={async () => { await acceptToolChangeAction({ scope: server.scope, server: server.name, tool: tool.name }); await queryClient.invalidateQueries({ queryKey: queryKeys.servers() }); }}>accept</button>}
+            changed since accepted{isAdmin && (
+              <button
+                className="ml-1 underline"
+                onClick={async () => {
+                  // the hash of the definition shown here: a tool that changed again since is refused, not accepted
+                  const r = await acceptToolChangeAction({ scope: server.scope, server: server.name, tool: tool.name, hash: tool.hash });
+                  setAcceptError(r.ok ? null : r.error);
+                  await queryClient.invalidateQueries({ queryKey: queryKeys.servers() });
+                }}
+              >
+                accept
+              </button>
+            )}
           </span>
         )}
+        {acceptError && <span role="alert" className="text-xs text-red-700 dark:text-red-300">{acceptError}</span>}
       </div>
       {tool.description && <p className="mt-0.5 line-clamp-2 text-xs text-zinc-600 dark:text-zinc-400">{tool.description}</p>}
       {open && (

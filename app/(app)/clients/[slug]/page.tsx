@@ -7,6 +7,7 @@ import { Markdown } from "@/components/markdown";
 import { listAuditForClient } from "@/lib/audit";
 import { requirePageUser } from "@/lib/auth/session";
 import { getClientDetail } from "@/lib/clients/client-detail";
+import { MEMORY_RENDER_MAX_BYTES } from "@/lib/clients/clients";
 import { NotFoundError } from "@/lib/errors";
 import { listRuns } from "@/lib/engine/run-queries";
 import { listDrafts } from "@/lib/drafts/drafts";
@@ -43,7 +44,7 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
   await requirePageUser();
   const { slug } = await params;
   const client = await loadClient(slug);
-  const { memory, spend } = client;
+  const { memoryView: memory, spend } = client;
   const [history, runs, drafts] = await Promise.all([
     listAuditForClient(client.id, 30),
     listRuns({ clientSlug: client.slug, limit: 20 }),
@@ -77,7 +78,20 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
       </section>
       <div className="grid gap-5 lg:grid-cols-[2fr_1fr]">
         <Card title="Memory (CLAUDE.md)">
-          <MemoryEditor slug={client.slug} source={memory ?? ""} rendered={memory === null ? null : <Markdown source={memory} />} />
+          <MemoryEditor
+            slug={client.slug}
+            source={memory.source ?? ""}
+            rendered={
+              memory.error ? (
+                <p role="alert" className="text-sm text-red-600 dark:text-red-400">{memory.error}</p>
+              ) : memory.rendered === null ? null : (
+                <>
+                  {memory.truncated && <p className="mb-2 text-xs text-zinc-500">Showing the first {MEMORY_RENDER_MAX_BYTES / 1024} KB; Edit shows the whole file.</p>}
+                  <Markdown source={memory.rendered} />
+                </>
+              )
+            }
+          />
         </Card>
         <div className="space-y-5">
           <Card title="Drafts">

@@ -1,12 +1,14 @@
 "use client";
 // The run form, generated from the pipeline's `inputs`; Run queues the run and opens its live page.
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
 import type { PipelineInput } from "@/lib/pipelines/pipeline.schema";
 import { inputsFromForm } from "@/lib/pipelines/run-inputs";
+import type { PreflightProblem } from "@/lib/engine/preflight";
 import { runPipelineAction } from "../actions";
+import { preflightAction } from "./preflight-action";
 
 type Props = {
   pipeline: string;
@@ -47,8 +49,50 @@ function InputControl({ name, input }: { name: string; input: PipelineInput }) {
   }
 }
 
+type Check = { state: "checking" } | { state: "ok" } | { state: "missing"; problems: PreflightProblem[] } | { state: "error"; error: string };
+
+/** The same check a run makes before its first step, shown before Run is clicked. */
+function usePreflight(pipeline: string, client: string) {
+  const [check, setCheck] = useState<Check>({ state: "checking" });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setCheck({ state: "checking" });
+    void preflightAction({ pipeline, client: client || null }).then((r) => {
+      if (!current) return;
+      if (!r.ok) setCheck({ state: "error", error: r.error });
+      else setCheck(r.data.problems.length ? { state: "missing", problems: r.data.problems } : { state: "ok" });
+    });
+    return () => {
+      current = false;
+    };
+  }, [pipeline, client, round]);
+  return { check, again: () => setRound((n) => n + 1) };
+}
+
+function PreflightNotice({ check, again }: { check: Check; again: () => void }) {
+  if (check.state === "checking") return <p role="status" className="text-xs text-zinc-500">Checking the MCP servers and tools this pipeline needs…</p>;
+  if (check.state === "ok") return <p role="status" className="text-xs text-zinc-500">Every MCP server and tool this pipeline needs is ready.</p>;
+  const again_ = <button type="button" className="ml-1 underline" onClick={again}>Check again</button>;
+  if (check.state === "error") return <p role="status" className="text-xs text-amber-700 dark:text-amber-300">The pre-flight check could not run: {check.error}.{again_}</p>;
+  return (
+    <div role="alert" aria-label="Missing before this run can start" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+      <p className="mb-1 font-medium">This run would fail: fix these first.{again_}</p>
+      <ul className="list-disc space-y-1 pl-5">
+        {check.problems.map((p) => (
+          <li key={`${p.stepId}:${p.ref}`}>
+            step <code className="font-mono text-xs">{p.stepId}</code> (<code className="font-mono text-xs">{p.ref}</code>): {p.problem}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function RunForm({ pipeline, inputs, clients, needsClient }: Props) {
   const router = useRouter();
+  const [client, setClient] = useState(clients.length === 1 ? clients[0].slug : "");
+  const { check, again } = usePreflight(pipeline, client);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -77,7 +121,7 @@ export function RunForm({ pipeline, inputs, clients, needsClient }: Props) {
       }}
     >
       <Field label="Client" htmlFor="run-client" hint={needsClient ? "This pipeline uses the client's folder or name." : "Optional."} error={fieldErrors.client}>
-        <Select id="run-client" name="client" required={needsClient} defaultValue={clients.length === 1 ? clients[0].slug : ""}>
+        <Select id="run-client" name="client" required={needsClient} value={client} onChange={(e) => setClient(e.target.value)}>
           <option value="">{needsClient ? "Choose a client" : "No client"}</option>
           {clients.map((c) => (
             <option key={c.slug} value={c.slug}>
@@ -91,8 +135,9 @@ export function RunForm({ pipeline, inputs, clients, needsClient }: Props) {
           <InputControl name={name} input={input} />
         </Field>
       ))}
+      <PreflightNotice check={check} again={again} />
       <FormError message={error} />
-      <Button type="submit" disabled={busy}>
+      <Button type="submit" disabled={busy || check.state === "missing"}>
         {busy ? "Queueing…" : "Run"}
       </Button>
     </form>

@@ -6,6 +6,6 @@ import { json } from "@/lib/http/response";
 export const dynamic = "force-dynamic";
 
 export const GET = apiRoute<{ slug: string }>("user", async ({ params }) => {
-  const { id: _id, ...client } = await getClientDetail(params.slug);
+  const { id: _id, memoryView: _view, ...client } = await getClientDetail(params.slug);
   return json(client);
 });

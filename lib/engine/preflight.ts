@@ -1,0 +1,118 @@
+// Pre-flight: before a run's first step (and before it continues), every MCP server and tool its
+// remaining steps and agent allow-lists name is checked: the server starts, the tool is there, and its
+// pin is accepted where one is required. A run that would fail at step five fails at once, before any
+// side effect or token is spent, with the whole list of what is missing. The run form shows the same check.
+import { prisma } from "@/lib/db";
+import type { AttemptRow } from "@/lib/engine/execute-step";
+import { runEventRow } from "@/lib/engine/run-events";
+import type { StepRunner } from "@/lib/engine/step-runner";
+import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
+import type { ServerEntry } from "@/lib/mcp/config";
+import { trustedTool } from "@/lib/mcp/tool-trust";
+import { requireValidPipeline } from "@/lib/pipelines/load-pipelines";
+import { stepKind, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
+
+export type PreflightProblem = { stepId: string; ref: string; problem: string };
+
+export type PreflightInput = {
+  steps: PipelineStep[];
+  clientSlug: string | null;
+  /** check only these steps (a resumed run: the rest already ran); every step when absent */
+  stepIds?: ReadonlySet<string>;
+};
+
+function splitRef(ref: string): { server: string; tool: string } {
+  const slash = ref.indexOf("/");
+  return { server: ref.slice(0, slash), tool: ref.slice(slash + 1) };
+}
+
+/** Every problem the steps would meet with the MCP servers they name; empty when all is there. */
+export async function preflightSteps(input: PreflightInput): Promise<PreflightProblem[]> {
+  const pool = getMcpPool();
+  const wanted: { step: PipelineStep; ref: string; afterApproval: boolean }[] = [];
+  let afterApproval = false;
+  for (const step of input.steps) {
+    const kind = stepKind(step);
+    if (kind === "approval") {
+      afterApproval = true;
+      continue;
+    }
+    if (input.stepIds && !input.stepIds.has(step.id)) continue;
+    const refs = kind === "tool" ? [step.tool ?? ""] : (step.agent?.tools ?? []);
+    for (const ref of refs) wanted.push({ step, ref, afterApproval });
+  }
+  // start every server named at once: a run that needs three slow servers waits for the slowest only
+  const servers = new Map<string, Promise<{ entry: ServerEntry } | { error: string }>>();
+  for (const { ref } of wanted) {
+    const { server } = splitRef(ref);
+    if (servers.has(server)) continue;
+    servers.set(
+      server,
+      (async () => {
+        try {
+          const entry = await pool.resolve(server, input.clientSlug);
+          await pool.tools(entry);
+          return { entry };
+        } catch (error) {
+          if (error instanceof McpUnavailableError) return { error: error.message };
+          throw error;
+        }
+      })(),
+    );
+  }
+  const problems: PreflightProblem[] = [];
+  const reportedServers = new Set<string>();
+  for (const { step, ref, afterApproval: after } of wanted) {
+    const { server, tool } = splitRef(ref);
+    const started = await servers.get(server);
+    if (!started) continue;
+    if ("error" in started) {
+      if (!reportedServers.has(server)) problems.push({ stepId: step.id, ref: server, problem: started.error });
+      reportedServers.add(server);
+      continue;
+    }
+    if (tool === "*") continue;
+    const verdict = await trustedTool(pool, started.entry, tool, after);
+    if (!verdict.ok) problems.push({ stepId: step.id, ref, problem: verdict.error });
+  }
+  return problems;
+}
+
+/** The run form's check: what a run of this pipeline for this client would miss. */
+export async function preflightPipeline(pipelineSlug: string, clientSlug: string | null): Promise<PreflightProblem[]> {
+  const pipeline = requireValidPipeline(pipelineSlug);
+  return preflightSteps({ steps: pipeline.steps, clientSlug });
+}
+
+export function describeProblems(problems: PreflightProblem[]): string {
+  return `Pre-flight: ${problems.length} thing${problems.length === 1 ? "" : "s"} this run needs ${problems.length === 1 ? "is" : "are"} missing, so no step ran: ${problems.map((p) => `step "${p.stepId}" (${p.ref}): ${p.problem}`).join("; ")}`;
+}
+
+/**
+ * Checks the steps a run has still to run, with the runner's own check (the MCP runner's; test runners
+ * have none). On a problem the run fails before its next step starts: that step is marked failed with
+ * the list (so Retry runs it again once things are fixed). "lost" when this worker no longer holds the run.
+ */
+export async function preflightRun(input: { runId: string; workerId: string; runner: StepRunner; steps: PipelineStep[]; rows: AttemptRow[]; clientSlug: string | null }): Promise<"passed" | "failed" | "lost"> {
+  if (!input.runner.preflight) return "passed";
+  const latest = new Map<string, AttemptRow>();
+  for (const row of input.rows) latest.set(row.stepId, row);
+  const pending = input.steps.map((s) => latest.get(s.id)).filter((r): r is AttemptRow => r?.status === "pending");
+  if (pending.length === 0) return "passed";
+  const problems = await input.runner.preflight({ steps: input.steps, clientSlug: input.clientSlug, stepIds: new Set(pending.map((r) => r.stepId)) });
+  if (problems.length === 0) return "passed";
+  const message = describeProblems(problems);
+  const now = new Date();
+  // the run first, conditional on this worker still holding it; its step after (a crash in between leaves
+  // a failed run whose steps are all pending, which Retry simply runs)
+  const ended = await prisma.run.updateMany({
+    where: { id: input.runId, leaseOwner: input.workerId, status: "running" },
+    data: { status: "failed", error: message, finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
+  });
+  if (ended.count === 0) return "lost";
+  await prisma.$transaction([
+    prisma.runStep.updateMany({ where: { id: pending[0].id, status: "pending" }, data: { status: "failed", finishedAt: now, error: message, outputJson: JSON.stringify({ preflight: problems }) } }),
+    prisma.runEvent.create({ data: runEventRow(input.runId, "status", message, { runStepId: pending[0].id }) }),
+  ]);
+  return "failed";
+}
