@@ -38,7 +38,13 @@ export function nextDueAfter(def: Pick<HeartbeatDefinition, "cron" | "timezone" 
   return def.everyMs ? new Date(after.getTime() + def.everyMs) : null;
 }
 
-export function computeStatus(def: Pick<HeartbeatDefinition, "cron" | "timezone" | "everyMs" | "graceMs">, state: HeartbeatStateRow, now: Date): ComputedStatus {
+export function computeStatus(def: Pick<HeartbeatDefinition, "kind" | "cron" | "timezone" | "everyMs" | "graceMs">, state: HeartbeatStateRow, now: Date): ComputedStatus {
+  const neverSignalled = !state.lastSuccessAt && !state.lastFailAt && !state.lastStartAt && !state.lastNothingAt;
+  // like Healthchecks.io, a ping check waits for its first ping before it can be late (a job not yet set up
+  // to ping is not an incident); a scheduled pipeline is Switchboard's own job and is late from its first due time
+  if (def.kind === "ping" && neverSignalled) {
+    return { status: state.pausedAt ? "paused" : "new", expectedDueAt: null, lateAt: null, nextDueAt: def.cron ? nextDueAfter(def, now) : null, startedAt: null };
+  }
   const lastResult = latest(state.lastSuccessAt, state.lastFailAt);
   const startedAt = state.lastStartAt && (!lastResult || state.lastStartAt > lastResult) ? state.lastStartAt : null;
   // a quiet tick ("nothing to do") shows the job checked in, so it moves the next expected time too
