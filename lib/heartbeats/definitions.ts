@@ -164,8 +164,34 @@ function loadHeartbeatsFile(root: string): { heartbeats: HeartbeatDefinition[]; 
   return result;
 }
 
+// Pings and scheduler passes ask for the definitions many times a second; stat-ing every pipeline file
+// each time costs tens of milliseconds with hundreds of files. The result is kept while the pipelines
+// folder and heartbeats.yaml are unchanged, and at most TTL_MS, so an in-place edit shows within seconds.
+const TTL_MS = 2_000;
+let loaded: { root: string; signature: string; at: number; result: HeartbeatDefinitions } | null = null;
+
+function signature(root: string): string {
+  const part = (p: string) => {
+    try {
+      const s = fs.statSync(p);
+      return `${s.mtimeMs}:${s.size}`;
+    } catch {
+      return "-";
+    }
+  };
+  return `${part(path.join(root, "pipelines"))}|${part(path.join(root, HEARTBEATS_FILE))}`;
+}
+
 /** Every heartbeat of the workspace, sorted by slug, with the errors of what could not be read. */
 export function loadHeartbeats(root = workspaceDir()): HeartbeatDefinitions {
+  const sig = signature(root);
+  if (loaded && loaded.root === root && loaded.signature === sig && Date.now() - loaded.at < TTL_MS) return loaded.result;
+  const result = readHeartbeats(root);
+  loaded = { root, signature: sig, at: Date.now(), result };
+  return result;
+}
+
+function readHeartbeats(root: string): HeartbeatDefinitions {
   const heartbeats: HeartbeatDefinition[] = [];
   const errors: string[] = [];
   for (const entry of listPipelines(root)) {

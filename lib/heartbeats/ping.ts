@@ -5,7 +5,6 @@ import { queueAlertRun } from "@/lib/heartbeats/control";
 import { loadHeartbeats } from "@/lib/heartbeats/definitions";
 import { PING_BODY_MAX_BYTES } from "@/lib/heartbeats/heartbeats.schema";
 import { hashPingToken, PING_TOKEN_PATTERN } from "@/lib/heartbeats/ping-token";
-import { pokeLocalSchedulers } from "@/lib/heartbeats/registry";
 import { evaluateIncident, STATE_SELECT, writeSignal, type SignalInput } from "@/lib/heartbeats/store";
 
 export type PingSignal = { kind: "success" | "start" | "fail"; exitCode: number | null };
@@ -61,6 +60,6 @@ export async function recordPing(token: string, signal: PingSignal, body: { text
   const input: SignalInput = { kind: signal.kind, at: now, exitCode: signal.exitCode, message };
   await writeSignal(state, input);
   await evaluateIncident(def, state.id, now, queueAlertRun);
-  pokeLocalSchedulers();
+  // no need to wake the scheduler: a ping only moves the grace end later, and its timer re-reads the state
   return true;
 }

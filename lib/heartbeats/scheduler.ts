@@ -8,13 +8,13 @@ import { randomUUID } from "node:crypto";
 import { dbReady, isUniqueViolation, prisma } from "@/lib/db";
 import { publicMessage } from "@/lib/errors";
 import { systemClock, type Clock, type TimerHandle } from "@/lib/heartbeats/clock";
-import { hasActiveRun, queueAlertRun, startHeartbeatRun } from "@/lib/heartbeats/control";
-import { cronFor, loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
+import { queueAlertRun, startHeartbeatRun } from "@/lib/heartbeats/control";
+import { loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
 import { callPrecondition, type PreconditionCaller } from "@/lib/heartbeats/precondition";
 import { localSchedulers, type LocalScheduler } from "@/lib/heartbeats/registry";
 import { computeStatus, nextDueAfter } from "@/lib/heartbeats/status";
-import { ensureHeartbeatStates, evaluateIncident, readState, writeEvent, writeSignal, type StateRow } from "@/lib/heartbeats/store";
-import type { RunTrigger } from "@/lib/engine/engine.schema";
+import { ensureHeartbeatStates, evaluateIncident, openIncidents, readState, writeEvent, writeSignal, type StateRow } from "@/lib/heartbeats/store";
+import { ACTIVE_RUN_STATUSES, type RunTrigger } from "@/lib/engine/engine.schema";
 
 export type SchedulerOptions = {
   id?: string;
@@ -30,6 +30,9 @@ export type SchedulerOptions = {
 };
 
 const FINISHED = ["succeeded", "failed", "cancelled", "rejected"];
+
+type Claim = { def: HeartbeatDefinition; state: StateRow; prev: Date | null; to: Date; missed: Date[]; onTime: Date | null; capped: boolean; silent: boolean };
+type LateMark = { def: HeartbeatDefinition; state: StateRow; dueAt: Date };
 const MAX_ENUMERATED_TICKS = 10_000;
 const MAX_MISSED_ROWS = 100;
 
@@ -135,21 +138,23 @@ export class HeartbeatScheduler implements LocalScheduler {
     const states = await ensureHeartbeatStates(heartbeats, now);
     await this.recordFinishedRuns(heartbeats, now);
     let wake = now.getTime() + this.reconcileMs;
+    const claims: Claim[] = [];
+    const late: LateMark[] = [];
     for (const def of heartbeats) {
       const state = states.get(def.slug);
       if (!state) continue;
-      try {
-        if (def.kind === "pipeline") {
-          const next = await this.handleTicks(def, state, now);
-          if (next) wake = Math.min(wake, next.getTime());
-        }
-        const status = computeStatus(def, state, now);
-        if (status.status === "late" && status.expectedDueAt) await this.markLate(def, state, status.expectedDueAt, now);
-        else if (status.lateAt && status.status !== "paused" && status.lateAt > now) wake = Math.min(wake, status.lateAt.getTime());
-      } catch (error) {
-        console.error(`[scheduler] ${def.slug}:`, error);
+      if (def.kind === "pipeline") {
+        const plan = this.planTicks(def, state, now);
+        if (plan.claim) claims.push(plan.claim);
+        if (plan.next) wake = Math.min(wake, plan.next.getTime());
       }
+      const status = computeStatus(def, state, now, { nextDue: false });
+      if (status.status === "late" && status.expectedDueAt) {
+        if (!this.lateMarked.has(`${state.id}:${status.expectedDueAt.getTime()}`)) late.push({ def, state, dueAt: status.expectedDueAt });
+      } else if (status.lateAt && status.status !== "paused" && status.lateAt > now) wake = Math.min(wake, status.lateAt.getTime());
     }
+    if (late.length) await this.markLate(late);
+    if (claims.length) await this.claimTicks(claims);
     this.plan(wake);
   }
 
@@ -160,54 +165,75 @@ export class HeartbeatScheduler implements LocalScheduler {
     this.timer = this.clock.setTimer(() => this.poke(), Math.max(0, at - this.clock.now()));
   }
 
-  /** Claims the due times that fell since the last handled one; returns the next due time. */
-  private async handleTicks(def: HeartbeatDefinition, state: StateRow, now: Date): Promise<Date | null> {
-    const cron = cronFor(def);
-    if (!cron) return null;
+  /** The due times that fell since the last handled one (to claim), and the next due time. */
+  private planTicks(def: HeartbeatDefinition, state: StateRow, now: Date): { claim?: Claim; next: Date | null } {
     const prev = state.lastTickAt;
     if (state.pausedAt || !prev) {
       // a new heartbeat starts watching from now; ticks while paused are neither run nor missed
-      if (!prev || (cron.nextRun(prev) ?? now) <= now) {
-        const { count } = await prisma.heartbeatState.updateMany({ where: { id: state.id, lastTickAt: prev }, data: { lastTickAt: now } });
-        if (count === 1) state.lastTickAt = now;
-      }
-      return cron.nextRun(now);
+      const claim = !prev || (nextDueAfter(def, prev) ?? now) <= now ? { def, state, prev, to: now, missed: [], onTime: null, capped: false, silent: true } : undefined;
+      return { claim, next: nextDueAfter(def, claim || !prev ? now : prev) };
     }
     const dues: Date[] = [];
-    let cursor: Date | null = cron.nextRun(prev);
+    let cursor: Date | null = nextDueAfter(def, prev);
     while (cursor && cursor <= now && dues.length < MAX_ENUMERATED_TICKS) {
       dues.push(cursor);
-      cursor = cron.nextRun(cursor);
+      cursor = nextDueAfter(def, cursor);
     }
-    if (dues.length === 0) return cursor;
+    if (dues.length === 0) return { next: cursor };
     const capped = cursor !== null && cursor <= now;
-    const latest = capped ? now : dues[dues.length - 1];
-    const { count } = await prisma.heartbeatState.updateMany({ where: { id: state.id, lastTickAt: prev }, data: { lastTickAt: latest } });
-    if (count === 0) return cron.nextRun(now); // another scheduler claimed these ticks
-    state.lastTickAt = latest;
     const last = dues[dues.length - 1];
     const onTime = !capped && now.getTime() - last.getTime() <= this.missedAfterMs ? last : null;
-    const missed = onTime ? dues.slice(0, -1) : dues;
-    this.detach(this.afterClaim(def, state, missed, onTime, capped));
-    return cron.nextRun(latest);
+    const to = capped ? now : last;
+    return { claim: { def, state, prev, to, missed: onTime ? dues.slice(0, -1) : dues, onTime, capped, silent: false }, next: nextDueAfter(def, to) };
   }
 
-  private async afterClaim(def: HeartbeatDefinition, state: StateRow, missed: Date[], onTime: Date | null, capped: boolean): Promise<void> {
+  /**
+   * Claims ticks with one conditional UPDATE each (all in one transaction): only the scheduler that moves a
+   * heartbeat's watermark from the value it read owns the due times in between.
+   */
+  private async claimTicks(claims: Claim[]): Promise<void> {
+    const results = await prisma.$transaction(
+      claims.map((c) => prisma.heartbeatState.updateMany({ where: { id: c.state.id, lastTickAt: c.prev }, data: { lastTickAt: c.to } })),
+    );
+    const won = claims.filter((c, i) => {
+      if (results[i].count !== 1) return false;
+      c.state.lastTickAt = c.to;
+      return !c.silent;
+    });
+    if (won.length) this.detach(this.runClaimed(won));
+  }
+
+  private async runClaimed(claims: Claim[]): Promise<void> {
+    const active = await prisma.run.findMany({
+      where: { heartbeatSlug: { in: claims.map((c) => c.def.slug) }, status: { in: [...ACTIVE_RUN_STATUSES] } },
+      select: { heartbeatSlug: true },
+    });
+    const busy = new Set(active.map((r) => r.heartbeatSlug));
+    for (const c of claims) {
+      try {
+        await this.afterClaim(c.def, c.state, c.missed, c.onTime, c.capped, busy.has(c.def.slug));
+      } catch (error) {
+        console.error(`[scheduler] ${c.def.slug}: tick failed`, error);
+      }
+    }
+  }
+
+  private async afterClaim(def: HeartbeatDefinition, state: StateRow, missed: Date[], onTime: Date | null, capped: boolean, busy: boolean): Promise<void> {
     const at = new Date(this.clock.now());
     const recorded = missed.slice(-MAX_MISSED_ROWS);
     for (const [i, dueAt] of recorded.entries()) {
       const more = i === recorded.length - 1 && (missed.length > recorded.length || capped) ? ` (${capped ? "more than " : ""}${missed.length} missed in all)` : "";
       await writeEvent(state.id, "missed", at, { dueAt, message: `Switchboard was not running at this due time${more}` });
     }
-    if (onTime) return this.tick(def, state, onTime, "schedule");
+    if (onTime) return this.tick(def, state, onTime, "schedule", busy);
     if (missed.length > 0 && def.catchUp === "one") {
-      return this.tick(def, state, missed[missed.length - 1], "catch-up", `catch-up for ${missed.length} missed tick${missed.length === 1 ? "" : "s"}`);
+      return this.tick(def, state, missed[missed.length - 1], "catch-up", busy, `catch-up for ${missed.length} missed tick${missed.length === 1 ? "" : "s"}`);
     }
   }
 
-  private async tick(def: HeartbeatDefinition, state: StateRow, dueAt: Date, trigger: RunTrigger, message?: string): Promise<void> {
+  private async tick(def: HeartbeatDefinition, state: StateRow, dueAt: Date, trigger: RunTrigger, busy: boolean, message?: string): Promise<void> {
     const at = () => new Date(this.clock.now());
-    if (await hasActiveRun(def.slug)) {
+    if (busy) {
       await writeEvent(state.id, "skipped", at(), { dueAt, message: "the previous run is still going" });
       return;
     }
@@ -239,12 +265,16 @@ export class HeartbeatScheduler implements LocalScheduler {
     await evaluateIncident(def, state.id, new Date(this.clock.now()), queueAlertRun);
   }
 
-  private async markLate(def: HeartbeatDefinition, state: StateRow, dueAt: Date, now: Date): Promise<void> {
-    const key = `${state.id}:${dueAt.getTime()}`;
-    if (this.lateMarked.has(key)) return;
-    this.lateMarked.add(key);
-    await writeEvent(state.id, "late", now, { dueAt, message: `no success within ${Math.round(def.graceMs / 1000)} s of the due time` });
-    await evaluateIncident(def, state.id, now, queueAlertRun);
+  /** Marks heartbeats late in one transaction (a grace end shared by hundreds costs one write), then opens their incidents. */
+  private async markLate(marks: LateMark[]): Promise<void> {
+    const at = new Date(this.clock.now());
+    for (const m of marks) this.lateMarked.add(`${m.state.id}:${m.dueAt.getTime()}`);
+    const inserted = await prisma.$transaction(
+      marks.map((m) => prisma.$executeRaw`
+        INSERT OR IGNORE INTO "HeartbeatEvent" ("heartbeatId", "kind", "at", "dueAt", "message")
+        VALUES (${m.state.id}, 'late', ${at}, ${m.dueAt}, ${`no success within ${Math.round(m.def.graceMs / 1000)} s of the due time`})`),
+    );
+    await openIncidents(marks.filter((m, i) => inserted[i] === 1 && !m.state.incidentOpen).map((m) => ({ def: m.def, state: m.state })), at, queueAlertRun);
   }
 
   /** Records the result of each heartbeat run that finished since the last look (in any process). */

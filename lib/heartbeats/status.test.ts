@@ -36,6 +36,8 @@ describe("heartbeat status", () => {
     expect((await statusOf(slug, clock)).status).toBe("new");
 
     expect(await recordPing(await tokenOf(slug), { kind: "success", exitCode: null }, null, new Date(clock.now()))).toBe(true);
+    // its periodic look (every 2 s in production) re-plans the timer from the recorded ping
+    scheduler.poke();
     await scheduler.settle();
     const up = await statusOf(slug, clock);
     expect(up.status).toBe("up");

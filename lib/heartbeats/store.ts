@@ -31,7 +31,8 @@ const MESSAGE_MAX = 11 * 1024;
 /** The state row of each heartbeat, created (with a fresh ping token) for those seen the first time. */
 export async function ensureHeartbeatStates(defs: Pick<HeartbeatDefinition, "slug">[], now = new Date()): Promise<Map<string, StateRow>> {
   const slugs = defs.map((d) => d.slug);
-  const rows = await prisma.heartbeatState.findMany({ where: { slug: { in: slugs } }, select: STATE_SELECT });
+  // one plain read of every row beats a long IN list: the table holds one row per heartbeat ever seen
+  const rows = slugs.length > 50 ? await prisma.heartbeatState.findMany({ select: STATE_SELECT }) : await prisma.heartbeatState.findMany({ where: { slug: { in: slugs } }, select: STATE_SELECT });
   const bySlug = new Map(rows.map((r) => [r.slug, r]));
   for (const slug of slugs) {
     if (bySlug.has(slug)) continue;
@@ -115,16 +116,17 @@ export async function writeEvent(heartbeatId: string, kind: HeartbeatEventKind, 
 export type AlertQueuer = (def: HeartbeatDefinition, input: { name: string; status: string; error: string }) => Promise<string>;
 
 /**
- * Opens an incident when the heartbeat turns failing or late (one alert per incident, by a conditional
- * UPDATE, so two processes never both alert) and closes it, recording the recovery, when it is up again.
+ * Opens incidents with one conditional UPDATE each (in one transaction), so two processes never both
+ * alert; for each one opened, an alert event and, when the heartbeat names one, its on_failure run.
  */
-export async function evaluateIncident(def: HeartbeatDefinition, heartbeatId: string, now: Date, queueAlert: AlertQueuer): Promise<void> {
-  const state = await readState(heartbeatId);
-  if (!state) return;
-  const { status } = computeStatus(def, state, now);
-  if ((status === "failing" || status === "late") && !state.incidentOpen) {
-    const { count } = await prisma.heartbeatState.updateMany({ where: { id: heartbeatId, incidentOpen: false }, data: { incidentOpen: true } });
-    if (count === 0) return;
+export async function openIncidents(entries: { def: HeartbeatDefinition; state: StateRow }[], now: Date, queueAlert: AlertQueuer): Promise<void> {
+  if (entries.length === 0) return;
+  const flipped = await prisma.$transaction(entries.map((e) => prisma.heartbeatState.updateMany({ where: { id: e.state.id, incidentOpen: false }, data: { incidentOpen: true } })));
+  const alerts: { heartbeatId: string; kind: string; at: Date; message: string; runId: string | null }[] = [];
+  for (const [i, { def, state }] of entries.entries()) {
+    if (flipped[i].count !== 1) continue;
+    state.incidentOpen = true;
+    const { status } = computeStatus(def, state, now, { nextDue: false });
     const error = status === "failing" ? (state.lastError ?? "failed") : "no success since it was due";
     let message = `${status}: ${error}`;
     let runId: string | null = null;
@@ -136,7 +138,18 @@ export async function evaluateIncident(def: HeartbeatDefinition, heartbeatId: st
         message += `; ${def.onFailure} could not start: ${publicMessage(e)}`;
       }
     }
-    await writeEvent(heartbeatId, "alert", now, { message, runId });
+    alerts.push({ heartbeatId: state.id, kind: "alert", at: now, message: clip(message) ?? "", runId });
+  }
+  if (alerts.length) await prisma.heartbeatEvent.createMany({ data: alerts });
+}
+
+/** Opens an incident when the heartbeat turns failing or late (one alert per incident) and closes it, recording the recovery, when it is up again. */
+export async function evaluateIncident(def: HeartbeatDefinition, heartbeatId: string, now: Date, queueAlert: AlertQueuer): Promise<void> {
+  const state = await readState(heartbeatId);
+  if (!state) return;
+  const { status } = computeStatus(def, state, now, { nextDue: false });
+  if ((status === "failing" || status === "late") && !state.incidentOpen) {
+    await openIncidents([{ def, state }], now, queueAlert);
   } else if (status === "up" && state.incidentOpen) {
     const { count } = await prisma.heartbeatState.updateMany({ where: { id: heartbeatId, incidentOpen: true }, data: { incidentOpen: false } });
     if (count === 1) await writeEvent(heartbeatId, "recovered", now, { message: "up again" });

@@ -30,7 +30,9 @@ export function scheduledPipeline(schedule: string, steps = "  - id: hello\n    
 }
 
 export async function startScheduler(clock: ManualClock, options: SchedulerOptions = {}): Promise<HeartbeatScheduler> {
-  return new HeartbeatScheduler({ clock, reconcileMs: 86_400_000, beatMs: 3_600_000, ...options }).start();
+  const scheduler = await new HeartbeatScheduler({ clock, reconcileMs: 86_400_000, beatMs: 3_600_000, ...options }).start();
+  await scheduler.settle();
+  return scheduler;
 }
 
 /** Moves the clock to `until`, stopping at every time the scheduler asked to wake at, as real time would. */
