@@ -11,7 +11,7 @@ import { ensureHeartbeatStates, evaluateIncident, writeEvent, type AlertQueuer, 
 import { pokeLocalSchedulers } from "@/lib/heartbeats/registry";
 import { getPipeline } from "@/lib/pipelines/load-pipelines";
 
-const SCHEDULER_ACTOR = { id: null, label: "scheduler" };
+export const SCHEDULER_ACTOR = { id: null, label: "scheduler" };
 
 /** Whether a run of this heartbeat is queued, running or waiting (the overlap rule). */
 export async function hasActiveRun(slug: string): Promise<boolean> {
@@ -30,12 +30,16 @@ export async function startHeartbeatRun(def: HeartbeatDefinition, state: StateRo
     trigger: options.trigger,
     heartbeatSlug: def.slug,
   });
-  // the run event is its start; its durationMs is filled in when the run's result is recorded
-  await prisma.$transaction([
-    prisma.heartbeatEvent.create({ data: { heartbeatId: state.id, kind: "run", at: options.at, dueAt: options.dueAt ?? null, runId, message: options.message ?? options.trigger } }),
-    prisma.heartbeatState.update({ where: { id: state.id }, data: { lastStartAt: options.at, lastSignalAt: options.at } }),
-  ]);
+  await prisma.$transaction(runStartedWrites(state.id, runId, options.at, options.dueAt ?? null, options.message ?? options.trigger));
   return runId;
+}
+
+/** The run event is the heartbeat's start; its durationMs is filled in when the run's result is recorded. */
+export function runStartedWrites(heartbeatId: string, runId: string, at: Date, dueAt: Date | null, message: string) {
+  return [
+    prisma.heartbeatEvent.create({ data: { heartbeatId, kind: "run", at, dueAt, runId, message } }),
+    prisma.heartbeatState.update({ where: { id: heartbeatId }, data: { lastStartAt: at, lastSignalAt: at } }),
+  ];
 }
 
 /** The on_failure pipeline with the heartbeat's name, status and last error as inputs (those it declares). */

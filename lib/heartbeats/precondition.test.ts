@@ -41,7 +41,7 @@ describe("isEmptyResult", () => {
 });
 
 describe("a schedule's when: precondition", () => {
-  it("records an empty result as nothing to do (no run), starts the run when there is work, and refuses a tool that may write", async () => {
+  it("records an empty result as nothing to do (no run), starts the run when there is work, and refuses a tool that may write", { timeout: 120_000 }, async () => {
     const inbox = path.join(workspaceDir(), "inbox");
     fs.rmSync(inbox, { recursive: true, force: true });
     fs.mkdirSync(inbox, { recursive: true });

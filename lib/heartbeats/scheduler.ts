@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import { dbReady, isUniqueViolation, prisma } from "@/lib/db";
 import { publicMessage } from "@/lib/errors";
 import { systemClock, type Clock, type TimerHandle } from "@/lib/heartbeats/clock";
-import { queueAlertRun, startHeartbeatRun } from "@/lib/heartbeats/control";
+import { queueAlertRun, runStartedWrites, SCHEDULER_ACTOR, startHeartbeatRun } from "@/lib/heartbeats/control";
+import { queueRuns } from "@/lib/engine/queue-run";
 import { loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
 import { callPrecondition, type PreconditionCaller } from "@/lib/heartbeats/precondition";
 import { localSchedulers, type LocalScheduler } from "@/lib/heartbeats/registry";
@@ -33,6 +34,7 @@ const FINISHED = ["succeeded", "failed", "cancelled", "rejected"];
 
 type Claim = { def: HeartbeatDefinition; state: StateRow; prev: Date | null; to: Date; missed: Date[]; onTime: Date | null; capped: boolean; silent: boolean };
 type LateMark = { def: HeartbeatDefinition; state: StateRow; dueAt: Date };
+type DueTick = { def: HeartbeatDefinition; state: StateRow; dueAt: Date; trigger: RunTrigger; message: string };
 const MAX_ENUMERATED_TICKS = 10_000;
 const MAX_MISSED_ROWS = 100;
 
@@ -203,40 +205,59 @@ export class HeartbeatScheduler implements LocalScheduler {
     if (won.length) this.detach(this.runClaimed(won));
   }
 
+  /**
+   * Records the missed and skipped ticks of a burst in one transaction, queues the due runs in another
+   * (one commit for hundreds of heartbeats due in the same second); ticks with a `when:` precondition
+   * make their tool call first, one by one.
+   */
   private async runClaimed(claims: Claim[]): Promise<void> {
     const active = await prisma.run.findMany({
       where: { heartbeatSlug: { in: claims.map((c) => c.def.slug) }, status: { in: [...ACTIVE_RUN_STATUSES] } },
       select: { heartbeatSlug: true },
     });
     const busy = new Set(active.map((r) => r.heartbeatSlug));
+    const rows: { heartbeatId: string; kind: "missed" | "skipped"; dueAt: Date; message: string }[] = [];
+    const ticks: DueTick[] = [];
     for (const c of claims) {
-      try {
-        await this.afterClaim(c.def, c.state, c.missed, c.onTime, c.capped, busy.has(c.def.slug));
-      } catch (error) {
-        console.error(`[scheduler] ${c.def.slug}: tick failed`, error);
-      }
+      const recorded = c.missed.slice(-MAX_MISSED_ROWS);
+      recorded.forEach((dueAt, i) => {
+        const more = i === recorded.length - 1 && (c.missed.length > recorded.length || c.capped) ? ` (${c.capped ? "more than " : ""}${c.missed.length} missed in all)` : "";
+        rows.push({ heartbeatId: c.state.id, kind: "missed", dueAt, message: `Switchboard was not running at this due time${more}` });
+      });
+      const last = c.missed[c.missed.length - 1];
+      const tick: Omit<DueTick, "def" | "state"> | null = c.onTime
+        ? { dueAt: c.onTime, trigger: "schedule", message: "schedule" }
+        : last && c.def.catchUp === "one"
+          ? { dueAt: last, trigger: "catch-up", message: `catch-up for ${c.missed.length} missed tick${c.missed.length === 1 ? "" : "s"}` }
+          : null;
+      if (!tick) continue;
+      if (busy.has(c.def.slug)) rows.push({ heartbeatId: c.state.id, kind: "skipped", dueAt: tick.dueAt, message: "the previous run is still going" });
+      else ticks.push({ def: c.def, state: c.state, ...tick });
     }
+    if (rows.length) {
+      const at = new Date(this.clock.now());
+      await prisma.$transaction(rows.map((r) => prisma.$executeRaw`
+        INSERT OR IGNORE INTO "HeartbeatEvent" ("heartbeatId", "kind", "at", "dueAt", "message") VALUES (${r.heartbeatId}, ${r.kind}, ${at}, ${r.dueAt}, ${r.message})`));
+    }
+    const plain = ticks.filter((t) => !t.def.when);
+    if (plain.length) await this.startRuns(plain);
+    for (const t of ticks.filter((t) => t.def.when)) await this.tick(t.def, t.state, t.dueAt, t.trigger, t.message);
   }
 
-  private async afterClaim(def: HeartbeatDefinition, state: StateRow, missed: Date[], onTime: Date | null, capped: boolean, busy: boolean): Promise<void> {
+  private async startRuns(ticks: DueTick[]): Promise<void> {
+    const results = await queueRuns(
+      ticks.map((t) => ({ pipelineSlug: t.def.pipelineSlug ?? "", clientSlug: t.def.clientSlug, inputs: t.def.inputs, createdBy: SCHEDULER_ACTOR, trigger: t.trigger, heartbeatSlug: t.def.slug })),
+    );
     const at = new Date(this.clock.now());
-    const recorded = missed.slice(-MAX_MISSED_ROWS);
-    for (const [i, dueAt] of recorded.entries()) {
-      const more = i === recorded.length - 1 && (missed.length > recorded.length || capped) ? ` (${capped ? "more than " : ""}${missed.length} missed in all)` : "";
-      await writeEvent(state.id, "missed", at, { dueAt, message: `Switchboard was not running at this due time${more}` });
-    }
-    if (onTime) return this.tick(def, state, onTime, "schedule", busy);
-    if (missed.length > 0 && def.catchUp === "one") {
-      return this.tick(def, state, missed[missed.length - 1], "catch-up", busy, `catch-up for ${missed.length} missed tick${missed.length === 1 ? "" : "s"}`);
+    await prisma.$transaction(results.flatMap((r, i) => ("id" in r ? runStartedWrites(ticks[i].state.id, r.id, at, ticks[i].dueAt, ticks[i].message) : [])));
+    for (const [i, r] of results.entries()) {
+      if ("error" in r) await this.signal(ticks[i].def, ticks[i].state, { kind: "fail", at, dueAt: ticks[i].dueAt, message: `the run could not start: ${publicMessage(r.error)}` });
     }
   }
 
-  private async tick(def: HeartbeatDefinition, state: StateRow, dueAt: Date, trigger: RunTrigger, busy: boolean, message?: string): Promise<void> {
+  /** A tick with a `when:` precondition: the read-only tool call decides whether the run starts. */
+  private async tick(def: HeartbeatDefinition, state: StateRow, dueAt: Date, trigger: RunTrigger, message?: string): Promise<void> {
     const at = () => new Date(this.clock.now());
-    if (busy) {
-      await writeEvent(state.id, "skipped", at(), { dueAt, message: "the previous run is still going" });
-      return;
-    }
     if (def.when) {
       const result = await this.precondition(def);
       if (result.error || result.empty) {
