@@ -1,4 +1,4 @@
-// Start-up and shutdown of the long-lived parts of the web server process (worker, MCP pool); they hang
+// Start-up and shutdown of the long-lived parts of the web server process (worker, scheduler, MCP pool); they hang
 // on globalThis. `npm start` sets NEXT_MANUAL_SIG_HANDLE so that on SIGTERM Next leaves the exit to us:
 // running steps get SWITCHBOARD_SHUTDOWN_GRACE_S to finish, the rest are marked interrupted, every MCP
 // child is ended, then the process exits.
@@ -29,6 +29,9 @@ export function startServerProcess(): Promise<void> {
         const { startWorker } = await import("@/lib/engine/worker");
         const worker = await startWorker();
         console.log(`[switchboard] worker ${worker.id} started`);
+        const { startScheduler } = await import("@/lib/heartbeats/scheduler");
+        const scheduler = await startScheduler();
+        console.log(`[switchboard] heartbeat scheduler ${scheduler.id} started`);
       }
     } catch (error) {
       console.error("[switchboard] could not start:", error instanceof Error ? error.message : error);

@@ -9,6 +9,7 @@ type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
 const BENCHES: Bench[] = [
   { name: "mcp", run: async () => (await import("./bench/mcp")).benchMcp() },
   { name: "engine", run: async () => (await import("./bench/engine")).benchEngine() },
+  { name: "heartbeats", run: async () => (await import("./bench/heartbeats")).benchHeartbeats() },
 ];
 
 async function main() {

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Card, NotBuiltYet, PageHeader } from "@/components/ui/card";
+import { Card, PageHeader } from "@/components/ui/card";
+import { HeartbeatList } from "@/components/heartbeats/heartbeat-list";
+import { listHeartbeatSummaries } from "@/lib/heartbeats/queries";
 import { requirePageUser } from "@/lib/auth/session";
 import { listClients } from "@/lib/clients/clients";
 import { countPendingDrafts } from "@/lib/drafts/counts";
@@ -11,7 +13,8 @@ export const metadata: Metadata = { title: "Today" };
 
 export default async function TodayPage() {
   const user = await requirePageUser();
-  const [clients, pendingDrafts, runs] = await Promise.all([listClients(), countPendingDrafts(), listActiveAndRecentFailedRuns()]);
+  const [clients, pendingDrafts, runs, heartbeats] = await Promise.all([listClients(), countPendingDrafts(), listActiveAndRecentFailedRuns(), listHeartbeatSummaries()]);
+  const troubled = heartbeats.items.filter((h) => h.status === "failing" || h.status === "late");
   return (
     <>
       <PageHeader title="Today" description={`Signed in as ${user.email}`} />
@@ -24,8 +27,13 @@ export default async function TodayPage() {
           <p className="text-3xl font-semibold">{clients.length}</p>
           <p className="text-sm text-zinc-500">{clients.length === 0 ? <Link className="underline" href="/clients">Add your first client</Link> : <Link className="underline" href="/clients">Browse clients</Link>}</p>
         </Card>
-        <Card title="Heartbeats">
-          <NotBuiltYet what="Heartbeat status">Failing and late heartbeats will be listed first here.</NotBuiltYet>
+        <Card title="Heartbeats" actions={<Link className="text-xs underline" href="/heartbeats">All {heartbeats.items.length}</Link>}>
+          <HeartbeatList
+            label="Failing and late heartbeats"
+            items={troubled.length > 0 ? troubled : heartbeats.items.slice(0, 5)}
+            empty={heartbeats.items.length === 0 ? <>No heartbeats. <Link className="underline" href="/heartbeats">Add a schedule</Link>.</> : "All heartbeats are fine."}
+          />
+          {troubled.length === 0 && heartbeats.items.length > 0 && <p className="mt-2 text-xs text-zinc-500">None failing or late.</p>}
         </Card>
       </div>
       <h2 className="mt-8 mb-3 text-sm font-semibold">Running now</h2>

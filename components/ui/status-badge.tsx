@@ -51,6 +51,10 @@ const TONES: Record<Tone, string> = {
   zinc: "bg-zinc-100 text-zinc-700 ring-zinc-500/20 dark:bg-zinc-800 dark:text-zinc-300",
 };
 
+export function statusTone(status: string): Tone {
+  return STATUS[status]?.tone ?? "zinc";
+}
+
 /** `waitingFor` says what a `waiting` run or step waits for; it is ignored for any other status. */
 export function StatusBadge({ status, waitingFor, className }: { status: string; waitingFor?: WaitingReason | null; className?: string }) {
   const s = (status === "waiting" && waitingFor ? WAITING[waitingFor] : STATUS[status]) ?? { label: status, tone: "zinc" as const, icon: "•" };

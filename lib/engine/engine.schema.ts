@@ -14,6 +14,7 @@ export const RUN_TRIGGERS = [...PIPELINE_TRIGGERS, "adhoc"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type StepStatus = (typeof STEP_STATUSES)[number];
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+export type PipelineTrigger = (typeof PIPELINE_TRIGGERS)[number];
 
 const ZActor = z.object({ id: z.string().nullish(), label: z.string().max(200) });
 export type EngineActor = z.infer<typeof ZActor>;

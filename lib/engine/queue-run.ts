@@ -50,8 +50,8 @@ async function resolveClient(clientSlug: string | null | undefined) {
   return client;
 }
 
-/** Validates and inserts a queued run; returns its id. */
-export async function queueRun(request: QueueRunInput): Promise<string> {
+/** Validates a run request into the row to insert (with its pending steps); throws a SafeError when it cannot run. */
+async function prepareRun(request: QueueRunInput) {
   const parsed = ZQueueRunInput.safeParse(request);
   if (!parsed.success) throw new SafeError(parsed.error.issues[0]?.message ?? "Invalid run request");
   const input = parsed.data;
@@ -64,27 +64,42 @@ export async function queueRun(request: QueueRunInput): Promise<string> {
   if (!client && pipelineNeedsClient(pipeline)) throw new SafeError(`"${pipeline.name}" works in a client's folder: choose a client`);
   const inputs = parseRunInputs(pipeline.inputs, input.inputs);
   if (!inputs.ok) throw new RunInputsError(inputs.fieldErrors);
-
-  const run = await prisma.run.create({
-    data: {
-      pipelineSlug: pipeline.slug,
-      pipelineName: pipeline.name,
-      pipelineJson: JSON.stringify(pipeline),
-      clientId: client?.id ?? null,
-      inputsJson: JSON.stringify(inputs.values),
-      status: "queued",
-      trigger: input.trigger,
-      heartbeatSlug: input.heartbeatSlug ?? null,
-      createdById: input.createdBy.id ?? null,
-      createdByLabel: input.createdBy.label,
-      steps: {
-        create: pipeline.steps.map((step, position) => ({ stepId: step.id, position, kind: stepKind(step), status: "pending", attempt: 1 })),
-      },
-      events: { create: { type: "status", message: `Queued by ${input.createdBy.label || "someone"} (${input.trigger})` } },
+  return {
+    pipelineSlug: pipeline.slug,
+    pipelineName: pipeline.name,
+    pipelineJson: JSON.stringify(pipeline),
+    clientId: client?.id ?? null,
+    inputsJson: JSON.stringify(inputs.values),
+    status: "queued",
+    trigger: input.trigger,
+    heartbeatSlug: input.heartbeatSlug ?? null,
+    createdById: input.createdBy.id ?? null,
+    createdByLabel: input.createdBy.label,
+    steps: {
+      create: pipeline.steps.map((step, position) => ({ stepId: step.id, position, kind: stepKind(step), status: "pending", attempt: 1 })),
     },
-    select: { id: true, createdAt: true },
-  });
-  await refuseOverQueueLimit(run, pipeline, client?.id ?? null);
+    events: { create: { type: "status", message: `Queued by ${input.createdBy.label || "someone"} (${input.trigger})` } },
+  };
+}
+
+/** Validates and inserts a queued run; returns its id. */
+export async function queueRun(request: QueueRunInput): Promise<string> {
+  const data = await prepareRun(request);
+  const run = await prisma.run.create({ data, select: { id: true, createdAt: true } });
+  await refuseOverQueueLimit(run, { slug: data.pipelineSlug, name: data.pipelineName }, data.clientId);
   wakeLocalWorkers();
   return run.id;
+}
+
+/**
+ * Queues many runs in one transaction (one commit for a burst, e.g. hundreds of heartbeats due in the
+ * same second). Each request is validated on its own: one that cannot run gets its error, the rest queue.
+ */
+export async function queueRuns(requests: QueueRunInput[]): Promise<({ id: string } | { error: unknown })[]> {
+  const prepared = await Promise.all(requests.map((r) => prepareRun(r).then((data) => ({ data }), (error: unknown) => ({ error }))));
+  const valid = prepared.flatMap((p) => ("data" in p ? [p.data] : []));
+  const created = valid.length ? await prisma.$transaction(valid.map((data) => prisma.run.create({ data, select: { id: true } }))) : [];
+  if (created.length) wakeLocalWorkers();
+  let next = 0;
+  return prepared.map((p) => ("data" in p ? { id: created[next++].id } : { error: p.error }));
 }

@@ -7,6 +7,9 @@ import { startWorker, stopWorker, type WorkerOptions } from "@/lib/engine/worker
 
 /** Stops the process's worker, then the MCP pool (the order matters: steps may still call tools). */
 export async function shutdownWorkerAndPool(graceMs = env().SWITCHBOARD_SHUTDOWN_GRACE_S * 1000): Promise<void> {
+  // the scheduler first, so no tick queues a run the stopping worker would not take
+  const { stopScheduler } = await import("@/lib/heartbeats/scheduler");
+  await stopScheduler();
   await stopWorker({ graceMs });
   const { getMcpPool } = await import("@/lib/mcp/pool");
   await getMcpPool().shutdown();
@@ -16,6 +19,10 @@ export async function runWorkerProcess(options: WorkerOptions = {}): Promise<voi
   await dbReady();
   const worker = await startWorker(options);
   console.log(`[worker] ${worker.id} started (pid ${process.pid})`);
+  // beside the worker, as in the web server: ticks are claimed in the database, so two never start one tick twice
+  const { startScheduler } = await import("@/lib/heartbeats/scheduler");
+  const scheduler = await startScheduler();
+  console.log(`[worker] heartbeat scheduler ${scheduler.id} started`);
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -96,6 +96,13 @@ const ZPipelineSchedule = z.strictObject({
   // the pipeline to run when this heartbeat turns failing or late, once per incident
   on_failure: ZSlug.optional(),
   inputs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  // a read-only precondition: an empty result records the tick as "nothing to do" and starts no run
+  when: z
+    .strictObject({
+      tool: z.string().regex(TOOL_REF_PATTERN, { error: "expected <server>/<tool>" }),
+      args: z.record(z.string(), z.unknown(), { error: "expected a map of argument names to values" }).default({}),
+    })
+    .optional(),
 });
 
 const ZPipelineFields = z.strictObject({

@@ -1,15 +1,19 @@
 import type { Metadata } from "next";
-import { NotBuiltYet, PageHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/card";
 import { requirePageUser } from "@/lib/auth/session";
+import { listHeartbeatSummaries } from "@/lib/heartbeats/queries";
+import { HeartbeatBoard } from "./heartbeat-board";
 
 export const metadata: Metadata = { title: "Heartbeats" };
+export const dynamic = "force-dynamic";
 
 export default async function HeartbeatsPage() {
   await requirePageUser();
+  const initial = await listHeartbeatSummaries();
   return (
     <>
-      <PageHeader title="Heartbeats" description="Scheduled jobs and external pings." />
-      <NotBuiltYet what="The heartbeats board">Scheduled pipelines and ping checks arrive with the heartbeats work.</NotBuiltYet>
+      <PageHeader title="Heartbeats" description="Scheduled pipelines and jobs that ping from elsewhere: failing and late first." />
+      <HeartbeatBoard initial={initial} />
     </>
   );
 }

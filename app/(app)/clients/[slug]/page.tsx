@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { Card, NotBuiltYet, PageHeader } from "@/components/ui/card";
+import { Card, PageHeader } from "@/components/ui/card";
+import { HeartbeatList } from "@/components/heartbeats/heartbeat-list";
+import { listHeartbeatSummaries } from "@/lib/heartbeats/queries";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/time";
 import { Markdown } from "@/components/markdown";
@@ -45,10 +47,11 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
   const { slug } = await params;
   const client = await loadClient(slug);
   const { memoryView: memory, spend } = client;
-  const [history, runs, drafts] = await Promise.all([
+  const [history, runs, drafts, heartbeats] = await Promise.all([
     listAuditForClient(client.id, 30),
     listRuns({ clientSlug: client.slug, limit: 20 }),
     listDrafts({ clientSlug: client.slug, limit: 8 }),
+    listHeartbeatSummaries({ clientSlug: client.slug }),
   ]);
   const usd = (n: number) => `$${n.toFixed(2)}`;
   return (
@@ -110,7 +113,11 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
             {drafts.nextCursor && <p className="mt-2 text-sm"><Link className="underline" href={`/drafts?client=${client.slug}`}>All drafts for {client.name}</Link></p>}
           </Card>
           <Card title="Heartbeats">
-            <NotBuiltYet what="Heartbeats">Scheduled jobs for this client arrive with the heartbeats work.</NotBuiltYet>
+            <HeartbeatList
+              label="Client heartbeats"
+              items={heartbeats.items}
+              empty={<>No heartbeats for this client. A pipeline&apos;s <code className="font-mono">schedule:</code> block or a <code className="font-mono">heartbeats.yaml</code> entry with <code className="font-mono">client: {client.slug}</code> adds one.</>}
+            />
           </Card>
           <Card title="History">
             {history.length === 0 ? (

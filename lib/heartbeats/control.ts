@@ -1,0 +1,105 @@
+// What people (and the scheduler) do to a heartbeat: queue its pipeline, pause, resume, run now,
+// regenerate the ping token. Server actions and the JSON API both call these.
+import { recordAudit, type Actor } from "@/lib/audit";
+import { prisma } from "@/lib/db";
+import { NotFoundError, SafeError } from "@/lib/errors";
+import type { PipelineTrigger } from "@/lib/engine/engine.schema";
+import { ACTIVE_RUN_STATUSES } from "@/lib/engine/run-status";
+import { queueRun } from "@/lib/engine/queue-run";
+import { loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
+import { hashPingToken, newPingToken, sealPingToken } from "@/lib/heartbeats/ping-token";
+import { ensureHeartbeatStates, evaluateIncident, writeEvent, type AlertQueuer, type StateRow } from "@/lib/heartbeats/store";
+import { pokeLocalSchedulers } from "@/lib/heartbeats/registry";
+import { getPipeline } from "@/lib/pipelines/load-pipelines";
+
+export const SCHEDULER_ACTOR = { id: null, label: "scheduler" };
+
+/** Whether a run of this heartbeat is queued, running or waiting (the overlap rule). */
+export async function hasActiveRun(slug: string): Promise<boolean> {
+  const run = await prisma.run.findFirst({ where: { heartbeatSlug: slug, status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } });
+  return run !== null;
+}
+
+/** Queues the heartbeat's pipeline and records the run as a start. */
+export async function startHeartbeatRun(def: HeartbeatDefinition, state: StateRow, options: { trigger: PipelineTrigger; actor?: Actor; dueAt?: Date | null; at: Date; message?: string }): Promise<string> {
+  if (!def.pipelineSlug) throw new SafeError(`"${def.name}" runs elsewhere and only pings; it cannot be run from here`);
+  const runId = await queueRun({
+    pipelineSlug: def.pipelineSlug,
+    clientSlug: def.clientSlug,
+    inputs: def.inputs,
+    createdBy: options.actor ?? SCHEDULER_ACTOR,
+    trigger: options.trigger,
+    heartbeatSlug: def.slug,
+  });
+  await prisma.$transaction(runStartedWrites(state.id, runId, options.at, options.dueAt ?? null, options.message ?? options.trigger));
+  return runId;
+}
+
+/** The run event is the heartbeat's start; its durationMs is filled in when the run's result is recorded. */
+export function runStartedWrites(heartbeatId: string, runId: string, at: Date, dueAt: Date | null, message: string) {
+  return [
+    prisma.heartbeatEvent.create({ data: { heartbeatId, kind: "run", at, dueAt, runId, message } }),
+    prisma.heartbeatState.update({ where: { id: heartbeatId }, data: { lastStartAt: at, lastSignalAt: at } }),
+  ];
+}
+
+/** The on_failure pipeline with the heartbeat's name, status and last error as inputs (those it declares). */
+export const queueAlertRun: AlertQueuer = async (def, input) => {
+  const slug = def.onFailure;
+  if (!slug) throw new SafeError("no on_failure pipeline");
+  const pipeline = getPipeline(slug)?.definition;
+  if (!pipeline) throw new SafeError(`the pipeline "${slug}" is missing or has errors`);
+  const offered: Record<string, string> = { name: input.name, status: input.status, error: input.error, heartbeat: def.slug };
+  const inputs = Object.fromEntries(Object.entries(offered).filter(([k]) => k in pipeline.inputs));
+  const clientSlug = def.clientSlug && (!pipeline.clients || pipeline.clients.includes(def.clientSlug)) ? def.clientSlug : null;
+  return queueRun({ pipelineSlug: slug, clientSlug, inputs, createdBy: { id: null, label: `heartbeat ${def.slug}` }, trigger: "schedule" });
+};
+
+export async function requireHeartbeat(slug: string): Promise<{ def: HeartbeatDefinition; state: StateRow }> {
+  const def = loadHeartbeats().heartbeats.find((h) => h.slug === slug);
+  if (!def) throw new NotFoundError(`No heartbeat "${slug.slice(0, 80)}"`);
+  const state = (await ensureHeartbeatStates([def])).get(slug);
+  if (!state) throw new NotFoundError(`No heartbeat "${slug.slice(0, 80)}"`);
+  return { def, state };
+}
+
+export async function pauseHeartbeat(slug: string, actor: Actor, now = new Date()): Promise<{ paused: true }> {
+  const { state } = await requireHeartbeat(slug);
+  const { count } = await prisma.heartbeatState.updateMany({ where: { id: state.id, pausedAt: null }, data: { pausedAt: now } });
+  if (count === 1) {
+    await writeEvent(state.id, "paused", now, { message: `paused by ${actor.label}` });
+    await recordAudit({ actor, action: "heartbeat.pause", targetType: "heartbeat", targetId: slug });
+    pokeLocalSchedulers();
+  }
+  return { paused: true };
+}
+
+/** Resumes watching from now: ticks that fell while paused are neither run nor reported as missed. */
+export async function resumeHeartbeat(slug: string, actor: Actor, now = new Date()): Promise<{ paused: false }> {
+  const { def, state } = await requireHeartbeat(slug);
+  const { count } = await prisma.heartbeatState.updateMany({ where: { id: state.id, pausedAt: { not: null } }, data: { pausedAt: null, resumedAt: now, lastTickAt: now } });
+  if (count === 1) {
+    await writeEvent(state.id, "resumed", now, { message: `resumed by ${actor.label}` });
+    await recordAudit({ actor, action: "heartbeat.resume", targetType: "heartbeat", targetId: slug });
+    await evaluateIncident(def, state.id, now, queueAlertRun);
+    pokeLocalSchedulers();
+  }
+  return { paused: false };
+}
+
+export async function runHeartbeatNow(slug: string, actor: Actor, now = new Date()): Promise<{ id: string }> {
+  const { def, state } = await requireHeartbeat(slug);
+  if (await hasActiveRun(slug)) throw new SafeError(`"${def.name}" is still running; it starts again once that run ends`, 409);
+  const id = await startHeartbeatRun(def, state, { trigger: "manual", actor, at: now, message: `run now by ${actor.label}` });
+  await recordAudit({ actor, action: "heartbeat.run", targetType: "heartbeat", targetId: slug, data: { runId: id } });
+  return { id };
+}
+
+/** A new ping token; the old URL stops working at once. Returns the new token (for the admin to copy). */
+export async function regeneratePingToken(slug: string, actor: Actor): Promise<{ token: string }> {
+  const { state } = await requireHeartbeat(slug);
+  const token = newPingToken();
+  await prisma.heartbeatState.update({ where: { id: state.id }, data: { pingToken: hashPingToken(token), pingTokenSealed: sealPingToken(token) } });
+  await recordAudit({ actor, action: "heartbeat.token", targetType: "heartbeat", targetId: slug });
+  return { token };
+}

@@ -1,0 +1,157 @@
+// Heartbeat rows: one HeartbeatState per heartbeat (created on first sight, with its ping token) and
+// its events. Every signal writes its event and the state's summary columns in one transaction.
+import { isUniqueViolation, prisma } from "@/lib/db";
+import { publicMessage } from "@/lib/errors";
+import type { HeartbeatDefinition } from "@/lib/heartbeats/definitions";
+import type { HeartbeatEventKind } from "@/lib/heartbeats/heartbeats.schema";
+import { hashPingToken, newPingToken, sealPingToken } from "@/lib/heartbeats/ping-token";
+import { computeStatus, type HeartbeatStateRow } from "@/lib/heartbeats/status";
+
+export const STATE_SELECT = {
+  id: true,
+  slug: true,
+  createdAt: true,
+  pausedAt: true,
+  resumedAt: true,
+  lastTickAt: true,
+  lastSignalAt: true,
+  lastSuccessAt: true,
+  lastFailAt: true,
+  lastStartAt: true,
+  lastNothingAt: true,
+  lastError: true,
+  incidentOpen: true,
+} as const;
+
+export type StateRow = HeartbeatStateRow & { id: string; slug: string; lastTickAt: Date | null; incidentOpen: boolean };
+
+// a ping body is cut at 10 KB before it gets here; this leaves room for the note that says so
+const MESSAGE_MAX = 11 * 1024;
+
+/** The state row of each heartbeat, created (with a fresh ping token) for those seen the first time. */
+export async function ensureHeartbeatStates(defs: Pick<HeartbeatDefinition, "slug">[], now = new Date()): Promise<Map<string, StateRow>> {
+  const slugs = defs.map((d) => d.slug);
+  // one plain read of every row beats a long IN list: the table holds one row per heartbeat ever seen
+  const rows = slugs.length > 50 ? await prisma.heartbeatState.findMany({ select: STATE_SELECT }) : await prisma.heartbeatState.findMany({ where: { slug: { in: slugs } }, select: STATE_SELECT });
+  const bySlug = new Map(rows.map((r) => [r.slug, r]));
+  for (const slug of slugs) {
+    if (bySlug.has(slug)) continue;
+    const token = newPingToken();
+    try {
+      const row = await prisma.heartbeatState.create({
+        data: { slug, pingToken: hashPingToken(token), pingTokenSealed: sealPingToken(token), createdAt: now },
+        select: STATE_SELECT,
+      });
+      bySlug.set(slug, row);
+    } catch (error) {
+      // another process created it at the same moment: read theirs
+      if (!isUniqueViolation(error)) throw error;
+      const row = await prisma.heartbeatState.findUnique({ where: { slug }, select: STATE_SELECT });
+      if (row) bySlug.set(slug, row);
+    }
+  }
+  return bySlug;
+}
+
+export async function readState(id: string): Promise<StateRow | null> {
+  return prisma.heartbeatState.findUnique({ where: { id }, select: STATE_SELECT });
+}
+
+export type SignalInput = {
+  kind: Extract<HeartbeatEventKind, "start" | "success" | "fail" | "nothing">;
+  at: Date;
+  exitCode?: number | null;
+  message?: string | null;
+  runId?: string | null;
+  dueAt?: Date | null;
+  durationMs?: number | null;
+};
+
+function clip(text: string | null | undefined): string | null {
+  if (!text) return null;
+  return text.length > MESSAGE_MAX ? `${text.slice(0, MESSAGE_MAX)}…` : text;
+}
+
+/** Records a start, success, failure or "nothing to do"; a success or failure after a start gets its duration. */
+export async function writeSignal(state: StateRow, signal: SignalInput): Promise<void> {
+  const lastResult = [state.lastSuccessAt, state.lastFailAt].reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
+  const openStart = state.lastStartAt && (!lastResult || state.lastStartAt > lastResult) ? state.lastStartAt : null;
+  const durationMs = signal.durationMs ?? ((signal.kind === "success" || signal.kind === "fail") && openStart ? signal.at.getTime() - openStart.getTime() : null);
+  const summary =
+    signal.kind === "start" ? { lastStartAt: signal.at }
+    : signal.kind === "success" ? { lastSuccessAt: signal.at }
+    : signal.kind === "fail" ? { lastFailAt: signal.at, lastError: clip(signal.message) ?? (signal.exitCode != null ? `exit code ${signal.exitCode}` : "failed") }
+    : { lastNothingAt: signal.at };
+  await prisma.$transaction([
+    prisma.heartbeatEvent.create({
+      data: {
+        heartbeatId: state.id,
+        kind: signal.kind,
+        at: signal.at,
+        dueAt: signal.dueAt ?? null,
+        exitCode: signal.exitCode ?? null,
+        durationMs,
+        runId: signal.runId ?? null,
+        message: clip(signal.message),
+      },
+    }),
+    prisma.heartbeatState.update({ where: { id: state.id }, data: { lastSignalAt: signal.at, ...summary } }),
+  ]);
+}
+
+/** Records an event that is not a signal (missed, skipped, late, alert, recovered, paused, resumed, run). */
+export async function writeEvent(heartbeatId: string, kind: HeartbeatEventKind, at: Date, extra: { dueAt?: Date | null; message?: string | null; runId?: string | null } = {}): Promise<boolean> {
+  try {
+    await prisma.heartbeatEvent.create({
+      data: { heartbeatId, kind, at, dueAt: extra.dueAt ?? null, message: clip(extra.message), runId: extra.runId ?? null },
+    });
+    return true;
+  } catch (error) {
+    // the same (heartbeat, kind, due time) was recorded by another scheduler
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+export type AlertQueuer = (def: HeartbeatDefinition, input: { name: string; status: string; error: string }) => Promise<string>;
+
+/**
+ * Opens incidents with one conditional UPDATE each (in one transaction), so two processes never both
+ * alert; for each one opened, an alert event and, when the heartbeat names one, its on_failure run.
+ */
+export async function openIncidents(entries: { def: HeartbeatDefinition; state: StateRow }[], now: Date, queueAlert: AlertQueuer): Promise<void> {
+  if (entries.length === 0) return;
+  const flipped = await prisma.$transaction(entries.map((e) => prisma.heartbeatState.updateMany({ where: { id: e.state.id, incidentOpen: false }, data: { incidentOpen: true } })));
+  const alerts: { heartbeatId: string; kind: string; at: Date; message: string; runId: string | null }[] = [];
+  for (const [i, { def, state }] of entries.entries()) {
+    if (flipped[i].count !== 1) continue;
+    state.incidentOpen = true;
+    const { status } = computeStatus(def, state, now, { nextDue: false });
+    const error = status === "failing" ? (state.lastError ?? "failed") : "no success since it was due";
+    let message = `${status}: ${error}`;
+    let runId: string | null = null;
+    if (def.onFailure) {
+      try {
+        runId = await queueAlert(def, { name: def.name, status, error });
+        message += `; started ${def.onFailure}`;
+      } catch (e) {
+        message += `; ${def.onFailure} could not start: ${publicMessage(e)}`;
+      }
+    }
+    alerts.push({ heartbeatId: state.id, kind: "alert", at: now, message: clip(message) ?? "", runId });
+  }
+  if (alerts.length) await prisma.heartbeatEvent.createMany({ data: alerts });
+}
+
+/** Opens an incident when the heartbeat turns failing or late (one alert per incident) and closes it, recording the recovery, when it is up again. */
+export async function evaluateIncident(def: HeartbeatDefinition, heartbeatId: string, now: Date, queueAlert: AlertQueuer): Promise<void> {
+  const state = await readState(heartbeatId);
+  if (!state) return;
+  const { status } = computeStatus(def, state, now, { nextDue: false });
+  if ((status === "failing" || status === "late") && !state.incidentOpen) {
+    await openIncidents([{ def, state }], now, queueAlert);
+  } else if (status === "up" && state.incidentOpen) {
+    const { count } = await prisma.heartbeatState.updateMany({ where: { id: heartbeatId, incidentOpen: true }, data: { incidentOpen: false } });
+    if (count === 1) await writeEvent(heartbeatId, "recovered", now, { message: "up again" });
+  }
+}
