@@ -1,0 +1,78 @@
+// The anthropic runner against a stand-in speaking the Messages API's SSE, with the real gateway, pool
+// and server-everything: tool calls, answers flowing on, refusals, limits and API errors.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runAgentPipeline, setUpAgentWorkspace, writeAgentPipeline } from "@/lib/agents/agent-test-helpers";
+import type { Worker } from "@/lib/engine/worker";
+import { getMcpPool } from "@/lib/mcp/pool";
+import { ModelStandin, STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
+
+let worker: Worker;
+let standin: ModelStandin;
+
+beforeAll(async () => {
+  standin = await ModelStandin.start();
+  process.env.ANTHROPIC_API_KEY = "sk-ant-test-canary-0000";
+  process.env.ANTHROPIC_BASE_URL = standin.url;
+  worker = await setUpAgentWorkspace();
+});
+
+beforeEach(() => {
+  standin.mode = "echo";
+});
+
+afterAll(async () => {
+  await worker.stop({ graceMs: 2_000 });
+  await getMcpPool().shutdown();
+  await standin.close();
+});
+
+describe("anthropic runner", () => {
+  it("calls server-everything's echo through the gateway and its answer flows into the next step", async () => {
+    const { run, draft, after } = await runAgentPipeline(writeAgentPipeline("anthropic"));
+    expect(run).toMatchObject({ status: "succeeded" });
+    const output = JSON.parse(draft?.outputJson ?? "{}");
+    expect(output.text).toBe(`Final answer: Echo: ${STANDIN_ECHO_MESSAGE}`);
+    expect(draft?.toolCalls.map((c) => [c.server, c.tool, c.status, JSON.parse(c.argumentsJson)])).toEqual([["everything", "echo", "succeeded", { message: STANDIN_ECHO_MESSAGE }]]);
+    expect(after?.toolCalls[0].resultJson).toContain(`next step got: Final answer: Echo: ${STANDIN_ECHO_MESSAGE}`);
+    // two model calls, each reporting the stand-in's usage
+    expect([draft?.runner, draft?.model, draft?.turns]).toEqual(["anthropic", "standin-model", 2]);
+    expect([draft?.inputTokens, draft?.outputTokens, draft?.cacheReadTokens, draft?.cacheWriteTokens]).toEqual([
+      2 * STANDIN_USAGE.input, 2 * STANDIN_USAGE.output, 2 * STANDIN_USAGE.cacheRead, 2 * STANDIN_USAGE.cacheWrite,
+    ]);
+    // only the listed tool was offered, by its gateway name, with its schema and no server details
+    const offered = standin.requestsTo("/v1/messages")[0].body.tools as { name: string; input_schema: unknown }[];
+    expect(offered.map((t) => t.name)).toEqual(["everything__echo"]);
+    expect(JSON.stringify(offered)).not.toContain(process.execPath);
+  });
+
+  it("refuses and records a call to a tool the step does not list; the agent reads the refusal", async () => {
+    standin.mode = "unlisted";
+    const { run, draft } = await runAgentPipeline(writeAgentPipeline("anthropic"));
+    expect(run.status).toBe("succeeded");
+    expect(draft?.toolCalls.map((c) => [c.tool, c.status, c.error])).toEqual([["not-listed", "refused", 'The tool "everything__not-listed" is not one of this step\'s tools']]);
+    expect(JSON.parse(draft?.outputJson ?? "{}").text).toContain("is not one of this step's tools");
+  });
+
+  it("stops a looping agent at max_turns and at its timeout", async () => {
+    standin.mode = "loop";
+    const turns = await runAgentPipeline(writeAgentPipeline("anthropic", { maxTurns: 3 }));
+    expect(turns.run.status).toBe("failed");
+    expect(turns.draft?.error).toBe("The agent reached max_turns (3) without a final answer");
+    expect(turns.draft?.toolCalls).toHaveLength(3);
+
+    const timed = await runAgentPipeline(writeAgentPipeline("anthropic", { maxTurns: 500, timeout: "1s" }));
+    expect(timed.draft?.error).toBe("The agent step timed out after 1 s");
+    expect(timed.after?.status).toBe("pending");
+  });
+
+  it("fails the step clearly on a model API error and when a listed server cannot start", async () => {
+    standin.mode = "api-error";
+    const api = await runAgentPipeline(writeAgentPipeline("anthropic"));
+    expect(api.draft?.error).toBe("The Anthropic API failed (HTTP 400): stand-in: the model is not available");
+    expect(api.run.error).not.toContain("sk-ant-test-canary");
+
+    standin.mode = "echo";
+    const broken = await runAgentPipeline(writeAgentPipeline("anthropic", { tools: ["broken/*"] }));
+    expect(broken.draft?.error).toMatch(/^The step's tools from "broken" are unavailable: Could not start "broken"/);
+  });
+});

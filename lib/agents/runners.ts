@@ -1,0 +1,13 @@
+// The runner for a step's `runner:`. Loaded on first use, so a worker that never runs claude-code
+// never loads the Agent SDK.
+import type { AgentRunnerName } from "@/lib/agents/agents.schema";
+import { RunnerNotConfiguredError, type AgentRunner } from "@/lib/agents/runner";
+
+export async function agentRunner(name: AgentRunnerName): Promise<AgentRunner> {
+  switch (name) {
+    case "anthropic":
+      return new (await import("@/lib/agents/anthropic-runner")).AnthropicRunner();
+    default:
+      throw new RunnerNotConfiguredError(`The ${name} runner is not built yet in this version of Switchboard`);
+  }
+}
