@@ -7,6 +7,8 @@ export async function agentRunner(name: AgentRunnerName): Promise<AgentRunner> {
   switch (name) {
     case "anthropic":
       return new (await import("@/lib/agents/anthropic-runner")).AnthropicRunner();
+    case "openai":
+      return new (await import("@/lib/agents/openai-runner")).OpenAiRunner();
     default:
       throw new RunnerNotConfiguredError(`The ${name} runner is not built yet in this version of Switchboard`);
   }
