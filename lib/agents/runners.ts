@@ -9,6 +9,8 @@ export async function agentRunner(name: AgentRunnerName): Promise<AgentRunner> {
       return new (await import("@/lib/agents/anthropic-runner")).AnthropicRunner();
     case "openai":
       return new (await import("@/lib/agents/openai-runner")).OpenAiRunner();
+    case "claude-code":
+      return new (await import("@/lib/agents/claude-code-runner")).ClaudeCodeRunner();
     default:
       throw new RunnerNotConfiguredError(`The ${name} runner is not built yet in this version of Switchboard`);
   }
