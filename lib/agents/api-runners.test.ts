@@ -30,11 +30,11 @@ afterAll(async () => {
 });
 
 const cases = [
-  { runner: "anthropic" as const, path: "/v1/messages", api: "Anthropic", cacheWrite: STANDIN_USAGE.cacheWrite, reasoning: 0 },
-  { runner: "openai" as const, path: "/v1/chat/completions", api: "OpenAI-compatible", cacheWrite: 0, reasoning: STANDIN_USAGE.reasoning },
+  { runner: "anthropic" as const, path: "/v1/messages", api: "Anthropic", input: STANDIN_USAGE.input, cacheWrite: STANDIN_USAGE.cacheWrite, reasoning: 0 },
+  { runner: "openai" as const, path: "/v1/chat/completions", api: "OpenAI-compatible", input: STANDIN_USAGE.input - STANDIN_USAGE.cacheRead, cacheWrite: 0, reasoning: STANDIN_USAGE.reasoning },
 ];
 
-describe.each(cases)("$runner runner", ({ runner, path, api, cacheWrite, reasoning }) => {
+describe.each(cases)("$runner runner", ({ runner, path, api, input, cacheWrite, reasoning }) => {
   it("calls server-everything's echo through the gateway and its answer flows into the next step", async () => {
     const { run, draft, after } = await runAgentPipeline(writeAgentPipeline(runner));
     expect(run).toMatchObject({ status: "succeeded" });
@@ -45,7 +45,7 @@ describe.each(cases)("$runner runner", ({ runner, path, api, cacheWrite, reasoni
     // two model calls, each reporting the stand-in's usage
     expect([draft?.runner, draft?.model, draft?.turns]).toEqual([runner, "standin-model", 2]);
     expect([draft?.inputTokens, draft?.outputTokens, draft?.cacheReadTokens, draft?.cacheWriteTokens, draft?.reasoningTokens]).toEqual([
-      2 * STANDIN_USAGE.input, 2 * STANDIN_USAGE.output, 2 * STANDIN_USAGE.cacheRead, 2 * cacheWrite, 2 * reasoning,
+      2 * input, 2 * STANDIN_USAGE.output, 2 * STANDIN_USAGE.cacheRead, 2 * cacheWrite, 2 * reasoning,
     ]);
     // only the listed tool was offered, by its gateway name, with its schema and no server details
     const offered = standin.requestsTo(path).at(-1)?.body.tools as ({ name?: string; function?: { name: string } })[];

@@ -56,10 +56,12 @@ export class OpenAiRunner implements AgentRunner {
         for await (const chunk of stream) {
           reportedModel = chunk.model || reportedModel;
           if (chunk.usage) {
+            // OpenAI counts cached tokens inside prompt_tokens; Switchboard keeps them apart, as Anthropic does
+            const cached = chunk.usage.prompt_tokens_details?.cached_tokens ?? 0;
             turnUsage = {
-              inputTokens: chunk.usage.prompt_tokens ?? 0,
+              inputTokens: Math.max(0, (chunk.usage.prompt_tokens ?? 0) - cached),
               outputTokens: chunk.usage.completion_tokens ?? 0,
-              cacheReadTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? 0,
+              cacheReadTokens: cached,
               reasoningTokens: chunk.usage.completion_tokens_details?.reasoning_tokens ?? 0,
             };
           }

@@ -57,9 +57,9 @@ export function findOnPath(name: string, pathVar = process.env.PATH ?? ""): stri
 }
 
 /** Runs `<bin> --version` and returns its first line, or null when it does not run. */
-export async function cliVersion(bin: string, env: Env): Promise<string | null> {
+export async function cliVersion(bin: string, env: Env, prefix: string[] = []): Promise<string | null> {
   return new Promise((resolve) => {
-    const child = spawnGroup(bin, ["--version"], { env, stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawnGroup(bin, [...prefix, "--version"], { env, stdio: ["ignore", "pipe", "ignore"] });
     let out = "";
     const timer = setTimeout(() => {
       void killGroup(child);

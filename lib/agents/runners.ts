@@ -1,7 +1,7 @@
 // The runner for a step's `runner:`. Loaded on first use, so a worker that never runs claude-code
 // never loads the Agent SDK.
 import type { AgentRunnerName } from "@/lib/agents/agents.schema";
-import { RunnerNotConfiguredError, type AgentRunner } from "@/lib/agents/runner";
+import type { AgentRunner } from "@/lib/agents/runner";
 
 export async function agentRunner(name: AgentRunnerName): Promise<AgentRunner> {
   switch (name) {
@@ -11,7 +11,7 @@ export async function agentRunner(name: AgentRunnerName): Promise<AgentRunner> {
       return new (await import("@/lib/agents/openai-runner")).OpenAiRunner();
     case "claude-code":
       return new (await import("@/lib/agents/claude-code-runner")).ClaudeCodeRunner();
-    default:
-      throw new RunnerNotConfiguredError(`The ${name} runner is not built yet in this version of Switchboard`);
+    case "codex":
+      return new (await import("@/lib/agents/codex-runner")).CodexRunner();
   }
 }

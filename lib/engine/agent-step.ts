@@ -2,7 +2,7 @@
 // with the step's limits (max_turns, timeout, cancel) and keeps its final answer as steps.<id>.text
 // (and .json when the answer parses). What the agent says and spends is written as run events as it
 // happens; its tool calls are recorded by the gateway under the step.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { prisma } from "@/lib/db";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
 import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type TokenUsage } from "@/lib/agents/runner";
@@ -13,6 +13,7 @@ import { createRunEvent } from "@/lib/engine/run-events";
 import { boundedError } from "@/lib/engine/step-output";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import { GatewaySession, GatewayUnavailableError } from "@/lib/mcp/gateway";
+import { gatewayTokenHash } from "@/lib/mcp/gateway-http";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import { renderTemplate, TemplateError } from "@/lib/pipelines/templates";
 import { clientFolder } from "@/lib/workspace/paths";
@@ -30,10 +31,6 @@ function formatMs(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
   return `${Math.round(ms / 6_000) / 10} min`;
-}
-
-export function hashGatewayToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
 }
 
 /** Text as JSON when it is JSON (a fenced ```json block included), else null. */
@@ -145,7 +142,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
       gatewayUrl: agentEnv().SWITCHBOARD_GATEWAY_URL ?? `http://127.0.0.1:${env().PORT}/api/mcp/gateway`,
       mintGatewayToken: async () => {
         const token = `sbg_${randomBytes(32).toString("base64url")}`;
-        await prisma.runStep.update({ where: { id: row.id }, data: { gatewayTokenHash: hashGatewayToken(token) }, select: { id: true } });
+        await prisma.runStep.update({ where: { id: row.id }, data: { gatewayTokenHash: gatewayTokenHash(token) }, select: { id: true } });
         return token;
       },
     });

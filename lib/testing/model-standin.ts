@@ -56,6 +56,8 @@ function readConversation(path: string, body: Record<string, unknown>): { tools:
       if (item.type === "function_call_output" || item.type === "mcp_tool_call_output" || item.type === "custom_tool_call_output") {
         const out = item.output;
         lastResult = typeof out === "string" ? out : textOfContent((out as { content?: unknown })?.content ?? out);
+        // codex wraps a tool's output as "Wall time: ...\nOutput:\n<the tool's text>"
+        lastResult = lastResult.replace(/^Wall time:[^\n]*\nOutput:\n/, "");
       }
     }
   }
