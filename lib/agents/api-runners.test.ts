@@ -3,6 +3,8 @@
 // limits and API errors.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runAgentPipeline, setUpAgentWorkspace, writeAgentPipeline } from "@/lib/agents/agent-test-helpers";
+import { listStepEvents } from "@/lib/agents/transcript";
+import { getRunDetail } from "@/lib/engine/run-queries";
 import type { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { ModelStandin, STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
@@ -36,7 +38,7 @@ const cases = [
 
 describe.each(cases)("$runner runner", ({ runner, path, api, input, cacheWrite, reasoning }) => {
   it("calls server-everything's echo through the gateway and its answer flows into the next step", async () => {
-    const { run, draft, after } = await runAgentPipeline(writeAgentPipeline(runner));
+    const { id, run, draft, after } = await runAgentPipeline(writeAgentPipeline(runner));
     expect(run).toMatchObject({ status: "succeeded" });
     const output = JSON.parse(draft?.outputJson ?? "{}");
     expect(output.text).toBe(`Final answer: Echo: ${STANDIN_ECHO_MESSAGE}`);
@@ -47,6 +49,11 @@ describe.each(cases)("$runner runner", ({ runner, path, api, input, cacheWrite, 
     expect([draft?.inputTokens, draft?.outputTokens, draft?.cacheReadTokens, draft?.cacheWriteTokens, draft?.reasoningTokens]).toEqual([
       2 * input, 2 * STANDIN_USAGE.output, 2 * STANDIN_USAGE.cacheRead, 2 * cacheWrite, 2 * reasoning,
     ]);
+    // GET /api/runs/<id> sums them; the transcript has the prompt, the text, the usage and the answer
+    expect((await getRunDetail(id))?.usage).toMatchObject({ inputTokens: 2 * input, outputTokens: 2 * STANDIN_USAGE.output, cacheReadTokens: 2 * STANDIN_USAGE.cacheRead, reasoningTokens: 2 * reasoning });
+    const events = await listStepEvents(id, draft?.id ?? "", {});
+    expect(events.items.map((e) => e.type)).toEqual(["status", "prompt", "usage", "usage", "text", "answer", "status"]);
+    expect(events.items[1].data).toMatchObject({ text: "Research otters for ACME with the echo tool", runner });
     // only the listed tool was offered, by its gateway name, with its schema and no server details
     const offered = standin.requestsTo(path).at(-1)?.body.tools as ({ name?: string; function?: { name: string } })[];
     expect(offered.map((t) => t.name ?? t.function?.name)).toEqual(["everything__echo"]);

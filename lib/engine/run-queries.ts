@@ -111,7 +111,10 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     prisma.runStep.findMany({
       where: { runId },
       orderBy: [{ position: "asc" }, { attempt: "asc" }],
-      select: { id: true, stepId: true, position: true, kind: true, status: true, attempt: true, startedAt: true, finishedAt: true, outputJson: true, error: true, inputTokens: true, outputTokens: true, costUsd: true },
+      select: {
+        id: true, stepId: true, position: true, kind: true, status: true, attempt: true, startedAt: true, finishedAt: true, outputJson: true, error: true,
+        inputTokens: true, outputTokens: true, costUsd: true, runner: true, model: true, turns: true, cacheReadTokens: true, cacheWriteTokens: true, reasoningTokens: true,
+      },
     }),
     prisma.toolCall.findMany({
       where: { runId },
@@ -131,7 +134,11 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     ...rest,
     status: run.status as RunStatus,
     inputs: parseStoredJson(inputsJson),
-    usage: { inputTokens, outputTokens, cacheTokens, costUsd },
+    // summed over every step attempt; costUsd stays 0 until model prices exist (the spend issue)
+    usage: {
+      inputTokens: Math.max(inputTokens, sum(steps, "inputTokens")), outputTokens: Math.max(outputTokens, sum(steps, "outputTokens")), cacheTokens,
+      cacheReadTokens: sum(steps, "cacheReadTokens"), cacheWriteTokens: sum(steps, "cacheWriteTokens"), reasoningTokens: sum(steps, "reasoningTokens"), costUsd,
+    },
     canCancel: ["queued", "running", "waiting"].includes(run.status) && !(run.status === "running" && run.cancelRequested),
     canRetry: run.status === "failed" || run.status === "cancelled",
     steps: steps.map((s) => ({
@@ -147,7 +154,8 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       output: s.status === "succeeded" || s.status === "failed" ? parseStoredJson(s.outputJson) : null,
       error: s.error,
       draft: drafts.find((d) => d.runStepId === s.id) ?? null,
-      usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd },
+      usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens, costUsd: s.costUsd },
+      agent: s.kind === "agent" ? { runner: s.runner, model: s.model, turns: s.turns } : null,
       toolCalls: toolCalls
         .filter((c) => c.runStepId === s.id)
         .map(({ argumentsJson, resultJson, runStepId: _runStepId, ...c }) => ({
@@ -160,6 +168,10 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     events,
     lastEventId: events.at(-1)?.id ?? options.afterEventId ?? 0,
   };
+}
+
+function sum<K extends string>(rows: Record<K, number>[], key: K): number {
+  return rows.reduce((total, row) => total + row[key], 0);
 }
 
 export type RunDetail = NonNullable<Awaited<ReturnType<typeof getRunDetail>>>;
