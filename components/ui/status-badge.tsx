@@ -14,6 +14,8 @@ const STATUS: Record<string, { label: string; tone: Tone; icon: string }> = {
   cancelled: { label: "cancelled", tone: "zinc", icon: "⊘" },
   rejected: { label: "rejected", tone: "red", icon: "✕" },
   skipped: { label: "skipped", tone: "zinc", icon: "–" },
+  // an agent's tool call the gateway did not send
+  refused: { label: "refused", tone: "red", icon: "⊘" },
   // drafts
   approved: { label: "approved", tone: "green", icon: "✓" },
   // heartbeats
