@@ -157,6 +157,8 @@ export class GatewaySession {
   }
 
   private async refuse(server: string, tool: string, args: unknown, secrets: readonly string[], message: string): Promise<GatewayCallResult> {
+    // a runner test from /settings has no step to record under, and no tools either
+    if (!this.step.runStepId) return { content: [{ type: "text", text: message }], isError: true, error: message, refused: true };
     const now = new Date();
     let argumentsJson = JSON.stringify(redactValue(args ?? null, secrets)) ?? "null";
     if (argumentsJson.length > 64_000) argumentsJson = JSON.stringify({ truncated: true, bytes: argumentsJson.length });
