@@ -8,6 +8,8 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "..");
 process.env.SB_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-e2e-"));
 process.env.SB_E2E_PORT ??= String(3300 + Math.floor(Math.random() * 600));
+// the model API stand-in (started by global-setup.ts) that agent steps talk to
+process.env.SB_E2E_STANDIN_PORT ??= String(4300 + Math.floor(Math.random() * 600));
 const dir = process.env.SB_E2E_DIR;
 
 // the e2e workspace: the demo workspace plus one server that cannot start, so /tools shows a failure
@@ -21,6 +23,7 @@ if (!fs.existsSync(workspace)) {
   mcp.mcpServers.broken = { command: "node", args: ["-e", "console.error('broken: DATAFORSEO_LOGIN is not set'); process.exit(2)"] };
   fs.writeFileSync(mcpFile, JSON.stringify(mcp, null, 2));
 }
+fs.mkdirSync(path.join(dir, "home"), { recursive: true });
 const port = Number(process.env.SB_E2E_PORT);
 export const baseURL = `http://localhost:${port}`;
 
@@ -64,6 +67,11 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       NEXT_MANUAL_SIG_HANDLE: "1",
       SB_E2E_CANARY: "canary-e2e-secret-7f3a91",
+      // agent steps: the real Claude Code binary against the stand-in, with a HOME of its own
+      ANTHROPIC_API_KEY: "sk-ant-e2e-standin-key",
+      ANTHROPIC_BASE_URL: `http://127.0.0.1:${process.env.SB_E2E_STANDIN_PORT}`,
+      SWITCHBOARD_CLAUDE_BIN: path.join(root, "node_modules", "@anthropic-ai", "claude-agent-sdk-linux-x64", "claude"),
+      HOME: path.join(dir, "home"),
     },
   },
 });
