@@ -9,6 +9,7 @@ type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
 const BENCHES: Bench[] = [
   { name: "mcp", run: async () => (await import("./bench/mcp")).benchMcp() },
   { name: "engine", run: async () => (await import("./bench/engine")).benchEngine() },
+  { name: "gateway", run: async () => (await import("./bench/gateway")).benchGateway() },
 ];
 
 async function main() {

@@ -18,7 +18,8 @@ import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import { renderTemplate, TemplateError } from "@/lib/pipelines/templates";
 import { clientFolder } from "@/lib/workspace/paths";
 
-const EVENT_TEXT_MAX = 15_000;
+// run events keep at most 16,000 characters of JSON; escaping can double a text's length
+const EVENT_TEXT_MAX = 7_500;
 
 export class AgentTimeout extends Error {
   constructor(readonly ms: number) {
