@@ -3,13 +3,13 @@ import { expect, test } from "@playwright/test";
 // The demo agent pipeline with the real Claude Code binary, its model API a stand-in (started by the
 // global setup): the agent calls a tool through Switchboard's gateway and its answer becomes a draft.
 test("the demo agent pipeline drafts a post; the run page shows the transcript with the tool call and tokens", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await page.goto("/pipelines");
   await page.getByRole("link", { name: "Blog post (agent)" }).click();
   await page.getByLabel("Client").selectOption("acme");
   await page.getByLabel("Topic *").fill(`Winter pipe care ${Math.random().toString(36).slice(2, 6)}`);
   await page.getByRole("button", { name: "Run" }).click();
-  await expect(page).toHaveURL(/\/runs\/[a-z0-9]+$/);
+  await expect(page).toHaveURL(/\/runs\/[a-z0-9]+$/, { timeout: 60_000 });
   const runId = page.url().split("/").pop() as string;
 
   await expect(page.getByRole("article", { name: "Step draft" })).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
