@@ -67,7 +67,7 @@ export async function benchGateway(): Promise<Record<string, unknown>> {
     const gw = stats(gatewayMs);
     // paired: each gateway call against the recorded pool call just before it, so load spikes cancel out
     const paired = stats(gatewayMs.map((g, i) => g - recordedMs[i])).medianMs;
-    const overRecorded = Math.min(gw.medianMs - recorded.medianMs, paired);
+    const overRecorded = paired;
     return {
       pool,
       poolRecorded: recorded,
@@ -75,7 +75,7 @@ export async function benchGateway(): Promise<Record<string, unknown>> {
       medianOverheadOverRecordedPoolMs: Number((gw.medianMs - recorded.medianMs).toFixed(3)),
       pairedMedianOverheadOverRecordedPoolMs: Number(paired.toFixed(3)),
       medianOverheadOverBarePoolMs: Number((gw.medianMs - pool.medianMs).toFixed(3)),
-      goal: "median gateway overhead <= 1 ms over a recorded pool call",
+      goal: "paired median gateway overhead <= 1 ms over a recorded pool call",
       meetsGoal: overRecorded <= 1,
       loadAverage: (await import("node:os")).loadavg().map((l) => Number(l.toFixed(1))),
     };
