@@ -36,7 +36,7 @@ const cases = [
   { runner: "openai" as const, path: "/v1/chat/completions", api: "OpenAI-compatible", input: STANDIN_USAGE.input - STANDIN_USAGE.cacheRead, cacheWrite: 0, reasoning: STANDIN_USAGE.reasoning },
 ];
 
-describe.each(cases)("$runner runner", ({ runner, path, api, input, cacheWrite, reasoning }) => {
+describe.each(cases)("$runner runner", { timeout: 120_000 }, ({ runner, path, api, input, cacheWrite, reasoning }) => {
   it("calls server-everything's echo through the gateway and its answer flows into the next step", async () => {
     const { id, run, draft, after } = await runAgentPipeline(writeAgentPipeline(runner));
     expect(run).toMatchObject({ status: "succeeded" });

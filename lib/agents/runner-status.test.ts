@@ -16,7 +16,7 @@ afterAll(async () => {
   await standin.close();
 });
 
-describe("runner status", () => {
+describe("runner status", { timeout: 120_000 }, () => {
   it("says what to set when nothing is set up", async () => {
     for (const k of KEYS) delete process.env[k];
     process.env.PATH = "/nonexistent";
