@@ -56,8 +56,22 @@ export function findOnPath(name: string, pathVar = process.env.PATH ?? ""): stri
   return null;
 }
 
-/** Runs `<bin> --version` and returns its first line, or null when it does not run. */
-export async function cliVersion(bin: string, env: Env, prefix: string[] = []): Promise<string | null> {
+const VERSION_TTL_MS = 5 * 60_000;
+const versions = new Map<string, { at: number; version: Promise<string | null> }>();
+
+/** Runs `<bin> --version` and returns its first line, or null when it does not run; kept a few minutes. */
+export function cliVersion(bin: string, env: Env, prefix: string[] = []): Promise<string | null> {
+  const key = [bin, ...prefix].join(" ");
+  const cached = versions.get(key);
+  if (cached && Date.now() - cached.at < VERSION_TTL_MS) return cached.version;
+  const version = readVersion(bin, env, prefix);
+  versions.set(key, { at: Date.now(), version });
+  // a CLI that does not run yet may be installed in a minute: only a found version is kept
+  void version.then((v) => v === null && versions.delete(key));
+  return version;
+}
+
+function readVersion(bin: string, env: Env, prefix: string[]): Promise<string | null> {
   return new Promise((resolve) => {
     const child = spawnGroup(bin, [...prefix, "--version"], { env, stdio: ["ignore", "pipe", "ignore"] });
     let out = "";
