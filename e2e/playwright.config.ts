@@ -15,6 +15,8 @@ process.env.SB_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-e2
 process.env.SB_E2E_PORT ??= execFileSync(process.execPath, ["-e", FREE_PORT], { encoding: "utf8" }).trim();
 // server-everything over Streamable HTTP, started by the secrets spec, with a canary in its headers
 process.env.SB_E2E_MCP_PORT ??= execFileSync(process.execPath, ["-e", FREE_PORT], { encoding: "utf8" }).trim();
+// the model API stand-in (started by global-setup.ts) that agent steps talk to
+process.env.SB_E2E_STANDIN_PORT ??= execFileSync(process.execPath, ["-e", FREE_PORT], { encoding: "utf8" }).trim();
 const dir = process.env.SB_E2E_DIR;
 
 // the e2e workspace: the demo workspace plus one server that cannot start, so /tools shows a failure
@@ -29,6 +31,7 @@ if (!fs.existsSync(workspace)) {
   mcp.mcpServers.broken = { command: "node", args: ["-e", "console.error('broken: DATAFORSEO_LOGIN is not set'); process.exit(2)"] };
   fs.writeFileSync(mcpFile, JSON.stringify(mcp, null, 2));
 }
+fs.mkdirSync(path.join(dir, "home"), { recursive: true });
 const port = Number(process.env.SB_E2E_PORT);
 export const baseURL = `http://localhost:${port}`;
 
@@ -76,6 +79,10 @@ export default defineConfig({
       SB_E2E_CANARY_HEADER: "canary-e2e-header-5c2d81",
       ANTHROPIC_API_KEY: "canary-e2e-anthropic-3b8e40",
       OPENAI_API_KEY: "canary-e2e-openai-9a71c2",
+      // agent steps: the real Claude Code binary against the stand-in (the key above is a canary), with a HOME of its own
+      ANTHROPIC_BASE_URL: `http://127.0.0.1:${process.env.SB_E2E_STANDIN_PORT}`,
+      SWITCHBOARD_CLAUDE_BIN: path.join(root, "node_modules", "@anthropic-ai", "claude-agent-sdk-linux-x64", "claude"),
+      HOME: path.join(dir, "home"),
     },
   },
 });

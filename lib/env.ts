@@ -82,6 +82,39 @@ export function serverVariables(): Readonly<Record<string, string | undefined>> 
   return process.env;
 }
 
+const AgentEnvSchema = z.object({
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  SWITCHBOARD_CLAUDE_BIN: z.string().min(1).optional(),
+  SWITCHBOARD_CODEX_BIN: z.string().min(1).optional(),
+  // the model an agent step uses when it names none (claude-code and codex otherwise use their own default)
+  SWITCHBOARD_ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-5"),
+  SWITCHBOARD_OPENAI_MODEL: z.string().min(1).default("gpt-4.1-mini"),
+  // where codex reaches the gateway; default http://127.0.0.1:$PORT/api/mcp/gateway
+  SWITCHBOARD_GATEWAY_URL: z.url().optional(),
+  HOME: z.string().optional(),
+  PATH: z.string().optional(),
+});
+
+export type AgentEnv = z.infer<typeof AgentEnvSchema>;
+
+/**
+ * What the agent runners read: API keys, endpoints and CLI paths. Read afresh on each use (not cached),
+ * so a key set after start-up is seen by the next step. An empty variable counts as unset. Keys are
+ * handed to the model clients and CLIs only: never to a log, the database or the browser.
+ */
+export function agentEnv(): AgentEnv {
+  const present = Object.fromEntries(Object.keys(AgentEnvSchema.shape).map((k) => [k, process.env[k] || undefined]));
+  const parsed = AgentEnvSchema.safeParse(present);
+  if (!parsed.success) {
+    // the message names the variable, never its value
+    throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}
+
 /** For tests: forget the parsed environment so a changed process.env is read again. */
 export function resetEnvForTests(): void {
   cached = undefined;

@@ -10,6 +10,7 @@ const BENCHES: Bench[] = [
   { name: "mcp", run: async () => (await import("./bench/mcp")).benchMcp() },
   { name: "engine", run: async () => (await import("./bench/engine")).benchEngine() },
   { name: "heartbeats", run: async () => (await import("./bench/heartbeats")).benchHeartbeats() },
+  { name: "gateway", run: async () => (await import("./bench/gateway")).benchGateway() },
 ];
 
 async function main() {

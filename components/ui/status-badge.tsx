@@ -17,6 +17,8 @@ const STATUS: Record<string, { label: string; tone: Tone; icon: string }> = {
   skipped: { label: "skipped", tone: "zinc", icon: "–" },
   // a step or tool call sent without an answer: a human checks before anything is sent again
   "outcome unknown": { label: "outcome unknown", tone: "amber", icon: "?" },
+  // an agent's tool call the gateway did not send
+  refused: { label: "refused", tone: "red", icon: "⊘" },
   // drafts
   approved: { label: "approved", tone: "green", icon: "✓" },
   // heartbeats

@@ -9,7 +9,6 @@ import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import { renderArgs, renderTemplate, TemplateError, type TemplateContext } from "@/lib/pipelines/templates";
 
-export const AGENT_NOT_CONFIGURED = "No agent runner is configured yet: agent steps arrive with the agent runners";
 const PROGRESS_EVERY_MS = 250;
 
 export type AttemptRow = { id: string; stepId: string; position: number; kind: string; status: string; attempt: number; outputJson: string | null; error: string | null };
@@ -194,6 +193,6 @@ class LostStep extends Error {}
 
 export async function executeStep(step: PipelineStep, row: AttemptRow, attempts: AttemptRow[], ctx: StepContext): Promise<StepResult> {
   if (step.approval) return runApprovalStep(step, row, ctx);
-  if (step.agent) return { status: "failed", error: AGENT_NOT_CONFIGURED };
+  if (step.agent) return (await import("@/lib/engine/agent-step")).runAgentStep(step, row, ctx);
   return runToolStep(step, row, attempts, ctx);
 }

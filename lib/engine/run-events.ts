@@ -1,7 +1,8 @@
 // Log, progress and status lines of a run, written as they happen; the run page polls them by id.
 import { prisma } from "@/lib/db";
 
-type RunEventType = "log" | "progress" | "status";
+// prompt, text, usage and answer: an agent step's transcript
+export type RunEventType = "log" | "progress" | "status" | "prompt" | "text" | "usage" | "answer";
 
 const MESSAGE_MAX = 2_000;
 const DATA_MAX = 16_000;

@@ -110,7 +110,10 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     prisma.runStep.findMany({
       where: { runId },
       orderBy: [{ position: "asc" }, { attempt: "asc" }],
-      select: { id: true, stepId: true, position: true, kind: true, status: true, attempt: true, startedAt: true, finishedAt: true, outputJson: true, error: true, inputTokens: true, outputTokens: true, costUsd: true },
+      select: {
+        id: true, stepId: true, position: true, kind: true, status: true, attempt: true, startedAt: true, finishedAt: true, outputJson: true, error: true,
+        inputTokens: true, outputTokens: true, costUsd: true, runner: true, model: true, turns: true, cacheReadTokens: true, cacheWriteTokens: true, reasoningTokens: true,
+      },
     }),
     prisma.toolCall.findMany({
       where: { runId },
@@ -141,7 +144,11 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     /** for an ad-hoc tool call (trigger "adhoc"): its server and tool; null for a pipeline run */
     call,
     inputs: parseStoredJson(inputsJson),
-    usage: { inputTokens, outputTokens, cacheTokens, costUsd },
+    // summed over every step attempt; costUsd stays 0 until model prices exist (the spend issue)
+    usage: {
+      inputTokens: Math.max(inputTokens, sum(steps, "inputTokens")), outputTokens: Math.max(outputTokens, sum(steps, "outputTokens")), cacheTokens,
+      cacheReadTokens: sum(steps, "cacheReadTokens"), cacheWriteTokens: sum(steps, "cacheWriteTokens"), reasoningTokens: sum(steps, "reasoningTokens"), costUsd,
+    },
     waitingFor: runWaitingReason(run, steps),
     // an ad-hoc call runs inside the request that made it: no worker can cancel, resume or retry it
     canCancel: !call && isActiveRunStatus(run.status) && !(run.status === "running" && run.cancelRequested),
@@ -161,7 +168,8 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       error: s.error,
       draft: drafts.find((d) => d.runStepId === s.id) ?? null,
       outcomeUnknown: outcomeUnknown(s),
-      usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd },
+      usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens, costUsd: s.costUsd },
+      agent: s.kind === "agent" ? { runner: s.runner, model: s.model, turns: s.turns } : null,
       toolCalls: toolCalls
         .filter((c) => c.runStepId === s.id)
         .map(({ argumentsJson, resultJson, runStepId: _runStepId, ...c }) => ({
@@ -182,6 +190,10 @@ function inlineOutput(outputJson: string | null) {
     return { output: null, outputOmitted: true, outputBytes: Buffer.byteLength(outputJson) };
   }
   return { output: parseStoredJson(outputJson), outputOmitted: false, outputBytes: outputJson === null ? 0 : Buffer.byteLength(outputJson) };
+}
+
+function sum<K extends string>(rows: Record<K, number>[], key: K): number {
+  return rows.reduce((total, row) => total + row[key], 0);
 }
 
 export type RunDetail = NonNullable<Awaited<ReturnType<typeof getRunDetail>>>;

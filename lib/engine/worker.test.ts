@@ -2,7 +2,6 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { ACTOR, ensureClient, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";
-import { AGENT_NOT_CONFIGURED } from "@/lib/engine/execute-step";
 import { queueRun } from "@/lib/engine/queue-run";
 import { getRunDetail } from "@/lib/engine/run-queries";
 import { Worker } from "@/lib/engine/worker";
@@ -43,7 +42,7 @@ steps:
   );
   writePipeline("fails", "name: Fails\nsteps:\n  - id: a\n    tool: test/fail\n    args: { message: 'quota exceeded for <b>acme</b>' }\n  - id: b\n    tool: test/echo\n    args: { message: x }\n");
   writePipeline("missing", "name: Missing\nsteps:\n  - id: a\n    tool: test/json\n    args: { value: { x: 1 } }\n  - id: b\n    tool: test/echo\n    args: { message: '{{ steps.a.json.y }}' }\n");
-  writePipeline("agent", "name: Agent\nsteps:\n  - id: a\n    agent: { runner: claude-code, prompt: hi }\n");
+  writePipeline("agent", "name: Agent\nsteps:\n  - id: a\n    agent: { runner: anthropic, prompt: hi }\n");
   writePipeline("slow", "name: Slow\nconcurrency: 1\nsteps:\n  - id: a\n    tool: test/block\n    args: { message: '{{ client.slug }}' }\n");
   writePipeline("quick", "name: Quick\nsteps:\n  - id: one\n    tool: test/sleep\n    args: { ms: 8 }\n  - id: two\n    tool: test/echo\n    args: { message: '{{ steps.one.text }}' }\n");
 });
@@ -88,12 +87,15 @@ describe("Worker", () => {
     expect(JSON.parse(steps[0].outputJson ?? "null")).toMatchObject({ isError: true, text: "quota exceeded for <b>acme</b>" });
   });
 
-  it("fails clearly when a template finds no value, and on agent steps until runners exist", async () => {
+  it("fails clearly when a template finds no value, and on an agent step whose runner is not set up", async () => {
     await startTestWorker(new ScriptedRunner());
     const missing = await queueRun({ pipelineSlug: "missing", createdBy: ACTOR });
     expect((await waitForRunStatus(missing, ["failed"])).error).toBe('Step "b" failed: Arguments: {{ steps.a.json.y }} has no value in this run');
+    delete process.env.ANTHROPIC_API_KEY;
     const agent = await queueRun({ pipelineSlug: "agent", createdBy: ACTOR });
-    expect((await waitForRunStatus(agent, ["failed"])).error).toBe(`Step "a" failed: ${AGENT_NOT_CONFIGURED}`);
+    expect((await waitForRunStatus(agent, ["failed"])).error).toBe(
+      `Step "a" failed: The anthropic runner is not set up: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for another endpoint) in Switchboard's environment`,
+    );
   });
 
   it("keeps a pipeline's concurrency per client while different clients run in parallel", async () => {

@@ -104,7 +104,7 @@ export async function prepareCall(req: Pick<CallToolRequest, "clientSlug" | "ser
   return { pool, entry, tool };
 }
 
-type PreparedCall = Awaited<ReturnType<typeof prepareCall>>;
+export type PreparedCall = Awaited<ReturnType<typeof prepareCall>>;
 
 /** Calls a tool and returns its result; a JSON-RPC error and an isError result are both failures with the server's message. */
 export async function callTool(req: CallToolRequest): Promise<ToolCallResult> {
@@ -203,7 +203,11 @@ export type RecordedCallResult = ToolCallResult & { toolCallId: string; runId: s
  * sent again only for read-only or idempotent tools, otherwise OutcomeUnknownError.
  */
 export async function callToolRecorded(req: RecordedCallRequest): Promise<RecordedCallResult> {
-  const prepared = await prepareCall(req);
+  return callPreparedRecorded(await prepareCall(req), req);
+}
+
+/** callToolRecorded for a call already found and checked (the agents' gateway keeps its tools for the step). */
+export async function callPreparedRecorded(prepared: PreparedCall, req: RecordedCallRequest): Promise<RecordedCallResult> {
   const { entry, tool } = prepared;
   const storedArgs = JSON.stringify(redactValue(req.arguments, entry.secrets));
   // a call outside a run (tests, a bare check) is recorded on its own; runs and ad-hoc calls are the engine's

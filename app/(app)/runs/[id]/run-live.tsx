@@ -17,6 +17,7 @@ import type { Serialized } from "@/components/serialized";
 import type { RunDetail } from "@/lib/engine/run-queries";
 import { isActiveRunStatus, WAITING_LABELS } from "@/lib/engine/run-status";
 import { cancelRunAction, resolveOutcomeAction, retryRunAction } from "../actions";
+import { AgentTranscript } from "./agent-transcript";
 
 export type RunView = Serialized<RunDetail>;
 type StepView = RunView["steps"][number];
@@ -29,13 +30,19 @@ function durationOf(start: string | null, end: string | null, now: number | null
   return (end ? new Date(end).getTime() : (now as number)) - new Date(start).getTime();
 }
 
+const LOG_KEEP = 1_000;
+
 function useRun(initial: RunView) {
+  const queryClient = useQueryClient();
   return useQuery({
     queryKey: queryKeys.run(initial.id),
+    // only the events after the last one seen: a run with thousands of events keeps updating
     queryFn: async (): Promise<RunView> => {
-      const res = await fetch(`/api/runs/${initial.id}`, { cache: "no-store" });
+      const seen = queryClient.getQueryData<RunView>(queryKeys.run(initial.id)) ?? initial;
+      const res = await fetch(`/api/runs/${initial.id}?afterEventId=${seen.lastEventId}`, { cache: "no-store" });
       if (!res.ok) throw new Error((await res.json().catch(() => null))?.error ?? `HTTP ${res.status}`);
-      return res.json();
+      const next = (await res.json()) as RunView;
+      return { ...next, events: [...seen.events, ...next.events].slice(-LOG_KEEP) };
     },
     initialData: initial,
     refetchInterval: (query) => (isActiveRunStatus(query.state.data?.status ?? "") ? 1000 : false),
@@ -197,7 +204,8 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
           </Button>
         </div>
       )}
-      {step.toolCalls.map((call) => (
+      {step.kind === "agent" && <AgentTranscript runId={run.id} step={step} />}
+      {step.kind !== "agent" && step.toolCalls.map((call) => (
         <details key={call.id} className="mt-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" open={step.status !== "succeeded"}>
           <summary className="cursor-pointer">
             <code className="font-mono text-xs">{call.server}/{call.tool}</code>{" "}
@@ -224,10 +232,10 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
       ))}
       {step.outputOmitted && (
         <p className="mt-3 text-xs text-zinc-500">
-          The output is too large to show here ({new Intl.NumberFormat().format(step.outputBytes)} bytes): <a className="underline" href={`/api/runs/${run.id}/steps/${step.runStepId}/output`} target="_blank" rel="noopener">open it as JSON</a>.
+          The output is too large to show here ({formatNumber(step.outputBytes)} bytes): <a className="underline" href={`/api/runs/${run.id}/steps/${step.runStepId}/output`} target="_blank" rel="noopener">open it as JSON</a>.
         </p>
       )}
-      {step.kind !== "tool" && step.output !== null && step.output !== undefined && (
+      {step.kind === "approval" && step.output !== null && step.output !== undefined && (
         <div className="mt-3">
           <p className="text-xs text-zinc-500">Output</p>
           <JsonBlock value={step.output} label="Step output" />

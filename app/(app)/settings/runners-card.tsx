@@ -1,0 +1,77 @@
+"use client";
+// Which agent runners this Switchboard can use, and a button that makes one tiny call through one.
+// The statuses come from the server without any key: only whether one is set and an endpoint's host.
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { Table, Td, Th } from "@/components/ui/table";
+import type { RunnerOverview } from "@/lib/agents/runner-status";
+import { testRunnerAction } from "./runner-actions";
+
+function TestButton({ runner }: { runner: RunnerOverview["runner"] }) {
+  const [state, setState] = useState<{ busy: boolean; ok?: boolean; message?: string }>({ busy: false });
+  return (
+    <div className="space-y-1">
+      <Button
+        size="sm"
+        variant="secondary"
+        disabled={state.busy}
+        aria-label={`Test ${runner}`}
+        onClick={async () => {
+          setState({ busy: true });
+          const r = await testRunnerAction({ runner });
+          setState(r.ok ? { busy: false, ok: r.data.ok, message: `${r.data.message} in ${(r.data.ms / 1000).toFixed(1)} s` } : { busy: false, ok: false, message: r.error });
+        }}
+      >
+        {state.busy ? "Testing…" : "Test"}
+      </Button>
+      {state.message && (
+        <p role="status" className={`text-xs break-words ${state.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}>
+          {state.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function RunnersCard({ runners }: { runners: RunnerOverview[] }) {
+  return (
+    <Card title="Agent runners">
+      <p className="mb-3 text-sm text-zinc-500">
+        An <code className="font-mono">agent:</code> step names its runner. Runners find their parts in Switchboard&apos;s environment; keys stay there and are never shown. The test makes one tiny call.
+      </p>
+      <Table>
+        <thead>
+          <tr>
+            <Th>Runner</Th>
+            <Th>Status</Th>
+            <Th>Found</Th>
+            <Th>Endpoint</Th>
+            <Th><span className="sr-only">Test</span></Th>
+          </tr>
+        </thead>
+        <tbody>
+          {runners.map((r) => (
+            <tr key={r.runner} data-runner={r.runner}>
+              <Td className="font-mono text-xs">{r.runner}</Td>
+              <Td>
+                <StatusBadge status={r.usable ? "active" : "not started"} />
+                {!r.usable && <span className="sr-only">not usable</span>}
+              </Td>
+              <Td className="text-xs break-words">
+                {r.detail}
+                {r.hint && <span className="block text-zinc-500">{r.hint}</span>}
+              </Td>
+              <Td className="text-xs break-words">
+                {r.endpoint ?? "—"}
+                {r.endpointAnswers !== null && <span className="block text-zinc-500">{r.endpointAnswers ? "answers" : "does not answer"}</span>}
+              </Td>
+              <Td>{r.usable && <TestButton runner={r.runner} />}</Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </Card>
+  );
+}

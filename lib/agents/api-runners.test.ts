@@ -1,0 +1,93 @@
+// The anthropic and openai runners against a stand-in speaking the Messages API's and Chat Completions'
+// SSE, with the real gateway, pool and server-everything: tool calls, answers flowing on, refusals,
+// limits and API errors.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runAgentPipeline, setUpAgentWorkspace, writeAgentPipeline } from "@/lib/testing/agents";
+import { listStepEvents } from "@/lib/agents/transcript";
+import { getRunDetail } from "@/lib/engine/run-queries";
+import type { Worker } from "@/lib/engine/worker";
+import { getMcpPool } from "@/lib/mcp/pool";
+import { ModelStandin, STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
+
+let worker: Worker;
+let standin: ModelStandin;
+
+beforeAll(async () => {
+  standin = await ModelStandin.start();
+  process.env.ANTHROPIC_API_KEY = "sk-ant-test-canary-0000";
+  process.env.ANTHROPIC_BASE_URL = standin.url;
+  process.env.OPENAI_API_KEY = "sk-openai-test-canary-0000";
+  process.env.OPENAI_BASE_URL = `${standin.url}/v1`;
+  worker = await setUpAgentWorkspace();
+});
+
+beforeEach(() => {
+  standin.mode = "echo";
+});
+
+afterAll(async () => {
+  await worker.stop({ graceMs: 2_000 });
+  await getMcpPool().shutdown();
+  await standin.close();
+});
+
+const cases = [
+  { runner: "anthropic" as const, path: "/v1/messages", api: "Anthropic", input: STANDIN_USAGE.input, cacheWrite: STANDIN_USAGE.cacheWrite, reasoning: 0 },
+  { runner: "openai" as const, path: "/v1/chat/completions", api: "OpenAI-compatible", input: STANDIN_USAGE.input - STANDIN_USAGE.cacheRead, cacheWrite: 0, reasoning: STANDIN_USAGE.reasoning },
+];
+
+describe.each(cases)("$runner runner", { timeout: 120_000 }, ({ runner, path, api, input, cacheWrite, reasoning }) => {
+  it("calls server-everything's echo through the gateway and its answer flows into the next step", async () => {
+    const { id, run, draft, after } = await runAgentPipeline(writeAgentPipeline(runner));
+    expect(run).toMatchObject({ status: "succeeded" });
+    const output = JSON.parse(draft?.outputJson ?? "{}");
+    expect(output.text).toBe(`Final answer: Echo: ${STANDIN_ECHO_MESSAGE}`);
+    expect(draft?.toolCalls.map((c) => [c.server, c.tool, c.status, JSON.parse(c.argumentsJson)])).toEqual([["everything", "echo", "succeeded", { message: STANDIN_ECHO_MESSAGE }]]);
+    expect(after?.toolCalls[0].resultJson).toContain(`next step got: Final answer: Echo: ${STANDIN_ECHO_MESSAGE}`);
+    // two model calls, each reporting the stand-in's usage
+    expect([draft?.runner, draft?.model, draft?.turns]).toEqual([runner, "standin-model", 2]);
+    expect([draft?.inputTokens, draft?.outputTokens, draft?.cacheReadTokens, draft?.cacheWriteTokens, draft?.reasoningTokens]).toEqual([
+      2 * input, 2 * STANDIN_USAGE.output, 2 * STANDIN_USAGE.cacheRead, 2 * cacheWrite, 2 * reasoning,
+    ]);
+    // GET /api/runs/<id> sums them; the transcript has the prompt, the text, the usage and the answer
+    expect((await getRunDetail(id))?.usage).toMatchObject({ inputTokens: 2 * input, outputTokens: 2 * STANDIN_USAGE.output, cacheReadTokens: 2 * STANDIN_USAGE.cacheRead, reasoningTokens: 2 * reasoning });
+    const events = await listStepEvents(id, draft?.id ?? "", {});
+    expect(events.items.map((e) => e.type)).toEqual(["status", "prompt", "usage", "usage", "text", "answer", "status"]);
+    expect(events.items[1].data).toMatchObject({ text: "Research otters for ACME with the echo tool", runner });
+    // only the listed tool was offered, by its gateway name, with its schema and no server details
+    const offered = standin.requestsTo(path).at(-1)?.body.tools as ({ name?: string; function?: { name: string } })[];
+    expect(offered.map((t) => t.name ?? t.function?.name)).toEqual(["everything__echo"]);
+    expect(JSON.stringify(offered)).not.toContain(process.execPath);
+  });
+
+  it("refuses and records a call to a tool the step does not list; the agent reads the refusal", async () => {
+    standin.mode = "unlisted";
+    const { run, draft } = await runAgentPipeline(writeAgentPipeline(runner));
+    expect(run.status).toBe("succeeded");
+    expect(draft?.toolCalls.map((c) => [c.tool, c.status, c.error])).toEqual([["not-listed", "refused", 'The tool "everything__not-listed" is not one of this step\'s tools']]);
+    expect(JSON.parse(draft?.outputJson ?? "{}").text).toContain("is not one of this step's tools");
+  });
+
+  it("stops a looping agent at max_turns and at its timeout", async () => {
+    standin.mode = "loop";
+    const turns = await runAgentPipeline(writeAgentPipeline(runner, { maxTurns: 3 }));
+    expect(turns.run.status).toBe("failed");
+    expect(turns.draft?.error).toBe("The agent reached max_turns (3) without a final answer");
+    expect(turns.draft?.toolCalls).toHaveLength(3);
+
+    const timed = await runAgentPipeline(writeAgentPipeline(runner, { maxTurns: 500, timeout: "1s" }));
+    expect(timed.draft?.error).toBe("The agent step timed out after 1 s");
+    expect(timed.after?.status).toBe("pending");
+  });
+
+  it("fails the step clearly on a model API error and when a listed server cannot start", async () => {
+    standin.mode = "api-error";
+    const failed = await runAgentPipeline(writeAgentPipeline(runner));
+    expect(failed.draft?.error).toBe(`The ${api} API failed (HTTP 400): stand-in: the model is not available`);
+    expect(failed.run.error).not.toContain("test-canary");
+
+    standin.mode = "echo";
+    const broken = await runAgentPipeline(writeAgentPipeline(runner, { tools: ["broken/*"] }));
+    expect(broken.draft?.error).toMatch(/^The step's tools from "broken" are unavailable: Could not start "broken"/);
+  });
+});

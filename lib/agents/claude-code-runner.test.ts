@@ -1,0 +1,75 @@
+// The claude-code runner with the real Claude Code binary (the one the Agent SDK ships), an isolated
+// HOME, and a stand-in for the Anthropic API speaking its real SSE: the gateway is its only MCP server.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runAgentPipeline, setUpAgentWorkspace, writeAgentPipeline } from "@/lib/testing/agents";
+import { CLAUDE_BIN, isolatedHome, processesMatching } from "@/lib/testing/agent-clis";
+import { prisma } from "@/lib/db";
+import { ACTOR, waitForRunStatus } from "@/lib/testing/engine";
+import { waitFor } from "@/lib/testing/wait-for";
+import { queueRun } from "@/lib/engine/queue-run";
+import { cancelRun } from "@/lib/engine/run-control";
+import type { Worker } from "@/lib/engine/worker";
+import { getMcpPool } from "@/lib/mcp/pool";
+import { ModelStandin, STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
+
+let worker: Worker;
+let standin: ModelStandin;
+
+beforeAll(async () => {
+  standin = await ModelStandin.start();
+  isolatedHome();
+  process.env.ANTHROPIC_API_KEY = "sk-ant-test-canary-0000";
+  process.env.ANTHROPIC_BASE_URL = standin.url;
+  process.env.SWITCHBOARD_CLAUDE_BIN = CLAUDE_BIN;
+  worker = await setUpAgentWorkspace();
+});
+
+beforeEach(() => {
+  standin.mode = "echo";
+});
+
+afterAll(async () => {
+  await worker.stop({ graceMs: 2_000 });
+  await getMcpPool().shutdown();
+  await standin.close();
+});
+
+// a real CLI on a shared, loaded machine can take far longer than the default 30 s
+describe("claude-code runner", { timeout: 240_000 }, () => {
+  it("calls server-everything's echo through the in-process gateway and its answer flows into the next step", async () => {
+    const { run, draft, after } = await runAgentPipeline(writeAgentPipeline("claude-code"), ["succeeded", "failed"], 120_000);
+    expect([run.status, run.error]).toEqual(["succeeded", null]);
+    expect(JSON.parse(draft?.outputJson ?? "{}").text).toBe(`Final answer: Echo: ${STANDIN_ECHO_MESSAGE}`);
+    expect(draft?.toolCalls.map((c) => [c.server, c.tool, c.status])).toEqual([["everything", "echo", "succeeded"]]);
+    expect(after?.toolCalls[0].resultJson).toContain(`next step got: Final answer: Echo: ${STANDIN_ECHO_MESSAGE}`);
+    expect(draft?.runner).toBe("claude-code");
+    expect(draft?.inputTokens).toBeGreaterThanOrEqual(STANDIN_USAGE.input);
+    expect(draft?.outputTokens).toBeGreaterThanOrEqual(STANDIN_USAGE.output);
+    // Claude Code was offered the gateway's tool and none of its own
+    const offered = (standin.requestsTo("/v1/messages").at(-1)?.body.tools as { name: string }[]).map((t) => t.name);
+    expect(offered.filter((n) => n.startsWith("mcp__"))).toEqual(["mcp__switchboard__everything__echo"]);
+    expect(offered.filter((n) => ["Bash", "Read", "Write", "Edit", "WebFetch", "Glob", "Grep", "Task"].includes(n))).toEqual([]);
+  });
+
+  it("cancel mid-step ends Claude Code and leaves no process behind", async () => {
+    standin.mode = "hang";
+    const before = standin.requests.length;
+    const id = await queueRun({ pipelineSlug: writeAgentPipeline("claude-code"), clientSlug: "acme", createdBy: ACTOR });
+    await waitFor(async () => standin.requests.length > before, 60_000, "Claude Code to call the model");
+    expect(processesMatching(CLAUDE_BIN).length).toBeGreaterThan(0);
+    await cancelRun(id, ACTOR);
+    await waitForRunStatus(id, ["cancelled"], 30_000);
+    expect(processesMatching(CLAUDE_BIN)).toEqual([]);
+    expect((await prisma.runStep.findFirstOrThrow({ where: { runId: id, stepId: "draft" } })).status).toBe("cancelled");
+  });
+
+  it("stops at max_turns and fails clearly on a model API error", async () => {
+    standin.mode = "loop";
+    const turns = await runAgentPipeline(writeAgentPipeline("claude-code", { maxTurns: 2 }), ["succeeded", "failed"], 120_000);
+    expect(turns.draft?.error).toBe("The agent reached max_turns (2) without a final answer");
+    standin.mode = "api-error";
+    const failed = await runAgentPipeline(writeAgentPipeline("claude-code"), ["succeeded", "failed"], 120_000);
+    expect(failed.draft?.error).toMatch(/^Claude Code failed: .*stand-in: the model is not available/);
+    expect(processesMatching(CLAUDE_BIN)).toEqual([]);
+  });
+});

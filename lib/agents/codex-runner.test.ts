@@ -1,0 +1,100 @@
+// The codex runner with the real Codex CLI from node_modules, a private CODEX_HOME, a stand-in for the
+// Responses API, and the gateway over Streamable HTTP with a bearer token minted for the step.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runAgentPipeline, setUpAgentWorkspace, writeAgentPipeline } from "@/lib/testing/agents";
+import { CODEX_BIN, isolatedHome, processesMatching, startGatewayServer } from "@/lib/testing/agent-clis";
+import { prisma } from "@/lib/db";
+import { ACTOR, waitForRunStatus } from "@/lib/testing/engine";
+import { waitFor } from "@/lib/testing/wait-for";
+import { queueRun } from "@/lib/engine/queue-run";
+import { cancelRun } from "@/lib/engine/run-control";
+import type { Worker } from "@/lib/engine/worker";
+import { getMcpPool } from "@/lib/mcp/pool";
+import { ModelStandin, STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
+
+let worker: Worker;
+let standin: ModelStandin;
+let gateway: Awaited<ReturnType<typeof startGatewayServer>>;
+const CODEX_NATIVE = "codex-linux-x64";
+
+beforeAll(async () => {
+  standin = await ModelStandin.start();
+  gateway = await startGatewayServer();
+  isolatedHome();
+  process.env.OPENAI_API_KEY = "sk-openai-test-canary-0000";
+  process.env.OPENAI_BASE_URL = `${standin.url}/v1`;
+  process.env.SWITCHBOARD_CODEX_BIN = CODEX_BIN;
+  process.env.SWITCHBOARD_GATEWAY_URL = gateway.url;
+  worker = await setUpAgentWorkspace();
+});
+
+beforeEach(() => {
+  standin.mode = "echo";
+});
+
+afterAll(async () => {
+  await worker.stop({ graceMs: 2_000 });
+  await getMcpPool().shutdown();
+  await gateway.close();
+  await standin.close();
+});
+
+async function gatewayPost(token: string, body: unknown) {
+  return fetch(gateway.url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+    body: JSON.stringify(body),
+  });
+}
+
+// a real CLI on a shared, loaded machine can take far longer than the default 30 s
+describe("codex runner", { timeout: 240_000 }, () => {
+  it("calls server-everything's echo through the HTTP gateway and its answer flows into the next step", async () => {
+    const { run, draft, after } = await runAgentPipeline(writeAgentPipeline("codex"), ["succeeded", "failed"], 120_000);
+    expect([run.status, run.error]).toEqual(["succeeded", null]);
+    expect(JSON.parse(draft?.outputJson ?? "{}").text).toBe(`Final answer: Echo: ${STANDIN_ECHO_MESSAGE}`);
+    expect(draft?.toolCalls.map((c) => [c.server, c.tool, c.status])).toEqual([["everything", "echo", "succeeded"]]);
+    expect(after?.toolCalls[0].resultJson).toContain(`next step got: Final answer: Echo: ${STANDIN_ECHO_MESSAGE}`);
+    // codex reports the whole turn (two model calls), cached tokens counted apart from input
+    expect([draft?.runner, draft?.inputTokens, draft?.outputTokens, draft?.cacheReadTokens, draft?.reasoningTokens]).toEqual([
+      "codex", 2 * (STANDIN_USAGE.input - STANDIN_USAGE.cacheRead), 2 * STANDIN_USAGE.output, 2 * STANDIN_USAGE.cacheRead, 2 * STANDIN_USAGE.reasoning,
+    ]);
+    // the step's token was cleared when it finished
+    expect(draft?.gatewayTokenHash).toBeNull();
+  });
+
+  it("honours a step's gateway token only while the step runs and only for its tools", async () => {
+    standin.mode = "hang";
+    const before = standin.requests.length;
+    const id = await queueRun({ pipelineSlug: writeAgentPipeline("codex"), clientSlug: "acme", createdBy: ACTOR });
+    await waitFor(async () => standin.requests.length > before, 60_000, "codex to call the model");
+    // the token is in codex's environment only; a test cannot read it, so it mints its own for the step
+    const step = await prisma.runStep.findFirstOrThrow({ where: { runId: id, stepId: "draft" } });
+    const { gatewayTokenHash } = await import("@/lib/mcp/gateway-http");
+    const token = `sbg_${"t".repeat(30)}${Math.random().toString(36).slice(2)}`;
+    await prisma.runStep.update({ where: { id: step.id }, data: { gatewayTokenHash: gatewayTokenHash(token) } });
+
+    const listed = await gatewayPost(token, { jsonrpc: "2.0", id: 1, method: "tools/list", params: {} });
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).toEqual(["everything__echo"]);
+    const unlisted = await gatewayPost(token, { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "everything__get-sum", arguments: { a: 1, b: 2 } } });
+    expect(((await unlisted.json()) as { result: { isError: boolean } }).result.isError).toBe(true);
+    expect(await prisma.toolCall.findFirst({ where: { runStepId: step.id, tool: "get-sum" }, select: { status: true } })).toEqual({ status: "refused" });
+    expect((await gatewayPost("sbg_wrongwrongwrongwrongwrong", { jsonrpc: "2.0", id: 3, method: "tools/list" })).status).toBe(401);
+
+    await cancelRun(id, ACTOR);
+    await waitForRunStatus(id, ["cancelled"], 30_000);
+    expect((await gatewayPost(token, { jsonrpc: "2.0", id: 4, method: "tools/list", params: {} })).status).toBe(401);
+    expect(processesMatching(CODEX_NATIVE)).toEqual([]);
+  });
+
+  it("stops a looping agent at max_turns and fails clearly on a model API error", async () => {
+    standin.mode = "loop";
+    const turns = await runAgentPipeline(writeAgentPipeline("codex", { maxTurns: 2 }), ["succeeded", "failed"], 120_000);
+    expect(turns.draft?.error).toBe("The agent reached max_turns (2) without a final answer");
+    expect(processesMatching(CODEX_NATIVE)).toEqual([]);
+    standin.mode = "api-error";
+    const failed = await runAgentPipeline(writeAgentPipeline("codex"), ["succeeded", "failed"], 120_000);
+    expect(failed.draft?.error).toMatch(/^Codex (failed|ended without an answer).*model is not available/);
+  });
+});

@@ -1,0 +1,149 @@
+// The `codex` runner: `codex exec --json` as its own process group, with a private CODEX_HOME under the
+// data folder, the read-only sandbox, and Switchboard's HTTP gateway as its only MCP server (a bearer
+// token minted for this step, handed over in an environment variable). Its JSONL events become the
+// step's transcript; it has no turn limit of its own, so max_turns counts its tool calls here.
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { agentEnv, type AgentEnv } from "@/lib/env";
+import { GATEWAY_SERVER_NAME } from "@/lib/mcp/gateway-server";
+import { cliVersion, findOnPath, killGroup, spawnGroup } from "@/lib/agents/process-group";
+import {
+  AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError,
+  type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage,
+} from "@/lib/agents/runner";
+
+const TOKEN_ENV = "SWITCHBOARD_GATEWAY_TOKEN";
+const PROVIDER = "switchboard";
+const STDERR_KEEP = 4_000;
+// codex's own extras that an agent step has no use for
+const DISABLED_FEATURES = ["apps", "browser_use", "in_app_browser", "image_generation"];
+
+function codexBin(env: AgentEnv): string | null {
+  return env.SWITCHBOARD_CODEX_BIN ?? findOnPath("codex", env.PATH);
+}
+
+/** A TOML basic string. */
+function toml(value: string): string {
+  return JSON.stringify(value);
+}
+
+function usageOf(u: Record<string, unknown> | undefined): TokenUsage {
+  const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+  const cached = n(u?.cached_input_tokens);
+  // OpenAI counts cached tokens inside input_tokens; Switchboard keeps them apart, as Anthropic does
+  return { inputTokens: Math.max(0, n(u?.input_tokens) - cached), outputTokens: n(u?.output_tokens), cacheReadTokens: cached, cacheWriteTokens: 0, reasoningTokens: n(u?.reasoning_output_tokens) };
+}
+
+function launcher(bin: string): { command: string; prefix: string[] } {
+  // the npm package's entry is a node script; run it with this node rather than whatever is on PATH
+  return bin.endsWith(".js") ? { command: process.execPath, prefix: [bin] } : { command: bin, prefix: [] };
+}
+
+export class CodexRunner implements AgentRunner {
+  readonly name = "codex" as const;
+
+  async status(): Promise<RunnerStatus> {
+    const env = agentEnv();
+    const bin = codexBin(env);
+    if (!bin) return { runner: this.name, usable: false, detail: "codex was not found on PATH", hint: "Install the Codex CLI (codex on PATH) or set SWITCHBOARD_CODEX_BIN" };
+    const { command, prefix } = launcher(bin);
+    const version = await cliVersion(command, { PATH: env.PATH, HOME: env.HOME }, prefix);
+    if (!version) return { runner: this.name, usable: false, detail: `${bin} does not run (codex --version failed)`, hint: "Check SWITCHBOARD_CODEX_BIN or the codex on PATH" };
+    if (!env.OPENAI_API_KEY) return { runner: this.name, usable: false, detail: `${version} at ${bin}; OPENAI_API_KEY is not set`, hint: "Set OPENAI_API_KEY (and OPENAI_BASE_URL for another endpoint)" };
+    return { runner: this.name, usable: true, detail: `${version} at ${bin}; OPENAI_API_KEY set; endpoint ${env.OPENAI_BASE_URL ?? "api.openai.com"}` };
+  }
+
+  async run(req: AgentRunRequest): Promise<AgentRunResult> {
+    const env = agentEnv();
+    const bin = codexBin(env);
+    if (!bin) throw new RunnerNotConfiguredError("The codex runner is not set up: install the Codex CLI so that codex is on PATH, or set SWITCHBOARD_CODEX_BIN");
+    if (!env.OPENAI_API_KEY) throw new RunnerNotConfiguredError("The codex runner is not set up: set OPENAI_API_KEY (and OPENAI_BASE_URL for another endpoint)");
+    // listing first: a listed server that cannot start fails the step before codex starts
+    await req.gateway.listTools();
+    const codexHome = path.join(req.dataDir, "codex-home");
+    fs.mkdirSync(codexHome, { recursive: true, mode: 0o700 });
+    const token = await req.mintGatewayToken();
+    const baseUrl = env.OPENAI_BASE_URL ?? "https://api.openai.com/v1";
+    const args = [
+      "exec", "--json", "--skip-git-repo-check", "--ephemeral", "--ignore-rules", "--sandbox", "read-only", "-C", req.cwd,
+      ...(req.model ? ["-m", req.model] : []),
+      "-c", `model_provider=${toml(PROVIDER)}`,
+      "-c", `model_providers.${PROVIDER}={name="Switchboard",base_url=${toml(baseUrl)},wire_api="responses",env_key="OPENAI_API_KEY"}`,
+      "-c", `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)}}`,
+      ...DISABLED_FEATURES.flatMap((f) => ["-c", `features.${f}=false`]),
+      "--", req.prompt,
+    ];
+    const { command, prefix } = launcher(bin);
+    const child = spawnGroup(command, [...prefix, ...args], {
+      cwd: req.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME, LANG: process.env.LANG, CODEX_HOME: codexHome, OPENAI_API_KEY: env.OPENAI_API_KEY, [TOKEN_ENV]: token },
+    });
+    let stderr = "";
+    child.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString("utf8")).slice(-STDERR_KEEP)));
+    const exited = new Promise<number | null>((resolve) => {
+      child.on("close", (code) => resolve(code));
+      child.on("error", (error) => {
+        stderr += `\n${error.message}`;
+        resolve(-1);
+      });
+    });
+    const onAbort = () => void killGroup(child);
+    if (req.signal.aborted) onAbort();
+    else req.signal.addEventListener("abort", onAbort, { once: true });
+
+    let usage = NO_USAGE;
+    let answer = "";
+    let toolCalls = 0;
+    let failure: string | null = null;
+    let lastError: string | null = null;
+    let model: string | null = req.model ?? null;
+    try {
+      const lines = readline.createInterface({ input: child.stdout! });
+      for await (const line of lines) {
+        let event: Record<string, unknown>;
+        try {
+          event = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          continue;
+        }
+        const item = event.item as Record<string, unknown> | undefined;
+        if (event.type === "item.completed" && item?.type === "agent_message" && typeof item.text === "string") {
+          answer = item.text;
+          req.emit({ type: "text", text: item.text });
+        } else if (event.type === "item.started" && item?.type === "mcp_tool_call") {
+          req.emit({ type: "tool", name: `${String(item.server)}/${String(item.tool)}` });
+        } else if (event.type === "item.completed" && item?.type === "mcp_tool_call") {
+          toolCalls += 1;
+          if (toolCalls >= req.maxTurns) {
+            failure = maxTurnsError(req.maxTurns).message;
+            await killGroup(child);
+            break;
+          }
+        } else if (event.type === "turn.completed") {
+          const turnUsage = usageOf(event.usage as Record<string, unknown> | undefined);
+          usage = turnUsage;
+          req.emit({ type: "usage", usage: turnUsage, model });
+        } else if (event.type === "turn.failed") {
+          failure = String((event.error as { message?: unknown } | undefined)?.message ?? "the turn failed");
+        } else if (event.type === "error" && typeof event.message === "string") {
+          lastError = event.message;
+        } else if (event.type === "thread.started" && typeof event.model === "string") {
+          model = event.model;
+        }
+      }
+      const code = await exited;
+      if (req.signal.aborted) throw req.signal.reason;
+      if (failure) throw failure === maxTurnsError(req.maxTurns).message ? maxTurnsError(req.maxTurns) : new AgentRunError(`Codex failed: ${failure.slice(0, 1_000)}`);
+      if (code !== 0 || !answer) {
+        const why = lastError ?? stderr.trim().split("\n").at(-1) ?? `exit code ${code}`;
+        throw new AgentRunError(`Codex ended without an answer (exit code ${code}): ${why.slice(0, 1_000)}`);
+      }
+      return { text: answer, usage, turns: toolCalls + 1, model };
+    } finally {
+      req.signal.removeEventListener("abort", onAbort);
+      await killGroup(child);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// Agent CLIs start children of their own (MCP servers, shells). Each runs in its own process group,
+// so ending a step ends the whole group: nothing is left behind after a cancel or a timeout.
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const KILL_GRACE_MS = 1_500;
+
+type Env = Record<string, string | undefined>;
+
+export function spawnGroup(command: string, args: string[], options: Omit<SpawnOptions, "env"> & { env?: Env }): ChildProcess {
+  return spawn(command, args, { ...options, env: options.env as NodeJS.ProcessEnv | undefined, detached: true });
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM to the group, SIGKILL to what is left after a short grace; resolves when the group is gone. */
+export async function killGroup(child: ChildProcess): Promise<void> {
+  const pid = child.pid;
+  if (!pid || !groupAlive(pid)) return;
+  try {
+    process.kill(-pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + KILL_GRACE_MS;
+  while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (groupAlive(pid)) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** The first executable of that name on PATH, or null. */
+export function findOnPath(name: string, pathVar = process.env.PATH ?? ""): string | null {
+  for (const dir of pathVar.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+const VERSION_TTL_MS = 5 * 60_000;
+const versions = new Map<string, { at: number; version: Promise<string | null> }>();
+
+/** Runs `<bin> --version` and returns its first line, or null when it does not run; kept a few minutes. */
+export function cliVersion(bin: string, env: Env, prefix: string[] = []): Promise<string | null> {
+  const key = [bin, ...prefix].join(" ");
+  const cached = versions.get(key);
+  if (cached && Date.now() - cached.at < VERSION_TTL_MS) return cached.version;
+  const version = readVersion(bin, env, prefix);
+  versions.set(key, { at: Date.now(), version });
+  // a CLI that does not run yet may be installed in a minute: only a found version is kept
+  void version.then((v) => v === null && versions.delete(key));
+  return version;
+}
+
+function readVersion(bin: string, env: Env, prefix: string[]): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawnGroup(bin, [...prefix, "--version"], { env, stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    const timer = setTimeout(() => {
+      void killGroup(child);
+      resolve(null);
+    }, 15_000);
+    child.stdout?.on("data", (c: Buffer) => (out += c.toString("utf8")));
+    child.on("error", () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? out.trim().split("\n")[0].slice(0, 200) || null : null);
+    });
+  });
+}

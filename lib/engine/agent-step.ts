@@ -1,0 +1,181 @@
+// Executes an `agent:` step: renders its prompt, opens the step's gateway session, runs the named runner
+// with the step's limits (max_turns, timeout, cancel) and keeps its final answer as steps.<id>.text
+// (and .json when the answer parses). What the agent says and spends is written as run events as it
+// happens; its tool calls are recorded by the gateway under the step.
+import { randomBytes } from "node:crypto";
+import { prisma } from "@/lib/db";
+import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
+import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type TokenUsage } from "@/lib/agents/runner";
+import { agentRunner } from "@/lib/agents/runners";
+import { agentEnv, dataDir, env, workspaceDir } from "@/lib/env";
+import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/execute-step";
+import { createRunEvent } from "@/lib/engine/run-events";
+import { boundedError } from "@/lib/engine/step-output";
+import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
+import { GatewaySession, GatewayUnavailableError } from "@/lib/mcp/gateway";
+import { gatewayTokenHash } from "@/lib/mcp/gateway-http";
+import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
+import { renderTemplate, TemplateError } from "@/lib/pipelines/templates";
+import { clientFolder } from "@/lib/workspace/paths";
+
+// run events keep at most 16,000 characters of JSON; escaping can double a text's length
+const EVENT_TEXT_MAX = 7_500;
+
+export class AgentTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`The agent step timed out after ${formatMs(ms)}`);
+    this.name = "AgentTimeout";
+  }
+}
+
+function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
+  return `${Math.round(ms / 6_000) / 10} min`;
+}
+
+/** Text as JSON when it is JSON (a fenced ```json block included), else null. */
+export function parseAnswerJson(text: string): unknown {
+  const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n```\s*$/.exec(text);
+  const candidate = (fenced ? fenced[1] : text).trim();
+  if (!candidate || !/^[[{"\d-]|^(true|false|null)$/.test(candidate)) return null;
+  try {
+    return JSON.parse(candidate);
+  } catch {
+    return null;
+  }
+}
+
+function clip(text: string): { text: string; truncated?: boolean } {
+  return text.length > EVENT_TEXT_MAX ? { text: text.slice(0, EVENT_TEXT_MAX), truncated: true } : { text };
+}
+
+/** Writes the agent's events in order, never blocking the runner; `flush` waits for the last. */
+function eventWriter(runId: string, runStepId: string) {
+  let chain = Promise.resolve();
+  const write = (type: Parameters<typeof createRunEvent>[1], message: string, data: unknown) => {
+    chain = chain
+      .then(() => createRunEvent(runId, type, message, { runStepId, data }))
+      .then(() => undefined, (error: unknown) => console.error("[agents] could not record an event", error));
+  };
+  return {
+    emit(event: AgentEvent) {
+      if (event.type === "text") write("text", event.text.slice(0, 300), clip(event.text));
+      else if (event.type === "usage") write("usage", `${event.usage.inputTokens ?? 0} in, ${event.usage.outputTokens ?? 0} out`, { ...event.usage, model: event.model ?? null });
+      else if (event.type === "log") write("log", event.message, undefined);
+    },
+    prompt: (prompt: string, runner: string, model: string | null) => write("prompt", `Prompt for ${runner}`, { ...clip(prompt), runner, model }),
+    answer: (text: string) => write("answer", text.slice(0, 300), clip(text)),
+    flush: () => chain,
+  };
+}
+
+function abortKindOf(signal: AbortSignal): RunAbortKind | null {
+  if (!signal.aborted) return null;
+  return signal.reason instanceof RunAbort ? signal.reason.kind : "cancel";
+}
+
+function usageWrites(ctx: StepContext, row: AttemptRow, usage: TokenUsage, runner: string, model: string | null, turns: number | null) {
+  const cacheTokens = usage.cacheReadTokens + usage.cacheWriteTokens;
+  return [
+    prisma.runStep.update({
+      where: { id: row.id },
+      data: {
+        runner, model, turns, gatewayTokenHash: null,
+        inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cacheTokens,
+        cacheReadTokens: usage.cacheReadTokens, cacheWriteTokens: usage.cacheWriteTokens, reasoningTokens: usage.reasoningTokens,
+      },
+      select: { id: true },
+    }),
+    prisma.run.update({
+      where: { id: ctx.runId },
+      data: { inputTokens: { increment: usage.inputTokens }, outputTokens: { increment: usage.outputTokens }, cacheTokens: { increment: cacheTokens } },
+      select: { id: true },
+    }),
+  ];
+}
+
+export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: StepContext): Promise<StepResult> {
+  const agent = step.agent;
+  if (!agent) return { status: "failed", error: "Not an agent step" };
+  let prompt: string;
+  try {
+    prompt = renderTemplate(agent.prompt, ctx.templates);
+  } catch (error) {
+    if (error instanceof TemplateError) return { status: "failed", error: `Prompt: ${error.message}` };
+    throw error;
+  }
+  const events = eventWriter(ctx.runId, row.id);
+  const model = agent.model ?? null;
+  events.prompt(prompt, agent.runner, model);
+  await prisma.runStep.update({ where: { id: row.id }, data: { runner: agent.runner, model }, select: { id: true } });
+
+  const timeoutMs = agent.timeout !== undefined ? durationMs(agent.timeout) : DEFAULT_AGENT_TIMEOUT_MS;
+  const controller = new AbortController();
+  const onRunAbort = () => controller.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) onRunAbort();
+  else ctx.signal.addEventListener("abort", onRunAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new AgentTimeout(timeoutMs)), timeoutMs);
+
+  const gateway = new GatewaySession({ runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, afterApproval: ctx.approvedVersion !== null }, { signal: controller.signal });
+  let usage = NO_USAGE;
+  let reportedModel: string | null = model;
+  const emit = (event: AgentEvent) => {
+    if (event.type === "usage") {
+      usage = addUsage(usage, event.usage);
+      reportedModel = event.model ?? reportedModel;
+    }
+    events.emit(event);
+  };
+  const writes = () => usageWrites(ctx, row, usage, agent.runner, reportedModel, null);
+  try {
+    const runner = await agentRunner(agent.runner);
+    const result = await runner.run({
+      prompt,
+      model: agent.model,
+      maxTurns: agent.max_turns ?? DEFAULT_MAX_TURNS,
+      builtin: agent.builtin,
+      cwd: ctx.client ? clientFolder(ctx.client.slug) : workspaceDir(),
+      gateway,
+      signal: controller.signal,
+      emit,
+      dataDir: dataDir(),
+      gatewayUrl: agentEnv().SWITCHBOARD_GATEWAY_URL ?? `http://127.0.0.1:${env().PORT}/api/mcp/gateway`,
+      mintGatewayToken: async () => {
+        const token = `sbg_${randomBytes(32).toString("base64url")}`;
+        await prisma.runStep.update({ where: { id: row.id }, data: { gatewayTokenHash: gatewayTokenHash(token) }, select: { id: true } });
+        return token;
+      },
+    });
+    await events.flush();
+    const aborted = abortKindOf(ctx.signal);
+    if (aborted) return { status: "aborted", kind: aborted, writes: usageWrites(ctx, row, usage, agent.runner, reportedModel, null) };
+    // a runner that reports usage only at the end (claude-code, codex) gives it in the result
+    const finalUsage = usage.inputTokens + usage.outputTokens > 0 ? usage : result.usage;
+    let text = result.text;
+    const truncated = text.length > ANSWER_MAX_CHARS;
+    if (truncated) text = `${text.slice(0, ANSWER_MAX_CHARS)}\n…[truncated: ${result.text.length} characters in all]`;
+    events.answer(text);
+    await events.flush();
+    return {
+      status: "succeeded",
+      output: {
+        text, json: truncated ? null : parseAnswerJson(text), runner: agent.runner, model: result.model ?? reportedModel, turns: result.turns, usage: finalUsage,
+        ...(truncated ? { truncated: true } : {}),
+      },
+      message: `${agent.runner} answered after ${result.turns} turn${result.turns === 1 ? "" : "s"}`,
+      writes: usageWrites(ctx, row, finalUsage, agent.runner, result.model ?? reportedModel, result.turns),
+    };
+  } catch (error) {
+    await events.flush();
+    const aborted = abortKindOf(ctx.signal);
+    if (aborted) return { status: "aborted", kind: aborted, writes: writes() };
+    if (controller.signal.reason instanceof AgentTimeout) return { status: "failed", error: controller.signal.reason.message, writes: writes() };
+    if (error instanceof AgentRunError || error instanceof GatewayUnavailableError) return { status: "failed", error: boundedError(error.message), writes: writes() };
+    console.error(`[agents] ${agent.runner} step ${row.stepId} of run ${ctx.runId} failed`, error);
+    return { status: "failed", error: `The ${agent.runner} runner failed unexpectedly; the details are in the server log`, writes: writes() };
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener("abort", onRunAbort);
+  }
+}

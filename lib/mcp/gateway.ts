@@ -1,0 +1,204 @@
+// The one door through which an agent reaches MCP tools. A session belongs to one running agent step:
+// it offers exactly the tools the step lists (`server/tool`, `server/*`), checks every call against that
+// list and the tool's schema, sends it through the pool (its timeout and cancellation, secrets redacted)
+// and records it under the step like a tool step's call. Calls it will not send are recorded as refused.
+// The agent only ever sees a tool's name, description and input schema: never a command, env or header.
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { prisma } from "@/lib/db";
+import { callPreparedRecorded, checkArguments, ToolCallRefused } from "@/lib/mcp/calls";
+import type { ServerEntry } from "@/lib/mcp/config";
+import { getMcpPool, McpUnavailableError, type McpPool } from "@/lib/mcp/pool";
+import { redactText, redactValue } from "@/lib/mcp/redact";
+import { trustedTool } from "@/lib/mcp/tool-trust";
+
+export type GatewayStep = {
+  runId: string;
+  runStepId: string;
+  clientSlug: string | null;
+  /** the step's `tools:` list */
+  allow: readonly string[];
+  /** the step runs after an approval step of its run: every tool it calls needs an accepted pin */
+  afterApproval?: boolean;
+};
+
+export type GatewayTool = {
+  /** the name the agent calls it by: `<server>__<tool>`, in the characters model APIs accept */
+  name: string;
+  server: string;
+  tool: string;
+  description: string;
+  inputSchema: Tool["inputSchema"];
+  annotations?: Tool["annotations"];
+};
+
+export type GatewayCallResult = {
+  content: unknown[];
+  structuredContent?: unknown;
+  isError: boolean;
+  /** the message when isError: the tool's, the MCP layer's, or why the gateway refused */
+  error?: string;
+  refused?: boolean;
+  toolCallId?: string;
+};
+
+/** The server's tools could not be listed (it cannot start, or needs an admin's approval): the step cannot run. */
+export class GatewayUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GatewayUnavailableError";
+  }
+}
+
+const NAME_MAX = 64;
+
+/** Does the step's list allow this tool? `server/*` allows every tool of that server. */
+export function isToolAllowed(allow: readonly string[], server: string, tool: string): boolean {
+  return allow.some((pattern) => {
+    const slash = pattern.indexOf("/");
+    if (pattern.slice(0, slash) !== server) return false;
+    const name = pattern.slice(slash + 1);
+    return name === "*" || name === tool;
+  });
+}
+
+/** `server__tool` in [A-Za-z0-9_-], at most 64 characters (what the Anthropic and OpenAI APIs accept). */
+export function exposedToolName(server: string, tool: string): string {
+  const raw = `${server}__${tool}`.replace(/[^A-Za-z0-9_-]/g, "_");
+  return raw.length <= NAME_MAX ? raw : raw.slice(0, NAME_MAX);
+}
+
+type Offered = GatewayTool & { entry: ServerEntry; definition: Tool };
+
+export class GatewaySession {
+  private offered: Promise<Map<string, Offered>> | null = null;
+  private readonly pool: McpPool;
+
+  constructor(
+    readonly step: GatewayStep,
+    private readonly options: { signal?: AbortSignal; pool?: McpPool } = {},
+  ) {
+    this.pool = options.pool ?? getMcpPool();
+  }
+
+  /** The servers the step's list names, in order, each once. */
+  private servers(): string[] {
+    return [...new Set(this.step.allow.map((p) => p.slice(0, p.indexOf("/"))))];
+  }
+
+  private load(): Promise<Map<string, Offered>> {
+    this.offered ??= (async () => {
+      const byName = new Map<string, Offered>();
+      for (const server of this.servers()) {
+        let entry: ServerEntry;
+        let tools: Tool[];
+        try {
+          // a client's server that an admin has not approved fails here: it is never started nor offered
+          entry = await this.pool.resolve(server, this.step.clientSlug);
+          tools = await this.pool.tools(entry);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          throw new GatewayUnavailableError(`The step's tools from "${server}" are unavailable: ${message}`);
+        }
+        for (const definition of tools) {
+          if (!isToolAllowed(this.step.allow, server, definition.name)) continue;
+          let name = exposedToolName(server, definition.name);
+          for (let i = 2; byName.has(name); i++) name = `${exposedToolName(server, definition.name).slice(0, NAME_MAX - 4)}_${i}`;
+          byName.set(name, {
+            name, server, tool: definition.name, description: definition.description ?? "", inputSchema: definition.inputSchema,
+            annotations: definition.annotations, entry, definition,
+          });
+        }
+      }
+      return byName;
+    })();
+    this.offered.catch(() => {
+      this.offered = null;
+    });
+    return this.offered;
+  }
+
+  /** Exactly the tools the step may call; throws GatewayUnavailableError when a listed server cannot be reached. */
+  async listTools(): Promise<GatewayTool[]> {
+    return [...(await this.load()).values()].map(({ entry: _entry, definition: _definition, ...tool }) => tool);
+  }
+
+  /**
+   * Calls a tool by the name listTools gave it (or as `server/tool`). The result goes back to the agent
+   * whatever happens: a refused or failed call is an error result the agent can read and act on.
+   */
+  async call(name: string, args: unknown, options: { signal?: AbortSignal } = {}): Promise<GatewayCallResult> {
+    const offered = await this.load();
+    const found = offered.get(name) ?? [...offered.values()].find((t) => `${t.server}/${t.tool}` === name);
+    if (!found) {
+      const { server, tool } = splitToolName(name);
+      return this.refuse(server, tool, args, [], `The tool "${name}" is not one of this step's tools`);
+    }
+    if (typeof args !== "object" || args === null || Array.isArray(args)) {
+      return this.refuse(found.server, found.tool, args, found.entry.secrets, `Arguments for ${found.server}/${found.tool} must be an object`);
+    }
+    const argumentsObject = args as Record<string, unknown>;
+    try {
+      // the same pin rule as a pipeline's tool step: destructive tools, and any tool after an approval
+      const verdict = await trustedTool(this.pool, found.entry, found.tool, this.step.afterApproval ?? false);
+      if (!verdict.ok) throw new ToolCallRefused(verdict.error);
+      checkArguments(found.server, verdict.tool, argumentsObject);
+    } catch (error) {
+      if (error instanceof ToolCallRefused || error instanceof McpUnavailableError) return this.refuse(found.server, found.tool, args, found.entry.secrets, error.message);
+      throw error;
+    }
+    const signal = anySignal(this.options.signal, options.signal);
+    try {
+      const result = await callPreparedRecorded(
+        { pool: this.pool, entry: found.entry, tool: found.definition },
+        { clientSlug: this.step.clientSlug, server: found.server, tool: found.tool, arguments: argumentsObject, signal, runId: this.step.runId, runStepId: this.step.runStepId },
+      );
+      return { content: result.content, structuredContent: result.structuredContent, isError: result.isError, error: result.error, toolCallId: result.toolCallId };
+    } catch (error) {
+      if (error instanceof McpUnavailableError) return { content: [], isError: true, error: error.message };
+      throw error;
+    }
+  }
+
+  private async refuse(server: string, tool: string, args: unknown, secrets: readonly string[], message: string): Promise<GatewayCallResult> {
+    // a runner test from /settings has no step to record under, and no tools either
+    if (!this.step.runStepId) return { content: [{ type: "text", text: message }], isError: true, error: message, refused: true };
+    const now = new Date();
+    let argumentsJson = JSON.stringify(redactValue(args ?? null, secrets)) ?? "null";
+    if (argumentsJson.length > 64_000) argumentsJson = JSON.stringify({ truncated: true, bytes: argumentsJson.length });
+    const row = await prisma.toolCall.create({
+      data: {
+        runId: this.step.runId, runStepId: this.step.runStepId, server: server || "(none)", tool: tool.slice(0, 200) || "(none)", argumentsJson,
+        status: "refused", isError: true, error: redactText(message, secrets), startedAt: now, finishedAt: now, durationMs: 0,
+      },
+      select: { id: true },
+    });
+    return { content: [{ type: "text", text: message }], isError: true, error: message, refused: true, toolCallId: row.id };
+  }
+}
+
+/** `server/tool` or `server__tool` into its parts, for recording a call to a tool that was not offered. */
+function splitToolName(name: string): { server: string; tool: string } {
+  const slash = name.indexOf("/");
+  if (slash > 0) return { server: name.slice(0, slash), tool: name.slice(slash + 1) };
+  const sep = name.indexOf("__");
+  if (sep > 0) return { server: name.slice(0, sep), tool: name.slice(sep + 2) };
+  return { server: "", tool: name };
+}
+
+/** A signal that aborts when any of the given ones does (AbortSignal.any, skipping the missing ones). */
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
+}
+
+/** The text of a gateway result as an agent reads it back: the text content, else the error. */
+export function gatewayResultText(result: GatewayCallResult): string {
+  const text = result.content
+    .filter((c): c is { type: "text"; text: string } => typeof c === "object" && c !== null && (c as { type?: unknown }).type === "text")
+    .map((c) => c.text)
+    .join("\n");
+  if (text) return text;
+  if (result.structuredContent !== undefined) return JSON.stringify(result.structuredContent);
+  return result.error ?? (result.isError ? "The tool reported an error" : "");
+}

@@ -1,0 +1,51 @@
+// For the CLI runner tests: the real claude and codex binaries from node_modules, an isolated HOME, and
+// a look at the process table to prove that nothing a step started outlives it.
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+export const CLAUDE_BIN = path.resolve("node_modules/@anthropic-ai/claude-agent-sdk-linux-x64/claude");
+export const CODEX_BIN = path.resolve("node_modules/@openai/codex/bin/codex.js");
+
+export function isolatedHome(): string {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-home-"));
+  process.env.HOME = home;
+  return home;
+}
+
+/** Pids of running processes whose command line contains `needle`. */
+export function processesMatching(needle: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // a zombie has exited; its parent simply has not reaped it yet
+      if (cmdline.includes(needle) && !/^\d+ \(.*\) Z/.test(stat)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** The HTTP gateway on a local port, as /api/mcp/gateway serves it in the app (same handler). */
+export async function startGatewayServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const { handleGatewayRequest } = await import("@/lib/mcp/gateway-http");
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+    const body = req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks);
+    const response = await handleGatewayRequest(new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: req.method, headers, body }));
+    res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/mcp/gateway`;
+  return { url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}

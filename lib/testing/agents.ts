@@ -1,0 +1,49 @@
+// Shared by the runner tests: a workspace with server-everything, an agent pipeline whose answer flows
+// into a tool step, a worker with the real MCP step runner, and a model stand-in.
+import { prisma } from "@/lib/db";
+import { ACTOR, ensureClient, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
+import { queueRun } from "@/lib/engine/queue-run";
+import { Worker } from "@/lib/engine/worker";
+import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
+import type { AgentRunnerName } from "@/lib/agents/agents.schema";
+
+export function suffix(): string {
+  return Math.random().toString(36).slice(2, 8);
+}
+
+export async function setUpAgentWorkspace(): Promise<Worker> {
+  await ensureClient("acme");
+  writeMcpJson({ everything: { command: process.execPath, args: [EVERYTHING, "stdio"] }, broken: { command: "/nonexistent/mcp-server" } });
+  return new Worker({ pollMs: 20, leaseMs: 10_000 }).start();
+}
+
+/** An agent step `draft` whose answer is echoed by the tool step `after`; returns the pipeline slug. */
+export function writeAgentPipeline(runner: AgentRunnerName, options: { tools?: string[]; maxTurns?: number; timeout?: string; extra?: string } = {}): string {
+  const slug = `agent-${runner}-${suffix()}`;
+  const tools = JSON.stringify(options.tools ?? ["everything/echo"]);
+  writePipeline(
+    slug,
+    `name: Agent ${runner}
+inputs:
+  topic: { type: string, default: "otters" }
+steps:
+  - id: draft
+    agent:
+      runner: ${runner}
+      prompt: "Research {{ inputs.topic }} for {{ client.name }} with the echo tool"
+      tools: ${tools}
+      model: standin-model
+${options.maxTurns ? `      max_turns: ${options.maxTurns}\n` : ""}${options.timeout ? `      timeout: ${options.timeout}\n` : ""}${options.extra ?? ""}  - id: after
+    tool: everything/echo
+    args: { message: "next step got: {{ steps.draft.text }}" }
+`,
+  );
+  return slug;
+}
+
+export async function runAgentPipeline(slug: string, statuses: string[] = ["succeeded", "failed"], timeoutMs = 60_000) {
+  const id = await queueRun({ pipelineSlug: slug, clientSlug: "acme", createdBy: ACTOR });
+  const run = await waitForRunStatus(id, statuses, timeoutMs);
+  const steps = await prisma.runStep.findMany({ where: { runId: id }, orderBy: { position: "asc" }, include: { toolCalls: { orderBy: { startedAt: "asc" } } } });
+  return { id, run, steps, draft: steps.find((s) => s.stepId === "draft"), after: steps.find((s) => s.stepId === "after") };
+}
