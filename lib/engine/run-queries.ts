@@ -88,7 +88,8 @@ export async function listActiveAndRecentFailedRuns(options: { failedSinceHours?
     prisma.run.findMany({ where: { status: { in: ["queued", "running", "waiting"] } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, select: runListSelect }),
     prisma.run.findMany({ where: { status: "failed", createdAt: { gte: since } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, select: runListSelect }),
   ]);
-  return { active, failed };
+  const withCall = <T extends { trigger: string; pipelineName: string }>(r: T) => ({ ...r, call: adHocCallOf(r) });
+  return { active: active.map(withCall), failed: failed.map(withCall) };
 }
 
 /** Events after `afterEventId`, oldest first, for the live run page. */
