@@ -82,7 +82,8 @@ export async function listActiveAndRecentFailedRuns(options: { failedSinceHours?
     prisma.run.findMany({ where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, select: runListSelect }),
     prisma.run.findMany({ where: { status: "failed", createdAt: { gte: since } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, select: runListSelect }),
   ]);
-  return { active: await withWaitingReasons(active), failed: await withWaitingReasons(failed) };
+  const withCall = <T extends { trigger: string; pipelineName: string }>(r: T) => ({ ...r, call: adHocCallOf(r) });
+  return { active: (await withWaitingReasons(active)).map(withCall), failed: (await withWaitingReasons(failed)).map(withCall) };
 }
 
 /** Events after `afterEventId`, oldest first, for the live run page. */
