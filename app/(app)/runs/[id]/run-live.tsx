@@ -27,6 +27,8 @@ function durationOf(start: string | null, end: string | null): number | null {
   return (end ? new Date(end).getTime() : Date.now()) - new Date(start).getTime();
 }
 
+const sentence = (label: string) => label.charAt(0).toUpperCase() + label.slice(1);
+
 function useRun(initial: RunView) {
   return useQuery({
     queryKey: queryKeys.run(initial.id),
@@ -67,7 +69,7 @@ export function RunLive({ initial }: { initial: RunView }) {
           <>
             {isActiveRunStatus(run.status) && (
               <span className="text-xs text-zinc-500" role="status" aria-live="polite">
-                {run.status === "waiting" ? `Waiting: ${WAITING_LABELS[run.waitingFor ?? "approval"]}` : run.status === "queued" ? "Waiting for a worker…" : "Running… updating live"}
+                {run.status === "waiting" ? sentence(WAITING_LABELS[run.waitingFor ?? "approval"]) : run.status === "queued" ? "Waiting for a worker…" : "Running… updating live"}
               </span>
             )}
             {run.canCancel && (
