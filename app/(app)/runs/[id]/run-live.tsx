@@ -31,6 +31,7 @@ function durationOf(start: string | null, end: string | null, now: number | null
 }
 
 const LOG_KEEP = 1_000;
+const sentence = (label: string) => label.charAt(0).toUpperCase() + label.slice(1);
 
 function useRun(initial: RunView) {
   const queryClient = useQueryClient();
@@ -78,7 +79,7 @@ export function RunLive({ initial }: { initial: RunView }) {
           <>
             {isActiveRunStatus(run.status) && (
               <span className="text-xs text-zinc-500" role="status" aria-live="polite">
-                {run.status === "waiting" ? `Waiting: ${WAITING_LABELS[run.waitingFor ?? "approval"]}` : run.status === "queued" ? "Waiting for a worker…" : "Running… updating live"}
+                {run.status === "waiting" ? sentence(WAITING_LABELS[run.waitingFor ?? "approval"]) : run.status === "queued" ? "Waiting for a worker…" : "Running… updating live"}
               </span>
             )}
             {run.canCancel && (
