@@ -9,6 +9,7 @@ test.use({ storageState: { cookies: [], origins: [] } });
 const PAGES = ["/", "/clients", "/clients/acme", "/pipelines", "/pipelines/site-report", "/runs", "/drafts", "/heartbeats", "/tools", "/settings"];
 
 test("every page without a session redirects to sign-in", async ({ page }) => {
+  test.slow(); // ten page loads, the first ones while the server warms up
   for (const path of PAGES) {
     await page.goto(path);
     await expect(page, `page ${path}`).toHaveURL(/\/login/);

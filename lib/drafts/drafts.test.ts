@@ -29,7 +29,7 @@ steps:
     args: { message: "{{ steps.review.title }}|{{ steps.review.body }}" }
 `,
   );
-  worker = await new Worker({ runner, pollMs: 20, leaseMs: 5_000 }).start();
+  worker = await new Worker({ runner, pollMs: 20, leaseMs: 60_000 }).start();
 });
 
 afterAll(() => worker.stop({ graceMs: 1_000 }));

@@ -10,7 +10,7 @@ import { Worker } from "@/lib/engine/worker";
 
 const workers: Worker[] = [];
 async function startTestWorker(runner: ScriptedRunner) {
-  const worker = await new Worker({ runner, pollMs: 20, leaseMs: 5_000 }).start();
+  const worker = await new Worker({ runner, pollMs: 20, leaseMs: 60_000 }).start();
   workers.push(worker);
   return worker;
 }

@@ -8,7 +8,7 @@ import { Worker } from "@/lib/engine/worker";
 
 const workers: Worker[] = [];
 async function startTestWorker(runner: ScriptedRunner) {
-  const worker = new Worker({ runner, pollMs: 20, leaseMs: 5_000, controlMs: 50 });
+  const worker = new Worker({ runner, pollMs: 20, leaseMs: 60_000, controlMs: 50 });
   workers.push(worker);
   return worker.start();
 }
@@ -110,7 +110,7 @@ describe("retryRun", () => {
 describe("Worker.stop", () => {
   it("lets a running step finish, then hands the run back to the queue before its next step", async () => {
     const runner = new ScriptedRunner();
-    const worker = await new Worker({ runner, pollMs: 20, leaseMs: 5_000 }).start();
+    const worker = await new Worker({ runner, pollMs: 20, leaseMs: 60_000 }).start();
     const id = await queueRun({ pipelineSlug: "two-sleeps", createdBy: ACTOR });
     await stepRunning(id, "s1");
     // the grace is far longer than the test: stop returns when s1 ends, which is when the gate opens
@@ -127,7 +127,7 @@ describe("Worker.stop", () => {
 
   it("marks a step still running after the grace period interrupted; a retry reuses its idempotency key", async () => {
     const runner = new ScriptedRunner();
-    const worker = await new Worker({ runner, pollMs: 20, leaseMs: 5_000 }).start();
+    const worker = await new Worker({ runner, pollMs: 20, leaseMs: 60_000 }).start();
     const id = await queueRun({ pipelineSlug: "long", createdBy: ACTOR });
     await stepRunning(id, "wait");
     await worker.stop({ graceMs: 100 });

@@ -8,7 +8,7 @@ import { Worker } from "@/lib/engine/worker";
 
 const workers: Worker[] = [];
 async function startTestWorker(runner: ScriptedRunner, options: { concurrency?: number; id?: string } = {}) {
-  const worker = new Worker({ runner, pollMs: 20, leaseMs: 5_000, ...options });
+  const worker = new Worker({ runner, pollMs: 20, leaseMs: 60_000, ...options });
   workers.push(worker);
   return worker.start();
 }

@@ -1,7 +1,7 @@
 // The one way a test waits: poll a state until it holds. A timeout here is a failure ("never happened"),
 // never a measurement, so it is generous: a busy 2-core machine may take many times the usual time.
 
-export const DEFAULT_WAIT_MS = 20_000;
+export const DEFAULT_WAIT_MS = 60_000;
 
 /**
  * Calls `probe` until it returns a truthy value and returns that value; throws after `timeoutMs`

@@ -21,7 +21,8 @@ const worker = new Worker({
   id: process.env.WORKER_ID,
   runner: new LoggingRunner(),
   pollMs: 20,
-  leaseMs: Number(process.env.LEASE_MS ?? 5_000),
+  // long: a busy machine must never make a live worker look dead (tests expire leases directly)
+  leaseMs: Number(process.env.LEASE_MS ?? 60_000),
   concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4),
 });
 await worker.start();
