@@ -146,6 +146,7 @@ afterAll(() => {
       // already gone
     }
   }
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe("SIGTERM to the npm start process alone (suite row 24)", () => {
