@@ -4,6 +4,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { e2eDir, expect, test, workspace } from "./fixtures";
 
+// each journey here visits many pages and starts servers: on a busy 2-core machine that takes minutes
+test.describe.configure({ timeout: 180_000 });
+
 const CANARY = "canary-e2e-secret-7f3a91";
 // planted by playwright.config.ts: an HTTP MCP server's header, and the model API key variables
 const CANARIES = [CANARY, "canary-e2e-header-5c2d81", "canary-e2e-anthropic-3b8e40", "canary-e2e-openai-9a71c2"];
