@@ -14,7 +14,8 @@ import { loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/defin
 import { callPrecondition, type PreconditionCaller } from "@/lib/heartbeats/precondition";
 import { localSchedulers, type LocalScheduler } from "@/lib/heartbeats/registry";
 import { computeStatus, nextDueAfter } from "@/lib/heartbeats/status";
-import { ensureHeartbeatStates, evaluateIncident, openIncidents, readState, writeEvent, writeSignal, type StateRow } from "@/lib/heartbeats/store";
+import { recordFinishedRuns } from "@/lib/heartbeats/run-results";
+import { ensureHeartbeatStates, evaluateIncident, openIncidents, writeEvent, writeSignal, type StateRow } from "@/lib/heartbeats/store";
 import type { PipelineTrigger } from "@/lib/engine/engine.schema";
 import { ACTIVE_RUN_STATUSES } from "@/lib/engine/run-status";
 
@@ -31,7 +32,6 @@ export type SchedulerOptions = {
   beatMs?: number;
 };
 
-const FINISHED = ["succeeded", "failed", "cancelled", "rejected"];
 
 type Claim = { def: HeartbeatDefinition; state: StateRow; prev: Date | null; to: Date; missed: Date[]; onTime: Date | null; capped: boolean; silent: boolean };
 type LateMark = { def: HeartbeatDefinition; state: StateRow; dueAt: Date };
@@ -118,6 +118,8 @@ export class HeartbeatScheduler implements LocalScheduler {
         create: { id: this.id, kind: "scheduler", pid: process.pid },
         update: { beatAt: new Date(), pid: process.pid },
       });
+      // rows of schedulers that died without stopping (kill -9) are kept a day, as the worker's are
+      await prisma.workerBeat.deleteMany({ where: { kind: "scheduler", beatAt: { lt: new Date(Date.now() - 86_400_000) } } });
     } catch (error) {
       console.error("[scheduler] beat failed", error);
     }
@@ -139,7 +141,7 @@ export class HeartbeatScheduler implements LocalScheduler {
     const { heartbeats, errors } = loadHeartbeats(this.root);
     this.errors = errors;
     const states = await ensureHeartbeatStates(heartbeats, now);
-    await this.recordFinishedRuns(heartbeats, now);
+    await recordFinishedRuns(heartbeats, now);
     let wake = now.getTime() + this.reconcileMs;
     const claims: Claim[] = [];
     const late: LateMark[] = [];
@@ -297,42 +299,6 @@ export class HeartbeatScheduler implements LocalScheduler {
         VALUES (${m.state.id}, 'late', ${at}, ${m.dueAt}, ${`no success within ${Math.round(m.def.graceMs / 1000)} s of the due time`})`),
     );
     await openIncidents(marks.filter((m, i) => inserted[i] === 1 && !m.state.incidentOpen).map((m) => ({ def: m.def, state: m.state })), at, queueAlertRun);
-  }
-
-  /** Records the result of each heartbeat run that finished since the last look (in any process). */
-  private async recordFinishedRuns(heartbeats: HeartbeatDefinition[], now: Date): Promise<void> {
-    const open = await prisma.heartbeatEvent.findMany({
-      where: { kind: "run", durationMs: null, runId: { not: null } },
-      select: { id: true, heartbeatId: true, runId: true },
-      take: 1000,
-    });
-    if (open.length === 0) return;
-    const runs = await prisma.run.findMany({
-      where: { id: { in: open.map((o) => o.runId as string) }, status: { in: FINISHED } },
-      select: { id: true, status: true, error: true, createdAt: true, startedAt: true, finishedAt: true, heartbeatSlug: true },
-    });
-    const bySlug = new Map(heartbeats.map((h) => [h.slug, h]));
-    for (const run of runs) {
-      const event = open.find((o) => o.runId === run.id);
-      if (!event) continue;
-      const finishedAt = run.finishedAt ?? now;
-      // the scheduler's clock, not the worker's, orders this result among the heartbeat's other signals
-      const at = finishedAt < now ? finishedAt : now;
-      const durationMs = finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime();
-      const ok = run.status === "succeeded" || run.status === "rejected";
-      const message = run.status === "rejected" ? "the draft was rejected" : run.status === "cancelled" ? "the run was cancelled" : run.status === "failed" ? (run.error ?? "the run failed") : null;
-      const state = await readState(event.heartbeatId);
-      if (!state) continue;
-      try {
-        // keyed by the run's finish time: two schedulers recording the same result write it once
-        await writeSignal(state, { kind: ok ? "success" : "fail", at, dueAt: finishedAt, runId: run.id, durationMs, message });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
-      await prisma.heartbeatEvent.updateMany({ where: { id: event.id, durationMs: null }, data: { durationMs } });
-      const def = bySlug.get(state.slug);
-      if (def) await evaluateIncident(def, state.id, now, queueAlertRun);
-    }
   }
 }
 

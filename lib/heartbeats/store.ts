@@ -34,6 +34,20 @@ export async function ensureHeartbeatStates(defs: Pick<HeartbeatDefinition, "slu
   // one plain read of every row beats a long IN list: the table holds one row per heartbeat ever seen
   const rows = slugs.length > 50 ? await prisma.heartbeatState.findMany({ select: STATE_SELECT }) : await prisma.heartbeatState.findMany({ where: { slug: { in: slugs } }, select: STATE_SELECT });
   const bySlug = new Map(rows.map((r) => [r.slug, r]));
+  const missing = slugs.filter((slug) => !bySlug.has(slug));
+  if (missing.length > 1) {
+    // first sight of many (a fresh install, a folder of pipelines copied in): one transaction, not one commit each
+    const rows = missing.map((slug) => {
+      const token = newPingToken();
+      return { slug, pingToken: hashPingToken(token), pingTokenSealed: sealPingToken(token), createdAt: now };
+    });
+    try {
+      await prisma.heartbeatState.createMany({ data: rows });
+      for (const row of await prisma.heartbeatState.findMany({ where: { slug: { in: missing } }, select: STATE_SELECT })) bySlug.set(row.slug, row);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error; // another process created some: fall back to one by one
+    }
+  }
   for (const slug of slugs) {
     if (bySlug.has(slug)) continue;
     const token = newPingToken();

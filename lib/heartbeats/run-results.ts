@@ -1,0 +1,44 @@
+// A heartbeat run's result becomes the heartbeat's success or failure once the run finishes, whichever
+// process ran it: each look reads the run events still open (durationMs not yet set) and closes them.
+import { isUniqueViolation, prisma } from "@/lib/db";
+import { queueAlertRun } from "@/lib/heartbeats/control";
+import type { HeartbeatDefinition } from "@/lib/heartbeats/definitions";
+import { evaluateIncident, readState, writeSignal } from "@/lib/heartbeats/store";
+
+const FINISHED = ["succeeded", "failed", "cancelled", "rejected"];
+
+/** Records the result of each heartbeat run that finished since the last look (in any process). */
+export async function recordFinishedRuns(heartbeats: HeartbeatDefinition[], now: Date): Promise<void> {
+  const open = await prisma.heartbeatEvent.findMany({
+    where: { kind: "run", durationMs: null, runId: { not: null } },
+    select: { id: true, heartbeatId: true, runId: true },
+    take: 1000,
+  });
+  if (open.length === 0) return;
+  const runs = await prisma.run.findMany({
+    where: { id: { in: open.map((o) => o.runId as string) }, status: { in: FINISHED } },
+    select: { id: true, status: true, error: true, createdAt: true, startedAt: true, finishedAt: true, heartbeatSlug: true },
+  });
+  const bySlug = new Map(heartbeats.map((h) => [h.slug, h]));
+  for (const run of runs) {
+    const event = open.find((o) => o.runId === run.id);
+    if (!event) continue;
+    const finishedAt = run.finishedAt ?? now;
+    // the scheduler's clock, not the worker's, orders this result among the heartbeat's other signals
+    const at = finishedAt < now ? finishedAt : now;
+    const durationMs = finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime();
+    const ok = run.status === "succeeded" || run.status === "rejected";
+    const message = run.status === "rejected" ? "the draft was rejected" : run.status === "cancelled" ? "the run was cancelled" : run.status === "failed" ? (run.error ?? "the run failed") : null;
+    const state = await readState(event.heartbeatId);
+    if (!state) continue;
+    try {
+      // keyed by the run's finish time: two schedulers recording the same result write it once
+      await writeSignal(state, { kind: ok ? "success" : "fail", at, dueAt: finishedAt, runId: run.id, durationMs, message });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    await prisma.heartbeatEvent.updateMany({ where: { id: event.id, durationMs: null }, data: { durationMs } });
+    const def = bySlug.get(state.slug);
+    if (def) await evaluateIncident(def, state.id, now, queueAlertRun);
+  }
+}
