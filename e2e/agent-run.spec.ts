@@ -33,3 +33,15 @@ test("the demo agent pipeline drafts a post; the run page shows the transcript w
   const draft = await (await page.request.get(`/api/drafts/${draftId}`)).json();
   expect(JSON.stringify(draft)).toContain("Final answer: Echo: hello from the stand-in");
 });
+
+test("settings shows which runners are usable and tests one with a tiny call, never showing a key", async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto("/settings");
+  const claude = page.locator('tr[data-runner="claude-code"]');
+  await expect(claude).toContainText(/\d+\.\d+\.\d+/, { timeout: 60_000 });
+  // codex is set up in the e2e server but for its key: the row says what to set
+  await expect(page.locator('tr[data-runner="codex"]')).toContainText("Set OPENAI_API_KEY");
+  await claude.getByRole("button", { name: "Test claude-code" }).click();
+  await expect(claude.getByRole("status")).toContainText("Answered", { timeout: 120_000 });
+  expect(await page.content()).not.toContain("sk-ant-e2e-standin-key");
+});

@@ -6,7 +6,6 @@ import { RelativeTime } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/auth/tokens";
 import { listUsers } from "@/lib/auth/users";
-import { listRunnerStatuses } from "@/lib/agents/runner-status";
 import { RunnersCard } from "./runners-card";
 import { NewTokenForm, NewUserForm, RevokeTokenButton } from "./settings-forms";
 import { UserActions } from "./user-actions";
@@ -27,7 +26,7 @@ export default async function SettingsPage() {
       </>
     );
   }
-  const [users, tokens, runners] = await Promise.all([listUsers(), listApiTokens(), listRunnerStatuses()]);
+  const [users, tokens] = await Promise.all([listUsers(), listApiTokens()]);
   return (
     <>
       <PageHeader title="Settings" description="Users and API tokens of this Switchboard." />
@@ -95,7 +94,7 @@ export default async function SettingsPage() {
           )}
           <NewTokenForm />
         </Card>
-        <RunnersCard runners={runners} />
+        <RunnersCard />
       </div>
     </>
   );

@@ -1,13 +1,14 @@
 "use client";
 // Which agent runners this Switchboard can use, and a button that makes one tiny call through one.
 // The statuses come from the server without any key: only whether one is set and an endpoint's host.
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { RunnerOverview } from "@/lib/agents/runner-status";
-import { testRunnerAction } from "./runner-actions";
+import { runnerStatusesAction, testRunnerAction } from "./runner-actions";
 
 function TestButton({ runner }: { runner: RunnerOverview["runner"] }) {
   const [state, setState] = useState<{ busy: boolean; ok?: boolean; message?: string }>({ busy: false });
@@ -35,12 +36,23 @@ function TestButton({ runner }: { runner: RunnerOverview["runner"] }) {
   );
 }
 
-export function RunnersCard({ runners }: { runners: RunnerOverview[] }) {
+export function RunnersCard() {
+  const { data, error, isPending } = useQuery({
+    queryKey: ["agent-runners"],
+    queryFn: async () => {
+      const r = await runnerStatusesAction({});
+      if (!r.ok) throw new Error(r.error);
+      return r.data;
+    },
+  });
+  const runners: RunnerOverview[] = data ?? [];
   return (
     <Card title="Agent runners">
       <p className="mb-3 text-sm text-zinc-500">
         An <code className="font-mono">agent:</code> step names its runner. Runners find their parts in Switchboard&apos;s environment; keys stay there and are never shown. The test makes one tiny call.
       </p>
+      {isPending && <p role="status" className="text-sm text-zinc-500">Looking for runners…</p>}
+      {error && <p className="text-sm text-red-700 dark:text-red-400">{error.message}</p>}
       <Table>
         <thead>
           <tr>

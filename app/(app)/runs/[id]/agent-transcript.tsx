@@ -5,7 +5,7 @@
 // and older pages on demand, so a step with thousands of events stays live and light. Everything is
 // rendered as text.
 import { useQuery } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatDuration } from "@/components/ui/format";
@@ -50,6 +50,11 @@ function useStepEvents(runId: string, step: StepView) {
     },
     refetchInterval: live ? 1000 : false,
   });
+  // the step's last events (its answer) are written just before it ends: fetch once more when it does
+  const { refetch } = query;
+  useEffect(() => {
+    void refetch();
+  }, [step.status, refetch]);
   const loadOlder = async () => {
     const first = older[0]?.id ?? query.data?.[0]?.id;
     if (first === undefined) return;
