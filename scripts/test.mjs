@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { build, ensurePackages, ensurePrismaClient, log, root, run } from "./lib/setup.mjs";
+import { ensureBuild, ensurePackages, ensurePrismaClient, log, root, run } from "./lib/setup.mjs";
 
 const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -52,7 +52,7 @@ const vitestOk = step("unit and integration tests", bin("vitest"), ["run", "--re
 let buildOk = true;
 let e2eOk = false;
 try {
-  build();
+  ensureBuild();
 } catch (error) {
   console.error(`[switchboard] build failed: ${error.message}`);
   buildOk = false;

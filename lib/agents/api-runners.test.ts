@@ -88,6 +88,7 @@ describe.each(cases)("$runner runner", { timeout: 120_000 }, ({ runner, path, ap
 
     standin.mode = "echo";
     const broken = await runAgentPipeline(writeAgentPipeline(runner, { tools: ["broken/*"] }));
-    expect(broken.draft?.error).toMatch(/^The step's tools from "broken" are unavailable: Could not start "broken"/);
+    // pre-flight finds it before the agent step starts, so no model request is spent on it
+    expect(broken.draft?.error).toMatch(/^Pre-flight: .*step "draft" \(broken\): Could not start "broken"/);
   });
 });

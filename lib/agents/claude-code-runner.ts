@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { query, type SDKMessage, type SpawnedProcess } from "@anthropic-ai/claude-agent-sdk";
-import { agentEnv, type AgentEnv } from "@/lib/env";
+import { agentEnv, serverVariables, type AgentEnv } from "@/lib/env";
 import { GATEWAY_SERVER_NAME, gatewayMcpServer } from "@/lib/mcp/gateway-server";
 import { cliVersion, findOnPath, killGroup, spawnGroup } from "@/lib/agents/process-group";
 import {
@@ -38,7 +38,7 @@ function childEnv(env: AgentEnv, useLogin: boolean): Record<string, string> {
   };
   if (env.HOME) out.HOME = env.HOME;
   for (const k of ["LANG", "LC_ALL", "TMPDIR", "TZ", "XDG_CONFIG_HOME", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"]) {
-    const v = process.env[k];
+    const v = serverVariables()[k];
     if (v) out[k] = v;
   }
   if (!useLogin && env.ANTHROPIC_API_KEY) out.ANTHROPIC_API_KEY = env.ANTHROPIC_API_KEY;

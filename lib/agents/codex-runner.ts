@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import { agentEnv, type AgentEnv } from "@/lib/env";
+import { agentEnv, serverVariables, type AgentEnv } from "@/lib/env";
 import { GATEWAY_SERVER_NAME } from "@/lib/mcp/gateway-server";
 import { cliVersion, findOnPath, killGroup, spawnGroup } from "@/lib/agents/process-group";
 import {
@@ -78,7 +78,7 @@ export class CodexRunner implements AgentRunner {
     const child = spawnGroup(command, [...prefix, ...args], {
       cwd: req.cwd,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME, LANG: process.env.LANG, CODEX_HOME: codexHome, OPENAI_API_KEY: env.OPENAI_API_KEY, [TOKEN_ENV]: token },
+      env: { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME, LANG: serverVariables().LANG, CODEX_HOME: codexHome, OPENAI_API_KEY: env.OPENAI_API_KEY, [TOKEN_ENV]: token },
     });
     let stderr = "";
     child.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString("utf8")).slice(-STDERR_KEEP)));

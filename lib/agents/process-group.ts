@@ -42,7 +42,7 @@ export async function killGroup(child: ChildProcess): Promise<void> {
 }
 
 /** The first executable of that name on PATH, or null. */
-export function findOnPath(name: string, pathVar = process.env.PATH ?? ""): string | null {
+export function findOnPath(name: string, pathVar = ""): string | null {
   for (const dir of pathVar.split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);

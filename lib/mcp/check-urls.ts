@@ -2,7 +2,7 @@
 // workspace's mcp.json beside mcpServers (`"switchboard": { "servers": { "<name>": { "checkUrl" } } }`).
 // Only the admin-owned workspace file counts: a client's .mcp.json may have been written by an agent,
 // and a link it planted would send a human where the agent wants.
-import { workspaceDir } from "@/lib/env";
+import { serverVariables, workspaceDir } from "@/lib/env";
 import { loadGlobalServers, readMcpFile } from "@/lib/mcp/config";
 import { ZSwitchboardSettings } from "@/lib/mcp/config.schema";
 import { expandString } from "@/lib/mcp/expand";
@@ -25,7 +25,7 @@ export function loadCheckUrls(root = workspaceDir()): CheckUrls {
   for (const [name, settings] of Object.entries(parsed.data.servers)) {
     if (!settings.checkUrl) continue;
     const where = `mcp.json switchboard.servers.${name}.checkUrl`;
-    const expanded = expandString(settings.checkUrl, { vars: process.env });
+    const expanded = expandString(settings.checkUrl, { vars: serverVariables() });
     if (expanded.missing.length) {
       errors.push(`${where}: \${${expanded.missing[0]}} is not set`);
       continue;

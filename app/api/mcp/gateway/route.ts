@@ -1,4 +1,5 @@
 // POST /api/mcp/gateway - the MCP gateway over Streamable HTTP, for agent CLIs (codex); bearer token per running step
+import { env } from "@/lib/env";
 import { isAllowedHost } from "@/lib/http/guard";
 import { errorToResponse, forbidden } from "@/lib/http/response";
 import { handleGatewayRequest } from "@/lib/mcp/gateway-http";
@@ -8,7 +9,7 @@ export const dynamic = "force-dynamic";
 // Not apiRoute: no session or API token here, only the step's own token, which handleGatewayRequest checks.
 async function handle(req: Request): Promise<Response> {
   try {
-    if (!isAllowedHost(req.headers.get("host"), process.env.SWITCHBOARD_URL)) return forbidden("Host not allowed");
+    if (!isAllowedHost(req.headers.get("host"), env().SWITCHBOARD_URL)) return forbidden("Host not allowed");
     return await handleGatewayRequest(req);
   } catch (error) {
     return errorToResponse(error);

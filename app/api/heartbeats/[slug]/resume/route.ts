@@ -3,4 +3,4 @@ import { resumeHeartbeat } from "@/lib/heartbeats/control";
 import { apiRoute } from "@/lib/http/route";
 import { json } from "@/lib/http/response";
 
-export const POST = apiRoute<{ slug: string }>("user", async ({ params, user }) => json(await resumeHeartbeat(params.slug, { id: user.id, label: user.email })));
+export const POST = apiRoute<{ slug: string }>("user", async ({ params, user }) => json(await resumeHeartbeat(params.slug, { id: user.id, label: user.email })), { scope: "run" });
