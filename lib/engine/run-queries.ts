@@ -52,25 +52,36 @@ export async function listRuns(input: ListRunsInput = {}) {
     if (!client) return { items: [], nextCursor: null };
     clientId = client.id;
   }
-  const statuses = q.status ? (Array.isArray(q.status) ? q.status : [q.status]) : undefined;
+  const statuses = q.status ? [...new Set(Array.isArray(q.status) ? q.status : [q.status])] : undefined;
   const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-  const rows = await prisma.run.findMany({
-    where: {
-      ...(clientId ? { clientId } : {}),
-      ...(q.pipeline ? { pipelineSlug: q.pipeline } : {}),
-      ...(statuses ? { status: statuses.length === 1 ? statuses[0] : { in: statuses } } : {}),
-      ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
-      ...(cursor
-        ? { AND: [{ createdAt: { lte: cursor.createdAt } }, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }] }
-        : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: q.limit + 1,
-    select: runListSelect,
-  });
+  const page = (status: string | undefined) =>
+    prisma.run.findMany({
+      where: {
+        ...(clientId ? { clientId } : {}),
+        ...(q.pipeline ? { pipelineSlug: q.pipeline } : {}),
+        ...(status ? { status } : {}),
+        ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
+        ...(cursor
+          ? { AND: [{ createdAt: { lte: cursor.createdAt } }, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }] }
+          : {}),
+      },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: q.limit + 1,
+      select: runListSelect,
+    });
+  // Several statuses: `status IN (...)` cannot read one index in page order (SQLite sorts every match,
+  // seconds at a million runs), so each status reads its own index range and the pages are merged.
+  const rows =
+    statuses && statuses.length > 1
+      ? (await Promise.all(statuses.map(page))).flat().sort(newestFirst).slice(0, q.limit + 1)
+      : await page(statuses?.[0]);
   const items = rows.slice(0, q.limit).map((r) => ({ ...r, status: r.status as RunStatus }));
   const last = items.at(-1);
   return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+}
+
+function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number {
+  return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 export type RunListItem = Awaited<ReturnType<typeof listRuns>>["items"][number];

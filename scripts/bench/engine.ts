@@ -14,11 +14,12 @@ const CHILD_FLAG = "--engine-bench-child";
 const RESULT_PREFIX = "ENGINE_BENCH_RESULT ";
 const ACTOR = { id: null, label: "bench" };
 
-export async function benchEngine(): Promise<Record<string, unknown>> {
+/** Runs one part of the engine bench in a child process with its own database and workspace. */
+async function inChild(mode: "steps" | "list"): Promise<Record<string, unknown>> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-bench-engine-"));
   try {
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", fileURLToPath(import.meta.url), CHILD_FLAG], {
+      const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", fileURLToPath(import.meta.url), CHILD_FLAG, mode], {
         cwd: process.cwd(),
         env: { ...process.env, DATABASE_URL: `file:${path.join(root, "bench.db")}`, SWITCHBOARD_WORKSPACE: path.join(root, "workspace") },
         stdio: ["ignore", "pipe", "inherit"],
@@ -26,14 +27,20 @@ export async function benchEngine(): Promise<Record<string, unknown>> {
       let stdout = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.on("error", reject);
-      child.on("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`engine bench exited with ${code}`))));
+      child.on("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`engine bench (${mode}) exited with ${code}`))));
     });
     const line = output.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
-    if (!line) throw new Error("engine bench printed no result");
+    if (!line) throw new Error(`engine bench (${mode}) printed no result`);
     return JSON.parse(line.slice(RESULT_PREFIX.length)) as Record<string, unknown>;
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+}
+
+export async function benchEngine(): Promise<Record<string, unknown>> {
+  const steps = await inChild("steps");
+  const listRuns = await inChild("list");
+  return { ...steps, listRuns };
 }
 
 function percentile(values: number[], p: number): number {
@@ -150,26 +157,29 @@ async function benchDrain(bareMedianMs: number) {
   };
 }
 
-export async function runEngineBenchInChild(): Promise<Record<string, unknown>> {
+async function runInChild(mode: string): Promise<Record<string, unknown>> {
   const { migrateDatabase } = await import("@/lib/db/migrate");
   const { databasePath, workspaceDir } = await import("@/lib/env");
+  migrateDatabase(databasePath());
+  if (mode === "list") {
+    const { benchListRuns } = await import("./list-runs");
+    return benchListRuns(Number(process.env.BENCH_RUNS ?? 1_000_000));
+  }
   const { ensureWorkspace } = await import("@/lib/workspace/seed");
   const { getMcpPool } = await import("@/lib/mcp/pool");
-  migrateDatabase(databasePath());
   ensureWorkspace(workspaceDir());
   try {
     const overhead = await benchStepOverhead();
     const drain = await benchDrain(overhead.bareMcpCallMedianMs);
-    const { benchListRuns } = await import("./list-runs");
-    const list = await benchListRuns(Number(process.env.BENCH_RUNS ?? 1_000_000));
-    return { overhead, drain, listRuns: list };
+    return { overhead, drain };
   } finally {
     await getMcpPool().shutdown();
   }
 }
 
-if (process.argv.includes(CHILD_FLAG)) {
-  const result = await runEngineBenchInChild();
+const childAt = process.argv.indexOf(CHILD_FLAG);
+if (childAt >= 0) {
+  const result = await runInChild(process.argv[childAt + 1] ?? "steps");
   console.log(`${RESULT_PREFIX}${JSON.stringify(result)}`);
   process.exit(0);
 }

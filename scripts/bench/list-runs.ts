@@ -34,14 +34,18 @@ const STATUS_WEIGHTS: [string, number][] = [
 type Seeded = { clients: string[]; now: number };
 
 /** Inserts `total` runs spread over a year, oldest first, with 40 clients (and some runs with none). */
-async function seedRuns(total: number): Promise<Seeded & { seconds: number }> {
+export async function seedRuns(total: number): Promise<Seeded & { seconds: number }> {
   const Database = (await import("better-sqlite3")).default;
   const { databasePath } = await import("@/lib/env");
+  const started = performance.now();
+  // Runs before anything else opens the bench's throwaway file: no WAL copy and no fsync while seeding,
+  // and the Run indexes are built once after the rows are in (far faster than a million index updates).
   const db = new Database(databasePath());
-  // the bench's own throwaway file: no fsync per page while seeding
+  db.pragma("journal_mode = DELETE");
   db.pragma("synchronous = OFF");
   db.pragma("cache_size = -262144");
-  const started = performance.now();
+  const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Run' AND sql IS NOT NULL`).all() as { name: string; sql: string }[];
+  for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
   const random = mulberry32(42);
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
@@ -68,6 +72,8 @@ async function seedRuns(total: number): Promise<Seeded & { seconds: number }> {
       run.run(`bench${i.toString(36).padStart(8, "0")}`, pipeline, pipeline, clientId, status, iso(created), iso(created), iso(created + 5_000), iso(created + 5_000));
     }
   })();
+  for (const index of indexes) db.exec(index.sql);
+  db.pragma("journal_mode = WAL");
   db.close();
   return { clients: clients.map((c) => c.slug), now, seconds: (performance.now() - started) / 1000 };
 }
