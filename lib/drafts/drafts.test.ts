@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { describeApprovalEffect } from "@/lib/drafts/approval-effect";
+import { describeApprovalEffect } from "@/lib/engine/approval-effect";
+import type { DraftDecisionHandler } from "@/lib/drafts/decision";
+import { applyDraftDecision } from "@/lib/engine/approvals";
 import { approveDraft, getDraftDetail, listDrafts, rejectDraft, saveDraftVersion } from "@/lib/drafts/drafts";
 import { ACTOR, ensureClient, ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
 import { queueRun } from "@/lib/engine/queue-run";
@@ -43,7 +45,7 @@ const publishCalls = (runId: string) => runner.calls.filter((c) => c.runId === r
 describe("approving a draft", () => {
   it("10 concurrent approvals give exactly one continuation; the others are refused clearly", async () => {
     const { runId, draftId } = await waitingDraft("concurrency");
-    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => approveDraft(draftId, { version: 1 }, { id: null, label: `reviewer-${i}` })));
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => approveDraft(draftId, { version: 1 }, { id: null, label: `reviewer-${i}` }, applyDraftDecision)));
     const won = results.filter((r) => r.status === "fulfilled");
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(won).toHaveLength(1);
@@ -61,7 +63,7 @@ describe("approving a draft", () => {
     const effect = await describeApprovalEffect(await getDraftDetail(draftId));
     if (effect.kind !== "continues") throw new Error(`expected the run to continue, got ${effect.kind}`);
     expect(effect.calls[0]).toMatchObject({ tool: "echo", arguments: { message: "Edited title|Edited body" } });
-    await approveDraft(draftId, { version: 2, note: "ship it" }, bob);
+    await approveDraft(draftId, { version: 2, note: "ship it" }, bob, applyDraftDecision);
     await waitForRunStatus(runId, ["succeeded"]);
     expect(publishCalls(runId)[0].arguments).toEqual({ message: "Edited title|Edited body" });
     const detail = await getDraftDetail(draftId);
@@ -72,10 +74,10 @@ describe("approving a draft", () => {
   it("refuses a stale version: approve then edit then replay the old approval", async () => {
     const { draftId } = await waitingDraft("stale");
     await saveDraftVersion(draftId, { body: "v2 body", baseVersion: 1 }, alice);
-    await expect(approveDraft(draftId, { version: 1 }, bob)).rejects.toThrow(/changed since you loaded it: version 2 is current/);
-    await approveDraft(draftId, { version: 2 }, bob);
+    await expect(approveDraft(draftId, { version: 1 }, bob, applyDraftDecision)).rejects.toThrow(/changed since you loaded it: version 2 is current/);
+    await approveDraft(draftId, { version: 2 }, bob, applyDraftDecision);
     await expect(saveDraftVersion(draftId, { body: "late edit" }, alice)).rejects.toThrow(/already approved/);
-    await expect(approveDraft(draftId, { version: 2 }, bob)).rejects.toThrow(/already approved/);
+    await expect(approveDraft(draftId, { version: 2 }, bob, applyDraftDecision)).rejects.toThrow(/already approved/);
   });
 
   it("refuses a save over a newer version", async () => {
@@ -85,30 +87,35 @@ describe("approving a draft", () => {
   });
 });
 
-describe("a decision recorded but not handed to the run (the process died in between)", () => {
-  const dies = {
-    continueAfterApproval: async () => {
-      throw new Error("process died");
-    },
-    rejectRun: async () => {
-      throw new Error("process died");
-    },
-  };
+describe("a crash between a decision and its run continuing", () => {
+  // the draft's write has happened when the "process dies" (an error thrown inside the transaction),
+  // before the run's continuation: both must be undone together, so a retried click decides it cleanly
+  const crashAfterRecord: DraftDecisionHandler = (decision) =>
+    applyDraftDecision({
+      ...decision,
+      record: async (tx) => {
+        expect(await decision.record(tx)).toBe(true);
+        throw new Error("process died");
+      },
+    });
 
-  it("a repeated approval is refused but continues the waiting run, once", async () => {
-    const { runId, draftId } = await waitingDraft("healing-approve");
-    await expect(approveDraft(draftId, { version: 1 }, bob, dies)).rejects.toThrow(/process died/);
+  it("leaves neither a decided draft nor a moved run: approving again continues the run once", async () => {
+    const { runId, draftId } = await waitingDraft("crash-approve");
+    await expect(approveDraft(draftId, { version: 1 }, bob, crashAfterRecord)).rejects.toThrow(/process died/);
+    expect((await prisma.draft.findUniqueOrThrow({ where: { id: draftId } })).status).toBe("pending");
     expect((await prisma.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("waiting");
-    await Promise.allSettled([approveDraft(draftId, { version: 1 }, alice), approveDraft(draftId, { version: 1 }, alice)]);
-    await expect(approveDraft(draftId, { version: 1 }, alice)).rejects.toThrow(/already approved \(version 1\) by bob/);
+    await Promise.allSettled([approveDraft(draftId, { version: 1 }, alice, applyDraftDecision), approveDraft(draftId, { version: 1 }, alice, applyDraftDecision)]);
+    await expect(approveDraft(draftId, { version: 1 }, bob, applyDraftDecision)).rejects.toThrow(/already approved \(version 1\) by alice/);
     await waitForRunStatus(runId, ["succeeded"]);
     expect(publishCalls(runId)).toHaveLength(1);
   });
 
-  it("a repeated rejection is refused but ends the waiting run as rejected", async () => {
-    const { runId, draftId } = await waitingDraft("healing-reject");
-    await expect(rejectDraft(draftId, { note: "no" }, bob, dies)).rejects.toThrow(/process died/);
-    await expect(rejectDraft(draftId, { note: "again" }, alice)).rejects.toThrow(/already rejected by bob/);
+  it("a rejection that crashed leaves the draft pending; rejecting again ends the run as rejected", async () => {
+    const { runId, draftId } = await waitingDraft("crash-reject");
+    await expect(rejectDraft(draftId, { note: "no" }, bob, crashAfterRecord)).rejects.toThrow(/process died/);
+    expect((await prisma.draft.findUniqueOrThrow({ where: { id: draftId } })).status).toBe("pending");
+    await rejectDraft(draftId, { note: "again" }, alice, applyDraftDecision);
+    await expect(rejectDraft(draftId, { note: "third" }, bob, applyDraftDecision)).rejects.toThrow(/already rejected by alice/);
     await waitForRunStatus(runId, ["rejected"]);
     expect(publishCalls(runId)).toHaveLength(0);
   });
@@ -117,11 +124,11 @@ describe("a decision recorded but not handed to the run (the process died in bet
 describe("rejecting a draft", () => {
   it("needs a note, ends the run as rejected, and sends nothing", async () => {
     const { runId, draftId } = await waitingDraft("reject");
-    await expect(rejectDraft(draftId, { note: "  " }, bob)).rejects.toThrow(/Say why/);
-    await rejectDraft(draftId, { note: "off brand" }, bob);
+    await expect(rejectDraft(draftId, { note: "  " }, bob, applyDraftDecision)).rejects.toThrow(/Say why/);
+    await rejectDraft(draftId, { note: "off brand" }, bob, applyDraftDecision);
     await waitForRunStatus(runId, ["rejected"]);
     expect(publishCalls(runId)).toHaveLength(0);
-    await expect(approveDraft(draftId, {}, alice)).rejects.toThrow(/already rejected by bob/);
+    await expect(approveDraft(draftId, {}, alice, applyDraftDecision)).rejects.toThrow(/already rejected by bob/);
   });
 });
 

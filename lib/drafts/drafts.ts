@@ -4,7 +4,7 @@
 import { recordAudit, type Actor } from "@/lib/audit";
 import { prisma } from "@/lib/db";
 import { NotFoundError, SafeError } from "@/lib/errors";
-import { continueAfterApproval, rejectRun } from "@/lib/engine/approvals";
+import type { DraftDecisionHandler, Tx } from "@/lib/drafts/decision";
 import {
   ZApproveDraftInput,
   ZListDraftsInput,
@@ -13,13 +13,6 @@ import {
   type DraftStatus,
   type ListDraftsInput,
 } from "@/lib/drafts/drafts.schema";
-
-/** How a decided draft reaches its run; the engine's by default, replaceable in tests. */
-export type DraftContinuation = {
-  continueAfterApproval: typeof continueAfterApproval;
-  rejectRun: typeof rejectRun;
-};
-const engineContinuation: DraftContinuation = { continueAfterApproval, rejectRun };
 
 const listSelect = {
   id: true,
@@ -138,7 +131,7 @@ export async function getDraftVersion(id: string, version: number) {
 async function requireDraft(id: string) {
   const draft = await prisma.draft.findUnique({
     where: { id },
-    select: { id: true, status: true, version: true, approvedVersion: true, title: true, clientId: true, runId: true, runStepId: true, decidedById: true, decidedByLabel: true },
+    select: { id: true, status: true, version: true, approvedVersion: true, title: true, clientId: true, runId: true, runStepId: true, decidedByLabel: true },
   });
   if (!draft) throw new NotFoundError("No such draft");
   return draft;
@@ -179,73 +172,61 @@ export async function saveDraftVersion(id: string, input: unknown, actor: Actor)
 
 /**
  * Approves one version, exactly once: refused (409) when the draft is already decided or when the
- * version the reviewer read is no longer current. Only the request whose UPDATE matched continues the
- * run, with the approved version's title and body.
+ * version the reviewer read is no longer current. The decision and the run's continuation commit in
+ * one transaction through `decide` (the engine's applyDraftDecision), so no crash can leave a decided
+ * draft with its run still waiting.
  */
-export async function approveDraft(id: string, input: unknown, actor: Actor, continuation: DraftContinuation = engineContinuation) {
+export async function approveDraft(id: string, input: unknown, actor: Actor, decide: DraftDecisionHandler) {
   const data = ZApproveDraftInput.parse(input);
   const draft = await requireDraft(id);
-  if (draft.status !== "pending") throw await decidedAfterHealing(draft, actor, continuation);
+  if (draft.status !== "pending") throw alreadyDecided(draft);
   const version = data.version ?? draft.version;
   const approved = await prisma.draftVersion.findUnique({ where: { draftId_version: { draftId: id, version } }, select: { title: true, body: true } });
-  const won = approved
-    ? await prisma.draft.updateMany({
-        where: { id, status: "pending", version },
-        data: { status: "approved", approvedVersion: version, decidedById: actor.id ?? null, decidedByLabel: actor.label, decisionNote: data.note || null, decidedAt: new Date() },
+  const result = approved
+    ? await decide({
+        draftId: id,
+        runId: draft.runId,
+        runStepId: draft.runStepId,
+        outcome: { kind: "approved", version, title: approved.title, body: approved.body },
+        actor,
+        record: async (tx: Tx) => {
+          const won = await tx.draft.updateMany({
+            where: { id, status: "pending", version },
+            data: { status: "approved", approvedVersion: version, decidedById: actor.id ?? null, decidedByLabel: actor.label, decisionNote: data.note || null, decidedAt: new Date() },
+          });
+          return won.count === 1;
+        },
       })
-    : { count: 0 };
-  if (won.count !== 1 || !approved) {
+    : null;
+  if (!result?.recorded) {
     const now = await requireDraft(id);
-    if (now.status !== "pending") throw await decidedAfterHealing(now, actor, continuation);
+    if (now.status !== "pending") throw alreadyDecided(now);
     throw new SafeError(`This draft changed since you loaded it: version ${now.version} is current, not version ${version}. Review version ${now.version} and approve again.`, 409);
   }
   await recordAudit({ actor, action: "draft.approve", targetType: "draft", targetId: id, clientId: draft.clientId, data: { version, note: data.note || null } });
-  const result = await continuation.continueAfterApproval({ draftId: id, version, title: approved.title, body: approved.body, actor });
   return { id, status: "approved" as const, version, continued: result.continued, runId: result.runId };
 }
 
-/** Rejects the draft with a note (required) and ends its run as rejected, exactly once. */
-export async function rejectDraft(id: string, input: unknown, actor: Actor, continuation: DraftContinuation = engineContinuation) {
+/** Rejects the draft with a note (required) and ends its run as rejected, exactly once, in one transaction. */
+export async function rejectDraft(id: string, input: unknown, actor: Actor, decide: DraftDecisionHandler) {
   const data = ZRejectDraftInput.parse(input);
   const draft = await requireDraft(id);
-  if (draft.status !== "pending") throw await decidedAfterHealing(draft, actor, continuation);
-  const won = await prisma.draft.updateMany({
-    where: { id, status: "pending" },
-    data: { status: "rejected", decidedById: actor.id ?? null, decidedByLabel: actor.label, decisionNote: data.note, decidedAt: new Date() },
+  if (draft.status !== "pending") throw alreadyDecided(draft);
+  const result = await decide({
+    draftId: id,
+    runId: draft.runId,
+    runStepId: draft.runStepId,
+    outcome: { kind: "rejected", note: data.note },
+    actor,
+    record: async (tx: Tx) => {
+      const won = await tx.draft.updateMany({
+        where: { id, status: "pending" },
+        data: { status: "rejected", decidedById: actor.id ?? null, decidedByLabel: actor.label, decisionNote: data.note, decidedAt: new Date() },
+      });
+      return won.count === 1;
+    },
   });
-  if (won.count !== 1) throw await decidedAfterHealing(await requireDraft(id), actor, continuation);
+  if (!result.recorded) throw alreadyDecided(await requireDraft(id));
   await recordAudit({ actor, action: "draft.reject", targetType: "draft", targetId: id, clientId: draft.clientId, data: { version: draft.version, note: data.note } });
-  const result = await continuation.rejectRun({ draftId: id, note: data.note, actor });
-  return { id, status: "rejected" as const, version: draft.version, ended: result.rejected, runId: result.runId };
-}
-
-/**
- * The refusal for a draft that is already decided. If the process died between the decision and the
- * run's continuation, the run's approval step is still waiting: a repeated request hands the recorded
- * decision to the engine again. That is safe because the engine's step UPDATE is itself conditional
- * on the step still waiting, so the run still continues (or ends) exactly once.
- */
-async function decidedAfterHealing(
-  draft: Awaited<ReturnType<typeof requireDraft>>,
-  actor: Actor,
-  continuation: DraftContinuation,
-): Promise<SafeError> {
-  if (draft.runStepId && draft.status !== "pending") {
-    const step = await prisma.runStep.findUnique({ where: { id: draft.runStepId }, select: { status: true } });
-    if (step?.status === "waiting") {
-      const decider: Actor = { id: draft.decidedById, label: draft.decidedByLabel ?? actor.label };
-      try {
-        if (draft.status === "approved" && draft.approvedVersion) {
-          const v = await getDraftVersion(draft.id, draft.approvedVersion);
-          await continuation.continueAfterApproval({ draftId: draft.id, version: v.version, title: v.title, body: v.body, actor: decider });
-        } else if (draft.status === "rejected") {
-          const full = await prisma.draft.findUnique({ where: { id: draft.id }, select: { decisionNote: true } });
-          await continuation.rejectRun({ draftId: draft.id, note: full?.decisionNote ?? null, actor: decider });
-        }
-      } catch (error) {
-        console.error("[drafts] could not hand a recorded decision to the engine", error);
-      }
-    }
-  }
-  return alreadyDecided(draft);
+  return { id, status: "rejected" as const, version: draft.version, ended: result.continued, runId: result.runId };
 }

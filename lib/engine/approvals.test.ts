@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { continueAfterApproval, rejectRun } from "@/lib/engine/approvals";
+import { approveDraft, rejectDraft, saveDraftVersion } from "@/lib/drafts/drafts";
+import { openDraft } from "@/lib/drafts/open-draft";
+import { applyDraftDecision } from "@/lib/engine/approvals";
+import { executeStep } from "@/lib/engine/execute-step";
 import { previewCallsAfterApproval } from "@/lib/engine/frozen-calls";
 import { ACTOR, ensureClient, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
 import { queueRun } from "@/lib/engine/queue-run";
@@ -62,13 +65,12 @@ describe("approval steps", () => {
   it("continues exactly once under 10 concurrent approvals, with the approved version", async () => {
     const { runId, draft } = await waitingDraft("/about");
     // what the reviewer is shown before approving: the call exactly as it will be sent
-    expect(await previewCallsAfterApproval({ draftId: draft.id, version: 2, title: "Edited title", body: "Edited <b>body</b>" })).toEqual([
+    expect(await previewCallsAfterApproval({ runId, stepId: "review", version: 2, title: "Edited title", body: "Edited <b>body</b>" })).toEqual([
       { stepId: "publish", server: "test", tool: "echo", arguments: { message: "Edited title|Edited <b>body</b>" }, idempotencyKey: `${runId}:publish:1:v2`, note: null },
     ]);
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => continueAfterApproval({ draftId: draft.id, version: 2, title: "Edited title", body: "Edited <b>body</b>", actor: { id: null, label: "Ada" } })),
-    );
-    expect(results.filter((r) => r.continued)).toHaveLength(1);
+    await saveDraftVersion(draft.id, { title: "Edited title", body: "Edited <b>body</b>", baseVersion: 1 }, ACTOR);
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => approveDraft(draft.id, { version: 2 }, { id: null, label: "Ada" }, applyDraftDecision)));
+    expect(results.filter((r) => r.status === "fulfilled" && r.value.continued)).toHaveLength(1);
     await waitForRunStatus(runId, ["succeeded"]);
     const publish = runner.calls.filter((c) => c.runId === runId && c.stepId === "publish");
     expect(publish).toHaveLength(1);
@@ -77,26 +79,27 @@ describe("approval steps", () => {
     const review = (await stepRows(runId)).find((s) => s.stepId === "review");
     expect(JSON.parse(review?.outputJson ?? "null")).toEqual({ title: "Edited title", body: "Edited <b>body</b>", version: 2, text: "Edited <b>body</b>" });
     expect(await prisma.runEvent.count({ where: { runId, message: { contains: "approved by Ada" } } })).toBe(1);
-    expect(await continueAfterApproval({ draftId: draft.id, version: 3, title: "x", body: "y", actor: ACTOR })).toEqual({ continued: false, runId });
+    await expect(approveDraft(draft.id, { version: 2 }, ACTOR, applyDraftDecision)).rejects.toThrow(/already approved/);
   });
 
   it("reject ends the run as rejected and cannot be followed by an approval", async () => {
     const { runId, draft } = await waitingDraft("/team");
-    const [first, second] = await Promise.all([
-      rejectRun({ draftId: draft.id, note: "Wrong tone", actor: { id: null, label: "Ada" } }),
-      rejectRun({ draftId: draft.id, note: "again", actor: ACTOR }),
+    const [first, second] = await Promise.allSettled([
+      rejectDraft(draft.id, { note: "Wrong tone" }, { id: null, label: "Ada" }, applyDraftDecision),
+      rejectDraft(draft.id, { note: "again" }, { id: null, label: "Ada" }, applyDraftDecision),
     ]);
-    expect([first.rejected, second.rejected].sort()).toEqual([false, true]);
+    expect([first.status, second.status].sort()).toEqual(["fulfilled", "rejected"]);
     const run = await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true, error: true, finishedAt: true } });
     expect(run.status).toBe("rejected");
     expect(run.finishedAt).toBeInstanceOf(Date);
+    const note = first.status === "fulfilled" ? "Wrong tone" : "again";
     expect((await stepRows(runId)).map((s) => [s.stepId, s.status, s.error])).toEqual([
       ["fetch", "succeeded", null],
-      ["review", "failed", "Rejected by Ada: Wrong tone"],
+      ["review", "failed", `Rejected by Ada: ${note}`],
       ["publish", "pending", null],
     ]);
-    expect(await continueAfterApproval({ draftId: draft.id, version: 1, title: "t", body: "b", actor: ACTOR })).toEqual({ continued: false, runId });
-    await expect(continueAfterApproval({ draftId: "nope", version: 1, title: "t", body: "b", actor: ACTOR })).rejects.toThrow("No such draft");
+    await expect(approveDraft(draft.id, {}, ACTOR, applyDraftDecision)).rejects.toThrow(/already rejected/);
+    await expect(approveDraft("nope", {}, ACTOR, applyDraftDecision)).rejects.toThrow("No such draft");
   });
 
   it("cancelling a waiting run closes its draft; a late approval does nothing", async () => {
@@ -104,7 +107,37 @@ describe("approval steps", () => {
     expect(await cancelRun(runId, ACTOR)).toEqual({ status: "cancelled" });
     expect((await prisma.draft.findUniqueOrThrow({ where: { id: draft.id }, select: { status: true, decisionNote: true } }))).toEqual({ status: "rejected", decisionNote: "The run was cancelled" });
     expect((await stepRows(runId)).map((s) => s.status)).toEqual(["succeeded", "cancelled", "pending"]);
-    expect(await continueAfterApproval({ draftId: draft.id, version: 1, title: "t", body: "b", actor: ACTOR })).toEqual({ continued: false, runId });
+    await expect(approveDraft(draft.id, {}, ACTOR, applyDraftDecision)).rejects.toThrow(/already rejected/);
+    // a decision that reaches a step no longer waiting moves nothing
+    expect(await applyDraftDecision({ draftId: draft.id, runId, runStepId: draft.runStepId, outcome: { kind: "approved", version: 1, title: "t", body: "b" }, actor: ACTOR, record: async () => true })).toEqual({ recorded: true, continued: false, runId });
     expect((await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } })).status).toBe("cancelled");
+  });
+
+  it("a worker that lost its lease at an approval step opens no draft and changes nothing", async () => {
+    const runId = await queueRun({ pipelineSlug: "review", clientSlug: "acme", inputs: { page: "/lost" }, createdBy: ACTOR });
+    // another worker took the run over (this one's lease expired) while this one reached the approval step
+    await prisma.run.update({ where: { id: runId }, data: { status: "running", leaseOwner: "the-other-worker", leaseExpiresAt: new Date(Date.now() + 60_000) } });
+    const rows = await prisma.runStep.findMany({ where: { runId }, orderBy: { position: "asc" }, select: { id: true, stepId: true, position: true, kind: true, status: true, attempt: true, outputJson: true, error: true } });
+    const review = rows[1];
+    await prisma.runStep.update({ where: { id: review.id }, data: { status: "running" } });
+    const step = { id: "review", approval: { title: "t", body: "b" } };
+    const ctx = {
+      runId, workerId: "the-lost-worker", client: null, pipelineSlug: "review", runner, signal: new AbortController().signal,
+      templates: { inputs: {}, client: null, steps: {} }, approvedVersion: null,
+    };
+    expect(await executeStep(step, { ...review, status: "running" }, [review], ctx)).toEqual({ status: "lost" });
+    expect(await prisma.draft.count({ where: { runId } })).toBe(0);
+    const run = await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true, leaseOwner: true } });
+    expect(run).toEqual({ status: "running", leaseOwner: "the-other-worker" });
+    expect((await prisma.runStep.findUniqueOrThrow({ where: { id: review.id } })).status).toBe("running");
+    await prisma.run.update({ where: { id: runId }, data: { status: "cancelled", leaseOwner: null } });
+  });
+
+  it("allows one draft per approval step attempt", async () => {
+    const { runId, draft } = await waitingDraft("/unique");
+    const request = { runId, runStepId: draft.runStepId ?? "", stepId: "review", clientId: null, pipelineSlug: "review", title: "again", body: "again" };
+    await expect(prisma.$transaction((tx) => openDraft(tx, request))).rejects.toMatchObject({ code: "P2002" });
+    expect(await prisma.draft.count({ where: { runId } })).toBe(1);
+    await cancelRun(runId, ACTOR);
   });
 });

@@ -1,63 +1,52 @@
-// What the drafts module calls when a draft made by an approval step is decided. Each is one batch of
-// conditional statements: under any number of concurrent calls, exactly one continues (or rejects).
+// How a draft's decision reaches its run: the engine's one entry point for lib/drafts. The draft's own
+// write and the run's continuation commit in ONE transaction, so a crash can never leave a decided
+// draft beside a run that waits forever, and under any number of concurrent decisions exactly one
+// continues (or rejects) the run.
 import { prisma } from "@/lib/db";
-import { NotFoundError } from "@/lib/errors";
+import type { DecisionResult, DraftDecision } from "@/lib/drafts/decision";
 import { requeueIfUnblockedSql } from "@/lib/engine/claim";
-import type { ApprovalStepOutput, EngineActor } from "@/lib/engine/engine.schema";
-import { createRunEvent } from "@/lib/engine/run-events";
+import type { ApprovalStepOutput } from "@/lib/engine/engine.schema";
+import { runEventRow } from "@/lib/engine/run-events";
 import { wakeLocalWorkers } from "@/lib/engine/worker-registry";
 
-async function draftLink(draftId: string) {
-  const draft = await prisma.draft.findUnique({ where: { id: draftId }, select: { runId: true, runStepId: true } });
-  if (!draft) throw new NotFoundError("No such draft");
-  return draft;
-}
-
-export type ContinueAfterApprovalInput = { draftId: string; version: number; title: string; body: string; actor: EngineActor };
-
 /**
- * Marks the waiting approval step succeeded with the approved version ({title, body, version, text}) and
- * re-queues its run. Returns continued: false when the step was already decided (a double click, a
- * replayed request) or its run is no longer waiting (cancelled).
+ * Records the decision (`decision.record`, the draft's compare-and-swap) and, when it won, moves the
+ * waiting approval step on: approved -> the step succeeds with the approved version ({title, body,
+ * version, text}) and the run is re-queued; rejected -> the step fails and the run ends as rejected.
+ * continued: false when the step was no longer waiting (its run was cancelled) or the draft has no run.
  */
-export async function continueAfterApproval(input: ContinueAfterApprovalInput): Promise<{ continued: boolean; runId: string | null }> {
-  const { runId, runStepId } = await draftLink(input.draftId);
-  if (!runId || !runStepId) return { continued: false, runId };
-  const output: ApprovalStepOutput = { title: input.title, body: input.body, version: input.version, text: input.body };
+export async function applyDraftDecision(decision: DraftDecision): Promise<DecisionResult> {
+  const { runId, runStepId, outcome } = decision;
+  const by = decision.actor.label || "someone";
   const now = new Date();
-  const [stepUpdated] = await prisma.$transaction([
-    prisma.$executeRaw`
-      UPDATE "RunStep" SET "status" = 'succeeded', "finishedAt" = ${now}, "outputJson" = ${JSON.stringify(output)}, "error" = NULL
-      WHERE "id" = ${runStepId} AND "status" = 'waiting' AND "kind" = 'approval'
-        AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = "RunStep"."runId" AND r."status" = 'waiting')`,
-    requeueIfUnblockedSql(runId, now),
-  ]);
-  if (stepUpdated !== 1) return { continued: false, runId };
-  await createRunEvent(runId, "status", `Version ${input.version} approved by ${input.actor.label || "someone"}; the run continues`, { runStepId });
-  wakeLocalWorkers();
-  return { continued: true, runId };
-}
-
-export type RejectRunInput = { draftId: string; note?: string | null; actor: EngineActor };
-
-/** Ends the run as rejected and its approval step as failed. rejected: false when already decided. */
-export async function rejectRun(input: RejectRunInput): Promise<{ rejected: boolean; runId: string | null }> {
-  const { runId, runStepId } = await draftLink(input.draftId);
-  if (!runId || !runStepId) return { rejected: false, runId };
-  const note = input.note?.trim().slice(0, 2000) ?? "";
-  const reason = `Rejected by ${input.actor.label || "someone"}${note ? `: ${note}` : ""}`;
-  const now = new Date();
-  const [stepUpdated] = await prisma.$transaction([
-    prisma.$executeRaw`
+  const result = await prisma.$transaction(async (tx) => {
+    if (!(await decision.record(tx))) return { recorded: false, continued: false };
+    if (!runId || !runStepId) return { recorded: true, continued: false };
+    if (outcome.kind === "approved") {
+      const output: ApprovalStepOutput = { title: outcome.title, body: outcome.body, version: outcome.version, text: outcome.body };
+      const step = await tx.$executeRaw`
+        UPDATE "RunStep" SET "status" = 'succeeded', "finishedAt" = ${now}, "outputJson" = ${JSON.stringify(output)}, "error" = NULL
+        WHERE "id" = ${runStepId} AND "status" = 'waiting' AND "kind" = 'approval'
+          AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = "RunStep"."runId" AND r."status" = 'waiting')`;
+      if (step !== 1) return { recorded: true, continued: false };
+      await requeueIfUnblockedSql(runId, now, tx);
+      await tx.runEvent.create({ data: runEventRow(runId, "status", `Version ${outcome.version} approved by ${by}; the run continues`, { runStepId }) });
+      return { recorded: true, continued: true };
+    }
+    const note = outcome.note.trim().slice(0, 2000);
+    const reason = `Rejected by ${by}${note ? `: ${note}` : ""}`;
+    const step = await tx.$executeRaw`
       UPDATE "RunStep" SET "status" = 'failed', "finishedAt" = ${now}, "error" = ${reason}
       WHERE "id" = ${runStepId} AND "status" = 'waiting' AND "kind" = 'approval'
-        AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = "RunStep"."runId" AND r."status" = 'waiting')`,
-    prisma.$executeRaw`
+        AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = "RunStep"."runId" AND r."status" = 'waiting')`;
+    if (step !== 1) return { recorded: true, continued: false };
+    await tx.$executeRaw`
       UPDATE "Run" SET "status" = 'rejected', "finishedAt" = ${now}, "error" = ${reason}, "updatedAt" = ${now}
       WHERE "id" = ${runId} AND "status" = 'waiting'
-        AND NOT EXISTS (SELECT 1 FROM "RunStep" s WHERE s."runId" = "Run"."id" AND s."status" = 'waiting')`,
-  ]);
-  if (stepUpdated !== 1) return { rejected: false, runId };
-  await createRunEvent(runId, "status", reason, { runStepId });
-  return { rejected: true, runId };
+        AND NOT EXISTS (SELECT 1 FROM "RunStep" s WHERE s."runId" = "Run"."id" AND s."status" = 'waiting')`;
+    await tx.runEvent.create({ data: runEventRow(runId, "status", reason, { runStepId }) });
+    return { recorded: true, continued: true };
+  });
+  if (result.continued && outcome.kind === "approved") wakeLocalWorkers();
+  return { ...result, runId };
 }

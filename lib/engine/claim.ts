@@ -68,8 +68,8 @@ export async function readRunControl(runId: string): Promise<RunControl | null> 
  * A run left `waiting` with no step waiting any more (its approval step was decided, or a crash came
  * between the two writes) goes back to the queue. Safe to repeat; used inside batches.
  */
-export function requeueIfUnblockedSql(runId: string, now = new Date()) {
-  return prisma.$executeRaw`
+export function requeueIfUnblockedSql(runId: string, now = new Date(), db: Pick<typeof prisma, "$executeRaw"> = prisma) {
+  return db.$executeRaw`
     UPDATE "Run" SET "status" = 'queued', "updatedAt" = ${now}
     WHERE "id" = ${runId} AND "status" = 'waiting'
       AND NOT EXISTS (SELECT 1 FROM "RunStep" s WHERE s."runId" = "Run"."id" AND s."status" = 'waiting')`;

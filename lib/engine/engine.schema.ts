@@ -53,6 +53,8 @@ export const ZAttemptMarker = z.object({
   interrupted: z.boolean().optional(),
   outcomeUnknown: z.boolean().optional(),
   idempotencyKey: z.string().optional(),
+  /** a human checked an unknown outcome and chose to send the call again, under a new key */
+  resend: z.boolean().optional(),
 });
 export type AttemptMarker = z.infer<typeof ZAttemptMarker>;
 

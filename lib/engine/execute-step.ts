@@ -1,6 +1,6 @@
 // Executes one step of a claimed run and says how it ended; execute-run.ts writes the outcome.
 import { prisma } from "@/lib/db";
-import { DRAFT_BODY_MAX_BYTES, DRAFT_TITLE_MAX_CHARS } from "@/lib/drafts/drafts.schema";
+import { draftBodyRefusal, draftTitle, openDraft } from "@/lib/drafts/open-draft";
 import { runEventRow, createRunEvent } from "@/lib/engine/run-events";
 import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@/lib/engine/step-output";
 import { OutcomeUnknownStepError, type StepRunner, type ToolProgress } from "@/lib/engine/step-runner";
@@ -55,6 +55,27 @@ export function idempotencyKeyFor(runId: string, row: AttemptRow, attempts: Atte
   return `${runId}:${row.stepId}:${base}${approvedVersion !== null ? `:v${approvedVersion}` : ""}`;
 }
 
+/**
+ * The key of the previous attempt when its call's outcome is unknown: it was sent and no answer was
+ * recorded (a timeout, a cancel mid-call, a lost connection, or the step's own write failing after the
+ * call returned), or that attempt was left waiting for a human who did not decide (it was cancelled).
+ * Retry must not send such a call under a new key: with the old one, the MCP layer re-sends only a
+ * read-only or idempotent tool and otherwise stops the step as "outcome unknown" for a human.
+ */
+async function keyInDoubt(row: AttemptRow, attempts: AttemptRow[]): Promise<string | null> {
+  const previous = attempts.find((r) => r.attempt === row.attempt - 1);
+  if (!previous || (previous.status !== "failed" && previous.status !== "cancelled")) return null;
+  const marker = attemptMarker(previous.outputJson);
+  if (marker.resend) return null; // a human checked and chose to send it again
+  if (marker.outcomeUnknown && marker.idempotencyKey) return marker.idempotencyKey;
+  const call = await prisma.toolCall.findFirst({
+    where: { runStepId: previous.id, status: { in: ["started", "unknown"] }, idempotencyKey: { not: null } },
+    orderBy: { startedAt: "desc" },
+    select: { idempotencyKey: true },
+  });
+  return call?.idempotencyKey ?? null;
+}
+
 /** Writes progress as events, at most every PROGRESS_EVERY_MS, in order; `flush` waits for the last. */
 function progressWriter(runId: string, runStepId: string) {
   let chain = Promise.resolve();
@@ -86,7 +107,7 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
     if (error instanceof TemplateError) return { status: "failed", error: `Arguments: ${error.message}` };
     throw error;
   }
-  const idempotencyKey = idempotencyKeyFor(ctx.runId, row, attempts, ctx.approvedVersion);
+  const idempotencyKey = (row.attempt > 1 ? await keyInDoubt(row, attempts) : null) ?? idempotencyKeyFor(ctx.runId, row, attempts, ctx.approvedVersion);
   const progress = progressWriter(ctx.runId, row.id);
   try {
     const result = await ctx.runner.runTool({
@@ -111,7 +132,10 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
     // call stays "started", so a resumed run treats its outcome as unknown instead of sending it blindly.
     const aborted = abortKind(ctx.signal);
     if (aborted) return { status: "aborted", kind: aborted, writes: aborted === "cancel" ? writes : undefined };
-    if (result.isError) return { status: "failed", error: toolErrorMessage(result, server, tool), output, writes };
+    if (result.isError) {
+      const unknown = result.outcomeUnknown ? " (it was sent and no answer came: its outcome is unknown, so a retry asks before sending it again unless the tool is read-only)" : "";
+      return { status: "failed", error: `${toolErrorMessage(result, server, tool)}${unknown}`, output, writes };
+    }
     return { status: "succeeded", output, message: result.reused ? `reused the recorded result of ${server}/${tool}` : undefined, writes };
   } catch (error) {
     await progress.flush();
@@ -122,8 +146,8 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
         status: "outcome-unknown",
         idempotencyKey,
         error:
-          `Outcome unknown: ${server}/${tool} was sent but no result was recorded (the worker stopped mid-call). ` +
-          "It may or may not have happened. Check the target system, then retry the step (sends it again) or skip it.",
+          `Outcome unknown: ${server}/${tool} was sent earlier and no answer was recorded (a timeout, a cancel or a stop mid-call). ` +
+          "It may or may not have happened. Check the target system, then send it again or skip the step.",
       };
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -135,45 +159,37 @@ async function runApprovalStep(step: PipelineStep, row: AttemptRow, ctx: StepCon
   let title: string;
   let body: string;
   try {
-    title = renderTemplate(step.approval?.title ?? "", ctx.templates).replace(/\s+/g, " ").trim();
+    title = draftTitle(renderTemplate(step.approval?.title ?? "", ctx.templates), `${ctx.pipelineSlug}: ${row.stepId}`);
     body = renderTemplate(step.approval?.body ?? "", ctx.templates);
   } catch (error) {
     if (error instanceof TemplateError) return { status: "failed", error: `Draft: ${error.message}` };
     throw error;
   }
-  const bodyBytes = Buffer.byteLength(body);
-  if (bodyBytes > DRAFT_BODY_MAX_BYTES) {
-    return { status: "failed", error: `The draft body is ${Math.ceil(bodyBytes / 1024)} KB; a draft may be at most ${DRAFT_BODY_MAX_BYTES / 1024 / 1024} MB` };
-  }
-  if (title.length > DRAFT_TITLE_MAX_CHARS) title = `${title.slice(0, DRAFT_TITLE_MAX_CHARS - 1)}…`;
-  title ||= `${ctx.pipelineSlug}: ${row.stepId}`;
-  // one batch: the run never waits without its draft, and a draft never exists for a run still running
-  const [runUpdate] = await prisma.$transaction([
-    prisma.run.updateMany({
+  const refusal = draftBodyRefusal(body);
+  if (refusal) return { status: "failed", error: refusal };
+  // one transaction, and the draft only when this worker still holds the run: the run never waits
+  // without its draft, and a worker that lost its lease (another took the run over) opens none
+  const held = await prisma.$transaction(async (tx) => {
+    const run = await tx.run.updateMany({
       where: { id: ctx.runId, leaseOwner: ctx.workerId, status: "running" },
       data: { status: "waiting", leaseOwner: null, leaseExpiresAt: null },
-    }),
-    prisma.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "waiting" } }),
-    prisma.draft.create({
-      data: {
-        runId: ctx.runId,
-        runStepId: row.id,
-        stepId: row.stepId,
-        clientId: ctx.client?.id ?? null,
-        pipelineSlug: ctx.pipelineSlug,
-        title,
-        body,
-        status: "pending",
-        version: 1,
-        versions: { create: { version: 1, title, body, authorLabel: "pipeline" } },
-      },
-      select: { id: true },
-    }),
-    prisma.runEvent.create({ data: runEventRow(ctx.runId, "status", `Waiting for approval of "${title}"`, { runStepId: row.id }) }),
-  ]);
-  if (runUpdate.count === 0) return { status: "lost" };
+    });
+    if (run.count === 0) return false;
+    const stepRow = await tx.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "waiting" } });
+    if (stepRow.count === 0) throw new LostStep();
+    await openDraft(tx, { runId: ctx.runId, runStepId: row.id, stepId: row.stepId, clientId: ctx.client?.id ?? null, pipelineSlug: ctx.pipelineSlug, title, body });
+    await tx.runEvent.create({ data: runEventRow(ctx.runId, "status", `Waiting for approval of "${title}"`, { runStepId: row.id }) });
+    return true;
+  }).catch((error: unknown) => {
+    if (error instanceof LostStep) return false;
+    throw error;
+  });
+  if (!held) return { status: "lost" };
   return { status: "waiting", message: "waiting for approval" };
 }
+
+/** The step row was no longer running: roll the run's change back and stop. */
+class LostStep extends Error {}
 
 export async function executeStep(step: PipelineStep, row: AttemptRow, attempts: AttemptRow[], ctx: StepContext): Promise<StepResult> {
   if (step.approval) return runApprovalStep(step, row, ctx);

@@ -1,7 +1,5 @@
 // "Approvals show the frozen call": the tool calls that will run once a draft version is approved, with
 // their arguments rendered from that version, so the reviewer sees exactly what will be sent.
-import { prisma } from "@/lib/db";
-import { NotFoundError } from "@/lib/errors";
 import { idempotencyKeyFor } from "@/lib/engine/execute-step";
 import { absorbOutput, loadRunState } from "@/lib/engine/run-state";
 import { parseStoredJson } from "@/lib/engine/step-output";
@@ -21,9 +19,7 @@ export type FrozenCall = {
  * The tool steps after the draft's approval step, up to the next approval or agent step (whose output
  * cannot be known in advance), rendered as if `version` with this title and body were approved.
  */
-export async function previewCallsAfterApproval(input: { draftId: string; version: number; title: string; body: string }): Promise<FrozenCall[]> {
-  const draft = await prisma.draft.findUnique({ where: { id: input.draftId }, select: { runId: true, stepId: true } });
-  if (!draft) throw new NotFoundError("No such draft");
+export async function previewCallsAfterApproval(draft: { runId: string | null; stepId: string; version: number; title: string; body: string }): Promise<FrozenCall[]> {
   if (!draft.runId) return [];
   const state = await loadRunState(draft.runId);
   if (!state || state === "unreadable") return [];
@@ -34,7 +30,7 @@ export async function previewCallsAfterApproval(input: { draftId: string; versio
     const latest = rows.filter((r) => r.stepId === step.id).at(-1);
     if (latest?.status === "succeeded") absorbOutput(step, parseStoredJson(latest.outputJson), templates);
   }
-  absorbOutput(pipeline.steps[index], { title: input.title, body: input.body, version: input.version, text: input.body }, templates);
+  absorbOutput(pipeline.steps[index], { title: draft.title, body: draft.body, version: draft.version, text: draft.body }, templates);
 
   const calls: FrozenCall[] = [];
   for (const step of pipeline.steps.slice(index + 1)) {
@@ -56,7 +52,7 @@ export async function previewCallsAfterApproval(input: { draftId: string; versio
       server: step.tool.slice(0, slash),
       tool: step.tool.slice(slash + 1),
       arguments: args,
-      idempotencyKey: idempotencyKeyFor(draft.runId, row, attempts, input.version),
+      idempotencyKey: idempotencyKeyFor(draft.runId, row, attempts, draft.version),
       note,
     });
   }

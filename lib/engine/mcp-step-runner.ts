@@ -26,6 +26,7 @@ export class McpStepRunner implements StepRunner {
         error: result.error,
         reused: result.reused,
         truncated: result.truncated,
+        outcomeUnknown: result.outcomeUnknown,
         toolCallId: result.toolCallId,
         finish: result.finish,
       };

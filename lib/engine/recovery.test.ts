@@ -104,7 +104,7 @@ describe("outcome unknown", () => {
     await startTestWorker(runner);
     const id = await queueRun({ pipelineSlug: "publish", createdBy: ACTOR });
     const run = await waitForRunStatus(id, ["waiting"]);
-    expect(run.error).toMatch(/^Step "post": Outcome unknown: test\/echo was sent but no result was recorded/);
+    expect(run.error).toMatch(/^Step "post": Outcome unknown: test\/echo was sent earlier and no answer was recorded/);
     const [post] = await stepRows(id);
     expect(post).toMatchObject({ status: "waiting", outputJson: JSON.stringify({ outcomeUnknown: true, idempotencyKey: `${id}:post:1` }) });
     await expect(resolveUnknownOutcome({ runId: id, stepId: "after", action: "retry", actor: ACTOR })).rejects.toThrow("not waiting for a decision");

@@ -31,7 +31,7 @@ async function recoverRun(runId: string, recoverer: string, leaseMs: number, now
     const error = "Interrupted: Switchboard stopped during this call. Its outcome is unknown; call it again from /tools if needed.";
     await prisma.$transaction([
       prisma.runStep.updateMany({ where: { runId, status: "running" }, data: { status: "failed", finishedAt: now, error } }),
-      prisma.toolCall.updateMany({ where: { runId, status: "started" }, data: { status: "failed", isError: true, error, finishedAt: now } }),
+      prisma.toolCall.updateMany({ where: { runId, status: "started" }, data: { status: "unknown", isError: true, error, finishedAt: now } }),
       prisma.run.updateMany({ where: owned, data: { status: "failed", error, finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
       prisma.runEvent.create({ data: runEventRow(runId, "status", error) }),
     ]);

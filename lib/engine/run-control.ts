@@ -5,6 +5,7 @@ import { NotFoundError, SafeError } from "@/lib/errors";
 import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/claim";
 import type { EngineActor } from "@/lib/engine/engine.schema";
 import { createRunEvent } from "@/lib/engine/run-events";
+import { closeDraftsOfCancelledRun } from "@/lib/drafts/open-draft";
 import { attemptMarker } from "@/lib/engine/step-output";
 import { abortLocalRun, wakeLocalWorkers } from "@/lib/engine/worker-registry";
 
@@ -21,20 +22,18 @@ async function requireRun(runId: string) {
 export async function cancelRun(runId: string, actor: EngineActor): Promise<{ status: "cancelled" | "cancelling" }> {
   const now = new Date();
   const by = actor.label || "someone";
-  const [immediate] = await prisma.$transaction([
-    prisma.run.updateMany({
+  const immediate = await prisma.$transaction(async (tx) => {
+    const run = await tx.run.updateMany({
       where: { id: runId, status: { in: ["queued", "waiting"] } },
       data: { status: "cancelled", cancelRequested: true, finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
-    }),
-    prisma.$executeRaw`
-      UPDATE "RunStep" SET "status" = 'cancelled', "finishedAt" = ${now}, "error" = 'Cancelled'
-      WHERE "runId" = ${runId} AND "status" = 'waiting' AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${runId} AND r."status" = 'cancelled')`,
-    prisma.$executeRaw`
-      UPDATE "Draft" SET "status" = 'rejected', "decisionNote" = 'The run was cancelled', "decidedAt" = ${now}, "decidedByLabel" = ${by}, "updatedAt" = ${now}
-      WHERE "runId" = ${runId} AND "status" = 'pending' AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${runId} AND r."status" = 'cancelled')`,
-  ]);
+    });
+    if (run.count === 0) return false;
+    await tx.runStep.updateMany({ where: { runId, status: "waiting" }, data: { status: "cancelled", finishedAt: now, error: "Cancelled" } });
+    await closeDraftsOfCancelledRun(tx, runId, by, now);
+    return true;
+  });
   let status: "cancelled" | "cancelling";
-  if (immediate.count === 1) {
+  if (immediate) {
     status = "cancelled";
     await createRunEvent(runId, "status", `Cancelled by ${by}`);
   } else {
@@ -77,7 +76,8 @@ export type ResolveOutcomeInput = { runId: string; stepId: string; action: "retr
 
 /**
  * For a step waiting with "outcome unknown": after checking the target system, a human either sends the
- * call again (a new attempt with a new idempotency key) or skips the step. The run then continues.
+ * call again (a new attempt with a new idempotency key: the marker `resend` says a human chose it) or
+ * skips the step. The run then continues.
  */
 export async function resolveUnknownOutcome(input: ResolveOutcomeInput): Promise<{ resolved: boolean }> {
   const row = await prisma.runStep.findFirst({
@@ -91,7 +91,8 @@ export async function resolveUnknownOutcome(input: ResolveOutcomeInput): Promise
   const note = input.action === "retry" ? `Outcome unknown; ${by} chose to send it again` : `Skipped by ${by} after an unknown outcome`;
   const [updated] = await prisma.$transaction([
     prisma.$executeRaw`
-      UPDATE "RunStep" SET "status" = ${input.action === "retry" ? "failed" : "skipped"}, "finishedAt" = ${now}, "error" = ${note}
+      UPDATE "RunStep" SET "status" = ${input.action === "retry" ? "failed" : "skipped"}, "finishedAt" = ${now}, "error" = ${note},
+        "outputJson" = json_set(COALESCE("outputJson", '{}'), '$.resend', json(${input.action === "retry" ? "true" : "false"}))
       WHERE "id" = ${row.id} AND "status" = 'waiting' AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${input.runId} AND r."status" = 'waiting')`,
     ...(input.action === "retry" ? [insertNextAttemptsSql(input.runId, ["waiting"], ["failed"])] : []),
     requeueIfUnblockedSql(input.runId, now),

@@ -2,6 +2,7 @@
 // pagination on (createdAt, id), which the Run indexes serve, so they stay fast with many runs.
 import { prisma } from "@/lib/db";
 import { SafeError } from "@/lib/errors";
+import { listDraftsOfRun } from "@/lib/drafts/open-draft";
 import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } from "@/lib/engine/engine.schema";
 import { parseStoredJson } from "@/lib/engine/step-output";
 
@@ -132,7 +133,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
         resultJson: true, resultBytes: true, isTruncated: true, startedAt: true, finishedAt: true, durationMs: true,
       },
     }),
-    prisma.draft.findMany({ where: { runId }, select: { id: true, runStepId: true, status: true } }),
+    listDraftsOfRun(runId),
     listRunEvents(runId, options.afterEventId ?? 0),
   ]);
   const latestAttempt = new Map<string, number>();

@@ -28,6 +28,8 @@ export type ToolStepResult = {
   /** the result was recorded earlier under the same idempotency key and not sent again */
   reused?: boolean;
   truncated?: boolean;
+  /** sent, and no answer came back (a timeout, a cancel, a lost connection): it may have acted */
+  outcomeUnknown?: boolean;
   toolCallId?: string;
   /** the write of the call's result, for the engine to commit with the step's result */
   finish?: PendingWrite;

@@ -2,7 +2,7 @@
 // resets on progress (with a hard maximum), cancellation, and every call recorded before it is sent.
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { isUniqueViolation, prisma } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
@@ -29,7 +29,14 @@ export type CallToolRequest = {
   requireAcceptedPin?: boolean;
 };
 
-export type ToolCallResult = { content: unknown[]; structuredContent?: unknown; isError: boolean; error?: string; durationMs: number };
+/**
+ * `outcomeUnknown`: the call was sent and no answer came back (a timeout, a cancel mid-call, a lost
+ * connection): the server may or may not have acted on it.
+ */
+export type ToolCallResult = { content: unknown[]; structuredContent?: unknown; isError: boolean; error?: string; durationMs: number; outcomeUnknown?: boolean };
+
+/** The `_meta` key that carries a call's idempotency key, for servers that de-duplicate by it. */
+export const IDEMPOTENCY_META_KEY = "io.switchboard/idempotency-key";
 
 /** A call was sent before (a crash in between) and may have had its effect; a human must decide. */
 export class OutcomeUnknownError extends Error {
@@ -101,19 +108,30 @@ export async function callTool(req: CallToolRequest): Promise<ToolCallResult> {
   return sendCall(await prepareCall(req), req);
 }
 
-async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Promise<ToolCallResult> {
+/**
+ * Whether a call that ended in `error` may have reached the server and acted. A JSON-RPC error is the
+ * server's answer (it did not act, or said so); a timeout, an abort or a dropped connection is not.
+ */
+function isOutcomeUnknown(error: unknown, aborted: boolean): boolean {
+  if (aborted) return true;
+  if (error instanceof McpError) return error.code === ErrorCode.RequestTimeout || error.code === ErrorCode.ConnectionClosed;
+  // "Not connected" is thrown before anything is written to the transport
+  return !(error instanceof Error && /^Not connected/.test(error.message));
+}
+
+async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, idempotencyKey?: string): Promise<ToolCallResult> {
   const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = performance.now();
   const { client, conn } = await pool.client(entry);
   // The SDK adds an abort listener to the signal it is given and never removes it. A run's signal lives
   // for the whole run, so each call gets its own signal, linked to the caller's only while it runs.
+  if (req.signal?.aborted) return { content: [], isError: true, error: "Cancelled before it was sent", durationMs: 0 };
   const callAbort = new AbortController();
   const forward = () => callAbort.abort(req.signal?.reason);
-  if (req.signal?.aborted) forward();
-  else req.signal?.addEventListener("abort", forward, { once: true });
+  req.signal?.addEventListener("abort", forward, { once: true });
   try {
     const result = await pool.busy(conn, () =>
-      client.callTool({ name: req.tool, arguments: req.arguments }, undefined, {
+      client.callTool({ name: req.tool, arguments: req.arguments, ...(idempotencyKey ? { _meta: { [IDEMPOTENCY_META_KEY]: idempotencyKey } } : {}) }, undefined, {
         timeout,
         resetTimeoutOnProgress: true,
         maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
@@ -135,8 +153,10 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest): Pr
     };
   } catch (error) {
     const durationMs = performance.now() - started;
-    if (req.signal?.aborted) return { content: [], isError: true, error: "Cancelled", durationMs };
-    return { content: [], isError: true, error: redactText(errorMessage(error, timeout), entry.secrets), durationMs };
+    const aborted = req.signal?.aborted === true;
+    const outcomeUnknown = isOutcomeUnknown(error, aborted);
+    const message = aborted ? "Cancelled" : redactText(errorMessage(error, timeout), entry.secrets);
+    return { content: [], isError: true, error: message, durationMs, outcomeUnknown };
   } finally {
     req.signal?.removeEventListener("abort", forward);
   }
@@ -231,7 +251,8 @@ export async function callToolRecorded(req: RecordedCallRequest): Promise<Record
       where: { idempotencyKey: req.idempotencyKey },
       select: { id: true, runId: true, status: true, resultJson: true, isError: true, error: true, durationMs: true, isTruncated: true },
     });
-    if (existing.status !== "started") {
+    // "started" (the process stopped mid-call) and "unknown" (sent, no answer) may both have acted
+    if (existing.status !== "started" && existing.status !== "unknown") {
       const stored = existing.resultJson ? (JSON.parse(existing.resultJson) as { content?: unknown[]; structuredContent?: unknown }) : {};
       return {
         toolCallId: existing.id, runId: existing.runId ?? "", reused: true, truncated: existing.isTruncated, content: stored.content ?? [],
@@ -243,15 +264,22 @@ export async function callToolRecorded(req: RecordedCallRequest): Promise<Record
       throw new OutcomeUnknownError(`${req.server}/${req.tool} was sent before Switchboard stopped and its outcome is unknown. Check the target system, then send it again or skip the step.`);
     }
     toolCallId = existing.id;
-    await prisma.toolCall.update({ where: { id: existing.id }, data: { startedAt: new Date(), argumentsJson: storedArgs } });
+    await prisma.toolCall.update({ where: { id: existing.id }, data: { status: "started", startedAt: new Date(), argumentsJson: storedArgs } });
   }
-  const result = await sendCall(prepared, req);
+  let result: ToolCallResult;
+  try {
+    result = await sendCall(prepared, req, req.idempotencyKey ?? `adhoc:${toolCallId}`);
+  } catch (error) {
+    // sendCall throws only before the request is written (no connection): nothing was sent
+    await prisma.toolCall.update({ where: { id: toolCallId }, data: { status: "failed", isError: true, error: `Not sent: ${redactText(error instanceof Error ? error.message : String(error), entry.secrets)}`, finishedAt: new Date() } });
+    throw error;
+  }
   const limited = limitResult(result);
   const now = new Date();
   const finish = prisma.toolCall.update({
     where: { id: toolCallId },
     data: {
-      status: result.isError ? "failed" : "succeeded", resultJson: redactText(limited.json, entry.secrets), resultBytes: limited.bytes, isTruncated: limited.truncated,
+      status: result.outcomeUnknown ? "unknown" : result.isError ? "failed" : "succeeded", resultJson: redactText(limited.json, entry.secrets), resultBytes: limited.bytes, isTruncated: limited.truncated,
       isError: result.isError, error: result.error ?? null, finishedAt: now, durationMs: Math.round(result.durationMs),
     },
     select: { id: true },

@@ -2,6 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authAction } from "@/lib/actions/safe-action";
+import { applyDraftDecision } from "@/lib/engine/approvals";
 import { approveDraft, rejectDraft, saveDraftVersion } from "@/lib/drafts/drafts";
 import { ZApproveDraftInput, ZRejectDraftInput, ZSaveDraftInput } from "@/lib/drafts/drafts.schema";
 
@@ -14,14 +15,14 @@ export const saveDraftAction = authAction({ schema: ZSaveDraftInput.extend(ZDraf
 });
 
 export const approveDraftAction = authAction({ schema: ZApproveDraftInput.extend(ZDraftId) }, async ({ id, ...input }, user) => {
-  const result = await approveDraft(id, input, { id: user.id, label: user.email });
+  const result = await approveDraft(id, input, { id: user.id, label: user.email }, applyDraftDecision);
   revalidatePath(`/drafts/${id}`);
   revalidatePath("/drafts");
   return result;
 });
 
 export const rejectDraftAction = authAction({ schema: ZRejectDraftInput.extend(ZDraftId) }, async ({ id, ...input }, user) => {
-  const result = await rejectDraft(id, input, { id: user.id, label: user.email });
+  const result = await rejectDraft(id, input, { id: user.id, label: user.email }, applyDraftDecision);
   revalidatePath(`/drafts/${id}`);
   revalidatePath("/drafts");
   return result;

@@ -4,7 +4,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useMemo, useRef, useState, type ReactNode } from "react";
-import type { LaterStep } from "@/lib/drafts/approval-effect";
+import type { LaterStep } from "@/lib/engine/approval-effect";
 import { diffVersions } from "@/lib/drafts/version-diff";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";

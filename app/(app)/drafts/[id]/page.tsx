@@ -6,7 +6,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/time";
 import { Markdown } from "@/components/markdown";
 import { requirePageUser } from "@/lib/auth/session";
-import { describeApprovalEffect } from "@/lib/drafts/approval-effect";
+import { describeApprovalEffect } from "@/lib/engine/approval-effect";
 import { getDraftDetail } from "@/lib/drafts/drafts";
 import { draftPreview } from "@/lib/drafts/preview";
 import { NotFoundError } from "@/lib/errors";

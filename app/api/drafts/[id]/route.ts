@@ -1,5 +1,5 @@
 // GET /api/drafts/:id - one draft, its versions and, while pending, what approval sends; PUT /api/drafts/:id { title?, body, baseVersion? } - save a new version
-import { approvalEffectSummary, describeApprovalEffect } from "@/lib/drafts/approval-effect";
+import { approvalEffectSummary, describeApprovalEffect } from "@/lib/engine/approval-effect";
 import { getDraftDetail, saveDraftVersion } from "@/lib/drafts/drafts";
 import { apiRoute } from "@/lib/http/route";
 import { json, readJson } from "@/lib/http/response";

@@ -44,7 +44,7 @@ export async function describeApprovalEffect(draft: { id: string; runId: string 
   if (index < 0) return { kind: "unknown", reason: `The run's pipeline has no step “${draft.stepId}”.` };
   const later = steps.slice(index + 1);
   if (later.length === 0) return { kind: "ends-run" };
-  const calls = await previewCallsAfterApproval({ draftId: draft.id, version: draft.version, title: draft.title, body: draft.body });
+  const calls = await previewCallsAfterApproval(draft);
   const next = later[calls.length];
   return { kind: "continues", calls, then: next ? summarize(next) : null };
 }

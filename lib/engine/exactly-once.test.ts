@@ -1,0 +1,115 @@
+// Exactly once with a real MCP server over stdio (lib/mcp/fixtures/exactly-once-server.mjs): a call
+// whose outcome is unknown is never re-sent under a new idempotency key by Retry unless the tool is
+// read-only or idempotent, and every call carries its key in the request's _meta.
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db";
+import { ACTOR, stepRows, waitFor, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
+import { queueRun } from "@/lib/engine/queue-run";
+import { cancelRun, resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";
+import { Worker } from "@/lib/engine/worker";
+import { callTool, IDEMPOTENCY_META_KEY, textOf } from "@/lib/mcp/calls";
+import { getMcpPool } from "@/lib/mcp/pool";
+import { writeMcpJson } from "@/lib/mcp/test-servers";
+
+const FIXTURE = path.resolve("lib/mcp/fixtures/exactly-once-server.mjs");
+let worker: Worker;
+
+type Received = { tool: string; key: string | null; meta: Record<string, unknown>; args: { title?: string } };
+async function receivedFor(title: string): Promise<Received[]> {
+  const result = await callTool({ server: "once", tool: "received", arguments: {} });
+  return (JSON.parse(textOf(result)) as Received[]).filter((r) => r.args.title === title);
+}
+
+function pipeline(slug: string, tool: string, args: string, timeout?: string) {
+  writePipeline(slug, `name: ${slug}\ninputs:\n  title: { type: string, required: true }\nsteps:\n  - id: publish\n    tool: once/${tool}\n    args: ${args}\n${timeout ? `    timeout: ${timeout}\n` : ""}`);
+}
+
+const unique = (what: string) => `${what}-${Math.random().toString(36).slice(2, 8)}`;
+const latestStep = async (runId: string) => (await stepRows(runId)).at(-1);
+
+beforeAll(async () => {
+  writeMcpJson({ once: { command: process.execPath, args: [FIXTURE] } });
+  pipeline("once-publish", "publish", '{ title: "{{ inputs.title }}" }');
+  pipeline("once-publish-hang", "publish", '{ title: "{{ inputs.title }}", hang: true }', "300ms");
+  pipeline("once-publish-hang-long", "publish", '{ title: "{{ inputs.title }}", hang: true }');
+  pipeline("once-lookup-hang", "lookup", '{ title: "{{ inputs.title }}", hang: true }', "300ms");
+  worker = await new Worker({ pollMs: 20, leaseMs: 10_000, controlMs: 50 }).start();
+});
+
+afterAll(async () => {
+  await worker.stop({ graceMs: 2_000 });
+  await getMcpPool().shutdown();
+});
+
+describe("the idempotency key", () => {
+  it("travels with each call in the request's _meta", async () => {
+    const title = unique("meta");
+    const runId = await queueRun({ pipelineSlug: "once-publish", inputs: { title }, createdBy: ACTOR });
+    await waitForRunStatus(runId, ["succeeded"], 20_000);
+    const [call] = await receivedFor(title);
+    expect(call.key).toBe(`${runId}:publish:1`);
+    expect(call.meta[IDEMPOTENCY_META_KEY]).toBe(`${runId}:publish:1`);
+  });
+});
+
+describe("Retry after a call whose outcome is unknown", () => {
+  it("a timed-out call of a tool that is not read-only is not sent again: the step waits as outcome unknown, also after a cancel", async () => {
+    const title = unique("timeout");
+    const runId = await queueRun({ pipelineSlug: "once-publish-hang", inputs: { title }, createdBy: ACTOR });
+    expect((await waitForRunStatus(runId, ["failed"], 20_000)).error).toMatch(/outcome is unknown/);
+    expect((await prisma.toolCall.findFirstOrThrow({ where: { runId } })).status).toBe("unknown");
+
+    await retryRun(runId, ACTOR);
+    await waitForRunStatus(runId, ["waiting"], 20_000);
+    expect(await latestStep(runId)).toMatchObject({ attempt: 2, status: "waiting", outputJson: JSON.stringify({ outcomeUnknown: true, idempotencyKey: `${runId}:publish:1` }) });
+    // a cancel and another Retry do not get around the human decision either
+    await cancelRun(runId, ACTOR);
+    await retryRun(runId, ACTOR);
+    await waitForRunStatus(runId, ["waiting"], 20_000);
+    expect((await receivedFor(title)).map((r) => r.key)).toEqual([`${runId}:publish:1`]);
+
+    // a human who checked and chooses to send it again gets a new key
+    await resolveUnknownOutcome({ runId, stepId: "publish", action: "retry", actor: ACTOR });
+    await waitForRunStatus(runId, ["failed"], 20_000);
+    expect((await receivedFor(title)).map((r) => r.key)).toEqual([`${runId}:publish:1`, `${runId}:publish:4`]);
+  });
+
+  it("a read-only tool that timed out is sent again under the same key", async () => {
+    const title = unique("lookup");
+    const runId = await queueRun({ pipelineSlug: "once-lookup-hang", inputs: { title }, createdBy: ACTOR });
+    await waitForRunStatus(runId, ["failed"], 20_000);
+    await retryRun(runId, ACTOR);
+    await waitForRunStatus(runId, ["succeeded"], 20_000);
+    expect((await receivedFor(title)).map((r) => r.key)).toEqual([`${runId}:publish:1`, `${runId}:publish:1`]);
+  });
+
+  it("a call cancelled mid-way is not sent again by Retry", async () => {
+    const title = unique("cancel");
+    const runId = await queueRun({ pipelineSlug: "once-publish-hang-long", inputs: { title }, createdBy: ACTOR });
+    await waitFor(async () => (await receivedFor(title)).length === 1, 20_000, "the call to arrive");
+    await cancelRun(runId, ACTOR);
+    await waitForRunStatus(runId, ["cancelled"], 20_000);
+    expect((await prisma.toolCall.findFirstOrThrow({ where: { runId } })).status).toBe("unknown");
+    await retryRun(runId, ACTOR);
+    await waitForRunStatus(runId, ["waiting"], 20_000);
+    expect((await latestStep(runId))?.error).toMatch(/Outcome unknown/);
+    expect(await receivedFor(title)).toHaveLength(1);
+  });
+
+  it("a call whose step write failed after it returned (the call still recorded as started) is not sent again", async () => {
+    const title = unique("write-failed");
+    const runId = await queueRun({ pipelineSlug: "once-publish", inputs: { title }, createdBy: ACTOR });
+    await waitForRunStatus(runId, ["succeeded"], 20_000);
+    // the state a failed commit of the step's result leaves, as the worker's unexpected-error path writes it
+    const step = await latestStep(runId);
+    await prisma.runStep.update({ where: { id: step?.id }, data: { status: "failed", outputJson: null, error: "The worker hit an unexpected error" } });
+    await prisma.toolCall.updateMany({ where: { runId }, data: { status: "started", resultJson: null, finishedAt: null } });
+    await prisma.run.update({ where: { id: runId }, data: { status: "failed" } });
+
+    await retryRun(runId, ACTOR);
+    await waitForRunStatus(runId, ["waiting"], 20_000);
+    expect(await latestStep(runId)).toMatchObject({ attempt: 2, status: "waiting" });
+    expect(await receivedFor(title)).toHaveLength(1);
+  });
+});
