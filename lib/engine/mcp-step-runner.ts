@@ -1,9 +1,11 @@
 // Tool steps through the MCP pool: the call is recorded (as started, before it is sent) under the
 // step's idempotency key, so a resumed run never sends a side effect twice.
-import { callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls";
-import { OutcomeUnknownStepError, type StepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/step-runner";
+import { CallNotStarted, callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls";
+import { OutcomeUnknownStepError, StepNotStarted, type StepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/step-runner";
 
 export class McpStepRunner implements StepRunner {
+  readonly startsSteps = true;
+
   async runTool(req: ToolStepRequest): Promise<ToolStepResult> {
     try {
       const result = await callToolRecorded({
@@ -18,6 +20,7 @@ export class McpStepRunner implements StepRunner {
         runStepId: req.runStepId,
         idempotencyKey: req.idempotencyKey,
         deferFinish: true,
+        recordWith: req.startStep,
       });
       return {
         content: result.content,
@@ -32,6 +35,7 @@ export class McpStepRunner implements StepRunner {
       };
     } catch (error) {
       if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownStepError(error.message);
+      if (error instanceof CallNotStarted) throw new StepNotStarted();
       throw error;
     }
   }

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { StepRunner } from "@/lib/engine/step-runner";
 
 const CHILD_FLAG = "--engine-bench-child";
 const RESULT_PREFIX = "ENGINE_BENCH_RESULT ";
@@ -70,8 +71,8 @@ const DRAIN_GOAL_PER_SECOND = 400;
  * it is sent) plus one call. Statements and commits are counted on the same runs.
  */
 async function benchStepOverhead() {
-  const { prisma } = await import("@/lib/db");
-  const { workspaceDir } = await import("@/lib/env");
+  const { databasePath, workspaceDir } = await import("@/lib/env");
+  const Database = (await import("better-sqlite3")).default;
   const { queueRun } = await import("@/lib/engine/queue-run");
   const { Worker } = await import("@/lib/engine/worker");
   const { McpStepRunner } = await import("@/lib/engine/mcp-step-runner");
@@ -91,9 +92,11 @@ async function benchStepOverhead() {
   }
   const inner = new McpStepRunner();
   let marks: number[] = [];
-  const runner: typeof inner = { runTool: (req) => (marks.push(performance.now()), inner.runTool(req)) } as typeof inner;
+  const runner: StepRunner = { startsSteps: inner.startsSteps, runTool: (req) => (marks.push(performance.now()), inner.runTool(req)) };
   const worker = await new Worker({ concurrency: 1, runner }).start();
-  const sql = countSql();
+  // the bench polls on a connection of its own, which the counter leaves out
+  const poll = new Database(databasePath(), { readonly: true });
+  const sql = countSql(poll);
   const perStep: number[] = [];
   const runMeans: number[] = [];
   let countedSteps = 0;
@@ -102,7 +105,7 @@ async function benchStepOverhead() {
     marks = [];
     if (r === 1) sql.reset(); // the first run warms up
     const id = await queueRun({ pipelineSlug: "bench-steps", createdBy: ACTOR });
-    await waitUntil(async () => (await prisma.run.findUniqueOrThrow({ where: { id }, select: { status: true } })).status === "succeeded", 60_000);
+    await waitUntil(async () => (poll.prepare(`SELECT "status" FROM "Run" WHERE "id" = ?`).get(id) as { status: string }).status === "succeeded", 60_000);
     if (r === 0) continue;
     const gaps = marks.slice(1).map((t, i) => t - marks[i]);
     perStep.push(...gaps);
@@ -110,6 +113,7 @@ async function benchStepOverhead() {
     countedSteps += steps;
   }
   const { statements, commits, writes } = sql.counts;
+  poll.close();
   await worker.stop({ graceMs: 1_000 });
   const bareMedian = percentile(bare, 50);
   const overhead = percentile(perStep, 50) - bareMedian;
@@ -141,7 +145,12 @@ async function benchDrain(bareMedianMs: number) {
   const queueMs = performance.now() - queueStarted;
   const started = performance.now();
   const worker = await new Worker().start();
-  await waitUntil(async () => (await prisma.run.count({ where: { pipelineSlug: "echo-check", status: { in: ["queued", "running"] } } })) === 0, 300_000);
+  const Database = (await import("better-sqlite3")).default;
+  const { databasePath } = await import("@/lib/env");
+  const poll = new Database(databasePath(), { readonly: true });
+  const unfinished = poll.prepare(`SELECT COUNT(*) AS n FROM "Run" WHERE "pipelineSlug" = 'echo-check' AND "status" IN ('queued', 'running')`);
+  await waitUntil(async () => (unfinished.get() as { n: number }).n === 0, 300_000);
+  poll.close();
   const drainMs = performance.now() - started;
   await worker.stop({ graceMs: 1_000 });
   const succeeded = await prisma.run.count({ where: { pipelineSlug: "echo-check", status: "succeeded" } });
