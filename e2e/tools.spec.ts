@@ -7,9 +7,26 @@ test("/tools lists server-everything's tools, calls echo from its form, and show
   for (const tool of ["echo", "get-sum", "trigger-long-running-operation"]) await expect(everything.getByRole("button", { name: tool, exact: true })).toBeVisible();
   await everything.getByRole("button", { name: "echo", exact: true }).click();
   const form = page.getByRole("form", { name: "Call echo" });
-  await form.getByRole("textbox", { name: /^message/ }).fill("hello from the e2e");
+  const message = `hello from the e2e ${Math.random().toString(36).slice(2, 8)}`;
+  await form.getByRole("textbox", { name: /^message/ }).fill(message);
   await form.getByRole("button", { name: "Call" }).click();
-  await expect(form.getByLabel("Tool result")).toContainText("Echo: hello from the e2e");
+  await expect(form.getByLabel("Tool result")).toContainText(`Echo: ${message}`);
+
+  // the call is kept as an ad-hoc call: listed on /tools with its result, and on /runs by its tool
+  const recent = page.getByRole("list", { name: "Recent ad-hoc calls" }).getByRole("listitem").filter({ hasText: "everything/echo" }).first();
+  await recent.locator("summary").click();
+  await expect(recent).toContainText(`Echo: ${message}`);
+  const runHref = await form.getByRole("link", { name: "recorded as an ad-hoc call" }).getAttribute("href");
+  await page.goto("/runs");
+  const row = page.locator(`a[href="${runHref}"]`);
+  await expect(row).toContainText("ad-hoc call");
+  await expect(row).toContainText("everything/echo");
+  await row.click();
+  await expect(page.getByRole("heading", { name: /Ad-hoc call of everything\/echo/ })).toBeVisible();
+  await expect(page.locator('a[href^="/pipelines/"]')).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Retry/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Cancel run" })).toHaveCount(0);
+  await page.goto("/tools");
 
   const broken = page.getByRole("region", { name: "Server broken" });
   await expect(broken.locator('[data-status="error"]')).toBeVisible();
@@ -26,5 +43,14 @@ test("the JSON API lists servers and refuses bad tool arguments with a clear mes
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error).toMatch(/message: must be string/);
   const ok = await request.post("/api/mcp/servers/everything/tools/get-sum", { data: { arguments: { a: 2, b: 40 } } });
-  expect((await ok.json()).content[0].text).toMatch(/42/);
+  const called = await ok.json();
+  expect(called.content[0].text).toMatch(/42/);
+  // an ad-hoc call is a run of its own kind, and Retry is refused with a clear 409
+  const run = await (await request.get(`/api/runs/${called.runId}`)).json();
+  expect([run.trigger, run.pipelineSlug, run.call, run.canRetry]).toEqual(["adhoc", "", { server: "everything", tool: "get-sum" }, false]);
+  const listed = await (await request.get("/api/runs?trigger=adhoc")).json();
+  expect(listed.items.map((r: { id: string }) => r.id)).toContain(called.runId);
+  const retry = await request.post(`/api/runs/${called.runId}/retry`);
+  expect(retry.status()).toBe(409);
+  expect((await retry.json()).error).toBe("An ad-hoc tool call cannot be retried: call the tool again from /tools");
 });

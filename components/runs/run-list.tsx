@@ -18,7 +18,20 @@ export type RunRow = {
   finishedAt: Date | string | null;
   createdByLabel: string;
   client: { slug: string; name: string } | null;
+  /** set for an ad-hoc tool call (trigger "adhoc"): it has no pipeline */
+  call?: { server: string; tool: string } | null;
 };
+
+/** What a run is called in lists: its pipeline's name, or the tool an ad-hoc call called. */
+export function RunName({ run }: { run: Pick<RunRow, "pipelineName" | "call"> }) {
+  if (!run.call) return <>{run.pipelineName}</>;
+  return (
+    <>
+      <span className="mr-1.5 rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-normal text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">ad-hoc call</span>
+      <code className="font-mono text-sm">{run.call.server}/{run.call.tool}</code>
+    </>
+  );
+}
 
 function duration(r: RunRow): number | null {
   if (!r.startedAt) return null;
@@ -46,7 +59,7 @@ export function RunList({ runs, empty, showClient = true }: { runs: RunRow[]; em
           <tr key={r.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
             <Td>
               <Link href={`/runs/${r.id}`} className="font-medium hover:underline">
-                {r.pipelineName}
+                <RunName run={r} />
               </Link>
               {r.error && <p className="line-clamp-1 max-w-md text-xs text-red-700 dark:text-red-400">{r.error}</p>}
             </Td>
@@ -54,7 +67,7 @@ export function RunList({ runs, empty, showClient = true }: { runs: RunRow[]; em
             <Td><StatusBadge status={r.status} /></Td>
             <Td><RelativeTime value={r.startedAt ?? r.createdAt} /></Td>
             <Td className="tabular-nums">{formatDuration(duration(r))}</Td>
-            <Td className="text-xs text-zinc-500">{r.trigger === "manual" || r.trigger === "api" ? r.createdByLabel : r.trigger}</Td>
+            <Td className="text-xs text-zinc-500">{r.trigger === "manual" || r.trigger === "api" || r.trigger === "adhoc" ? r.createdByLabel || r.trigger : r.trigger}</Td>
           </tr>
         ))}
       </tbody>

@@ -14,6 +14,8 @@ const STATUS: Record<string, { label: string; tone: Tone; icon: string }> = {
   cancelled: { label: "cancelled", tone: "zinc", icon: "⊘" },
   rejected: { label: "rejected", tone: "red", icon: "✕" },
   skipped: { label: "skipped", tone: "zinc", icon: "–" },
+  // a step or tool call sent without an answer: a human checks before anything is sent again
+  "outcome unknown": { label: "outcome unknown", tone: "amber", icon: "?" },
   // drafts
   approved: { label: "approved", tone: "green", icon: "✓" },
   // heartbeats

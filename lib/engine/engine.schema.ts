@@ -4,7 +4,10 @@ import { SLUG_PATTERN } from "@/lib/workspace/paths";
 
 export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled", "rejected"] as const;
 export const STEP_STATUSES = ["pending", "running", "waiting", "succeeded", "failed", "skipped", "cancelled"] as const;
-export const RUN_TRIGGERS = ["manual", "api", "schedule", "retry", "rerun", "catch-up"] as const;
+/** How a pipeline run was queued. */
+export const PIPELINE_TRIGGERS = ["manual", "api", "schedule", "retry", "rerun", "catch-up"] as const;
+/** Every run's trigger: a pipeline's, or "adhoc", an admin's single tool call (lib/engine/adhoc-calls.ts). */
+export const RUN_TRIGGERS = [...PIPELINE_TRIGGERS, "adhoc"] as const;
 export const ACTIVE_RUN_STATUSES = ["queued", "running", "waiting"] as const;
 
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -19,7 +22,7 @@ export const ZQueueRunInput = z.object({
   clientSlug: z.string().regex(SLUG_PATTERN, "Unknown client").nullish(),
   inputs: z.unknown().optional(),
   createdBy: ZActor,
-  trigger: z.enum(RUN_TRIGGERS).default("manual"),
+  trigger: z.enum(PIPELINE_TRIGGERS).default("manual"),
   heartbeatSlug: z.string().regex(SLUG_PATTERN).nullish(),
 });
 export type QueueRunInput = z.input<typeof ZQueueRunInput>;
@@ -62,6 +65,7 @@ export const ZListRunsInput = z.object({
   clientSlug: z.string().nullish(),
   pipeline: z.string().nullish(),
   status: z.union([z.enum(RUN_STATUSES), z.array(z.enum(RUN_STATUSES))]).nullish(),
+  trigger: z.enum(RUN_TRIGGERS).nullish(),
   from: z.coerce.date().nullish(),
   to: z.coerce.date().nullish(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

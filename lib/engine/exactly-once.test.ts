@@ -1,12 +1,15 @@
 // Exactly once with a real MCP server over stdio (lib/mcp/fixtures/exactly-once-server.mjs): a call
 // whose outcome is unknown is never re-sent under a new idempotency key by Retry unless the tool is
 // read-only or idempotent, and every call carries its key in the request's _meta.
+import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
+import { workspaceDir } from "@/lib/env";
 import { ACTOR, stepRows, waitFor, waitForRunStatus, writePipeline } from "@/lib/engine/engine-test-helpers";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun, resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";
+import { getRunDetail } from "@/lib/engine/run-queries";
 import { Worker } from "@/lib/engine/worker";
 import { callTool, IDEMPOTENCY_META_KEY, textOf } from "@/lib/mcp/calls";
 import { getMcpPool } from "@/lib/mcp/pool";
@@ -30,6 +33,11 @@ const latestStep = async (runId: string) => (await stepRows(runId)).at(-1);
 
 beforeAll(async () => {
   writeMcpJson({ once: { command: process.execPath, args: [FIXTURE] } });
+  // the check link for an unknown outcome sits beside mcpServers, never inside an entry
+  const file = path.join(workspaceDir(), "mcp.json");
+  const config = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  process.env.EXACTLY_ONCE_TEST_SITE = "https://blog.example.test";
+  fs.writeFileSync(file, JSON.stringify({ ...config, switchboard: { servers: { once: { checkUrl: "${EXACTLY_ONCE_TEST_SITE}/wp-admin/edit.php" } } } }));
   pipeline("once-publish", "publish", '{ title: "{{ inputs.title }}" }');
   pipeline("once-publish-hang", "publish", '{ title: "{{ inputs.title }}", hang: true }', "300ms");
   pipeline("once-publish-hang-long", "publish", '{ title: "{{ inputs.title }}", hang: true }');
@@ -63,6 +71,9 @@ describe("Retry after a call whose outcome is unknown", () => {
     await retryRun(runId, ACTOR);
     await waitForRunStatus(runId, ["waiting"], 20_000);
     expect(await latestStep(runId)).toMatchObject({ attempt: 2, status: "waiting", outputJson: JSON.stringify({ outcomeUnknown: true, idempotencyKey: `${runId}:publish:1` }) });
+    // GET /api/runs/<id> (and the run page) give the waiting step the server's link to check
+    const waiting = (await getRunDetail(runId))?.steps.find((st) => st.status === "waiting");
+    expect(waiting?.outcomeUnknown).toEqual({ idempotencyKey: `${runId}:publish:1`, server: "once", tool: "publish", checkUrl: "https://blog.example.test/wp-admin/edit.php" });
     // a cancel and another Retry do not get around the human decision either
     await cancelRun(runId, ACTOR);
     await retryRun(runId, ACTOR);

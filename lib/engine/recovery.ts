@@ -3,6 +3,7 @@
 // (which reuses the interrupted attempt's idempotency key) or, after repeated interruptions, failed.
 import { randomUUID } from "node:crypto";
 import { prisma } from "@/lib/db";
+import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
 import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/claim";
 import { runEventRow } from "@/lib/engine/run-events";
 import { attemptMarker } from "@/lib/engine/step-output";
@@ -26,7 +27,7 @@ async function recoverRun(runId: string, recoverer: string, leaseMs: number, now
 
   const owned = { id: runId, leaseOwner: recoverer, status: "running" };
   const run = await prisma.run.findUnique({ where: { id: runId }, select: { cancelRequested: true, trigger: true } });
-  if (run?.trigger === "adhoc") {
+  if (run?.trigger === ADHOC_TRIGGER) {
     // a call from /tools or the API runs in the request that made it: there is nothing to resume
     const error = "Interrupted: Switchboard stopped during this call. Its outcome is unknown; call it again from /tools if needed.";
     await prisma.$transaction([

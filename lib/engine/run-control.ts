@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit";
 import { prisma } from "@/lib/db";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/claim";
+import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
 import type { EngineActor } from "@/lib/engine/engine.schema";
 import { createRunEvent } from "@/lib/engine/run-events";
 import { closeDraftsOfCancelledRun } from "@/lib/drafts/open-draft";
@@ -10,9 +11,15 @@ import { attemptMarker } from "@/lib/engine/step-output";
 import { abortLocalRun, wakeLocalWorkers } from "@/lib/engine/worker-registry";
 
 async function requireRun(runId: string) {
-  const run = await prisma.run.findUnique({ where: { id: runId }, select: { status: true, clientId: true } });
+  const run = await prisma.run.findUnique({ where: { id: runId }, select: { status: true, clientId: true, trigger: true } });
   if (!run) throw new NotFoundError("No such run");
   return run;
+}
+
+/** An ad-hoc tool call runs inside the request that made it: there is nothing to cancel, resume or retry. */
+async function refuseAdHoc(runId: string, what: "cancelled" | "retried") {
+  const run = await requireRun(runId);
+  if (run.trigger === ADHOC_TRIGGER) throw new SafeError(`An ad-hoc tool call cannot be ${what}${what === "retried" ? ": call the tool again from /tools" : ""}`, 409);
 }
 
 /**
@@ -20,6 +27,7 @@ async function requireRun(runId: string) {
  * cancelRequested: its worker aborts the running tool call and marks the step and the run cancelled.
  */
 export async function cancelRun(runId: string, actor: EngineActor): Promise<{ status: "cancelled" | "cancelling" }> {
+  await refuseAdHoc(runId, "cancelled");
   const now = new Date();
   const by = actor.label || "someone";
   const immediate = await prisma.$transaction(async (tx) => {
@@ -57,6 +65,7 @@ export async function cancelRun(runId: string, actor: EngineActor): Promise<{ st
  * staying in the history. Steps that never started keep their pending attempt.
  */
 export async function retryRun(runId: string, actor: EngineActor): Promise<{ id: string }> {
+  await refuseAdHoc(runId, "retried");
   const [, updated] = await prisma.$transaction([
     insertNextAttemptsSql(runId, ["failed", "cancelled"]),
     prisma.run.updateMany({

@@ -3,8 +3,10 @@
 import { prisma } from "@/lib/db";
 import { SafeError } from "@/lib/errors";
 import { listDraftsOfRun } from "@/lib/drafts/open-draft";
+import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";
 import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } from "@/lib/engine/engine.schema";
-import { parseStoredJson } from "@/lib/engine/step-output";
+import { attemptMarker, parseStoredJson } from "@/lib/engine/step-output";
+import { checkUrlFor } from "@/lib/mcp/check-urls";
 
 const runListSelect = {
   id: true,
@@ -60,6 +62,8 @@ export async function listRuns(input: ListRunsInput = {}) {
       where: {
         ...(clientId ? { clientId } : {}),
         ...(q.pipeline ? { pipelineSlug: q.pipeline } : {}),
+        // ad-hoc calls all have the empty pipeline slug, so the (pipelineSlug, createdAt) index finds them
+        ...(q.trigger ? { trigger: q.trigger, ...(q.trigger === ADHOC_TRIGGER && !q.pipeline ? { pipelineSlug: ADHOC_PIPELINE_SLUG } : {}) } : {}),
         ...(status ? { status } : {}),
         ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
         ...(cursor
@@ -76,7 +80,7 @@ export async function listRuns(input: ListRunsInput = {}) {
     statuses && statuses.length > 1
       ? (await Promise.all(statuses.map(page))).flat().sort(newestFirst).slice(0, q.limit + 1)
       : await page(statuses?.[0]);
-  const items = rows.slice(0, q.limit).map((r) => ({ ...r, status: r.status as RunStatus }));
+  const items = rows.slice(0, q.limit).map((r) => ({ ...r, status: r.status as RunStatus, call: adHocCallOf(r) }));
   const last = items.at(-1);
   return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
 }
@@ -129,23 +133,35 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       where: { runId },
       orderBy: { startedAt: "asc" },
       select: {
-        id: true, runStepId: true, server: true, scope: true, tool: true, status: true, isError: true, error: true, argumentsJson: true,
+        id: true, runStepId: true, idempotencyKey: true, server: true, scope: true, tool: true, status: true, isError: true, error: true, argumentsJson: true,
         resultJson: true, resultBytes: true, isTruncated: true, startedAt: true, finishedAt: true, durationMs: true,
       },
     }),
     listDraftsOfRun(runId),
     listRunEvents(runId, options.afterEventId ?? 0),
   ]);
+  // a step waiting because its call's outcome is unknown: which call, and where a human checks it
+  const outcomeUnknown = (s: (typeof steps)[number]) => {
+    if (s.status !== "waiting" || s.kind !== "tool") return null;
+    const marker = attemptMarker(s.outputJson);
+    if (!marker.outcomeUnknown) return null;
+    const call = toolCalls.find((c) => c.idempotencyKey !== null && c.idempotencyKey === marker.idempotencyKey);
+    return { idempotencyKey: marker.idempotencyKey ?? null, server: call?.server ?? null, tool: call?.tool ?? null, checkUrl: call ? checkUrlFor(call.server) : null };
+  };
   const latestAttempt = new Map<string, number>();
   for (const s of steps) latestAttempt.set(s.stepId, Math.max(latestAttempt.get(s.stepId) ?? 0, s.attempt));
   const { inputsJson, inputTokens, outputTokens, cacheTokens, costUsd, ...rest } = run;
+  const call = adHocCallOf(run);
   return {
     ...rest,
     status: run.status as RunStatus,
+    /** for an ad-hoc tool call (trigger "adhoc"): its server and tool; null for a pipeline run */
+    call,
     inputs: parseStoredJson(inputsJson),
     usage: { inputTokens, outputTokens, cacheTokens, costUsd },
-    canCancel: ["queued", "running", "waiting"].includes(run.status) && !(run.status === "running" && run.cancelRequested),
-    canRetry: run.status === "failed" || run.status === "cancelled",
+    // an ad-hoc call runs inside the request that made it: no worker can cancel, resume or retry it
+    canCancel: !call && ["queued", "running", "waiting"].includes(run.status) && !(run.status === "running" && run.cancelRequested),
+    canRetry: !call && (run.status === "failed" || run.status === "cancelled"),
     steps: steps.map((s) => ({
       id: s.stepId,
       runStepId: s.id,
@@ -159,6 +175,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       output: s.status === "succeeded" || s.status === "failed" ? parseStoredJson(s.outputJson) : null,
       error: s.error,
       draft: drafts.find((d) => d.runStepId === s.id) ?? null,
+      outcomeUnknown: outcomeUnknown(s),
       usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd },
       toolCalls: toolCalls
         .filter((c) => c.runStepId === s.id)

@@ -11,7 +11,7 @@ import { redactText, redactValue } from "@/lib/mcp/redact";
 
 export const RESULT_STORE_MAX_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
-const DEFAULT_MAX_TOTAL_MS = 10 * 60_000;
+export const DEFAULT_MAX_TOTAL_MS = 10 * 60_000;
 
 export type ToolProgress = { progress: number; total?: number; message?: string };
 
@@ -123,9 +123,9 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, ide
   const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = performance.now();
   const { client, conn } = await pool.client(entry);
+  if (req.signal?.aborted) return { content: [], isError: true, error: "Cancelled before it was sent", durationMs: 0 };
   // The SDK adds an abort listener to the signal it is given and never removes it. A run's signal lives
   // for the whole run, so each call gets its own signal, linked to the caller's only while it runs.
-  if (req.signal?.aborted) return { content: [], isError: true, error: "Cancelled before it was sent", durationMs: 0 };
   const callAbort = new AbortController();
   const forward = () => callAbort.abort(req.signal?.reason);
   req.signal?.addEventListener("abort", forward, { once: true });
@@ -226,7 +226,7 @@ export class CallNotStarted extends Error {
 class Declined extends Error {}
 
 /** Records the call as started (with the caller's writes, in one commit); null when the key was already used. */
-async function recordStart(req: RecordedCallRequest, link: { runId: string; runStepId: string | null }, scope: string, storedArgs: string): Promise<string | null> {
+async function recordStart(req: RecordedCallRequest, link: { runId: string | null; runStepId: string | null }, scope: string, storedArgs: string): Promise<string | null> {
   try {
     return await writeTransaction((db) => {
       if (req.recordWith && !req.recordWith(db)) throw new Declined();
@@ -243,23 +243,7 @@ async function recordStart(req: RecordedCallRequest, link: { runId: string; runS
   }
 }
 
-export type RecordedCallResult = ToolCallResult & { toolCallId: string; runId: string; reused: boolean; truncated: boolean; finish?: PendingWrite };
-
-async function adHocRun(req: RecordedCallRequest): Promise<{ runId: string; runStepId: string }> {
-  const client = req.clientSlug ? await prisma.client.findUnique({ where: { slug: req.clientSlug }, select: { id: true } }) : null;
-  const run = await prisma.run.create({
-    data: {
-      pipelineSlug: "adhoc", pipelineName: `Ad-hoc: ${req.server}/${req.tool}`, pipelineJson: "{}", trigger: "adhoc", status: "running",
-      clientId: client?.id ?? null, startedAt: new Date(),
-      // this process runs the call itself; the lease outlasts the longest call, so the worker's recovery
-      // leaves the run alone unless this process died (then it fails it as interrupted)
-      leaseOwner: `adhoc-${process.pid}`, leaseExpiresAt: new Date(Date.now() + Math.max(req.timeoutMs ?? 0, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS) + 60_000),
-      steps: { create: { stepId: "call", position: 0, kind: "tool", status: "running", startedAt: new Date() } },
-    },
-    select: { id: true, steps: { select: { id: true } } },
-  });
-  return { runId: run.id, runStepId: run.steps[0].id };
-}
+export type RecordedCallResult = ToolCallResult & { toolCallId: string; runId: string | null; reused: boolean; truncated: boolean; finish?: PendingWrite };
 
 /**
  * Records the call as started BEFORE sending it, then its result. With an idempotency key, a call that
@@ -270,7 +254,8 @@ export async function callToolRecorded(req: RecordedCallRequest): Promise<Record
   const prepared = await prepareCall(req);
   const { entry, tool } = prepared;
   const storedArgs = JSON.stringify(redactValue(req.arguments, entry.secrets));
-  const link = req.runId ? { runId: req.runId, runStepId: req.runStepId ?? null } : await adHocRun(req);
+  // a call outside a run (tests, a bare check) is recorded on its own; runs and ad-hoc calls are the engine's
+  const link = { runId: req.runId ?? null, runStepId: req.runStepId ?? null };
   // recorded as started before it is sent; the unique idempotency key makes a second send impossible
   let toolCallId = await recordStart(req, link, entry.scope, storedArgs);
   if (toolCallId === null) {
@@ -283,7 +268,7 @@ export async function callToolRecorded(req: RecordedCallRequest): Promise<Record
     if (existing.status !== "started" && existing.status !== "unknown") {
       const stored = existing.resultJson ? (JSON.parse(existing.resultJson) as { content?: unknown[]; structuredContent?: unknown }) : {};
       return {
-        toolCallId: existing.id, runId: existing.runId ?? "", reused: true, truncated: existing.isTruncated, content: stored.content ?? [],
+        toolCallId: existing.id, runId: existing.runId, reused: true, truncated: existing.isTruncated, content: stored.content ?? [],
         structuredContent: stored.structuredContent, isError: existing.isError, error: existing.error ?? undefined, durationMs: existing.durationMs ?? 0,
       };
     }
@@ -315,13 +300,8 @@ export async function callToolRecorded(req: RecordedCallRequest): Promise<Record
     );
   };
   const recorded = { ...result, content: limited.content, structuredContent: limited.structuredContent, toolCallId, runId: link.runId, reused: false, truncated: limited.truncated };
-  if (req.deferFinish && req.runId) return { ...recorded, finish };
+  if (req.deferFinish) return { ...recorded, finish };
   await writeTransaction(finish);
-  if (!req.runId) {
-    const status = result.isError ? "failed" : "succeeded";
-    await prisma.run.update({ where: { id: link.runId }, data: { status, finishedAt: now, error: result.error ?? null, leaseOwner: null, leaseExpiresAt: null } });
-    await prisma.runStep.updateMany({ where: { runId: link.runId }, data: { status, finishedAt: now, error: result.error ?? null, outputJson: limited.json } });
-  }
   return recorded;
 }
 

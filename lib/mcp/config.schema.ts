@@ -28,7 +28,26 @@ export const ZServerConfig = z.union([ZRemoteServer, ZStdioServer], {
 
 export const ZMcpFile = z.strictObject({
   mcpServers: z.record(z.string(), z.unknown(), { error: 'expected "mcpServers": { "<name>": { ... } }' }),
+  // Switchboard's own settings sit beside mcpServers, never inside an entry, so Claude Code still
+  // accepts the file as its own; checked on their own (ZSwitchboardSettings) so a mistake there
+  // never stops a server
+  switchboard: z.unknown().optional(),
 });
+
+const ZCheckUrl = z
+  .string({ error: "expected a URL" })
+  .min(1)
+  .max(2000);
+
+/**
+ * `"switchboard": { "servers": { "<name>": { "checkUrl": "https://..." } } }` in the workspace's
+ * mcp.json: where a human checks what a server's call did when its outcome is unknown (e.g. the
+ * WordPress posts list). `${VAR}` expands as in urls.
+ */
+export const ZSwitchboardSettings = z.strictObject({
+  servers: z.record(z.string().regex(SERVER_NAME_PATTERN, "expected a server name"), z.strictObject({ checkUrl: ZCheckUrl.optional() })).default({}),
+});
+export type SwitchboardSettings = z.infer<typeof ZSwitchboardSettings>;
 
 export type StdioServerConfig = z.infer<typeof ZStdioServer>;
 export type RemoteServerConfig = z.infer<typeof ZRemoteServer>;

@@ -62,7 +62,7 @@ function jsonErrorPlace(text: string, message: string): string {
   return `:${line}:${Number(pos[1]) - before.lastIndexOf("\n")}`;
 }
 
-type ReadResult = { entries: [string, unknown][]; error?: string };
+type ReadResult = { entries: [string, unknown][]; error?: string; switchboard?: unknown };
 
 /** Reads and parses one config file; a missing file is no servers, a broken one an error naming the place. */
 export function readMcpFile(relative: string, root = workspaceDir()): ReadResult {
@@ -85,7 +85,7 @@ export function readMcpFile(relative: string, root = workspaceDir()): ReadResult
   }
   const parsed = ZMcpFile.safeParse(raw);
   if (!parsed.success) return { entries: [], error: `${relative}: ${parsed.error.issues[0]?.message ?? "expected { \"mcpServers\": { ... } }"}` };
-  return { entries: Object.entries(parsed.data.mcpServers) };
+  return { entries: Object.entries(parsed.data.mcpServers), switchboard: parsed.data.switchboard };
 }
 
 function summaryOf(config: ServerConfig): string {

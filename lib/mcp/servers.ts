@@ -1,9 +1,8 @@
-// What the /tools page and the MCP API do: list servers (optionally connecting them first), make an
-// admin's ad-hoc tool call (recorded as an ad-hoc run), approve a client's server, accept a changed tool.
+// What the /tools page and the MCP API do: list servers (optionally connecting them first), approve a
+// client's server, accept a changed tool. An admin's ad-hoc tool call is the engine's (adhoc-calls.ts).
 import { recordAudit, type Actor } from "@/lib/audit";
 import { SafeError } from "@/lib/errors";
 import { approveClientServer, loadClientServers } from "@/lib/mcp/config";
-import { callToolRecorded, McpUnavailableError, ToolCallRefused } from "@/lib/mcp/calls";
 import { acceptToolChange } from "@/lib/mcp/pins";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { SERVER_NAME_PATTERN } from "@/lib/mcp/config.schema";
@@ -11,17 +10,6 @@ import { isSlug } from "@/lib/workspace/paths";
 
 export async function listMcpServers(connect: boolean) {
   return getMcpPool().listServers({ connect, connectTimeoutMs: 8_000 });
-}
-
-export async function callToolAdHoc(input: { server: string; tool: string; arguments: Record<string, unknown>; clientSlug?: string | null }, actor: Actor) {
-  try {
-    const result = await callToolRecorded({ server: input.server, tool: input.tool, arguments: input.arguments, clientSlug: input.clientSlug ?? null, timeoutMs: 120_000 });
-    await recordAudit({ actor, action: "tool.call", targetType: "run", targetId: result.runId, data: { server: input.server, tool: input.tool } });
-    return result;
-  } catch (error) {
-    if (error instanceof ToolCallRefused || error instanceof McpUnavailableError) throw new SafeError(error.message, 400);
-    throw error;
-  }
 }
 
 export async function approveClientServerEntry(input: { slug: string; name: string; contentHash: string; allowedVars: string[] }, actor: Actor) {

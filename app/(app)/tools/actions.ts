@@ -2,7 +2,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authAction } from "@/lib/actions/safe-action";
-import { acceptChangedTool, approveClientServerEntry, callToolAdHoc } from "@/lib/mcp/servers";
+import { callToolAdHoc } from "@/lib/engine/adhoc-calls";
+import { acceptChangedTool, approveClientServerEntry } from "@/lib/mcp/servers";
 
 export const callToolAction = authAction(
   { schema: z.object({ server: z.string().min(1).max(64), tool: z.string().min(1).max(128), arguments: z.record(z.string(), z.unknown()) }), role: "admin" },

@@ -1,5 +1,7 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
@@ -101,11 +103,12 @@ function ApproveServer({ server, isAdmin }: { server: Server; isAdmin: boolean }
 
 function ToolRow({ server, tool, isAdmin }: { server: Server; tool: Tool; isAdmin: boolean }) {
   const queryClient = useQueryClient();
+  const router = useRouter();
   const [open, setOpen] = useState(false);
   const schema = tool.inputSchema as JsonSchema;
   const [args, setArgs] = useState<Record<string, unknown>>(() => (initialValue(schema) as Record<string, unknown>) ?? {});
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ content: unknown[]; isError: boolean; error: string | null; durationMs: number; truncated: boolean } | null>(null);
+  const [result, setResult] = useState<{ content: unknown[]; isError: boolean; error: string | null; durationMs: number; truncated: boolean; runId: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   return (
     <li className="py-2.5" aria-label={`Tool ${tool.name}`}>
@@ -130,13 +133,18 @@ function ToolRow({ server, tool, isAdmin }: { server: Server; tool: Tool; isAdmi
           if (!r.ok) return setError(r.error);
           setResult(r.data);
           await queryClient.invalidateQueries({ queryKey: queryKeys.servers() });
+          // the call is recorded: the server-rendered list of recent calls shows it
+          router.refresh();
         }}>
           <SchemaForm schema={schema} value={args} onChange={setArgs} idPrefix={`${server.name}-${tool.name}`} />
           {isAdmin ? <Button type="submit" size="sm" disabled={busy}>{busy ? "Calling…" : "Call"}</Button> : <p className="text-xs text-zinc-500">Only an admin can call tools directly.</p>}
           <FormError message={error} />
           {result && (
             <div aria-label="Tool result" className="space-y-1">
-              <p className="text-xs text-zinc-500">{result.isError ? "The tool reported an error" : "Result"} · {formatDuration(result.durationMs)}{result.truncated ? " · truncated" : ""}</p>
+              <p className="text-xs text-zinc-500">
+                {result.isError ? "The tool reported an error" : "Result"} · {formatDuration(result.durationMs)}{result.truncated ? " · truncated" : ""} ·{" "}
+                <Link className="underline" href={`/runs/${result.runId}`}>recorded as an ad-hoc call</Link>
+              </p>
               {result.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{result.error}</p>}
               <ToolResult result={{ content: result.content }} />
             </div>

@@ -1,7 +1,7 @@
-// GET /api/runs?client=&pipeline=&status=&from=&to=&limit=&cursor= - run history, newest first
+// GET /api/runs?client=&pipeline=&status=&trigger=&from=&to=&limit=&cursor= - run history, newest first (trigger=adhoc: ad-hoc tool calls)
 // POST /api/runs { pipeline, client?, inputs? } - queue a run -> 202 { id }
 import { z } from "zod";
-import { RUN_STATUSES } from "@/lib/engine/engine.schema";
+import { RUN_STATUSES, type RunTrigger } from "@/lib/engine/engine.schema";
 import { queueRun } from "@/lib/engine/queue-run";
 import { listRuns } from "@/lib/engine/run-queries";
 import { apiRoute } from "@/lib/http/route";
@@ -24,6 +24,7 @@ export const GET = apiRoute("user", async ({ req }) => {
     clientSlug: q.get("client"),
     pipeline: q.get("pipeline"),
     status: statuses.length === 0 ? undefined : statuses,
+    trigger: (q.get("trigger") || undefined) as RunTrigger | undefined,
     from: q.get("from") ?? undefined,
     to: q.get("to") ?? undefined,
     limit: q.get("limit") ?? undefined,

@@ -52,12 +52,13 @@ export function RunLive({ initial }: { initial: RunView }) {
       <PageHeader
         title={
           <span className="flex items-center gap-2">
-            {run.pipelineName} <StatusBadge status={run.status} />
+            {run.call ? <span>Ad-hoc call of <code className="font-mono">{run.call.server}/{run.call.tool}</code></span> : run.pipelineName} <StatusBadge status={run.status} />
           </span>
         }
         description={
           <span className="flex flex-wrap gap-x-3">
-            <Link className="hover:underline" href={`/pipelines/${run.pipelineSlug}`}>{run.pipelineSlug}</Link>
+            {/* an ad-hoc call has no pipeline page: it was made on /tools */}
+            {run.call ? <Link className="hover:underline" href="/tools">Tools</Link> : <Link className="hover:underline" href={`/pipelines/${run.pipelineSlug}`}>{run.pipelineSlug}</Link>}
             {run.client && <Link className="hover:underline" href={`/clients/${run.client.slug}`}>{run.client.name}</Link>}
             <span>queued <RelativeTime value={run.createdAt} /> by {run.createdByLabel || run.trigger}</span>
             {total !== null && <span>took {formatDuration(total)}</span>}
@@ -67,7 +68,9 @@ export function RunLive({ initial }: { initial: RunView }) {
           <>
             {ACTIVE.has(run.status) && (
               <span className="text-xs text-zinc-500" role="status" aria-live="polite">
-                {run.status === "waiting" ? "Waiting for approval" : run.status === "queued" ? "Waiting for a worker…" : "Running… updating live"}
+                {run.status === "waiting"
+                  ? latest.some((st) => st.outcomeUnknown) ? "Waiting for a human: a call's outcome is unknown" : "Waiting for approval"
+                  : run.status === "queued" ? "Waiting for a worker…" : "Running… updating live"}
               </span>
             )}
             {run.canCancel && (
@@ -156,7 +159,7 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
       <header className="flex flex-wrap items-center gap-2">
         <span className="font-medium">{step.id}</span>
         <span className="text-xs text-zinc-500">{step.kind}{step.attempt > 1 ? ` · attempt ${step.attempt}` : ""}</span>
-        <StatusBadge status={step.status} />
+        <StatusBadge status={step.outcomeUnknown ? "outcome unknown" : step.status} />
         <span className="ml-auto text-xs tabular-nums text-zinc-500">{formatDuration(ms)}</span>
       </header>
       {step.error && <p className="mt-2 text-sm break-words text-red-700 dark:text-red-400">{step.error}</p>}
@@ -166,6 +169,22 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
           <Link className="font-medium underline" href={`/drafts/${step.draft.id}`}>
             {step.draft.status === "pending" ? "Review the draft" : "Open the draft"}
           </Link>
+        </p>
+      )}
+      {step.outcomeUnknown && run.status === "waiting" && (
+        <p className="mt-2 text-sm" aria-label="Where to check">
+          {step.outcomeUnknown.checkUrl ? (
+            <>
+              Check first whether it happened:{" "}
+              <a className="font-medium underline" href={step.outcomeUnknown.checkUrl} target="_blank" rel="noopener noreferrer">
+                open {step.outcomeUnknown.server ?? "the target system"}&apos;s check page
+              </a>
+            </>
+          ) : (
+            <span className="text-zinc-500">
+              Check {step.outcomeUnknown.server ?? "the target system"} directly (no check link is set: add one for this server under &quot;switchboard&quot; in mcp.json).
+            </span>
+          )}
         </p>
       )}
       {marker && run.status === "waiting" && (
@@ -182,7 +201,7 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
         <details key={call.id} className="mt-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" open={step.status !== "succeeded"}>
           <summary className="cursor-pointer">
             <code className="font-mono text-xs">{call.server}/{call.tool}</code>{" "}
-            <StatusBadge status={call.isError || call.status === "failed" ? "failed" : call.status === "started" ? "running" : "succeeded"} />{" "}
+            <StatusBadge status={call.status === "unknown" ? "outcome unknown" : call.isError || call.status === "failed" ? "failed" : call.status === "started" ? "running" : "succeeded"} />{" "}
             <span className="text-xs text-zinc-500">{formatDuration(call.durationMs)}</span>
           </summary>
           <div className="mt-2 space-y-2">

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { apiRoute } from "@/lib/http/route";
 import { json, readJson } from "@/lib/http/response";
-import { callToolAdHoc } from "@/lib/mcp/servers";
+import { callToolAdHoc } from "@/lib/engine/adhoc-calls";
 
 const ZBody = z.object({ arguments: z.record(z.string(), z.unknown()).default({}), client: z.string().max(64).nullish() });
 
