@@ -51,6 +51,7 @@ function percentile(values: number[], p: number): number {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -85,11 +86,13 @@ async function benchStepOverhead() {
 
   const bare: number[] = [];
   for (let i = 0; i < 20; i++) await bareEchoCall("warm up");
+  const bareCpu = process.cpuUsage();
   for (let i = 0; i < 200; i++) {
     const started = performance.now();
     await bareEchoCall(`bare ${i}`);
     bare.push(performance.now() - started);
   }
+  const bareCpuMs = cpuMs(process.cpuUsage(bareCpu)) / 200;
   const inner = new McpStepRunner();
   let marks: number[] = [];
   const runner: StepRunner = { startsSteps: inner.startsSteps, runTool: (req) => (marks.push(performance.now()), inner.runTool(req)) };
@@ -101,9 +104,13 @@ async function benchStepOverhead() {
   const runMeans: number[] = [];
   let countedSteps = 0;
   const runs = 8;
+  let stepsCpu = process.cpuUsage();
   for (let r = 0; r < runs; r++) {
     marks = [];
-    if (r === 1) sql.reset(); // the first run warms up
+    if (r === 1) {
+      sql.reset(); // the first run warms up
+      stepsCpu = process.cpuUsage();
+    }
     const id = await queueRun({ pipelineSlug: "bench-steps", createdBy: ACTOR });
     await waitUntil(async () => (poll.prepare(`SELECT "status" FROM "Run" WHERE "id" = ?`).get(id) as { status: string }).status === "succeeded", 60_000);
     if (r === 0) continue;
@@ -112,6 +119,7 @@ async function benchStepOverhead() {
     runMeans.push(gaps.reduce((s, g) => s + g, 0) / gaps.length);
     countedSteps += steps;
   }
+  const stepCpuMs = cpuMs(process.cpuUsage(stepsCpu)) / countedSteps;
   const { statements, commits, writes } = sql.counts;
   poll.close();
   await worker.stop({ graceMs: 1_000 });
@@ -127,6 +135,10 @@ async function benchStepOverhead() {
     engineOverheadPerStepMeanMs: round(percentile(runMeans, 50) - bareMedian),
     overheadGoalMs: round(goal),
     overheadMeetsGoal: overhead <= goal,
+    // CPU time of this process (the MCP server is another): steadier than wall time on a busy machine
+    bareMcpCallCpuMs: round(bareCpuMs),
+    toolStepCpuMs: round(stepCpuMs),
+    engineCpuPerStepMs: round(stepCpuMs - bareCpuMs),
     sqlStatementsPerStep: round(statements / countedSteps),
     sqlWritesPerStep: round(writes / countedSteps),
     commitsPerStep: round(commits / countedSteps),
