@@ -1,6 +1,6 @@
 // Reads for the run pages and the JSON API (GET /api/runs, GET /api/runs/<id>). Lists use keyset
 // pagination on (createdAt, id), which the Run indexes serve, so they stay fast with many runs.
-import { prisma } from "@/lib/db";
+import { prepared, prisma, sqlDate, sqlite } from "@/lib/db";
 import { SafeError } from "@/lib/errors";
 import { listDraftsOfRun } from "@/lib/drafts/open-draft";
 import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";
@@ -57,32 +57,60 @@ export async function listRuns(input: ListRunsInput = {}) {
   }
   const statuses = q.status ? [...new Set(Array.isArray(q.status) ? q.status : [q.status])] : undefined;
   const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-  const page = (status: string | undefined) =>
-    prisma.run.findMany({
-      where: {
-        ...(clientId ? { clientId } : {}),
-        ...(q.pipeline ? { pipelineSlug: q.pipeline } : {}),
-        // ad-hoc calls all have the empty pipeline slug, so the (pipelineSlug, createdAt) index finds them
-        ...(q.trigger ? { trigger: q.trigger, ...(q.trigger === ADHOC_TRIGGER && !q.pipeline ? { pipelineSlug: ADHOC_PIPELINE_SLUG } : {}) } : {}),
-        ...(status ? { status } : {}),
-        ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
-        ...(cursor
-          ? { AND: [{ createdAt: { lte: cursor.createdAt } }, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }] }
-          : {}),
-      },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: q.limit + 1,
-      select: runListSelect,
-    });
+  const db = await sqlite();
+  const filter: RunIdsFilter = {
+    clientId,
+    // ad-hoc calls all have the empty pipeline slug, so the pipeline indexes find them
+    pipelineSlug: q.pipeline ?? (q.trigger === ADHOC_TRIGGER ? ADHOC_PIPELINE_SLUG : undefined),
+    trigger: q.trigger ?? undefined,
+    from: q.from ?? undefined,
+    to: q.to ?? undefined,
+    cursor: cursor ?? undefined,
+    limit: q.limit + 1,
+  };
+  const idsOf = (status: string | undefined) => {
+    const { sql, params } = runIdsQuery({ ...filter, status });
+    return (prepared(db, sql).all(...params) as { id: string; createdAt: string }[]).map((r) => ({ id: r.id, createdAt: new Date(r.createdAt) }));
+  };
   // Several statuses: `status IN (...)` cannot read one index in page order (SQLite sorts every match,
   // seconds at a million runs), so each status reads its own index range and the pages are merged.
-  const rows =
-    statuses && statuses.length > 1
-      ? (await Promise.all(statuses.map(page))).flat().sort(newestFirst).slice(0, q.limit + 1)
-      : await page(statuses?.[0]);
+  const ids = statuses && statuses.length > 1 ? statuses.flatMap(idsOf).sort(newestFirst).slice(0, q.limit + 1) : idsOf(statuses?.[0]);
+  const byId = new Map((await prisma.run.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: runListSelect })).map((r) => [r.id, r]));
+  // a run deleted between the two reads is left out
+  const rows = ids.flatMap((r) => byId.get(r.id) ?? []);
   const items = rows.slice(0, q.limit).map((r) => ({ ...r, status: r.status as RunStatus, call: adHocCallOf(r) }));
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  const last = ids.length > q.limit ? ids[q.limit - 1] : undefined;
+  return { items, nextCursor: last ? encodeCursor(last.createdAt, last.id) : null };
+}
+
+export type RunIdsFilter = {
+  clientId?: string;
+  pipelineSlug?: string;
+  status?: string;
+  trigger?: string;
+  from?: Date;
+  to?: Date;
+  cursor?: { createdAt: Date; id: string };
+  limit: number;
+};
+
+/**
+ * The page's run ids, newest first, read from the one index that starts with exactly the filtered
+ * columns (INDEXED BY: without table statistics SQLite's planner sometimes picks a shorter index when
+ * createdAt has two bounds, and then scans, e.g. every run of a pipeline for a client + pipeline page).
+ */
+export function runIdsQuery(f: RunIdsFilter): { sql: string; params: unknown[] } {
+  const equal = (["clientId", "pipelineSlug", "status"] as const).filter((c) => f[c] !== undefined);
+  const where = equal.map((c) => `"${c}" = ?`);
+  const params: unknown[] = equal.map((c) => f[c]);
+  if (f.trigger) where.push(`"trigger" = ?`), params.push(f.trigger);
+  if (f.from) where.push(`"createdAt" >= ?`), params.push(sqlDate(f.from));
+  if (f.to) where.push(`"createdAt" < ?`), params.push(sqlDate(f.to));
+  // a row value: one range on (createdAt, id), which the index reads in order
+  if (f.cursor) where.push(`("createdAt", "id") < (?, ?)`), params.push(sqlDate(f.cursor.createdAt), f.cursor.id);
+  const index = `Run_${[...equal, "createdAt", "id"].join("_")}_idx`;
+  const sql = `SELECT "id", "createdAt" FROM "Run" INDEXED BY "${index}" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY "createdAt" DESC, "id" DESC LIMIT ?`;
+  return { sql, params: [...params, f.limit] };
 }
 
 function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number {
