@@ -3,7 +3,7 @@
 // (and .json when the answer parses). What the agent says and spends is written as run events as it
 // happens; its tool calls are recorded by the gateway under the step.
 import { randomBytes } from "node:crypto";
-import { prisma } from "@/lib/db";
+import { prepared, prisma, sqlDate } from "@/lib/db";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
 import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type TokenUsage } from "@/lib/agents/runner";
 import { agentRunner } from "@/lib/agents/runners";
@@ -12,6 +12,7 @@ import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/execute-s
 import { createRunEvent } from "@/lib/engine/run-events";
 import { boundedError } from "@/lib/engine/step-output";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
+import type { PendingWrite } from "@/lib/mcp/calls";
 import { GatewaySession, GatewayUnavailableError } from "@/lib/mcp/gateway";
 import { gatewayTokenHash } from "@/lib/mcp/gateway-http";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
@@ -75,23 +76,21 @@ function abortKindOf(signal: AbortSignal): RunAbortKind | null {
   return signal.reason instanceof RunAbort ? signal.reason.kind : "cancel";
 }
 
-function usageWrites(ctx: StepContext, row: AttemptRow, usage: TokenUsage, runner: string, model: string | null, turns: number | null) {
+function usageWrites(ctx: StepContext, row: AttemptRow, usage: TokenUsage, runner: string, model: string | null, turns: number | null): PendingWrite[] {
   const cacheTokens = usage.cacheReadTokens + usage.cacheWriteTokens;
+  // committed with the step's outcome, like a tool step's result (execute-run's writeTransaction)
   return [
-    prisma.runStep.update({
-      where: { id: row.id },
-      data: {
-        runner, model, turns, gatewayTokenHash: null,
-        inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cacheTokens,
-        cacheReadTokens: usage.cacheReadTokens, cacheWriteTokens: usage.cacheWriteTokens, reasoningTokens: usage.reasoningTokens,
-      },
-      select: { id: true },
-    }),
-    prisma.run.update({
-      where: { id: ctx.runId },
-      data: { inputTokens: { increment: usage.inputTokens }, outputTokens: { increment: usage.outputTokens }, cacheTokens: { increment: cacheTokens } },
-      select: { id: true },
-    }),
+    (db) => {
+      prepared(
+        db,
+        `UPDATE "RunStep" SET "runner" = ?, "model" = ?, "turns" = ?, "gatewayTokenHash" = NULL, "inputTokens" = ?, "outputTokens" = ?, "cacheTokens" = ?,
+          "cacheReadTokens" = ?, "cacheWriteTokens" = ?, "reasoningTokens" = ? WHERE "id" = ?`,
+      ).run(runner, model, turns, usage.inputTokens, usage.outputTokens, cacheTokens, usage.cacheReadTokens, usage.cacheWriteTokens, usage.reasoningTokens, row.id);
+      prepared(
+        db,
+        `UPDATE "Run" SET "inputTokens" = "inputTokens" + ?, "outputTokens" = "outputTokens" + ?, "cacheTokens" = "cacheTokens" + ?, "updatedAt" = ? WHERE "id" = ?`,
+      ).run(usage.inputTokens, usage.outputTokens, cacheTokens, sqlDate(new Date()), ctx.runId);
+    },
   ];
 }
 

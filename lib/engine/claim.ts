@@ -1,7 +1,22 @@
 // Claiming and holding runs. Every claim is one conditional UPDATE: two workers (or two processes on one
 // database file) can never both win, and nothing reads then writes inside a deferred transaction.
-import { prisma } from "@/lib/db";
+import { prepared, prisma, sqlDate, sqlite, writeTransaction } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+
+const CLAIM_SQL = `
+  UPDATE "Run" SET "status" = 'running', "leaseOwner" = @workerId, "leaseExpiresAt" = @leaseUntil,
+    "startedAt" = COALESCE("startedAt", @now), "updatedAt" = @now
+  WHERE "id" = (
+    SELECT r."id" FROM "Run" r
+    WHERE r."status" = 'queued'
+      AND (json_extract(r."pipelineJson", '$.concurrency') IS NULL OR (
+        SELECT COUNT(*) FROM "Run" o
+        WHERE o."status" IN ('running', 'waiting') AND o."pipelineSlug" = r."pipelineSlug" AND o."clientId" IS r."clientId"
+      ) < json_extract(r."pipelineJson", '$.concurrency'))
+    ORDER BY r."createdAt", r."id"
+    LIMIT 1
+  ) AND "status" = 'queued'
+  RETURNING "id"`;
 
 /**
  * Claims the oldest queued run whose pipeline has room under its per-client `concurrency` (runs of the
@@ -9,22 +24,25 @@ import { Prisma } from "@/lib/generated/prisma/client";
  * happen under SQLite's write lock together.
  */
 export async function claimNextRun(workerId: string, leaseMs: number, now = new Date()): Promise<string | null> {
-  const leaseUntil = new Date(now.getTime() + leaseMs);
-  const rows = await prisma.$queryRaw<{ id: string }[]>`
-    UPDATE "Run" SET "status" = 'running', "leaseOwner" = ${workerId}, "leaseExpiresAt" = ${leaseUntil},
-      "startedAt" = COALESCE("startedAt", ${now}), "updatedAt" = ${now}
-    WHERE "id" = (
-      SELECT r."id" FROM "Run" r
-      WHERE r."status" = 'queued'
-        AND (json_extract(r."pipelineJson", '$.concurrency') IS NULL OR (
-          SELECT COUNT(*) FROM "Run" o
-          WHERE o."status" IN ('running', 'waiting') AND o."pipelineSlug" = r."pipelineSlug" AND o."clientId" IS r."clientId"
-        ) < json_extract(r."pipelineJson", '$.concurrency'))
-      ORDER BY r."createdAt", r."id"
-      LIMIT 1
-    ) AND "status" = 'queued'
-    RETURNING "id"`;
-  return rows[0]?.id ?? null;
+  return (await claimRuns(workerId, leaseMs, 1, now))[0] ?? null;
+}
+
+/**
+ * Claims up to `max` runs in one transaction (one commit), each by the conditional UPDATE above, so the
+ * concurrency check of each claim sees the claims before it.
+ */
+export async function claimRuns(workerId: string, leaseMs: number, max: number, now = new Date()): Promise<string[]> {
+  const params = { workerId, leaseUntil: sqlDate(new Date(now.getTime() + leaseMs)), now: sqlDate(now) };
+  return writeTransaction((db) => {
+    const claim = prepared(db, CLAIM_SQL);
+    const ids: string[] = [];
+    for (let i = 0; i < max; i++) {
+      const row = claim.get(params) as { id: string } | undefined;
+      if (!row) break;
+      ids.push(row.id);
+    }
+    return ids;
+  });
 }
 
 /** Extends the lease; false when this worker no longer holds the run (then it must stop writing). */
@@ -36,9 +54,15 @@ export async function renewLease(runId: string, workerId: string, leaseMs: numbe
   return count === 1;
 }
 
+export type RunControl = { status: string; leaseOwner: string | null; cancelRequested: boolean };
+
 /** What a worker checks between steps and while a step runs. */
-export async function readRunControl(runId: string) {
-  return prisma.run.findUnique({ where: { id: runId }, select: { status: true, leaseOwner: true, cancelRequested: true } });
+export async function readRunControl(runId: string): Promise<RunControl | null> {
+  const db = await sqlite();
+  const row = prepared(db, `SELECT "status", "leaseOwner", "cancelRequested" FROM "Run" WHERE "id" = ?`).get(runId) as
+    | { status: string; leaseOwner: string | null; cancelRequested: number }
+    | undefined;
+  return row ? { status: row.status, leaseOwner: row.leaseOwner, cancelRequested: row.cancelRequested === 1 } : null;
 }
 
 /**

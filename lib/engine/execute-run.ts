@@ -1,10 +1,10 @@
 // Runs the steps of a claimed run in order, from the first that has not succeeded. Every write is
 // conditional on this worker still holding the run, so a worker that lost its lease changes nothing.
-import { prisma } from "@/lib/db";
+import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { readRunControl } from "@/lib/engine/claim";
 import { executeStep, type AttemptRow, type StepContext, type StepResult } from "@/lib/engine/execute-step";
 import { preflightRun } from "@/lib/engine/preflight";
-import { runEventRow } from "@/lib/engine/run-events";
+import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { absorbOutput, loadRunState } from "@/lib/engine/run-state";
 import { parseStoredJson } from "@/lib/engine/step-output";
 import type { StepRunner } from "@/lib/engine/step-runner";
@@ -23,16 +23,38 @@ function ownedRun(runId: string, workerId: string) {
   return { id: runId, leaseOwner: workerId, status: "running" };
 }
 
-async function endRun(runId: string, workerId: string, status: "succeeded" | "failed" | "cancelled", message: string, error: string | null, stepRowId?: string) {
-  const now = new Date();
-  await prisma.$transaction([
-    prisma.run.updateMany({
-      where: ownedRun(runId, workerId),
-      data: { status, error, finishedAt: now, leaseOwner: null, leaseExpiresAt: null, ...(status === "cancelled" ? { cancelRequested: true } : {}) },
-    }),
-    prisma.runEvent.create({ data: runEventRow(runId, "status", message, { runStepId: stepRowId }) }),
-  ]);
+// Every write of a run below is conditional on this worker still holding it.
+const RUN_OWNED = `"id" = @runId AND "leaseOwner" = @workerId AND "status" = 'running'`;
+
+type RunEnd = { status: "succeeded" | "failed" | "cancelled"; message: string; error: string | null; stepRowId?: string };
+
+/** Ends the run inside a `writeTransaction`; its event is written only when this worker still held it. */
+function writeRunEnd(db: Sqlite, runId: string, workerId: string, end: RunEnd, now: Date): void {
+  const { changes } = prepared(
+    db,
+    `UPDATE "Run" SET "status" = @status, "error" = @error, "finishedAt" = @now, "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
+      "cancelRequested" = CASE WHEN @status = 'cancelled' THEN 1 ELSE "cancelRequested" END, "updatedAt" = @now
+    WHERE ${RUN_OWNED}`,
+  ).run({ runId, workerId, status: end.status, error: end.error, now: sqlDate(now) });
+  if (changes === 1) insertRunEvent(db, runEventRow(runId, "status", end.message, { runStepId: end.stepRowId }), now);
+}
+
+async function endRun(runId: string, workerId: string, status: RunEnd["status"], message: string, error: string | null, stepRowId?: string) {
+  await writeTransaction((db) => writeRunEnd(db, runId, workerId, { status, message, error, stepRowId }, new Date()));
   return status;
+}
+
+/** Marks a pending step running, inside a `writeTransaction`; false when the step or the run is no longer this worker's. */
+function writeStepStart(db: Sqlite, runId: string, workerId: string, row: AttemptRow): boolean {
+  const now = new Date();
+  const { changes } = prepared(
+    db,
+    `UPDATE "RunStep" SET "status" = 'running', "startedAt" = @now
+    WHERE "id" = @stepRowId AND "status" = 'pending' AND EXISTS (SELECT 1 FROM "Run" WHERE ${RUN_OWNED})`,
+  ).run({ runId, workerId, stepRowId: row.id, now: sqlDate(now) });
+  if (changes === 0) return false;
+  insertRunEvent(db, runEventRow(runId, "status", `Step "${row.stepId}" started${row.attempt > 1 ? ` (attempt ${row.attempt})` : ""}`, { runStepId: row.id }), now);
+  return true;
 }
 
 /** Hands the run back to the queue between steps (shutdown): the next worker continues it. */
@@ -44,55 +66,64 @@ async function releaseRun(runId: string, workerId: string, nextStepId: string): 
   return "released";
 }
 
-/** Writes how a step ended (and the run, when the step ended it). */
-async function recordStepResult(runId: string, workerId: string, row: AttemptRow, result: StepResult): Promise<RunOutcome | null> {
-  const now = new Date();
+/**
+ * The step's end, when the step is still this worker's: running, or still pending when it ended before
+ * its start was recorded (a tool step's start commits with its call's record, after the tool was found
+ * and its arguments checked, so a refusal ends a step that never started).
+ */
+function writeStepEnd(db: Sqlite, runId: string, workerId: string, row: AttemptRow, now: Date, end: { status: string; error: string | null; outputJson: string | null; finished: boolean }): boolean {
+  const { changes } = prepared(
+    db,
+    `UPDATE "RunStep" SET "status" = @status, "error" = @error, "outputJson" = @outputJson, "startedAt" = COALESCE("startedAt", @now),
+      "finishedAt" = CASE WHEN @finished = 1 THEN @now ELSE "finishedAt" END
+    WHERE "id" = @stepRowId AND ("status" = 'running' OR ("status" = 'pending' AND EXISTS (SELECT 1 FROM "Run" WHERE ${RUN_OWNED})))`,
+  ).run({ runId, workerId, stepRowId: row.id, now: sqlDate(now), status: end.status, error: end.error, outputJson: end.outputJson, finished: end.finished ? 1 : 0 });
+  return changes === 1;
+}
+
+/**
+ * Writes how a step ended (and the run, when the step ended it) in one commit, with the step's own
+ * writes (its tool call's result). `endsRun`: the step is the pipeline's last, so its success ends the
+ * run in the same commit.
+ */
+async function recordStepResult(runId: string, workerId: string, row: AttemptRow, result: StepResult, endsRun = false): Promise<RunOutcome | null> {
+  if (result.status === "waiting") return "waiting";
+  if (result.status === "lost") return "lost";
+  if (result.status === "aborted" && result.kind !== "cancel") return result.kind === "shutdown" ? "interrupted" : "lost";
   const label = `Step "${row.stepId}"`;
-  // the step's own writes (its tool call's result) commit with its outcome: one transaction, one fsync
   const writes = result.status === "succeeded" || result.status === "failed" || result.status === "aborted" ? (result.writes ?? []) : [];
-  switch (result.status) {
-    case "succeeded":
-      await prisma.$transaction([
-        ...writes,
-        prisma.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "succeeded", finishedAt: now, outputJson: JSON.stringify(result.output), error: null } }),
-        prisma.runEvent.create({ data: runEventRow(runId, "status", `${label} succeeded${result.message ? `: ${result.message}` : ""}`, { runStepId: row.id }) }),
-      ]);
-      return null;
-    case "failed":
-      await prisma.$transaction([
-        ...writes,
-        prisma.runStep.updateMany({
-          where: { id: row.id, status: "running" },
-          data: { status: "failed", finishedAt: now, error: result.error, outputJson: result.output ? JSON.stringify(result.output) : null },
-        }),
-        prisma.run.updateMany({ where: ownedRun(runId, workerId), data: { status: "failed", error: `${label} failed: ${result.error}`, finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
-        prisma.runEvent.create({ data: runEventRow(runId, "status", `${label} failed: ${result.error}`, { runStepId: row.id }) }),
-      ]);
-      return "failed";
-    case "outcome-unknown":
-      await prisma.$transaction([
-        prisma.runStep.updateMany({
-          where: { id: row.id, status: "running" },
-          data: { status: "waiting", error: result.error, outputJson: JSON.stringify({ outcomeUnknown: true, idempotencyKey: result.idempotencyKey }) },
-        }),
-        prisma.run.updateMany({ where: ownedRun(runId, workerId), data: { status: "waiting", error: `${label}: ${result.error}`, leaseOwner: null, leaseExpiresAt: null } }),
-        prisma.runEvent.create({ data: runEventRow(runId, "status", `${label} waits for a human: ${result.error}`, { runStepId: row.id }) }),
-      ]);
-      return "waiting";
-    case "aborted":
-      if (result.kind !== "cancel") return result.kind === "shutdown" ? "interrupted" : "lost";
-      await prisma.$transaction([
-        ...writes,
-        prisma.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "cancelled", finishedAt: now, error: "Cancelled" } }),
-        prisma.run.updateMany({ where: ownedRun(runId, workerId), data: { status: "cancelled", finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
-        prisma.runEvent.create({ data: runEventRow(runId, "status", `Cancelled during ${label}`, { runStepId: row.id }) }),
-      ]);
-      return "cancelled";
-    case "waiting":
-      return "waiting";
-    case "lost":
-      return "lost";
-  }
+  return writeTransaction((db): RunOutcome | null => {
+    const now = new Date();
+    for (const write of writes) write(db);
+    const event = (message: string) => insertRunEvent(db, runEventRow(runId, "status", message, { runStepId: row.id }), now);
+    switch (result.status) {
+      case "succeeded":
+        if (writeStepEnd(db, runId, workerId, row, now, { status: "succeeded", error: null, outputJson: JSON.stringify(result.output), finished: true })) {
+          event(`${label} succeeded${result.message ? `: ${result.message}` : ""}`);
+        }
+        if (!endsRun) return null;
+        writeRunEnd(db, runId, workerId, { status: "succeeded", message: "Run succeeded", error: null }, now);
+        return "succeeded";
+      case "failed":
+        writeStepEnd(db, runId, workerId, row, now, { status: "failed", error: result.error, outputJson: result.output ? JSON.stringify(result.output) : null, finished: true });
+        writeRunEnd(db, runId, workerId, { status: "failed", message: `${label} failed: ${result.error}`, error: `${label} failed: ${result.error}`, stepRowId: row.id }, now);
+        return "failed";
+      case "outcome-unknown": {
+        const outputJson = JSON.stringify({ outcomeUnknown: true, idempotencyKey: result.idempotencyKey });
+        writeStepEnd(db, runId, workerId, row, now, { status: "waiting", error: result.error, outputJson, finished: false });
+        const { changes } = prepared(
+          db,
+          `UPDATE "Run" SET "status" = 'waiting', "error" = @error, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = @now WHERE ${RUN_OWNED}`,
+        ).run({ runId, workerId, error: `${label}: ${result.error}`, now: sqlDate(now) });
+        if (changes === 1) event(`${label} waits for a human: ${result.error}`);
+        return "waiting";
+      }
+      case "aborted":
+        writeStepEnd(db, runId, workerId, row, now, { status: "cancelled", error: "Cancelled", outputJson: null, finished: true });
+        writeRunEnd(db, runId, workerId, { status: "cancelled", message: `Cancelled during ${label}`, error: null, stepRowId: row.id }, now);
+        return "cancelled";
+    }
+  });
 }
 
 export async function executeRun(runId: string, options: ExecuteRunOptions): Promise<RunOutcome> {
@@ -135,15 +166,13 @@ export async function executeRun(runId: string, options: ExecuteRunOptions): Pro
     if (signal.aborted) return "lost";
     if (options.shouldYield?.()) return releaseRun(runId, workerId, step.id);
 
-    const now = new Date();
-    const [started] = await prisma.$transaction([
-      prisma.runStep.updateMany({ where: { id: row.id, status: "pending" }, data: { status: "running", startedAt: now } }),
-      prisma.runEvent.create({ data: runEventRow(runId, "status", `Step "${step.id}" started${row.attempt > 1 ? ` (attempt ${row.attempt})` : ""}`, { runStepId: row.id }) }),
-    ]);
-    if (started.count === 0) return "lost";
+    // a tool step's start commits with its call's "started" record when the runner can do that
+    const startsWithCall = !step.approval && !step.agent && runner.startsSteps === true;
+    if (!startsWithCall && !(await writeTransaction((db) => writeStepStart(db, runId, workerId, row)))) return "lost";
+    ctx.startStep = startsWithCall ? (db) => writeStepStart(db, runId, workerId, row) : undefined;
 
     const result = await executeStep(step, row, attempts, ctx);
-    const ended = await recordStepResult(runId, workerId, row, result);
+    const ended = await recordStepResult(runId, workerId, row, result, step === pipeline.steps.at(-1));
     if (ended) return ended;
     if (result.status === "succeeded") absorbOutput(step, result.output, ctx.templates);
   }

@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db";
 import { draftBodyRefusal, draftTitle, openDraft } from "@/lib/drafts/open-draft";
 import { runEventRow, createRunEvent } from "@/lib/engine/run-events";
 import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@/lib/engine/step-output";
-import { OutcomeUnknownStepError, type StepRunner, type ToolProgress } from "@/lib/engine/step-runner";
+import { OutcomeUnknownStepError, StepNotStarted, type StepRunner, type ToolProgress, type ToolStepRequest } from "@/lib/engine/step-runner";
 import type { PendingWrite } from "@/lib/mcp/calls";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
@@ -23,6 +23,8 @@ export type StepContext = {
   templates: TemplateContext;
   /** the version approved at the nearest approval step before this one, if any */
   approvedVersion: number | null;
+  /** the step's start, for a runner that commits it with its call's record (execute-run.ts) */
+  startStep?: ToolStepRequest["startStep"];
 };
 
 /** `writes`: database writes of the step (its tool call's result) to commit with the step's outcome */
@@ -123,6 +125,7 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
       signal: ctx.signal,
       timeoutMs: step.timeout !== undefined ? durationMs(step.timeout) : undefined,
       onProgress: (p) => progress.report(p),
+      startStep: ctx.startStep,
     });
     await progress.flush();
     const output = toolStepOutput(result);
@@ -139,6 +142,7 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
     return { status: "succeeded", output, message: result.reused ? `reused the recorded result of ${server}/${tool}` : undefined, writes };
   } catch (error) {
     await progress.flush();
+    if (error instanceof StepNotStarted) return { status: "lost" };
     const aborted = abortKind(ctx.signal);
     if (aborted) return { status: "aborted", kind: aborted };
     if (error instanceof OutcomeUnknownStepError || (error instanceof Error && error.name === "OutcomeUnknownError")) {

@@ -1,10 +1,12 @@
 // Tool steps through the MCP pool: the call is recorded (as started, before it is sent) under the
 // step's idempotency key, so a resumed run never sends a side effect twice.
 import { preflightSteps, type PreflightInput, type PreflightProblem } from "@/lib/engine/preflight";
-import { callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls";
-import { OutcomeUnknownStepError, type StepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/step-runner";
+import { CallNotStarted, callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls";
+import { OutcomeUnknownStepError, StepNotStarted, type StepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/step-runner";
 
 export class McpStepRunner implements StepRunner {
+  readonly startsSteps = true;
+
   preflight(input: PreflightInput): Promise<PreflightProblem[]> {
     return preflightSteps(input);
   }
@@ -24,6 +26,7 @@ export class McpStepRunner implements StepRunner {
         idempotencyKey: req.idempotencyKey,
         requireAcceptedPin: req.afterApproval === true,
         deferFinish: true,
+        recordWith: req.startStep,
       });
       return {
         content: result.content,
@@ -38,6 +41,7 @@ export class McpStepRunner implements StepRunner {
       };
     } catch (error) {
       if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownStepError(error.message);
+      if (error instanceof CallNotStarted) throw new StepNotStarted();
       throw error;
     }
   }

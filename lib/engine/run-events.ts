@@ -1,5 +1,5 @@
 // Log, progress and status lines of a run, written as they happen; the run page polls them by id.
-import { prisma } from "@/lib/db";
+import { prepared, prisma, sqlDate, type Sqlite } from "@/lib/db";
 
 // prompt, text, usage and answer: an agent step's transcript
 export type RunEventType = "log" | "progress" | "status" | "prompt" | "text" | "usage" | "answer";
@@ -25,4 +25,11 @@ export function runEventRow(runId: string, type: RunEventType, message: string, 
 
 export function createRunEvent(...args: Parameters<typeof runEventRow>) {
   return prisma.runEvent.create({ data: runEventRow(...args), select: { id: true } });
+}
+
+/** Inserts an event inside a `writeTransaction`: the hot path's prepared-statement twin of `runEventRow`. */
+export function insertRunEvent(db: Sqlite, row: ReturnType<typeof runEventRow>, now = new Date()): void {
+  prepared(db, `INSERT INTO "RunEvent" ("runId", "runStepId", "type", "message", "dataJson", "createdAt") VALUES (?, ?, ?, ?, ?, ?)`).run(
+    row.runId, row.runStepId, row.type, row.message, row.dataJson, sqlDate(now),
+  );
 }

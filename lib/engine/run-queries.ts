@@ -1,7 +1,7 @@
 // Reads for the run pages and the JSON API (GET /api/runs, GET /api/runs/<id>). Lists use keyset
 // pagination on (createdAt, id), which the Run indexes serve, so they stay fast with many runs.
-import { prisma } from "@/lib/db";
-import { decodeOptionalCursor, olderThan, toPage } from "@/lib/db/cursor";
+import { prepared, prisma, sqlDate, sqlite } from "@/lib/db";
+import { decodeOptionalCursor, encodeCursor } from "@/lib/db/cursor";
 import { INLINE_PAYLOAD_MAX } from "@/lib/engine/run-payloads";
 import { SafeError } from "@/lib/errors";
 import { listDraftsOfRun } from "@/lib/drafts/open-draft";
@@ -44,24 +44,32 @@ export async function listRuns(input: ListRunsInput = {}) {
     if (!client) return { items: [], nextCursor: null };
     clientId = client.id;
   }
-  const statuses = q.status ? (Array.isArray(q.status) ? q.status : [q.status]) : undefined;
+  const statuses = q.status ? [...new Set(Array.isArray(q.status) ? q.status : [q.status])] : undefined;
   const cursor = decodeOptionalCursor(q.cursor);
-  const rows = await prisma.run.findMany({
-    where: {
-      ...(clientId ? { clientId } : {}),
-      ...(q.pipeline ? { pipelineSlug: q.pipeline } : {}),
-      // ad-hoc calls all have the empty pipeline slug, so the (pipelineSlug, createdAt) index finds them
-      ...(q.trigger ? { trigger: q.trigger, ...(q.trigger === ADHOC_TRIGGER && !q.pipeline ? { pipelineSlug: ADHOC_PIPELINE_SLUG } : {}) } : {}),
-      ...(statuses ? { status: statuses.length === 1 ? statuses[0] : { in: statuses } } : {}),
-      ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
-      ...olderThan(cursor),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: q.limit + 1,
-    select: runListSelect,
-  });
-  const page = toPage(rows.map((r) => ({ ...r, call: adHocCallOf(r) })), q.limit);
-  return { items: await withWaitingReasons(page.items), nextCursor: page.nextCursor };
+  const db = await sqlite();
+  const filter: RunIdsFilter = {
+    clientId,
+    // ad-hoc calls all have the empty pipeline slug, so the pipeline indexes find them
+    pipelineSlug: q.pipeline ?? (q.trigger === ADHOC_TRIGGER ? ADHOC_PIPELINE_SLUG : undefined),
+    trigger: q.trigger ?? undefined,
+    from: q.from ?? undefined,
+    to: q.to ?? undefined,
+    cursor: cursor ?? undefined,
+    limit: q.limit + 1,
+  };
+  const idsOf = (status: string | undefined) => {
+    const { sql, params } = runIdsQuery({ ...filter, status });
+    return (prepared(db, sql).all(...params) as { id: string; createdAt: string }[]).map((r) => ({ id: r.id, createdAt: new Date(r.createdAt) }));
+  };
+  // Several statuses: `status IN (...)` cannot read one index in page order (SQLite sorts every match,
+  // seconds at a million runs), so each status reads its own index range and the pages are merged.
+  const ids = statuses && statuses.length > 1 ? statuses.flatMap(idsOf).sort(newestFirst).slice(0, q.limit + 1) : idsOf(statuses?.[0]);
+  const byId = new Map((await prisma.run.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: runListSelect })).map((r) => [r.id, r]));
+  // a run deleted between the two reads is left out
+  const rows = ids.flatMap((r) => byId.get(r.id) ?? []);
+  const items = rows.slice(0, q.limit).map((r) => ({ ...r, call: adHocCallOf(r) }));
+  const last = ids.length > q.limit ? ids[q.limit - 1] : undefined;
+  return { items: await withWaitingReasons(items), nextCursor: last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
 }
 
 /** Each run with its status and, when it waits, what for (one query, only for the waiting runs). */
@@ -71,6 +79,40 @@ async function withWaitingReasons<T extends { id: string; status: string }>(runs
     ? await prisma.runStep.findMany({ where: { runId: { in: waitingIds }, status: "waiting" }, select: { runId: true, status: true, kind: true } })
     : [];
   return runs.map((r) => ({ ...r, status: r.status as RunStatus, waitingFor: runWaitingReason(r, steps.filter((s) => s.runId === r.id)) }));
+}
+
+export type RunIdsFilter = {
+  clientId?: string;
+  pipelineSlug?: string;
+  status?: string;
+  trigger?: string;
+  from?: Date;
+  to?: Date;
+  cursor?: { createdAt: Date; id: string };
+  limit: number;
+};
+
+/**
+ * The page's run ids, newest first, read from the one index that starts with exactly the filtered
+ * columns (INDEXED BY: without table statistics SQLite's planner sometimes picks a shorter index when
+ * createdAt has two bounds, and then scans, e.g. every run of a pipeline for a client + pipeline page).
+ */
+export function runIdsQuery(f: RunIdsFilter): { sql: string; params: unknown[] } {
+  const equal = (["clientId", "pipelineSlug", "status"] as const).filter((c) => f[c] !== undefined);
+  const where = equal.map((c) => `"${c}" = ?`);
+  const params: unknown[] = equal.map((c) => f[c]);
+  if (f.trigger) where.push(`"trigger" = ?`), params.push(f.trigger);
+  if (f.from) where.push(`"createdAt" >= ?`), params.push(sqlDate(f.from));
+  if (f.to) where.push(`"createdAt" < ?`), params.push(sqlDate(f.to));
+  // a row value: one range on (createdAt, id), which the index reads in order
+  if (f.cursor) where.push(`("createdAt", "id") < (?, ?)`), params.push(sqlDate(f.cursor.createdAt), f.cursor.id);
+  const index = `Run_${[...equal, "createdAt", "id"].join("_")}_idx`;
+  const sql = `SELECT "id", "createdAt" FROM "Run" INDEXED BY "${index}" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY "createdAt" DESC, "id" DESC LIMIT ?`;
+  return { sql, params: [...params, f.limit] };
+}
+
+function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number {
+  return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 

@@ -1,6 +1,6 @@
 // A run as the executor (and the approval preview) sees it: its pipeline snapshot, inputs, client and
 // every step attempt, and the template context built from the steps that succeeded.
-import { prisma } from "@/lib/db";
+import { prepared, sqlite } from "@/lib/db";
 import { ZApprovalStepOutput, ZStoredRunInputs } from "@/lib/engine/engine.schema";
 import type { AttemptRow } from "@/lib/engine/execute-step";
 import { parseStoredJson } from "@/lib/engine/step-output";
@@ -19,20 +19,24 @@ type RunState = {
 
 /** null when there is no such run; "unreadable" when its stored pipeline or inputs no longer parse. */
 export async function loadRunState(runId: string): Promise<RunState | "unreadable" | null> {
-  const run = await prisma.run.findUnique({
-    where: { id: runId },
-    select: { status: true, leaseOwner: true, pipelineJson: true, inputsJson: true, client: { select: { id: true, slug: true, name: true } } },
-  });
+  // prepared statements, not Prisma: this runs for every run a worker claims
+  const db = await sqlite();
+  const run = prepared(
+    db,
+    `SELECT r."status", r."leaseOwner", r."pipelineJson", r."inputsJson", c."id" AS "clientId", c."slug" AS "clientSlug", c."name" AS "clientName"
+    FROM "Run" r LEFT JOIN "Client" c ON c."id" = r."clientId" WHERE r."id" = ?`,
+  ).get(runId) as
+    | { status: string; leaseOwner: string | null; pipelineJson: string; inputsJson: string; clientId: string | null; clientSlug: string | null; clientName: string | null }
+    | undefined;
   if (!run) return null;
   const pipeline = ZPipelineSnapshot.safeParse(parseStoredJson(run.pipelineJson));
   const inputs = ZStoredRunInputs.safeParse(parseStoredJson(run.inputsJson));
   if (!pipeline.success || !inputs.success) return "unreadable";
-  const rows = await prisma.runStep.findMany({
-    where: { runId },
-    orderBy: [{ position: "asc" }, { attempt: "asc" }],
-    select: { id: true, stepId: true, position: true, kind: true, status: true, attempt: true, outputJson: true, error: true },
-  });
-  const client = run.client;
+  const rows = prepared(
+    db,
+    `SELECT "id", "stepId", "position", "kind", "status", "attempt", "outputJson", "error" FROM "RunStep" WHERE "runId" = ? ORDER BY "position", "attempt"`,
+  ).all(runId) as AttemptRow[];
+  const client = run.clientId !== null ? { id: run.clientId, slug: run.clientSlug ?? "", name: run.clientName ?? "" } : null;
   return {
     status: run.status,
     leaseOwner: run.leaseOwner,

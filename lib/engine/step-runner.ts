@@ -1,5 +1,6 @@
 // The seam between the engine and whatever executes a tool step. The worker uses the MCP pool
 // (mcp-step-runner.ts); engine tests inject a small runner of their own.
+import type { Sqlite } from "@/lib/db";
 import type { PreflightInput, PreflightProblem } from "@/lib/engine/preflight";
 import type { PendingWrite } from "@/lib/mcp/calls";
 
@@ -20,6 +21,11 @@ export type ToolStepRequest = {
   signal: AbortSignal;
   timeoutMs?: number;
   onProgress: (progress: ToolProgress) => void;
+  /**
+   * Given to a runner that `startsSteps`: marks the step running, to be committed with the call's own
+   * "started" record. False when the step is no longer this worker's: then throw StepNotStarted.
+   */
+  startStep?: (db: Sqlite) => boolean;
 };
 
 export type ToolStepResult = {
@@ -42,6 +48,19 @@ export interface StepRunner {
   runTool(request: ToolStepRequest): Promise<ToolStepResult>;
   /** what the steps would miss (servers, tools, accepted pins), checked before a run's next step */
   preflight?(input: PreflightInput): Promise<PreflightProblem[]>;
+  /**
+   * The runner commits `request.startStep` with its call's "started" record (one commit fewer per step).
+   * Otherwise the engine commits the step's start itself before calling runTool.
+   */
+  readonly startsSteps?: boolean;
+}
+
+/** The step was no longer this worker's when its start was to be recorded: nothing was sent. */
+export class StepNotStarted extends Error {
+  constructor() {
+    super("The step is no longer this worker's");
+    this.name = "StepNotStarted";
+  }
 }
 
 /**

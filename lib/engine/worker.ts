@@ -2,7 +2,7 @@
 // honours cancel, beats for /api/health, and on stop lets running steps finish for a grace period.
 import { randomUUID } from "node:crypto";
 import { dbReady, prisma } from "@/lib/db";
-import { claimNextRun, readRunControl, renewLease } from "@/lib/engine/claim";
+import { claimRuns, readRunControl, renewLease } from "@/lib/engine/claim";
 import { executeRun, type RunOutcome } from "@/lib/engine/execute-run";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
 import { runEventRow } from "@/lib/engine/run-events";
@@ -116,10 +116,11 @@ export class Worker implements LocalWorker {
           const found = report.resumed.length + report.failed.length + report.cancelled.length;
           if (found) console.log(`[worker] runs left by a stopped worker: ${report.resumed.length} resumed, ${report.failed.length} failed, ${report.cancelled.length} cancelled`);
         }
+        // every free slot in one claim transaction (one commit), repeated while runs keep coming
         while (!this.stopping && this.active.size < this.concurrency) {
-          const runId = await claimNextRun(this.id, this.leaseMs);
-          if (!runId) break;
-          this.launch(runId);
+          const runIds = await claimRuns(this.id, this.leaseMs, this.concurrency - this.active.size);
+          for (const runId of runIds) this.launch(runId);
+          if (runIds.length === 0) break;
         }
       } catch (error) {
         console.error("[worker] claim loop error", error);

@@ -3,8 +3,8 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { ErrorCode, McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { isUniqueViolation, prisma } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { randomUUID } from "node:crypto";
+import { isUniqueViolation, prepared as preparedStatement, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import { toolHash } from "@/lib/mcp/pins";
 import { trustedTool } from "@/lib/mcp/tool-trust";
@@ -190,10 +190,44 @@ type RecordedCallRequest = CallToolRequest & {
    * Until `finish` commits, the call stays recorded as started, as if the process had died mid-call.
    */
   deferFinish?: boolean;
+  /**
+   * The caller's writes, committed in the same transaction as the call's "started" record (the engine's
+   * step start: one commit fewer). When it returns false the transaction is rolled back and nothing is
+   * recorded or sent: CallNotStarted.
+   */
+  recordWith?: (db: Sqlite) => boolean;
 };
 
-/** A database write not yet run: commit it with `prisma.$transaction([...])` or await it. */
-export type PendingWrite = Prisma.PrismaPromise<unknown>;
+/** A database write not yet run, for the caller's own `writeTransaction` (or `writeTransaction(write)`). */
+export type PendingWrite = (db: Sqlite) => void;
+
+/** The caller's `recordWith` declined (the engine no longer holds the step): nothing was recorded or sent. */
+export class CallNotStarted extends Error {
+  constructor() {
+    super("The call was not started: its step is no longer this worker's");
+    this.name = "CallNotStarted";
+  }
+}
+
+class Declined extends Error {}
+
+/** Records the call as started (with the caller's writes, in one commit); null when the key was already used. */
+async function recordStart(req: RecordedCallRequest, link: { runId: string | null; runStepId: string | null }, scope: string, storedArgs: string): Promise<string | null> {
+  try {
+    return await writeTransaction((db) => {
+      if (req.recordWith && !req.recordWith(db)) throw new Declined();
+      const row = preparedStatement(
+        db,
+        `INSERT INTO "ToolCall" ("id", "runId", "runStepId", "idempotencyKey", "server", "scope", "tool", "argumentsJson", "status", "startedAt")
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'started', ?) ON CONFLICT ("idempotencyKey") DO NOTHING RETURNING "id"`,
+      ).get(randomUUID(), link.runId, link.runStepId, req.idempotencyKey ?? null, req.server, scope, req.tool, storedArgs, sqlDate(new Date())) as { id: string } | undefined;
+      return row?.id ?? null;
+    });
+  } catch (error) {
+    if (error instanceof Declined) throw new CallNotStarted();
+    throw error;
+  }
+}
 
 export type RecordedCallResult = ToolCallResult & { toolCallId: string; runId: string | null; reused: boolean; truncated: boolean; finish?: PendingWrite };
 
@@ -212,16 +246,10 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
   const storedArgs = JSON.stringify(redactValue(req.arguments, entry.secrets));
   // a call outside a run (tests, a bare check) is recorded on its own; runs and ad-hoc calls are the engine's
   const link = { runId: req.runId ?? null, runStepId: req.runStepId ?? null };
-  let toolCallId: string;
-  try {
-    // recorded as started before it is sent; the unique idempotency key makes a second send impossible
-    const row = await prisma.toolCall.create({
-      data: { runId: link.runId, runStepId: link.runStepId, idempotencyKey: req.idempotencyKey ?? null, server: req.server, scope: entry.scope, tool: req.tool, argumentsJson: storedArgs, status: "started" },
-      select: { id: true },
-    });
-    toolCallId = row.id;
-  } catch (error) {
-    if (!req.idempotencyKey || !isUniqueViolation(error)) throw error;
+  // recorded as started before it is sent; the unique idempotency key makes a second send impossible
+  let toolCallId = await recordStart(req, link, entry.scope, storedArgs);
+  if (toolCallId === null) {
+    if (!req.idempotencyKey) throw new Error("A tool call without an idempotency key was not recorded");
     const existing = await prisma.toolCall.findUniqueOrThrow({
       where: { idempotencyKey: req.idempotencyKey },
       select: { id: true, runId: true, status: true, resultJson: true, isError: true, error: true, durationMs: true, isTruncated: true },
@@ -251,17 +279,19 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
   }
   const limited = limitResult(result);
   const now = new Date();
-  const finish = prisma.toolCall.update({
-    where: { id: toolCallId },
-    data: {
-      status: result.outcomeUnknown ? "unknown" : result.isError ? "failed" : "succeeded", resultJson: redactText(limited.json, entry.secrets), resultBytes: limited.bytes, isTruncated: limited.truncated,
-      isError: result.isError, error: result.error ?? null, finishedAt: now, durationMs: Math.round(result.durationMs),
-    },
-    select: { id: true },
-  });
+  const finishedId = toolCallId;
+  const finish: PendingWrite = (db) => {
+    preparedStatement(
+      db,
+      `UPDATE "ToolCall" SET "status" = ?, "resultJson" = ?, "resultBytes" = ?, "isTruncated" = ?, "isError" = ?, "error" = ?, "finishedAt" = ?, "durationMs" = ? WHERE "id" = ?`,
+    ).run(
+      result.outcomeUnknown ? "unknown" : result.isError ? "failed" : "succeeded", redactText(limited.json, entry.secrets), limited.bytes, limited.truncated ? 1 : 0,
+      result.isError ? 1 : 0, result.error ?? null, sqlDate(now), Math.round(result.durationMs), finishedId,
+    );
+  };
   const recorded = { ...result, content: limited.content, structuredContent: limited.structuredContent, toolCallId, runId: link.runId, reused: false, truncated: limited.truncated };
   if (req.deferFinish) return { ...recorded, finish };
-  await finish;
+  await writeTransaction(finish);
   return recorded;
 }
 
