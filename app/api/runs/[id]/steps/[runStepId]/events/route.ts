@@ -1,4 +1,4 @@
-// GET /api/runs/:id/steps/:stepRowId/events?after=&before=&limit= - one step's transcript events, a page at a time
+// GET /api/runs/:id/steps/:runStepId/events?after=&before=&limit= - one step's transcript events, a page at a time
 import { listStepEvents } from "@/lib/agents/transcript";
 import { apiRoute } from "@/lib/http/route";
 import { badRequest, json } from "@/lib/http/response";
@@ -11,11 +11,11 @@ function cursor(value: string | null): number | undefined | null {
   return Number.isInteger(n) && n >= 0 ? n : null;
 }
 
-export const GET = apiRoute<{ id: string; stepRowId: string }>("user", async ({ req, params }) => {
+export const GET = apiRoute<{ id: string; runStepId: string }>("user", async ({ req, params }) => {
   const q = new URL(req.url).searchParams;
   const after = cursor(q.get("after"));
   const before = cursor(q.get("before"));
   const limit = cursor(q.get("limit"));
   if (after === null || before === null || limit === null) return badRequest("after, before and limit must be whole numbers");
-  return json(await listStepEvents(params.id, params.stepRowId, { after, before, limit }));
+  return json(await listStepEvents(params.id, params.runStepId, { after, before, limit }));
 });
