@@ -10,6 +10,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "@/lib/testing/wait-for";
 // @ts-expect-error: a plain .mjs module of the start script (Node built-ins only), without types
 import { ensureBuild, ensurePrismaClient, root } from "./lib/setup.mjs";
 
@@ -82,16 +83,6 @@ function markedProcesses(): number[] {
     .map((p) => p.pid);
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function answers(): Promise<boolean> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(5_000) });
@@ -134,7 +125,7 @@ beforeAll(async () => {
   });
   npm.stdout?.on("data", (c: Buffer) => fs.appendFileSync(path.join(dir, "server.log"), c));
   npm.stderr?.on("data", (c: Buffer) => fs.appendFileSync(path.join(dir, "server.log"), c));
-  await waitFor("the server to answer", async () => (await answers()) || undefined, 180_000);
+  await waitFor(() => answers(), 180_000, "the server to answer");
 }, 900_000);
 
 afterAll(() => {
@@ -153,7 +144,7 @@ describe("SIGTERM to the npm start process alone (suite row 24)", () => {
   it("stops the server, every child and MCP server, and leaves no run running", async () => {
     // a bearer token for the admin the server created at start
     const db = new Database(dbFile);
-    const admin = await waitFor("the admin", () => db.prepare(`SELECT id FROM "User" LIMIT 1`).get() as { id: string } | undefined);
+    const admin = await waitFor(() => db.prepare(`SELECT id FROM "User" LIMIT 1`).get() as { id: string } | undefined, 120_000, "the admin");
     const token = `sb_${randomBytes(32).toString("base64url")}`;
     db.prepare(`INSERT INTO "ApiToken" ("id", "name", "tokenHash", "prefix", "userId", "scope") VALUES (?, 'sigterm', ?, ?, ?, 'run')`).run(
       `tok-${marker}`,
@@ -168,12 +159,13 @@ describe("SIGTERM to the npm start process alone (suite row 24)", () => {
     });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
-    await waitFor("the slow step to run", () => {
-      const step = db.prepare(`SELECT status FROM "RunStep" WHERE "runId" = ?`).get(id) as { status: string } | undefined;
-      return step?.status === "running" || undefined;
-    });
+    await waitFor(
+      () => (db.prepare(`SELECT status FROM "RunStep" WHERE "runId" = ?`).get(id) as { status: string } | undefined)?.status === "running",
+      120_000,
+      "the slow step to run",
+    );
     // the MCP server carries the marker only through its mcp.json env
-    await waitFor("the MCP server process", () => markedProcesses().some((pid) => cmdline(pid).includes("server-everything")) || undefined);
+    await waitFor(() => markedProcesses().some((pid) => cmdline(pid).includes("server-everything")), 120_000, "the MCP server process");
     const tree = descendants(npm!.pid!);
     expect(tree.map(cmdline).join("\n")).toMatch(/scripts\/start\.mjs/);
     expect(tree.map(cmdline).join("\n")).toMatch(/server-everything/);
@@ -182,8 +174,8 @@ describe("SIGTERM to the npm start process alone (suite row 24)", () => {
     process.kill(npm!.pid!, "SIGTERM");
     await exited;
 
-    await waitFor("the port to stop answering", async () => !(await answers()) || undefined);
-    await waitFor("every process it started to end", () => (markedProcesses().length === 0 ? true : undefined));
+    await waitFor(async () => !(await answers()), 120_000, "the port to stop answering");
+    await waitFor(() => markedProcesses().length === 0, 120_000, "every process it started to end");
     for (const pid of tree) expect(processes().some((p) => p.pid === pid && p.state !== "Z"), `pid ${pid} still runs`).toBe(false);
 
     const run = db.prepare(`SELECT status, error FROM "Run" WHERE "id" = ?`).get(id) as { status: string; error: string | null };
