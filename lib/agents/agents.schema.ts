@@ -10,3 +10,5 @@ export const DEFAULT_AGENT_TIMEOUT_MS = 15 * 60_000;
 export const ANSWER_MAX_CHARS = 500_000;
 
 export const ZTestRunnerInput = z.object({ runner: ZAgentRunnerName });
+/** The runners card asks for every runner's status: no input. */
+export const ZRunnerStatusesInput = z.object({});

@@ -2,6 +2,7 @@
 // endpoint answering), and a test that makes one tiny call. Nothing here returns a key: only whether
 // one is set, and an endpoint's host.
 import { randomBytes } from "node:crypto";
+import { recordAudit, type Actor } from "@/lib/audit";
 import { AGENT_RUNNERS } from "@/lib/pipelines/pipeline.schema";
 import type { AgentRunnerName } from "@/lib/agents/agents.schema";
 import { AgentRunError, type RunnerStatus } from "@/lib/agents/runner";
@@ -81,4 +82,11 @@ export async function testRunner(name: AgentRunnerName): Promise<{ ok: boolean; 
     console.error(`[agents] the ${name} test call failed`, error);
     return { ok: false, ms, message: "The test failed unexpectedly; the details are in the server log" };
   }
+}
+
+/** An admin's test of one runner from /settings, audited. */
+export async function testRunnerAs(runner: AgentRunnerName, actor: Actor) {
+  const result = await testRunner(runner);
+  await recordAudit({ actor, action: "runner.test", targetType: "runner", targetId: runner, data: { ok: result.ok } });
+  return result;
 }
