@@ -81,6 +81,8 @@ export default defineConfig({
       OPENAI_API_KEY: "canary-e2e-openai-9a71c2",
       // agent steps: the real Claude Code binary against the stand-in (the key above is a canary), with a HOME of its own
       ANTHROPIC_BASE_URL: `http://127.0.0.1:${process.env.SB_E2E_STANDIN_PORT}`,
+      // the OpenAI-compatible runners too: nothing in e2e reaches for a host off this machine
+      OPENAI_BASE_URL: `http://127.0.0.1:${process.env.SB_E2E_STANDIN_PORT}/v1`,
       SWITCHBOARD_CLAUDE_BIN: path.join(root, "node_modules", "@anthropic-ai", "claude-agent-sdk-linux-x64", "claude"),
       HOME: path.join(dir, "home"),
     },

@@ -62,8 +62,11 @@ test("canaries in an HTTP server's headers and in the model API keys reach no pa
   const clientDir = path.join(workspace(), "clients", slug);
   try {
     // the header travels with every request to the remote server, and a call through it works
-    const call = await page.request.post("/api/mcp/servers/remote/tools/echo", { data: { arguments: { message: "through the header" } } });
-    expect(call.status()).toBe(200);
+    // another journey may have listed "remote" before it was running: the pool then waits out its
+    // reconnect backoff (a clear 400 "Could not start" until then), so call until it connects
+    const echo = () => page.request.post("/api/mcp/servers/remote/tools/echo", { data: { arguments: { message: "through the header" } } });
+    let call = await echo();
+    await expect.poll(async () => (call.status() === 200 ? 200 : (call = await echo()).status()), { timeout: 90_000, intervals: [1_000, 2_000, 5_000] }).toBe(200);
     const body = await call.text();
     expect(body).toContain("Echo: through the header");
     expectNoCanary(body, "the tool call's answer");

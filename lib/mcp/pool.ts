@@ -64,10 +64,20 @@ export type ServerInfo = {
   tools: { name: string; title?: string; description: string; annotations: Tool["annotations"] | null; inputSchema: Tool["inputSchema"]; changed: boolean; hash: string }[];
 };
 
+// The pool lives on globalThis and is shared by every route bundle, each of which has its own copy of this
+// module: an error the pool throws is an instance of the first bundle's class, so `instanceof` in another
+// bundle would miss it (and a clear "could not start" became a 500). A global symbol marks it instead.
+const UNAVAILABLE = Symbol.for("switchboard.McpUnavailableError");
+
 export class McpUnavailableError extends Error {
+  readonly [UNAVAILABLE] = true;
   constructor(message: string) {
     super(message);
     this.name = "McpUnavailableError";
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [UNAVAILABLE]?: boolean })[UNAVAILABLE] === true;
   }
 }
 
