@@ -7,12 +7,13 @@ describe("McpUnavailableError", () => {
   it("is recognised across module copies by its global mark, and nothing else is", () => {
     const own = new McpUnavailableError("Could not start \"remote\"");
     // what another bundle's copy of the class makes: a different class carrying the same global mark
+    const mark: unique symbol = Symbol.for("switchboard.McpUnavailableError") as never;
     class OtherCopy extends Error {
-      readonly [Symbol.for("switchboard.McpUnavailableError")] = true;
+      readonly [mark] = true;
     }
     expect(own instanceof McpUnavailableError).toBe(true);
     expect(new OtherCopy("Could not start") instanceof McpUnavailableError).toBe(true);
     expect(new Error("Could not start") instanceof McpUnavailableError).toBe(false);
-    expect(null instanceof McpUnavailableError).toBe(false);
+    expect((null as unknown as object) instanceof McpUnavailableError).toBe(false);
   });
 });
