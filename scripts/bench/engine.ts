@@ -22,7 +22,7 @@ async function inChild(mode: "steps" | "list"): Promise<Record<string, unknown>>
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", fileURLToPath(import.meta.url), CHILD_FLAG, mode], {
         cwd: process.cwd(),
-        env: { ...process.env, DATABASE_URL: `file:${path.join(root, "bench.db")}`, SWITCHBOARD_WORKSPACE: path.join(root, "workspace") },
+        env: { ...process.env, DATABASE_URL: `file:${path.join(root, "bench.db")}`, SWITCHBOARD_WORKSPACE: path.join(root, "workspace"), SWITCHBOARD_MAX_QUEUED_PER_PIPELINE: "100000" },
         stdio: ["ignore", "pipe", "inherit"],
       });
       let stdout = "";
