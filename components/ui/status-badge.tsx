@@ -34,6 +34,7 @@ const STATUS: Record<string, { label: string; tone: Tone; icon: string }> = {
   error: { label: "error", tone: "red", icon: "✕" },
   "not started": { label: "not started", tone: "zinc", icon: "○" },
   "needs approval": { label: "needs approval", tone: "amber", icon: "!" },
+  disabled: { label: "disabled", tone: "zinc", icon: "⊘" },
   archived: { label: "archived", tone: "zinc", icon: "▪" },
   active: { label: "active", tone: "green", icon: "●" },
 };

@@ -16,11 +16,23 @@ export const ZStdioServer = z.strictObject({
 });
 
 export const ZRemoteServer = z.strictObject({
-  type: z.enum(["http", "sse"], { error: 'expected "stdio", "http" or "sse"' }),
+  // Cline writes "streamableHttp" and Cursor "streamable-http" for what Claude Code calls "http"
+  type: z.enum(["http", "sse", "streamableHttp", "streamable-http"], { error: 'expected "stdio", "http" or "sse"' }).transform((t) => (t === "sse" ? "sse" : "http")),
   url: z.string({ error: "expected the server's URL" }).min(1).max(2000),
   headers: ZStringMap.default({}),
   timeout: z.number().int().min(100).max(3_600_000).optional(),
 });
+
+/**
+ * Keys other clients keep in an `mcpServers` entry (Claude Desktop, Cursor, Cline, Roo, Windsurf) that
+ * Switchboard reads past, so an entry copied from them loads as it is; /tools names the ones it ignored.
+ * `disabled` is honoured (listed, never started). Any other unknown key is still an error naming it: a
+ * typo (`arg`, `environment`) or a setting with a meaning here (Cursor's `envFile`) must not be dropped
+ * silently, since the server would then start without what its author meant it to have.
+ */
+export const DROP_IN_KEYS = ["disabled", "autoApprove", "alwaysAllow", "disabledTools", "description", "name", "transportType", "watchPaths"] as const;
+
+export const ZDisabled = z.boolean({ error: "expected true or false" }).optional();
 
 export const ZServerConfig = z.union([ZRemoteServer, ZStdioServer], {
   error: 'expected { "command", "args", "env" } or { "type": "http", "url", "headers" }',

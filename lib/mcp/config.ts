@@ -9,7 +9,7 @@ import { SafeError } from "@/lib/errors";
 import { isClientSlug, readWorkspaceFile, WORKSPACE_SCOPE } from "@/lib/workspace/paths";
 import { canonicalHash } from "@/lib/mcp/canonical-hash";
 import { expandString, type ExpandContext } from "@/lib/mcp/expand";
-import { SERVER_NAME_PATTERN, ZMcpFile, ZServerConfig, type ServerConfig, type Transport } from "@/lib/mcp/config.schema";
+import { DROP_IN_KEYS, SERVER_NAME_PATTERN, ZDisabled, ZMcpFile, ZRemoteServer, ZServerConfig, ZStdioServer, type ServerConfig, type Transport } from "@/lib/mcp/config.schema";
 
 export const MCP_FILE_MAX_BYTES = 256 * 1024;
 export const GLOBAL_SCOPE = WORKSPACE_SCOPE;
@@ -25,8 +25,11 @@ export type ServerEntry = {
   /** the file it came from, relative to the workspace */
   source: string;
   transport: Transport | null;
-  state: "ok" | "error" | "needs approval";
+  /** "disabled": `"disabled": true` in the entry; listed, never started, and refused with `error` when used */
+  state: "ok" | "error" | "needs approval" | "disabled";
   error?: string;
+  /** keys of the entry Switchboard read past (other clients' settings such as autoApprove), for a note on /tools */
+  ignoredKeys: string[];
   contentHash: string;
   /** ready to start; only when state is "ok" */
   resolved?: ResolvedServer;
@@ -84,13 +87,61 @@ function summaryOf(config: ServerConfig): string {
   }
 }
 
+const OWN_KEYS = new Set([...Object.keys(ZStdioServer.shape), ...Object.keys(ZRemoteServer.shape)]);
+const MIN_TIMEOUT_MS = 100;
+
+type DropIn = { config: unknown; ignoredKeys: string[]; disabled: boolean; error?: string };
+
+/**
+ * Takes off the keys other clients keep in an entry (DROP_IN_KEYS) so the strict schema sees only
+ * Switchboard's own, and reads `disabled`. A `timeout` under 100 is Cline's or Roo's (seconds, default
+ * 60), not Switchboard's milliseconds: it is ignored, and the default (60 s) applies.
+ */
+function readDropIn(raw: unknown, where: string): DropIn {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { config: raw, ignoredKeys: [], disabled: false };
+  const config: Record<string, unknown> = {};
+  const ignoredKeys: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if ((DROP_IN_KEYS as readonly string[]).includes(key)) ignoredKeys.push(key);
+    else if (key === "timeout" && typeof value === "number" && value < MIN_TIMEOUT_MS) ignoredKeys.push(key);
+    else if (!OWN_KEYS.has(key)) {
+      const known = `Switchboard reads ${[...OWN_KEYS].join(", ")} and ignores ${DROP_IN_KEYS.join(", ")}`;
+      return { config, ignoredKeys, disabled: false, error: `${where}: unknown key "${key.slice(0, 64)}" (${known})` };
+    } else config[key] = value;
+  }
+  const disabled = ZDisabled.safeParse((raw as Record<string, unknown>).disabled);
+  if (!disabled.success) return { config, ignoredKeys, disabled: false, error: `${where} disabled: ${disabled.error.issues[0]?.message ?? "expected true or false"}` };
+  return { config, ignoredKeys: ignoredKeys.filter((k) => k !== "disabled"), disabled: disabled.data === true };
+}
+
+function isDisabledEntry(raw: unknown): boolean {
+  return !!raw && typeof raw === "object" && (raw as Record<string, unknown>).disabled === true;
+}
+
+/** What a disabled entry would run, for the UI, without expanding anything: it never starts. */
+function disabledSummary(config: unknown): { transport: Transport | null; summary: string } {
+  const parsed = ZServerConfig.safeParse(config);
+  if (!parsed.success) return { transport: null, summary: "" };
+  return { transport: "command" in parsed.data ? "stdio" : parsed.data.type, summary: summaryOf(parsed.data) };
+}
+
+/** The refusal a pipeline step, an agent or an ad-hoc call gets for a disabled server. */
+export function disabledMessage(name: string, source: string): string {
+  return `The MCP server "${name}" is disabled in ${source} ("disabled": true): it is listed but never started. Remove the key or set it to false to use it`;
+}
+
 /** Validates and expands one entry; every problem is reported on the entry itself. */
 export function buildEntry(name: string, raw: unknown, scope: string, source: string, ctx: ExpandContext): ServerEntry {
-  const base = { name, scope, source, contentHash: canonicalHash(raw), secrets: [] as string[] };
+  const base = { name, scope, source, contentHash: canonicalHash(raw), secrets: [] as string[], ignoredKeys: [] as string[] };
   if (!SERVER_NAME_PATTERN.test(name)) {
     return { ...base, transport: null, state: "error", error: `${source}: "${name.slice(0, 64)}" is not a valid server name (letters, digits, _ . -)`, summary: "" };
   }
-  const parsed = ZServerConfig.safeParse(raw);
+  const dropIn = readDropIn(raw, `${source} mcpServers.${name}`);
+  base.ignoredKeys = dropIn.ignoredKeys;
+  if (dropIn.error) return { ...base, transport: null, state: "error", error: dropIn.error, summary: "" };
+  // a disabled entry is neither checked further nor expanded: people disable a server that lacks its variables
+  if (dropIn.disabled) return { ...base, ...disabledSummary(dropIn.config), state: "disabled", error: disabledMessage(name, source) };
+  const parsed = ZServerConfig.safeParse(dropIn.config);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? ` ${issue.path.join(".")}` : "";
@@ -170,11 +221,13 @@ export async function loadClientServers(slug: string, root = workspaceDir()): Pr
   if (!entries.length) return { entries: [], fileError: error };
   const approvals = await prisma.mcpServerApproval.findMany({ where: { scope: slug }, select: { name: true, contentHash: true, allowedVars: true } });
   const result = entries.map(([name, raw]): ServerEntry => {
+    // a disabled entry never starts, so there is nothing to approve yet; enabling it changes its hash
+    if (isDisabledEntry(raw)) return buildEntry(name, raw, slug, source, { vars: {}, allowed: new Set() });
     const hash = canonicalHash(raw);
     const approval = approvals.find((a) => a.name === name);
     if (!approval || approval.contentHash !== hash) {
       return {
-        name, scope: slug, source, transport: null, state: "needs approval", contentHash: hash, secrets: [], summary: "",
+        name, scope: slug, source, transport: null, state: "needs approval", contentHash: hash, secrets: [], summary: "", ignoredKeys: [],
         review: JSON.stringify(raw, null, 2).slice(0, 8000),
         error: approval ? `${source} mcpServers.${name} changed since an admin approved it; it will not start until approved again` : `${source} mcpServers.${name} is new; an admin must approve it on /tools before it starts`,
       };

@@ -18,7 +18,7 @@ const STDERR_MAX_BYTES = 64 * 1024;
 const CONNECT_TIMEOUT_MS = 30_000;
 const STDIO_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-export type ServerStatus = "not started" | "connecting" | "connected" | "error" | "needs approval";
+export type ServerStatus = "not started" | "connecting" | "connected" | "error" | "needs approval" | "disabled";
 
 type Connection = {
   key: string;
@@ -60,6 +60,8 @@ export type ServerInfo = {
   lastLatencyMs: number | null;
   stderrTail: string[];
   review: string | null;
+  /** keys of the entry that Switchboard read past (other clients' settings), shown as a note on /tools */
+  ignoredKeys: string[];
   /** `hash` is the definition as listed: accepting a change accepts exactly this hash */
   tools: { name: string; title?: string; description: string; annotations: Tool["annotations"] | null; inputSchema: Tool["inputSchema"]; changed: boolean; hash: string }[];
 };
@@ -292,16 +294,18 @@ export class McpPool {
     const servers = all.map((entry): ServerInfo => {
       const conn = this.connections.get(`${entry.scope}:${entry.name}`);
       const sameConfig = conn?.entry.contentHash === entry.contentHash;
-      const status: ServerStatus = entry.state === "needs approval" ? "needs approval" : entry.state === "error" ? "error" : sameConfig && conn ? conn.status : "not started";
+      const status: ServerStatus = entry.state !== "ok" ? entry.state : sameConfig && conn ? conn.status : "not started";
       const tools = sameConfig && conn?.status === "connected" ? (conn.tools ?? []) : [];
       return {
         name: entry.name, scope: entry.scope, source: entry.source, transport: entry.transport, status,
-        error: entry.state !== "ok" ? (entry.error ?? null) : sameConfig ? (conn?.error ?? null) : null,
+        // a disabled server is not in error: its status says it all, and its refusal is for callers
+        error: entry.state === "disabled" ? null : entry.state !== "ok" ? (entry.error ?? null) : sameConfig ? (conn?.error ?? null) : null,
         summary: entry.summary, contentHash: entry.contentHash,
         toolCount: sameConfig && conn?.tools ? conn.tools.length : null,
         lastLatencyMs: sameConfig ? (conn?.lastLatencyMs ?? null) : null,
         stderrTail: sameConfig && conn ? conn.stderr.lines(20, conn.entry.secrets) : [],
         review: entry.review ?? null,
+        ignoredKeys: entry.ignoredKeys,
         // a tool's description and schema are the server's words: its secrets are redacted like its results
         tools: tools.map((t) => ({
           name: t.name, title: t.title, description: redactText(t.description ?? "", entry.secrets), annotations: t.annotations ?? null,
