@@ -1,8 +1,8 @@
 "use client";
+// Every MCP server with its status; each folds its tools away until opened, and the filter box narrows
+// servers and tools by name and description as one types (a filter match opens the servers it keeps).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
 import { FormError, Input } from "@/components/ui/field";
@@ -10,14 +10,18 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { formatDuration } from "@/components/ui/format";
 import { queryKeys } from "@/components/query-keys";
 import type { Serialized } from "@/components/serialized";
-import { JsonBlock, ToolResult } from "@/components/runs/tool-result";
-import { initialValue, prune, SchemaForm, type JsonSchema } from "@/components/tools/schema-form";
+import { JsonBlock } from "@/components/runs/tool-result";
+import { ServerNotes } from "@/components/tools/server-notes";
+import { filterServers } from "@/components/tools/tool-filter";
 import type { ServerInfo } from "@/lib/mcp/pool";
-import { acceptToolChangeAction, approveServerAction, callToolAction } from "./actions";
+import { approveServerAction } from "./actions";
+import { ToolRow } from "./tool-row";
 
 type Listing = { servers: Serialized<ServerInfo>[]; fileErrors: string[] };
 type Server = Listing["servers"][number];
 type Tool = Server["tools"][number];
+
+const keyOf = (s: Server) => `${s.scope}:${s.name}`;
 
 export function ToolsBoard({ initial, isAdmin }: { initial: Listing; isAdmin: boolean }) {
   const { data, isFetching } = useQuery({
@@ -32,31 +36,54 @@ export function ToolsBoard({ initial, isAdmin }: { initial: Listing; isAdmin: bo
     refetchInterval: 15_000,
   });
   const listing = data ?? initial;
+  const [query, setQuery] = useState("");
+  // servers the user opened or closed by hand; a new query starts again from "open what matches"
+  const [folding, setFolding] = useState<Record<string, boolean>>({});
+  const shown = useMemo(() => filterServers<Tool, Server>(listing.servers, query), [listing.servers, query]);
+  const filtering = query.trim() !== "";
+  const toolTotal = listing.servers.reduce((n, s) => n + s.tools.length, 0);
   return (
     <div className="space-y-4">
-      {isFetching && <p role="status" className="text-xs text-zinc-500">Connecting to servers…</p>}
       {listing.fileErrors.map((e) => <FormError key={e} message={e} />)}
-      {listing.servers.length === 0 && (
+      {listing.servers.length === 0 ? (
         <EmptyState title="No MCP servers configured">Add servers to <code className="font-mono">mcp.json</code> in the workspace, in the same <code className="font-mono">mcpServers</code> format as Claude Code&apos;s .mcp.json.</EmptyState>
+      ) : (
+        <div className="flex flex-wrap items-center gap-3">
+          <Input type="search" aria-label="Filter tools" placeholder={`Filter ${new Intl.NumberFormat().format(toolTotal)} tools by server, name or description`} className="max-w-md"
+            value={query} onChange={(e) => { setQuery(e.target.value); setFolding({}); }} />
+          {isFetching && <p role="status" className="text-xs text-zinc-500">Connecting to servers…</p>}
+        </div>
       )}
-      {listing.servers.map((s) => <ServerCard key={`${s.scope}:${s.name}`} server={s} isAdmin={isAdmin} />)}
+      {filtering && shown.length === 0 && <p role="status" className="text-sm text-zinc-500">No tools match “{query.trim()}”. Try part of a tool&apos;s name, a word of its description or a server&apos;s name.</p>}
+      {shown.map(({ server, tools }) => (
+        <ServerCard key={keyOf(server)} server={server} tools={tools} isAdmin={isAdmin} filtering={filtering}
+          open={folding[keyOf(server)] ?? filtering} onToggle={() => setFolding((f) => ({ ...f, [keyOf(server)]: !(f[keyOf(server)] ?? filtering) }))} />
+      ))}
     </div>
   );
 }
 
-function ServerCard({ server, isAdmin }: { server: Server; isAdmin: boolean }) {
+function ServerCard({ server, tools, isAdmin, filtering, open, onToggle }: { server: Server; tools: Tool[]; isAdmin: boolean; filtering: boolean; open: boolean; onToggle: () => void }) {
+  const bodyId = `tools-of-${server.scope}-${server.name}`.replace(/[^A-Za-z0-9_-]/g, "_");
+  const count = server.toolCount !== null ? (filtering && tools.length !== server.toolCount ? `${tools.length} of ${server.toolCount} tools` : `${server.toolCount} tools`) : "";
   return (
     <section aria-label={`Server ${server.name}`} className="rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-      <header className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-2.5 dark:border-zinc-800">
-        <h2 className="font-semibold">{server.name}</h2>
+      <header className="flex flex-wrap items-center gap-2 px-4 py-2.5">
+        <h2 className="font-semibold">
+          <button type="button" className="flex items-center gap-1.5 hover:underline" aria-expanded={open} aria-controls={bodyId} onClick={onToggle}>
+            <span aria-hidden className="inline-block w-3 text-xs text-zinc-500">{open ? "▾" : "▸"}</span>
+            {server.name}
+          </button>
+        </h2>
         <StatusBadge status={server.status} />
         <span className="text-xs text-zinc-500">{server.transport ?? "?"} · {server.scope === "global" ? "workspace" : `client ${server.scope}`} · {server.source}</span>
         <span className="ml-auto text-xs text-zinc-500">
-          {server.toolCount !== null ? `${server.toolCount} tools` : ""}{server.lastLatencyMs !== null ? ` · last call ${formatDuration(server.lastLatencyMs)}` : ""}
+          {count}{server.lastLatencyMs !== null ? ` · last call ${formatDuration(server.lastLatencyMs)}` : ""}
         </span>
       </header>
-      <div className="space-y-3 p-4">
+      <div className="space-y-3 border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">
         {server.summary && <p className="font-mono text-xs text-zinc-500">{server.summary}</p>}
+        <ServerNotes server={server} />
         {server.error && <p role="alert" className="text-sm break-words text-red-700 dark:text-red-400">{server.error}</p>}
         {server.status === "needs approval" && <ApproveServer server={server} isAdmin={isAdmin} />}
         {server.stderrTail.length > 0 && (
@@ -65,10 +92,16 @@ function ServerCard({ server, isAdmin }: { server: Server; isAdmin: boolean }) {
             <JsonBlock value={server.stderrTail.join("\n")} label={`stderr of ${server.name}`} />
           </details>
         )}
-        {server.tools.length > 0 && (
-          <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            {server.tools.map((t) => <ToolRow key={t.name} server={server} tool={t} isAdmin={isAdmin} />)}
-          </ul>
+        {open && (
+          <div id={bodyId}>
+            {tools.length > 0 ? (
+              <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" aria-label={`Tools of ${server.name}`}>
+                {tools.map((t) => <ToolRow key={t.name} server={server} tool={t} isAdmin={isAdmin} />)}
+              </ul>
+            ) : (
+              <p className="text-xs text-zinc-500">{server.status === "connected" ? "This server lists no tools." : "Its tools are listed once it is connected."}</p>
+            )}
+          </div>
         )}
       </div>
     </section>
@@ -98,73 +131,5 @@ function ApproveServer({ server, isAdmin }: { server: Server; isAdmin: boolean }
         </form>
       ) : <p className="text-xs">An admin must approve it.</p>}
     </div>
-  );
-}
-
-function ToolRow({ server, tool, isAdmin }: { server: Server; tool: Tool; isAdmin: boolean }) {
-  const queryClient = useQueryClient();
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
-  const schema = tool.inputSchema as JsonSchema;
-  const [args, setArgs] = useState<Record<string, unknown>>(() => (initialValue(schema) as Record<string, unknown>) ?? {});
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ content: unknown[]; isError: boolean; error: string | null; durationMs: number; truncated: boolean; runId: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [acceptError, setAcceptError] = useState<string | null>(null);
-  return (
-    <li className="py-2.5" aria-label={`Tool ${tool.name}`}>
-      <div className="flex flex-wrap items-center gap-2">
-        <button className="font-mono text-sm font-medium hover:underline" onClick={() => setOpen(!open)} aria-expanded={open}>{tool.name}</button>
-        {tool.annotations?.readOnlyHint && <span className="rounded bg-zinc-100 px-1.5 text-xs dark:bg-zinc-800">read-only</span>}
-        {tool.annotations?.destructiveHint && <span className="rounded bg-red-50 px-1.5 text-xs text-red-700 dark:bg-red-950 dark:text-red-300">destructive</span>}
-        {tool.changed && (
-          <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-            changed since accepted{isAdmin && (
-              <button
-                className="ml-1 underline"
-                onClick={async () => {
-                  // the hash of the definition shown here: a tool that changed again since is refused, not accepted
-                  const r = await acceptToolChangeAction({ scope: server.scope, server: server.name, tool: tool.name, hash: tool.hash });
-                  setAcceptError(r.ok ? null : r.error);
-                  await queryClient.invalidateQueries({ queryKey: queryKeys.servers() });
-                }}
-              >
-                accept
-              </button>
-            )}
-          </span>
-        )}
-        {acceptError && <span role="alert" className="text-xs text-red-700 dark:text-red-300">{acceptError}</span>}
-      </div>
-      {tool.description && <p className="mt-0.5 line-clamp-2 text-xs text-zinc-600 dark:text-zinc-400">{tool.description}</p>}
-      {open && (
-        <form className="mt-3 space-y-3 rounded border border-zinc-200 p-3 dark:border-zinc-800" aria-label={`Call ${tool.name}`} onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          const r = await callToolAction({ server: server.name, tool: tool.name, arguments: (prune(args) as Record<string, unknown>) ?? {} });
-          setBusy(false);
-          if (!r.ok) return setError(r.error);
-          setResult(r.data);
-          await queryClient.invalidateQueries({ queryKey: queryKeys.servers() });
-          // the call is recorded: the server-rendered list of recent calls shows it
-          router.refresh();
-        }}>
-          <SchemaForm schema={schema} value={args} onChange={setArgs} idPrefix={`${server.name}-${tool.name}`} />
-          {isAdmin ? <Button type="submit" size="sm" disabled={busy}>{busy ? "Calling…" : "Call"}</Button> : <p className="text-xs text-zinc-500">Only an admin can call tools directly.</p>}
-          <FormError message={error} />
-          {result && (
-            <div aria-label="Tool result" className="space-y-1">
-              <p className="text-xs text-zinc-500">
-                {result.isError ? "The tool reported an error" : "Result"} · {formatDuration(result.durationMs)}{result.truncated ? " · truncated" : ""} ·{" "}
-                <Link className="underline" href={`/runs/${result.runId}`}>recorded as an ad-hoc call</Link>
-              </p>
-              {result.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{result.error}</p>}
-              <ToolResult result={{ content: result.content }} />
-            </div>
-          )}
-        </form>
-      )}
-    </li>
   );
 }
