@@ -13,6 +13,8 @@ test("a tool result carrying HTML is shown as text on /tools and on its run's pa
   test.slow(); // two pages and two calls
   await page.goto("/tools");
   const everything = page.getByRole("region", { name: "Server everything" });
+  // servers are folded until opened
+  await everything.getByRole("button", { name: "everything", exact: true }).click();
   await everything.getByRole("button", { name: "echo", exact: true }).click();
   const form = page.getByRole("form", { name: "Call echo" });
   await form.getByRole("textbox", { name: /^message/ }).fill(HOSTILE_LINE);

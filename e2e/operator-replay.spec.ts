@@ -114,6 +114,8 @@ test("an operator replaying the admin's server actions is refused every time and
   const revokeToken = await admin.next();
   const message = uniqueName("replayed echo");
   await admin.page.goto("/tools");
+  // servers are folded until opened
+  await admin.page.getByRole("region", { name: "Server everything" }).getByRole("button", { name: "everything", exact: true }).click();
   await admin.page.getByRole("region", { name: "Server everything" }).getByRole("button", { name: "echo", exact: true }).click();
   const callForm = admin.page.getByRole("form", { name: "Call echo" });
   await callForm.getByRole("textbox", { name: /^message/ }).fill(message);

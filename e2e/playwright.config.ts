@@ -29,6 +29,8 @@ if (!fs.existsSync(workspace)) {
   (mcp.mcpServers.everything as { env?: Record<string, string> }).env = { API_KEY: "${SB_E2E_CANARY}" };
   mcp.mcpServers.remote = { type: "http", url: `http://127.0.0.1:${process.env.SB_E2E_MCP_PORT}/mcp`, headers: { "X-Api-Key": "${SB_E2E_CANARY_HEADER}" } };
   mcp.mcpServers.broken = { command: "node", args: ["-e", "console.error('broken: DATAFORSEO_LOGIN is not set'); process.exit(2)"] };
+  // an entry as Cline writes it, switched off: listed as disabled with a note on its ignored keys, never started
+  mcp.mcpServers.parked = { command: "node", args: ["-e", "process.exit(9)"], disabled: true, autoApprove: ["anything"], timeout: 60 };
   fs.writeFileSync(mcpFile, JSON.stringify(mcp, null, 2));
 }
 fs.mkdirSync(path.join(dir, "home"), { recursive: true });

@@ -8,6 +8,10 @@ test("/tools lists server-everything's tools, calls echo from its form, and show
   // a cold server-everything may take longer than one listing's connect timeout on a busy machine; the
   // board lists again every 15 s until it is connected
   await expect(everything.locator('[data-status="connected"]')).toBeVisible({ timeout: 50_000 });
+  // folded until opened: the header says how many tools there are
+  await expect(everything.getByRole("button", { name: "echo", exact: true })).toHaveCount(0);
+  await expect(everything.locator("header")).toContainText(/\d+ tools/);
+  await everything.getByRole("button", { name: "everything", exact: true }).click();
   for (const tool of ["echo", "get-sum", "trigger-long-running-operation"]) await expect(everything.getByRole("button", { name: tool, exact: true })).toBeVisible();
   await everything.getByRole("button", { name: "echo", exact: true }).click();
   const form = page.getByRole("form", { name: "Call echo" });
@@ -42,7 +46,12 @@ test("/tools lists server-everything's tools, calls echo from its form, and show
 test("the JSON API lists servers and refuses bad tool arguments with a clear message", async ({ request }) => {
   const servers = await (await request.get("/api/mcp/servers?connect=1")).json();
   const names = servers.items.map((s: { name: string }) => s.name);
-  expect(names).toEqual(expect.arrayContaining(["everything", "files", "memory", "broken"]));
+  expect(names).toEqual(expect.arrayContaining(["everything", "files", "memory", "broken", "parked"]));
+  // a disabled entry is listed, never started, and a call to it is refused saying so
+  expect(servers.items.find((s: { name: string }) => s.name === "parked")).toMatchObject({ status: "disabled", tools: [], ignoredKeys: ["autoApprove", "timeout"] });
+  const parked = await request.post("/api/mcp/servers/parked/tools/anything", { data: { arguments: {} } });
+  expect(parked.status()).toBe(400);
+  expect((await parked.json()).error).toMatch(/^The MCP server "parked" is disabled in mcp\.json/);
   const bad = await request.post("/api/mcp/servers/everything/tools/echo", { data: { arguments: { message: 42 } } });
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error).toMatch(/message: must be string/);
