@@ -77,7 +77,8 @@ server.registerTool(
       });
     } catch (error) {
       const cause = error instanceof Error ? /** @type {{ cause?: { code?: string } }} */ (error).cause?.code ?? error.message : String(error);
-      return failure(`Could not reach Cloudflare at ${baseUrl}: ${cause}`);
+      // the host only: Switchboard keeps a server's env values (the base URL among them) out of what it shows
+      return failure(`Could not reach Cloudflare's API at ${new URL(baseUrl).host}: ${cause}`);
     }
     const text = await response.text();
     /** @type {unknown} */
