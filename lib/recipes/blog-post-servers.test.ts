@@ -2,9 +2,11 @@
 // loaders; dataforseo-mcp-server (address built in) lists its tools and fails a call clearly when it
 // cannot reach DataForSEO; our Cloudflare server purges through a stand-in of Cloudflare's API and
 // reports Cloudflare's own errors.
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callTool } from "@/lib/mcp/calls";
 import { loadCheckUrls } from "@/lib/mcp/check-urls";
@@ -12,6 +14,9 @@ import { loadGlobalServers } from "@/lib/mcp/config";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { checkPipelineReferences } from "@/lib/pipelines/check-pipeline";
 import { parsePipelineText } from "@/lib/pipelines/load-pipelines";
+import { queueRun } from "@/lib/engine/queue-run";
+import { Worker } from "@/lib/engine/worker";
+import { ACTOR, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { freePort, writeMcpJson } from "@/lib/testing/mcp-servers";
 import { startCloudflareStandin, type CloudflareStandin } from "@/lib/testing/remote-standins/cloudflare";
 
@@ -26,6 +31,7 @@ const VARIABLES = {
 };
 
 let cloudflare: CloudflareStandin;
+let worker: Worker;
 
 beforeAll(async () => {
   cloudflare = await startCloudflareStandin({ token: TOKEN, zones: [ZONE] });
@@ -37,9 +43,11 @@ beforeAll(async () => {
     "cloudflare-down": entry(TOKEN, unreachable),
     dataforseo: { command: "node", args: [DATAFORSEO_SERVER], env: { DATAFORSEO_USERNAME: "offline-login", DATAFORSEO_PASSWORD: "offline-password" } },
   });
+  worker = await new Worker({ pollMs: 20, leaseMs: 30_000 }).start();
 });
 
 afterAll(async () => {
+  await worker?.stop({ graceMs: 2_000 });
   await getMcpPool().shutdown();
   await cloudflare?.close();
 });
@@ -139,5 +147,23 @@ describe("the Cloudflare purge server", () => {
     expect((await call("cloudflare", { zone_id: ZONE, everything: true, files: ["https://a.example/"] })).error).toBe("Give either everything: true or a list of files, not both and not neither");
     // a malformed zone id never leaves Switchboard: the tool's schema refuses it
     await expect(call("cloudflare", { zone_id: "not-a-zone", everything: true })).rejects.toThrow(/Invalid arguments for cloudflare\/purge_cache: zone_id/);
+  });
+
+  it("type-checks as the // @ts-check it declares", async () => {
+    const tsc = path.resolve("node_modules/typescript/bin/tsc");
+    const flags = ["--ignoreConfig", "--noEmit", "--allowJs", "--checkJs", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--skipLibCheck", "--types", "node"];
+    const { stdout } = await promisify(execFile)(process.execPath, [tsc, ...flags, CLOUDFLARE_SERVER]);
+    expect(stdout).toBe("");
+  });
+});
+
+describe("on_error: outcome-unknown", () => {
+  it("leaves an error of an idempotent tool a plain failure: sending it again is safe", async () => {
+    const slug = `purge-on-error-${Math.random().toString(36).slice(2, 8)}`;
+    writePipeline(slug, `name: Purge\nsteps:\n  - id: purge\n    tool: cloudflare/purge_cache\n    args: { zone_id: "${ZONE}" }\n    on_error: outcome-unknown\n`);
+    const runId = await queueRun({ pipelineSlug: slug, createdBy: ACTOR });
+    const run = await waitForRunStatus(runId, ["failed", "waiting", "succeeded"], 60_000);
+    expect(run).toEqual({ status: "failed", error: 'Step "purge" failed: cloudflare/purge_cache returned an error: Give either everything: true or a list of files, not both and not neither' });
+    expect((await stepRows(runId)).map((s) => s.status)).toEqual(["failed"]);
   });
 });
