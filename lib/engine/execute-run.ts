@@ -91,7 +91,7 @@ async function recordStepResult(runId: string, workerId: string, row: AttemptRow
   if (result.status === "lost") return "lost";
   if (result.status === "aborted" && result.kind !== "cancel") return result.kind === "shutdown" ? "interrupted" : "lost";
   const label = `Step "${row.stepId}"`;
-  const writes = result.status === "succeeded" || result.status === "failed" || result.status === "aborted" ? (result.writes ?? []) : [];
+  const writes = result.status === "succeeded" || result.status === "failed" || result.status === "aborted" || result.status === "outcome-unknown" ? (result.writes ?? []) : [];
   return writeTransaction((db): RunOutcome | null => {
     const now = new Date();
     for (const write of writes) write(db);

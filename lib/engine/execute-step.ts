@@ -32,7 +32,7 @@ export type StepResult =
   | { status: "succeeded"; output: Record<string, unknown>; message?: string; writes?: PendingWrite[] }
   | { status: "failed"; error: string; output?: Record<string, unknown>; writes?: PendingWrite[] }
   | { status: "waiting"; message: string }
-  | { status: "outcome-unknown"; error: string; idempotencyKey: string }
+  | { status: "outcome-unknown"; error: string; idempotencyKey: string; writes?: PendingWrite[] }
   | { status: "aborted"; kind: RunAbortKind; writes?: PendingWrite[] }
   | { status: "lost" };
 
@@ -122,6 +122,7 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
       arguments: args,
       idempotencyKey,
       afterApproval: ctx.approvedVersion !== null,
+      errorMeansUnknown: step.on_error === "outcome-unknown",
       signal: ctx.signal,
       timeoutMs: step.timeout !== undefined ? durationMs(step.timeout) : undefined,
       onProgress: (p) => progress.report(p),
@@ -135,6 +136,16 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
     // call stays "started", so a resumed run treats its outcome as unknown instead of sending it blindly.
     const aborted = abortKind(ctx.signal);
     if (aborted) return { status: "aborted", kind: aborted, writes: aborted === "cancel" ? writes : undefined };
+    if (result.isError && result.outcomeUnknown && step.on_error === "outcome-unknown") {
+      return {
+        status: "outcome-unknown",
+        idempotencyKey,
+        writes,
+        error:
+          `Outcome unknown: ${toolErrorMessage(result, server, tool)}. The call was sent, and the server may have acted before the error ` +
+          "(the step says on_error: outcome-unknown). Check the target system, then send it again or skip the step.",
+      };
+    }
     if (result.isError) {
       const unknown = result.outcomeUnknown ? " (it was sent and no answer came: its outcome is unknown, so a retry asks before sending it again unless the tool is read-only)" : "";
       return { status: "failed", error: `${toolErrorMessage(result, server, tool)}${unknown}`, output, writes };

@@ -25,6 +25,7 @@ export class McpStepRunner implements StepRunner {
         runStepId: req.runStepId,
         idempotencyKey: req.idempotencyKey,
         requireAcceptedPin: req.afterApproval === true,
+        errorMeansUnknown: req.errorMeansUnknown === true,
         deferFinish: true,
         recordWith: req.startStep,
       });

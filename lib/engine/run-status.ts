@@ -6,8 +6,9 @@ export const ACTIVE_RUN_STATUSES = ["queued", "running", "waiting"] as const;
 
 /**
  * Why a run or step is `waiting`. `approval`: an approval step's draft awaits a decision on /drafts.
- * `outcome-unknown`: a tool call may or may not have reached its server (a crash or lost lease mid-call),
- * so a human checks the target system and sends it again or skips it on the run's page.
+ * `outcome-unknown`: a tool call may or may not have had its effect (a crash or lost lease mid-call, or an
+ * error its step's `on_error: outcome-unknown` says may come after the server acted), so a human checks
+ * the target system and sends it again or skips it on the run's page.
  */
 const WAITING_REASONS = ["approval", "outcome-unknown"] as const;
 export type WaitingReason = (typeof WAITING_REASONS)[number];

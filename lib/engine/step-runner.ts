@@ -18,6 +18,11 @@ export type ToolStepRequest = {
   idempotencyKey: string;
   /** an approval step of this run came before: the tool must be as an admin accepted it */
   afterApproval?: boolean;
+  /**
+   * The step's `on_error: outcome-unknown`: an error result of a tool that is neither read-only nor
+   * idempotent comes back (and is recorded) as `outcomeUnknown`, since the server may have acted first.
+   */
+  errorMeansUnknown?: boolean;
   signal: AbortSignal;
   timeoutMs?: number;
   onProgress: (progress: ToolProgress) => void;

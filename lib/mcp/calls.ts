@@ -185,6 +185,11 @@ type RecordedCallRequest = CallToolRequest & {
   idempotencyKey?: string;
   readOnlyOrIdempotent?: boolean;
   /**
+   * An error result of a tool that is not safe to repeat counts as an unknown outcome (recorded as
+   * "unknown", so no retry re-sends it under its key): the server may have acted before it failed.
+   */
+  errorMeansUnknown?: boolean;
+  /**
    * Return the write of the call's result as `finish` instead of committing it, for a caller that
    * commits it together with its own writes (the engine, with the step's result: one fsync fewer).
    * Until `finish` commits, the call stays recorded as started, as if the process had died mid-call.
@@ -231,6 +236,11 @@ async function recordStart(req: RecordedCallRequest, link: { runId: string | nul
 
 export type RecordedCallResult = ToolCallResult & { toolCallId: string; runId: string | null; reused: boolean; truncated: boolean; finish?: PendingWrite };
 
+/** A call of this tool may be sent again under the same key: it changes nothing, or nothing more. */
+function safeToRepeat(req: Pick<RecordedCallRequest, "readOnlyOrIdempotent">, tool: Tool): boolean {
+  return req.readOnlyOrIdempotent === true || tool.annotations?.readOnlyHint === true || tool.annotations?.idempotentHint === true;
+}
+
 /**
  * Records the call as started BEFORE sending it, then its result. With an idempotency key, a call that
  * already has a result is not sent again (the result is reused); one that started but never finished is
@@ -262,8 +272,7 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
         structuredContent: stored.structuredContent, isError: existing.isError, error: existing.error ?? undefined, durationMs: existing.durationMs ?? 0,
       };
     }
-    const safeToRepeat = req.readOnlyOrIdempotent || tool.annotations?.readOnlyHint === true || tool.annotations?.idempotentHint === true;
-    if (!safeToRepeat) {
+    if (!safeToRepeat(req, tool)) {
       throw new OutcomeUnknownError(`${req.server}/${req.tool} was sent before Switchboard stopped and its outcome is unknown. Check the target system, then send it again or skip the step.`);
     }
     toolCallId = existing.id;
@@ -272,6 +281,7 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
   let result: ToolCallResult;
   try {
     result = await sendCall(prepared, req, req.idempotencyKey ?? `adhoc:${toolCallId}`);
+    if (result.isError && req.errorMeansUnknown && !safeToRepeat(req, tool)) result = { ...result, outcomeUnknown: true };
   } catch (error) {
     // sendCall throws only before the request is written (no connection): nothing was sent
     await prisma.toolCall.update({ where: { id: toolCallId }, data: { status: "failed", isError: true, error: `Not sent: ${redactText(error instanceof Error ? error.message : String(error), entry.secrets)}`, finishedAt: new Date() } });

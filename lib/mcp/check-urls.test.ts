@@ -47,6 +47,22 @@ describe("check links for an unknown outcome (mcp.json, beside mcpServers)", () 
     ]);
   });
 
+  it("builds a link on a site address the server also gets in its env, but not on a URL that carries more", () => {
+    process.env.CHECK_URLS_TEST_WP_SITE = "https://client-site.example.test";
+    process.env.CHECK_URLS_TEST_HOOK = "https://hooks.example.test/services/T0/B0/canary-hook-secret";
+    const root = workspace({
+      mcpServers: {
+        wordpress: { command: "node", args: ["wp.js"], env: { WORDPRESS_SITE_URL: "${CHECK_URLS_TEST_WP_SITE}" } },
+        notify: { command: "node", args: ["n.js"], env: { HOOK_URL: "${CHECK_URLS_TEST_HOOK}" } },
+      },
+      switchboard: { servers: { wordpress: { checkUrl: "${CHECK_URLS_TEST_WP_SITE}/wp-admin/edit.php" }, notify: { checkUrl: "${CHECK_URLS_TEST_HOOK}/log" } } },
+    });
+    expect(loadCheckUrls(root)).toEqual({
+      urls: { wordpress: "https://client-site.example.test/wp-admin/edit.php" },
+      errors: ["mcp.json switchboard.servers.notify.checkUrl: holds a secret of a server's env or headers; it is not shown"],
+    });
+  });
+
   it("reports a malformed switchboard section without stopping any server", () => {
     const root = workspace({ mcpServers: { s: { command: "node" } }, switchboard: { servers: { s: { checkUrl: 5, extra: true } } } });
     expect(loadCheckUrls(root).errors[0]).toMatch(/^mcp.json switchboard.servers.s/);

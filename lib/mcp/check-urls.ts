@@ -18,8 +18,9 @@ export function loadCheckUrls(root = workspaceDir()): CheckUrls {
     const issue = parsed.error.issues[0];
     return { urls: {}, errors: [`mcp.json switchboard${issue?.path.length ? `.${issue.path.join(".")}` : ""}: ${issue?.message ?? "invalid"}`] };
   }
-  // a link is shown in the browser: it may not carry any server's secret (its env or header values)
-  const secrets = loadGlobalServers(root).entries.flatMap((e) => e.secrets);
+  // a link is shown in the browser: it may not carry any server's secret (its env or header values).
+  // A bare site address in an env (WORDPRESS_SITE_URL) is no credential: the link is built on it.
+  const secrets = loadGlobalServers(root).entries.flatMap((e) => e.secrets).filter((s) => !isBareOrigin(s));
   const urls: Record<string, string> = {};
   const errors: string[] = [];
   for (const [name, settings] of Object.entries(parsed.data.servers)) {
@@ -42,6 +43,16 @@ export function loadCheckUrls(root = workspaceDir()): CheckUrls {
     else urls[name] = url.toString();
   }
   return { urls, errors };
+}
+
+/** `https://host[:port]` with at most a trailing slash: no credentials, path, query or fragment. */
+function isBareOrigin(value: string): boolean {
+  if (!/^https?:\/\/[^/?#@\s]+\/?$/.test(value)) return false;
+  try {
+    return new URL(value).origin === value.replace(/\/$/, "");
+  } catch {
+    return false;
+  }
 }
 
 /** The check link for one server of the workspace, or null. */

@@ -67,6 +67,13 @@ const ZApprovalStep = z.strictObject({
   body: z.string({ error: "expected the draft body (text, templates allowed)" }).max(1_000_000),
 });
 
+/**
+ * A tool step's `on_error`. `fail` (the default): an error result fails the step. `outcome-unknown`: an
+ * error result of a tool that is neither read-only nor idempotent may have come after the server acted
+ * (WordPress created the post, then a plugin died), so the step waits for a human as "outcome unknown".
+ */
+export const ON_ERROR_POLICIES = ["fail", "outcome-unknown"] as const;
+
 const ZPipelineStep = z
   .strictObject({
     id: z.string({ error: "every step needs an id" }).regex(STEP_ID_PATTERN, { error: "expected letters, digits, _ or - (starting with a letter)" }),
@@ -74,6 +81,7 @@ const ZPipelineStep = z
     tool: z.string().regex(TOOL_REF_PATTERN, { error: "expected <server>/<tool>" }).optional(),
     args: z.record(z.string(), z.unknown(), { error: "expected a map of argument names to values" }).optional(),
     timeout: ZDuration.optional(),
+    on_error: z.enum(ON_ERROR_POLICIES, { error: `expected one of ${ON_ERROR_POLICIES.join(", ")}` }).optional(),
     agent: ZAgentStep.optional(),
     approval: ZApprovalStep.optional(),
   })
@@ -81,6 +89,7 @@ const ZPipelineStep = z
     const kinds = [step.tool, step.agent, step.approval].filter((k) => k !== undefined).length;
     if (kinds !== 1) ctx.addIssue({ code: "custom", message: "a step needs exactly one of tool, agent or approval" });
     if (step.args !== undefined && step.tool === undefined) ctx.addIssue({ code: "custom", path: ["args"], message: "args belong to tool steps" });
+    if (step.on_error !== undefined && step.tool === undefined) ctx.addIssue({ code: "custom", path: ["on_error"], message: "on_error belongs to tool steps" });
   });
 
 const CATCH_UP_POLICIES = ["none", "one"] as const;
