@@ -124,7 +124,7 @@ export class FreeScoutStandin {
         const page = Number(url.searchParams.get("page") ?? 1);
         const all = [...this.conversations.values()]
           .filter((c) => statuses.includes(c.status) && (!mailbox || String(c.mailboxId) === mailbox))
-          .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+          .sort((a, b) => (url.searchParams.get("sortOrder") === "asc" ? 1 : -1) * (a.createdAt.localeCompare(b.createdAt) || a.id - b.id));
         const items = all.slice((page - 1) * size, page * size).map((c) => this.conversationJson(c, embed));
         return send(200, { _embedded: { conversations: items }, page: { size, totalElements: all.length, totalPages: Math.ceil(all.length / size), number: page } });
       }

@@ -13,6 +13,8 @@ import { z } from "zod";
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const ERROR_BODY_MAX = 500;
+// with unanswered: true, at most this many pages of 50 are read (the oldest open tickets come first with order: oldest)
+const MAX_SCAN_PAGES = 10;
 
 /** @returns {{ base: string, key: string }} */
 function settings() {
@@ -165,17 +167,27 @@ server.registerTool(
       status: z.enum(["active", "pending", "closed", "spam"]).default("active").describe("the conversation status to list"),
       unanswered: z.boolean().default(false).describe("only conversations whose latest thread is the customer's"),
       mailbox_id: z.number().int().positive().optional().describe("only this mailbox"),
-      page_size: z.number().int().min(1).max(100).default(50).describe("at most this many conversations (one page)"),
+      order: z.enum(["newest", "oldest"]).default("newest").describe("newest or oldest first (by creation)"),
+      limit: z.number().int().min(1).max(100).default(50).describe("at most this many conversations"),
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   },
-  async ({ status, unanswered, mailbox_id, page_size }, extra) => {
-    const query = new URLSearchParams({ status, sortField: "createdAt", sortOrder: "desc", pageSize: String(page_size), page: "1" });
-    if (mailbox_id !== undefined) query.set("mailboxId", String(mailbox_id));
-    if (unanswered) query.set("embed", "threads");
-    const { json } = await api("GET", `/conversations?${query}`, undefined, extra.signal);
-    const all = Array.isArray(json?._embedded?.conversations) ? json._embedded.conversations : [];
-    const conversations = all.filter((/** @type {any} */ c) => !unanswered || isUnanswered(c)).map(summary);
+  async ({ status, unanswered, mailbox_id, order, limit }, extra) => {
+    // "unanswered" is decided from the threads, after FreeScout's paging: read pages until enough are found
+    const pageSize = unanswered ? 50 : limit;
+    /** @type {any[]} */
+    const found = [];
+    for (let page = 1; page <= (unanswered ? MAX_SCAN_PAGES : 1) && found.length < limit; page++) {
+      const query = new URLSearchParams({ status, sortField: "createdAt", sortOrder: order === "oldest" ? "asc" : "desc", pageSize: String(pageSize), page: String(page) });
+      if (mailbox_id !== undefined) query.set("mailboxId", String(mailbox_id));
+      if (unanswered) query.set("embed", "threads");
+      const { json } = await api("GET", `/conversations?${query}`, undefined, extra.signal);
+      const items = Array.isArray(json?._embedded?.conversations) ? json._embedded.conversations : [];
+      found.push(...items.filter((/** @type {any} */ c) => !unanswered || isUnanswered(c)));
+      const pages = Number(json?.page?.totalPages ?? 1);
+      if (items.length < pageSize || page >= pages) break;
+    }
+    const conversations = found.slice(0, limit).map(summary);
     const result = { conversations };
     return { content: [{ type: "text", text: conversations.length ? asJsonText(result) : "[]" }], structuredContent: result };
   },

@@ -51,6 +51,8 @@ describe("the FreeScout MCP server", () => {
     standin.addConversation({ subject: "Old", email: "old@client.example", text: "closed one", status: "closed" });
 
     const listed = await client.callTool({ name: "list_conversations", arguments: { unanswered: true } });
+    const oldest = await client.callTool({ name: "list_conversations", arguments: { unanswered: true, order: "oldest", limit: 1 } });
+    expect((oldest.structuredContent as { conversations: { id: number }[] }).conversations.map((c) => c.id)).toEqual([a]);
     expect(listed.isError).toBeFalsy();
     const ids = (listed.structuredContent as { conversations: { id: number; subject: string; customer: { email: string } }[] }).conversations.map((c) => c.id);
     expect(ids).toEqual([b, a]);
