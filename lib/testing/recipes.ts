@@ -29,10 +29,10 @@ export function installRecipe(recipe: string, root = workspaceDir()): string[] {
   fs.writeFileSync(target, JSON.stringify({ mcpServers: { ...existing.mcpServers, ...added.mcpServers } }, null, 2));
   const slugs: string[] = [];
   fs.mkdirSync(path.join(root, "pipelines"), { recursive: true });
-  for (const file of fs.readdirSync(path.join(dir, "pipelines"))) {
+  for (const file of fs.readdirSync(path.join(dir, "pipelines")).sort()) {
     if (!file.endsWith(".yaml")) continue;
     fs.copyFileSync(path.join(dir, "pipelines", file), path.join(root, "pipelines", file));
     slugs.push(file.replace(/\.yaml$/, ""));
   }
-  return slugs;
+  return slugs.sort();
 }

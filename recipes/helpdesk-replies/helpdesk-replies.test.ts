@@ -50,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await scheduler?.stop();
-  await worker.stop({ graceMs: 2_000 });
+  await worker?.stop({ graceMs: 2_000 });
   await getMcpPool().shutdown();
   await model.close();
   await freescout.close();
