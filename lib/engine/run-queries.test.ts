@@ -127,4 +127,22 @@ describe("getRunDetail", () => {
     expect((await getRunDetail(id, { afterEventId: lastEventId }))?.events).toEqual([]);
     expect(await getRunDetail("missing")).toBeNull();
   });
+
+  it("still shows the raster images (a screenshot) of a result too large to send inline, each size-capped, never an SVG", async () => {
+    const id = ids[10];
+    const step = await prisma.runStep.findFirstOrThrow({ where: { runId: id }, select: { id: true } });
+    const shot = "iVBORw0KGgo".padEnd(200_000, "A");
+    const content = [
+      { type: "text", text: "x".repeat(70_000) },
+      { type: "image", mimeType: "image/svg+xml", data: "PHN2Zz48L3N2Zz4=" },
+      { type: "image", mimeType: "image/jpeg", data: shot },
+      { type: "image", mimeType: "image/png", data: "A".repeat(800 * 1024) },
+    ];
+    await prisma.toolCall.create({
+      data: { runId: id, runStepId: step.id, server: "playwright", tool: "browser_take_screenshot", argumentsJson: "{}", resultJson: JSON.stringify({ content }), status: "succeeded" },
+    });
+    const call = (await getRunDetail(id))?.steps[0].toolCalls.find((c) => c.tool === "browser_take_screenshot");
+    expect(call).toMatchObject({ result: null, resultOmitted: true });
+    expect(call?.images).toEqual([{ type: "image", mimeType: "image/jpeg", data: shot }]);
+  });
 });

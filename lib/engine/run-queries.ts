@@ -10,6 +10,7 @@ import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } f
 import { ACTIVE_RUN_STATUSES, isActiveRunStatus, runWaitingReason, stepWaitingReason, type WaitingReason } from "@/lib/engine/run-status";
 import { attemptMarker, parseStoredJson } from "@/lib/engine/step-output";
 import { checkUrlFor } from "@/lib/mcp/check-urls";
+import { toolResultImages } from "@/lib/mcp/tool-result";
 
 const runListSelect = {
   id: true,
@@ -31,6 +32,9 @@ const runListSelect = {
 
 // large payloads are left out of the detail and fetched on demand (lib/engine/run-payloads.ts)
 const TOOL_RESULT_INLINE_MAX = INLINE_PAYLOAD_MAX;
+// about 512 KB of image each, two per call, sent with every poll of a live run
+const RESULT_IMAGE_MAX_CHARS = 700 * 1024;
+const RESULT_IMAGES_MAX = 2;
 const EVENTS_PAGE = 500;
 
 /** Runs newest first, filtered by client, pipeline, status and time; `{ items, nextCursor }`. */
@@ -220,6 +224,8 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
           arguments: parseStoredJson(argumentsJson),
           result: resultJson !== null && resultJson.length <= TOOL_RESULT_INLINE_MAX ? parseStoredJson(resultJson) : null,
           resultOmitted: resultJson !== null && resultJson.length > TOOL_RESULT_INLINE_MAX,
+          // a result left out for its size still shows its screenshots (raster, each size-capped)
+          images: resultJson !== null && resultJson.length > TOOL_RESULT_INLINE_MAX ? toolResultImages(parseStoredJson(resultJson), RESULT_IMAGE_MAX_CHARS, RESULT_IMAGES_MAX) : [],
         })),
     })),
     events,

@@ -14,9 +14,17 @@ import { getPipeline } from "@/lib/pipelines/load-pipelines";
 
 export const SCHEDULER_ACTOR = { id: null, label: "scheduler" };
 
-/** Whether a run of this heartbeat is queued, running or waiting (the overlap rule). */
-export async function hasActiveRun(slug: string): Promise<boolean> {
-  const run = await prisma.run.findFirst({ where: { heartbeatSlug: slug, status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } });
+/**
+ * The run statuses that count as "still going" for the overlap rule: queued, running and waiting; with
+ * `overlap: skip-while-running` a run waiting for a human (an approval) does not block the next start.
+ */
+export function overlapStatuses(def: Pick<HeartbeatDefinition, "overlap">): string[] {
+  return def.overlap === "skip-while-running" ? ACTIVE_RUN_STATUSES.filter((s) => s !== "waiting") : [...ACTIVE_RUN_STATUSES];
+}
+
+/** Whether a run of this heartbeat is still going (the overlap rule). */
+export async function hasActiveRun(def: Pick<HeartbeatDefinition, "slug" | "overlap">): Promise<boolean> {
+  const run = await prisma.run.findFirst({ where: { heartbeatSlug: def.slug, status: { in: overlapStatuses(def) } }, select: { id: true } });
   return run !== null;
 }
 
@@ -89,7 +97,7 @@ export async function resumeHeartbeat(slug: string, actor: Actor, now = new Date
 
 export async function runHeartbeatNow(slug: string, actor: Actor, now = new Date()): Promise<{ id: string }> {
   const { def, state } = await requireHeartbeat(slug);
-  if (await hasActiveRun(slug)) throw new SafeError(`"${def.name}" is still running; it starts again once that run ends`, 409);
+  if (await hasActiveRun(def)) throw new SafeError(`"${def.name}" is still running; it starts again once that run ends`, 409);
   const id = await startHeartbeatRun(def, state, { trigger: "manual", actor, at: now, message: `run now by ${actor.label}` });
   await recordAudit({ actor, action: "heartbeat.run", targetType: "heartbeat", targetId: slug, data: { runId: id } });
   return { id };

@@ -8,7 +8,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { workspaceDir } from "@/lib/env";
 import { isValidTimezone } from "@/lib/pipelines/check-pipeline";
 import { listPipelines } from "@/lib/pipelines/load-pipelines";
-import { durationMs, type PipelineSchedule } from "@/lib/pipelines/pipeline.schema";
+import { durationMs, type OVERLAP_POLICIES, type PipelineSchedule } from "@/lib/pipelines/pipeline.schema";
 import { formatPath, locateInDocument } from "@/lib/pipelines/yaml-locate";
 import { DEFAULT_GRACE_MS, HEARTBEATS_FILE, HEARTBEATS_FILE_MAX_BYTES, ZPingHeartbeat } from "@/lib/heartbeats/heartbeats.schema";
 
@@ -24,6 +24,8 @@ export type HeartbeatDefinition = {
   graceMs: number;
   clientSlug: string | null;
   catchUp: "none" | "one";
+  /** whether a run waiting for a human blocks the next tick ("skip") or not ("skip-while-running") */
+  overlap: (typeof OVERLAP_POLICIES)[number];
   onFailure: string | null;
   when: { server: string; tool: string; args: Record<string, unknown> } | null;
   /** the pipeline a tick runs (pipeline heartbeats only) */
@@ -69,6 +71,7 @@ function fromSchedule(slug: string, name: string, file: string, schedule: Pipeli
     graceMs: schedule.grace === undefined ? DEFAULT_GRACE_MS : durationMs(schedule.grace),
     clientSlug: schedule.client ?? null,
     catchUp: schedule.catchUp,
+    overlap: schedule.overlap ?? "skip",
     onFailure: schedule.on_failure ?? null,
     when: schedule.when ? { server, tool: tool.join("/"), args: schedule.when.args } : null,
     pipelineSlug: slug,
@@ -137,6 +140,7 @@ export function parseHeartbeatsText(text: string, file = HEARTBEATS_FILE): { hea
       graceMs: entry.grace === undefined ? DEFAULT_GRACE_MS : durationMs(entry.grace),
       clientSlug: entry.client ?? null,
       catchUp: "none",
+      overlap: "skip",
       onFailure: entry.on_failure ?? null,
       when: null,
       pipelineSlug: null,

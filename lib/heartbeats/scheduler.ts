@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { dbReady, isUniqueViolation, prisma } from "@/lib/db";
 import { publicMessage } from "@/lib/errors";
 import { systemClock, type Clock, type TimerHandle } from "@/lib/heartbeats/clock";
-import { queueAlertRun, runStartedWrites, SCHEDULER_ACTOR, startHeartbeatRun } from "@/lib/heartbeats/control";
+import { overlapStatuses, queueAlertRun, runStartedWrites, SCHEDULER_ACTOR, startHeartbeatRun } from "@/lib/heartbeats/control";
 import { queueRuns } from "@/lib/engine/queue-run";
 import { loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
 import { callPrecondition, type PreconditionCaller } from "@/lib/heartbeats/precondition";
@@ -216,9 +216,10 @@ export class HeartbeatScheduler implements LocalScheduler {
   private async runClaimed(claims: Claim[]): Promise<void> {
     const active = await prisma.run.findMany({
       where: { heartbeatSlug: { in: claims.map((c) => c.def.slug) }, status: { in: [...ACTIVE_RUN_STATUSES] } },
-      select: { heartbeatSlug: true },
+      select: { heartbeatSlug: true, status: true },
     });
-    const busy = new Set(active.map((r) => r.heartbeatSlug));
+    const bySlug = new Map(claims.map((c) => [c.def.slug, c.def]));
+    const busy = new Set(active.filter((r) => r.heartbeatSlug && overlapStatuses(bySlug.get(r.heartbeatSlug) ?? { overlap: "skip" }).includes(r.status)).map((r) => r.heartbeatSlug));
     const rows: { heartbeatId: string; kind: "missed" | "skipped"; dueAt: Date; message: string }[] = [];
     const ticks: DueTick[] = [];
     for (const c of claims) {

@@ -1,6 +1,7 @@
 // Tool calls through the pool: arguments checked against the tool's input schema first, a timeout that
 // resets on progress (with a hard maximum), cancellation, and every call recorded before it is sent.
 import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { ErrorCode, McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
@@ -62,13 +63,17 @@ export class ToolCallRefused extends Error {
 // ajv-formats is CommonJS: its default export arrives wrapped under some loaders
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: false, strict: false, validateFormats: true }));
+// servers built on zod 4 (e.g. @playwright/mcp) declare "$schema": draft 2020-12, which the default Ajv
+// (draft-07) refuses to compile; those schemas get a 2020-12 instance
+const ajv2020 = addFormats(new Ajv2020({ allErrors: false, strict: false, validateFormats: true }) as unknown as Ajv);
 const validators = new Map<string, ValidateFunction>();
 
 function validatorFor(tool: Tool): ValidateFunction {
   const key = toolHash(tool);
   let v = validators.get(key);
   if (!v) {
-    v = ajv.compile(tool.inputSchema);
+    const draft2020 = typeof tool.inputSchema.$schema === "string" && tool.inputSchema.$schema.includes("2020-12");
+    v = (draft2020 ? ajv2020 : ajv).compile(tool.inputSchema);
     validators.set(key, v);
   }
   return v;

@@ -48,3 +48,25 @@ export function toolCallReply(r: { content: unknown[]; structuredContent?: unkno
     truncated: r.truncated,
   };
 }
+
+/** Image types a result may show as an <img> (raster only: an SVG can carry script). */
+export const RASTER_IMAGE_TYPES: readonly string[] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+export type ResultImage = { type: "image"; mimeType: string; data: string };
+
+/**
+ * A result's raster images whose base64 data is at most `maxChars` long (larger ones are left out), at
+ * most `maxCount`: what a page may still show of a result too large to send whole (a screenshot).
+ */
+export function toolResultImages(result: unknown, maxChars: number, maxCount: number): ResultImage[] {
+  const content = typeof result === "object" && result !== null ? (result as { content?: unknown }).content : null;
+  if (!Array.isArray(content)) return [];
+  const images: ResultImage[] = [];
+  for (const item of content as { type?: unknown; mimeType?: unknown; data?: unknown }[]) {
+    if (images.length >= maxCount) break;
+    if (item?.type !== "image" || typeof item.data !== "string" || typeof item.mimeType !== "string") continue;
+    if (!RASTER_IMAGE_TYPES.includes(item.mimeType) || item.data.length > maxChars || !/^[A-Za-z0-9+/=\s]*$/.test(item.data)) continue;
+    images.push({ type: "image", mimeType: item.mimeType, data: item.data });
+  }
+  return images;
+}

@@ -93,6 +93,7 @@ const ZPipelineStep = z
   });
 
 const CATCH_UP_POLICIES = ["none", "one"] as const;
+export const OVERLAP_POLICIES = ["skip", "skip-while-running"] as const;
 
 const ZPipelineSchedule = z.strictObject({
   cron: z.string({ error: 'expected a cron expression such as "0 2 * * *"' }).min(1).max(200),
@@ -101,7 +102,9 @@ const ZPipelineSchedule = z.strictObject({
   client: ZSlug.optional(),
   // after downtime: "one" = one catch-up run for the missed ticks (the default), "none" = skip them
   catchUp: z.enum(CATCH_UP_POLICIES, { error: `expected one of ${CATCH_UP_POLICIES.join(", ")}` }).default("one"),
-  overlap: z.enum(["skip"]).optional(),
+  // a tick that falls while the previous run is still going is skipped; "skip-while-running" lets a run
+  // that waits for a human (an approval) not count, so the next tick may start beside it
+  overlap: z.enum(OVERLAP_POLICIES, { error: `expected one of ${OVERLAP_POLICIES.join(", ")}` }).optional(),
   // the pipeline to run when this heartbeat turns failing or late, once per incident
   on_failure: ZSlug.optional(),
   inputs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),

@@ -223,6 +223,7 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
                 <ToolResult result={call.result} />
               </>
             )}
+            {call.resultOmitted && call.images.length > 0 && <ToolResult result={{ content: call.images }} />}
             {call.resultOmitted && (
               <p className="text-xs text-zinc-500">
                 The result is too large to show here ({formatNumber(call.resultBytes)} bytes): <a className="underline" href={`/api/runs/${run.id}/tool-calls/${call.id}/result`} target="_blank" rel="noopener">open it as JSON</a>.
