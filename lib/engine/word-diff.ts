@@ -9,7 +9,8 @@ export type WordDiff = { parts: WordPart[]; added: number; removed: number } | {
 const WORD_DIFF_MAX_CHARS = 200_000;
 const WORD_DIFF_TIMEOUT_MS = 1_500;
 
-const wordsIn = (text: string) => text.split(/\s+/).filter(Boolean).length;
+// words as a reader counts them: punctuation that diffWords treats as a token of its own is not one
+const wordsIn = (text: string) => text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
 
 /** `a` -> `b`: removed words are `a`'s, added words `b`'s; `added`/`removed` count words. */
 export function wordDiff(a: string, b: string): WordDiff {
