@@ -56,7 +56,9 @@ test("run the demo agent pipeline on one runner, rerun it on another from the ru
   await expect(step.getByLabel("Run B agent")).toContainText("openai");
   await expect(step.getByLabel("Run A tool calls")).toContainText("everything/echo");
   await expect(step.getByLabel("Run B tool calls")).toContainText("everything/echo");
-  await expect(step.getByLabel("Final text of draft")).toContainText("Final answer: Echo: hello from the stand-in");
+  // both agents called echo through the stand-in and answered with its result: the same words
+  await expect(step.getByLabel("Final text of draft", { exact: true })).toHaveText("Final answer: Echo: hello from the stand-in");
+  await expect(step.getByLabel("Final text of draft changes")).toHaveText("The same in both runs.");
 
   const body = page.getByLabel("Draft body of review", { exact: true });
   await expect(body.locator("ins").filter({ hasText: "Rewritten by a reviewer." })).toHaveCount(1);
@@ -72,5 +74,5 @@ test("run the demo agent pipeline on one runner, rerun it on another from the ru
 
   // unknown ids are said plainly
   await page.goto(`/runs/compare?a=${first}&b=no-such-run`);
-  await expect(page.getByRole("alert")).toContainText("Run B: there is no run with the id no-such-run.");
+  await expect(page.getByRole("alert").filter({ hasText: "Run B:" })).toHaveText("Run B: there is no run with the id no-such-run.");
 });

@@ -7,7 +7,6 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { AGENT_RUNNERS } from "@/lib/pipelines/pipeline.schema";
 import { rerunRunAction } from "../actions";
 import type { RunView } from "./run-live";
 
@@ -30,7 +29,7 @@ export function RerunNotice({ run }: { run: RunView }) {
 }
 
 /** A finished run with agent steps: the form that queues it again on another runner, and its earlier reruns. */
-export function RerunCard({ run }: { run: RunView }) {
+export function RerunCard({ run, runners }: { run: RunView; runners: readonly string[] }) {
   const router = useRouter();
   const current = run.steps.find((s) => s.agent?.runner)?.agent?.runner ?? null;
   const [error, setError] = useState<string | null>(null);
@@ -56,8 +55,8 @@ export function RerunCard({ run }: { run: RunView }) {
       >
         <p className="text-xs text-zinc-500">Same pipeline, inputs and client; every agent step runs on the runner chosen here.</p>
         <Field label="Runner" htmlFor="rerun-runner">
-          <Select id="rerun-runner" name="runner" defaultValue={AGENT_RUNNERS.find((r) => r !== current) ?? AGENT_RUNNERS[0]}>
-            {AGENT_RUNNERS.map((r) => (
+          <Select id="rerun-runner" name="runner" defaultValue={runners.find((r) => r !== current) ?? runners[0]}>
+            {runners.map((r) => (
               <option key={r} value={r}>
                 {r}{r === current ? " (this run's)" : ""}
               </option>

@@ -51,7 +51,8 @@ function useRun(initial: RunView) {
   });
 }
 
-export function RunLive({ initial }: { initial: RunView }) {
+/** `runners`: the agent runners a finished run may be run again on (the pipeline schema's list, which imports server code). */
+export function RunLive({ initial, runners }: { initial: RunView; runners: readonly string[] }) {
   const { data: run, error } = useRun(initial);
   const queryClient = useQueryClient();
   const [actionError, setActionError] = useState<string | null>(null);
@@ -137,7 +138,7 @@ export function RunLive({ initial }: { initial: RunView }) {
               <p className="text-sm text-zinc-500">No inputs.</p>
             )}
           </Card>
-          <RerunCard run={run} />
+          <RerunCard run={run} runners={runners} />
           <Card title="Usage">
             <p className="text-sm">
               {formatNumber(run.usage.inputTokens)} in · {formatNumber(run.usage.outputTokens)} out · {formatUsd(run.usage.costUsd)}
