@@ -6,7 +6,7 @@ import { ADMIN, adminState, expect, test, uniqueName } from "./fixtures";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
-const PAGES = ["/", "/clients", "/clients/acme", "/pipelines", "/pipelines/site-report", "/runs", "/drafts", "/heartbeats", "/tools", "/settings"];
+const PAGES = ["/", "/clients", "/clients/acme", "/pipelines", "/pipelines/site-report", "/runs", "/runs/compare?a=x&b=y", "/drafts", "/heartbeats", "/tools", "/settings"];
 
 test("every page without a session redirects to sign-in", async ({ page }) => {
   test.slow(); // ten page loads, the first ones while the server warms up
@@ -20,7 +20,7 @@ test("every API route without a session is a 401 JSON error; health is public", 
   const calls: [string, string, unknown?][] = [
     ["GET", "/api/clients"], ["POST", "/api/clients", { slug: "nope", name: "Nope" }], ["GET", "/api/clients/acme"],
     ["GET", "/api/pipelines"], ["GET", "/api/runs"], ["POST", "/api/runs", { pipeline: "echo-check" }], ["GET", "/api/runs/x"],
-    ["POST", "/api/runs/x/cancel"], ["POST", "/api/runs/x/retry"], ["GET", "/api/drafts"], ["GET", "/api/drafts/x"],
+    ["POST", "/api/runs/x/cancel"], ["POST", "/api/runs/x/retry"], ["POST", "/api/runs/x/rerun", { runner: "openai" }], ["GET", "/api/drafts"], ["GET", "/api/drafts/x"],
     ["PUT", "/api/drafts/x", { body: "x" }], ["POST", "/api/drafts/x/approve", {}], ["POST", "/api/drafts/x/reject", { note: "n" }],
     ["GET", "/api/mcp/servers"], ["POST", "/api/mcp/servers/everything/tools/echo", { arguments: { message: "x" } }],
   ];

@@ -14,7 +14,7 @@ const REFUSED = "Only an admin can do that";
 const OPERATOR_MAY = new Set([
   "createClientAction", "updateClientAction", "archiveClientAction", "saveMemoryAction",
   "approveDraftAction", "rejectDraftAction", "saveDraftAction",
-  "runPipelineAction", "cancelRunAction", "retryRunAction", "resolveOutcomeAction", "preflightAction",
+  "runPipelineAction", "cancelRunAction", "retryRunAction", "rerunRunAction", "resolveOutcomeAction", "preflightAction",
   "pauseHeartbeatAction", "resumeHeartbeatAction", "runHeartbeatNowAction",
   "createFirstAdminAction", // public, and refuses once an admin exists
 ]);

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { CURSOR_MAX_CHARS } from "@/lib/db/cursor";
 import { runDateBound } from "@/lib/engine/run-dates";
+import { ZAgentOverride } from "@/lib/engine/rerun.schema";
 import { SLUG_PATTERN } from "@/lib/workspace/paths";
 
 export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled", "rejected"] as const;
@@ -26,6 +27,8 @@ export const ZQueueRunInput = z.object({
   createdBy: ZActor,
   trigger: z.enum(PIPELINE_TRIGGERS).default("manual"),
   heartbeatSlug: z.string().regex(SLUG_PATTERN).nullish(),
+  /** a rerun: the run it repeats, and the runner/model its agent steps switch to (lib/engine/rerun.ts) */
+  rerun: ZAgentOverride.extend({ of: z.string().min(1).max(64) }).optional(),
 });
 export type QueueRunInput = z.input<typeof ZQueueRunInput>;
 

@@ -4,6 +4,7 @@ import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import { ZQueueRunInput, type QueueRunInput } from "@/lib/engine/engine.schema";
+import { switchAgentSteps } from "@/lib/engine/switch-runner";
 import { wakeLocalWorkers } from "@/lib/engine/worker-registry";
 import { pipelineNeedsClient, pipelineRunsForClient } from "@/lib/pipelines/check-pipeline";
 import { requireValidPipeline } from "@/lib/pipelines/load-pipelines";
@@ -55,7 +56,7 @@ async function prepareRun(request: QueueRunInput) {
   const parsed = ZQueueRunInput.safeParse(request);
   if (!parsed.success) throw new SafeError(parsed.error.issues[0]?.message ?? "Invalid run request");
   const input = parsed.data;
-  const pipeline = requireValidPipeline(input.pipelineSlug);
+  const pipeline = input.rerun ? switchAgentSteps(requireValidPipeline(input.pipelineSlug), input.rerun) : requireValidPipeline(input.pipelineSlug);
   const client = await resolveClient(input.clientSlug);
   if (pipeline.clients && !client) throw new SafeError(`Choose a client for "${pipeline.name}": ${pipeline.clients.join(", ")}`);
   if (client && pipeline.clients && !pipelineRunsForClient(pipeline, client.slug)) {
@@ -73,6 +74,9 @@ async function prepareRun(request: QueueRunInput) {
     status: "queued",
     trigger: input.trigger,
     heartbeatSlug: input.heartbeatSlug ?? null,
+    rerunOfId: input.rerun?.of ?? null,
+    rerunRunner: input.rerun?.runner ?? null,
+    rerunModel: input.rerun?.model ?? null,
     createdById: input.createdBy.id ?? null,
     createdByLabel: input.createdBy.label,
     steps: {

@@ -7,7 +7,7 @@ import { SafeError } from "@/lib/errors";
 import { listDraftsOfRun } from "@/lib/drafts/open-draft";
 import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";
 import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } from "@/lib/engine/engine.schema";
-import { ACTIVE_RUN_STATUSES, isActiveRunStatus, runWaitingReason, stepWaitingReason, type WaitingReason } from "@/lib/engine/run-status";
+import { ACTIVE_RUN_STATUSES, isActiveRunStatus, isFinishedRunStatus, runWaitingReason, stepWaitingReason, type WaitingReason } from "@/lib/engine/run-status";
 import { attemptMarker, parseStoredJson } from "@/lib/engine/step-output";
 import { checkUrlFor } from "@/lib/mcp/check-urls";
 import { toolResultImages } from "@/lib/mcp/tool-result";
@@ -150,10 +150,10 @@ export async function listRunEvents(runId: string, afterEventId = 0, limit = EVE
 export async function getRunDetail(runId: string, options: { afterEventId?: number } = {}) {
   const run = await prisma.run.findUnique({
     where: { id: runId },
-    select: { ...runListSelect, inputsJson: true, cancelRequested: true, cacheTokens: true },
+    select: { ...runListSelect, inputsJson: true, cancelRequested: true, cacheTokens: true, rerunOfId: true, rerunRunner: true, rerunModel: true },
   });
   if (!run) return null;
-  const [steps, toolCalls, drafts, events] = await Promise.all([
+  const [steps, toolCalls, drafts, events, reruns] = await Promise.all([
     prisma.runStep.findMany({
       where: { runId },
       orderBy: [{ position: "asc" }, { attempt: "asc" }],
@@ -172,6 +172,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     }),
     listDraftsOfRun(runId),
     listRunEvents(runId, options.afterEventId ?? 0),
+    prisma.run.findMany({ where: { rerunOfId: runId }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, status: true, rerunRunner: true, rerunModel: true, createdAt: true } }),
   ]);
   // a step waiting because its call's outcome is unknown: which call, and where a human checks it
   const outcomeUnknown = (s: (typeof steps)[number]) => {
@@ -183,7 +184,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
   };
   const latestAttempt = new Map<string, number>();
   for (const s of steps) latestAttempt.set(s.stepId, Math.max(latestAttempt.get(s.stepId) ?? 0, s.attempt));
-  const { inputsJson, inputTokens, outputTokens, cacheTokens, costUsd, ...rest } = run;
+  const { inputsJson, inputTokens, outputTokens, cacheTokens, costUsd, rerunOfId, rerunRunner, rerunModel, ...rest } = run;
   const call = adHocCallOf(run);
   return {
     ...rest,
@@ -200,6 +201,11 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     // an ad-hoc call runs inside the request that made it: no worker can cancel, resume or retry it
     canCancel: !call && isActiveRunStatus(run.status) && !(run.status === "running" && run.cancelRequested),
     canRetry: !call && (run.status === "failed" || run.status === "cancelled"),
+    canRerun: !call && isFinishedRunStatus(run.status),
+    /** a rerun: the run it repeats and the runner/model its agent steps were switched to (lib/engine/rerun.ts) */
+    rerunOf: rerunOfId ? { id: rerunOfId, runner: rerunRunner, model: rerunModel } : null,
+    /** the latest runs that repeat this one */
+    reruns: reruns.map((r) => ({ id: r.id, status: r.status as RunStatus, runner: r.rerunRunner, model: r.rerunModel, createdAt: r.createdAt })),
     steps: steps.map((s) => ({
       id: s.stepId,
       runStepId: s.id,

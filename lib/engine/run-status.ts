@@ -22,6 +22,13 @@ export function isActiveRunStatus(status: string): boolean {
   return (ACTIVE_RUN_STATUSES as readonly string[]).includes(status);
 }
 
+/** A run in one of these has ended: it may be run again (lib/engine/rerun.ts) and compared. */
+export const FINISHED_RUN_STATUSES = ["succeeded", "failed", "cancelled", "rejected"] as const;
+
+export function isFinishedRunStatus(status: string): boolean {
+  return (FINISHED_RUN_STATUSES as readonly string[]).includes(status);
+}
+
 /**
  * What a waiting step waits for. Only approval steps wait for a person's decision by design; any other
  * step waits only when the engine parked it with an unknown outcome (execute-run's outcome-unknown path).

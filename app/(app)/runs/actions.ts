@@ -2,6 +2,8 @@
 import { revalidatePath } from "next/cache";
 import { authAction } from "@/lib/actions/safe-action";
 import { ZResolveOutcomeInput, ZRunIdInput } from "@/lib/engine/engine.schema";
+import { rerunRun } from "@/lib/engine/rerun";
+import { ZRerunRunInput } from "@/lib/engine/rerun.schema";
 import { cancelRun, resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";
 
 export const cancelRunAction = authAction({ schema: ZRunIdInput }, async (input, user) => {
@@ -20,3 +22,10 @@ export const resolveOutcomeAction = authAction(
   { schema: ZResolveOutcomeInput },
   async (input, user) => resolveUnknownOutcome({ runId: input.id, stepId: input.stepId, action: input.action, actor: { id: user.id, label: user.email } }),
 );
+
+/** Queues the rerun and returns its id; the page navigates to it. */
+export const rerunRunAction = authAction({ schema: ZRerunRunInput }, async ({ id, ...override }, user) => {
+  const result = await rerunRun(id, override, { id: user.id, label: user.email });
+  revalidatePath("/runs");
+  return result;
+});

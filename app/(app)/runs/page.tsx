@@ -24,7 +24,11 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const filtered = Boolean(q.client || q.pipeline || q.status || q.from || q.to);
   return (
     <>
-      <PageHeader title="Runs" description="Every run, newest first. Filter by client, pipeline, status and day (days are UTC, both ends included)." />
+      <PageHeader
+        title="Runs"
+        description="Every run, newest first. Filter by client, pipeline, status and day (days are UTC, both ends included)."
+        actions={<Link className={buttonClass("secondary", "sm")} href="/runs/compare">Compare two runs</Link>}
+      />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-2" aria-label="Filter runs">
         <FilterSelect label="Client" name="client" value={q.client} anyLabel="All clients" className="w-44" options={clients.map((c) => ({ value: c.slug, label: c.name }))} />
         <FilterSelect label="Pipeline" name="pipeline" value={q.pipeline} anyLabel="All pipelines" className="w-44" options={pipelines.map((pl) => ({ value: pl.slug, label: pl.name }))} />

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/session";
 import { getRunDetail } from "@/lib/engine/run-queries";
+import { AGENT_RUNNERS } from "@/lib/pipelines/pipeline.schema";
 import { RunLive, type RunView } from "./run-live";
 
 export const metadata: Metadata = { title: "Run" };
@@ -13,5 +14,5 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   if (!run) notFound();
   // the same JSON shape the live view polls from GET /api/runs/<id>
   const initial = JSON.parse(JSON.stringify(run)) as RunView;
-  return <RunLive initial={initial} />;
+  return <RunLive initial={initial} runners={AGENT_RUNNERS} />;
 }

@@ -18,6 +18,7 @@ import type { RunDetail } from "@/lib/engine/run-queries";
 import { isActiveRunStatus, WAITING_LABELS } from "@/lib/engine/run-status";
 import { cancelRunAction, resolveOutcomeAction, retryRunAction } from "../actions";
 import { AgentTranscript } from "./agent-transcript";
+import { RerunCard, RerunNotice } from "./rerun-form";
 
 export type RunView = Serialized<RunDetail>;
 type StepView = RunView["steps"][number];
@@ -50,7 +51,8 @@ function useRun(initial: RunView) {
   });
 }
 
-export function RunLive({ initial }: { initial: RunView }) {
+/** `runners`: the agent runners a finished run may be run again on (the pipeline schema's list, which imports server code). */
+export function RunLive({ initial, runners }: { initial: RunView; runners: readonly string[] }) {
   const { data: run, error } = useRun(initial);
   const queryClient = useQueryClient();
   const [actionError, setActionError] = useState<string | null>(null);
@@ -111,6 +113,7 @@ export function RunLive({ initial }: { initial: RunView }) {
         }
       />
       <FormError message={actionError ?? (error ? `Live updates paused: ${error.message}` : null)} />
+      <RerunNotice run={run} />
       {run.error && (
         <p className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">{run.error}</p>
       )}
@@ -135,6 +138,7 @@ export function RunLive({ initial }: { initial: RunView }) {
               <p className="text-sm text-zinc-500">No inputs.</p>
             )}
           </Card>
+          <RerunCard run={run} runners={runners} />
           <Card title="Usage">
             <p className="text-sm">
               {formatNumber(run.usage.inputTokens)} in · {formatNumber(run.usage.outputTokens)} out · {formatUsd(run.usage.costUsd)}
