@@ -25,6 +25,9 @@ const SERVERS: ServerUnderTest[] = [
   { name: "wordpress", entry: modules("mcp-wordpress/dist/index.js"), env: { WORDPRESS_SITE_URL: "http://127.0.0.1:9", WORDPRESS_USERNAME: "offline", WORDPRESS_APP_PASSWORD: "abcd efgh ijkl mnop", ALLOW_INSECURE_HTTP: "true", ALLOW_PRIVATE_URLS: "true" }, minTools: 71 },
   // listing tools does not launch the browser
   { name: "playwright", entry: modules("@playwright/mcp/cli.js"), args: ["--headless", "--isolated", "--no-sandbox", "--executable-path", "/usr/bin/chromium", "--browser", "chromium"], minTools: 20 },
+  // the project's own servers for APIs npm has no MCP server for; they start without their API reachable
+  { name: "cloudflare", entry: path.resolve("recipes/servers/cloudflare/server.mjs"), env: { CLOUDFLARE_API_TOKEN: "cf-offline", CLOUDFLARE_API_BASE_URL: "http://127.0.0.1:9" }, minTools: 1 },
+  { name: "freescout", entry: path.resolve("recipes/servers/freescout/server.mjs"), env: { FREESCOUT_URL: "http://127.0.0.1:9", FREESCOUT_API_KEY: "fs-offline" }, minTools: 4 },
 ];
 
 function countKinds(field: FieldModel, counts: Record<string, number>) {
@@ -41,7 +44,7 @@ let listed: ServerInfo[] = [];
 beforeAll(async () => {
   writeMcpJson(Object.fromEntries(SERVERS.map((s) => [s.name, { command: "node", args: [s.entry, ...(s.args ?? [])], env: s.env ?? {} }])));
   const pool = getMcpPool();
-  // started one after another: four servers at once on a busy two-core machine starve each other
+  // started one after another: six servers at once on a busy two-core machine starve each other
   for (const s of SERVERS) await pool.tools(await pool.resolve(s.name));
   listed = (await pool.listServers()).servers;
 }, 180_000);
