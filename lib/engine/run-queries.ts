@@ -146,7 +146,7 @@ export async function listRunEvents(runId: string, afterEventId = 0, limit = EVE
 export async function getRunDetail(runId: string, options: { afterEventId?: number } = {}) {
   const run = await prisma.run.findUnique({
     where: { id: runId },
-    select: { ...runListSelect, inputsJson: true, cancelRequested: true, cacheTokens: true },
+    select: { ...runListSelect, inputsJson: true, cancelRequested: true, cacheTokens: true, subscription: true, subscriptionTokens: true, subscriptionUsd: true, unpricedModel: true },
   });
   if (!run) return null;
   const [steps, toolCalls, drafts, events] = await Promise.all([
@@ -156,6 +156,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       select: {
         id: true, stepId: true, position: true, kind: true, status: true, attempt: true, startedAt: true, finishedAt: true, outputJson: true, error: true,
         inputTokens: true, outputTokens: true, costUsd: true, runner: true, model: true, turns: true, cacheReadTokens: true, cacheWriteTokens: true, reasoningTokens: true,
+        subscription: true, apiCostUsd: true, priceJson: true,
       },
     }),
     prisma.toolCall.findMany({
@@ -179,7 +180,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
   };
   const latestAttempt = new Map<string, number>();
   for (const s of steps) latestAttempt.set(s.stepId, Math.max(latestAttempt.get(s.stepId) ?? 0, s.attempt));
-  const { inputsJson, inputTokens, outputTokens, cacheTokens, costUsd, ...rest } = run;
+  const { inputsJson, inputTokens, outputTokens, cacheTokens, costUsd, subscription, subscriptionTokens, subscriptionUsd, unpricedModel, ...rest } = run;
   const call = adHocCallOf(run);
   return {
     ...rest,
@@ -187,10 +188,12 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     /** for an ad-hoc tool call (trigger "adhoc"): its server and tool; null for a pipeline run */
     call,
     inputs: parseStoredJson(inputsJson),
-    // summed over every step attempt; costUsd stays 0 until model prices exist (the spend issue)
+    // summed over every step attempt. costUsd: USD at API prices, without subscription steps, whose tokens
+    // and API-equivalent cost are apart; unpricedModel: a model with no price that spent tokens (lib/spend)
     usage: {
       inputTokens: Math.max(inputTokens, sum(steps, "inputTokens")), outputTokens: Math.max(outputTokens, sum(steps, "outputTokens")), cacheTokens,
       cacheReadTokens: sum(steps, "cacheReadTokens"), cacheWriteTokens: sum(steps, "cacheWriteTokens"), reasoningTokens: sum(steps, "reasoningTokens"), costUsd,
+      subscription, subscriptionTokens, subscriptionUsd, unpricedModel,
     },
     waitingFor: runWaitingReason(run, steps),
     // an ad-hoc call runs inside the request that made it: no worker can cancel, resume or retry it
@@ -211,7 +214,10 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       error: s.error,
       draft: drafts.find((d) => d.runStepId === s.id) ?? null,
       outcomeUnknown: outcomeUnknown(s),
-      usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens, costUsd: s.costUsd },
+      usage: {
+        inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens, costUsd: s.costUsd,
+        subscription: s.subscription, apiCostUsd: s.apiCostUsd, price: parseStoredJson(s.priceJson),
+      },
       agent: s.kind === "agent" ? { runner: s.runner, model: s.model, turns: s.turns } : null,
       toolCalls: toolCalls
         .filter((c) => c.runStepId === s.id)
