@@ -26,6 +26,8 @@ const runListSelect = {
   inputTokens: true,
   outputTokens: true,
   costUsd: true,
+  subscription: true,
+  unpricedModel: true,
   client: { select: { slug: true, name: true } },
 } as const;
 
@@ -45,7 +47,9 @@ export async function listRuns(input: ListRunsInput = {}) {
     clientId = client.id;
   }
   const statuses = q.status ? [...new Set(Array.isArray(q.status) ? q.status : [q.status])] : undefined;
-  const cursor = decodeOptionalCursor(q.cursor);
+  const byCost = q.sort === "cost";
+  const cursor = byCost ? null : decodeOptionalCursor(q.cursor);
+  const costCursor = byCost && q.cursor ? decodeCostCursor(q.cursor) : undefined;
   const db = await sqlite();
   const filter: RunIdsFilter = {
     clientId,
@@ -55,21 +59,24 @@ export async function listRuns(input: ListRunsInput = {}) {
     from: q.from ?? undefined,
     to: q.to ?? undefined,
     cursor: cursor ?? undefined,
+    costCursor,
+    sort: byCost ? "cost" : undefined,
     limit: q.limit + 1,
   };
   const idsOf = (status: string | undefined) => {
     const { sql, params } = runIdsQuery({ ...filter, status });
-    return (prepared(db, sql).all(...params) as { id: string; createdAt: string }[]).map((r) => ({ id: r.id, createdAt: new Date(r.createdAt) }));
+    return (prepared(db, sql).all(...params) as { id: string; createdAt: string; costUsd: number }[]).map((r) => ({ id: r.id, createdAt: new Date(r.createdAt), costUsd: r.costUsd }));
   };
   // Several statuses: `status IN (...)` cannot read one index in page order (SQLite sorts every match,
   // seconds at a million runs), so each status reads its own index range and the pages are merged.
-  const ids = statuses && statuses.length > 1 ? statuses.flatMap(idsOf).sort(newestFirst).slice(0, q.limit + 1) : idsOf(statuses?.[0]);
+  const ids = statuses && statuses.length > 1 ? statuses.flatMap(idsOf).sort(byCost ? costliestFirst : newestFirst).slice(0, q.limit + 1) : idsOf(statuses?.[0]);
   const byId = new Map((await prisma.run.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: runListSelect })).map((r) => [r.id, r]));
   // a run deleted between the two reads is left out
   const rows = ids.flatMap((r) => byId.get(r.id) ?? []);
   const items = rows.slice(0, q.limit).map((r) => ({ ...r, call: adHocCallOf(r) }));
   const last = ids.length > q.limit ? ids[q.limit - 1] : undefined;
-  return { items: await withWaitingReasons(items), nextCursor: last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+  const nextCursor = !last ? null : byCost ? encodeCostCursor(last) : encodeCursor({ createdAt: last.createdAt, id: last.id });
+  return { items: await withWaitingReasons(items), nextCursor };
 }
 
 /** Each run with its status and, when it waits, what for (one query, only for the waiting runs). */
@@ -89,6 +96,9 @@ export type RunIdsFilter = {
   from?: Date;
   to?: Date;
   cursor?: { createdAt: Date; id: string };
+  /** sort=cost: most expensive first, paged on (costUsd, id) */
+  sort?: "cost";
+  costCursor?: { costUsd: number; id: string };
   limit: number;
 };
 
@@ -104,11 +114,39 @@ export function runIdsQuery(f: RunIdsFilter): { sql: string; params: unknown[] }
   if (f.trigger) where.push(`"trigger" = ?`), params.push(f.trigger);
   if (f.from) where.push(`"createdAt" >= ?`), params.push(sqlDate(f.from));
   if (f.to) where.push(`"createdAt" < ?`), params.push(sqlDate(f.to));
+  if (f.sort === "cost") {
+    // the index of the same equality columns ending in (costUsd, id); the days filter what it reads
+    if (f.costCursor) where.push(`("costUsd", "id") < (?, ?)`), params.push(f.costCursor.costUsd, f.costCursor.id);
+    const index = `Run_${[...equal, "costUsd", "id"].join("_")}_idx`;
+    const sql = `SELECT "id", "createdAt", "costUsd" FROM "Run" INDEXED BY "${index}" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY "costUsd" DESC, "id" DESC LIMIT ?`;
+    return { sql, params: [...params, f.limit] };
+  }
   // a row value: one range on (createdAt, id), which the index reads in order
   if (f.cursor) where.push(`("createdAt", "id") < (?, ?)`), params.push(sqlDate(f.cursor.createdAt), f.cursor.id);
   const index = `Run_${[...equal, "createdAt", "id"].join("_")}_idx`;
-  const sql = `SELECT "id", "createdAt" FROM "Run" INDEXED BY "${index}" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY "createdAt" DESC, "id" DESC LIMIT ?`;
+  const sql = `SELECT "id", "createdAt", "costUsd" FROM "Run" INDEXED BY "${index}" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY "createdAt" DESC, "id" DESC LIMIT ?`;
   return { sql, params: [...params, f.limit] };
+}
+
+function costliestFirst(a: { costUsd: number; id: string }, b: { costUsd: number; id: string }): number {
+  return b.costUsd - a.costUsd || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** The cursor of a cost-sorted page: the last run's cost and id, opaque like every cursor. */
+function encodeCostCursor(last: { costUsd: number; id: string }): string {
+  return Buffer.from(JSON.stringify({ c: last.costUsd, id: last.id })).toString("base64url");
+}
+
+function decodeCostCursor(raw: string): { costUsd: number; id: string } {
+  const invalid = () => new SafeError("Invalid cursor: pass the nextCursor of the previous page (with the same sort), or no cursor for the first page");
+  if (!/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
+  try {
+    const wire = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as { c?: unknown; id?: unknown };
+    if (typeof wire.c === "number" && Number.isFinite(wire.c) && typeof wire.id === "string" && wire.id) return { costUsd: wire.c, id: wire.id };
+  } catch {
+    // not JSON
+  }
+  throw invalid();
 }
 
 function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number {
