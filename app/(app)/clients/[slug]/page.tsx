@@ -96,7 +96,7 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
       </Card>
       <section aria-label="Runs" className="mb-6">
         <h2 className="mb-3 text-sm font-semibold">Runs</h2>
-        <RunList runs={runs.items} showClient={false} empty={<>No runs for this client yet. <Link className="underline" href="/pipelines">Run a pipeline</Link> and choose {client.name}.</>} />
+        <RunList runs={runs.items} showClient={false} showCost empty={<>No runs for this client yet. <Link className="underline" href="/pipelines">Run a pipeline</Link> and choose {client.name}.</>} />
         {runs.nextCursor && <p className="mt-2 text-sm"><Link className="underline" href={`/runs?client=${client.slug}`}>All runs for {client.name}</Link></p>}
       </section>
       <div className="grid gap-5 lg:grid-cols-[2fr_1fr]">
