@@ -34,7 +34,7 @@ export function PricesCard({ prices }: { prices: PriceRow[] }) {
       <p className="mb-3 text-sm text-zinc-500">
         USD per million tokens. An agent step&apos;s cost is computed with these when the step ends and kept with it; changing a price applies to steps that end afterwards. A model matches its row, or a row it is a dated snapshot of (<code className="font-mono">claude-sonnet-4-5-20250929</code>). Steps of a model with no row show &quot;no price&quot;. The defaults were read from the providers&apos; pricing pages: check them against your own bills.
       </p>
-      <Table className="mb-4" aria-label="Model prices">
+      <Table className="mb-4">
         <thead>
           <tr>
             <Th>Model</Th>
