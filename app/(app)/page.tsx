@@ -8,12 +8,16 @@ import { listClients } from "@/lib/clients/clients";
 import { countPendingDrafts } from "@/lib/drafts/counts";
 import { listActiveAndRecentFailedRuns } from "@/lib/engine/run-queries";
 import { RunList } from "@/components/runs/run-list";
+import { SpendByClient } from "@/components/spend/spend-by-client";
+import { spendByClientThisMonth } from "@/lib/spend/spend-queries";
 
 export const metadata: Metadata = { title: "Today" };
 
 export default async function TodayPage() {
   const user = await requirePageUser();
-  const [clients, pendingDrafts, runs, heartbeats] = await Promise.all([listClients(), countPendingDrafts(), listActiveAndRecentFailedRuns(), listHeartbeatSummaries()]);
+  const [clients, pendingDrafts, runs, heartbeats, spend] = await Promise.all([
+    listClients(), countPendingDrafts(), listActiveAndRecentFailedRuns(), listHeartbeatSummaries(), spendByClientThisMonth(),
+  ]);
   const troubled = heartbeats.items.filter((h) => h.status === "failing" || h.status === "late");
   return (
     <>
@@ -34,6 +38,9 @@ export default async function TodayPage() {
             empty={heartbeats.items.length === 0 ? <>No heartbeats. <Link className="underline" href="/heartbeats">Add a schedule</Link>.</> : "All heartbeats are fine."}
           />
           {troubled.length === 0 && heartbeats.items.length > 0 && <p className="mt-2 text-xs text-zinc-500">None failing or late.</p>}
+        </Card>
+        <Card title={`Spend in ${spend.month.label}`}>
+          <SpendByClient rows={spend.rows} />
         </Card>
       </div>
       <h2 className="mt-8 mb-3 text-sm font-semibold">Running now</h2>

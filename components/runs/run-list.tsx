@@ -6,6 +6,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { formatDuration } from "@/components/ui/format";
 import { RelativeTime } from "@/components/ui/time";
 import type { WaitingReason } from "@/lib/engine/run-status";
+import { formatCost } from "@/lib/spend/money";
 
 type RunRow = {
   id: string;
@@ -23,7 +24,36 @@ type RunRow = {
   client: { slug: string; name: string } | null;
   /** set for an ad-hoc tool call (trigger "adhoc"): it has no pipeline */
   call?: { server: string; tool: string } | null;
+  /** USD at API prices (lib/spend); a model with no price; a run on a subscription login */
+  costUsd?: number;
+  unpricedModel?: string | null;
+  subscription?: boolean;
 };
+
+/** The runs list's sort links: the Started and Cost headers (/runs). */
+export type RunListSort = { by: "newest" | "cost"; href: (by: "newest" | "cost") => string };
+
+function SortHeader({ label, by, sort }: { label: string; by: "newest" | "cost"; sort?: RunListSort }) {
+  if (!sort) return <Th>{label}</Th>;
+  const active = sort.by === by;
+  return (
+    <Th aria-sort={active ? "descending" : "none"}>
+      <Link href={sort.href(by)} className={active ? "text-zinc-900 underline dark:text-zinc-100" : "hover:underline"}>
+        {label}{active ? " ↓" : ""}
+      </Link>
+    </Th>
+  );
+}
+
+function CostCell({ run }: { run: RunRow }) {
+  return (
+    <Td className="text-right tabular-nums">
+      {formatCost(run.costUsd ?? 0)}
+      {run.subscription && <span className="block text-xs text-violet-700 dark:text-violet-300">subscription</span>}
+      {run.unpricedModel && <span className="block text-xs text-amber-700 dark:text-amber-300" title={`no price for ${run.unpricedModel}`}>no price for {run.unpricedModel}</span>}
+    </Td>
+  );
+}
 
 /** What a run is called in lists: its pipeline's name, or the tool an ad-hoc call called. */
 export function RunName({ run }: { run: Pick<RunRow, "pipelineName" | "call"> }) {
@@ -43,7 +73,7 @@ function duration(r: RunRow): number | null {
 }
 
 /** Runs as a table; shared by /runs, a pipeline's page, a client's page and Today. */
-export function RunList({ runs, empty, showClient = true }: { runs: RunRow[]; empty: ReactNode; showClient?: boolean }) {
+export function RunList({ runs, empty, showClient = true, showCost = false, sort }: { runs: RunRow[]; empty: ReactNode; showClient?: boolean; showCost?: boolean; sort?: RunListSort }) {
   if (runs.length === 0) return <EmptyState title="No runs">{empty}</EmptyState>;
   return (
     <Table>
@@ -52,8 +82,9 @@ export function RunList({ runs, empty, showClient = true }: { runs: RunRow[]; em
           <Th>Run</Th>
           {showClient && <Th>Client</Th>}
           <Th>Status</Th>
-          <Th>Started</Th>
+          <SortHeader label="Started" by="newest" sort={sort} />
           <Th>Duration</Th>
+          {(showCost || sort) && <SortHeader label="Cost" by="cost" sort={sort} />}
           <Th>By</Th>
         </tr>
       </thead>
@@ -70,6 +101,7 @@ export function RunList({ runs, empty, showClient = true }: { runs: RunRow[]; em
             <Td><StatusBadge status={r.status} waitingFor={r.waitingFor} /></Td>
             <Td><RelativeTime value={r.startedAt ?? r.createdAt} /></Td>
             <Td className="tabular-nums">{formatDuration(duration(r))}</Td>
+            {(showCost || sort) && <CostCell run={r} />}
             <Td className="text-xs text-zinc-500">{r.trigger === "manual" || r.trigger === "api" || r.trigger === "adhoc" ? r.createdByLabel || r.trigger : r.trigger}</Td>
           </tr>
         ))}

@@ -143,7 +143,7 @@ export class ClaudeCodeRunner implements AgentRunner {
           }
         } else if (message.type === "result") {
           const usage = usageOf(message.usage as unknown as Record<string, unknown>);
-          req.emit({ type: "usage", usage, model });
+          req.emit({ type: "usage", usage, model, subscription: useLogin });
           if (message.subtype === "success") {
             text = message.result;
             if (message.is_error) throw new AgentRunError(`Claude Code failed: ${text.slice(0, 1_000) || "no message"}`);

@@ -17,12 +17,12 @@ describe("client detail (the client page and GET /api/clients/<slug>)", () => {
     await prisma.run.update({ where: { id: lastYear }, data: { costUsd: 9, inputTokens: 5000, createdAt: new Date(Date.now() - 400 * 86_400_000) } });
 
     const detail = await getClientDetail(slug);
-    expect(detail.spend).toEqual({ monthUsd: 1.25, budgetUsd: 20, tokens: 120 });
+    expect(detail.spend).toMatchObject({ monthUsd: 1.25, budgetUsd: 20, tokens: 120, tokenBudget: null, subscriptionTokens: 0, subscriptionUsd: 0 });
     expect(detail).toMatchObject({ slug, archived: false, memory: null });
   });
 
   it("says archived as a yes/no, as the API always has", () => {
-    const row = { slug: "a", name: "A", description: "", monthlyBudgetUsd: null, archivedAt: new Date("2026-01-01T00:00:00Z"), createdAt: new Date("2025-01-01T00:00:00Z") };
+    const row = { slug: "a", name: "A", description: "", monthlyBudgetUsd: null, monthlyTokenBudget: null, archivedAt: new Date("2026-01-01T00:00:00Z"), createdAt: new Date("2025-01-01T00:00:00Z") };
     expect(clientView(row)).toEqual({ ...row, archived: true });
     expect(clientView({ ...row, archivedAt: null }).archived).toBe(false);
   });

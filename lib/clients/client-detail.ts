@@ -4,12 +4,13 @@ import { clientMemoryView, getClient } from "@/lib/clients/clients";
 import { ZListClientsInput, type ListClientsInput } from "@/lib/clients/clients.schema";
 import { prisma } from "@/lib/db";
 import { decodeOptionalCursor, olderThan, toPage } from "@/lib/db/cursor";
-import { clientSpendThisMonth } from "@/lib/engine/run-queries";
+import { monthOf } from "@/lib/spend/money";
+import { clientMonthSpend } from "@/lib/spend/spend-queries";
 
-type ClientRow = { slug: string; name: string; description: string; monthlyBudgetUsd: number | null; archivedAt: Date | null; createdAt: Date };
+type ClientRow = { slug: string; name: string; description: string; monthlyBudgetUsd: number | null; monthlyTokenBudget?: number | null; archivedAt: Date | null; createdAt: Date };
 
 export function clientView(c: ClientRow) {
-  return { slug: c.slug, name: c.name, description: c.description, monthlyBudgetUsd: c.monthlyBudgetUsd, archived: c.archivedAt !== null, archivedAt: c.archivedAt, createdAt: c.createdAt };
+  return { slug: c.slug, name: c.name, description: c.description, monthlyBudgetUsd: c.monthlyBudgetUsd, monthlyTokenBudget: c.monthlyTokenBudget ?? null, archived: c.archivedAt !== null, archivedAt: c.archivedAt, createdAt: c.createdAt };
 }
 
 /** GET /api/clients: clients newest first, `{ items, nextCursor }` like every list of the API. */
@@ -19,20 +20,22 @@ export async function listClientsPage(input: ListClientsInput = {}) {
     where: { ...(q.includeArchived ? {} : { archivedAt: null }), ...olderThan(decodeOptionalCursor(q.cursor)) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: q.limit + 1,
-    select: { id: true, slug: true, name: true, description: true, monthlyBudgetUsd: true, archivedAt: true, createdAt: true },
+    select: { id: true, slug: true, name: true, description: true, monthlyBudgetUsd: true, monthlyTokenBudget: true, archivedAt: true, createdAt: true },
   });
   const page = toPage(rows, q.limit);
   return { items: page.items.map(clientView), nextCursor: page.nextCursor };
 }
 
 /**
- * One client with its CLAUDE.md and `spend { monthUsd, budgetUsd, tokens }` (INTERFACES.md). `memory` is
+ * One client with its CLAUDE.md and `spend { monthUsd, budgetUsd, tokens }` (INTERFACES.md; beside them
+ * the month, the token budget, and the subscription runs' tokens and API-equivalent cost). `memory` is
  * the file's text (null when missing or unreadable); `memoryView` says how much of it a page renders and
  * why it cannot be read, so an oversized or broken file never breaks the page or the API.
  */
 export async function getClientDetail(slug: string) {
   const client = await getClient(slug);
-  const spend = await clientSpendThisMonth(client.id);
+  const month = monthOf(new Date());
+  const spend = await clientMonthSpend(client.id, month);
   const memoryView = clientMemoryView(client.slug);
   return {
     id: client.id,
@@ -40,6 +43,9 @@ export async function getClientDetail(slug: string) {
     memory: memoryView.source,
     memoryError: memoryView.error,
     memoryView,
-    spend: { monthUsd: spend.costUsd, budgetUsd: client.monthlyBudgetUsd, tokens: spend.tokens },
+    spend: {
+      monthUsd: spend.usd, budgetUsd: client.monthlyBudgetUsd, tokens: spend.tokens,
+      month: month.key, tokenBudget: client.monthlyTokenBudget ?? null, subscriptionTokens: spend.subscriptionTokens, subscriptionUsd: spend.subscriptionUsd,
+    },
   };
 }

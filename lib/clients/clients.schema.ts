@@ -19,6 +19,8 @@ export const ZUpdateClientInput = z.object({
   name: z.string().trim().min(1, "Give the client a name").max(120),
   description: z.string().trim().max(2000).default(""),
   monthlyBudgetUsd: z.number().min(0).max(1_000_000).nullable().default(null),
+  // tokens a month on a subscription login (every kind: input, output, cache)
+  monthlyTokenBudget: z.number().int("Whole tokens").min(0).max(1_000_000_000_000).nullable().default(null),
 });
 
 export const MEMORY_MAX_BYTES = 512 * 1024;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { prisma } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
-import { NotFoundError, SafeError } from "@/lib/errors";
+import { ForbiddenError, NotFoundError, SafeError } from "@/lib/errors";
 import { clientFolder, isClientSlug, isSlug, readWorkspaceFile, writeWorkspaceFile } from "@/lib/workspace/paths";
 import {
   MEMORY_MAX_BYTES,
@@ -18,6 +18,7 @@ const clientSelect = {
   name: true,
   description: true,
   monthlyBudgetUsd: true,
+  monthlyTokenBudget: true,
   archivedAt: true,
   createdAt: true,
   updatedAt: true,
@@ -68,15 +69,25 @@ export async function createClient(input: unknown, actor: Actor) {
   return client;
 }
 
-export async function updateClient(input: unknown, actor: Actor) {
+/**
+ * Changes a client's name, description and budgets. Only an admin changes a budget (`isAdmin`): a budget
+ * that an operator could raise would not stop the runs it is meant to stop. The audit row keeps the
+ * budgets before and after.
+ */
+export async function updateClient(input: unknown, actor: Actor, options: { isAdmin?: boolean } = {}) {
   const data = ZUpdateClientInput.parse(input);
   const client = await getClient(data.slug);
+  const budgetChanged = data.monthlyBudgetUsd !== client.monthlyBudgetUsd || data.monthlyTokenBudget !== client.monthlyTokenBudget;
+  if (budgetChanged && !options.isAdmin) throw new ForbiddenError("Only an admin can change a client's budget");
   const updated = await prisma.client.update({
     where: { id: client.id },
-    data: { name: data.name, description: data.description, monthlyBudgetUsd: data.monthlyBudgetUsd },
+    data: { name: data.name, description: data.description, monthlyBudgetUsd: data.monthlyBudgetUsd, monthlyTokenBudget: data.monthlyTokenBudget },
     select: clientSelect,
   });
-  await recordAudit({ actor, action: "client.update", targetType: "client", targetId: client.id, clientId: client.id });
+  const budgets = budgetChanged
+    ? { budget: { before: { usd: client.monthlyBudgetUsd, tokens: client.monthlyTokenBudget }, after: { usd: data.monthlyBudgetUsd, tokens: data.monthlyTokenBudget } } }
+    : undefined;
+  await recordAudit({ actor, action: budgetChanged ? "client.budget" : "client.update", targetType: "client", targetId: client.id, clientId: client.id, data: budgets });
   return updated;
 }
 

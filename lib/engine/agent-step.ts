@@ -3,11 +3,13 @@
 // (and .json when the answer parses). What the agent says and spends is written as run events as it
 // happens; its tool calls are recorded by the gateway under the step.
 import { randomBytes } from "node:crypto";
-import { prepared, prisma, sqlDate } from "@/lib/db";
+import { prepared, prisma, sqlDate, writeTransaction } from "@/lib/db";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
 import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type TokenUsage } from "@/lib/agents/runner";
 import { agentRunner } from "@/lib/agents/runners";
 import { agentEnv, dataDir, env, workspaceDir } from "@/lib/env";
+import { BudgetReached, BudgetWatch } from "@/lib/spend/budget";
+import { writeStepCost } from "@/lib/spend/step-cost";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/execute-step";
 import { createRunEvent } from "@/lib/engine/run-events";
 import { boundedError } from "@/lib/engine/step-output";
@@ -76,7 +78,7 @@ function abortKindOf(signal: AbortSignal): RunAbortKind | null {
   return signal.reason instanceof RunAbort ? signal.reason.kind : "cancel";
 }
 
-function usageWrites(ctx: StepContext, row: AttemptRow, usage: TokenUsage, runner: string, model: string | null, turns: number | null): PendingWrite[] {
+function usageWrites(ctx: StepContext, row: AttemptRow, usage: TokenUsage, runner: string, model: string | null, turns: number | null, subscription: boolean): PendingWrite[] {
   const cacheTokens = usage.cacheReadTokens + usage.cacheWriteTokens;
   // committed with the step's outcome, like a tool step's result (execute-run's writeTransaction)
   return [
@@ -90,6 +92,7 @@ function usageWrites(ctx: StepContext, row: AttemptRow, usage: TokenUsage, runne
         db,
         `UPDATE "Run" SET "inputTokens" = "inputTokens" + ?, "outputTokens" = "outputTokens" + ?, "cacheTokens" = "cacheTokens" + ?, "updatedAt" = ? WHERE "id" = ?`,
       ).run(usage.inputTokens, usage.outputTokens, cacheTokens, sqlDate(new Date()), ctx.runId);
+      writeStepCost(db, { runId: ctx.runId, runStepId: row.id, usage, model, subscription });
     },
   ];
 }
@@ -108,6 +111,13 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   const model = agent.model ?? null;
   events.prompt(prompt, agent.runner, model);
   await prisma.runStep.update({ where: { id: row.id }, data: { runner: agent.runner, model }, select: { id: true } });
+  // a client at its budget gets no new agent step (a run queued before it was reached, a resumed run)
+  const budget = await BudgetWatch.forClient(ctx.client?.id);
+  const refusal = budget ? await budget.check(NO_USAGE, model, false) : null;
+  if (refusal) {
+    await events.flush();
+    return { status: "failed", error: refusal };
+  }
 
   const timeoutMs = agent.timeout !== undefined ? durationMs(agent.timeout) : DEFAULT_AGENT_TIMEOUT_MS;
   const controller = new AbortController();
@@ -119,14 +129,29 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   const gateway = new GatewaySession({ runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, afterApproval: ctx.approvedVersion !== null }, { signal: controller.signal });
   let usage = NO_USAGE;
   let reportedModel: string | null = model;
+  let subscription = false;
   const emit = (event: AgentEvent) => {
     if (event.type === "usage") {
       usage = addUsage(usage, event.usage);
       reportedModel = event.model ?? reportedModel;
+      subscription ||= event.subscription === true;
+      // the budget is checked as usage arrives; reaching it stops the runner (and its process group)
+      if (budget) {
+        void budget.check(usage, reportedModel, subscription).then(
+          (reason) => void (reason && !controller.signal.aborted && controller.abort(new BudgetReached(reason))),
+          (error: unknown) => console.error("[spend] could not check the budget", error),
+        );
+      }
     }
     events.emit(event);
   };
-  const writes = () => usageWrites(ctx, row, usage, agent.runner, reportedModel, null);
+  const writes = () => usageWrites(ctx, row, usage, agent.runner, reportedModel, null, subscription);
+  // after a shutdown or a lost lease the engine writes no outcome for the step: its tokens are written here
+  const abortedWrites = async (kind: RunAbortKind) => {
+    if (kind === "cancel") return writes();
+    await writeTransaction((db) => writes().forEach((write) => write(db))).catch((error: unknown) => console.error("[spend] could not record an interrupted step's usage", error));
+    return undefined;
+  };
   try {
     const runner = await agentRunner(agent.runner);
     const result = await runner.run({
@@ -148,7 +173,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     });
     await events.flush();
     const aborted = abortKindOf(ctx.signal);
-    if (aborted) return { status: "aborted", kind: aborted, writes: usageWrites(ctx, row, usage, agent.runner, reportedModel, null) };
+    if (aborted) return { status: "aborted", kind: aborted, writes: await abortedWrites(aborted) };
     // a runner that reports usage only at the end (claude-code, codex) gives it in the result
     const finalUsage = usage.inputTokens + usage.outputTokens > 0 ? usage : result.usage;
     let text = result.text;
@@ -163,12 +188,13 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
         ...(truncated ? { truncated: true } : {}),
       },
       message: `${agent.runner} answered after ${result.turns} turn${result.turns === 1 ? "" : "s"}`,
-      writes: usageWrites(ctx, row, finalUsage, agent.runner, result.model ?? reportedModel, result.turns),
+      writes: usageWrites(ctx, row, finalUsage, agent.runner, result.model ?? reportedModel, result.turns, subscription),
     };
   } catch (error) {
     await events.flush();
     const aborted = abortKindOf(ctx.signal);
-    if (aborted) return { status: "aborted", kind: aborted, writes: writes() };
+    if (aborted) return { status: "aborted", kind: aborted, writes: await abortedWrites(aborted) };
+    if (controller.signal.reason instanceof BudgetReached) return { status: "failed", error: controller.signal.reason.message, writes: writes() };
     if (controller.signal.reason instanceof AgentTimeout) return { status: "failed", error: controller.signal.reason.message, writes: writes() };
     if (error instanceof AgentRunError || error instanceof GatewayUnavailableError) return { status: "failed", error: boundedError(error.message), writes: writes() };
     console.error(`[agents] ${agent.runner} step ${row.stepId} of run ${ctx.runId} failed`, error);

@@ -66,6 +66,9 @@ export const ZAttemptMarker = z.object({
 });
 export type AttemptMarker = z.infer<typeof ZAttemptMarker>;
 
+export const RUN_SORTS = ["newest", "cost"] as const;
+export type RunSort = (typeof RUN_SORTS)[number];
+
 export const ZListRunsInput = z.object({
   clientSlug: z.string().nullish(),
   pipeline: z.string().nullish(),
@@ -76,6 +79,8 @@ export const ZListRunsInput = z.object({
   to: z.preprocess((v) => runDateBound(v, "to"), z.date({ error: "to must be a day (YYYY-MM-DD) or an ISO 8601 time" }).optional()),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(CURSOR_MAX_CHARS).nullish(),
+  // newest first (the default), or most expensive first (USD at API prices)
+  sort: z.enum(RUN_SORTS, { error: `sort must be one of ${RUN_SORTS.join(", ")}` }).nullish(),
 });
 export type ListRunsInput = z.input<typeof ZListRunsInput>;
 
@@ -86,6 +91,12 @@ const ZRunStatusList = z.array(z.enum(RUN_STATUSES, { error: `status must be one
  * may repeat or be comma-separated. The API is strict (a bad value is a 400); the page is `lenient` and
  * drops a status or date it cannot read, as its form would never send one.
  */
+function sortOf(raw: string | null, lenient = false): RunSort | undefined {
+  if (!raw) return undefined;
+  if (lenient && !(RUN_SORTS as readonly string[]).includes(raw)) return undefined;
+  return raw as RunSort;
+}
+
 export function listRunsQuery(q: URLSearchParams, options: { lenient?: boolean } = {}): ListRunsInput {
   const raw = q.getAll("status").flatMap((s) => s.split(",")).filter(Boolean);
   const statuses = options.lenient ? raw.filter((s): s is RunStatus => (RUN_STATUSES as readonly string[]).includes(s)) : ZRunStatusList.parse(raw);
@@ -102,6 +113,7 @@ export function listRunsQuery(q: URLSearchParams, options: { lenient?: boolean }
     to: date("to"),
     limit: q.get("limit") ?? undefined,
     cursor: q.get("cursor") || null,
+    sort: sortOf(q.get("sort"), options.lenient),
   };
 }
 

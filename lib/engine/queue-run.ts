@@ -10,6 +10,7 @@ import { pipelineNeedsClient, pipelineRunsForClient } from "@/lib/pipelines/chec
 import { requireValidPipeline } from "@/lib/pipelines/load-pipelines";
 import { stepKind } from "@/lib/pipelines/pipeline.schema";
 import { parseRunInputs } from "@/lib/pipelines/run-inputs";
+import { refuseOverBudget } from "@/lib/spend/budget";
 
 /** Inputs that do not fit the pipeline; `fieldErrors` names each field for the run form. */
 export class RunInputsError extends SafeError {
@@ -63,6 +64,8 @@ async function prepareRun(request: QueueRunInput) {
     throw new SafeError(`"${pipeline.name}" does not run for the client "${client.slug}" (it runs for ${pipeline.clients.join(", ")})`);
   }
   if (!client && pipelineNeedsClient(pipeline)) throw new SafeError(`"${pipeline.name}" works in a client's folder: choose a client`);
+  // only agent steps spend: a pipeline of tool steps (an uptime check) still runs for a client over budget
+  if (client && pipeline.steps.some((step) => stepKind(step) === "agent")) await refuseOverBudget(client.id);
   const inputs = parseRunInputs(pipeline.inputs, input.inputs);
   if (!inputs.ok) throw new RunInputsError(inputs.fieldErrors);
   return {

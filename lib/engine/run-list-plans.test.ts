@@ -33,4 +33,30 @@ describe("runs list query plans", () => {
     }
     expect(checked).toBe(128);
   });
+
+  it("sorted by cost, read the (costUsd, id) index of exactly the filtered columns in page order, never sorting every match", async () => {
+    const db = await sqlite();
+    const values = { clientId: "c", pipelineSlug: "p", status: "failed" };
+    let checked = 0;
+    for (let mask = 0; mask < 8; mask++) {
+      const used = (Object.keys(values) as (keyof typeof values)[]).filter((_, i) => mask & (1 << i));
+      for (const from of [undefined, new Date("2026-01-01T00:00:00Z")]) {
+        for (const to of [undefined, new Date("2026-02-01T00:00:00Z")]) {
+          for (const costCursor of [undefined, { costUsd: 1.5, id: "x" }]) {
+            for (const trigger of [undefined, "adhoc"]) {
+              const filter: RunIdsFilter = Object.assign({ from, to, costCursor, trigger, sort: "cost" as const, limit: 51 }, ...used.map((c) => ({ [c]: values[c] })));
+              const { sql, params } = runIdsQuery(filter);
+              const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((p) => p.detail).join(" | ");
+              const index = `Run_${[...used, "costUsd", "id"].join("_")}_idx`;
+              expect(plan, sql).toMatch(new RegExp(`^(SEARCH|SCAN) Run USING (COVERING )?INDEX ${index}( |$)`));
+              expect(plan, sql).not.toContain("TEMP B-TREE");
+              if (used.length || costCursor) expect(plan, sql).toMatch(/^SEARCH/);
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    expect(checked).toBe(128);
+  });
 });

@@ -27,6 +27,8 @@ const runListSelect = {
   inputTokens: true,
   outputTokens: true,
   costUsd: true,
+  subscription: true,
+  unpricedModel: true,
   client: { select: { slug: true, name: true } },
 } as const;
 
@@ -49,7 +51,9 @@ export async function listRuns(input: ListRunsInput = {}) {
     clientId = client.id;
   }
   const statuses = q.status ? [...new Set(Array.isArray(q.status) ? q.status : [q.status])] : undefined;
-  const cursor = decodeOptionalCursor(q.cursor);
+  const byCost = q.sort === "cost";
+  const cursor = byCost ? null : decodeOptionalCursor(q.cursor);
+  const costCursor = byCost && q.cursor ? decodeCostCursor(q.cursor) : undefined;
   const db = await sqlite();
   const filter: RunIdsFilter = {
     clientId,
@@ -59,21 +63,24 @@ export async function listRuns(input: ListRunsInput = {}) {
     from: q.from ?? undefined,
     to: q.to ?? undefined,
     cursor: cursor ?? undefined,
+    costCursor,
+    sort: byCost ? "cost" : undefined,
     limit: q.limit + 1,
   };
   const idsOf = (status: string | undefined) => {
     const { sql, params } = runIdsQuery({ ...filter, status });
-    return (prepared(db, sql).all(...params) as { id: string; createdAt: string }[]).map((r) => ({ id: r.id, createdAt: new Date(r.createdAt) }));
+    return (prepared(db, sql).all(...params) as { id: string; createdAt: string; costUsd: number }[]).map((r) => ({ id: r.id, createdAt: new Date(r.createdAt), costUsd: r.costUsd }));
   };
   // Several statuses: `status IN (...)` cannot read one index in page order (SQLite sorts every match,
   // seconds at a million runs), so each status reads its own index range and the pages are merged.
-  const ids = statuses && statuses.length > 1 ? statuses.flatMap(idsOf).sort(newestFirst).slice(0, q.limit + 1) : idsOf(statuses?.[0]);
+  const ids = statuses && statuses.length > 1 ? statuses.flatMap(idsOf).sort(byCost ? costliestFirst : newestFirst).slice(0, q.limit + 1) : idsOf(statuses?.[0]);
   const byId = new Map((await prisma.run.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: runListSelect })).map((r) => [r.id, r]));
   // a run deleted between the two reads is left out
   const rows = ids.flatMap((r) => byId.get(r.id) ?? []);
   const items = rows.slice(0, q.limit).map((r) => ({ ...r, call: adHocCallOf(r) }));
   const last = ids.length > q.limit ? ids[q.limit - 1] : undefined;
-  return { items: await withWaitingReasons(items), nextCursor: last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+  const nextCursor = !last ? null : byCost ? encodeCostCursor(last) : encodeCursor({ createdAt: last.createdAt, id: last.id });
+  return { items: await withWaitingReasons(items), nextCursor };
 }
 
 /** Each run with its status and, when it waits, what for (one query, only for the waiting runs). */
@@ -93,6 +100,9 @@ export type RunIdsFilter = {
   from?: Date;
   to?: Date;
   cursor?: { createdAt: Date; id: string };
+  /** sort=cost: most expensive first, paged on (costUsd, id) */
+  sort?: "cost";
+  costCursor?: { costUsd: number; id: string };
   limit: number;
 };
 
@@ -108,11 +118,39 @@ export function runIdsQuery(f: RunIdsFilter): { sql: string; params: unknown[] }
   if (f.trigger) where.push(`"trigger" = ?`), params.push(f.trigger);
   if (f.from) where.push(`"createdAt" >= ?`), params.push(sqlDate(f.from));
   if (f.to) where.push(`"createdAt" < ?`), params.push(sqlDate(f.to));
+  if (f.sort === "cost") {
+    // the index of the same equality columns ending in (costUsd, id); the days filter what it reads
+    if (f.costCursor) where.push(`("costUsd", "id") < (?, ?)`), params.push(f.costCursor.costUsd, f.costCursor.id);
+    const index = `Run_${[...equal, "costUsd", "id"].join("_")}_idx`;
+    const sql = `SELECT "id", "createdAt", "costUsd" FROM "Run" INDEXED BY "${index}" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY "costUsd" DESC, "id" DESC LIMIT ?`;
+    return { sql, params: [...params, f.limit] };
+  }
   // a row value: one range on (createdAt, id), which the index reads in order
   if (f.cursor) where.push(`("createdAt", "id") < (?, ?)`), params.push(sqlDate(f.cursor.createdAt), f.cursor.id);
   const index = `Run_${[...equal, "createdAt", "id"].join("_")}_idx`;
-  const sql = `SELECT "id", "createdAt" FROM "Run" INDEXED BY "${index}" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY "createdAt" DESC, "id" DESC LIMIT ?`;
+  const sql = `SELECT "id", "createdAt", "costUsd" FROM "Run" INDEXED BY "${index}" ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY "createdAt" DESC, "id" DESC LIMIT ?`;
   return { sql, params: [...params, f.limit] };
+}
+
+function costliestFirst(a: { costUsd: number; id: string }, b: { costUsd: number; id: string }): number {
+  return b.costUsd - a.costUsd || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** The cursor of a cost-sorted page: the last run's cost and id, opaque like every cursor. */
+function encodeCostCursor(last: { costUsd: number; id: string }): string {
+  return Buffer.from(JSON.stringify({ c: last.costUsd, id: last.id })).toString("base64url");
+}
+
+function decodeCostCursor(raw: string): { costUsd: number; id: string } {
+  const invalid = () => new SafeError("Invalid cursor: pass the nextCursor of the previous page (with the same sort), or no cursor for the first page");
+  if (!/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
+  try {
+    const wire = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as { c?: unknown; id?: unknown };
+    if (typeof wire.c === "number" && Number.isFinite(wire.c) && typeof wire.id === "string" && wire.id) return { costUsd: wire.c, id: wire.id };
+  } catch {
+    // not JSON
+  }
+  throw invalid();
 }
 
 function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number {
@@ -150,7 +188,7 @@ export async function listRunEvents(runId: string, afterEventId = 0, limit = EVE
 export async function getRunDetail(runId: string, options: { afterEventId?: number } = {}) {
   const run = await prisma.run.findUnique({
     where: { id: runId },
-    select: { ...runListSelect, inputsJson: true, cancelRequested: true, cacheTokens: true, rerunOfId: true, rerunRunner: true, rerunModel: true },
+    select: { ...runListSelect, inputsJson: true, cancelRequested: true, cacheTokens: true, rerunOfId: true, rerunRunner: true, rerunModel: true, subscription: true, subscriptionTokens: true, subscriptionUsd: true, unpricedModel: true },
   });
   if (!run) return null;
   const [steps, toolCalls, drafts, events, reruns] = await Promise.all([
@@ -160,6 +198,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       select: {
         id: true, stepId: true, position: true, kind: true, status: true, attempt: true, startedAt: true, finishedAt: true, outputJson: true, error: true,
         inputTokens: true, outputTokens: true, costUsd: true, runner: true, model: true, turns: true, cacheReadTokens: true, cacheWriteTokens: true, reasoningTokens: true,
+        subscription: true, apiCostUsd: true, priceJson: true,
       },
     }),
     prisma.toolCall.findMany({
@@ -184,7 +223,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
   };
   const latestAttempt = new Map<string, number>();
   for (const s of steps) latestAttempt.set(s.stepId, Math.max(latestAttempt.get(s.stepId) ?? 0, s.attempt));
-  const { inputsJson, inputTokens, outputTokens, cacheTokens, costUsd, rerunOfId, rerunRunner, rerunModel, ...rest } = run;
+  const { inputsJson, inputTokens, outputTokens, cacheTokens, costUsd, rerunOfId, rerunRunner, rerunModel, subscription, subscriptionTokens, subscriptionUsd, unpricedModel, ...rest } = run;
   const call = adHocCallOf(run);
   return {
     ...rest,
@@ -192,10 +231,12 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     /** for an ad-hoc tool call (trigger "adhoc"): its server and tool; null for a pipeline run */
     call,
     inputs: parseStoredJson(inputsJson),
-    // summed over every step attempt; costUsd stays 0 until model prices exist (the spend issue)
+    // summed over every step attempt. costUsd: USD at API prices, without subscription steps, whose tokens
+    // and API-equivalent cost are apart; unpricedModel: a model with no price that spent tokens (lib/spend)
     usage: {
       inputTokens: Math.max(inputTokens, sum(steps, "inputTokens")), outputTokens: Math.max(outputTokens, sum(steps, "outputTokens")), cacheTokens,
       cacheReadTokens: sum(steps, "cacheReadTokens"), cacheWriteTokens: sum(steps, "cacheWriteTokens"), reasoningTokens: sum(steps, "reasoningTokens"), costUsd,
+      subscription, subscriptionTokens, subscriptionUsd, unpricedModel,
     },
     waitingFor: runWaitingReason(run, steps),
     // an ad-hoc call runs inside the request that made it: no worker can cancel, resume or retry it
@@ -221,7 +262,10 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       error: s.error,
       draft: drafts.find((d) => d.runStepId === s.id) ?? null,
       outcomeUnknown: outcomeUnknown(s),
-      usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens, costUsd: s.costUsd },
+      usage: {
+        inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens, costUsd: s.costUsd,
+        subscription: s.subscription, apiCostUsd: s.apiCostUsd, price: parseStoredJson(s.priceJson),
+      },
       agent: s.kind === "agent" ? { runner: s.runner, model: s.model, turns: s.turns } : null,
       toolCalls: toolCalls
         .filter((c) => c.runStepId === s.id)

@@ -10,6 +10,7 @@ import { publicMessage } from "@/lib/errors";
 import { systemClock, type Clock, type TimerHandle } from "@/lib/heartbeats/clock";
 import { overlapStatuses, queueAlertRun, runStartedWrites, SCHEDULER_ACTOR, startHeartbeatRun } from "@/lib/heartbeats/control";
 import { queueRuns } from "@/lib/engine/queue-run";
+import { isBudgetExceeded } from "@/lib/spend/budget";
 import { loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
 import { callPrecondition, type PreconditionCaller } from "@/lib/heartbeats/precondition";
 import { localSchedulers, type LocalScheduler } from "@/lib/heartbeats/registry";
@@ -255,7 +256,9 @@ export class HeartbeatScheduler implements LocalScheduler {
     const at = new Date(this.clock.now());
     await prisma.$transaction(results.flatMap((r, i) => ("id" in r ? runStartedWrites(ticks[i].state.id, r.id, at, ticks[i].dueAt, ticks[i].message) : [])));
     for (const [i, r] of results.entries()) {
-      if ("error" in r) await this.signal(ticks[i].def, ticks[i].state, { kind: "fail", at, dueAt: ticks[i].dueAt, message: `the run could not start: ${publicMessage(r.error)}` });
+      // a client at its budget: the tick is skipped with the reason, not a failure of the job
+      if ("error" in r && isBudgetExceeded(r.error)) await writeEvent(ticks[i].state.id, "skipped", at, { dueAt: ticks[i].dueAt, message: r.error.message });
+      else if ("error" in r) await this.signal(ticks[i].def, ticks[i].state, { kind: "fail", at, dueAt: ticks[i].dueAt, message: `the run could not start: ${publicMessage(r.error)}` });
     }
   }
 
@@ -275,7 +278,8 @@ export class HeartbeatScheduler implements LocalScheduler {
     try {
       await startHeartbeatRun(def, state, { trigger, dueAt, at: at(), message });
     } catch (error) {
-      await this.signal(def, state, { kind: "fail", at: at(), dueAt, message: `the run could not start: ${publicMessage(error)}` });
+      if (isBudgetExceeded(error)) await writeEvent(state.id, "skipped", at(), { dueAt, message: error.message });
+      else await this.signal(def, state, { kind: "fail", at: at(), dueAt, message: `the run could not start: ${publicMessage(error)}` });
     }
   }
 

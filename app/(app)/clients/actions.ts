@@ -11,7 +11,7 @@ export const createClientAction = authAction({ schema: ZCreateClientInput }, asy
 });
 
 export const updateClientAction = authAction({ schema: ZUpdateClientInput }, async (input, user) => {
-  await updateClient(input, { id: user.id, label: user.email });
+  await updateClient(input, { id: user.id, label: user.email }, { isAdmin: user.role === "admin" });
   revalidatePath(`/clients/${input.slug}`);
   revalidatePath("/clients");
   return { slug: input.slug };

@@ -13,7 +13,7 @@ import { listPipelines } from "@/lib/pipelines/load-pipelines";
 
 export const metadata: Metadata = { title: "Runs" };
 
-type Search = { client?: string; pipeline?: string; status?: string; from?: string; to?: string; cursor?: string };
+type Search = { client?: string; pipeline?: string; status?: string; from?: string; to?: string; cursor?: string; sort?: string };
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requirePageUser();
@@ -26,7 +26,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     <>
       <PageHeader
         title="Runs"
-        description="Every run, newest first. Filter by client, pipeline, status and day (days are UTC, both ends included)."
+        description={`Every run, ${q.sort === "cost" ? "most expensive first (USD at API prices)" : "newest first"}. Filter by client, pipeline, status and day (days are UTC, both ends included).`}
         actions={<Link className={buttonClass("secondary", "sm")} href="/runs/compare">Compare two runs</Link>}
       />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-2" aria-label="Filter runs">
@@ -41,16 +41,18 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           To
           <Input type="date" name="to" defaultValue={q.to ?? ""} className="w-40" />
         </label>
+        {q.sort === "cost" && <input type="hidden" name="sort" value="cost" />}
         <button type="submit" className={buttonClass("secondary")}>Filter</button>
         {filtered && <Link href="/runs" className="text-sm text-zinc-500 underline">Clear</Link>}
       </form>
       <RunList
         runs={page.items}
+        sort={{ by: q.sort === "cost" ? "cost" : "newest", href: (by) => `/runs?${queryWith(q, { sort: by === "cost" ? "cost" : "", cursor: "" })}` }}
         empty={filtered ? <>No run matches these filters.</> : <>Runs appear here once you run a pipeline. <Link className="underline" href="/pipelines">Choose a pipeline</Link>.</>}
       />
       <div className="mt-3 flex justify-end gap-2">
-        {q.cursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${queryWith(q, { cursor: "" })}`}>Newest</Link>}
-        {page.nextCursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${queryWith(q, { cursor: page.nextCursor })}`}>Older runs</Link>}
+        {q.cursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${queryWith(q, { cursor: "" })}`}>{q.sort === "cost" ? "Most expensive" : "Newest"}</Link>}
+        {page.nextCursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${queryWith(q, { cursor: page.nextCursor })}`}>{q.sort === "cost" ? "Cheaper runs" : "Older runs"}</Link>}
       </div>
     </>
   );

@@ -6,6 +6,8 @@ import { RelativeTime } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/auth/tokens";
 import { listUsers } from "@/lib/auth/users";
+import { listModelPrices } from "@/lib/spend/prices";
+import { PricesCard } from "./prices-card";
 import { RunnersCard } from "./runners-card";
 import { NewTokenForm, NewUserForm, RevokeTokenButton } from "./settings-forms";
 import { UserActions } from "./user-actions";
@@ -26,10 +28,10 @@ export default async function SettingsPage() {
       </>
     );
   }
-  const [users, tokens] = await Promise.all([listUsers(), listApiTokens()]);
+  const [users, tokens, prices] = await Promise.all([listUsers(), listApiTokens(), listModelPrices()]);
   return (
     <>
-      <PageHeader title="Settings" description="Users and API tokens of this Switchboard." />
+      <PageHeader title="Settings" description="Users, API tokens, agent runners and model prices of this Switchboard." />
       <div className="space-y-6">
         <Card title="Users">
           <Table className="mb-4">
@@ -95,6 +97,7 @@ export default async function SettingsPage() {
           <NewTokenForm />
         </Card>
         <RunnersCard />
+        <PricesCard prices={prices.map(({ updatedAt: _updatedAt, ...p }) => p)} />
       </div>
     </>
   );

@@ -6,9 +6,9 @@ import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { archiveClientAction, updateClientAction } from "../actions";
 
-type ClientFields = { slug: string; name: string; description: string; monthlyBudgetUsd: number | null; archived: boolean };
+type ClientFields = { slug: string; name: string; description: string; monthlyBudgetUsd: number | null; monthlyTokenBudget: number | null; archived: boolean };
 
-export function ClientActions({ client }: { client: ClientFields }) {
+export function ClientActions({ client, isAdmin }: { client: ClientFields; isAdmin: boolean }) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
   const [error, setError] = useState<string | null>(null);
@@ -41,12 +41,18 @@ export function ClientActions({ client }: { client: ClientFields }) {
           onSubmit={async (event) => {
             event.preventDefault();
             const form = new FormData(event.currentTarget);
-            const budget = String(form.get("budget") ?? "").trim();
+            // a disabled field is not in the form: an operator's save keeps the budgets as they are
+            const read = (name: string, current: number | null) => {
+              if (!form.has(name)) return current;
+              const value = String(form.get(name) ?? "").trim();
+              return value === "" ? null : Number(value);
+            };
             const result = await updateClientAction({
               slug: client.slug,
               name: String(form.get("name")),
               description: String(form.get("description") ?? ""),
-              monthlyBudgetUsd: budget === "" ? null : Number(budget),
+              monthlyBudgetUsd: read("budget", client.monthlyBudgetUsd),
+              monthlyTokenBudget: read("tokenBudget", client.monthlyTokenBudget),
             });
             if (!result.ok) {
               setError(result.error);
@@ -64,8 +70,11 @@ export function ClientActions({ client }: { client: ClientFields }) {
           <Field label="Description" htmlFor="edit-description" error={fieldErrors.description}>
             <Input id="edit-description" name="description" defaultValue={client.description} maxLength={2000} />
           </Field>
-          <Field label="Monthly budget (USD)" htmlFor="edit-budget" hint="Leave empty for no budget." error={fieldErrors.monthlyBudgetUsd}>
-            <Input id="edit-budget" name="budget" type="number" min={0} step="0.01" defaultValue={client.monthlyBudgetUsd ?? ""} />
+          <Field label="Monthly budget (USD)" htmlFor="edit-budget" hint={isAdmin ? "At API prices. Leave empty for no budget. At the budget, new agent runs are refused and a running agent is stopped." : "Only an admin changes budgets."} error={fieldErrors.monthlyBudgetUsd}>
+            <Input id="edit-budget" name="budget" type="number" min={0} step="0.01" disabled={!isAdmin} defaultValue={client.monthlyBudgetUsd ?? ""} />
+          </Field>
+          <Field label="Monthly token budget (subscription runs)" htmlFor="edit-token-budget" hint={isAdmin ? "Tokens of runs on the operator's subscription login (input, output and cache). Leave empty for none." : "Only an admin changes budgets."} error={fieldErrors.monthlyTokenBudget}>
+            <Input id="edit-token-budget" name="tokenBudget" type="number" min={0} step={1} disabled={!isAdmin} defaultValue={client.monthlyTokenBudget ?? ""} />
           </Field>
           <FormError message={error} />
           <div className="flex justify-end gap-2">

@@ -15,6 +15,10 @@ import { listRuns } from "@/lib/engine/run-queries";
 import { listDrafts } from "@/lib/drafts/drafts";
 import { RunList } from "@/components/runs/run-list";
 import Link from "next/link";
+import { BudgetBar } from "@/components/spend/cost";
+import { MonthChart } from "@/components/spend/month-chart";
+import { formatCost, formatTokens } from "@/lib/spend/money";
+import { clientMonthlySpend } from "@/lib/spend/spend-queries";
 import { ClientActions } from "./client-actions";
 import { MemoryEditor } from "./memory-editor";
 
@@ -43,17 +47,17 @@ function auditDetail(dataJson: string | null): string {
 }
 
 export default async function ClientPage({ params }: { params: Promise<{ slug: string }> }) {
-  await requirePageUser();
+  const user = await requirePageUser();
   const { slug } = await params;
   const client = await loadClient(slug);
   const { memoryView: memory, spend } = client;
-  const [history, runs, drafts, heartbeats] = await Promise.all([
+  const [history, runs, drafts, heartbeats, months] = await Promise.all([
     listAuditForClient(client.id, 30),
     listRuns({ clientSlug: client.slug, limit: 20 }),
     listDrafts({ clientSlug: client.slug, limit: 8 }),
     listHeartbeatSummaries({ clientSlug: client.slug }),
+    clientMonthlySpend(client.id, 6),
   ]);
-  const usd = (n: number) => `$${n.toFixed(2)}`;
   return (
     <>
       <PageHeader
@@ -66,17 +70,33 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
           <span className="flex flex-wrap gap-x-3">
             <span className="font-mono">clients/{client.slug}</span>
             <span>
-              spend this month {usd(spend.monthUsd)}
-              {spend.budgetUsd !== null && <> of {usd(spend.budgetUsd)} budget</>}
+              spend this month {formatCost(spend.monthUsd)}
+              {spend.budgetUsd !== null && <> of {formatCost(spend.budgetUsd)} budget</>}
             </span>
           </span>
         }
-        actions={<ClientActions client={{ slug: client.slug, name: client.name, description: client.description, monthlyBudgetUsd: client.monthlyBudgetUsd, archived: client.archived }} />}
+        actions={<ClientActions isAdmin={user.role === "admin"} client={{ slug: client.slug, name: client.name, description: client.description, monthlyBudgetUsd: client.monthlyBudgetUsd, monthlyTokenBudget: client.monthlyTokenBudget, archived: client.archived }} />}
       />
       {client.description && <p className="mb-5 text-sm text-zinc-600 dark:text-zinc-400">{client.description}</p>}
+      <Card title={`Spend in ${months.at(-1)?.month.label ?? "this month"}`} className="mb-6">
+        <div className="grid gap-5 md:grid-cols-2">
+          <div className="space-y-3" aria-label="Spend this month">
+            <BudgetBar label="USD at API prices" spent={spend.monthUsd} budget={spend.budgetUsd} format={formatCost} />
+            {(spend.subscriptionTokens > 0 || spend.tokenBudget !== null) && (
+              <BudgetBar label="Subscription tokens" spent={spend.subscriptionTokens} budget={spend.tokenBudget} format={formatTokens} />
+            )}
+            <p className="text-xs text-zinc-500">
+              {formatTokens(spend.tokens)} tokens in all this month (UTC).
+              {spend.subscriptionTokens > 0 && <> Subscription runs would have cost {formatCost(spend.subscriptionUsd)} at API prices; that is not in the USD spend.</>}
+              {user.role === "admin" ? " Edit sets the budgets." : " An admin sets the budgets."}
+            </p>
+          </div>
+          <MonthChart months={months} budgetUsd={spend.budgetUsd} />
+        </div>
+      </Card>
       <section aria-label="Runs" className="mb-6">
         <h2 className="mb-3 text-sm font-semibold">Runs</h2>
-        <RunList runs={runs.items} showClient={false} empty={<>No runs for this client yet. <Link className="underline" href="/pipelines">Run a pipeline</Link> and choose {client.name}.</>} />
+        <RunList runs={runs.items} showClient={false} showCost empty={<>No runs for this client yet. <Link className="underline" href="/pipelines">Run a pipeline</Link> and choose {client.name}.</>} />
         {runs.nextCursor && <p className="mt-2 text-sm"><Link className="underline" href={`/runs?client=${client.slug}`}>All runs for {client.name}</Link></p>}
       </section>
       <div className="grid gap-5 lg:grid-cols-[2fr_1fr]">

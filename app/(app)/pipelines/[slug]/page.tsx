@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { requirePageUser } from "@/lib/auth/session";
+import { formatCost, formatTokens } from "@/lib/spend/money";
+import { pipelineMonthSpend } from "@/lib/spend/spend-queries";
 import { listClients } from "@/lib/clients/clients";
 import { listRuns } from "@/lib/engine/run-queries";
 import { pipelineNeedsClient, pipelineRunsForClient } from "@/lib/pipelines/check-pipeline";
@@ -21,12 +23,20 @@ export default async function PipelinePage({ params }: { params: Promise<{ slug:
   if (!pipeline) notFound();
   const def = pipeline.definition;
   const clients = (await listClients()).filter((c) => !def || pipelineRunsForClient(def, c.slug));
-  const recent = await listRuns({ pipeline: pipeline.slug, limit: 10 });
+  const [recent, spend] = await Promise.all([listRuns({ pipeline: pipeline.slug, limit: 10 }), pipelineMonthSpend(pipeline.slug)]);
   return (
     <>
       <PageHeader
         title={pipeline.name}
-        description={<span className="font-mono">{pipeline.file}</span>}
+        description={
+          <span className="flex flex-wrap gap-x-3">
+            <span className="font-mono">{pipeline.file}</span>
+            <span aria-label="Pipeline spend this month">
+              {formatCost(spend.usd)} this month over {spend.runs} run{spend.runs === 1 ? "" : "s"}
+              {spend.subscriptionTokens > 0 && <> · {formatTokens(spend.subscriptionTokens)} subscription tokens</>}
+            </span>
+          </span>
+        }
         actions={<StatusBadge status={pipeline.valid ? "active" : "error"} />}
       />
       {def?.description && <p className="mb-5 text-sm text-zinc-600 dark:text-zinc-400">{def.description}</p>}

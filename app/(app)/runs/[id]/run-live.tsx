@@ -9,7 +9,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { FormError } from "@/components/ui/field";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { formatDuration, formatNumber, formatUsd } from "@/components/ui/format";
+import { formatDuration, formatNumber } from "@/components/ui/format";
 import { ClockTime, RelativeTime, useNow } from "@/components/ui/time";
 import { JsonBlock, ToolResult } from "@/components/runs/tool-result";
 import { queryKeys } from "@/components/query-keys";
@@ -19,6 +19,7 @@ import { isActiveRunStatus, WAITING_LABELS } from "@/lib/engine/run-status";
 import { cancelRunAction, resolveOutcomeAction, retryRunAction } from "../actions";
 import { AgentTranscript } from "./agent-transcript";
 import { RerunCard, RerunNotice } from "./rerun-form";
+import { RunCost, StepCost } from "@/components/spend/cost";
 
 export type RunView = Serialized<RunDetail>;
 type StepView = RunView["steps"][number];
@@ -140,9 +141,7 @@ export function RunLive({ initial, runners }: { initial: RunView; runners: reado
           </Card>
           <RerunCard run={run} runners={runners} />
           <Card title="Usage">
-            <p className="text-sm">
-              {formatNumber(run.usage.inputTokens)} in · {formatNumber(run.usage.outputTokens)} out · {formatUsd(run.usage.costUsd)}
-            </p>
+            <RunCost usage={run.usage} />
           </Card>
           <Card title="Log">
             {run.events.length === 0 ? (
@@ -174,6 +173,7 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
         <StatusBadge status={step.outcomeUnknown && step.status !== "waiting" ? "outcome unknown" : step.status} waitingFor={step.waitingFor} />
         <span className="ml-auto text-xs tabular-nums text-zinc-500">{formatDuration(ms)}</span>
       </header>
+      {step.kind === "agent" && <StepCost usage={step.usage} model={step.agent?.model ?? null} />}
       {step.error && <p className="mt-2 text-sm break-words text-red-700 dark:text-red-400">{step.error}</p>}
       {step.kind === "approval" && step.draft && (
         <p className="mt-2 text-sm">
