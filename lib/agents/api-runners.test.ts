@@ -68,6 +68,29 @@ describe.each(cases)("$runner runner", { timeout: 120_000 }, ({ runner, path, ap
     expect(JSON.parse(draft?.outputJson ?? "{}").text).toContain("is not one of this step's tools");
   });
 
+  it("fails the step, naming the tool, when a tool call fails; argument-schema rejections go back to the agent", async () => {
+    standin.mode = "tool-error";
+    const before = standin.requestsTo(path).length;
+    const failed = await runAgentPipeline(writeAgentPipeline(runner, { tools: ["everything/echo", "everything/get-resource-reference"] }));
+    expect(failed.run.status).toBe("failed");
+    expect(failed.draft?.error).toBe("Tool everything/get-resource-reference failed: Invalid resourceId: 0. Must be a finite positive integer.");
+    expect(failed.draft?.toolCalls.map((c) => [c.tool, c.status])).toEqual([["get-resource-reference", "failed"]]);
+    // the step ended at the failure: the model was not asked again with the error as a result
+    expect(standin.requestsTo(path).length - before).toBe(1);
+    expect(failed.after?.status).toBe("pending");
+
+    // arguments that do not match the tool's schema are refused before anything is sent; the agent reads why
+    standin.failingTool = { suffix: "get-resource-reference", args: { resourceId: "one" } };
+    try {
+      const refused = await runAgentPipeline(writeAgentPipeline(runner, { tools: ["everything/echo", "everything/get-resource-reference"], timeout: "2s" }));
+      expect(refused.draft?.toolCalls.map((c) => [c.tool, c.status, c.error])).toEqual([["get-resource-reference", "refused", "Invalid arguments for everything/get-resource-reference: resourceId: must be number"]]);
+      // the agent went on after the refusal (this stand-in then waits for ever, so its timeout ends it)
+      expect(refused.draft?.error).toBe("The agent step timed out after 2 s");
+    } finally {
+      standin.failingTool = { suffix: "get-resource-reference", args: { resourceId: 0 } };
+    }
+  });
+
   it("stops a looping agent at max_turns and at its timeout", async () => {
     standin.mode = "loop";
     const turns = await runAgentPipeline(writeAgentPipeline(runner, { maxTurns: 3 }));

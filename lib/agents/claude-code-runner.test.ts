@@ -63,6 +63,14 @@ describe("claude-code runner", { timeout: 240_000 }, () => {
     expect((await prisma.runStep.findFirstOrThrow({ where: { runId: id, stepId: "draft" } })).status).toBe("cancelled");
   });
 
+  it("a failed tool call ends Claude Code and fails the step naming the tool", async () => {
+    standin.mode = "tool-error";
+    const failed = await runAgentPipeline(writeAgentPipeline("claude-code", { tools: ["everything/echo", "everything/get-resource-reference"] }), ["succeeded", "failed"], 120_000);
+    expect(failed.draft?.error).toBe("Tool everything/get-resource-reference failed: Invalid resourceId: 0. Must be a finite positive integer.");
+    expect(failed.draft?.toolCalls.map((c) => [c.tool, c.status])).toEqual([["get-resource-reference", "failed"]]);
+    expect(processesMatching(CLAUDE_BIN)).toEqual([]);
+  });
+
   it("stops at max_turns and fails clearly on a model API error", async () => {
     standin.mode = "loop";
     const turns = await runAgentPipeline(writeAgentPipeline("claude-code", { maxTurns: 2 }), ["succeeded", "failed"], 120_000);

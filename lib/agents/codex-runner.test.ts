@@ -88,6 +88,14 @@ describe("codex runner", { timeout: 240_000 }, () => {
     expect(processesMatching(CODEX_NATIVE)).toEqual([]);
   });
 
+  it("a failed tool call, served by the HTTP gateway, ends codex and fails the step naming the tool", async () => {
+    standin.mode = "tool-error";
+    const failed = await runAgentPipeline(writeAgentPipeline("codex", { tools: ["everything/echo", "everything/get-resource-reference"] }), ["succeeded", "failed"], 120_000);
+    expect(failed.draft?.error).toBe("Tool everything/get-resource-reference failed: Invalid resourceId: 0. Must be a finite positive integer.");
+    expect(failed.draft?.toolCalls.map((c) => [c.tool, c.status])).toEqual([["get-resource-reference", "failed"]]);
+    expect(processesMatching(CODEX_NATIVE)).toEqual([]);
+  });
+
   it("stops a looping agent at max_turns and fails clearly on a model API error", async () => {
     standin.mode = "loop";
     const turns = await runAgentPipeline(writeAgentPipeline("codex", { maxTurns: 2 }), ["succeeded", "failed"], 120_000);

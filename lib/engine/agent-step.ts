@@ -14,6 +14,7 @@ import { boundedError } from "@/lib/engine/step-output";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import type { PendingWrite } from "@/lib/mcp/calls";
 import { GatewaySession, GatewayUnavailableError } from "@/lib/mcp/gateway";
+import { GatewayToolFailed, recordedToolFailure, watchToolFailures } from "@/lib/mcp/gateway-failure";
 import { gatewayTokenHash } from "@/lib/mcp/gateway-http";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import { renderTemplate, TemplateError } from "@/lib/pipelines/templates";
@@ -116,7 +117,18 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   else ctx.signal.addEventListener("abort", onRunAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new AgentTimeout(timeoutMs)), timeoutMs);
 
-  const gateway = new GatewaySession({ runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, afterApproval: ctx.approvedVersion !== null }, { signal: controller.signal });
+  // a failed tool call ends the step (gateway-failure.ts); in-process runners hear of it at once, and
+  // for codex, whose calls the HTTP gateway serves (perhaps in another process), the record is watched
+  const failStep = (failure: GatewayToolFailed) => controller.abort(failure);
+  const gateway = new GatewaySession(
+    { runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, afterApproval: ctx.approvedVersion !== null },
+    { signal: controller.signal, onToolFailure: failStep },
+  );
+  let overHttp = false;
+  let stopWatching: () => void = () => {};
+  // the agent may have answered (or given up) before the watch saw its failed call
+  const toolFailure = async () =>
+    controller.signal.reason instanceof GatewayToolFailed ? controller.signal.reason : overHttp ? await recordedToolFailure(row.id) : null;
   let usage = NO_USAGE;
   let reportedModel: string | null = model;
   const emit = (event: AgentEvent) => {
@@ -143,12 +155,17 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
       mintGatewayToken: async () => {
         const token = `sbg_${randomBytes(32).toString("base64url")}`;
         await prisma.runStep.update({ where: { id: row.id }, data: { gatewayTokenHash: gatewayTokenHash(token) }, select: { id: true } });
+        overHttp = true;
+        stopWatching = watchToolFailures(row.id, controller.signal, failStep);
         return token;
       },
     });
     await events.flush();
     const aborted = abortKindOf(ctx.signal);
     if (aborted) return { status: "aborted", kind: aborted, writes: usageWrites(ctx, row, usage, agent.runner, reportedModel, null) };
+    if (controller.signal.reason instanceof AgentTimeout) return { status: "failed", error: controller.signal.reason.message, writes: writes() };
+    const failure = await toolFailure();
+    if (failure) return { status: "failed", error: boundedError(failure.message), writes: writes() };
     // a runner that reports usage only at the end (claude-code, codex) gives it in the result
     const finalUsage = usage.inputTokens + usage.outputTokens > 0 ? usage : result.usage;
     let text = result.text;
@@ -170,10 +187,13 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     const aborted = abortKindOf(ctx.signal);
     if (aborted) return { status: "aborted", kind: aborted, writes: writes() };
     if (controller.signal.reason instanceof AgentTimeout) return { status: "failed", error: controller.signal.reason.message, writes: writes() };
+    const failure = await toolFailure();
+    if (failure) return { status: "failed", error: boundedError(failure.message), writes: writes() };
     if (error instanceof AgentRunError || error instanceof GatewayUnavailableError) return { status: "failed", error: boundedError(error.message), writes: writes() };
     console.error(`[agents] ${agent.runner} step ${row.stepId} of run ${ctx.runId} failed`, error);
     return { status: "failed", error: `The ${agent.runner} runner failed unexpectedly; the details are in the server log`, writes: writes() };
   } finally {
+    stopWatching();
     clearTimeout(timer);
     ctx.signal.removeEventListener("abort", onRunAbort);
   }
