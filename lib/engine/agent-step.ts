@@ -3,13 +3,13 @@
 // (and .json when the answer parses). What the agent says and spends is written as run events as it
 // happens; its tool calls are recorded by the gateway under the step.
 import { randomBytes } from "node:crypto";
-import { prepared, prisma, sqlDate } from "@/lib/db";
+import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
 import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type TokenUsage } from "@/lib/agents/runner";
 import { agentRunner } from "@/lib/agents/runners";
 import { agentEnv, dataDir, env, workspaceDir } from "@/lib/env";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/execute-step";
-import { createRunEvent } from "@/lib/engine/run-events";
+import { createRunEvent, insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { boundedError } from "@/lib/engine/step-output";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import type { PendingWrite } from "@/lib/mcp/calls";
@@ -52,20 +52,46 @@ function clip(text: string): { text: string; truncated?: boolean } {
   return text.length > EVENT_TEXT_MAX ? { text: text.slice(0, EVENT_TEXT_MAX), truncated: true } : { text };
 }
 
-/** Writes the agent's events in order, never blocking the runner; `flush` waits for the last. */
+/** Adds tokens to the step and its run, in the caller's transaction. */
+function addTokens(db: Sqlite, runId: string, runStepId: string, usage: Partial<TokenUsage>): void {
+  const u = addUsage(NO_USAGE, usage);
+  const cacheTokens = u.cacheReadTokens + u.cacheWriteTokens;
+  prepared(
+    db,
+    `UPDATE "RunStep" SET "inputTokens" = "inputTokens" + ?, "outputTokens" = "outputTokens" + ?, "cacheTokens" = "cacheTokens" + ?,
+      "cacheReadTokens" = "cacheReadTokens" + ?, "cacheWriteTokens" = "cacheWriteTokens" + ?, "reasoningTokens" = "reasoningTokens" + ? WHERE "id" = ?`,
+  ).run(u.inputTokens, u.outputTokens, cacheTokens, u.cacheReadTokens, u.cacheWriteTokens, u.reasoningTokens, runStepId);
+  prepared(db, `UPDATE "Run" SET "inputTokens" = "inputTokens" + ?, "outputTokens" = "outputTokens" + ?, "cacheTokens" = "cacheTokens" + ?, "updatedAt" = ? WHERE "id" = ?`).run(
+    u.inputTokens, u.outputTokens, cacheTokens, sqlDate(new Date()), runId,
+  );
+}
+
+/**
+ * Writes the agent's events in order, never blocking the runner; `flush` waits for the last. Tokens are
+ * added to the step and the run with the usage event that reports them, so an attempt that never ends
+ * normally (shutdown, a lost lease) still keeps what it spent.
+ */
 function eventWriter(runId: string, runStepId: string) {
   let chain = Promise.resolve();
-  const write = (type: Parameters<typeof createRunEvent>[1], message: string, data: unknown) => {
-    chain = chain
-      .then(() => createRunEvent(runId, type, message, { runStepId, data }))
-      .then(() => undefined, (error: unknown) => console.error("[agents] could not record an event", error));
+  const enqueue = (write: () => Promise<unknown>) => {
+    chain = chain.then(write).then(() => undefined, (error: unknown) => console.error("[agents] could not record an event", error));
   };
+  const write = (type: Parameters<typeof createRunEvent>[1], message: string, data: unknown) => enqueue(() => createRunEvent(runId, type, message, { runStepId, data }));
   return {
     emit(event: AgentEvent) {
       if (event.type === "text") write("text", event.text.slice(0, 300), clip(event.text));
-      else if (event.type === "usage") write("usage", `${event.usage.inputTokens ?? 0} in, ${event.usage.outputTokens ?? 0} out`, { ...event.usage, model: event.model ?? null });
-      else if (event.type === "log") write("log", event.message, undefined);
+      else if (event.type === "usage") {
+        const row = runEventRow(runId, "usage", `${event.usage.inputTokens ?? 0} in, ${event.usage.outputTokens ?? 0} out`, { runStepId, data: { ...event.usage, model: event.model ?? null } });
+        enqueue(() =>
+          writeTransaction((db) => {
+            insertRunEvent(db, row);
+            addTokens(db, runId, runStepId, event.usage);
+          }),
+        );
+      } else if (event.type === "log") write("log", event.message, undefined);
     },
+    /** tokens a runner gave only in its result, never as an event */
+    tokens: (usage: TokenUsage) => enqueue(() => writeTransaction((db) => addTokens(db, runId, runStepId, usage))),
     prompt: (prompt: string, runner: string, model: string | null) => write("prompt", `Prompt for ${runner}`, { ...clip(prompt), runner, model }),
     answer: (text: string) => write("answer", text.slice(0, 300), clip(text)),
     flush: () => chain,
@@ -77,20 +103,12 @@ function abortKindOf(signal: AbortSignal): RunAbortKind | null {
   return signal.reason instanceof RunAbort ? signal.reason.kind : "cancel";
 }
 
-function usageWrites(ctx: StepContext, row: AttemptRow, usage: TokenUsage, runner: string, model: string | null, turns: number | null): PendingWrite[] {
-  const cacheTokens = usage.cacheReadTokens + usage.cacheWriteTokens;
-  // committed with the step's outcome, like a tool step's result (execute-run's writeTransaction)
+function stepWrites(row: AttemptRow, runner: string, model: string | null, turns: number | null): PendingWrite[] {
+  // committed with the step's outcome, like a tool step's result (execute-run's writeTransaction);
+  // the tokens are already recorded, as they were reported
   return [
     (db) => {
-      prepared(
-        db,
-        `UPDATE "RunStep" SET "runner" = ?, "model" = ?, "turns" = ?, "gatewayTokenHash" = NULL, "inputTokens" = ?, "outputTokens" = ?, "cacheTokens" = ?,
-          "cacheReadTokens" = ?, "cacheWriteTokens" = ?, "reasoningTokens" = ? WHERE "id" = ?`,
-      ).run(runner, model, turns, usage.inputTokens, usage.outputTokens, cacheTokens, usage.cacheReadTokens, usage.cacheWriteTokens, usage.reasoningTokens, row.id);
-      prepared(
-        db,
-        `UPDATE "Run" SET "inputTokens" = "inputTokens" + ?, "outputTokens" = "outputTokens" + ?, "cacheTokens" = "cacheTokens" + ?, "updatedAt" = ? WHERE "id" = ?`,
-      ).run(usage.inputTokens, usage.outputTokens, cacheTokens, sqlDate(new Date()), ctx.runId);
+      prepared(db, `UPDATE "RunStep" SET "runner" = ?, "model" = ?, "turns" = ?, "gatewayTokenHash" = NULL WHERE "id" = ?`).run(runner, model, turns, row.id);
     },
   ];
 }
@@ -138,7 +156,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     }
     events.emit(event);
   };
-  const writes = () => usageWrites(ctx, row, usage, agent.runner, reportedModel, null);
+  const writes = () => stepWrites(row, agent.runner, reportedModel, null);
   try {
     const runner = await agentRunner(agent.runner);
     const result = await runner.run({
@@ -162,12 +180,14 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     });
     await events.flush();
     const aborted = abortKindOf(ctx.signal);
-    if (aborted) return { status: "aborted", kind: aborted, writes: usageWrites(ctx, row, usage, agent.runner, reportedModel, null) };
+    if (aborted) return { status: "aborted", kind: aborted, writes: writes() };
     if (controller.signal.reason instanceof AgentTimeout) return { status: "failed", error: controller.signal.reason.message, writes: writes() };
     const failure = await toolFailure();
     if (failure) return { status: "failed", error: boundedError(failure.message), writes: writes() };
-    // a runner that reports usage only at the end (claude-code, codex) gives it in the result
-    const finalUsage = usage.inputTokens + usage.outputTokens > 0 ? usage : result.usage;
+    // a runner that reported no usage as it went gives it in the result
+    const reported = usage.inputTokens + usage.outputTokens > 0;
+    const finalUsage = reported ? usage : result.usage;
+    if (!reported) events.tokens(result.usage);
     let text = result.text;
     const truncated = text.length > ANSWER_MAX_CHARS;
     if (truncated) text = `${text.slice(0, ANSWER_MAX_CHARS)}\n…[truncated: ${result.text.length} characters in all]`;
@@ -180,7 +200,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
         ...(truncated ? { truncated: true } : {}),
       },
       message: `${agent.runner} answered after ${result.turns} turn${result.turns === 1 ? "" : "s"}`,
-      writes: usageWrites(ctx, row, finalUsage, agent.runner, result.model ?? reportedModel, result.turns),
+      writes: stepWrites(row, agent.runner, result.model ?? reportedModel, result.turns),
     };
   } catch (error) {
     await events.flush();
