@@ -1,37 +1,18 @@
 // The claude-code runner with the real Claude Code binary (the one the Agent SDK ships), an isolated
 // HOME, and a stand-in for the Anthropic API speaking its real SSE: the gateway is its only MCP server.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runAgentPipeline, setUpAgentWorkspace, writeAgentPipeline } from "@/lib/testing/agents";
-import { CLAUDE_BIN, isolatedHome, processesMatching } from "@/lib/testing/agent-clis";
+import { describe, expect, it } from "vitest";
+import { runAgentPipeline, useAgentSuite, writeAgentPipeline } from "@/lib/testing/agents";
+import { CLAUDE_BIN, processesMatching } from "@/lib/testing/agent-clis";
 import { prisma } from "@/lib/db";
 import { ACTOR, waitForRunStatus } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun } from "@/lib/engine/run-control";
-import type { Worker } from "@/lib/engine/worker";
-import { getMcpPool } from "@/lib/mcp/pool";
-import { ModelStandin, STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
+import { STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
 
-let worker: Worker;
-let standin: ModelStandin;
-
-beforeAll(async () => {
-  standin = await ModelStandin.start();
-  isolatedHome();
-  process.env.ANTHROPIC_API_KEY = "sk-ant-test-canary-0000";
-  process.env.ANTHROPIC_BASE_URL = standin.url;
-  process.env.SWITCHBOARD_CLAUDE_BIN = CLAUDE_BIN;
-  worker = await setUpAgentWorkspace();
-});
-
-beforeEach(() => {
-  standin.mode = "echo";
-});
-
-afterAll(async () => {
-  await worker.stop({ graceMs: 2_000 });
-  await getMcpPool().shutdown();
-  await standin.close();
+const suite = useAgentSuite({
+  cli: true,
+  env: ({ standin }) => ({ ANTHROPIC_API_KEY: "sk-ant-test-canary-0000", ANTHROPIC_BASE_URL: standin, SWITCHBOARD_CLAUDE_BIN: CLAUDE_BIN }),
 });
 
 // a real CLI on a shared, loaded machine can take far longer than the default 30 s
@@ -46,16 +27,16 @@ describe("claude-code runner", { timeout: 240_000 }, () => {
     expect(draft?.inputTokens).toBeGreaterThanOrEqual(STANDIN_USAGE.input);
     expect(draft?.outputTokens).toBeGreaterThanOrEqual(STANDIN_USAGE.output);
     // Claude Code was offered the gateway's tool and none of its own
-    const offered = (standin.requestsTo("/v1/messages").at(-1)?.body.tools as { name: string }[]).map((t) => t.name);
+    const offered = (suite.standin.requestsTo("/v1/messages").at(-1)?.body.tools as { name: string }[]).map((t) => t.name);
     expect(offered.filter((n) => n.startsWith("mcp__"))).toEqual(["mcp__switchboard__everything__echo"]);
     expect(offered.filter((n) => ["Bash", "Read", "Write", "Edit", "WebFetch", "Glob", "Grep", "Task"].includes(n))).toEqual([]);
   });
 
   it("cancel mid-step ends Claude Code and leaves no process behind", async () => {
-    standin.mode = "hang";
-    const before = standin.requests.length;
+    suite.standin.mode = "hang";
+    const before = suite.standin.requests.length;
     const id = await queueRun({ pipelineSlug: writeAgentPipeline("claude-code"), clientSlug: "acme", createdBy: ACTOR });
-    await waitFor(async () => standin.requests.length > before, 60_000, "Claude Code to call the model");
+    await waitFor(async () => suite.standin.requests.length > before, 60_000, "Claude Code to call the model");
     expect(processesMatching(CLAUDE_BIN).length).toBeGreaterThan(0);
     await cancelRun(id, ACTOR);
     await waitForRunStatus(id, ["cancelled"], 30_000);
@@ -63,11 +44,27 @@ describe("claude-code runner", { timeout: 240_000 }, () => {
     expect((await prisma.runStep.findFirstOrThrow({ where: { runId: id, stepId: "draft" } })).status).toBe("cancelled");
   });
 
+  it("a failed tool call ends Claude Code and fails the step naming the tool", async () => {
+    suite.standin.mode = "tool-error";
+    const failed = await runAgentPipeline(writeAgentPipeline("claude-code", { tools: ["everything/echo", "everything/get-resource-reference"] }), ["succeeded", "failed"], 120_000);
+    expect(failed.draft?.error).toBe("Tool everything/get-resource-reference failed: Invalid resourceId: 0. Must be a finite positive integer.");
+    expect(failed.draft?.toolCalls.map((c) => [c.tool, c.status])).toEqual([["get-resource-reference", "failed"]]);
+    expect(processesMatching(CLAUDE_BIN)).toEqual([]);
+  });
+
+  it("stops a looping agent at its timeout and leaves no process behind", async () => {
+    suite.standin.mode = "loop";
+    const timed = await runAgentPipeline(writeAgentPipeline("claude-code", { maxTurns: 500, timeout: "5s" }), ["succeeded", "failed"], 120_000);
+    expect(timed.draft?.error).toBe("The agent step timed out after 5 s");
+    expect(timed.after?.status).toBe("pending");
+    expect(processesMatching(CLAUDE_BIN)).toEqual([]);
+  });
+
   it("stops at max_turns and fails clearly on a model API error", async () => {
-    standin.mode = "loop";
+    suite.standin.mode = "loop";
     const turns = await runAgentPipeline(writeAgentPipeline("claude-code", { maxTurns: 2 }), ["succeeded", "failed"], 120_000);
     expect(turns.draft?.error).toBe("The agent reached max_turns (2) without a final answer");
-    standin.mode = "api-error";
+    suite.standin.mode = "api-error";
     const failed = await runAgentPipeline(writeAgentPipeline("claude-code"), ["succeeded", "failed"], 120_000);
     expect(failed.draft?.error).toMatch(/^Claude Code failed: .*stand-in: the model is not available/);
     expect(processesMatching(CLAUDE_BIN)).toEqual([]);

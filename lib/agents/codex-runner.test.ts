@@ -1,46 +1,28 @@
 // The codex runner with the real Codex CLI from node_modules, a private CODEX_HOME, a stand-in for the
 // Responses API, and the gateway over Streamable HTTP with a bearer token minted for the step.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runAgentPipeline, setUpAgentWorkspace, writeAgentPipeline } from "@/lib/testing/agents";
-import { CODEX_BIN, isolatedHome, processesMatching, startGatewayServer } from "@/lib/testing/agent-clis";
+import { describe, expect, it } from "vitest";
+import { runAgentPipeline, useAgentSuite, writeAgentPipeline } from "@/lib/testing/agents";
+import { CODEX_BIN, CODEX_NATIVE, processesMatching } from "@/lib/testing/agent-clis";
 import { prisma } from "@/lib/db";
 import { ACTOR, waitForRunStatus } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun } from "@/lib/engine/run-control";
-import type { Worker } from "@/lib/engine/worker";
-import { getMcpPool } from "@/lib/mcp/pool";
-import { ModelStandin, STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
+import { STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
 
-let worker: Worker;
-let standin: ModelStandin;
-let gateway: Awaited<ReturnType<typeof startGatewayServer>>;
-const CODEX_NATIVE = "codex-linux-x64";
-
-beforeAll(async () => {
-  standin = await ModelStandin.start();
-  gateway = await startGatewayServer();
-  isolatedHome();
-  process.env.OPENAI_API_KEY = "sk-openai-test-canary-0000";
-  process.env.OPENAI_BASE_URL = `${standin.url}/v1`;
-  process.env.SWITCHBOARD_CODEX_BIN = CODEX_BIN;
-  process.env.SWITCHBOARD_GATEWAY_URL = gateway.url;
-  worker = await setUpAgentWorkspace();
-});
-
-beforeEach(() => {
-  standin.mode = "echo";
-});
-
-afterAll(async () => {
-  await worker.stop({ graceMs: 2_000 });
-  await getMcpPool().shutdown();
-  await gateway.close();
-  await standin.close();
+const suite = useAgentSuite({
+  cli: true,
+  httpGateway: true,
+  env: ({ standin, gateway }) => ({
+    OPENAI_API_KEY: "sk-openai-test-canary-0000",
+    OPENAI_BASE_URL: `${standin}/v1`,
+    SWITCHBOARD_CODEX_BIN: CODEX_BIN,
+    SWITCHBOARD_GATEWAY_URL: gateway ?? "",
+  }),
 });
 
 async function gatewayPost(token: string, body: unknown) {
-  return fetch(gateway.url, {
+  return fetch(suite.gateway?.url ?? "", {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
     body: JSON.stringify(body),
@@ -64,10 +46,10 @@ describe("codex runner", { timeout: 240_000 }, () => {
   });
 
   it("honours a step's gateway token only while the step runs and only for its tools", async () => {
-    standin.mode = "hang";
-    const before = standin.requests.length;
+    suite.standin.mode = "hang";
+    const before = suite.standin.requests.length;
     const id = await queueRun({ pipelineSlug: writeAgentPipeline("codex"), clientSlug: "acme", createdBy: ACTOR });
-    await waitFor(async () => standin.requests.length > before, 60_000, "codex to call the model");
+    await waitFor(async () => suite.standin.requests.length > before, 60_000, "codex to call the model");
     // the token is in codex's environment only; a test cannot read it, so it mints its own for the step
     const step = await prisma.runStep.findFirstOrThrow({ where: { runId: id, stepId: "draft" } });
     const { gatewayTokenHash } = await import("@/lib/mcp/gateway-http");
@@ -88,12 +70,41 @@ describe("codex runner", { timeout: 240_000 }, () => {
     expect(processesMatching(CODEX_NATIVE)).toEqual([]);
   });
 
+  it("a failed tool call, served by the HTTP gateway, ends codex and fails the step naming the tool", async () => {
+    suite.standin.mode = "tool-error";
+    const failed = await runAgentPipeline(writeAgentPipeline("codex", { tools: ["everything/echo", "everything/get-resource-reference"] }), ["succeeded", "failed"], 120_000);
+    expect(failed.draft?.error).toBe("Tool everything/get-resource-reference failed: Invalid resourceId: 0. Must be a finite positive integer.");
+    expect(failed.draft?.toolCalls.map((c) => [c.tool, c.status])).toEqual([["get-resource-reference", "failed"]]);
+    expect(processesMatching(CODEX_NATIVE)).toEqual([]);
+  });
+
+  it("cancel mid-step ends codex and leaves no process behind", async () => {
+    suite.standin.mode = "hang";
+    const before = suite.standin.requests.length;
+    const id = await queueRun({ pipelineSlug: writeAgentPipeline("codex"), clientSlug: "acme", createdBy: ACTOR });
+    await waitFor(async () => suite.standin.requests.length > before, 60_000, "codex to call the model");
+    expect(processesMatching(CODEX_NATIVE).length).toBeGreaterThan(0);
+    await cancelRun(id, ACTOR);
+    await waitForRunStatus(id, ["cancelled"], 30_000);
+    expect(processesMatching(CODEX_NATIVE)).toEqual([]);
+    expect(processesMatching(CODEX_BIN)).toEqual([]);
+    expect((await prisma.runStep.findFirstOrThrow({ where: { runId: id, stepId: "draft" } })).status).toBe("cancelled");
+  });
+
+  it("stops a looping agent at its timeout and leaves no process behind", async () => {
+    suite.standin.mode = "loop";
+    const timed = await runAgentPipeline(writeAgentPipeline("codex", { maxTurns: 500, timeout: "5s" }), ["succeeded", "failed"], 120_000);
+    expect(timed.draft?.error).toBe("The agent step timed out after 5 s");
+    expect(timed.after?.status).toBe("pending");
+    expect(processesMatching(CODEX_NATIVE)).toEqual([]);
+  });
+
   it("stops a looping agent at max_turns and fails clearly on a model API error", async () => {
-    standin.mode = "loop";
+    suite.standin.mode = "loop";
     const turns = await runAgentPipeline(writeAgentPipeline("codex", { maxTurns: 2 }), ["succeeded", "failed"], 120_000);
     expect(turns.draft?.error).toBe("The agent reached max_turns (2) without a final answer");
     expect(processesMatching(CODEX_NATIVE)).toEqual([]);
-    standin.mode = "api-error";
+    suite.standin.mode = "api-error";
     const failed = await runAgentPipeline(writeAgentPipeline("codex"), ["succeeded", "failed"], 120_000);
     expect(failed.draft?.error).toMatch(/^Codex (failed|ended without an answer).*model is not available/);
   });

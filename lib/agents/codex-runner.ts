@@ -16,6 +16,9 @@ import {
 const TOKEN_ENV = "SWITCHBOARD_GATEWAY_TOKEN";
 const PROVIDER = "switchboard";
 const STDERR_KEEP = 4_000;
+// codex goes on without an MCP server that is not up within this time (its default is 10 s): on a busy
+// machine the agent would then run without any of the step's tools
+const MCP_STARTUP_TIMEOUT_SEC = 60;
 // codex's own extras that an agent step has no use for
 const DISABLED_FEATURES = ["apps", "browser_use", "in_app_browser", "image_generation"];
 
@@ -70,7 +73,7 @@ export class CodexRunner implements AgentRunner {
       ...(req.model ? ["-m", req.model] : []),
       "-c", `model_provider=${toml(PROVIDER)}`,
       "-c", `model_providers.${PROVIDER}={name="Switchboard",base_url=${toml(baseUrl)},wire_api="responses",env_key="OPENAI_API_KEY"}`,
-      "-c", `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)}}`,
+      "-c", `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC}}`,
       ...DISABLED_FEATURES.flatMap((f) => ["-c", `features.${f}=false`]),
       "--", req.prompt,
     ];

@@ -80,6 +80,8 @@ export class OpenAiRunner implements AgentRunner {
         if (req.signal.aborted || error instanceof APIUserAbortError) throw req.signal.reason ?? error;
         throw modelApiError("OpenAI-compatible", error, error instanceof APIError ? error.status : undefined);
       }
+      // an abort mid-stream can end the iteration quietly, which would read as an empty answer
+      if (req.signal.aborted) throw req.signal.reason;
       if (turnUsage) {
         usage = addUsage(usage, turnUsage);
         req.emit({ type: "usage", usage: turnUsage, model: reportedModel });

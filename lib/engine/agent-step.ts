@@ -3,7 +3,7 @@
 // (and .json when the answer parses). What the agent says and spends is written as run events as it
 // happens; its tool calls are recorded by the gateway under the step.
 import { randomBytes } from "node:crypto";
-import { prepared, prisma, sqlDate, writeTransaction } from "@/lib/db";
+import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
 import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type TokenUsage } from "@/lib/agents/runner";
 import { agentRunner } from "@/lib/agents/runners";
@@ -11,11 +11,12 @@ import { agentEnv, dataDir, env, workspaceDir } from "@/lib/env";
 import { BudgetReached, BudgetWatch } from "@/lib/spend/budget";
 import { writeStepCost } from "@/lib/spend/step-cost";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/execute-step";
-import { createRunEvent } from "@/lib/engine/run-events";
+import { createRunEvent, insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { boundedError } from "@/lib/engine/step-output";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import type { PendingWrite } from "@/lib/mcp/calls";
 import { GatewaySession, GatewayUnavailableError } from "@/lib/mcp/gateway";
+import { GatewayToolFailed, recordedToolFailure, watchToolFailures } from "@/lib/mcp/gateway-failure";
 import { gatewayTokenHash } from "@/lib/mcp/gateway-http";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import { renderTemplate, TemplateError } from "@/lib/pipelines/templates";
@@ -53,20 +54,46 @@ function clip(text: string): { text: string; truncated?: boolean } {
   return text.length > EVENT_TEXT_MAX ? { text: text.slice(0, EVENT_TEXT_MAX), truncated: true } : { text };
 }
 
-/** Writes the agent's events in order, never blocking the runner; `flush` waits for the last. */
+/** Adds tokens to the step and its run, in the caller's transaction. */
+function addTokens(db: Sqlite, runId: string, runStepId: string, usage: Partial<TokenUsage>): void {
+  const u = addUsage(NO_USAGE, usage);
+  const cacheTokens = u.cacheReadTokens + u.cacheWriteTokens;
+  prepared(
+    db,
+    `UPDATE "RunStep" SET "inputTokens" = "inputTokens" + ?, "outputTokens" = "outputTokens" + ?, "cacheTokens" = "cacheTokens" + ?,
+      "cacheReadTokens" = "cacheReadTokens" + ?, "cacheWriteTokens" = "cacheWriteTokens" + ?, "reasoningTokens" = "reasoningTokens" + ? WHERE "id" = ?`,
+  ).run(u.inputTokens, u.outputTokens, cacheTokens, u.cacheReadTokens, u.cacheWriteTokens, u.reasoningTokens, runStepId);
+  prepared(db, `UPDATE "Run" SET "inputTokens" = "inputTokens" + ?, "outputTokens" = "outputTokens" + ?, "cacheTokens" = "cacheTokens" + ?, "updatedAt" = ? WHERE "id" = ?`).run(
+    u.inputTokens, u.outputTokens, cacheTokens, sqlDate(new Date()), runId,
+  );
+}
+
+/**
+ * Writes the agent's events in order, never blocking the runner; `flush` waits for the last. Tokens are
+ * added to the step and the run with the usage event that reports them, so an attempt that never ends
+ * normally (shutdown, a lost lease) still keeps what it spent.
+ */
 function eventWriter(runId: string, runStepId: string) {
   let chain = Promise.resolve();
-  const write = (type: Parameters<typeof createRunEvent>[1], message: string, data: unknown) => {
-    chain = chain
-      .then(() => createRunEvent(runId, type, message, { runStepId, data }))
-      .then(() => undefined, (error: unknown) => console.error("[agents] could not record an event", error));
+  const enqueue = (write: () => Promise<unknown>) => {
+    chain = chain.then(write).then(() => undefined, (error: unknown) => console.error("[agents] could not record an event", error));
   };
+  const write = (type: Parameters<typeof createRunEvent>[1], message: string, data: unknown) => enqueue(() => createRunEvent(runId, type, message, { runStepId, data }));
   return {
     emit(event: AgentEvent) {
       if (event.type === "text") write("text", event.text.slice(0, 300), clip(event.text));
-      else if (event.type === "usage") write("usage", `${event.usage.inputTokens ?? 0} in, ${event.usage.outputTokens ?? 0} out`, { ...event.usage, model: event.model ?? null });
-      else if (event.type === "log") write("log", event.message, undefined);
+      else if (event.type === "usage") {
+        const row = runEventRow(runId, "usage", `${event.usage.inputTokens ?? 0} in, ${event.usage.outputTokens ?? 0} out`, { runStepId, data: { ...event.usage, model: event.model ?? null } });
+        enqueue(() =>
+          writeTransaction((db) => {
+            insertRunEvent(db, row);
+            addTokens(db, runId, runStepId, event.usage);
+          }),
+        );
+      } else if (event.type === "log") write("log", event.message, undefined);
     },
+    /** tokens a runner gave only in its result, never as an event */
+    tokens: (usage: TokenUsage) => enqueue(() => writeTransaction((db) => addTokens(db, runId, runStepId, usage))),
     prompt: (prompt: string, runner: string, model: string | null) => write("prompt", `Prompt for ${runner}`, { ...clip(prompt), runner, model }),
     answer: (text: string) => write("answer", text.slice(0, 300), clip(text)),
     flush: () => chain,
@@ -78,21 +105,15 @@ function abortKindOf(signal: AbortSignal): RunAbortKind | null {
   return signal.reason instanceof RunAbort ? signal.reason.kind : "cancel";
 }
 
-function usageWrites(ctx: StepContext, row: AttemptRow, usage: TokenUsage, runner: string, model: string | null, turns: number | null, subscription: boolean): PendingWrite[] {
-  const cacheTokens = usage.cacheReadTokens + usage.cacheWriteTokens;
-  // committed with the step's outcome, like a tool step's result (execute-run's writeTransaction)
+type StepEnd = { runner: string; model: string | null; turns: number | null; usage: TokenUsage; subscription: boolean };
+
+function stepWrites(ctx: StepContext, row: AttemptRow, end: StepEnd): PendingWrite[] {
+  // committed with the step's outcome, like a tool step's result (execute-run's writeTransaction); the
+  // tokens are already recorded as they were reported, the cost is computed once, from the step's total
   return [
     (db) => {
-      prepared(
-        db,
-        `UPDATE "RunStep" SET "runner" = ?, "model" = ?, "turns" = ?, "gatewayTokenHash" = NULL, "inputTokens" = ?, "outputTokens" = ?, "cacheTokens" = ?,
-          "cacheReadTokens" = ?, "cacheWriteTokens" = ?, "reasoningTokens" = ? WHERE "id" = ?`,
-      ).run(runner, model, turns, usage.inputTokens, usage.outputTokens, cacheTokens, usage.cacheReadTokens, usage.cacheWriteTokens, usage.reasoningTokens, row.id);
-      prepared(
-        db,
-        `UPDATE "Run" SET "inputTokens" = "inputTokens" + ?, "outputTokens" = "outputTokens" + ?, "cacheTokens" = "cacheTokens" + ?, "updatedAt" = ? WHERE "id" = ?`,
-      ).run(usage.inputTokens, usage.outputTokens, cacheTokens, sqlDate(new Date()), ctx.runId);
-      writeStepCost(db, { runId: ctx.runId, runStepId: row.id, usage, model, subscription });
+      prepared(db, `UPDATE "RunStep" SET "runner" = ?, "model" = ?, "turns" = ?, "gatewayTokenHash" = NULL WHERE "id" = ?`).run(end.runner, end.model, end.turns, row.id);
+      writeStepCost(db, { runId: ctx.runId, runStepId: row.id, usage: end.usage, model: end.model, subscription: end.subscription });
     },
   ];
 }
@@ -126,7 +147,18 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   else ctx.signal.addEventListener("abort", onRunAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new AgentTimeout(timeoutMs)), timeoutMs);
 
-  const gateway = new GatewaySession({ runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, afterApproval: ctx.approvedVersion !== null }, { signal: controller.signal });
+  // a failed tool call ends the step (gateway-failure.ts); in-process runners hear of it at once, and
+  // for codex, whose calls the HTTP gateway serves (perhaps in another process), the record is watched
+  const failStep = (failure: GatewayToolFailed) => controller.abort(failure);
+  const gateway = new GatewaySession(
+    { runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, afterApproval: ctx.approvedVersion !== null },
+    { signal: controller.signal, onToolFailure: failStep },
+  );
+  let overHttp = false;
+  let stopWatching: () => void = () => {};
+  // the agent may have answered (or given up) before the watch saw its failed call
+  const toolFailure = async () =>
+    controller.signal.reason instanceof GatewayToolFailed ? controller.signal.reason : overHttp ? await recordedToolFailure(row.id) : null;
   let usage = NO_USAGE;
   let reportedModel: string | null = model;
   let subscription = false;
@@ -145,13 +177,16 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     }
     events.emit(event);
   };
-  const writes = () => usageWrites(ctx, row, usage, agent.runner, reportedModel, null, subscription);
-  // after a shutdown or a lost lease the engine writes no outcome for the step: its tokens are written here
+  const writes = (end?: Partial<StepEnd>) => stepWrites(ctx, row, { runner: agent.runner, model: reportedModel, turns: null, usage, subscription, ...end });
+  // after a shutdown or a lost lease the engine writes no outcome for the step (its tokens are already
+  // recorded): the step's cost is written here
   const abortedWrites = async (kind: RunAbortKind) => {
     if (kind === "cancel") return writes();
-    await writeTransaction((db) => writes().forEach((write) => write(db))).catch((error: unknown) => console.error("[spend] could not record an interrupted step's usage", error));
+    await writeTransaction((db) => writes().forEach((write) => write(db))).catch((error: unknown) => console.error("[spend] could not record an interrupted step's cost", error));
     return undefined;
   };
+  const stopped = (): string | null =>
+    controller.signal.reason instanceof BudgetReached || controller.signal.reason instanceof AgentTimeout ? controller.signal.reason.message : null;
   try {
     const runner = await agentRunner(agent.runner);
     const result = await runner.run({
@@ -168,14 +203,22 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
       mintGatewayToken: async () => {
         const token = `sbg_${randomBytes(32).toString("base64url")}`;
         await prisma.runStep.update({ where: { id: row.id }, data: { gatewayTokenHash: gatewayTokenHash(token) }, select: { id: true } });
+        overHttp = true;
+        stopWatching = watchToolFailures(row.id, controller.signal, failStep);
         return token;
       },
     });
     await events.flush();
     const aborted = abortKindOf(ctx.signal);
     if (aborted) return { status: "aborted", kind: aborted, writes: await abortedWrites(aborted) };
-    // a runner that reports usage only at the end (claude-code, codex) gives it in the result
-    const finalUsage = usage.inputTokens + usage.outputTokens > 0 ? usage : result.usage;
+    const stop = stopped();
+    if (stop) return { status: "failed", error: stop, writes: writes() };
+    const failure = await toolFailure();
+    if (failure) return { status: "failed", error: boundedError(failure.message), writes: writes() };
+    // a runner that reported no usage as it went gives it in the result
+    const reported = usage.inputTokens + usage.outputTokens > 0;
+    const finalUsage = reported ? usage : result.usage;
+    if (!reported) events.tokens(result.usage);
     let text = result.text;
     const truncated = text.length > ANSWER_MAX_CHARS;
     if (truncated) text = `${text.slice(0, ANSWER_MAX_CHARS)}\n…[truncated: ${result.text.length} characters in all]`;
@@ -188,18 +231,21 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
         ...(truncated ? { truncated: true } : {}),
       },
       message: `${agent.runner} answered after ${result.turns} turn${result.turns === 1 ? "" : "s"}`,
-      writes: usageWrites(ctx, row, finalUsage, agent.runner, result.model ?? reportedModel, result.turns, subscription),
+      writes: writes({ model: result.model ?? reportedModel, turns: result.turns, usage: finalUsage }),
     };
   } catch (error) {
     await events.flush();
     const aborted = abortKindOf(ctx.signal);
     if (aborted) return { status: "aborted", kind: aborted, writes: await abortedWrites(aborted) };
-    if (controller.signal.reason instanceof BudgetReached) return { status: "failed", error: controller.signal.reason.message, writes: writes() };
-    if (controller.signal.reason instanceof AgentTimeout) return { status: "failed", error: controller.signal.reason.message, writes: writes() };
+    const stop = stopped();
+    if (stop) return { status: "failed", error: stop, writes: writes() };
+    const failure = await toolFailure();
+    if (failure) return { status: "failed", error: boundedError(failure.message), writes: writes() };
     if (error instanceof AgentRunError || error instanceof GatewayUnavailableError) return { status: "failed", error: boundedError(error.message), writes: writes() };
     console.error(`[agents] ${agent.runner} step ${row.stepId} of run ${ctx.runId} failed`, error);
     return { status: "failed", error: `The ${agent.runner} runner failed unexpectedly; the details are in the server log`, writes: writes() };
   } finally {
+    stopWatching();
     clearTimeout(timer);
     ctx.signal.removeEventListener("abort", onRunAbort);
   }

@@ -1,6 +1,7 @@
 // Queueing a run: validate everything, insert a queued Run and its pending steps, return the id.
 // Nothing executes here; a worker claims the run.
-import { prisma } from "@/lib/db";
+import { randomBytes } from "node:crypto";
+import { prepared as preparedStatement, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { env } from "@/lib/env";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import { ZQueueRunInput, type QueueRunInput } from "@/lib/engine/engine.schema";
@@ -98,15 +99,42 @@ export async function queueRun(request: QueueRunInput): Promise<string> {
   return run.id;
 }
 
+/** A run id in the shape of Prisma's cuid(): lowercase, starting with "c", ordered roughly by time. */
+function newRunId(): string {
+  return `c${Date.now().toString(36)}${randomBytes(8).toString("hex")}`;
+}
+
 /**
  * Queues many runs in one transaction (one commit for a burst, e.g. hundreds of heartbeats due in the
- * same second). Each request is validated on its own: one that cannot run gets its error, the rest queue.
+ * same second), inserted by prepared statements (Prisma's per-query cost, times four rows a run, was
+ * most of a 500-heartbeat second). Each request is validated on its own: one that cannot run gets its
+ * error, the rest queue. `also` adds the caller's rows for each queued run to the same commit.
  */
-export async function queueRuns(requests: QueueRunInput[]): Promise<({ id: string } | { error: unknown })[]> {
+export async function queueRuns(
+  requests: QueueRunInput[],
+  options: { also?: (db: Sqlite, runId: string, index: number) => void } = {},
+): Promise<({ id: string } | { error: unknown })[]> {
   const prepared = await Promise.all(requests.map((r) => prepareRun(r).then((data) => ({ data }), (error: unknown) => ({ error }))));
-  const valid = prepared.flatMap((p) => ("data" in p ? [p.data] : []));
-  const created = valid.length ? await prisma.$transaction(valid.map((data) => prisma.run.create({ data, select: { id: true } }))) : [];
-  if (created.length) wakeLocalWorkers();
-  let next = 0;
-  return prepared.map((p) => ("data" in p ? { id: created[next++].id } : { error: p.error }));
+  const ids = await writeTransaction((db) => {
+    const now = sqlDate(new Date());
+    const insertRun = preparedStatement(
+      db,
+      `INSERT INTO "Run" ("id", "pipelineSlug", "pipelineName", "pipelineJson", "clientId", "inputsJson", "status", "trigger", "heartbeatSlug", "createdById", "createdByLabel", "createdAt", "updatedAt")
+      VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertStep = preparedStatement(db, `INSERT INTO "RunStep" ("id", "runId", "stepId", "position", "kind", "status", "attempt") VALUES (?, ?, ?, ?, ?, 'pending', 1)`);
+    const insertEvent = preparedStatement(db, `INSERT INTO "RunEvent" ("runId", "type", "message", "createdAt") VALUES (?, 'status', ?, ?)`);
+    return prepared.map((p, index) => {
+      if (!("data" in p)) return null;
+      const { data } = p;
+      const id = newRunId();
+      insertRun.run(id, data.pipelineSlug, data.pipelineName, data.pipelineJson, data.clientId, data.inputsJson, data.trigger, data.heartbeatSlug, data.createdById, data.createdByLabel, now, now);
+      for (const step of data.steps.create) insertStep.run(`rs${randomBytes(12).toString("hex")}`, id, step.stepId, step.position, step.kind);
+      insertEvent.run(id, data.events.create.message, now);
+      options.also?.(db, id, index);
+      return id;
+    });
+  });
+  if (ids.some((id) => id !== null)) wakeLocalWorkers();
+  return prepared.map((p, i) => ("data" in p ? { id: ids[i] as string } : { error: p.error }));
 }

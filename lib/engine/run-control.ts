@@ -72,6 +72,9 @@ export async function retryRun(runId: string, actor: EngineActor): Promise<{ id:
       where: { id: runId, status: { in: ["failed", "cancelled"] } },
       data: { status: "queued", error: null, finishedAt: null, cancelRequested: false, leaseOwner: null, leaseExpiresAt: null },
     }),
+    // a heartbeat's run: its result was recorded when it failed; reopened, the retry's result is recorded too
+    prisma.$executeRaw`UPDATE "HeartbeatEvent" SET "durationMs" = NULL
+      WHERE "runId" = ${runId} AND "kind" = 'run' AND EXISTS (SELECT 1 FROM "Run" WHERE "id" = ${runId} AND "status" = 'queued')`,
   ]);
   const run = await requireRun(runId);
   if (updated.count === 0) throw new SafeError(`Only failed or cancelled runs can be retried; this run is ${run.status}`, 409);

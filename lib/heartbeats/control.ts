@@ -1,7 +1,7 @@
 // What people (and the scheduler) do to a heartbeat: queue its pipeline, pause, resume, run now,
 // regenerate the ping token. Server actions and the JSON API both call these.
 import { recordAudit, type Actor } from "@/lib/audit";
-import { prisma } from "@/lib/db";
+import { prepared, prisma, sqlDate, type Sqlite } from "@/lib/db";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import type { PipelineTrigger } from "@/lib/engine/engine.schema";
 import { ACTIVE_RUN_STATUSES } from "@/lib/engine/run-status";
@@ -41,6 +41,13 @@ export async function startHeartbeatRun(def: HeartbeatDefinition, state: StateRo
   });
   await prisma.$transaction(runStartedWrites(state.id, runId, options.at, options.dueAt ?? null, options.message ?? options.trigger));
   return runId;
+}
+
+/** runStartedWrites as prepared statements, for a caller's writeTransaction (the scheduler's burst of ticks). */
+export function writeRunStarted(db: Sqlite, heartbeatId: string, runId: string, at: Date, dueAt: Date | null, message: string): void {
+  const when = sqlDate(at);
+  prepared(db, `INSERT INTO "HeartbeatEvent" ("heartbeatId", "kind", "at", "dueAt", "runId", "message") VALUES (?, 'run', ?, ?, ?, ?)`).run(heartbeatId, when, dueAt ? sqlDate(dueAt) : null, runId, message);
+  prepared(db, `UPDATE "HeartbeatState" SET "lastStartAt" = ?, "lastSignalAt" = ? WHERE "id" = ?`).run(when, when, heartbeatId);
 }
 
 /** The run event is the heartbeat's start; its durationMs is filled in when the run's result is recorded. */

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
+import { retryRun } from "@/lib/engine/run-control";
 import { Worker } from "@/lib/engine/worker";
 import { ManualClock } from "@/lib/heartbeats/clock";
 import { listHeartbeatSummaries } from "@/lib/heartbeats/queries";
@@ -124,6 +125,42 @@ describe("scheduled ticks", () => {
       const [result] = await eventsOf(ok, ["success"]);
       expect(result.durationMs).toBeGreaterThanOrEqual(0);
       expect((await eventsOf(ok, ["run"]))[0].durationMs).toBe(result.durationMs);
+    } finally {
+      await worker.stop({ graceMs: 1000 });
+    }
+  });
+
+  it("records the result of a failed heartbeat run's retry: failing, then up after the retry succeeds", async () => {
+    const slug = uniqueSlug("retried");
+    writePipeline(slug, scheduledPipeline(`  cron: "0 * * * *"\n`, "  - id: flaky\n    tool: test/echo\n    args: { message: hi }\n"));
+    const runner = new ScriptedRunner();
+    runner.failNext.add("flaky");
+    const worker = new Worker({ id: uniqueSlug("worker"), runner, pollMs: 20, beatMs: 60_000 });
+    await worker.start();
+    try {
+      const clock = new ManualClock(new Date(Date.now() - 30 * 60_000));
+      const scheduler = await startScheduler(clock);
+      running.push(scheduler);
+      const statusNow = async () => (await listHeartbeatSummaries({ now: new Date(clock.now()) })).items.find((i) => i.slug === slug);
+      await runUntil(clock, running, Math.ceil(clock.now() / 3_600_000) * 3_600_000 + 1000);
+      const run = await prisma.run.findFirstOrThrow({ where: { heartbeatSlug: slug }, select: { id: true } });
+      await waitForRunStatus(run.id, ["failed"]);
+      clock.advance(1000);
+      scheduler.poke();
+      await scheduler.settle();
+      expect((await statusNow())?.status).toBe("failing");
+
+      await retryRun(run.id, { id: null, label: "tester" });
+      await waitForRunStatus(run.id, ["succeeded"]);
+      clock.advance(1000);
+      scheduler.poke();
+      await scheduler.settle();
+      expect((await statusNow())?.status).toBe("up");
+      expect((await eventsOf(slug, ["success", "fail", "recovered"])).map((e) => [e.kind, e.runId ?? null])).toEqual([
+        ["fail", run.id],
+        ["success", run.id],
+        ["recovered", null],
+      ]);
     } finally {
       await worker.stop({ graceMs: 1000 });
     }

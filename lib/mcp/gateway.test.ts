@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { ensureClient } from "@/lib/testing/engine";
 import { exposedToolName, GatewaySession, GatewayUnavailableError, isToolAllowed } from "@/lib/mcp/gateway";
+import type { GatewayToolFailed } from "@/lib/mcp/gateway-failure";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
 
@@ -17,7 +18,10 @@ async function agentStepRow() {
 
 beforeAll(async () => {
   await ensureClient("acme");
-  writeMcpJson({ everything: { command: process.execPath, args: [EVERYTHING, "stdio"], env: { SECRET_TOKEN: "canary-gateway-secret-123" } } });
+  writeMcpJson({
+    everything: { command: process.execPath, args: [EVERYTHING, "stdio"], env: { SECRET_TOKEN: "canary-gateway-secret-123" } },
+    slow: { command: process.execPath, args: [EVERYTHING, "stdio"], timeout: 500 },
+  });
   writeMcpJson({ sneaky: { command: process.execPath, args: [EVERYTHING, "stdio"] } }, "clients/acme/.mcp.json");
 });
 
@@ -63,6 +67,26 @@ describe("MCP gateway", () => {
       ["echo", "refused", step.runId],
     ]);
     expect(calls[1].error).toBe('The tool "everything/get-sum" is not one of this step\'s tools');
+  });
+
+  it("reports a tool's error and a call timeout as failures of the step; a refusal is not one", async () => {
+    const step = await agentStepRow();
+    const failures: GatewayToolFailed[] = [];
+    const gateway = new GatewaySession(
+      { ...step, clientSlug: null, allow: ["everything/echo", "everything/get-resource-reference", "slow/trigger-long-running-operation"] },
+      { onToolFailure: (f) => failures.push(f) },
+    );
+    expect((await gateway.call("everything__echo", { message: 42 })).refused).toBe(true);
+    expect(failures).toEqual([]);
+    await gateway.call("everything__get-resource-reference", { resourceId: 0 });
+    // no progress is asked for, so the 500 ms timeout of "slow" ends a 30 s operation
+    await gateway.call("slow__trigger-long-running-operation", { duration: 30, steps: 1 });
+    expect(failures.map((f) => f.message)).toEqual([
+      "Tool everything/get-resource-reference failed: Invalid resourceId: 0. Must be a finite positive integer.",
+      "Tool slow/trigger-long-running-operation failed: Timed out: no answer or progress for 1 s",
+    ]);
+    const calls = await prisma.toolCall.findMany({ where: { runStepId: step.runStepId }, orderBy: { startedAt: "asc" }, select: { tool: true, status: true } });
+    expect(calls.map((c) => [c.tool, c.status])).toEqual([["echo", "refused"], ["get-resource-reference", "failed"], ["trigger-long-running-operation", "unknown"]]);
   });
 
   it("never reaches a client's server an admin has not approved", async () => {

@@ -7,6 +7,7 @@ import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { prisma } from "@/lib/db";
 import { callPreparedRecorded, checkArguments, ToolCallRefused } from "@/lib/mcp/calls";
 import type { ServerEntry } from "@/lib/mcp/config";
+import { GatewayToolFailed } from "@/lib/mcp/gateway-failure";
 import { getMcpPool, McpUnavailableError, type McpPool } from "@/lib/mcp/pool";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 import { trustedTool } from "@/lib/mcp/tool-trust";
@@ -75,7 +76,12 @@ export class GatewaySession {
 
   constructor(
     readonly step: GatewayStep,
-    private readonly options: { signal?: AbortSignal; pool?: McpPool } = {},
+    private readonly options: {
+      signal?: AbortSignal;
+      pool?: McpPool;
+      /** a call failed (not refused): the step ends with this (gateway-failure.ts says why) */
+      onToolFailure?: (failure: GatewayToolFailed) => void;
+    } = {},
   ) {
     this.pool = options.pool ?? getMcpPool();
   }
@@ -123,8 +129,10 @@ export class GatewaySession {
   }
 
   /**
-   * Calls a tool by the name listTools gave it (or as `server/tool`). The result goes back to the agent
-   * whatever happens: a refused or failed call is an error result the agent can read and act on.
+   * Calls a tool by the name listTools gave it (or as `server/tool`). A refusal (a tool not listed,
+   * arguments that do not match its schema, a blocked pin) goes back to the agent as an error result it
+   * can act on; a failure (the tool's error, its server unavailable, a timeout) also calls
+   * `onToolFailure`, which ends the step.
    */
   async call(name: string, args: unknown, options: { signal?: AbortSignal } = {}): Promise<GatewayCallResult> {
     const offered = await this.load();
@@ -143,7 +151,12 @@ export class GatewaySession {
       if (!verdict.ok) throw new ToolCallRefused(verdict.error);
       checkArguments(found.server, verdict.tool, argumentsObject);
     } catch (error) {
-      if (error instanceof ToolCallRefused || error instanceof McpUnavailableError) return this.refuse(found.server, found.tool, args, found.entry.secrets, error.message);
+      if (error instanceof ToolCallRefused) return this.refuse(found.server, found.tool, args, found.entry.secrets, error.message);
+      if (error instanceof McpUnavailableError) {
+        const result = await this.refuse(found.server, found.tool, args, found.entry.secrets, error.message, "failed");
+        this.failed(found, error.message);
+        return result;
+      }
       throw error;
     }
     const signal = anySignal(this.options.signal, options.signal);
@@ -152,27 +165,37 @@ export class GatewaySession {
         { pool: this.pool, entry: found.entry, tool: found.definition },
         { clientSlug: this.step.clientSlug, server: found.server, tool: found.tool, arguments: argumentsObject, signal, runId: this.step.runId, runStepId: this.step.runStepId },
       );
+      // a call ended by the step itself (cancel, timeout) is not the tool's failure
+      if (result.isError && !signal?.aborted) this.failed(found, result.error ?? "");
       return { content: result.content, structuredContent: result.structuredContent, isError: result.isError, error: result.error, toolCallId: result.toolCallId };
     } catch (error) {
-      if (error instanceof McpUnavailableError) return { content: [], isError: true, error: error.message };
+      if (error instanceof McpUnavailableError) {
+        // recorded as failed ("Not sent") by callPreparedRecorded
+        this.failed(found, error.message);
+        return { content: [], isError: true, error: error.message };
+      }
       throw error;
     }
   }
 
-  private async refuse(server: string, tool: string, args: unknown, secrets: readonly string[], message: string): Promise<GatewayCallResult> {
+  private failed(found: Offered, message: string): void {
+    this.options.onToolFailure?.(new GatewayToolFailed(found.server, found.tool, redactText(message, found.entry.secrets)));
+  }
+
+  private async refuse(server: string, tool: string, args: unknown, secrets: readonly string[], message: string, status: "refused" | "failed" = "refused"): Promise<GatewayCallResult> {
     // a runner test from /settings has no step to record under, and no tools either
-    if (!this.step.runStepId) return { content: [{ type: "text", text: message }], isError: true, error: message, refused: true };
+    if (!this.step.runStepId) return { content: [{ type: "text", text: message }], isError: true, error: message, refused: status === "refused" };
     const now = new Date();
     let argumentsJson = JSON.stringify(redactValue(args ?? null, secrets)) ?? "null";
     if (argumentsJson.length > 64_000) argumentsJson = JSON.stringify({ truncated: true, bytes: argumentsJson.length });
     const row = await prisma.toolCall.create({
       data: {
         runId: this.step.runId, runStepId: this.step.runStepId, server: server || "(none)", tool: tool.slice(0, 200) || "(none)", argumentsJson,
-        status: "refused", isError: true, error: redactText(message, secrets), startedAt: now, finishedAt: now, durationMs: 0,
+        status, isError: true, error: redactText(message, secrets), startedAt: now, finishedAt: now, durationMs: 0,
       },
       select: { id: true },
     });
-    return { content: [{ type: "text", text: message }], isError: true, error: message, refused: true, toolCallId: row.id };
+    return { content: [{ type: "text", text: message }], isError: true, error: message, refused: status === "refused", toolCallId: row.id };
   }
 }
 

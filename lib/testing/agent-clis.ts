@@ -8,6 +8,8 @@ import path from "node:path";
 
 export const CLAUDE_BIN = path.resolve("node_modules/@anthropic-ai/claude-agent-sdk-linux-x64/claude");
 export const CODEX_BIN = path.resolve("node_modules/@openai/codex/bin/codex.js");
+/** codex's native binary, under this checkout's node_modules (other checkouts on the machine run their own) */
+export const CODEX_NATIVE = path.resolve("node_modules/@openai/codex-linux-x64");
 
 export function isolatedHome(): string {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-home-"));

@@ -17,13 +17,20 @@ export type StandinMode =
   /** answer with an API error (HTTP 400, the API's own error body) */
   | "api-error"
   /** start the stream and never finish it (for cancel) */
-  | "hang";
+  | "hang"
+  /**
+   * call the offered tool named by `failingTool` with its arguments (a call that fails), then hang: only
+   * the step failing on the tool's error ends the agent
+   */
+  | "tool-error"
+  /** answer the first request with a tool call and its usage, then hang (for an interrupted step's tokens) */
+  | "call-then-hang";
 
 export const STANDIN_ECHO_MESSAGE = "hello from the stand-in";
 export const STANDIN_USAGE = { input: 120, output: 30, cacheRead: 40, cacheWrite: 8, reasoning: 5 };
 
 type Seen = { path: string; body: Record<string, unknown> };
-type Plan = { kind: "text"; text: string } | { kind: "tool"; name: string; args: Record<string, unknown>; namespace?: string };
+type Plan = { kind: "text"; text: string } | { kind: "tool"; name: string; args: Record<string, unknown>; namespace?: string } | { kind: "hang" };
 
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}_${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -66,6 +73,8 @@ function readConversation(path: string, body: Record<string, unknown>): { tools:
 
 export class ModelStandin {
   mode: StandinMode = "echo";
+  /** for "tool-error": the end of the tool's name and the arguments to call it with */
+  failingTool = { suffix: "get-resource-reference", args: { resourceId: 0 } as Record<string, unknown> };
   /** every request body, in order */
   readonly requests: Seen[] = [];
   private readonly open = new Set<http.ServerResponse>();
@@ -94,8 +103,16 @@ export class ModelStandin {
   private plan(path: string, body: Record<string, unknown>): Plan {
     const { tools, lastResult } = readConversation(path, body);
     const echo = tools.find((t) => t.name.endsWith("echo"));
+    if (this.mode === "hang") return { kind: "hang" };
     if (this.mode === "answer" || tools.length === 0) return { kind: "text", text: '{"answer": "no tools needed"}' };
     if (this.mode === "loop" && echo) return { kind: "tool", name: echo.name, namespace: echo.namespace, args: { message: STANDIN_ECHO_MESSAGE } };
+    if ((this.mode === "tool-error" || this.mode === "call-then-hang") && lastResult !== null) return { kind: "hang" };
+    if (this.mode === "tool-error") {
+      // codex offers MCP tools under names with "-" turned into "_"
+      const plain = (name: string) => name.replace(/[^A-Za-z0-9]/g, "_");
+      const failing = tools.find((t) => plain(t.name).endsWith(plain(this.failingTool.suffix)));
+      if (failing) return { kind: "tool", name: failing.name, namespace: failing.namespace, args: this.failingTool.args };
+    }
     if (lastResult !== null) return { kind: "text", text: `Final answer: ${lastResult}` };
     if (this.mode === "unlisted") {
       const any = tools[0];
@@ -129,10 +146,9 @@ export class ModelStandin {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
       this.open.add(res);
       res.on("close", () => this.open.delete(res));
-      const hang = this.mode === "hang";
-      if (path.startsWith("/v1/messages")) anthropicStream(res, model, plan, hang);
-      else if (path.startsWith("/v1/chat/completions")) chatStream(res, model, plan, hang, body);
-      else if (path.startsWith("/v1/responses")) responsesStream(res, model, plan, hang);
+      if (path.startsWith("/v1/messages")) anthropicStream(res, model, plan);
+      else if (path.startsWith("/v1/chat/completions")) chatStream(res, model, plan, body);
+      else if (path.startsWith("/v1/responses")) responsesStream(res, model, plan);
       else json(res, 404, { error: { message: `no such endpoint ${path}` } });
     });
   }
@@ -147,13 +163,13 @@ function sse(res: http.ServerResponse, event: string | null, data: unknown) {
   res.write(`${event ? `event: ${event}\n` : ""}data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
 }
 
-function anthropicStream(res: http.ServerResponse, model: string, plan: Plan, hang: boolean) {
+function anthropicStream(res: http.ServerResponse, model: string, plan: Plan) {
   const u = STANDIN_USAGE;
   sse(res, "message_start", {
     type: "message_start",
     message: { id: nextId("msg"), type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: u.input, output_tokens: 1, cache_read_input_tokens: u.cacheRead, cache_creation_input_tokens: u.cacheWrite } },
   });
-  if (hang) return;
+  if (plan.kind === "hang") return;
   if (plan.kind === "text") {
     sse(res, "content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
     sse(res, "content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: plan.text } });
@@ -167,12 +183,12 @@ function anthropicStream(res: http.ServerResponse, model: string, plan: Plan, ha
   res.end();
 }
 
-function chatStream(res: http.ServerResponse, model: string, plan: Plan, hang: boolean, body: Record<string, unknown>) {
+function chatStream(res: http.ServerResponse, model: string, plan: Plan, body: Record<string, unknown>) {
   const id = nextId("chatcmpl");
   const created = Math.floor(Date.now() / 1000);
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => sse(res, null, { id, object: "chat.completion.chunk", created, model, choices, ...extra });
   chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
-  if (hang) return;
+  if (plan.kind === "hang") return;
   if (plan.kind === "text") {
     chunk([{ index: 0, delta: { content: plan.text }, finish_reason: null }]);
     chunk([{ index: 0, delta: {}, finish_reason: "stop" }]);
@@ -194,11 +210,11 @@ function chatStream(res: http.ServerResponse, model: string, plan: Plan, hang: b
   res.end();
 }
 
-function responsesStream(res: http.ServerResponse, model: string, plan: Plan, hang: boolean) {
+function responsesStream(res: http.ServerResponse, model: string, plan: Plan) {
   const id = nextId("resp");
   const base = { id, object: "response", created_at: Math.floor(Date.now() / 1000), model, output: [] as unknown[] };
   sse(res, "response.created", { type: "response.created", response: { ...base, status: "in_progress" } });
-  if (hang) return;
+  if (plan.kind === "hang") return;
   let item: Record<string, unknown>;
   if (plan.kind === "text") {
     const msgId = nextId("msg");
