@@ -14,6 +14,7 @@ import { compareRuns, type RunComparison } from "@/lib/engine/run-compare";
 import { Worker } from "@/lib/engine/worker";
 import type { WordDiff } from "@/lib/engine/word-diff";
 import { getMcpPool } from "@/lib/mcp/pool";
+import { costOf, listModelPrices, matchPrice } from "@/lib/spend/prices";
 import { ACTOR, ensureClient, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { ModelStandin, STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
 
@@ -76,7 +77,7 @@ describe("comparing a run with its rerun on another runner", { timeout: 120_000 
     comparison = await compareRuns(original, rerun);
   }, 180_000);
 
-  it("shows both runs: status, wall time, tokens by kind, cost, and that the second re-runs the first", () => {
+  it("shows both runs: status, wall time, tokens by kind, cost, and that the second re-runs the first", async () => {
     const { a, b } = comparison;
     expect([comparison.missing, comparison.samePipeline, comparison.relation]).toEqual([[], true, "b-reruns-a"]);
     expect([a?.id, a?.status, a?.pipelineSlug, a?.client?.slug, a?.inputs]).toEqual([original, "succeeded", slug, "acme", { topic }]);
@@ -87,12 +88,18 @@ describe("comparing a run with its rerun on another runner", { timeout: 120_000 
     // two Messages API turns on one side, one Chat Completions turn (cached input reported apart) on the other
     expect(a?.usage).toEqual({
       inputTokens: 2 * STANDIN_USAGE.input, outputTokens: 2 * STANDIN_USAGE.output, cacheReadTokens: 2 * STANDIN_USAGE.cacheRead,
-      cacheWriteTokens: 2 * STANDIN_USAGE.cacheWrite, reasoningTokens: 0, costUsd: 0,
+      cacheWriteTokens: 2 * STANDIN_USAGE.cacheWrite, reasoningTokens: 0, costUsd: expect.any(Number),
     });
     expect(b?.usage).toEqual({
       inputTokens: STANDIN_USAGE.input - STANDIN_USAGE.cacheRead, outputTokens: STANDIN_USAGE.output, cacheReadTokens: STANDIN_USAGE.cacheRead,
-      cacheWriteTokens: 0, reasoningTokens: STANDIN_USAGE.reasoning, costUsd: 0,
+      cacheWriteTokens: 0, reasoningTokens: STANDIN_USAGE.reasoning, costUsd: expect.any(Number),
     });
+    // each side costs its tokens at its model's seeded price (none: $0, and the run says which model had no price)
+    const prices = await listModelPrices();
+    for (const side of [a, b]) {
+      const price = matchPrice(prices, comparison.agentSteps[0][side === a ? "a" : "b"]?.model);
+      expect(side?.usage.costUsd).toBeCloseTo(price && side ? costOf(side.usage, price) : 0, 9);
+    }
   });
 
   it("pairs the agent step: runner and model, the tool calls each agent made, and a word diff of the final texts", () => {
