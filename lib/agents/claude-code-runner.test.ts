@@ -32,6 +32,19 @@ describe("claude-code runner", { timeout: 240_000 }, () => {
     expect(offered.filter((n) => ["Bash", "Read", "Write", "Edit", "WebFetch", "Glob", "Grep", "Task"].includes(n))).toEqual([]);
   });
 
+  it("reports each model call's usage as it happens (budgets and interrupted steps need it), each token counted once", async () => {
+    const before = suite.standin.requestsTo("/v1/messages").length;
+    const { id, run, draft } = await runAgentPipeline(writeAgentPipeline("claude-code"), ["succeeded", "failed"], 120_000);
+    expect([run.status, run.error]).toEqual(["succeeded", null]);
+    const calls = suite.standin.requestsTo("/v1/messages").length - before;
+    expect(calls).toBeGreaterThanOrEqual(2); // the echo call, then the final answer
+    const usageEvents = await prisma.runEvent.count({ where: { runId: id, runStepId: draft?.id, type: "usage" } });
+    expect(usageEvents).toBeGreaterThanOrEqual(2);
+    expect([draft?.inputTokens, draft?.outputTokens, draft?.cacheReadTokens, draft?.cacheWriteTokens]).toEqual([
+      calls * STANDIN_USAGE.input, calls * STANDIN_USAGE.output, calls * STANDIN_USAGE.cacheRead, calls * STANDIN_USAGE.cacheWrite,
+    ]);
+  });
+
   it("cancel mid-step ends Claude Code and leaves no process behind", async () => {
     suite.standin.mode = "hang";
     const before = suite.standin.requests.length;

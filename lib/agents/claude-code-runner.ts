@@ -10,7 +10,7 @@ import { agentEnv, serverVariables, type AgentEnv } from "@/lib/env";
 import { GATEWAY_SERVER_NAME, gatewayMcpServer } from "@/lib/mcp/gateway-server";
 import { cliVersion, findOnPath, killGroup, spawnGroup } from "@/lib/agents/process-group";
 import {
-  AgentRunError, maxTurnsError, RunnerNotConfiguredError,
+  addUsage, AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError,
   type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage,
 } from "@/lib/agents/runner";
 
@@ -69,6 +69,15 @@ function usageOf(u: Record<string, unknown> | undefined): TokenUsage {
   };
 }
 
+const USAGE_KINDS = ["inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "reasoningTokens"] as const;
+
+/** What `now` adds over `before`, per kind (never negative). */
+function usageOver(now: TokenUsage, before: TokenUsage): TokenUsage | null {
+  const delta = { ...NO_USAGE };
+  for (const k of USAGE_KINDS) delta[k] = Math.max(0, now[k] - before[k]);
+  return USAGE_KINDS.some((k) => delta[k] > 0) ? delta : null;
+}
+
 export class ClaudeCodeRunner implements AgentRunner {
   readonly name = "claude-code" as const;
 
@@ -104,6 +113,8 @@ export class ClaudeCodeRunner implements AgentRunner {
     const claudeMd = readClaudeMd(req.cwd);
     let model: string | null = req.model ?? null;
     let text = "";
+    const perCall = new Map<string, TokenUsage>();
+    let emitted: TokenUsage = NO_USAGE;
     try {
       const messages = query({
         prompt: req.prompt,
@@ -137,13 +148,26 @@ export class ClaudeCodeRunner implements AgentRunner {
         if (message.type === "system" && message.subtype === "init") {
           model = message.model || model;
         } else if (message.type === "assistant") {
+          // each model call's usage as it happens (budgets and interrupted steps need it); one call may come
+          // as several messages with the same id, so only what a message adds over the last one is counted
+          const id = message.message.id || `call-${perCall.size}`;
+          const callUsage = usageOf(message.message.usage as unknown as Record<string, unknown>);
+          const delta = usageOver(callUsage, perCall.get(id) ?? NO_USAGE);
+          if (delta) {
+            perCall.set(id, callUsage);
+            emitted = addUsage(emitted, delta);
+            req.emit({ type: "usage", usage: delta, model, subscription: useLogin });
+          }
           for (const block of message.message.content) {
             if (block.type === "text" && block.text) req.emit({ type: "text", text: block.text });
             else if (block.type === "tool_use") req.emit({ type: "tool", name: block.name });
           }
         } else if (message.type === "result") {
-          const usage = usageOf(message.usage as unknown as Record<string, unknown>);
-          req.emit({ type: "usage", usage, model, subscription: useLogin });
+          // the result has the whole run's usage: what the calls did not already report
+          const total = usageOf(message.usage as unknown as Record<string, unknown>);
+          const rest = usageOver(total, emitted);
+          if (rest) req.emit({ type: "usage", usage: rest, model, subscription: useLogin });
+          const usage = rest ? addUsage(emitted, rest) : emitted;
           if (message.subtype === "success") {
             text = message.result;
             if (message.is_error) throw new AgentRunError(`Claude Code failed: ${text.slice(0, 1_000) || "no message"}`);
