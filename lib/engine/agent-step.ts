@@ -185,8 +185,16 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     await writeTransaction((db) => writes().forEach((write) => write(db))).catch((error: unknown) => console.error("[spend] could not record an interrupted step's cost", error));
     return undefined;
   };
-  const stopped = (): string | null =>
-    controller.signal.reason instanceof BudgetReached || controller.signal.reason instanceof AgentTimeout ? controller.signal.reason.message : null;
+  // whether the runner returned or threw, these end the step before its own answer or error counts
+  const endedEarly = async (): Promise<StepResult | null> => {
+    const aborted = abortKindOf(ctx.signal);
+    if (aborted) return { status: "aborted", kind: aborted, writes: await abortedWrites(aborted) };
+    const reason: unknown = controller.signal.reason;
+    if (reason instanceof BudgetReached || reason instanceof AgentTimeout) return { status: "failed", error: reason.message, writes: writes() };
+    const failure = await toolFailure();
+    if (failure) return { status: "failed", error: boundedError(failure.message), writes: writes() };
+    return null;
+  };
   try {
     const runner = await agentRunner(agent.runner);
     const result = await runner.run({
@@ -209,12 +217,8 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
       },
     });
     await events.flush();
-    const aborted = abortKindOf(ctx.signal);
-    if (aborted) return { status: "aborted", kind: aborted, writes: await abortedWrites(aborted) };
-    const stop = stopped();
-    if (stop) return { status: "failed", error: stop, writes: writes() };
-    const failure = await toolFailure();
-    if (failure) return { status: "failed", error: boundedError(failure.message), writes: writes() };
+    const ended = await endedEarly();
+    if (ended) return ended;
     // a runner that reported no usage as it went gives it in the result
     const reported = usage.inputTokens + usage.outputTokens > 0;
     const finalUsage = reported ? usage : result.usage;
@@ -235,12 +239,8 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     };
   } catch (error) {
     await events.flush();
-    const aborted = abortKindOf(ctx.signal);
-    if (aborted) return { status: "aborted", kind: aborted, writes: await abortedWrites(aborted) };
-    const stop = stopped();
-    if (stop) return { status: "failed", error: stop, writes: writes() };
-    const failure = await toolFailure();
-    if (failure) return { status: "failed", error: boundedError(failure.message), writes: writes() };
+    const ended = await endedEarly();
+    if (ended) return ended;
     if (error instanceof AgentRunError || error instanceof GatewayUnavailableError) return { status: "failed", error: boundedError(error.message), writes: writes() };
     console.error(`[agents] ${agent.runner} step ${row.stepId} of run ${ctx.runId} failed`, error);
     return { status: "failed", error: `The ${agent.runner} runner failed unexpectedly; the details are in the server log`, writes: writes() };
