@@ -10,6 +10,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { processTable } from "@/lib/testing/processes";
 import { waitFor } from "@/lib/testing/wait-for";
 // @ts-expect-error: a plain .mjs module of the start script (Node built-ins only), without types
 import { ensureBuild, ensurePrismaClient, root } from "./lib/setup.mjs";
@@ -32,25 +33,8 @@ function freePort(): Promise<number> {
   });
 }
 
-type Proc = { pid: number; ppid: number; state: string };
-
-function processes(): Proc[] {
-  const out: Proc[] = [];
-  for (const name of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      out.push({ pid: Number(name), state: fields[0], ppid: Number(fields[1]) });
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return out;
-}
-
 function descendants(rootPid: number): number[] {
-  const all = processes();
+  const all = processTable();
   const found = new Set([rootPid]);
   let grew = true;
   while (grew) {
@@ -71,7 +55,7 @@ function cmdline(pid: number): string {
 
 /** Live (not zombie) processes whose environment carries this test's marker: everything it started. */
 function markedProcesses(): number[] {
-  return processes()
+  return processTable()
     .filter((p) => p.state !== "Z" && p.pid !== process.pid)
     .filter((p) => {
       try {
@@ -176,7 +160,7 @@ describe("SIGTERM to the npm start process alone (suite row 24)", () => {
 
     await waitFor(async () => !(await answers()), 120_000, "the port to stop answering");
     await waitFor(() => markedProcesses().length === 0, 120_000, "every process it started to end");
-    for (const pid of tree) expect(processes().some((p) => p.pid === pid && p.state !== "Z"), `pid ${pid} still runs`).toBe(false);
+    for (const pid of tree) expect(processTable().some((p) => p.pid === pid && p.state !== "Z"), `pid ${pid} still runs`).toBe(false);
 
     const run = db.prepare(`SELECT status, error FROM "Run" WHERE "id" = ?`).get(id) as { status: string; error: string | null };
     const step = db.prepare(`SELECT status, error FROM "RunStep" WHERE "runId" = ?`).get(id) as { status: string; error: string | null };

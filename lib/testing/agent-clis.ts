@@ -5,6 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { processTable } from "@/lib/testing/processes";
 
 export const CLAUDE_BIN = path.resolve("node_modules/@anthropic-ai/claude-agent-sdk-linux-x64/claude");
 export const CODEX_BIN = path.resolve("node_modules/@openai/codex/bin/codex.js");
@@ -19,19 +20,18 @@ export function isolatedHome(): string {
 
 /** Pids of running processes whose command line contains `needle`. */
 export function processesMatching(needle: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      // a zombie has exited; its parent simply has not reaped it yet
-      if (cmdline.includes(needle) && !/^\d+ \(.*\) Z/.test(stat)) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
+  return processTable()
+    // a zombie has exited; its parent simply has not reaped it yet
+    .filter((p) => p.pid !== process.pid && p.state !== "Z" && commandLine(p.pid).includes(needle))
+    .map((p) => p.pid);
+}
+
+function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return ""; // gone meanwhile
   }
-  return pids;
 }
 
 /** The HTTP gateway on a local port, as /api/mcp/gateway serves it in the app (same handler). */

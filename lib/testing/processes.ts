@@ -11,16 +11,18 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Direct children of `pid`, read from /proc (Linux). */
-export function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+export type ProcessEntry = { pid: number; ppid: number; pgrp: number; state: string };
+
+/** Every process in /proc (Linux) with its parent, process group and state ("Z": a zombie, exited). */
+export function processTable(): ProcessEntry[] {
+  const out: ProcessEntry[] = [];
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
     try {
-      // the command name is in parentheses and may hold spaces: the parent pid is the 2nd field after it
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(entry));
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      // fields after the command name (which may hold spaces and parentheses): state ppid pgrp ...
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.push({ pid: Number(name), ppid: Number(ppid), pgrp: Number(pgrp), state });
     } catch {
       // the process ended while we looked
     }
@@ -28,22 +30,14 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
-/** Every live process whose process group is `pgid` (from /proc; zombies count as gone). */
+/** Direct children of `pid`. */
+export function childPids(pid: number): number[] {
+  return processTable().filter((p) => p.ppid === pid).map((p) => p.pid);
+}
+
+/** Every live process whose process group is `pgid` (zombies count as gone). */
 export function processesInGroup(pgid: number): number[] {
-  const pids: number[] = [];
-  for (const name of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    // fields after the command name (which may hold spaces and parentheses): state ppid pgrp ...
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(pgrp) === pgid && state !== "Z") pids.push(Number(name));
-  }
-  return pids;
+  return processTable().filter((p) => p.pgrp === pgid && p.state !== "Z").map((p) => p.pid);
 }
 
 /** Alive and not a zombie (an orphan reparented to a PID 1 that does not reap stays a zombie). */
