@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StepRunner } from "@/lib/engine/step-runner";
+import { percentile } from "./measure";
 
 const CHILD_FLAG = "--engine-bench-child";
 const RESULT_PREFIX = "ENGINE_BENCH_RESULT ";
@@ -43,11 +44,6 @@ export async function benchEngine(): Promise<Record<string, unknown>> {
   // BENCH_RUNS=0 skips the listRuns part (its million-row seed is most of the bench's time)
   const listRuns = process.env.BENCH_RUNS === "0" ? "skipped" : await inChild("list");
   return { ...steps, listRuns };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

@@ -6,14 +6,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { medianP95, timeInTurn } from "./measure";
 
 const N = 300;
 
-function stats(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return { medianMs: Number(at(0.5).toFixed(3)), p95Ms: Number(at(0.95).toFixed(3)), n: values.length };
-}
 
 export async function benchGateway(): Promise<Record<string, unknown>> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-bench-gateway-"));
@@ -42,31 +38,12 @@ export async function benchGateway(): Promise<Record<string, unknown>> {
   const viaRecorded = () => callToolRecorded({ server: "everything", tool: "echo", arguments: args, ...step });
   const viaPool = () => callTool({ server: "everything", tool: "echo", arguments: args });
   try {
-    for (let i = 0; i < 50; i++) {
-      await viaPool();
-      await viaRecorded();
-      await viaGateway();
-    }
-    const poolMs: number[] = [];
-    const recordedMs: number[] = [];
-    const gatewayMs: number[] = [];
-    // rotate so all three see the same machine noise
-    for (let i = 0; i < N; i++) {
-      let t = performance.now();
-      await viaPool();
-      poolMs.push(performance.now() - t);
-      t = performance.now();
-      await viaRecorded();
-      recordedMs.push(performance.now() - t);
-      t = performance.now();
-      await viaGateway();
-      gatewayMs.push(performance.now() - t);
-    }
-    const pool = stats(poolMs);
-    const recorded = stats(recordedMs);
-    const gw = stats(gatewayMs);
+    const [poolMs, recordedMs, gatewayMs] = await timeInTurn([viaPool, viaRecorded, viaGateway], N);
+    const pool = medianP95(poolMs, 3);
+    const recorded = medianP95(recordedMs, 3);
+    const gw = medianP95(gatewayMs, 3);
     // paired: each gateway call against the recorded pool call just before it, so load spikes cancel out
-    const paired = stats(gatewayMs.map((g, i) => g - recordedMs[i])).medianMs;
+    const paired = medianP95(gatewayMs.map((g, i) => g - recordedMs[i]), 3).medianMs;
     const overRecorded = paired;
     return {
       pool,

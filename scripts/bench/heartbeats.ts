@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { percentile } from "./measure";
 
 const CHILD_FLAG = "--heartbeats-bench-child";
 const RESULT_PREFIX = "HEARTBEATS_BENCH_RESULT ";
@@ -35,10 +36,6 @@ export async function benchHeartbeats(): Promise<Record<string, unknown>> {
   }
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 const round = (n: number) => Math.round(n * 10) / 10;
 const stats = (values: number[]) => ({ p50Ms: round(percentile(values, 50)), p99Ms: round(percentile(values, 99)), maxMs: round(Math.max(...values)) });
 

@@ -2,15 +2,11 @@
 // minutes for a million rows), then every filter the /runs page offers, alone and combined, is timed on
 // its first pages. Goal: p95 < 50 ms for every filter shape.
 import { randomUUID } from "node:crypto";
+import { percentile } from "./measure";
 
 export const LIST_RUNS_P95_GOAL_MS = 50;
 
 const round = (n: number) => Math.round(n * 100) / 100;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 /** A small seeded generator, so every bench run seeds the same table. */
 function mulberry32(seed: number) {

@@ -3,14 +3,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { medianP95, timeInTurn } from "./measure";
 
 const N = 400;
 
-function stats(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return { medianMs: at(0.5), p95Ms: at(0.95), n: values.length };
-}
 
 export async function benchMcp(): Promise<Record<string, unknown>> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-bench-mcp-"));
@@ -30,23 +26,9 @@ export async function benchMcp(): Promise<Record<string, unknown>> {
   const viaBare = () => bare.callTool({ name: "echo", arguments: { message: "bench" } });
   const viaPool = () => callTool({ server: "everything", tool: "echo", arguments: { message: "bench" } });
   try {
-    for (let i = 0; i < 50; i++) {
-      await viaBare();
-      await viaPool();
-    }
-    const bareMs: number[] = [];
-    const poolMs: number[] = [];
-    // alternate so both see the same machine noise
-    for (let i = 0; i < N; i++) {
-      let t = performance.now();
-      await viaBare();
-      bareMs.push(performance.now() - t);
-      t = performance.now();
-      await viaPool();
-      poolMs.push(performance.now() - t);
-    }
-    const b = stats(bareMs);
-    const p = stats(poolMs);
+    const [bareMs, poolMs] = await timeInTurn([viaBare, viaPool], N);
+    const b = medianP95(bareMs);
+    const p = medianP95(poolMs);
     const overheadMs = p.medianMs - b.medianMs;
     const allowedMs = Math.max(b.medianMs * 0.1, 1);
     return {
