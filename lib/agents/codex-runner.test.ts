@@ -52,7 +52,7 @@ describe("codex runner", { timeout: 240_000 }, () => {
     await waitFor(async () => suite.standin.requests.length > before, 60_000, "codex to call the model");
     // the token is in codex's environment only; a test cannot read it, so it mints its own for the step
     const step = await prisma.runStep.findFirstOrThrow({ where: { runId: id, stepId: "draft" } });
-    const { gatewayTokenHash } = await import("@/lib/mcp/gateway-http");
+    const { gatewayTokenHash } = await import("@/lib/engine/gateway-tokens");
     const token = `sbg_${"t".repeat(30)}${Math.random().toString(36).slice(2)}`;
     await prisma.runStep.update({ where: { id: step.id }, data: { gatewayTokenHash: gatewayTokenHash(token) } });
 

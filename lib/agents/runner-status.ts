@@ -64,7 +64,7 @@ export async function testRunner(name: AgentRunnerName): Promise<{ ok: boolean; 
       maxTurns: 1,
       builtin: [],
       cwd: workspaceDir(),
-      gateway: new GatewaySession({ runId: "", runStepId: "", clientSlug: null, allow: [] }),
+      gateway: new GatewaySession({ runId: "", runStepId: "", clientSlug: null, allow: [], afterApproval: false, beforeApproval: false }),
       signal,
       emit: () => undefined,
       dataDir: dataDir(),

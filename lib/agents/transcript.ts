@@ -2,7 +2,7 @@
 // a page at a time, newest page first, then forward from the last one seen, so a step with thousands
 // of events is followed live and its older events are read only when asked for.
 import { prisma } from "@/lib/db";
-import { parseStoredJson } from "@/lib/engine/step-output";
+import { parseStoredJson } from "@/lib/db/stored-json";
 
 export const STEP_EVENTS_PAGE = 200;
 

@@ -2,7 +2,6 @@
 // with the step's limits (max_turns, timeout, cancel) and keeps its final answer as steps.<id>.text
 // (and .json when the answer parses). What the agent says and spends is written as run events as it
 // happens; its tool calls are recorded by the gateway under the step.
-import { randomBytes } from "node:crypto";
 import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
 import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type TokenUsage } from "@/lib/agents/runner";
@@ -11,13 +10,13 @@ import { agentEnv, dataDir, env, workspaceDir } from "@/lib/env";
 import { BudgetReached, BudgetWatch } from "@/lib/spend/budget";
 import { writeStepCost } from "@/lib/spend/step-cost";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/execute-step";
+import { mintGatewayToken, stepApprovalPosition } from "@/lib/engine/gateway-tokens";
 import { createRunEvent, insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { boundedError } from "@/lib/engine/step-output";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import type { PendingWrite } from "@/lib/mcp/calls";
 import { GatewaySession, GatewayUnavailableError } from "@/lib/mcp/gateway";
 import { GatewayToolFailed, recordedToolFailure, watchToolFailures } from "@/lib/mcp/gateway-failure";
-import { gatewayTokenHash } from "@/lib/mcp/gateway-http";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import { renderTemplate, TemplateError } from "@/lib/pipelines/templates";
 import { clientFolder } from "@/lib/workspace/paths";
@@ -140,6 +139,8 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     return { status: "failed", error: refusal };
   }
 
+  // before an approval step the gateway offers read-only tools only; after one, only accepted ones
+  const approval = await stepApprovalPosition(ctx.runId, step.id);
   const timeoutMs = agent.timeout !== undefined ? durationMs(agent.timeout) : DEFAULT_AGENT_TIMEOUT_MS;
   const controller = new AbortController();
   const onRunAbort = () => controller.abort(ctx.signal.reason);
@@ -151,7 +152,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   // for codex, whose calls the HTTP gateway serves (perhaps in another process), the record is watched
   const failStep = (failure: GatewayToolFailed) => controller.abort(failure);
   const gateway = new GatewaySession(
-    { runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, afterApproval: ctx.approvedVersion !== null },
+    { runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, ...approval },
     { signal: controller.signal, onToolFailure: failStep },
   );
   let overHttp = false;
@@ -209,8 +210,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
       dataDir: dataDir(),
       gatewayUrl: agentEnv().SWITCHBOARD_GATEWAY_URL ?? `http://127.0.0.1:${env().PORT}/api/mcp/gateway`,
       mintGatewayToken: async () => {
-        const token = `sbg_${randomBytes(32).toString("base64url")}`;
-        await prisma.runStep.update({ where: { id: row.id }, data: { gatewayTokenHash: gatewayTokenHash(token) }, select: { id: true } });
+        const token = await mintGatewayToken(row.id);
         overHttp = true;
         stopWatching = watchToolFailures(row.id, controller.signal, failStep);
         return token;

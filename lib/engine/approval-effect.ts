@@ -3,7 +3,7 @@
 // same template lookup the run will use, so what is shown is what will be sent.
 import { prisma } from "@/lib/db";
 import { previewCallsAfterApproval, type FrozenCall } from "@/lib/engine/frozen-calls";
-import { parseStoredJson } from "@/lib/engine/step-output";
+import { parseStoredJson } from "@/lib/db/stored-json";
 import { stepKind, ZPipelineSnapshot, type PipelineStep, type StepKind } from "@/lib/pipelines/pipeline.schema";
 
 /** A later step whose input cannot be shown in advance (an agent, another approval). */

@@ -6,7 +6,7 @@ import { executeStep, type AttemptRow, type StepContext, type StepResult } from 
 import { preflightRun } from "@/lib/engine/preflight";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { absorbOutput, loadRunState } from "@/lib/engine/run-state";
-import { parseStoredJson } from "@/lib/engine/step-output";
+import { parseStoredJson } from "@/lib/db/stored-json";
 import type { StepRunner } from "@/lib/engine/step-runner";
 import { RunAbort } from "@/lib/engine/worker-registry";
 

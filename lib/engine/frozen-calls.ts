@@ -2,7 +2,7 @@
 // their arguments rendered from that version, so the reviewer sees exactly what will be sent.
 import { idempotencyKeyFor } from "@/lib/engine/execute-step";
 import { absorbOutput, loadRunState } from "@/lib/engine/run-state";
-import { parseStoredJson } from "@/lib/engine/step-output";
+import { parseStoredJson } from "@/lib/db/stored-json";
 import { renderArgs, TemplateError } from "@/lib/pipelines/templates";
 
 export type FrozenCall = {

@@ -1,6 +1,7 @@
 // Pre-flight: before a run's first step (and before it continues), every MCP server and tool its
 // remaining steps and agent allow-lists name is checked: the server starts, the tool is there, and its
-// pin is accepted where one is required. A run that would fail at step five fails at once, before any
+// pin is accepted where one is required; a tool an agent step names is unchanged since accepted, and
+// read-only when the step comes before an approval step (the approval boundary). A run that would fail at step five fails at once, before any
 // side effect or token is spent, with the whole list of what is missing. The run form shows the same check.
 import { prisma } from "@/lib/db";
 import type { AttemptRow } from "@/lib/engine/execute-step";
@@ -9,6 +10,7 @@ import type { StepRunner } from "@/lib/engine/step-runner";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import type { ServerEntry } from "@/lib/mcp/config";
 import { trustedTool } from "@/lib/mcp/tool-trust";
+import { approvalPosition, type ApprovalPosition } from "@/lib/pipelines/check-pipeline";
 import { requireValidPipeline } from "@/lib/pipelines/load-pipelines";
 import { stepKind, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 
@@ -29,17 +31,14 @@ function splitRef(ref: string): { server: string; tool: string } {
 /** Every problem the steps would meet with the MCP servers they name; empty when all is there. */
 export async function preflightSteps(input: PreflightInput): Promise<PreflightProblem[]> {
   const pool = getMcpPool();
-  const wanted: { step: PipelineStep; ref: string; afterApproval: boolean }[] = [];
-  let afterApproval = false;
+  const wanted: { step: PipelineStep; ref: string; position: ApprovalPosition }[] = [];
   for (const step of input.steps) {
     const kind = stepKind(step);
-    if (kind === "approval") {
-      afterApproval = true;
-      continue;
-    }
+    if (kind === "approval") continue;
     if (input.stepIds && !input.stepIds.has(step.id)) continue;
     const refs = kind === "tool" ? [step.tool ?? ""] : (step.agent?.tools ?? []);
-    for (const ref of refs) wanted.push({ step, ref, afterApproval });
+    const position = approvalPosition(input.steps, step.id);
+    for (const ref of refs) wanted.push({ step, ref, position });
   }
   // start every server named at once: a run that needs three slow servers waits for the slowest only
   const servers = new Map<string, Promise<{ entry: ServerEntry } | { error: string }>>();
@@ -62,7 +61,7 @@ export async function preflightSteps(input: PreflightInput): Promise<PreflightPr
   }
   const problems: PreflightProblem[] = [];
   const reportedServers = new Set<string>();
-  for (const { step, ref, afterApproval: after } of wanted) {
+  for (const { step, ref, position } of wanted) {
     const { server, tool } = splitRef(ref);
     const started = await servers.get(server);
     if (!started) continue;
@@ -72,7 +71,9 @@ export async function preflightSteps(input: PreflightInput): Promise<PreflightPr
       continue;
     }
     if (tool === "*") continue;
-    const verdict = await trustedTool(pool, started.entry, tool, after);
+    // an agent's tool meets the gateway's rule; `server/*` is no problem: it offers what the rule allows
+    const agent = step.agent ? { beforeApproval: position.beforeApproval } : undefined;
+    const verdict = await trustedTool(pool, started.entry, tool, position.afterApproval, agent);
     if (!verdict.ok) problems.push({ stepId: step.id, ref, problem: verdict.error });
   }
   return problems;

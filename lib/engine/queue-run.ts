@@ -7,6 +7,7 @@ import { NotFoundError, SafeError } from "@/lib/errors";
 import { ZQueueRunInput, type QueueRunInput } from "@/lib/engine/engine.schema";
 import { switchAgentSteps } from "@/lib/engine/switch-runner";
 import { wakeLocalWorkers } from "@/lib/engine/worker-registry";
+import { approvalBoundaryIssues } from "@/lib/mcp/approval-boundary";
 import { pipelineNeedsClient, pipelineRunsForClient } from "@/lib/pipelines/check-pipeline";
 import { requireValidPipeline } from "@/lib/pipelines/load-pipelines";
 import { stepKind } from "@/lib/pipelines/pipeline.schema";
@@ -59,6 +60,9 @@ async function prepareRun(request: QueueRunInput) {
   if (!parsed.success) throw new SafeError(parsed.error.issues[0]?.message ?? "Invalid run request");
   const input = parsed.data;
   const pipeline = input.rerun ? switchAgentSteps(requireValidPipeline(input.pipelineSlug), input.rerun) : requireValidPipeline(input.pipelineSlug);
+  // the approval boundary by the pins known now (a tool not seen yet is left to the run's pre-flight)
+  const boundary = await approvalBoundaryIssues(pipeline.steps);
+  if (boundary.length > 0) throw new SafeError(`"${pipeline.name}" cannot run: ${boundary.map((i) => i.message).join("; ")}`);
   const client = await resolveClient(input.clientSlug);
   if (pipeline.clients && !client) throw new SafeError(`Choose a client for "${pipeline.name}": ${pipeline.clients.join(", ")}`);
   if (client && pipeline.clients && !pipelineRunsForClient(pipeline, client.slug)) {

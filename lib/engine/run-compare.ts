@@ -5,7 +5,7 @@
 // not matched: the page says so rather than pair steps that merely share an id.
 import { prisma } from "@/lib/db";
 import type { RunStatus, StepStatus } from "@/lib/engine/engine.schema";
-import { parseStoredJson } from "@/lib/engine/step-output";
+import { parseStoredJson } from "@/lib/db/stored-json";
 import { wordDiff, type WordDiff } from "@/lib/engine/word-diff";
 
 const RUN_ID_PATTERN = /^[a-z0-9]{1,64}$/i;

@@ -8,7 +8,8 @@ import { listDraftsOfRun } from "@/lib/drafts/open-draft";
 import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";
 import { ZListRunsInput, type ListRunsInput, type RunStatus, type StepStatus } from "@/lib/engine/engine.schema";
 import { ACTIVE_RUN_STATUSES, isActiveRunStatus, isFinishedRunStatus, runWaitingReason, stepWaitingReason, type WaitingReason } from "@/lib/engine/run-status";
-import { attemptMarker, parseStoredJson } from "@/lib/engine/step-output";
+import { parseStoredJson } from "@/lib/db/stored-json";
+import { attemptMarker } from "@/lib/engine/step-output";
 import { checkUrlFor } from "@/lib/mcp/check-urls";
 import { toolResultImages } from "@/lib/mcp/tool-result";
 

@@ -3,7 +3,7 @@
 import { prepared, sqlite } from "@/lib/db";
 import { ZApprovalStepOutput, ZStoredRunInputs } from "@/lib/engine/engine.schema";
 import type { AttemptRow } from "@/lib/engine/execute-step";
-import { parseStoredJson } from "@/lib/engine/step-output";
+import { parseStoredJson } from "@/lib/db/stored-json";
 import { ZPipelineSnapshot, type PipelineSnapshot, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import type { TemplateContext } from "@/lib/pipelines/templates";
 import { clientFolder } from "@/lib/workspace/paths";

@@ -1,4 +1,5 @@
 // What a finished step keeps: a tool result becomes {text, json, content, isError}, bounded in size.
+import { parseStoredJson } from "@/lib/db/stored-json";
 import { ZAttemptMarker, type AttemptMarker, type ToolStepOutput } from "@/lib/engine/engine.schema";
 import type { ToolStepResult } from "@/lib/engine/step-runner";
 import { toolResultJson, toolResultText } from "@/lib/mcp/tool-result";
@@ -39,15 +40,6 @@ export function toolErrorMessage(result: ToolStepResult, server: string, tool: s
 
 export function boundedError(message: string): string {
   return message.length > ERROR_MAX_CHARS ? `${message.slice(0, ERROR_MAX_CHARS)}…` : message;
-}
-
-export function parseStoredJson(json: string | null): unknown {
-  if (json === null) return null;
-  try {
-    return JSON.parse(json);
-  } catch {
-    return null;
-  }
 }
 
 export function attemptMarker(outputJson: string | null): AttemptMarker {

@@ -13,7 +13,7 @@ async function agentStepRow() {
     data: { pipelineSlug: "gw", pipelineName: "Gateway", pipelineJson: "{}", status: "running", steps: { create: { stepId: "a", position: 0, kind: "agent", status: "running" } } },
     select: { id: true, steps: { select: { id: true } } },
   });
-  return { runId: run.id, runStepId: run.steps[0].id };
+  return { runId: run.id, runStepId: run.steps[0].id, afterApproval: false, beforeApproval: false };
 }
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 // The one door through which an agent reaches MCP tools. A session belongs to one running agent step:
-// it offers exactly the tools the step lists (`server/tool`, `server/*`), checks every call against that
-// list and the tool's schema, sends it through the pool (its timeout and cancellation, secrets redacted)
+// it offers exactly the tools the step lists (`server/tool`, `server/*`) that the approval boundary lets
+// it have (none changed since an admin accepted it; before an approval step, read-only ones only),
+// checks every call against that list, the tool's pin and its schema, sends it through the pool (its timeout and cancellation, secrets redacted)
 // and records it under the step like a tool step's call. Calls it will not send are recorded as refused.
 // The agent only ever sees a tool's name, description and input schema: never a command, env or header.
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
@@ -9,8 +10,9 @@ import { callPreparedRecorded, checkArguments, ToolCallRefused } from "@/lib/mcp
 import type { ServerEntry } from "@/lib/mcp/config";
 import { GatewayToolFailed } from "@/lib/mcp/gateway-failure";
 import { getMcpPool, McpUnavailableError, type McpPool } from "@/lib/mcp/pool";
+import { pinBlockReason, readToolPin } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
-import { trustedTool } from "@/lib/mcp/tool-trust";
+import { RELIST_AFTER_MS, trustedTool } from "@/lib/mcp/tool-trust";
 
 export type GatewayStep = {
   runId: string;
@@ -18,8 +20,10 @@ export type GatewayStep = {
   clientSlug: string | null;
   /** the step's `tools:` list */
   allow: readonly string[];
-  /** the step runs after an approval step of its run: every tool it calls needs an accepted pin */
-  afterApproval?: boolean;
+  /** an approval step of its run comes before this step */
+  afterApproval: boolean;
+  /** an approval step of its run comes after this step: only read-only tools (by their accepted definition) */
+  beforeApproval: boolean;
 };
 
 export type GatewayTool = {
@@ -69,9 +73,12 @@ export function exposedToolName(server: string, tool: string): string {
 }
 
 type Offered = GatewayTool & { entry: ServerEntry; definition: Tool };
+type Withheld = { server: string; tool: string; entry: ServerEntry; reason: string };
 
 export class GatewaySession {
   private offered: Promise<Map<string, Offered>> | null = null;
+  /** listed tools the boundary keeps from the agent, by `server/tool` and by exposed name, with why */
+  private readonly withheld = new Map<string, Withheld>();
   private readonly pool: McpPool;
 
   constructor(
@@ -100,13 +107,21 @@ export class GatewaySession {
         try {
           // a client's server that an admin has not approved fails here: it is never started nor offered
           entry = await this.pool.resolve(server, this.step.clientSlug);
-          tools = await this.pool.tools(entry);
+          // what the server lists now decides what is withheld (a tool may change without saying so)
+          tools = await this.pool.tools(entry, { maxAgeMs: RELIST_AFTER_MS });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           throw new GatewayUnavailableError(`The step's tools from "${server}" are unavailable: ${message}`);
         }
         for (const definition of tools) {
           if (!isToolAllowed(this.step.allow, server, definition.name)) continue;
+          const reason = await this.withholdReason(entry, definition);
+          if (reason) {
+            const withheld = { server, tool: definition.name, entry, reason };
+            this.withheld.set(`${server}/${definition.name}`, withheld);
+            this.withheld.set(exposedToolName(server, definition.name), withheld);
+            continue;
+          }
           let name = exposedToolName(server, definition.name);
           for (let i = 2; byName.has(name); i++) name = `${exposedToolName(server, definition.name).slice(0, NAME_MAX - 4)}_${i}`;
           byName.set(name, {
@@ -121,6 +136,16 @@ export class GatewaySession {
       this.offered = null;
     });
     return this.offered;
+  }
+
+  /** Why the agent may not have this tool now (pins.ts), or null. */
+  private async withholdReason(entry: ServerEntry, definition: Tool): Promise<string | null> {
+    const agent = { beforeApproval: this.step.beforeApproval };
+    const check = (pin: Awaited<ReturnType<typeof readToolPin>> | undefined) =>
+      pinBlockReason({ server: entry.name, tool: definition, pin: pin ?? null, afterApproval: this.step.afterApproval, agent });
+    // the pin as this process last listed it; a refusal reads it again (an admin may have accepted since)
+    if (!check(this.pool.cachedPin(entry, definition.name))) return null;
+    return check(await readToolPin(entry.scope, entry.name, definition.name));
   }
 
   /** Exactly the tools the step may call; throws GatewayUnavailableError when a listed server cannot be reached. */
@@ -138,6 +163,8 @@ export class GatewaySession {
     const offered = await this.load();
     const found = offered.get(name) ?? [...offered.values()].find((t) => `${t.server}/${t.tool}` === name);
     if (!found) {
+      const withheld = this.withheld.get(name);
+      if (withheld) return this.refuse(withheld.server, withheld.tool, args, withheld.entry.secrets, withheld.reason);
       const { server, tool } = splitToolName(name);
       return this.refuse(server, tool, args, [], `The tool "${name}" is not one of this step's tools`);
     }
@@ -146,8 +173,8 @@ export class GatewaySession {
     }
     const argumentsObject = args as Record<string, unknown>;
     try {
-      // the same pin rule as a pipeline's tool step: destructive tools, and any tool after an approval
-      const verdict = await trustedTool(this.pool, found.entry, found.tool, this.step.afterApproval ?? false);
+      // checked again at the call: the tool may have changed since it was listed
+      const verdict = await trustedTool(this.pool, found.entry, found.tool, this.step.afterApproval, { beforeApproval: this.step.beforeApproval });
       if (!verdict.ok) throw new ToolCallRefused(verdict.error);
       checkArguments(found.server, verdict.tool, argumentsObject);
     } catch (error) {

@@ -1,23 +1,28 @@
 // Tool pinning that blocks (suite row 13): a changed tool that is destructive by its ACCEPTED definition,
-// or that runs after an approval step, is refused until an admin accepts exactly the definition reviewed.
+// or that runs after an approval step, is refused until an admin accepts exactly the definition reviewed;
+// an agent gets no changed tool at all, through the gateway's real entry points (in process and over HTTP).
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { startGatewayServer } from "@/lib/testing/agent-clis";
+import { gatewayClient, runningAgentStep } from "@/lib/testing/gateway";
 import { prisma } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
 import { McpStepRunner } from "@/lib/engine/mcp-step-runner";
 import { callTool } from "@/lib/mcp/calls";
+import { GatewaySession } from "@/lib/mcp/gateway";
 import { toolResultText } from "@/lib/mcp/tool-result";
 import { isDestructive, toolHash } from "@/lib/mcp/pins";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { acceptChangedTool } from "@/lib/mcp/servers";
-import { checkToolAllowed, RELIST_AFTER_MS } from "@/lib/mcp/tool-trust";
+import { RELIST_AFTER_MS } from "@/lib/mcp/tool-trust";
 import { writeMcpJson } from "@/lib/testing/mcp-servers";
 
 const FIXTURE = path.resolve("lib/testing/fixtures/changing-server.mjs");
 const actor = { id: null, label: "test" };
 let server = "";
 let toolsFile = "";
+let gatewayHttp: Awaited<ReturnType<typeof startGatewayServer>>;
 const schema = (extra = {}) => ({ type: "object" as const, properties: { id: { type: "string" }, ...extra } });
 const writeTools = (tools: unknown[]) => fs.writeFileSync(toolsFile, JSON.stringify(tools));
 
@@ -32,8 +37,9 @@ async function listedHash(tool: string): Promise<string> {
   return hash;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   fs.mkdirSync(workspaceDir(), { recursive: true });
+  gatewayHttp = await startGatewayServer();
 });
 
 beforeEach(() => {
@@ -53,6 +59,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await getMcpPool().shutdown();
+  await gatewayHttp?.close();
 });
 
 describe("what counts as destructive", () => {
@@ -86,17 +93,27 @@ describe("a changed tool", () => {
     await expect(callTool({ server, tool: "delete_post", arguments: {} })).rejects.toThrow(/changed its description or schema/);
   });
 
-  it("that runs after an approval step is refused even when read-only, in a pipeline step and for the gateway", async () => {
+  it("that runs after an approval step is refused even when read-only, in a pipeline step and at the gateway, in process and over HTTP", async () => {
     await callTool({ server, tool: "get_post", arguments: {} });
     writeTools([{ name: "get_post", description: "Reads a post, and more", inputSchema: schema({ extra: { type: "string" } }), annotations: { readOnlyHint: true } }]);
     await relist();
     expect(toolResultText(await callTool({ server, tool: "get_post", arguments: {} }))).toBe("called get_post");
     const step = { runId: "r", runStepId: "s", stepId: "publish", attempt: 1, clientSlug: null, server, tool: "get_post", arguments: {}, idempotencyKey: `k-${server}`, signal: new AbortController().signal, onProgress: () => {} };
     await expect(new McpStepRunner().runTool({ ...step, afterApproval: true })).rejects.toThrow(/runs after an approval step/);
-    expect(await checkToolAllowed({ scope: "global", server, tool: "get_post", afterApproval: true })).toEqual({ ok: false, error: expect.stringMatching(/runs after an approval step/) });
-    expect(await checkToolAllowed({ scope: "global", server, tool: "get_post", afterApproval: false })).toEqual({ ok: true });
-    expect(await checkToolAllowed({ scope: null, server, tool: "nope", afterApproval: false })).toEqual({ ok: false, error: expect.stringMatching(/has no tool "nope"/) });
-    expect(await checkToolAllowed({ scope: null, server: "no-such-server", tool: "x", afterApproval: false })).toEqual({ ok: false, error: expect.stringMatching(/No MCP server named/) });
+    // an agent after the approval step (the engine's step lookup says so over HTTP) is neither offered it nor let call it
+    const agent = await runningAgentStep([`${server}/*`], "after-approval");
+    const gateway = new GatewaySession(agent.gatewayStep);
+    // the server now lists get_post alone
+    expect(await gateway.listTools()).toEqual([]);
+    expect((await gateway.call(`${server}__get_post`, {})).error).toMatch(/get_post changed .* agents do not get it/);
+    expect((await gateway.call(`${server}__nope`, {})).error).toBe(`The tool "${server}__nope" is not one of this step's tools`);
+    const client = await gatewayClient(gatewayHttp.url, agent.token);
+    expect((await client.listTools()).tools).toEqual([]);
+    const overHttp = await client.callTool({ name: `${server}__get_post`, arguments: {} });
+    await client.close();
+    expect([overHttp.isError, JSON.stringify(overHttp.content)]).toEqual([true, expect.stringMatching(/get_post changed .* agents do not get it/)]);
+    const refused = await prisma.toolCall.findMany({ where: { runStepId: agent.runStepId }, orderBy: { startedAt: "asc" }, select: { tool: true, status: true } });
+    expect(refused).toEqual([{ tool: "get_post", status: "refused" }, { tool: "nope", status: "refused" }, { tool: "get_post", status: "refused" }]);
   });
 
   it("is seen before a call that matters when the cached list is older than a minute, even unannounced", async () => {

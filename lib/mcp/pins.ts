@@ -1,7 +1,7 @@
 // Tool pinning: the hash of each tool's description, input schema and annotations is kept, with the
 // definition behind it. A change since the accepted hash is flagged; destructive tools and tools that
 // run after an approval step are blocked until an admin accepts the change (a rug-pulled tool must not
-// act on stale trust). What a tool may do is read from the definition an admin accepted: a server that
+// act on stale trust), and agents get no changed tool at all. What a tool may do is read from the definition an admin accepted: a server that
 // turns a destructive tool "read-only" while changing it does not slip past the block that way.
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { isUniqueViolation, prisma } from "@/lib/db";
@@ -34,21 +34,49 @@ export function isDestructive(annotations: ToolAnnotations | null | undefined): 
 /** Annotations of the accepted definition; null when it is not known (then the tool counts as destructive). */
 export function acceptedAnnotations(pin: ToolPinRow | null, current: Definable): ToolAnnotations | null {
   if (!pin) return null;
-  if (pin.acceptedJson) {
-    try {
-      return ((JSON.parse(pin.acceptedJson) as { a?: ToolAnnotations }).a ?? {}) as ToolAnnotations;
-    } catch {
-      return null;
-    }
-  }
+  if (pin.acceptedJson) return storedAcceptedAnnotations(pin);
   // a pin from before definitions were stored: its accepted annotations are known only when unchanged
   return pin.acceptedHash === toolHash(current) ? (current.annotations ?? {}) : null;
 }
 
-/** Whether a call must wait for an admin: the reason, or null when it may go ahead. */
-export function pinBlockReason(input: { server: string; tool: Definable & { name: string }; pin: ToolPinRow | null; afterApproval: boolean }): string | null {
-  const { server, tool, pin, afterApproval } = input;
-  if (pin && pin.acceptedHash === toolHash(tool)) return null;
+/** What an agent may use before an approval step: a tool whose accepted definition says readOnlyHint: true. */
+export function isReadOnly(annotations: ToolAnnotations | null | undefined): boolean {
+  return annotations?.readOnlyHint === true;
+}
+
+/** Annotations of a pin's accepted definition as stored; null when it was not stored (a pin from before). */
+export function storedAcceptedAnnotations(pin: Pick<ToolPinRow, "acceptedJson">): ToolAnnotations | null {
+  if (!pin.acceptedJson) return null;
+  try {
+    return ((JSON.parse(pin.acceptedJson) as { a?: ToolAnnotations }).a ?? {}) as ToolAnnotations;
+  } catch {
+    return null;
+  }
+}
+
+/** An agent's use of a tool (through the gateway): it must be unchanged since accepted, and read-only before an approval step. */
+export type AgentUse = { beforeApproval: boolean };
+
+/**
+ * Whether a call must wait for an admin: the reason, or null when it may go ahead. A pipeline's own tool
+ * step waits only when the tool is destructive or runs after an approval; an agent gets no tool changed
+ * since it was accepted, and before an approval step none that is not read-only.
+ */
+export function pinBlockReason(input: { server: string; tool: Definable & { name: string }; pin: ToolPinRow | null; afterApproval: boolean; agent?: AgentUse }): string | null {
+  const { server, tool, pin, afterApproval, agent } = input;
+  const unchanged = pin !== null && pin.acceptedHash === toolHash(tool);
+  if (agent) {
+    if (!unchanged) {
+      return pin
+        ? `${server}/${tool.name} changed its description or schema since an admin accepted it: agents do not get it until an admin reviews the change on /tools`
+        : `${server}/${tool.name} has no accepted definition yet: agents do not get it until an admin reviews it on /tools`;
+    }
+    if (agent.beforeApproval && !isReadOnly(acceptedAnnotations(pin, tool))) {
+      return `${server}/${tool.name} is not read-only (by the definition an admin accepted), and this agent step runs before an approval step: there agents get read-only tools only`;
+    }
+    return null;
+  }
+  if (unchanged) return null;
   if (!afterApproval && !isDestructive(acceptedAnnotations(pin, tool))) return null;
   const why = afterApproval ? "it runs after an approval step" : "it may change or delete data";
   return pin

@@ -1,10 +1,11 @@
 // Checks that need the whole pipeline after its shape is valid: template references (each step may
-// read only inputs, the client and steps before it), the cron expression and the timezone.
+// read only inputs, the client and steps before it), the cron expression and the timezone; and the
+// approval boundary, given what is known of the tools (the caller reads it from the tool pins).
 import { Cron } from "croner";
-import { stepKind, type PipelineDefinition, type StepKind } from "@/lib/pipelines/pipeline.schema";
+import { stepKind, type PipelineDefinition, type PipelineStep, type StepKind } from "@/lib/pipelines/pipeline.schema";
 import { checkTemplateRef, collectStrings, findTemplates, type TemplateScope } from "@/lib/pipelines/templates";
 
-type PathIssue = { path: (string | number)[]; message: string };
+export type PathIssue = { path: (string | number)[]; message: string };
 
 /** Every templated string of a step, with its path inside the pipeline. */
 function stepStrings(def: PipelineDefinition, index: number): { path: (string | number)[]; text: string }[] {
@@ -85,4 +86,41 @@ export function checkPipelineReferences(def: PipelineDefinition): PathIssue[] {
     earlier.set(step.id, stepKind(step));
   });
   return [...issues, ...checkSchedule(def)];
+}
+
+/** Where a step stands to the pipeline's approval steps: one comes before it, one comes after it. */
+export type ApprovalPosition = { afterApproval: boolean; beforeApproval: boolean };
+
+export function approvalPosition(steps: readonly PipelineStep[], stepId: string): ApprovalPosition {
+  const index = steps.findIndex((s) => s.id === stepId);
+  const isApproval = (s: PipelineStep) => stepKind(s) === "approval";
+  if (index === -1) return { afterApproval: false, beforeApproval: false };
+  return { afterApproval: steps.slice(0, index).some(isApproval), beforeApproval: steps.slice(index + 1).some(isApproval) };
+}
+
+/**
+ * The approval boundary: an agent step before an approval step may use read-only tools only (SECURITY.md),
+ * so listing any other tool by name is an error naming the step and the tool. `server/*` is no error: it
+ * expands to the read-only tools alone. `readOnly` says what an admin accepted of a tool: true, false, or
+ * null while its definition is not known yet (the run's pre-flight decides then, with its server started).
+ */
+export function checkApprovalBoundary(steps: readonly PipelineStep[], readOnly: (server: string, tool: string) => boolean | null): PathIssue[] {
+  const issues: PathIssue[] = [];
+  steps.forEach((step, index) => {
+    if (!step.agent) return;
+    const approval = steps.slice(index + 1).find((s) => stepKind(s) === "approval");
+    if (!approval) return;
+    step.agent.tools.forEach((ref, toolIndex) => {
+      const slash = ref.indexOf("/");
+      const server = ref.slice(0, slash);
+      const tool = ref.slice(slash + 1);
+      if (tool === "*" || readOnly(server, tool) !== false) return;
+      issues.push({ path: ["steps", index, "agent", "tools", toolIndex], message: approvalBoundaryMessage(step.id, ref, approval.id) });
+    });
+  });
+  return issues;
+}
+
+export function approvalBoundaryMessage(stepId: string, ref: string, approvalStepId?: string): string {
+  return `the agent step "${stepId}" lists ${ref}, which is not read-only (by the definition an admin accepted): before the approval step${approvalStepId ? ` "${approvalStepId}"` : ""} an agent may use read-only tools only`;
 }

@@ -5,14 +5,14 @@ import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { workspaceDir } from "@/lib/env";
 import { NotFoundError, SafeError } from "@/lib/errors";
-import { checkPipelineReferences } from "@/lib/pipelines/check-pipeline";
+import { checkPipelineReferences, type PathIssue } from "@/lib/pipelines/check-pipeline";
 import { PIPELINE_FILE_MAX_BYTES, stepKind, ZPipelineDefinition, type PipelineSnapshot } from "@/lib/pipelines/pipeline.schema";
 import { formatPath, locateInDocument } from "@/lib/pipelines/yaml-locate";
 import { isSlug, readWorkspaceFile, resolveInWorkspace } from "@/lib/workspace/paths";
 
 type PipelineIssue = { line: number | null; path: string; message: string };
 
-type PipelineEntry = {
+export type PipelineEntry = {
   slug: string;
   /** the pipeline's name, or the slug when the file is too broken to tell */
   name: string;
@@ -27,6 +27,8 @@ type PipelineEntry = {
 
 const EXTENSION = ".yaml";
 const cache = new Map<string, { mtimeMs: number; size: number; entry: PipelineEntry }>();
+/** each valid entry's way to find a path's line in its file, for issues found later (withIssues) */
+const locators = new WeakMap<PipelineEntry, (path: PathIssue["path"]) => number | null>();
 
 function entryWith(slug: string, file: string, issues: PipelineIssue[], definition: PipelineSnapshot | null, rawName?: unknown): PipelineEntry {
   const errors = issues.map((i) => `${file}${i.line ? `:${i.line}` : ""} ${i.path ? `${i.path}: ` : ""}${i.message}`);
@@ -74,7 +76,20 @@ export function parsePipelineText(slug: string, text: string, file = `pipelines/
     return entryWith(slug, file, issues, null, (value as { name?: unknown }).name);
   }
   const issues = checkPipelineReferences(parsed.data).map((i) => ({ ...locateInDocument(doc, lines, i.path), path: formatPath(i.path), message: i.message }));
-  return entryWith(slug, file, issues, { ...parsed.data, slug }, parsed.data.name);
+  const entry = entryWith(slug, file, issues, { ...parsed.data, slug }, parsed.data.name);
+  locators.set(entry, (at) => locateInDocument(doc, lines, at).line);
+  return entry;
+}
+
+/**
+ * The entry with issues found outside its file (the approval boundary, which needs what an admin accepted
+ * of each tool), each with its line: a pipeline with any is invalid like one with a typo.
+ */
+export function withIssues(entry: PipelineEntry, found: PathIssue[]): PipelineEntry {
+  if (found.length === 0) return entry;
+  const locate = locators.get(entry);
+  const issues = found.map((i) => ({ line: locate?.(i.path) ?? null, path: formatPath(i.path), message: i.message }));
+  return entryWith(entry.slug, entry.file, [...entry.issues, ...issues], entry.definition, entry.name);
 }
 
 function loadFile(slug: string, relative: string, root: string): PipelineEntry {

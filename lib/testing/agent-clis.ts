@@ -37,13 +37,14 @@ function commandLine(pid: number): string {
 /** The HTTP gateway on a local port, as /api/mcp/gateway serves it in the app (same handler). */
 export async function startGatewayServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const { handleGatewayRequest } = await import("@/lib/mcp/gateway-http");
+  const { gatewayStepForToken } = await import("@/lib/engine/gateway-tokens");
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
     const body = req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks);
-    const response = await handleGatewayRequest(new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: req.method, headers, body }));
+    const response = await handleGatewayRequest(new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: req.method, headers, body }), gatewayStepForToken);
     res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
     res.end(Buffer.from(await response.arrayBuffer()));
   });

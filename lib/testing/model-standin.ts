@@ -24,7 +24,12 @@ export type StandinMode =
    */
   | "tool-error"
   /** answer the first request with a tool call and its usage, then hang (for an interrupted step's tokens) */
-  | "call-then-hang";
+  | "call-then-hang"
+  /**
+   * obey injected text: call the tool named by `injectedTool` (offered or not; the text named it), then
+   * answer with what came back
+   */
+  | "injected";
 
 export const STANDIN_ECHO_MESSAGE = "hello from the stand-in";
 export const STANDIN_USAGE = { input: 120, output: 30, cacheRead: 40, cacheWrite: 8, reasoning: 5 };
@@ -75,6 +80,8 @@ export class ModelStandin {
   mode: StandinMode = "echo";
   /** for "tool-error": the end of the tool's name and the arguments to call it with */
   failingTool = { suffix: "get-resource-reference", args: { resourceId: 0 } as Record<string, unknown> };
+  /** for "injected": the tool's name as the API names it, and the arguments to call it with */
+  injectedTool = { name: "", args: {} as Record<string, unknown> };
   /** every request body, in order */
   readonly requests: Seen[] = [];
   private readonly open = new Set<http.ServerResponse>();
@@ -113,6 +120,7 @@ export class ModelStandin {
       const failing = tools.find((t) => plain(t.name).endsWith(plain(this.failingTool.suffix)));
       if (failing) return { kind: "tool", name: failing.name, namespace: failing.namespace, args: this.failingTool.args };
     }
+    if (this.mode === "injected" && lastResult === null) return { kind: "tool", name: this.injectedTool.name, namespace: tools[0]?.namespace, args: this.injectedTool.args };
     if (lastResult !== null) return { kind: "text", text: `Final answer: ${lastResult}` };
     if (this.mode === "unlisted") {
       const any = tools[0];

@@ -29,7 +29,7 @@ export async function benchGateway(): Promise<Record<string, unknown>> {
     select: { id: true, steps: { select: { id: true } } },
   });
   const step = { runId: run.id, runStepId: run.steps[0].id };
-  const gateway = new GatewaySession({ ...step, clientSlug: null, allow: ["everything/echo"] });
+  const gateway = new GatewaySession({ ...step, clientSlug: null, allow: ["everything/echo"], afterApproval: false, beforeApproval: false });
   const args = { message: "bench" };
   const viaGateway = async () => {
     const r = await gateway.call("everything__echo", args);

@@ -4,14 +4,14 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageUser } from "@/lib/auth/session";
-import { listPipelines } from "@/lib/pipelines/load-pipelines";
+import { listCheckedPipelines } from "@/lib/mcp/approval-boundary";
 import { stepKind } from "@/lib/pipelines/pipeline.schema";
 
 export const metadata: Metadata = { title: "Pipelines" };
 
 export default async function PipelinesPage() {
   await requirePageUser();
-  const pipelines = listPipelines();
+  const pipelines = await listCheckedPipelines();
   return (
     <>
       <PageHeader title="Pipelines" description="Each file in the workspace's pipelines/ folder is a pipeline. Edits show here without a restart." />

@@ -8,8 +8,8 @@ import { formatCost, formatTokens } from "@/lib/spend/money";
 import { pipelineMonthSpend } from "@/lib/spend/spend-queries";
 import { listClients } from "@/lib/clients/clients";
 import { listRuns } from "@/lib/engine/run-queries";
+import { getCheckedPipeline } from "@/lib/mcp/approval-boundary";
 import { pipelineNeedsClient, pipelineRunsForClient } from "@/lib/pipelines/check-pipeline";
-import { getPipeline } from "@/lib/pipelines/load-pipelines";
 import { stepKind } from "@/lib/pipelines/pipeline.schema";
 import { RunList } from "@/components/runs/run-list";
 import { RunForm } from "./run-form";
@@ -19,7 +19,7 @@ export const metadata: Metadata = { title: "Pipeline" };
 export default async function PipelinePage({ params }: { params: Promise<{ slug: string }> }) {
   await requirePageUser();
   const { slug } = await params;
-  const pipeline = getPipeline(slug);
+  const pipeline = await getCheckedPipeline(slug);
   if (!pipeline) notFound();
   const def = pipeline.definition;
   const clients = (await listClients()).filter((c) => !def || pipelineRunsForClient(def, c.slug));

@@ -2,15 +2,16 @@
 import { env } from "@/lib/env";
 import { isAllowedHost } from "@/lib/http/guard";
 import { errorToResponse, forbidden } from "@/lib/http/response";
+import { gatewayStepForToken } from "@/lib/engine/gateway-tokens";
 import { handleGatewayRequest } from "@/lib/mcp/gateway-http";
 
 export const dynamic = "force-dynamic";
 
-// Not apiRoute: no session or API token here, only the step's own token, which handleGatewayRequest checks.
+// Not apiRoute: no session or API token here, only the step's own token, which the engine's lookup checks.
 async function handle(req: Request): Promise<Response> {
   try {
     if (!isAllowedHost(req.headers.get("host"), env().SWITCHBOARD_URL)) return forbidden("Host not allowed");
-    return await handleGatewayRequest(req);
+    return await handleGatewayRequest(req, gatewayStepForToken);
   } catch (error) {
     return errorToResponse(error);
   }
