@@ -55,7 +55,8 @@ function addServer(): string {
 
 async function listServerTools(name: string): Promise<void> {
   const pool = getMcpPool();
-  await pool.tools(await pool.resolve(name), { maxAgeMs: 0 });
+  // -1: listed again even within the millisecond of the last listing
+  await pool.tools(await pool.resolve(name), { maxAgeMs: -1 });
 }
 
 /** What the step is offered, by the in-process gateway and by the HTTP gateway (a real MCP client). */

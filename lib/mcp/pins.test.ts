@@ -28,7 +28,7 @@ const writeTools = (tools: unknown[]) => fs.writeFileSync(toolsFile, JSON.string
 
 async function relist() {
   const pool = getMcpPool();
-  await pool.tools(await pool.resolve(server), { maxAgeMs: 0 });
+  await pool.tools(await pool.resolve(server), { maxAgeMs: -1 });
 }
 async function listedHash(tool: string): Promise<string> {
   const row = (await getMcpPool().listServers()).servers.find((s) => s.name === server);
