@@ -120,7 +120,11 @@ export class ModelStandin {
       const failing = tools.find((t) => plain(t.name).endsWith(plain(this.failingTool.suffix)));
       if (failing) return { kind: "tool", name: failing.name, namespace: failing.namespace, args: this.failingTool.args };
     }
-    if (this.mode === "injected" && lastResult === null) return { kind: "tool", name: this.injectedTool.name, namespace: tools[0]?.namespace, args: this.injectedTool.args };
+    if (this.mode === "injected" && lastResult === null) {
+      // codex: the gateway's tools sit in a namespace of their own, beside its built-ins
+      const namespace = tools.find((t) => t.namespace?.startsWith("mcp__"))?.namespace;
+      return { kind: "tool", name: this.injectedTool.name, namespace, args: this.injectedTool.args };
+    }
     if (lastResult !== null) return { kind: "text", text: `Final answer: ${lastResult}` };
     if (this.mode === "unlisted") {
       const any = tools[0];
