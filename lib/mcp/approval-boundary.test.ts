@@ -6,6 +6,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
+import { GET as listPipelinesRoute } from "@/app/api/pipelines/route";
+import { POST as createRunRoute } from "@/app/api/runs/route";
+import { createApiToken } from "@/lib/auth/tokens";
+import { createUser } from "@/lib/auth/users";
 import { prisma } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
 import { queueRun } from "@/lib/engine/queue-run";
@@ -173,6 +177,17 @@ describe("the approval boundary when a pipeline is loaded", { timeout: 120_000 }
     expect([listed?.valid, listed?.errors, listed?.definition]).toEqual([false, [message], null]);
     expect((await getCheckedPipeline(slug))?.errors).toEqual([message]);
     await expect(queueRun({ pipelineSlug: slug, clientSlug: "acme", createdBy: ACTOR })).rejects.toThrow(`the agent step "research" lists ${server}/delete_post`);
+    // the same through the JSON API, with a token
+    const admin = await createUser({ email: `boundary-${suffix()}@example.com`, password: "long-enough-password", role: "admin" }, { label: "test" });
+    const { token } = await createApiToken(admin.id, { name: "boundary", scope: "admin" }, { id: admin.id, label: admin.email });
+    const api = (method: string, url: string, body?: unknown) =>
+      new Request(`http://localhost:3000${url}`, { method, headers: { host: "localhost:3000", authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const none = { params: Promise.resolve({}) };
+    const items = ((await (await listPipelinesRoute(api("GET", "/api/pipelines"), none)).json()) as { items: { slug: string; valid: boolean; errors: string[] }[] }).items;
+    expect(items.find((p) => p.slug === slug)).toMatchObject({ valid: false, errors: [message] });
+    const refused = await createRunRoute(api("POST", "/api/runs", { pipeline: slug, client: "acme" }), none);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toContain(`lists ${server}/delete_post`);
     expect(await prisma.run.count({ where: { pipelineSlug: slug } })).toBe(0);
 
     // read-only tools before the approval, and server/*, are no error
