@@ -1,8 +1,8 @@
 // The one door through which an agent reaches MCP tools. A session belongs to one running agent step:
 // it offers exactly the tools the step lists (`server/tool`, `server/*`) that the approval boundary lets
 // it have (none changed since an admin accepted it; before an approval step, read-only ones only),
-// checks every call against that list, the tool's pin and its schema, sends it through the pool (its timeout and cancellation, secrets redacted)
-// and records it under the step like a tool step's call. Calls it will not send are recorded as refused.
+// checks every call against that list, the tool's pin and its schema, sends it through the pool (its
+// timeout and cancellation, secrets redacted) and records it under the step like a tool step's call. Calls it will not send are recorded as refused.
 // The agent only ever sees a tool's name, description and input schema: never a command, env or header.
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { prisma } from "@/lib/db";
@@ -10,7 +10,7 @@ import { callPreparedRecorded, checkArguments, ToolCallRefused } from "@/lib/mcp
 import type { ServerEntry } from "@/lib/mcp/config";
 import { GatewayToolFailed } from "@/lib/mcp/gateway-failure";
 import { getMcpPool, McpUnavailableError, type McpPool } from "@/lib/mcp/pool";
-import { pinBlockReason, readToolPin } from "@/lib/mcp/pins";
+import { pinBlockReason, readToolPin, type ToolPinRow } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 import { RELIST_AFTER_MS, trustedTool } from "@/lib/mcp/tool-trust";
 
@@ -141,7 +141,7 @@ export class GatewaySession {
   /** Why the agent may not have this tool now (pins.ts), or null. */
   private async withholdReason(entry: ServerEntry, definition: Tool): Promise<string | null> {
     const agent = { beforeApproval: this.step.beforeApproval };
-    const check = (pin: Awaited<ReturnType<typeof readToolPin>> | undefined) =>
+    const check = (pin: ToolPinRow | null | undefined) =>
       pinBlockReason({ server: entry.name, tool: definition, pin: pin ?? null, afterApproval: this.step.afterApproval, agent });
     // the pin as this process last listed it; a refusal reads it again (an admin may have accepted since)
     if (!check(this.pool.cachedPin(entry, definition.name))) return null;
