@@ -2,7 +2,8 @@
 // it offers exactly the tools the step lists (`server/tool`, `server/*`) that the approval boundary lets
 // it have (none changed since an admin accepted it; before an approval step, read-only ones only),
 // checks every call against that list, the tool's pin and its schema, sends it through the pool (its
-// timeout and cancellation, secrets redacted) and records it under the step like a tool step's call. Calls it will not send are recorded as refused.
+// timeout and cancellation, secrets redacted) and records it under the step like a tool step's call.
+// Calls it will not send are recorded as refused.
 // The agent only ever sees a tool's name, description and input schema: never a command, env or header.
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { prisma } from "@/lib/db";
