@@ -17,7 +17,7 @@ import { getCheckedPipeline, listCheckedPipelines } from "@/lib/mcp/approval-bou
 import { GatewaySession } from "@/lib/mcp/gateway";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { acceptChangedTool } from "@/lib/mcp/servers";
-import { CODEX_BIN } from "@/lib/testing/agent-clis";
+import { CLAUDE_BIN, CODEX_BIN } from "@/lib/testing/agent-clis";
 import { runAgentPipeline, suffix, useAgentSuite } from "@/lib/testing/agents";
 import { ACTOR, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { gatewayClient, runningAgentStep, type ApprovalPlace } from "@/lib/testing/gateway";
@@ -32,6 +32,7 @@ const suite = useAgentSuite({
     OPENAI_API_KEY: "sk-openai-test-canary-0000",
     OPENAI_BASE_URL: `${standin}/v1`,
     SWITCHBOARD_CODEX_BIN: CODEX_BIN,
+    SWITCHBOARD_CLAUDE_BIN: CLAUDE_BIN,
     SWITCHBOARD_GATEWAY_URL: gateway ?? "",
   }),
 });
@@ -244,5 +245,24 @@ describe("an agent told by injected text to call a destructive tool", { timeout:
     const first = suite.standin.requestsTo("/v1/responses")[before];
     const gatewayTools = (first.body.tools as { type?: string; name?: string; tools?: { name: string }[] }[]).find((t) => t.type === "namespace" && t.name?.startsWith("mcp__"));
     expect(gatewayTools?.tools?.map((t) => t.name).sort()).toEqual(READ_ONLY.map((t) => `${server}__${t}`));
+  });
+
+  it("the real Claude Code is offered the read-only tools alone by the in-process gateway, and cannot call it either", { timeout: 240_000 }, async () => {
+    const { slug } = writeBoundaryPipeline([`${server}/*`], "", "claude-code");
+    suite.standin.mode = "injected";
+    suite.standin.injectedTool = { name: `mcp__switchboard__${server}__delete_post`, args: { id: "every-post" } };
+    const before = suite.standin.requestsTo("/v1/messages").length;
+    const { run, steps } = await runAgentPipeline(slug, ["waiting", "failed", "succeeded"], 180_000);
+    const research = steps.find((s) => s.stepId === "research");
+    expect([run.status, research?.error]).toEqual(["waiting", null]);
+    // refused by the gateway when Claude Code sends it, or by Claude Code itself since it was never offered
+    expect(research?.toolCalls.every((c) => c.status === "refused")).toBe(true);
+    expect(sent()).toEqual([]);
+    const offered = suite.standin
+      .requestsTo("/v1/messages")
+      .slice(before)
+      .flatMap((r) => ((r.body.tools as { name: string }[] | undefined) ?? []).map((t) => t.name))
+      .filter((n) => n.startsWith("mcp__"));
+    expect([...new Set(offered)].sort()).toEqual(READ_ONLY.map((t) => `mcp__switchboard__${server}__${t}`));
   });
 });
