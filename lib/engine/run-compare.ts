@@ -5,6 +5,7 @@
 // not matched: the page says so rather than pair steps that merely share an id.
 import { prisma } from "@/lib/db";
 import type { RunStatus, StepStatus } from "@/lib/engine/engine.schema";
+import { elapsedMs } from "@/lib/engine/run-status";
 import { parseStoredJson } from "@/lib/engine/step-output";
 import { wordDiff, type WordDiff } from "@/lib/engine/word-diff";
 
@@ -43,7 +44,8 @@ async function loadSide(id: string) {
       })
     : [];
   const sum = (key: "inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens" | "reasoningTokens") => steps.reduce((t, s) => t + s[key], 0);
-  const wallMs = run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null;
+  // a run still going has no wall time yet: no `now`
+  const wallMs = elapsedMs(run.startedAt, run.finishedAt, null);
   return {
     id: run.id,
     pipelineSlug: run.pipelineSlug,
@@ -75,7 +77,7 @@ async function loadSide(id: string) {
         model: s.model,
         turns: s.turns,
         error: s.error,
-        durationMs: s.startedAt && s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null,
+        durationMs: elapsedMs(s.startedAt, s.finishedAt, null),
         /** the agent's final answer; null until the step succeeds */
         text: s.status === "succeeded" && output && typeof output.text === "string" ? output.text : null,
         usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens, costUsd: s.costUsd },

@@ -4,7 +4,8 @@
 import { prisma } from "@/lib/db";
 import { SafeError } from "@/lib/errors";
 import type { TokenUsage } from "@/lib/agents/runner";
-import { formatCost, formatTokens, monthOf, type Month } from "@/lib/spend/money";
+import { formatUsd, formatNumber } from "@/lib/format";
+import { monthOf, type Month } from "@/lib/spend/money";
 import { costOf, listModelPrices, matchPrice, type ModelPriceRow } from "@/lib/spend/prices";
 import { clientMonthSpend, type Spend } from "@/lib/spend/spend-queries";
 import { tokensOf } from "@/lib/spend/step-cost";
@@ -27,10 +28,10 @@ export function isBudgetExceeded(error: unknown): error is BudgetExceededError {
 /** The reason `spend` is at or over one of the client's budgets, or null. */
 export function budgetReason(client: BudgetClient, spend: Pick<Spend, "usd" | "subscriptionTokens">, month: Month): string | null {
   if (client.monthlyBudgetUsd !== null && spend.usd >= client.monthlyBudgetUsd) {
-    return `Budget reached: ${client.name} has spent ${formatCost(spend.usd)} of its ${formatCost(client.monthlyBudgetUsd)} budget for ${month.label}`;
+    return `Budget reached: ${client.name} has spent ${formatUsd(spend.usd)} of its ${formatUsd(client.monthlyBudgetUsd)} budget for ${month.label}`;
   }
   if (client.monthlyTokenBudget !== null && spend.subscriptionTokens >= client.monthlyTokenBudget) {
-    return `Budget reached: ${client.name} has used ${formatTokens(spend.subscriptionTokens)} subscription tokens of its ${formatTokens(client.monthlyTokenBudget)}-token budget for ${month.label}`;
+    return `Budget reached: ${client.name} has used ${formatNumber(spend.subscriptionTokens)} subscription tokens of its ${formatNumber(client.monthlyTokenBudget)}-token budget for ${month.label}`;
   }
   return null;
 }
