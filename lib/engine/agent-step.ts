@@ -2,6 +2,7 @@
 // with the step's limits (max_turns, timeout, cancel) and keeps its final answer as steps.<id>.text
 // (and .json when the answer parses). What the agent says and spends is written as run events as it
 // happens; its tool calls are recorded by the gateway under the step.
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";

@@ -3,6 +3,7 @@
 // calls the agent made, and a word diff of its final text; then a word diff of the drafts each run
 // produced, matched by step id. Runs of different pipelines are shown side by side but their steps are
 // not matched: the page says so rather than pair steps that merely share an id.
+import "server-only";
 import { prisma } from "@/lib/db";
 import type { RunStatus, StepStatus } from "@/lib/engine/engine.schema";
 import { elapsedMs } from "@/lib/engine/run-status";

@@ -1,6 +1,7 @@
 // Budgets: a client's monthly USD budget (API-priced steps) and optional monthly token budget (steps on a
 // subscription login, which cost no USD). A new run of an agent pipeline for a client at or over either
 // is refused; an agent step is refused at its start, and stopped when the usage it reports reaches one.
+import "server-only";
 import { prisma } from "@/lib/db";
 import { SafeError } from "@/lib/errors";
 import type { TokenUsage } from "@/lib/agents/runner";
@@ -59,7 +60,10 @@ export async function refuseOverBudget(clientId: string, now = new Date()): Prom
  * budget. Spend is read again at each check, so runs going on at the same time count too.
  */
 export class BudgetWatch {
-  private constructor(private readonly client: BudgetClient, private readonly prices: ModelPriceRow[]) {}
+  private constructor(
+    private readonly client: BudgetClient,
+    private readonly prices: ModelPriceRow[],
+  ) {}
 
   /** Null when the client has no budget: nothing to watch. */
   static async forClient(clientId: string | null | undefined): Promise<BudgetWatch | null> {
@@ -74,11 +78,7 @@ export class BudgetWatch {
     const spent = await clientMonthSpend(this.client.id, month);
     const price = matchPrice(this.prices, model);
     const stepUsd = price ? costOf(usage, price) : 0;
-    return budgetReason(
-      this.client,
-      { usd: spent.usd + (subscription ? 0 : stepUsd), subscriptionTokens: spent.subscriptionTokens + (subscription ? tokensOf(usage) : 0) },
-      month,
-    );
+    return budgetReason(this.client, { usd: spent.usd + (subscription ? 0 : stepUsd), subscriptionTokens: spent.subscriptionTokens + (subscription ? tokensOf(usage) : 0) }, month);
   }
 }
 
