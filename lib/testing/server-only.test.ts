@@ -29,7 +29,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** The module specifiers a file imports at run time (`import type` and `export type` left out). */
-export function runtimeImports(text: string): string[] {
+function runtimeImports(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^;'"]*?\s+from\s+)?["']([^"']+)["']/gm)) if (!m[1]) out.push(m[2]);
   for (const m of text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) out.push(m[1]);
