@@ -30,6 +30,7 @@ describe("ToolCallDetails", () => {
     expect(html).toContain('href="/api/runs/run1/tool-calls/call1/result"');
     expect(html).toContain("2,345,678 bytes");
     expect(html).toContain(`src="data:image/png;base64,${PNG}"`);
+    expect(html).toContain('alt="Returned by the tool"');
     expect(html).toContain('aria-label="Tool call browser/screenshot"');
     expect(html).toContain("1.5 s");
   });
