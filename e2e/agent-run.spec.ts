@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 // The demo agent pipeline with the real Claude Code binary, its model API a stand-in (started by the
 // global setup): the agent calls a tool through Switchboard's gateway and its answer becomes a draft.

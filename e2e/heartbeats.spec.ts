@@ -5,8 +5,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { expect, test } from "@playwright/test";
-import { workspace } from "./fixtures";
+import { expect, test, workspace } from "./fixtures";
 
 const run = promisify(execFile);
 
@@ -51,7 +50,9 @@ test("the board shows failing and paused heartbeats, and a curl ping turns a new
   await expect(row(failing.slug)).toContainText("No space left on device");
   await expect(row(fresh.slug).locator('[data-status="new"]')).toBeVisible();
 
-  await row(paused.slug).getByRole("button", { name: `Pause ${paused.name}` }).click();
+  await row(paused.slug)
+    .getByRole("button", { name: `Pause ${paused.name}` })
+    .click();
   await expect(row(paused.slug).locator('[data-status="paused"]')).toBeVisible();
   await expect(row(paused.slug).getByRole("button", { name: `Resume ${paused.name}` })).toBeVisible();
 

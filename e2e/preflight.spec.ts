@@ -1,7 +1,6 @@
-import { expect, test } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
-import { workspace } from "./fixtures";
+import { expect, test, workspace } from "./fixtures";
 
 test("the run form shows what a run would miss before Run is clicked, and Run waits until it is there", async ({ page }) => {
   const slug = `preflight-${Math.random().toString(36).slice(2, 8)}`;

@@ -1,6 +1,7 @@
 // npm test: installs what the tests need (npm packages, Debian's chromium), then runs every test:
-// type checking, unit and integration tests (vitest, real SQLite and MCP servers), and Playwright e2e
-// in Debian's Chromium against a production build on its own temporary database and workspace.
+// type checking, the formatter and linter (Biome), unit and integration tests (vitest, real SQLite and MCP
+// servers), and Playwright e2e in Debian's Chromium against a production build on its own temporary database
+// and workspace.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -48,6 +49,8 @@ try {
 }
 
 const typecheckOk = step("type check", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
+// formatting and lint rules (biome.jsonc); `npx biome check --write .` fixes what it can
+const lintOk = step("lint and format check", bin("biome"), ["check", "--max-diagnostics=50", "."]);
 const vitestOk = step("unit and integration tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, "vitest.json")}`]);
 let buildOk = true;
 let e2eOk = false;
@@ -62,10 +65,12 @@ if (buildOk) e2eOk = step("e2e tests", bin("playwright"), ["test", "-c", "e2e/pl
 const vitest = readJson(path.join(reports, "vitest.json"));
 const e2e = readJson(path.join(reports, "playwright.json"))?.stats;
 // a stage that failed without reporting tests (type errors, a broken build) still counts as a failure
-const stageFailures = [typecheckOk, buildOk, vitestOk || (vitest?.numFailedTests ?? 0) > 0, e2eOk || (e2e?.unexpected ?? 0) > 0].filter((ok) => !ok).length;
+const stageFailures = [typecheckOk, lintOk, buildOk, vitestOk || (vitest?.numFailedTests ?? 0) > 0, e2eOk || (e2e?.unexpected ?? 0) > 0].filter((ok) => !ok).length;
 const passed = (vitest?.numPassedTests ?? 0) + (e2e?.expected ?? 0) + (e2e?.flaky ?? 0);
 const failed = (vitest?.numFailedTests ?? 0) + (e2e?.unexpected ?? 0) + stageFailures;
 const skipped = (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (e2e?.skipped ?? 0);
-console.log(`\nSummary: type check ${typecheckOk ? "ok" : "FAILED"}; build ${buildOk ? "ok" : "FAILED"}; vitest ${vitest?.numPassedTests ?? 0}/${vitest?.numTotalTests ?? 0} passed; e2e ${e2e?.expected ?? 0} passed, ${e2e?.unexpected ?? 0} failed, ${e2e?.flaky ?? 0} flaky`);
+console.log(
+  `\nSummary: type check ${typecheckOk ? "ok" : "FAILED"}; lint ${lintOk ? "ok" : "FAILED"}; build ${buildOk ? "ok" : "FAILED"}; vitest ${vitest?.numPassedTests ?? 0}/${vitest?.numTotalTests ?? 0} passed; e2e ${e2e?.expected ?? 0} passed, ${e2e?.unexpected ?? 0} failed, ${e2e?.flaky ?? 0} flaky`,
+);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(typecheckOk && vitestOk && buildOk && e2eOk ? 0 : 1);
+process.exit(typecheckOk && lintOk && vitestOk && buildOk && e2eOk ? 0 : 1);

@@ -8,14 +8,17 @@ import { databasePath } from "@/lib/env";
 
 const USAGE = "usage: npm run token -- <name> [--scope read|run|admin]   (name the token after what will use it; scope defaults to run)";
 
-async function main() {
-  let parsed;
+function parseCommandLine() {
   try {
-    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { scope: { type: "string", default: "run" } } });
+    return parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { scope: { type: "string", default: "run" } } });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     process.exit(2);
   }
+}
+
+async function main() {
+  const parsed = parseCommandLine();
   const name = parsed.positionals.join(" ").trim();
   const scope = ZTokenScope.safeParse(parsed.values.scope);
   if (!name || !scope.success) {

@@ -3,10 +3,9 @@ import type { ReactNode } from "react";
 import { EmptyState } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatDuration } from "@/components/ui/format";
+import { formatDuration, formatUsd } from "@/lib/format";
 import { RelativeTime } from "@/components/ui/time";
-import type { WaitingReason } from "@/lib/engine/run-status";
-import { formatCost } from "@/lib/spend/money";
+import { elapsedMs, type WaitingReason } from "@/lib/engine/run-status";
 
 type RunRow = {
   id: string;
@@ -39,7 +38,8 @@ function SortHeader({ label, by, sort }: { label: string; by: "newest" | "cost";
   return (
     <Th aria-sort={active ? "descending" : "none"}>
       <Link href={sort.href(by)} className={active ? "text-zinc-900 underline dark:text-zinc-100" : "hover:underline"}>
-        {label}{active ? " ↓" : ""}
+        {label}
+        {active ? " ↓" : ""}
       </Link>
     </Th>
   );
@@ -48,9 +48,13 @@ function SortHeader({ label, by, sort }: { label: string; by: "newest" | "cost";
 function CostCell({ run }: { run: RunRow }) {
   return (
     <Td className="text-right tabular-nums">
-      {formatCost(run.costUsd ?? 0)}
+      {formatUsd(run.costUsd ?? 0)}
       {run.subscription && <span className="block text-xs text-violet-700 dark:text-violet-300">subscription</span>}
-      {run.unpricedModel && <span className="block text-xs text-amber-700 dark:text-amber-300" title={`no price for ${run.unpricedModel}`}>no price for {run.unpricedModel}</span>}
+      {run.unpricedModel && (
+        <span className="block text-xs text-amber-700 dark:text-amber-300" title={`no price for ${run.unpricedModel}`}>
+          no price for {run.unpricedModel}
+        </span>
+      )}
     </Td>
   );
 }
@@ -61,15 +65,11 @@ export function RunName({ run }: { run: Pick<RunRow, "pipelineName" | "call"> })
   return (
     <>
       <span className="mr-1.5 rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-normal text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">ad-hoc call</span>
-      <code className="font-mono text-sm">{run.call.server}/{run.call.tool}</code>
+      <code className="font-mono text-sm">
+        {run.call.server}/{run.call.tool}
+      </code>
     </>
   );
-}
-
-function duration(r: RunRow): number | null {
-  if (!r.startedAt) return null;
-  const end = r.finishedAt ? new Date(r.finishedAt).getTime() : Date.now();
-  return end - new Date(r.startedAt).getTime();
 }
 
 /** Runs as a table; shared by /runs, a pipeline's page, a client's page and Today. */
@@ -97,10 +97,25 @@ export function RunList({ runs, empty, showClient = true, showCost = false, sort
               </Link>
               {r.error && <p className="line-clamp-1 max-w-md text-xs text-red-700 dark:text-red-400">{r.error}</p>}
             </Td>
-            {showClient && <Td>{r.client ? <Link className="hover:underline" href={`/clients/${r.client.slug}`}>{r.client.name}</Link> : <span className="text-zinc-400">—</span>}</Td>}
-            <Td><StatusBadge status={r.status} waitingFor={r.waitingFor} /></Td>
-            <Td><RelativeTime value={r.startedAt ?? r.createdAt} /></Td>
-            <Td className="tabular-nums">{formatDuration(duration(r))}</Td>
+            {showClient && (
+              <Td>
+                {r.client ? (
+                  <Link className="hover:underline" href={`/clients/${r.client.slug}`}>
+                    {r.client.name}
+                  </Link>
+                ) : (
+                  <span className="text-zinc-400">—</span>
+                )}
+              </Td>
+            )}
+            <Td>
+              <StatusBadge status={r.status} waitingFor={r.waitingFor} />
+            </Td>
+            <Td>
+              <RelativeTime value={r.startedAt ?? r.createdAt} />
+            </Td>
+            {/* a server component: a run still going is timed up to this render */}
+            <Td className="tabular-nums">{formatDuration(elapsedMs(r.startedAt, r.finishedAt, Date.now()))}</Td>
             {(showCost || sort) && <CostCell run={r} />}
             <Td className="text-xs text-zinc-500">{r.trigger === "manual" || r.trigger === "api" || r.trigger === "adhoc" ? r.createdByLabel || r.trigger : r.trigger}</Td>
           </tr>

@@ -27,8 +27,7 @@ export function ToolResult({ result }: { result: unknown }) {
       {content.map((item, i) => {
         if (isTextContent(item)) return <JsonBlock key={i} value={item.text} label="Result text" />;
         if (item.type === "image" && typeof item.data === "string" && RASTER.has(String(item.mimeType))) {
-          // eslint-disable-next-line @next/next/no-img-element
-          return <img key={i} alt="Tool result image" className="max-h-80 rounded border border-zinc-200 dark:border-zinc-800" src={`data:${item.mimeType};base64,${item.data.replace(/[^A-Za-z0-9+/=]/g, "")}`} />;
+          return <img key={i} alt="Returned by the tool" className="max-h-80 rounded border border-zinc-200 dark:border-zinc-800" src={`data:${item.mimeType};base64,${item.data.replace(/[^A-Za-z0-9+/=]/g, "")}`} />;
         }
         return <JsonBlock key={i} value={item} label="Result item" />;
       })}

@@ -1,13 +1,26 @@
 // How a cost reads wherever it is shown: USD at API prices; "no price for <model>" instead of a $0 that
 // would be a lie; a subscription's API-equivalent cost apart from USD, marked as such.
-import { formatCost, formatTokens } from "@/lib/spend/money";
+import { formatUsd, formatNumber } from "@/lib/format";
 
 type StepUsage = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number; subscription: boolean; apiCostUsd: number | null };
-type RunUsage = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number; subscription: boolean; subscriptionTokens: number; subscriptionUsd: number; unpricedModel: string | null };
+type RunUsage = {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+  subscription: boolean;
+  subscriptionTokens: number;
+  subscriptionUsd: number;
+  unpricedModel: string | null;
+};
 
 export function SubscriptionMark() {
   return (
-    <span className="rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-800 dark:bg-violet-950 dark:text-violet-200" title="Run on the operator's subscription login: no USD billed; tokens count against the client's token budget">
+    <span
+      className="rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-800 dark:bg-violet-950 dark:text-violet-200"
+      title="Run on the operator's subscription login: no USD billed; tokens count against the client's token budget"
+    >
       subscription
     </span>
   );
@@ -20,14 +33,14 @@ export function StepCost({ usage, model }: { usage: StepUsage; model: string | n
   const priced = usage.apiCostUsd !== null;
   return (
     <p className="mt-1 flex flex-wrap items-center gap-x-2 text-xs text-zinc-500" aria-label="Step cost">
-      <span>{formatTokens(tokens)} tokens</span>
+      <span>{formatNumber(tokens)} tokens</span>
       {usage.subscription && <SubscriptionMark />}
       {!priced ? (
         <span className="text-amber-700 dark:text-amber-300">no price for {model ?? "this model"}</span>
       ) : usage.subscription ? (
-        <span>{formatCost(usage.apiCostUsd ?? 0)} at API prices (not billed)</span>
+        <span>{formatUsd(usage.apiCostUsd ?? 0)} at API prices (not billed)</span>
       ) : (
-        <span className="font-medium text-zinc-700 dark:text-zinc-300">{formatCost(usage.costUsd)}</span>
+        <span className="font-medium text-zinc-700 dark:text-zinc-300">{formatUsd(usage.costUsd)}</span>
       )}
     </p>
   );
@@ -39,20 +52,26 @@ export function RunCost({ usage }: { usage: RunUsage }) {
     <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-sm" aria-label="Run cost">
       <dt className="text-zinc-500">Cost</dt>
       <dd className="tabular-nums" data-testid="run-cost">
-        {formatCost(usage.costUsd)}
+        {formatUsd(usage.costUsd)}
         {usage.unpricedModel && <span className="block text-xs text-amber-700 dark:text-amber-300">+ no price for {usage.unpricedModel}</span>}
       </dd>
       <dt className="text-zinc-500">Tokens</dt>
       <dd className="tabular-nums">
-        {formatTokens(usage.inputTokens)} in · {formatTokens(usage.outputTokens)} out
-        {usage.cacheReadTokens + usage.cacheWriteTokens > 0 && <span className="block text-xs text-zinc-500">{formatTokens(usage.cacheReadTokens)} cache read · {formatTokens(usage.cacheWriteTokens)} cache write</span>}
+        {formatNumber(usage.inputTokens)} in · {formatNumber(usage.outputTokens)} out
+        {usage.cacheReadTokens + usage.cacheWriteTokens > 0 && (
+          <span className="block text-xs text-zinc-500">
+            {formatNumber(usage.cacheReadTokens)} cache read · {formatNumber(usage.cacheWriteTokens)} cache write
+          </span>
+        )}
       </dd>
       {usage.subscription && (
         <>
-          <dt className="text-zinc-500"><SubscriptionMark /></dt>
+          <dt className="text-zinc-500">
+            <SubscriptionMark />
+          </dt>
           <dd className="tabular-nums">
-            {formatTokens(usage.subscriptionTokens)} tokens
-            <span className="block text-xs text-zinc-500">{formatCost(usage.subscriptionUsd)} at API prices, not billed</span>
+            {formatNumber(usage.subscriptionTokens)} tokens
+            <span className="block text-xs text-zinc-500">{formatUsd(usage.subscriptionUsd)} at API prices, not billed</span>
           </dd>
         </>
       )}
@@ -76,11 +95,14 @@ export function BudgetBar({ label, spent, budget, format }: { label: string; spe
   return (
     <div className="space-y-1" data-budget-state={state}>
       <p className="flex justify-between gap-2 text-sm">
-        <span><span className="text-zinc-500">{label}:</span> {format(spent)} of {format(budget)}</span>
+        <span>
+          <span className="text-zinc-500">{label}:</span> {format(spent)} of {format(budget)}
+        </span>
         <span className={`text-xs ${over ? "text-red-700 dark:text-red-400" : near ? "text-amber-700 dark:text-amber-300" : "text-zinc-500"}`}>
           {over ? "budget reached: new agent runs are refused" : `${Math.round(share * 100)}%`}
         </span>
       </p>
+      {/* biome-ignore lint/a11y/useSemanticElements: a <meter> cannot be drawn the same in every browser; the role says the same */}
       <div role="meter" aria-label={`${label} against the budget`} aria-valuemin={0} aria-valuemax={budget} aria-valuenow={Math.min(spent, budget)} className="h-2 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800">
         <div className={`h-full ${over ? "bg-red-600" : near ? "bg-amber-500" : "bg-indigo-600"}`} style={{ width: `${share * 100}%` }} />
       </div>

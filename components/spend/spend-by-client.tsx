@@ -1,6 +1,6 @@
 // This month's spend per client, for the Today page: USD against the budget, and subscription tokens.
 import Link from "next/link";
-import { formatCost, formatTokens } from "@/lib/spend/money";
+import { formatUsd, formatNumber } from "@/lib/format";
 
 type Row = { slug: string; name: string; usd: number; budgetUsd: number | null; subscriptionTokens: number; tokenBudget: number | null; subscriptionUsd: number };
 
@@ -14,11 +14,17 @@ export function SpendByClient({ rows }: { rows: Row[] }) {
           const over = (r.budgetUsd !== null && r.usd >= r.budgetUsd) || (r.tokenBudget !== null && r.subscriptionTokens >= r.tokenBudget);
           return (
             <li key={r.slug} data-client={r.slug} className="flex items-baseline justify-between gap-2">
-              <Link className="min-w-0 truncate hover:underline" href={`/clients/${r.slug}`}>{r.name}</Link>
+              <Link className="min-w-0 truncate hover:underline" href={`/clients/${r.slug}`}>
+                {r.name}
+              </Link>
               <span className="shrink-0 text-right tabular-nums">
-                {formatCost(r.usd)}
-                {r.budgetUsd !== null && <span className="text-xs text-zinc-500"> of {formatCost(r.budgetUsd)}</span>}
-                {r.subscriptionTokens > 0 && <span className="block text-xs text-zinc-500">+ {formatTokens(r.subscriptionTokens)} subscription tokens ({formatCost(r.subscriptionUsd)} at API prices)</span>}
+                {formatUsd(r.usd)}
+                {r.budgetUsd !== null && <span className="text-xs text-zinc-500"> of {formatUsd(r.budgetUsd)}</span>}
+                {r.subscriptionTokens > 0 && (
+                  <span className="block text-xs text-zinc-500">
+                    + {formatNumber(r.subscriptionTokens)} subscription tokens ({formatUsd(r.subscriptionUsd)} at API prices)
+                  </span>
+                )}
                 {over && <span className="block text-xs text-red-700 dark:text-red-400">budget reached</span>}
               </span>
             </li>
@@ -26,7 +32,7 @@ export function SpendByClient({ rows }: { rows: Row[] }) {
         })}
       </ul>
       <p className="mt-2 border-t border-zinc-200 pt-2 text-sm dark:border-zinc-800">
-        <span className="text-zinc-500">All clients:</span> <span className="tabular-nums">{formatCost(total)}</span>
+        <span className="text-zinc-500">All clients:</span> <span className="tabular-nums">{formatUsd(total)}</span>
       </p>
     </>
   );

@@ -54,15 +54,36 @@ const TONES: Record<Tone, string> = {
   zinc: "bg-zinc-100 text-zinc-700 ring-zinc-500/20 dark:bg-zinc-800 dark:text-zinc-300",
 };
 
+/**
+ * A tool call's row (ToolCall.status, isError) as a status of the map. A refused call was never sent and
+ * an unknown one was sent without an answer: neither is "failed", whatever its isError says.
+ */
+export function toolCallStatus(call: { status: string; isError: boolean }): string {
+  if (call.status === "refused") return "refused";
+  if (call.status === "unknown") return "outcome unknown";
+  if (call.status === "started") return "running";
+  if (call.isError || call.status === "failed") return "failed";
+  return "succeeded";
+}
+
 export function statusTone(status: string): Tone {
   return STATUS[status]?.tone ?? "zinc";
+}
+
+/** The badge of one tool call, the same on the run page, an agent's transcript and /runs/compare. */
+export function ToolCallBadge({ call, className }: { call: { status: string; isError: boolean }; className?: string }) {
+  return <StatusBadge status={toolCallStatus(call)} className={className} />;
 }
 
 /** `waitingFor` says what a `waiting` run or step waits for; it is ignored for any other status. */
 export function StatusBadge({ status, waitingFor, className }: { status: string; waitingFor?: WaitingReason | null; className?: string }) {
   const s = (status === "waiting" && waitingFor ? WAITING[waitingFor] : STATUS[status]) ?? { label: status, tone: "zinc" as const, icon: "•" };
   return (
-    <span data-status={status} data-waiting-for={status === "waiting" && waitingFor ? waitingFor : undefined} className={cn("inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset", TONES[s.tone], className)}>
+    <span
+      data-status={status}
+      data-waiting-for={status === "waiting" && waitingFor ? waitingFor : undefined}
+      className={cn("inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset", TONES[s.tone], className)}
+    >
       <span aria-hidden>{s.icon}</span>
       {s.label}
     </span>

@@ -27,7 +27,7 @@ describe("claude-code runner", { timeout: 240_000 }, () => {
     expect(draft?.inputTokens).toBeGreaterThanOrEqual(STANDIN_USAGE.input);
     expect(draft?.outputTokens).toBeGreaterThanOrEqual(STANDIN_USAGE.output);
     // Claude Code was offered the gateway's tool and none of its own
-    const offered = (suite.standin.requestsTo("/v1/messages").at(-1)?.body.tools as { name: string }[]).map((t) => t.name);
+    const offered = ((suite.standin.requestsTo("/v1/messages").at(-1)?.body.tools ?? []) as { name: string }[]).map((t) => t.name);
     expect(offered.filter((n) => n.startsWith("mcp__"))).toEqual(["mcp__switchboard__everything__echo"]);
     expect(offered.filter((n) => ["Bash", "Read", "Write", "Edit", "WebFetch", "Glob", "Grep", "Task"].includes(n))).toEqual([]);
   });

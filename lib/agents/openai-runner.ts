@@ -92,7 +92,7 @@ export class OpenAiRunner implements AgentRunner {
       if (pending.length === 0) {
         return { text, usage, turns: turn, model: reportedModel ?? model };
       }
-      pending.forEach((c, i) => (c.id ||= `call_${turn}_${i}`));
+      for (const [i, c] of pending.entries()) c.id ||= `call_${turn}_${i}`;
       messages.push({
         role: "assistant",
         content: text || null,

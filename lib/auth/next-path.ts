@@ -6,6 +6,7 @@ const BASE = "http://switchboard.invalid";
 export function safeNextPath(next: string | null | undefined): string {
   if (!next || next.length > 2048 || !next.startsWith("/")) return "/";
   // control characters are stripped by URL parsers, which could turn `/\t/evil` into `//evil`
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   if (/[\u0000-\u001f\u007f\\]/.test(next)) return "/";
   let url: URL;
   try {

@@ -2,11 +2,13 @@
 // with the step's limits (max_turns, timeout, cancel) and keeps its final answer as steps.<id>.text
 // (and .json when the answer parses). What the agent says and spends is written as run events as it
 // happens; its tool calls are recorded by the gateway under the step.
+import "server-only";
 import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
 import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type TokenUsage } from "@/lib/agents/runner";
 import { agentRunner } from "@/lib/agents/runners";
 import { agentEnv, dataDir, env, workspaceDir } from "@/lib/env";
+import { formatDuration } from "@/lib/format";
 import { BudgetReached, BudgetWatch } from "@/lib/spend/budget";
 import { writeStepCost } from "@/lib/spend/step-cost";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/execute-step";
@@ -26,15 +28,9 @@ const EVENT_TEXT_MAX = 7_500;
 
 export class AgentTimeout extends Error {
   constructor(readonly ms: number) {
-    super(`The agent step timed out after ${formatMs(ms)}`);
+    super(`The agent step timed out after ${formatDuration(ms)}`);
     this.name = "AgentTimeout";
   }
-}
-
-function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
-  return `${Math.round(ms / 6_000) / 10} min`;
 }
 
 /** Text as JSON when it is JSON (a fenced ```json block included), else null. */
@@ -183,7 +179,9 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   // recorded): the step's cost is written here
   const abortedWrites = async (kind: RunAbortKind) => {
     if (kind === "cancel") return writes();
-    await writeTransaction((db) => writes().forEach((write) => write(db))).catch((error: unknown) => console.error("[spend] could not record an interrupted step's cost", error));
+    await writeTransaction((db) => {
+      for (const write of writes()) write(db);
+    }).catch((error: unknown) => console.error("[spend] could not record an interrupted step's cost", error));
     return undefined;
   };
   // whether the runner returned or threw, these end the step before its own answer or error counts

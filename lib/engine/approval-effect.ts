@@ -46,6 +46,7 @@ export async function describeApprovalEffect(draft: { id: string; runId: string 
   if (later.length === 0) return { kind: "ends-run" };
   const calls = await previewCallsAfterApproval(draft);
   const next = later[calls.length];
+  // biome-ignore lint/suspicious/noThenProperty: "then" is the step after the calls in the API's words; this object is never awaited
   return { kind: "continues", calls, then: next ? summarize(next) : null };
 }
 

@@ -3,9 +3,11 @@
 // calls the agent made, and a word diff of its final text; then a word diff of the drafts each run
 // produced, matched by step id. Runs of different pipelines are shown side by side but their steps are
 // not matched: the page says so rather than pair steps that merely share an id.
+import "server-only";
 import { prisma } from "@/lib/db";
 import type { RunStatus, StepStatus } from "@/lib/engine/engine.schema";
 import { parseStoredJson } from "@/lib/db/stored-json";
+import { elapsedMs } from "@/lib/engine/run-status";
 import { wordDiff, type WordDiff } from "@/lib/engine/word-diff";
 
 const RUN_ID_PATTERN = /^[a-z0-9]{1,64}$/i;
@@ -43,7 +45,8 @@ async function loadSide(id: string) {
       })
     : [];
   const sum = (key: "inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens" | "reasoningTokens") => steps.reduce((t, s) => t + s[key], 0);
-  const wallMs = run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null;
+  // a run still going has no wall time yet: no `now`
+  const wallMs = elapsedMs(run.startedAt, run.finishedAt, null);
   return {
     id: run.id,
     pipelineSlug: run.pipelineSlug,
@@ -75,7 +78,7 @@ async function loadSide(id: string) {
         model: s.model,
         turns: s.turns,
         error: s.error,
-        durationMs: s.startedAt && s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null,
+        durationMs: elapsedMs(s.startedAt, s.finishedAt, null),
         /** the agent's final answer; null until the step succeeds */
         text: s.status === "succeeded" && output && typeof output.text === "string" ? output.text : null,
         usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens, costUsd: s.costUsd },

@@ -47,3 +47,15 @@ export function runWaitingReason(run: { status: string }, steps: { status: strin
   }
   return null;
 }
+
+/**
+ * How long a run, step or job took, or has been going up to `now`: the one computation for the run page,
+ * the lists and /runs/compare. Null before it started, and while it runs when there is no `now` (a client
+ * component's first render: the server has no "now" the browser shares).
+ */
+export function elapsedMs(start: string | Date | null | undefined, end: string | Date | null | undefined, now: number | null): number | null {
+  if (!start) return null;
+  const endMs = end ? new Date(end).getTime() : now;
+  if (endMs === null) return null;
+  return Math.max(0, endMs - new Date(start).getTime());
+}

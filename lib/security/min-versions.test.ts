@@ -8,7 +8,7 @@ function installed(pkg: string): string {
 }
 
 /** -1, 0 or 1, comparing major.minor.patch (a prerelease counts as below its release). */
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const parse = (v: string) => {
     const [core, pre] = v.split("-", 2);
     return { nums: core.split(".").map((n) => Number.parseInt(n, 10) || 0), pre: pre ?? null };

@@ -1,10 +1,12 @@
 // Budgets: a client's monthly USD budget (API-priced steps) and optional monthly token budget (steps on a
 // subscription login, which cost no USD). A new run of an agent pipeline for a client at or over either
 // is refused; an agent step is refused at its start, and stopped when the usage it reports reaches one.
+import "server-only";
 import { prisma } from "@/lib/db";
 import { SafeError } from "@/lib/errors";
 import type { TokenUsage } from "@/lib/agents/runner";
-import { formatCost, formatTokens, monthOf, type Month } from "@/lib/spend/money";
+import { formatUsd, formatNumber } from "@/lib/format";
+import { monthOf, type Month } from "@/lib/spend/money";
 import { costOf, listModelPrices, matchPrice, type ModelPriceRow } from "@/lib/spend/prices";
 import { clientMonthSpend, type Spend } from "@/lib/spend/spend-queries";
 import { tokensOf } from "@/lib/spend/step-cost";
@@ -27,10 +29,10 @@ export function isBudgetExceeded(error: unknown): error is BudgetExceededError {
 /** The reason `spend` is at or over one of the client's budgets, or null. */
 export function budgetReason(client: BudgetClient, spend: Pick<Spend, "usd" | "subscriptionTokens">, month: Month): string | null {
   if (client.monthlyBudgetUsd !== null && spend.usd >= client.monthlyBudgetUsd) {
-    return `Budget reached: ${client.name} has spent ${formatCost(spend.usd)} of its ${formatCost(client.monthlyBudgetUsd)} budget for ${month.label}`;
+    return `Budget reached: ${client.name} has spent ${formatUsd(spend.usd)} of its ${formatUsd(client.monthlyBudgetUsd)} budget for ${month.label}`;
   }
   if (client.monthlyTokenBudget !== null && spend.subscriptionTokens >= client.monthlyTokenBudget) {
-    return `Budget reached: ${client.name} has used ${formatTokens(spend.subscriptionTokens)} subscription tokens of its ${formatTokens(client.monthlyTokenBudget)}-token budget for ${month.label}`;
+    return `Budget reached: ${client.name} has used ${formatNumber(spend.subscriptionTokens)} subscription tokens of its ${formatNumber(client.monthlyTokenBudget)}-token budget for ${month.label}`;
   }
   return null;
 }
@@ -58,7 +60,10 @@ export async function refuseOverBudget(clientId: string, now = new Date()): Prom
  * budget. Spend is read again at each check, so runs going on at the same time count too.
  */
 export class BudgetWatch {
-  private constructor(private readonly client: BudgetClient, private readonly prices: ModelPriceRow[]) {}
+  private constructor(
+    private readonly client: BudgetClient,
+    private readonly prices: ModelPriceRow[],
+  ) {}
 
   /** Null when the client has no budget: nothing to watch. */
   static async forClient(clientId: string | null | undefined): Promise<BudgetWatch | null> {
@@ -73,11 +78,7 @@ export class BudgetWatch {
     const spent = await clientMonthSpend(this.client.id, month);
     const price = matchPrice(this.prices, model);
     const stepUsd = price ? costOf(usage, price) : 0;
-    return budgetReason(
-      this.client,
-      { usd: spent.usd + (subscription ? 0 : stepUsd), subscriptionTokens: spent.subscriptionTokens + (subscription ? tokensOf(usage) : 0) },
-      month,
-    );
+    return budgetReason(this.client, { usd: spent.usd + (subscription ? 0 : stepUsd), subscriptionTokens: spent.subscriptionTokens + (subscription ? tokensOf(usage) : 0) }, month);
   }
 }
 

@@ -1,17 +1,5 @@
-// Money and months as Switchboard writes them, in messages and on pages alike (one fixed locale, so a
-// server-rendered page hydrates without a mismatch).
-const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
-const smallUsd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 4 });
-const tokens = new Intl.NumberFormat("en-US");
-
-/** "$12.34"; under a dollar with up to four decimals, so a cent's fraction is not shown as $0.00. */
-export function formatCost(amount: number): string {
-  return Math.abs(amount) < 1 ? smallUsd.format(amount) : usd.format(amount);
-}
-
-export function formatTokens(n: number): string {
-  return tokens.format(n);
-}
+// Spend months: the calendar month (UTC) a cost counts in, named in one fixed locale so a
+// server-rendered page hydrates without a mismatch. Money itself is written by lib/format.ts.
 
 export type Month = { start: Date; end: Date; key: string; label: string };
 

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
 import { FormError, Input } from "@/components/ui/field";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { formatDuration } from "@/components/ui/format";
+import { formatDuration, formatNumber } from "@/lib/format";
 import { queryKeys } from "@/components/query-keys";
 import type { Serialized } from "@/components/serialized";
 import { JsonBlock } from "@/components/runs/tool-result";
@@ -44,20 +44,48 @@ export function ToolsBoard({ initial, isAdmin }: { initial: Listing; isAdmin: bo
   const toolTotal = listing.servers.reduce((n, s) => n + s.tools.length, 0);
   return (
     <div className="space-y-4">
-      {listing.fileErrors.map((e) => <FormError key={e} message={e} />)}
+      {listing.fileErrors.map((e) => (
+        <FormError key={e} message={e} />
+      ))}
       {listing.servers.length === 0 ? (
-        <EmptyState title="No MCP servers configured">Add servers to <code className="font-mono">mcp.json</code> in the workspace, in the same <code className="font-mono">mcpServers</code> format as Claude Code&apos;s .mcp.json.</EmptyState>
+        <EmptyState title="No MCP servers configured">
+          Add servers to <code className="font-mono">mcp.json</code> in the workspace, in the same <code className="font-mono">mcpServers</code> format as Claude Code&apos;s .mcp.json.
+        </EmptyState>
       ) : (
         <div className="flex flex-wrap items-center gap-3">
-          <Input type="search" aria-label="Filter tools" placeholder={`Filter ${new Intl.NumberFormat().format(toolTotal)} tools by server, name or description`} className="max-w-md"
-            value={query} onChange={(e) => { setQuery(e.target.value); setFolding({}); }} />
-          {isFetching && <p role="status" className="text-xs text-zinc-500">Connecting to servers…</p>}
+          <Input
+            type="search"
+            aria-label="Filter tools"
+            placeholder={`Filter ${formatNumber(toolTotal)} tools by server, name or description`}
+            className="max-w-md"
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setFolding({});
+            }}
+          />
+          {isFetching && (
+            <p role="status" className="text-xs text-zinc-500">
+              Connecting to servers…
+            </p>
+          )}
         </div>
       )}
-      {filtering && shown.length === 0 && <p role="status" className="text-sm text-zinc-500">No tools match “{query.trim()}”. Try part of a tool&apos;s name, a word of its description or a server&apos;s name.</p>}
+      {filtering && shown.length === 0 && (
+        <p role="status" className="text-sm text-zinc-500">
+          No tools match “{query.trim()}”. Try part of a tool&apos;s name, a word of its description or a server&apos;s name.
+        </p>
+      )}
       {shown.map(({ server, tools }) => (
-        <ServerCard key={keyOf(server)} server={server} tools={tools} isAdmin={isAdmin} filtering={filtering}
-          open={folding[keyOf(server)] ?? filtering} onToggle={() => setFolding((f) => ({ ...f, [keyOf(server)]: !(f[keyOf(server)] ?? filtering) }))} />
+        <ServerCard
+          key={keyOf(server)}
+          server={server}
+          tools={tools}
+          isAdmin={isAdmin}
+          filtering={filtering}
+          open={folding[keyOf(server)] ?? filtering}
+          onToggle={() => setFolding((f) => ({ ...f, [keyOf(server)]: !(f[keyOf(server)] ?? filtering) }))}
+        />
       ))}
     </div>
   );
@@ -71,20 +99,29 @@ function ServerCard({ server, tools, isAdmin, filtering, open, onToggle }: { ser
       <header className="flex flex-wrap items-center gap-2 px-4 py-2.5">
         <h2 className="font-semibold">
           <button type="button" className="flex items-center gap-1.5 hover:underline" aria-expanded={open} aria-controls={bodyId} onClick={onToggle}>
-            <span aria-hidden className="inline-block w-3 text-xs text-zinc-500">{open ? "▾" : "▸"}</span>
+            <span aria-hidden className="inline-block w-3 text-xs text-zinc-500">
+              {open ? "▾" : "▸"}
+            </span>
             {server.name}
           </button>
         </h2>
         <StatusBadge status={server.status} />
-        <span className="text-xs text-zinc-500">{server.transport ?? "?"} · {server.scope === "global" ? "workspace" : `client ${server.scope}`} · {server.source}</span>
+        <span className="text-xs text-zinc-500">
+          {server.transport ?? "?"} · {server.scope === "global" ? "workspace" : `client ${server.scope}`} · {server.source}
+        </span>
         <span className="ml-auto text-xs text-zinc-500">
-          {count}{server.lastLatencyMs !== null ? ` · last call ${formatDuration(server.lastLatencyMs)}` : ""}
+          {count}
+          {server.lastLatencyMs !== null ? ` · last call ${formatDuration(server.lastLatencyMs)}` : ""}
         </span>
       </header>
       <div className="space-y-3 border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">
         {server.summary && <p className="font-mono text-xs text-zinc-500">{server.summary}</p>}
         <ServerNotes server={server} />
-        {server.error && <p role="alert" className="text-sm break-words text-red-700 dark:text-red-400">{server.error}</p>}
+        {server.error && (
+          <p role="alert" className="text-sm break-words text-red-700 dark:text-red-400">
+            {server.error}
+          </p>
+        )}
         {server.status === "needs approval" && <ApproveServer server={server} isAdmin={isAdmin} />}
         {server.stderrTail.length > 0 && (
           <details className="text-xs">
@@ -96,7 +133,9 @@ function ServerCard({ server, tools, isAdmin, filtering, open, onToggle }: { ser
           <div id={bodyId}>
             {tools.length > 0 ? (
               <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" aria-label={`Tools of ${server.name}`}>
-                {tools.map((t) => <ToolRow key={t.name} server={server} tool={t} isAdmin={isAdmin} />)}
+                {tools.map((t) => (
+                  <ToolRow key={t.name} server={server} tool={t} isAdmin={isAdmin} />
+                ))}
               </ul>
             ) : (
               <p className="text-xs text-zinc-500">{server.status === "connected" ? "This server lists no tools." : "Its tools are listed once it is connected."}</p>
@@ -114,22 +153,32 @@ function ApproveServer({ server, isAdmin }: { server: Server; isAdmin: boolean }
   const [error, setError] = useState<string | null>(null);
   return (
     <div className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950">
-      <p>This entry of <code className="font-mono">{server.source}</code> may have been written by an agent. It starts only after an admin approves exactly this content:</p>
+      <p>
+        This entry of <code className="font-mono">{server.source}</code> may have been written by an agent. It starts only after an admin approves exactly this content:
+      </p>
       {server.review && <JsonBlock value={server.review} label={`Entry ${server.name} as written`} />}
       {isAdmin ? (
-        <form className="flex flex-wrap items-end gap-2" onSubmit={async (e) => {
-          e.preventDefault();
-          const r = await approveServerAction({ slug: server.scope, name: server.name, contentHash: server.contentHash, allowedVars: vars.split(/[\s,]+/).filter(Boolean) });
-          if (!r.ok) return setError(r.error);
-          await queryClient.invalidateQueries({ queryKey: queryKeys.servers() });
-        }}>
-          <label className="text-xs">Variables it may expand (comma-separated, usually none)
+        <form
+          className="flex flex-wrap items-end gap-2"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const r = await approveServerAction({ slug: server.scope, name: server.name, contentHash: server.contentHash, allowedVars: vars.split(/[\s,]+/).filter(Boolean) });
+            if (!r.ok) return setError(r.error);
+            await queryClient.invalidateQueries({ queryKey: queryKeys.servers() });
+          }}
+        >
+          <label className="text-xs">
+            Variables it may expand (comma-separated, usually none)
             <Input value={vars} onChange={(e) => setVars(e.target.value)} placeholder="e.g. ACME_WP_TOKEN" />
           </label>
-          <Button type="submit" size="sm">Approve this entry</Button>
+          <Button type="submit" size="sm">
+            Approve this entry
+          </Button>
           <FormError message={error} />
         </form>
-      ) : <p className="text-xs">An admin must approve it.</p>}
+      ) : (
+        <p className="text-xs">An admin must approve it.</p>
+      )}
     </div>
   );
 }

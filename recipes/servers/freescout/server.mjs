@@ -101,11 +101,11 @@ function htmlToText(html) {
 
 /** Plain text (or light markdown) as the HTML FreeScout's editor keeps: escaped, paragraphs and line breaks. @param {string} text */
 function textToHtml(text) {
-  const escape = (/** @type {string} */ s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  const escapeHtml = (/** @type {string} */ s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   return text
     .trim()
     .split(/\n{2,}/)
-    .map((p) => `<p>${escape(p).replace(/\n/g, "<br>")}</p>`)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
     .join("");
 }
 

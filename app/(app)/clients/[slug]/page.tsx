@@ -17,7 +17,7 @@ import { RunList } from "@/components/runs/run-list";
 import Link from "next/link";
 import { BudgetBar } from "@/components/spend/cost";
 import { MonthChart } from "@/components/spend/month-chart";
-import { formatCost, formatTokens } from "@/lib/spend/money";
+import { formatUsd, formatNumber } from "@/lib/format";
 import { clientMonthlySpend } from "@/lib/spend/spend-queries";
 import { ClientActions } from "./client-actions";
 import { MemoryEditor } from "./memory-editor";
@@ -70,8 +70,8 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
           <span className="flex flex-wrap gap-x-3">
             <span className="font-mono">clients/{client.slug}</span>
             <span>
-              spend this month {formatCost(spend.monthUsd)}
-              {spend.budgetUsd !== null && <> of {formatCost(spend.budgetUsd)} budget</>}
+              spend this month {formatUsd(spend.monthUsd)}
+              {spend.budgetUsd !== null && <> of {formatUsd(spend.budgetUsd)} budget</>}
             </span>
           </span>
         }
@@ -81,13 +81,13 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
       <Card title={`Spend in ${months.at(-1)?.month.label ?? "this month"}`} className="mb-6">
         <div className="grid gap-5 md:grid-cols-2">
           <div className="space-y-3" aria-label="Spend this month">
-            <BudgetBar label="USD at API prices" spent={spend.monthUsd} budget={spend.budgetUsd} format={formatCost} />
+            <BudgetBar label="USD at API prices" spent={spend.monthUsd} budget={spend.budgetUsd} format={formatUsd} />
             {(spend.subscriptionTokens > 0 || spend.tokenBudget !== null) && (
-              <BudgetBar label="Subscription tokens" spent={spend.subscriptionTokens} budget={spend.tokenBudget} format={formatTokens} />
+              <BudgetBar label="Subscription tokens" spent={spend.subscriptionTokens} budget={spend.tokenBudget} format={formatNumber} />
             )}
             <p className="text-xs text-zinc-500">
-              {formatTokens(spend.tokens)} tokens in all this month (UTC).
-              {spend.subscriptionTokens > 0 && <> Subscription runs would have cost {formatCost(spend.subscriptionUsd)} at API prices; that is not in the USD spend.</>}
+              {formatNumber(spend.tokens)} tokens in all this month (UTC).
+              {spend.subscriptionTokens > 0 && <> Subscription runs would have cost {formatUsd(spend.subscriptionUsd)} at API prices; that is not in the USD spend.</>}
               {user.role === "admin" ? " Edit sets the budgets." : " An admin sets the budgets."}
             </p>
           </div>

@@ -70,9 +70,9 @@ export function DraftReview({ draft, versions, effect, preview }: Props) {
         <Card
           title={
             <span role="tablist" className="flex gap-1">
-              <button role="tab" aria-selected={tab === "preview"} className={tab === "preview" ? "font-semibold" : "text-zinc-500"} onClick={() => setTab("preview")}>Preview</button>
+              <button type="button" role="tab" aria-selected={tab === "preview"} className={tab === "preview" ? "font-semibold" : "text-zinc-500"} onClick={() => setTab("preview")}>Preview</button>
               <span className="text-zinc-300">/</span>
-              <button role="tab" aria-selected={tab === "edit"} className={tab === "edit" ? "font-semibold" : "text-zinc-500"} onClick={() => setTab("edit")} disabled={!pending}>Edit source</button>
+              <button type="button" role="tab" aria-selected={tab === "edit"} className={tab === "edit" ? "font-semibold" : "text-zinc-500"} onClick={() => setTab("edit")} disabled={!pending}>Edit source</button>
             </span>
           }
         >
@@ -199,6 +199,7 @@ function VersionDiff({ draftId, versions }: { draftId: string; versions: Version
             <p className="text-sm text-zinc-600 dark:text-zinc-400">These versions differ too much to compare line by line quickly. Open each in the source view instead.</p>
           ) : (
             <pre aria-label="Diff" className="max-h-96 overflow-auto rounded bg-zinc-100 p-2 font-mono text-xs break-words whitespace-pre-wrap dark:bg-zinc-950">
+              {/* biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every block kind (TypeScript checks it) */}
               {diff.blocks.map((block, i) => {
                 switch (block.kind) {
                   case "same":

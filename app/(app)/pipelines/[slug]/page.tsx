@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatCost, formatTokens } from "@/lib/spend/money";
+import { formatUsd, formatNumber } from "@/lib/format";
 import { pipelineMonthSpend } from "@/lib/spend/spend-queries";
 import { listClients } from "@/lib/clients/clients";
 import { listRuns } from "@/lib/engine/run-queries";
@@ -32,8 +32,8 @@ export default async function PipelinePage({ params }: { params: Promise<{ slug:
           <span className="flex flex-wrap gap-x-3">
             <span className="font-mono">{pipeline.file}</span>
             <span aria-label="Pipeline spend this month">
-              {formatCost(spend.usd)} this month over {spend.runs} run{spend.runs === 1 ? "" : "s"}
-              {spend.subscriptionTokens > 0 && <> · {formatTokens(spend.subscriptionTokens)} subscription tokens</>}
+              {formatUsd(spend.usd)} this month over {spend.runs} run{spend.runs === 1 ? "" : "s"}
+              {spend.subscriptionTokens > 0 && <> · {formatNumber(spend.subscriptionTokens)} subscription tokens</>}
             </span>
           </span>
         }
@@ -54,12 +54,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ slug:
       ) : (
         <div className="grid gap-5 lg:grid-cols-[1fr_1fr]">
           <Card title="Run">
-            <RunForm
-              pipeline={pipeline.slug}
-              inputs={def.inputs}
-              clients={clients.map((c) => ({ slug: c.slug, name: c.name }))}
-              needsClient={pipelineNeedsClient(def)}
-            />
+            <RunForm pipeline={pipeline.slug} inputs={def.inputs} clients={clients.map((c) => ({ slug: c.slug, name: c.name }))} needsClient={pipelineNeedsClient(def)} />
           </Card>
           <Card title="Steps">
             <ol className="space-y-2 text-sm">
@@ -82,7 +77,9 @@ export default async function PipelinePage({ params }: { params: Promise<{ slug:
       <RunList runs={recent.items} empty={<>No runs of this pipeline yet.</>} />
       {recent.nextCursor && (
         <p className="mt-2 text-sm">
-          <Link className="underline" href={`/runs?pipeline=${pipeline.slug}`}>All runs of this pipeline</Link>
+          <Link className="underline" href={`/runs?pipeline=${pipeline.slug}`}>
+            All runs of this pipeline
+          </Link>
         </p>
       )}
     </>

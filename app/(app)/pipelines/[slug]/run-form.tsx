@@ -55,6 +55,7 @@ type Check = { state: "checking" } | { state: "ok" } | { state: "missing"; probl
 function usePreflight(pipeline: string, client: string) {
   const [check, setCheck] = useState<Check>({ state: "checking" });
   const [round, setRound] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `round` is the trigger of "check again"
   useEffect(() => {
     let current = true;
     setCheck({ state: "checking" });

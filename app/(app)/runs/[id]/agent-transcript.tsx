@@ -7,9 +7,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
-import { StatusBadge } from "@/components/ui/status-badge";
-import { formatDuration } from "@/components/ui/format";
-import { JsonBlock, ToolResult } from "@/components/runs/tool-result";
+import { formatNumber } from "@/lib/format";
+import { ToolCallDetails } from "@/components/runs/tool-call-details";
 import type { RunView } from "./run-live";
 
 type StepView = RunView["steps"][number];
@@ -17,7 +16,6 @@ type EventView = { id: number; type: string; message: string; data: unknown; cre
 type Page = { items: EventView[]; hasMoreAfter: boolean; hasMoreBefore: boolean };
 
 const FOLD_CHARS = 600;
-const number = new Intl.NumberFormat();
 
 async function fetchPage(runId: string, stepRowId: string, query: string): Promise<Page> {
   const res = await fetch(`/api/runs/${runId}/steps/${stepRowId}/events?${query}`, { cache: "no-store" });
@@ -52,6 +50,7 @@ function useStepEvents(runId: string, step: StepView) {
   });
   // the step's last events (its answer) are written just before it ends: fetch once more when it does
   const { refetch } = query;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the status is the trigger, not an input
   useEffect(() => {
     void refetch();
   }, [step.status, refetch]);
@@ -69,7 +68,7 @@ function Folded({ text, label }: { text: string; label: string }) {
   if (text.length <= FOLD_CHARS) return <p className="text-sm break-words whitespace-pre-wrap">{text}</p>;
   return (
     <details>
-      <summary className="cursor-pointer text-sm break-words whitespace-pre-wrap">{text.slice(0, FOLD_CHARS)}… <span className="text-xs text-zinc-500">({number.format(text.length)} characters; show all)</span></summary>
+      <summary className="cursor-pointer text-sm break-words whitespace-pre-wrap">{text.slice(0, FOLD_CHARS)}… <span className="text-xs text-zinc-500">({formatNumber(text.length)} characters; show all)</span></summary>
       <p aria-label={label} className="mt-1 text-sm break-words whitespace-pre-wrap">{text}</p>
     </details>
   );
@@ -80,38 +79,19 @@ function textOf(data: unknown): string {
 }
 
 function usageLine(u: Partial<Record<"inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens" | "reasoningTokens", number>>): string {
-  const parts = [`${number.format(u.inputTokens ?? 0)} in`, `${number.format(u.outputTokens ?? 0)} out`];
-  if (u.cacheReadTokens) parts.push(`${number.format(u.cacheReadTokens)} cache read`);
-  if (u.cacheWriteTokens) parts.push(`${number.format(u.cacheWriteTokens)} cache write`);
-  if (u.reasoningTokens) parts.push(`${number.format(u.reasoningTokens)} reasoning`);
+  const parts = [`${formatNumber(u.inputTokens ?? 0)} in`, `${formatNumber(u.outputTokens ?? 0)} out`];
+  if (u.cacheReadTokens) parts.push(`${formatNumber(u.cacheReadTokens)} cache read`);
+  if (u.cacheWriteTokens) parts.push(`${formatNumber(u.cacheWriteTokens)} cache write`);
+  if (u.reasoningTokens) parts.push(`${formatNumber(u.reasoningTokens)} reasoning`);
   return parts.join(" · ");
 }
 
 type Entry = { at: number; key: string; node: ReactNode };
 
-function ToolCallEntry({ call }: { call: StepView["toolCalls"][number] }) {
-  const status = call.status === "refused" ? "refused" : call.isError || call.status === "failed" ? "failed" : call.status === "started" ? "running" : "succeeded";
-  const resultText = call.result !== null ? JSON.stringify(call.result) : "";
-  return (
-    <details className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" open={resultText.length < FOLD_CHARS && call.status !== "succeeded"} aria-label={`Tool call ${call.server}/${call.tool}`}>
-      <summary className="cursor-pointer">
-        <span className="text-xs text-zinc-500">Tool call</span> <code className="font-mono text-xs">{call.server}/{call.tool}</code> <StatusBadge status={status} />{" "}
-        <span className="text-xs text-zinc-500">{formatDuration(call.durationMs)}</span>
-      </summary>
-      <div className="mt-2 space-y-2">
-        <p className="text-xs text-zinc-500">Arguments</p>
-        <JsonBlock value={call.arguments} label="Arguments" />
-        {call.error && <p className="text-sm break-words text-red-700 dark:text-red-400">{call.error}</p>}
-        {call.result !== null && (
-          <>
-            <p className="text-xs text-zinc-500">Result{call.isTruncated ? ` (truncated; ${number.format(call.resultBytes)} bytes in all)` : ""}</p>
-            <ToolResult result={call.result} />
-          </>
-        )}
-        {call.resultOmitted && <p className="text-xs text-zinc-500">The result is too large to show here ({number.format(call.resultBytes)} bytes).</p>}
-      </div>
-    </details>
-  );
+function ToolCallEntry({ runId, call }: { runId: string; call: StepView["toolCalls"][number] }) {
+  // a short result of a call that did not succeed is shown unfolded: it is what the reader looks for
+  const isShort = call.result === null || JSON.stringify(call.result).length < FOLD_CHARS;
+  return <ToolCallDetails runId={runId} call={call} open={isShort && call.status !== "succeeded"} kind="Tool call" />;
 }
 
 export function AgentTranscript({ runId, step }: { runId: string; step: StepView }) {
@@ -132,7 +112,7 @@ export function AgentTranscript({ runId, step }: { runId: string; step: StepView
       entries.push({ at, key, node: <p className="font-mono text-xs text-zinc-500">{e.message}</p> });
     }
   }
-  for (const call of step.toolCalls) entries.push({ at: new Date(call.startedAt).getTime(), key: `c${call.id}`, node: <ToolCallEntry call={call} /> });
+  for (const call of step.toolCalls) entries.push({ at: new Date(call.startedAt).getTime(), key: `c${call.id}`, node: <ToolCallEntry runId={runId} call={call} /> });
   entries.sort((a, b) => a.at - b.at);
   const agent = step.agent;
   return (

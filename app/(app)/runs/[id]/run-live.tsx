@@ -9,13 +9,14 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { FormError } from "@/components/ui/field";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { formatDuration, formatNumber } from "@/components/ui/format";
+import { formatDuration, formatNumber } from "@/lib/format";
 import { ClockTime, RelativeTime, useNow } from "@/components/ui/time";
-import { JsonBlock, ToolResult } from "@/components/runs/tool-result";
+import { ToolCallDetails } from "@/components/runs/tool-call-details";
+import { JsonBlock } from "@/components/runs/tool-result";
 import { queryKeys } from "@/components/query-keys";
 import type { Serialized } from "@/components/serialized";
 import type { RunDetail } from "@/lib/engine/run-queries";
-import { isActiveRunStatus, WAITING_LABELS } from "@/lib/engine/run-status";
+import { elapsedMs, isActiveRunStatus, WAITING_LABELS } from "@/lib/engine/run-status";
 import { cancelRunAction, resolveOutcomeAction, retryRunAction } from "../actions";
 import { AgentTranscript } from "./agent-transcript";
 import { RerunCard, RerunNotice } from "./rerun-form";
@@ -25,12 +26,6 @@ export type RunView = Serialized<RunDetail>;
 type StepView = RunView["steps"][number];
 
 
-/** A step or run still going counts up to `now`, which is null until mounted (the server has no "now" the browser shares). */
-function durationOf(start: string | null, end: string | null, now: number | null): number | null {
-  if (!start) return null;
-  if (!end && now === null) return null;
-  return (end ? new Date(end).getTime() : (now as number)) - new Date(start).getTime();
-}
 
 const LOG_KEEP = 1_000;
 const sentence = (label: string) => label.charAt(0).toUpperCase() + label.slice(1);
@@ -60,7 +55,7 @@ export function RunLive({ initial, runners }: { initial: RunView; runners: reado
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.run(run.id) });
   const latest = run.steps.filter((s) => s.isLatestAttempt);
   const now = useNow(1_000);
-  const total = durationOf(run.startedAt, run.finishedAt, now);
+  const total = elapsedMs(run.startedAt, run.finishedAt, now);
   return (
     <>
       <PageHeader
@@ -163,7 +158,7 @@ export function RunLive({ initial, runners }: { initial: RunView; runners: reado
 }
 
 function StepCard({ run, step, history, onChange, setError }: { run: RunView; step: StepView; history: StepView[]; onChange: () => Promise<void>; setError: (e: string | null) => void }) {
-  const ms = durationOf(step.startedAt, step.finishedAt, useNow(1_000));
+  const ms = elapsedMs(step.startedAt, step.finishedAt, useNow(1_000));
   const marker = step.waitingFor === "outcome-unknown" ? step.error : null;
   return (
     <article aria-label={`Step ${step.id}`} data-step={step.id} data-status={step.status} className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
@@ -210,32 +205,8 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
         </div>
       )}
       {step.kind === "agent" && <AgentTranscript runId={run.id} step={step} />}
-      {step.kind !== "agent" && step.toolCalls.map((call) => (
-        <details key={call.id} className="mt-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" open={step.status !== "succeeded"}>
-          <summary className="cursor-pointer">
-            <code className="font-mono text-xs">{call.server}/{call.tool}</code>{" "}
-            <StatusBadge status={call.status === "unknown" ? "outcome unknown" : call.isError || call.status === "failed" ? "failed" : call.status === "started" ? "running" : "succeeded"} />{" "}
-            <span className="text-xs text-zinc-500">{formatDuration(call.durationMs)}</span>
-          </summary>
-          <div className="mt-2 space-y-2">
-            <p className="text-xs text-zinc-500">Arguments</p>
-            <JsonBlock value={call.arguments} label="Arguments" />
-            {call.error && <p className="text-sm text-red-700 dark:text-red-400">{call.error}</p>}
-            {call.result !== null && (
-              <>
-                <p className="text-xs text-zinc-500">Result{call.isTruncated ? ` (truncated; ${formatNumber(call.resultBytes)} bytes in all)` : ""}</p>
-                <ToolResult result={call.result} />
-              </>
-            )}
-            {call.resultOmitted && call.images.length > 0 && <ToolResult result={{ content: call.images }} />}
-            {call.resultOmitted && (
-              <p className="text-xs text-zinc-500">
-                The result is too large to show here ({formatNumber(call.resultBytes)} bytes): <a className="underline" href={`/api/runs/${run.id}/tool-calls/${call.id}/result`} target="_blank" rel="noopener">open it as JSON</a>.
-              </p>
-            )}
-          </div>
-        </details>
-      ))}
+      {step.kind !== "agent" &&
+        step.toolCalls.map((call) => <ToolCallDetails key={call.id} runId={run.id} call={call} open={step.status !== "succeeded"} className="mt-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" />)}
       {step.outputOmitted && (
         <p className="mt-3 text-xs text-zinc-500">
           The output is too large to show here ({formatNumber(step.outputBytes)} bytes): <a className="underline" href={`/api/runs/${run.id}/steps/${step.runStepId}/output`} target="_blank" rel="noopener">open it as JSON</a>.

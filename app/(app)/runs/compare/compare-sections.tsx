@@ -2,8 +2,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
-import { formatDuration, formatNumber, formatUsd } from "@/components/ui/format";
-import { StatusBadge } from "@/components/ui/status-badge";
+import { formatDuration, formatNumber, formatUsd } from "@/lib/format";
+import { StatusBadge, ToolCallBadge } from "@/components/ui/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { CompareSide, RunComparison } from "@/lib/engine/run-compare";
 import { WordDiffView } from "./word-diff-view";
@@ -13,7 +13,9 @@ type Sides = { a: CompareSide; b: CompareSide };
 function Row({ label, a, b }: { label: string; a: ReactNode; b: ReactNode }) {
   return (
     <tr>
-      <th scope="row" className="border-b border-zinc-100 px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:border-zinc-800">{label}</th>
+      <th scope="row" className="border-b border-zinc-100 px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:border-zinc-800">
+        {label}
+      </th>
       <Td>{a}</Td>
       <Td>{b}</Td>
     </tr>
@@ -28,7 +30,9 @@ export function SummaryTable({ a, b }: Sides) {
     <Table className="mb-5">
       <thead>
         <tr>
-          <Th className="w-44"><span className="sr-only">Figure</span></Th>
+          <Th className="w-44">
+            <span className="sr-only">Figure</span>
+          </Th>
           <Th>Run A</Th>
           <Th>Run B</Th>
         </tr>
@@ -55,7 +59,9 @@ export function SummaryTable({ a, b }: Sides) {
 function RunLink({ side }: { side: CompareSide }) {
   return (
     <span className="flex flex-wrap items-center gap-x-2">
-      <Link className="font-mono text-xs underline" href={`/runs/${side.id}`}>{side.id}</Link>
+      <Link className="font-mono text-xs underline" href={`/runs/${side.id}`}>
+        {side.id}
+      </Link>
       <span className="text-xs text-zinc-500">{side.trigger}</span>
     </span>
   );
@@ -74,16 +80,21 @@ function AgentSideView({ side, label }: { side: AgentSide | null; label: "A" | "
         <StatusBadge status={side.status} />
       </p>
       <p className="text-xs text-zinc-500">
-        {side.turns ?? "—"} turn{side.turns === 1 ? "" : "s"} · {formatDuration(side.durationMs)} · {formatNumber(side.usage.inputTokens)} in · {formatNumber(side.usage.outputTokens)} out · {formatUsd(side.usage.costUsd)}
+        {side.turns ?? "—"} turn{side.turns === 1 ? "" : "s"} · {formatDuration(side.durationMs)} · {formatNumber(side.usage.inputTokens)} in · {formatNumber(side.usage.outputTokens)} out ·{" "}
+        {formatUsd(side.usage.costUsd)}
       </p>
       {side.error && <p className="break-words text-red-700 dark:text-red-400">{side.error}</p>}
-      <p className="text-xs text-zinc-500">{side.toolCalls.length} tool call{side.toolCalls.length === 1 ? "" : "s"}</p>
+      <p className="text-xs text-zinc-500">
+        {side.toolCalls.length} tool call{side.toolCalls.length === 1 ? "" : "s"}
+      </p>
       {side.toolCalls.length > 0 && (
         <ol aria-label={`Run ${label} tool calls`} className="space-y-1">
           {side.toolCalls.map((c) => (
             <li key={c.id} className="flex flex-wrap items-center gap-2">
-              <code className="font-mono text-xs">{c.server}/{c.tool}</code>
-              <StatusBadge status={c.status === "unknown" ? "outcome unknown" : c.isError ? "failed" : c.status === "started" ? "running" : c.status} />
+              <code className="font-mono text-xs">
+                {c.server}/{c.tool}
+              </code>
+              <ToolCallBadge call={c} />
               {c.error && <span className="break-words text-xs text-red-700 dark:text-red-400">{c.error}</span>}
             </li>
           ))}
@@ -95,7 +106,14 @@ function AgentSideView({ side, label }: { side: AgentSide | null; label: "A" | "
 
 export function AgentStepCompare({ pair }: { pair: AgentPair }) {
   return (
-    <Card title={<>Agent step <code className="font-mono">{pair.stepId}</code></>} className="mb-5">
+    <Card
+      title={
+        <>
+          Agent step <code className="font-mono">{pair.stepId}</code>
+        </>
+      }
+      className="mb-5"
+    >
       <div aria-label={`Agent step ${pair.stepId}`} className="space-y-4">
         <div className="grid gap-4 md:grid-cols-2">
           <AgentSideView side={pair.a} label="A" />
@@ -120,14 +138,24 @@ export function DraftCompare({ pair }: { pair: DraftPair }) {
   const link = (d: DraftPair["a"], label: string) =>
     d ? (
       <span className="flex items-center gap-2">
-        <Link className="underline" href={`/drafts/${d.id}`}>Draft of run {label}</Link> <StatusBadge status={d.status} />
+        <Link className="underline" href={`/drafts/${d.id}`}>
+          Draft of run {label}
+        </Link>{" "}
+        <StatusBadge status={d.status} />
         <span className="text-xs text-zinc-500">version {d.version}</span>
       </span>
     ) : (
       <span className="text-zinc-500">Run {label} has no draft here.</span>
     );
   return (
-    <Card title={<>Draft of step <code className="font-mono">{pair.stepId}</code></>} className="mb-5">
+    <Card
+      title={
+        <>
+          Draft of step <code className="font-mono">{pair.stepId}</code>
+        </>
+      }
+      className="mb-5"
+    >
       <div aria-label={`Draft ${pair.stepId}`} className="space-y-3">
         <div className="grid gap-4 text-sm md:grid-cols-2">
           {link(pair.a, "A")}
