@@ -73,6 +73,32 @@ describe("claude-code built-ins, with the real CLI", { timeout: 240_000 }, () =>
     fs.rmSync(sibling, { recursive: true, force: true });
   });
 
+  it("greps and writes inside the client's folder and is refused both outside it", async () => {
+    const folder = clientFolder("acme");
+    const marker = `grep-marker-${suffix()}`;
+    fs.writeFileSync(path.join(folder, `${marker}.txt`), `${marker} lives here\n`);
+    const sibling = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-sibling-"));
+    fs.writeFileSync(path.join(sibling, "other.txt"), `${marker} OUTSIDE-CANARY-9904\n`);
+    const written = path.join(folder, `written-${suffix()}.txt`);
+    const outsideWrite = path.join(sibling, "planted.txt");
+    suite.standin.mode = "builtin";
+    suite.standin.builtinCalls = [
+      { name: "Grep", args: { pattern: marker, path: folder, output_mode: "content" } },
+      { name: "Grep", args: { pattern: marker, path: sibling, output_mode: "content" } },
+      { name: "Write", args: { file_path: written, content: "made by the agent\n" } },
+      { name: "Write", args: { file_path: outsideWrite, content: "planted\n" } },
+    ];
+    const { id, run } = await runAgentPipeline(writeAgentPipeline("claude-code", { extra: "      builtin: [Grep, Write]\n" }), ["succeeded", "failed"], 120_000);
+    expect([run.status, run.error]).toEqual(["succeeded", null]);
+    const calls = await builtinEvents(id);
+    expect(calls.map((c) => [c.name, c.isError])).toEqual([["Grep", false], ["Grep", true], ["Write", false], ["Write", true]]);
+    expect(calls[0].output).toContain(`${marker} lives here`);
+    expect(JSON.stringify(calls)).not.toContain("OUTSIDE-CANARY-9904");
+    expect(fs.readFileSync(written, "utf8")).toBe("made by the agent\n");
+    expect(fs.existsSync(outsideWrite)).toBe(false);
+    fs.rmSync(sibling, { recursive: true, force: true });
+  });
+
   it("puts the folder's CLAUDE.md in the system prompt, but never one that is a symlink out of the folder", async () => {
     const folder = clientFolder("acme");
     const memory = path.join(folder, "CLAUDE.md");

@@ -61,6 +61,8 @@ function clip(text: string): { text: string; truncated?: boolean } {
 // a built-in call keeps its input and output within one event: together under EVENT_TEXT_MAX
 const BUILTIN_INPUT_MAX = 2_000;
 const BUILTIN_OUTPUT_MAX = EVENT_TEXT_MAX - BUILTIN_INPUT_MAX;
+// below run-events' DATA_MAX (16,000), over which an event keeps only its size
+const BUILTIN_EVENT_JSON_MAX = 15_000;
 
 /**
  * What a built-in call may have read and must never be kept: the keys the runners are given, the session
@@ -87,14 +89,25 @@ export function builtinEventData(event: Extract<AgentEvent, { type: "builtin" }>
   const inputValue = redactValue(event.input, secrets);
   const inputText = typeof inputValue === "string" ? inputValue : JSON.stringify(inputValue ?? null);
   const output = event.output === undefined ? undefined : redactText(event.output, secrets);
-  return {
-    name: event.name,
-    input: inputText.slice(0, BUILTIN_INPUT_MAX),
-    ...(inputText.length > BUILTIN_INPUT_MAX ? { inputTruncated: true, inputChars: inputText.length } : {}),
-    ...(output !== undefined ? { output: output.slice(0, BUILTIN_OUTPUT_MAX) } : {}),
-    ...(output !== undefined && output.length > BUILTIN_OUTPUT_MAX ? { outputTruncated: true, outputChars: output.length } : {}),
+  const data = (outputMax: number, inputMax = BUILTIN_INPUT_MAX) => ({
+    name: event.name.slice(0, 200),
+    input: inputText.slice(0, inputMax),
+    ...(inputText.length > inputMax ? { inputTruncated: true, inputChars: inputText.length } : {}),
+    ...(output !== undefined ? { output: output.slice(0, outputMax) } : {}),
+    ...(output !== undefined && output.length > outputMax ? { outputTruncated: true, outputChars: output.length } : {}),
     isError: event.isError === true,
-  };
+  });
+  // binary output (a database's bytes) escapes to six characters a byte in JSON: cut further until the
+  // event fits, rather than let the whole event be stored as "too large"
+  let outputMax = BUILTIN_OUTPUT_MAX;
+  let inputMax = BUILTIN_INPUT_MAX;
+  let out = data(outputMax, inputMax);
+  while (JSON.stringify(out).length > BUILTIN_EVENT_JSON_MAX && (outputMax > 0 || inputMax > 0)) {
+    if (outputMax > 0) outputMax = Math.floor(outputMax / 2);
+    else inputMax = Math.floor(inputMax / 2);
+    out = data(outputMax, inputMax);
+  }
+  return out;
 }
 
 /** Adds tokens to the step and its run, in the caller's transaction. */
