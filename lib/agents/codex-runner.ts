@@ -19,8 +19,10 @@ import {
 const TOKEN_ENV = "SWITCHBOARD_GATEWAY_TOKEN";
 const PROVIDER = "switchboard";
 const STDERR_KEEP = 4_000;
-// codex goes on without an MCP server that is not up within this time (its default is 10 s): on a busy
-// machine the agent would then run without any of the step's tools
+// codex waits this long for the gateway (its default is 10 s); the gateway is `required` (codex fails
+// rather than start without it) and `startup_readiness="catalog"` (its first model request waits for the
+// gateway's tool list: on a busy machine the agent otherwise started without the step's tools), when the
+// step has tools (Settings' test call has none, and a token no step holds)
 const MCP_STARTUP_TIMEOUT_SEC = 60;
 // codex's own extras that an agent step has no use for
 const DISABLED_FEATURES = ["apps", "browser_use", "in_app_browser", "image_generation"];
@@ -107,7 +109,7 @@ export class CodexRunner implements AgentRunner {
     if (!bin) throw new RunnerNotConfiguredError("The codex runner is not set up: install the Codex CLI so that codex is on PATH, or set SWITCHBOARD_CODEX_BIN");
     if (!env.OPENAI_API_KEY) throw new RunnerNotConfiguredError("The codex runner is not set up: set OPENAI_API_KEY (and OPENAI_BASE_URL for another endpoint)");
     // listing first: a listed server that cannot start fails the step before codex starts
-    await req.gateway.listTools();
+    const tools = await req.gateway.listTools();
     const codexHome = path.join(req.dataDir, "codex-home");
     fs.mkdirSync(codexHome, { recursive: true, mode: 0o700 });
     const token = await req.mintGatewayToken();
@@ -117,7 +119,7 @@ export class CodexRunner implements AgentRunner {
       ...(req.model ? ["-m", req.model] : []),
       "-c", `model_provider=${toml(PROVIDER)}`,
       "-c", `model_providers.${PROVIDER}={name="Switchboard",base_url=${toml(baseUrl)},wire_api="responses",env_key="OPENAI_API_KEY"}`,
-      "-c", `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC}}`,
+      "-c", `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC}${tools.length ? `,required=true,startup_readiness="catalog"` : ""}}`,
       ...DISABLED_FEATURES.flatMap((f) => ["-c", `features.${f}=false`]),
       ...codexBuiltinArgs(req.builtin),
       "--", req.prompt,

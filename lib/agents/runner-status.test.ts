@@ -57,6 +57,8 @@ describe("runner status", { timeout: 120_000 }, () => {
     standin.mode = "answer";
     const ok = await testRunner("openai");
     expect(ok).toMatchObject({ ok: true, message: expect.stringContaining("no tools needed") });
+    // codex's test call has no tools, so no gateway it must wait for
+    expect(await testRunner("codex")).toMatchObject({ ok: true, message: expect.stringContaining("no tools needed") });
     standin.mode = "api-error";
     const failed = await testRunner("anthropic");
     expect(failed).toMatchObject({ ok: false, message: "The Anthropic API failed (HTTP 400): stand-in: the model is not available" });
