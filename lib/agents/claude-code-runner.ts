@@ -27,7 +27,7 @@ const STDERR_KEEP = 4_000;
  * linux packages come in glibc and musl builds), resolved from Switchboard's own install.
  */
 export function bundledClaudeBin(): string | null {
-  const resolve = createRequire(path.join(process.cwd(), "package.json")).resolve;
+  const resolve = createRequire(path.join(/*turbopackIgnore: true*/ process.cwd(), "package.json")).resolve;
   const base = `@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}`;
   const candidates = process.platform === "linux" ? [base, `${base}-musl`] : [base];
   for (const pkg of candidates) {
