@@ -41,7 +41,7 @@ describe("claude-code permission rules", () => {
 });
 
 describe("claude-code built-ins, with the real CLI", { timeout: 240_000 }, () => {
-  it("reads a file in the client's folder, is refused one outside it, and records both calls", async () => {
+  it("reads a file in the client's folder, is refused one outside it and an unlisted Bash, and records every call", async () => {
     const folder = clientFolder("acme");
     const inside = path.join(folder, `notes-${suffix()}.txt`);
     fs.writeFileSync(inside, "inside the folder: otters\n");
@@ -53,6 +53,8 @@ describe("claude-code built-ins, with the real CLI", { timeout: 240_000 }, () =>
       { name: "Read", args: { file_path: inside } },
       { name: "Read", args: { file_path: outside } },
       { name: "Read", args: { file_path: "/etc/hostname" } },
+      // a built-in the step does not list: not offered, refused, and the attempt is in the transcript
+      { name: "Bash", args: { command: "cat /etc/hostname" } },
     ];
     const before = suite.standin.requestsTo("/v1/messages").length;
     const { id, run, draft } = await runAgentPipeline(writeAgentPipeline("claude-code", { extra: "      builtin: [Read]\n" }), ["succeeded", "failed"], 120_000);
@@ -62,10 +64,13 @@ describe("claude-code built-ins, with the real CLI", { timeout: 240_000 }, () =>
     expect(offered.filter((n) => ["Bash", "Write", "Edit", "Glob", "Grep", "WebFetch"].includes(n))).toEqual([]);
 
     const calls = await builtinEvents(id);
-    expect(calls.map((c) => [c.name, JSON.parse(c.input).file_path, c.isError])).toEqual([["Read", inside, false], ["Read", outside, true], ["Read", "/etc/hostname", true]]);
+    expect(calls.map((c) => [c.name, JSON.parse(c.input).file_path ?? JSON.parse(c.input).command, c.isError])).toEqual([
+      ["Read", inside, false], ["Read", outside, true], ["Read", "/etc/hostname", true], ["Bash", "cat /etc/hostname", true],
+    ]);
     expect(calls[0].output).toContain("inside the folder: otters");
     // refused by Claude Code's permission check, before anything was read
-    for (const refused of calls.slice(1)) expect(refused.output).toMatch(/permission|denied|not allowed/i);
+    for (const refused of calls.slice(1, 3)) expect(refused.output).toMatch(/permission|denied|not allowed/i);
+    expect(calls[3].output).toMatch(/no such tool|not available|denied|permission/i);
     const answer = JSON.parse(draft?.outputJson ?? "{}").text as string;
     expect(answer).toContain("inside the folder: otters");
     expect(answer).not.toContain("OUTSIDE-CANARY-7731");
