@@ -1,14 +1,19 @@
 // The `claude-code` runner: Claude Code driven through the Claude Agent SDK's query(). Its only MCP
 // server is the gateway, in-process (the SDK's "sdk" server type), so every tool call runs through
-// GatewaySession in this process. Built-in tools are off unless the step names them in `builtin:`.
+// GatewaySession in this process. Built-in tools are off unless the step names them in `builtin:`, and
+// those it names are held to the client's folder by permission rules (claude-permissions.ts); each of
+// their calls, with its input and result, goes into the transcript.
 // The client's folder is the working directory and its CLAUDE.md is given as part of the system
 // prompt; settings files from that folder are not loaded, because an agent may have written them.
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { query, type SDKMessage, type SpawnedProcess } from "@anthropic-ai/claude-agent-sdk";
 import { agentEnv, serverVariables, type AgentEnv } from "@/lib/env";
 import { GATEWAY_SERVER_NAME, gatewayMcpServer } from "@/lib/mcp/gateway-server";
 import { cliVersion, findOnPath, killGroup, spawnGroup } from "@/lib/agents/process-group";
+import { claudePermissions } from "@/lib/agents/claude-permissions";
+import { readWorkspaceFile } from "@/lib/workspace/paths";
 import {
   addUsage, AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError,
   type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage,
@@ -17,8 +22,32 @@ import {
 const CLAUDE_MD_MAX_BYTES = 64 * 1024;
 const STDERR_KEEP = 4_000;
 
-function claudeBin(env: AgentEnv): string | null {
-  return env.SWITCHBOARD_CLAUDE_BIN ?? findOnPath("claude", env.PATH);
+/**
+ * The Claude Code binary the Agent SDK ships in its platform package (as the SDK itself finds it: the
+ * linux packages come in glibc and musl builds), resolved from Switchboard's own install.
+ */
+export function bundledClaudeBin(): string | null {
+  const resolve = createRequire(path.join(/*turbopackIgnore: true*/ process.cwd(), "package.json")).resolve;
+  const base = `@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}`;
+  const candidates = process.platform === "linux" ? [base, `${base}-musl`] : [base];
+  for (const pkg of candidates) {
+    try {
+      const file = resolve(`${pkg}/claude${process.platform === "win32" ? ".exe" : ""}`);
+      if (fs.statSync(file).isFile()) return file;
+    } catch {
+      // not installed for this platform
+    }
+  }
+  return null;
+}
+
+/** SWITCHBOARD_CLAUDE_BIN, else claude on PATH, else the Agent SDK's own binary; with where it came from. */
+function claudeBin(env: AgentEnv): { bin: string; source: string } | null {
+  if (env.SWITCHBOARD_CLAUDE_BIN) return { bin: env.SWITCHBOARD_CLAUDE_BIN, source: "SWITCHBOARD_CLAUDE_BIN" };
+  const onPath = findOnPath("claude", env.PATH);
+  if (onPath) return { bin: onPath, source: "PATH" };
+  const bundled = bundledClaudeBin();
+  return bundled ? { bin: bundled, source: "the Agent SDK's bundled binary" } : null;
 }
 
 /** The operator's own Claude login (a subscription) in their HOME. */
@@ -46,16 +75,26 @@ function childEnv(env: AgentEnv, useLogin: boolean): Record<string, string> {
   return out;
 }
 
-function readClaudeMd(cwd: string): string | null {
-  const file = path.join(cwd, "CLAUDE.md");
+/**
+ * The folder's CLAUDE.md through the workspace's reader, rooted at the folder itself: a symlink (one that
+ * leads out of the folder, or one swapped in at the last moment), a FIFO or a device is not read, and a
+ * long file is cut at the limit.
+ */
+export function readClaudeMd(cwd: string): string | null {
   try {
-    const stat = fs.lstatSync(file);
-    if (!stat.isFile()) return null;
-    const text = fs.readFileSync(file, "utf8");
-    return text.length > CLAUDE_MD_MAX_BYTES ? text.slice(0, CLAUDE_MD_MAX_BYTES) : text;
+    return readWorkspaceFile("CLAUDE.md", CLAUDE_MD_MAX_BYTES, { root: cwd, truncate: true });
   } catch {
     return null;
   }
+}
+
+/** A tool_result's content as text: a string, or its text blocks joined (an image is named, not kept). */
+function toolResultText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((c: { type?: string; text?: unknown }) => (c?.type === "text" && typeof c.text === "string" ? c.text : c?.type ? `[${c.type}]` : ""))
+    .join("\n");
 }
 
 function usageOf(u: Record<string, unknown> | undefined): TokenUsage {
@@ -83,19 +122,20 @@ export class ClaudeCodeRunner implements AgentRunner {
 
   async status(): Promise<RunnerStatus> {
     const env = agentEnv();
-    const bin = claudeBin(env);
-    if (!bin) return { runner: this.name, usable: false, detail: "claude was not found on PATH", hint: "Install Claude Code (claude on PATH) or set SWITCHBOARD_CLAUDE_BIN" };
+    const found = claudeBin(env);
+    if (!found) return { runner: this.name, usable: false, detail: "claude was not found on PATH, and the Agent SDK's own binary is not installed", hint: "Install Claude Code (claude on PATH), reinstall the npm packages, or set SWITCHBOARD_CLAUDE_BIN" };
+    const { bin, source } = found;
     const version = await cliVersion(bin, childEnv(env, true));
-    if (!version) return { runner: this.name, usable: false, detail: `${bin} does not run (claude --version failed)`, hint: "Check SWITCHBOARD_CLAUDE_BIN or the claude on PATH" };
+    if (!version) return { runner: this.name, usable: false, detail: `${bin} (from ${source}) does not run (claude --version failed)`, hint: "Check SWITCHBOARD_CLAUDE_BIN or the claude on PATH" };
     const login = hasClaudeLogin(env);
-    if (!login && !env.ANTHROPIC_API_KEY) return { runner: this.name, usable: false, detail: `${version} at ${bin}; no login and no key`, hint: "Log in with claude as the user that runs Switchboard, or set ANTHROPIC_API_KEY" };
-    return { runner: this.name, usable: true, detail: `${version} at ${bin}; ${login ? "the operator's Claude login" : "ANTHROPIC_API_KEY"}` };
+    if (!login && !env.ANTHROPIC_API_KEY) return { runner: this.name, usable: false, detail: `${version} at ${bin} (from ${source}); no login and no key`, hint: "Log in with claude as the user that runs Switchboard, or set ANTHROPIC_API_KEY" };
+    return { runner: this.name, usable: true, detail: `${version} at ${bin} (from ${source}); ${login ? "the operator's Claude login" : "ANTHROPIC_API_KEY"}` };
   }
 
   async run(req: AgentRunRequest): Promise<AgentRunResult> {
     const env = agentEnv();
-    const bin = claudeBin(env);
-    if (!bin) throw new RunnerNotConfiguredError("The claude-code runner is not set up: install Claude Code so that claude is on PATH, or set SWITCHBOARD_CLAUDE_BIN");
+    const bin = claudeBin(env)?.bin;
+    if (!bin) throw new RunnerNotConfiguredError("The claude-code runner is not set up: install Claude Code so that claude is on PATH (or reinstall the npm packages, which bring the Agent SDK's own), or set SWITCHBOARD_CLAUDE_BIN");
     const useLogin = hasClaudeLogin(env);
     if (!useLogin && !env.ANTHROPIC_API_KEY) {
       throw new RunnerNotConfiguredError("The claude-code runner is not set up: log in with claude as the user that runs Switchboard, or set ANTHROPIC_API_KEY");
@@ -114,6 +154,7 @@ export class ClaudeCodeRunner implements AgentRunner {
     let model: string | null = req.model ?? null;
     let text = "";
     const perCall = new Map<string, TokenUsage>();
+    const builtinCalls = new Map<string, { name: string; input: unknown }>();
     let emitted: TokenUsage = NO_USAGE;
     try {
       const messages = query({
@@ -122,8 +163,7 @@ export class ClaudeCodeRunner implements AgentRunner {
           cwd: req.cwd,
           model: req.model,
           maxTurns: req.maxTurns,
-          tools: req.builtin,
-          allowedTools: [...req.builtin, ...tools.map((t) => `mcp__${GATEWAY_SERVER_NAME}__${t.name}`)],
+          ...claudePermissions(req.builtin, tools.map((t) => `mcp__${GATEWAY_SERVER_NAME}__${t.name}`)),
           permissionMode: "dontAsk",
           mcpServers: { [GATEWAY_SERVER_NAME]: { type: "sdk", name: GATEWAY_SERVER_NAME, instance: gatewayMcpServer(req.gateway) } },
           strictMcpConfig: true,
@@ -160,7 +200,17 @@ export class ClaudeCodeRunner implements AgentRunner {
           }
           for (const block of message.message.content) {
             if (block.type === "text" && block.text) req.emit({ type: "text", text: block.text });
-            else if (block.type === "tool_use") req.emit({ type: "tool", name: block.name });
+            else if (block.type === "tool_use" && block.name.startsWith("mcp__")) req.emit({ type: "tool", name: block.name });
+            // a built-in call waits for its result (in the next user message) to be recorded whole
+            else if (block.type === "tool_use") builtinCalls.set(block.id, { name: block.name, input: block.input });
+          }
+        } else if (message.type === "user" && Array.isArray(message.message.content)) {
+          for (const block of message.message.content) {
+            if (typeof block !== "object" || block.type !== "tool_result") continue;
+            const call = builtinCalls.get(block.tool_use_id);
+            if (!call) continue;
+            builtinCalls.delete(block.tool_use_id);
+            req.emit({ type: "builtin", name: call.name, input: call.input, output: toolResultText(block.content), isError: block.is_error === true });
           }
         } else if (message.type === "result") {
           // the result has the whole run's usage: what the calls did not already report
@@ -186,6 +236,8 @@ export class ClaudeCodeRunner implements AgentRunner {
       const message = error instanceof Error ? error.message : String(error);
       throw new AgentRunError(`Claude Code failed: ${message.slice(0, 1_000)}`);
     } finally {
+      // a built-in call the run ended in the middle of is recorded without its result
+      for (const call of builtinCalls.values()) req.emit({ type: "builtin", name: call.name, input: call.input });
       req.signal.removeEventListener("abort", onAbort);
       await Promise.all([...children].map((child) => killGroup(child)));
     }

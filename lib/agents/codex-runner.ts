@@ -1,26 +1,72 @@
 // The `codex` runner: `codex exec --json` as its own process group, with a private CODEX_HOME under the
 // data folder, the read-only sandbox, and Switchboard's HTTP gateway as its only MCP server (a bearer
 // token minted for this step, handed over in an environment variable). Its JSONL events become the
-// step's transcript; it has no turn limit of its own, so max_turns counts its tool calls here.
+// step's transcript; it has no turn limit of its own, so max_turns counts its tool calls here. Its own
+// tools (the shell, web search, sub-agents...) are switched off by config unless the step lists them in
+// `builtin:`, and each call of one it makes (a command, a file change) is in the transcript.
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { agentEnv, serverVariables, type AgentEnv } from "@/lib/env";
 import { GATEWAY_SERVER_NAME } from "@/lib/mcp/gateway-server";
 import { cliVersion, findOnPath, killGroup, spawnGroup } from "@/lib/agents/process-group";
+import { codexBuiltinGroup, type CodexBuiltin } from "@/lib/pipelines/agent-builtins";
 import {
   AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError,
-  type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage,
+  type AgentEvent, type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage,
 } from "@/lib/agents/runner";
 
 const TOKEN_ENV = "SWITCHBOARD_GATEWAY_TOKEN";
 const PROVIDER = "switchboard";
 const STDERR_KEEP = 4_000;
-// codex goes on without an MCP server that is not up within this time (its default is 10 s): on a busy
-// machine the agent would then run without any of the step's tools
+// codex waits this long for the gateway (its default is 10 s); the gateway is `required` (codex fails
+// rather than start without it) and `startup_readiness="catalog"` (its first model request waits for the
+// gateway's tool list: on a busy machine the agent otherwise started without the step's tools), when the
+// step has tools (Settings' test call has none, and a token no step holds)
 const MCP_STARTUP_TIMEOUT_SEC = 60;
 // codex's own extras that an agent step has no use for
 const DISABLED_FEATURES = ["apps", "browser_use", "in_app_browser", "image_generation"];
+// the config that switches each `builtin:` group off (codex 0.171; names from `codex features list` and its
+// config schema); a group the step lists keeps codex's default, which is on
+const BUILTIN_OFF: Record<CodexBuiltin, string[]> = {
+  shell: ["features.shell_tool=false"],
+  web_search: ['web_search="disabled"'],
+  multi_agent: ["features.multi_agent=false"],
+  view_image: ["features.view_image=false"],
+  request_user_input: ["tools.experimental_request_user_input.enabled=false"],
+  goals: ["features.goals=false"],
+};
+
+/** `-c` overrides that turn off every codex built-in the step does not list. */
+export function codexBuiltinArgs(builtin: readonly string[]): string[] {
+  const on = new Set(builtin.map(codexBuiltinGroup));
+  return (Object.keys(BUILTIN_OFF) as CodexBuiltin[]).filter((g) => !on.has(g)).flatMap((g) => BUILTIN_OFF[g].flatMap((c) => ["-c", c]));
+}
+
+// what codex itself does (its items other than text, reasoning and the gateway's calls) is in the transcript
+const NOT_BUILTIN_ITEMS = new Set(["agent_message", "reasoning", "mcp_tool_call", "todo_list", "error"]);
+
+/** A finished codex item as a built-in call for the transcript: its input, its output and whether it failed. */
+export function codexBuiltinEvent(item: Record<string, unknown>): AgentEvent | null {
+  const type = String(item.type ?? "");
+  if (!type || NOT_BUILTIN_ITEMS.has(type)) return null;
+  if (type === "command_execution") {
+    const exitCode = typeof item.exit_code === "number" ? item.exit_code : null;
+    return {
+      type: "builtin", name: "exec_command",
+      input: { command: item.command, exitCode },
+      output: typeof item.aggregated_output === "string" ? item.aggregated_output : "",
+      isError: item.status === "failed" || (exitCode !== null && exitCode !== 0),
+    };
+  }
+  if (type === "file_change") {
+    const changes = Array.isArray(item.changes) ? (item.changes as { path?: unknown; kind?: unknown }[]).map((c) => ({ path: c.path, kind: c.kind })) : [];
+    return { type: "builtin", name: "file_change", input: { changes }, isError: item.status === "failed" };
+  }
+  if (type === "web_search") return { type: "builtin", name: "web_search", input: { query: item.query } };
+  const { id: _id, type: _type, ...rest } = item;
+  return { type: "builtin", name: type, input: rest, isError: item.status === "failed" };
+}
 
 function codexBin(env: AgentEnv): string | null {
   return env.SWITCHBOARD_CODEX_BIN ?? findOnPath("codex", env.PATH);
@@ -63,7 +109,7 @@ export class CodexRunner implements AgentRunner {
     if (!bin) throw new RunnerNotConfiguredError("The codex runner is not set up: install the Codex CLI so that codex is on PATH, or set SWITCHBOARD_CODEX_BIN");
     if (!env.OPENAI_API_KEY) throw new RunnerNotConfiguredError("The codex runner is not set up: set OPENAI_API_KEY (and OPENAI_BASE_URL for another endpoint)");
     // listing first: a listed server that cannot start fails the step before codex starts
-    await req.gateway.listTools();
+    const tools = await req.gateway.listTools();
     const codexHome = path.join(req.dataDir, "codex-home");
     fs.mkdirSync(codexHome, { recursive: true, mode: 0o700 });
     const token = await req.mintGatewayToken();
@@ -73,8 +119,9 @@ export class CodexRunner implements AgentRunner {
       ...(req.model ? ["-m", req.model] : []),
       "-c", `model_provider=${toml(PROVIDER)}`,
       "-c", `model_providers.${PROVIDER}={name="Switchboard",base_url=${toml(baseUrl)},wire_api="responses",env_key="OPENAI_API_KEY"}`,
-      "-c", `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC}}`,
+      "-c", `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC}${tools.length ? `,required=true,startup_readiness="catalog"` : ""}}`,
       ...DISABLED_FEATURES.flatMap((f) => ["-c", `features.${f}=false`]),
+      ...codexBuiltinArgs(req.builtin),
       "--", req.prompt,
     ];
     const { command, prefix } = launcher(bin);
@@ -112,12 +159,15 @@ export class CodexRunner implements AgentRunner {
           continue;
         }
         const item = event.item as Record<string, unknown> | undefined;
+        const builtin = event.type === "item.completed" && item ? codexBuiltinEvent(item) : null;
+        if (builtin) req.emit(builtin);
         if (event.type === "item.completed" && item?.type === "agent_message" && typeof item.text === "string") {
           answer = item.text;
           req.emit({ type: "text", text: item.text });
         } else if (event.type === "item.started" && item?.type === "mcp_tool_call") {
           req.emit({ type: "tool", name: `${String(item.server)}/${String(item.tool)}` });
-        } else if (event.type === "item.completed" && item?.type === "mcp_tool_call") {
+        } else if (event.type === "item.completed" && (item?.type === "mcp_tool_call" || builtin)) {
+          // a built-in call is a turn like a gateway call: a looping shell stops at max_turns too
           toolCalls += 1;
           if (toolCalls >= req.maxTurns) {
             failure = maxTurnsError(req.maxTurns).message;

@@ -23,7 +23,21 @@ describe("runner status", { timeout: 120_000 }, () => {
     const statuses = await listRunnerStatuses();
     expect(statuses.map((s) => [s.runner, s.usable])).toEqual([["claude-code", false], ["codex", false], ["anthropic", false], ["openai", false]]);
     expect(statuses.find((s) => s.runner === "anthropic")?.hint).toMatch(/ANTHROPIC_API_KEY/);
-    expect(statuses.find((s) => s.runner === "claude-code")?.hint).toMatch(/SWITCHBOARD_CLAUDE_BIN/);
+    // no claude on PATH: the Agent SDK's own binary is found, and only the key is missing
+    const claude = statuses.find((s) => s.runner === "claude-code");
+    expect(claude?.hint).toMatch(/ANTHROPIC_API_KEY/);
+    expect(claude?.detail).toMatch(/\d+\.\d+\.\d+/);
+    expect(claude?.detail).toContain(`at ${CLAUDE_BIN} (from the Agent SDK's bundled binary)`);
+  });
+
+  it("with an empty PATH and no SWITCHBOARD_CLAUDE_BIN, runs the Agent SDK's own Claude Code and says which and what version", async () => {
+    delete process.env.SWITCHBOARD_CLAUDE_BIN;
+    process.env.PATH = "";
+    process.env.ANTHROPIC_API_KEY = "sk-ant-canary-status-1234";
+    const claude = (await listRunnerStatuses()).find((s) => s.runner === "claude-code");
+    expect(claude?.usable).toBe(true);
+    expect(claude?.detail).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+.* at ${CLAUDE_BIN.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(from the Agent SDK's bundled binary\\); ANTHROPIC_API_KEY$`));
+    delete process.env.ANTHROPIC_API_KEY;
   });
 
   it("finds the CLIs with their versions, checks endpoints, tests a runner, and shows no key", async () => {
@@ -43,6 +57,8 @@ describe("runner status", { timeout: 120_000 }, () => {
     standin.mode = "answer";
     const ok = await testRunner("openai");
     expect(ok).toMatchObject({ ok: true, message: expect.stringContaining("no tools needed") });
+    // codex's test call has no tools, so no gateway it must wait for
+    expect(await testRunner("codex")).toMatchObject({ ok: true, message: expect.stringContaining("no tools needed") });
     standin.mode = "api-error";
     const failed = await testRunner("anthropic");
     expect(failed).toMatchObject({ ok: false, message: "The Anthropic API failed (HTTP 400): stand-in: the model is not available" });

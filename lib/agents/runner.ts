@@ -30,6 +30,11 @@ export type AgentEvent =
   | { type: "usage"; usage: Partial<TokenUsage>; model?: string | null; /** billed to the operator's subscription login, not an API key */ subscription?: boolean }
   /** a tool call as the runner saw it; the gateway records the call itself */
   | { type: "tool"; name: string }
+  /**
+   * a call of the runner's own tool (claude's Read or Bash, codex's shell or a file change), which never
+   * passes the gateway: its input and output as the runner reported them (the engine caps and redacts)
+   */
+  | { type: "builtin"; name: string; input: unknown; output?: string; isError?: boolean }
   | { type: "log"; message: string };
 
 export type AgentRunRequest = {

@@ -1,7 +1,8 @@
 // Executes an `agent:` step: renders its prompt, opens the step's gateway session, runs the named runner
 // with the step's limits (max_turns, timeout, cancel) and keeps its final answer as steps.<id>.text
 // (and .json when the answer parses). What the agent says and spends is written as run events as it
-// happens; its tool calls are recorded by the gateway under the step.
+// happens; its tool calls are recorded by the gateway under the step, and its calls of the runner's own
+// tools (which never pass the gateway) as `builtin` events, redacted and capped.
 import "server-only";
 import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
@@ -22,6 +23,9 @@ import { GatewayToolFailed, recordedToolFailure, watchToolFailures } from "@/lib
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import { renderTemplate, TemplateError } from "@/lib/pipelines/templates";
 import { clientFolder } from "@/lib/workspace/paths";
+import { authSecret } from "@/lib/auth/secret";
+import { loadGlobalServers } from "@/lib/mcp/config";
+import { redactText, redactValue } from "@/lib/mcp/redact";
 
 // run events keep at most 16,000 characters of JSON; escaping can double a text's length
 const EVENT_TEXT_MAX = 7_500;
@@ -49,6 +53,58 @@ function clip(text: string): { text: string; truncated?: boolean } {
   return text.length > EVENT_TEXT_MAX ? { text: text.slice(0, EVENT_TEXT_MAX), truncated: true } : { text };
 }
 
+// a built-in call keeps its input and output within one event: together under EVENT_TEXT_MAX
+const BUILTIN_INPUT_MAX = 2_000;
+const BUILTIN_OUTPUT_MAX = EVENT_TEXT_MAX - BUILTIN_INPUT_MAX;
+// below run-events' DATA_MAX (16,000), over which an event keeps only its size
+const BUILTIN_EVENT_JSON_MAX = 15_000;
+
+/**
+ * What a built-in call may have read and must never be kept: the keys the runners are given, the session
+ * key, and every server's env and header values (the same values a gateway call's record is redacted of).
+ */
+function builtinSecrets(): string[] {
+  const e = agentEnv();
+  const secrets = [e.ANTHROPIC_API_KEY, e.OPENAI_API_KEY, env().AUTH_SECRET, env().NEXTAUTH_SECRET];
+  try {
+    secrets.push(authSecret());
+  } catch {
+    // no session key can be read: there is none to leak either
+  }
+  try {
+    secrets.push(...loadGlobalServers().entries.flatMap((entry) => entry.secrets));
+  } catch {
+    // an unreadable mcp.json holds no expanded secrets
+  }
+  return secrets.filter((s): s is string => typeof s === "string" && s.length >= 6);
+}
+
+/** A built-in call as its run event: input and output redacted, then capped. */
+export function builtinEventData(event: Extract<AgentEvent, { type: "builtin" }>, secrets: readonly string[]) {
+  const inputValue = redactValue(event.input, secrets);
+  const inputText = typeof inputValue === "string" ? inputValue : JSON.stringify(inputValue ?? null);
+  const output = event.output === undefined ? undefined : redactText(event.output, secrets);
+  const data = (outputMax: number, inputMax = BUILTIN_INPUT_MAX) => ({
+    name: event.name.slice(0, 200),
+    input: inputText.slice(0, inputMax),
+    ...(inputText.length > inputMax ? { inputTruncated: true, inputChars: inputText.length } : {}),
+    ...(output !== undefined ? { output: output.slice(0, outputMax) } : {}),
+    ...(output !== undefined && output.length > outputMax ? { outputTruncated: true, outputChars: output.length } : {}),
+    isError: event.isError === true,
+  });
+  // binary output (a database's bytes) escapes to six characters a byte in JSON: cut further until the
+  // event fits, rather than let the whole event be stored as "too large"
+  let outputMax = BUILTIN_OUTPUT_MAX;
+  let inputMax = BUILTIN_INPUT_MAX;
+  let out = data(outputMax, inputMax);
+  while (JSON.stringify(out).length > BUILTIN_EVENT_JSON_MAX && (outputMax > 0 || inputMax > 0)) {
+    if (outputMax > 0) outputMax = Math.floor(outputMax / 2);
+    else inputMax = Math.floor(inputMax / 2);
+    out = data(outputMax, inputMax);
+  }
+  return out;
+}
+
 /** Adds tokens to the step and its run, in the caller's transaction. */
 function addTokens(db: Sqlite, runId: string, runStepId: string, usage: Partial<TokenUsage>): void {
   const u = addUsage(NO_USAGE, usage);
@@ -74,9 +130,15 @@ function eventWriter(runId: string, runStepId: string) {
     chain = chain.then(write).then(() => undefined, (error: unknown) => console.error("[agents] could not record an event", error));
   };
   const write = (type: Parameters<typeof createRunEvent>[1], message: string, data: unknown) => enqueue(() => createRunEvent(runId, type, message, { runStepId, data }));
+  let secrets: string[] | null = null;
   return {
     emit(event: AgentEvent) {
       if (event.type === "text") write("text", event.text.slice(0, 300), clip(event.text));
+      else if (event.type === "builtin") {
+        secrets ??= builtinSecrets();
+        const data = builtinEventData(event, secrets);
+        write("builtin", `${data.name}${data.isError ? " (failed)" : ""}: ${data.input.slice(0, 200)}`, data);
+      }
       else if (event.type === "usage") {
         const row = runEventRow(runId, "usage", `${event.usage.inputTokens ?? 0} in, ${event.usage.outputTokens ?? 0} out`, { runStepId, data: { ...event.usage, model: event.model ?? null } });
         enqueue(() =>

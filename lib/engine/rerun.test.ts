@@ -95,11 +95,12 @@ describe("rerun", () => {
     for (const step of expected.steps) {
       if (!step.agent) continue;
       step.agent.runner = "openai";
+      step.agent.builtin = [];
       delete step.agent.model;
     }
     expect(JSON.parse(rerun.pipelineJson)).toEqual(expected);
     expect(agentsOf(rerun.pipelineJson)).toEqual([
-      { runner: "openai", prompt: "Write {{ inputs.words }} words on {{ inputs.topic }}", tools: ["everything/echo"], max_turns: 4, builtin: ["Read"] },
+      { runner: "openai", prompt: "Write {{ inputs.words }} words on {{ inputs.topic }}", tools: ["everything/echo"], max_turns: 4, builtin: [] },
       { runner: "openai", prompt: "Polish {{ steps.draft.text }}", tools: [], builtin: [] },
     ]);
     const audit = await prisma.auditLog.findFirst({ where: { action: "run.rerun", targetId: id }, select: { dataJson: true } });

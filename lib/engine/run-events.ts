@@ -1,8 +1,8 @@
 // Log, progress and status lines of a run, written as they happen; the run page polls them by id.
 import { prepared, prisma, sqlDate, type Sqlite } from "@/lib/db";
 
-// prompt, text, usage and answer: an agent step's transcript
-export type RunEventType = "log" | "progress" | "status" | "prompt" | "text" | "usage" | "answer";
+// prompt, text, usage, builtin (a call of the runner's own tool) and answer: an agent step's transcript
+export type RunEventType = "log" | "progress" | "status" | "prompt" | "text" | "usage" | "builtin" | "answer";
 
 const MESSAGE_MAX = 2_000;
 const DATA_MAX = 16_000;

@@ -19,7 +19,9 @@ export function switchAgentSteps(pipeline: PipelineSnapshot, override: AgentOver
       const runner = override.runner ?? step.agent.runner;
       const { model: stepModel, ...agent } = step.agent;
       const model = override.model ?? (runner === step.agent.runner ? stepModel : undefined);
-      return { ...step, agent: { ...agent, runner, ...(model !== undefined ? { model } : {}) } };
+      // built-ins are named per runner (lib/pipelines/agent-builtins.ts): on another runner the step runs without them
+      const builtin = runner === step.agent.runner ? agent.builtin : [];
+      return { ...step, agent: { ...agent, runner, builtin, ...(model !== undefined ? { model } : {}) } };
     }),
   };
 }

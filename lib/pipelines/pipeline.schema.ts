@@ -3,6 +3,7 @@
 // gives the same value.
 import { z } from "zod";
 import { SLUG_PATTERN } from "@/lib/workspace/paths";
+import { builtinProblem } from "@/lib/pipelines/agent-builtins";
 
 export const PIPELINE_FILE_MAX_BYTES = 256 * 1024;
 const INPUT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -90,6 +91,8 @@ const ZPipelineStep = z
     if (kinds !== 1) ctx.addIssue({ code: "custom", message: "a step needs exactly one of tool, agent or approval" });
     if (step.args !== undefined && step.tool === undefined) ctx.addIssue({ code: "custom", path: ["args"], message: "args belong to tool steps" });
     if (step.on_error !== undefined && step.tool === undefined) ctx.addIssue({ code: "custom", path: ["on_error"], message: "on_error belongs to tool steps" });
+    const builtin = step.agent ? builtinProblem(step.agent.runner, step.agent.builtin) : null;
+    if (builtin) ctx.addIssue({ code: "custom", path: ["agent", "builtin"], message: `step "${step.id}": ${builtin}` });
   });
 
 const CATCH_UP_POLICIES = ["none", "one"] as const;

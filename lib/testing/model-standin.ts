@@ -29,7 +29,12 @@ export type StandinMode =
    * obey injected text: call the tool named by `injectedTool` (offered or not; the text named it), then
    * answer with what came back
    */
-  | "injected";
+  | "injected"
+  /**
+   * call the tools in `builtinCalls` one after another (the runner's own, such as Read or exec_command,
+   * offered or not), then answer with every result they returned
+   */
+  | "builtin";
 
 export const STANDIN_ECHO_MESSAGE = "hello from the stand-in";
 export const STANDIN_USAGE = { input: 120, output: 30, cacheRead: 40, cacheWrite: 8, reasoning: 5 };
@@ -47,7 +52,7 @@ function textOfContent(content: unknown): string {
 }
 
 /** The offered tool names and the last tool result in a request, whatever the API. */
-function readConversation(path: string, body: Record<string, unknown>): { tools: { name: string; namespace?: string }[]; lastResult: string | null } {
+function readConversation(path: string, body: Record<string, unknown>): { tools: { name: string; namespace?: string }[]; lastResult: string | null; results: string[] } {
   const tools: { name: string; namespace?: string }[] = [];
   for (const t of (body.tools as Record<string, unknown>[] | undefined) ?? []) {
     if (typeof t.name === "string" && t.type !== "namespace") tools.push({ name: t.name });
@@ -56,24 +61,29 @@ function readConversation(path: string, body: Record<string, unknown>): { tools:
     if (t.type === "namespace" && Array.isArray(t.tools)) for (const inner of t.tools as { name?: string }[]) if (inner.name) tools.push({ name: inner.name, namespace: String(t.name) });
   }
   let lastResult: string | null = null;
+  const results: string[] = [];
+  const seen = (text: string) => {
+    lastResult = text;
+    results.push(text);
+  };
   if (path.startsWith("/v1/messages")) {
     for (const m of (body.messages as { role: string; content: unknown }[]) ?? []) {
       if (m.role !== "user" || !Array.isArray(m.content)) continue;
-      for (const block of m.content as { type?: string; content?: unknown }[]) if (block.type === "tool_result") lastResult = textOfContent(block.content);
+      for (const block of m.content as { type?: string; content?: unknown }[]) if (block.type === "tool_result") seen(textOfContent(block.content));
     }
   } else if (path.startsWith("/v1/chat/completions")) {
-    for (const m of (body.messages as { role: string; content: unknown }[]) ?? []) if (m.role === "tool") lastResult = textOfContent(m.content);
+    for (const m of (body.messages as { role: string; content: unknown }[]) ?? []) if (m.role === "tool") seen(textOfContent(m.content));
   } else {
     for (const item of (body.input as { type?: string; output?: unknown }[] | undefined) ?? []) {
       if (item.type === "function_call_output" || item.type === "mcp_tool_call_output" || item.type === "custom_tool_call_output") {
         const out = item.output;
-        lastResult = typeof out === "string" ? out : textOfContent((out as { content?: unknown })?.content ?? out);
+        const text = typeof out === "string" ? out : textOfContent((out as { content?: unknown })?.content ?? out);
         // codex wraps a tool's output as "Wall time: ...\nOutput:\n<the tool's text>"
-        lastResult = lastResult.replace(/^Wall time:[^\n]*\nOutput:\n/, "");
+        seen(text.replace(/^Wall time:[^\n]*\nOutput:\n/, ""));
       }
     }
   }
-  return { tools, lastResult };
+  return { tools, lastResult, results };
 }
 
 export class ModelStandin {
@@ -82,6 +92,8 @@ export class ModelStandin {
   failingTool = { suffix: "get-resource-reference", args: { resourceId: 0 } as Record<string, unknown> };
   /** for "injected": the tool's name as the API names it, and the arguments to call it with */
   injectedTool = { name: "", args: {} as Record<string, unknown> };
+  /** for "builtin": the calls to make, in order (a name and its arguments; a namespace for codex's grouped tools) */
+  builtinCalls: { name: string; args: Record<string, unknown>; namespace?: string }[] = [];
   /** every request body, in order */
   readonly requests: Seen[] = [];
   private readonly open = new Set<http.ServerResponse>();
@@ -108,9 +120,13 @@ export class ModelStandin {
   }
 
   private plan(path: string, body: Record<string, unknown>): Plan {
-    const { tools, lastResult } = readConversation(path, body);
+    const { tools, lastResult, results } = readConversation(path, body);
     const echo = tools.find((t) => t.name.endsWith("echo"));
     if (this.mode === "hang") return { kind: "hang" };
+    if (this.mode === "builtin") {
+      const next = this.builtinCalls[results.length];
+      return next ? { kind: "tool", name: next.name, namespace: next.namespace, args: next.args } : { kind: "text", text: `Final answer: ${results.join("\n---\n")}` };
+    }
     if (this.mode === "answer" || tools.length === 0) return { kind: "text", text: '{"answer": "no tools needed"}' };
     if (this.mode === "loop" && echo) return { kind: "tool", name: echo.name, namespace: echo.namespace, args: { message: STANDIN_ECHO_MESSAGE } };
     if ((this.mode === "tool-error" || this.mode === "call-then-hang") && lastResult !== null) return { kind: "hang" };

@@ -1,6 +1,7 @@
 "use client";
 // An agent step as a transcript: the rendered prompt, the assistant's text, each tool call with its
-// arguments and result (folded when long), token usage and the final answer. Its events are fetched a
+// arguments and result (folded when long), each call of the runner's own tools (Read, Bash, a shell
+// command, a file change) with its input and output, token usage and the final answer. Its events are fetched a
 // page at a time: the latest page first, then only those after the last one seen while the step runs,
 // and older pages on demand, so a step with thousands of events stays live and light. Everything is
 // rendered as text.
@@ -9,6 +10,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { formatNumber } from "@/lib/format";
 import { ToolCallDetails } from "@/components/runs/tool-call-details";
+import { BuiltinCallEntry, type BuiltinCallData } from "@/components/runs/builtin-call";
 import type { RunView } from "./run-live";
 
 type StepView = RunView["steps"][number];
@@ -108,6 +110,8 @@ export function AgentTranscript({ runId, step }: { runId: string; step: StepView
       entries.push({ at, key, node: <p className="text-xs text-zinc-500">Tokens: {usageLine((e.data ?? {}) as Record<string, number>)}</p> });
     } else if (e.type === "answer") {
       entries.push({ at, key, node: <div className="rounded border border-emerald-200 p-2 dark:border-emerald-900"><p className="text-xs text-zinc-500">Final answer</p><Folded text={textOf(e.data)} label="Final answer" /></div> });
+    } else if (e.type === "builtin") {
+      entries.push({ at, key, node: <BuiltinCallEntry data={(e.data ?? {}) as BuiltinCallData} /> });
     } else if (e.type === "log") {
       entries.push({ at, key, node: <p className="font-mono text-xs text-zinc-500">{e.message}</p> });
     }
