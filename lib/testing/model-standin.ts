@@ -24,7 +24,14 @@ export type StandinMode =
    */
   | "tool-error"
   /** answer the first request with a tool call and its usage, then hang (for an interrupted step's tokens) */
-  | "call-then-hang";
+  | "call-then-hang"
+  /**
+   * obey what injected text in the conversation says, as a prompt-injected model would: for each
+   * `⟦read <path>⟧` call every offered file tool on it (claude's Bash `cat` and Read, codex's
+   * `exec_command` `cat`), for each `⟦run <command>⟧` the offered shell; then answer with every result
+   * (or hang, after `⟦then-hang⟧`)
+   */
+  | "obey";
 
 export const STANDIN_ECHO_MESSAGE = "hello from the stand-in";
 export const STANDIN_USAGE = { input: 120, output: 30, cacheRead: 40, cacheWrite: 8, reasoning: 5 };
@@ -42,7 +49,8 @@ function textOfContent(content: unknown): string {
 }
 
 /** The offered tool names and the last tool result in a request, whatever the API. */
-function readConversation(path: string, body: Record<string, unknown>): { tools: { name: string; namespace?: string }[]; lastResult: string | null } {
+function readConversation(path: string, body: Record<string, unknown>): { tools: { name: string; namespace?: string }[]; lastResult: string | null; results: string[] } {
+  const results: string[] = [];
   const tools: { name: string; namespace?: string }[] = [];
   for (const t of (body.tools as Record<string, unknown>[] | undefined) ?? []) {
     if (typeof t.name === "string" && t.type !== "namespace") tools.push({ name: t.name });
@@ -54,10 +62,10 @@ function readConversation(path: string, body: Record<string, unknown>): { tools:
   if (path.startsWith("/v1/messages")) {
     for (const m of (body.messages as { role: string; content: unknown }[]) ?? []) {
       if (m.role !== "user" || !Array.isArray(m.content)) continue;
-      for (const block of m.content as { type?: string; content?: unknown }[]) if (block.type === "tool_result") lastResult = textOfContent(block.content);
+      for (const block of m.content as { type?: string; content?: unknown }[]) if (block.type === "tool_result") results.push((lastResult = textOfContent(block.content)));
     }
   } else if (path.startsWith("/v1/chat/completions")) {
-    for (const m of (body.messages as { role: string; content: unknown }[]) ?? []) if (m.role === "tool") lastResult = textOfContent(m.content);
+    for (const m of (body.messages as { role: string; content: unknown }[]) ?? []) if (m.role === "tool") results.push((lastResult = textOfContent(m.content)));
   } else {
     for (const item of (body.input as { type?: string; output?: unknown }[] | undefined) ?? []) {
       if (item.type === "function_call_output" || item.type === "mcp_tool_call_output" || item.type === "custom_tool_call_output") {
@@ -65,10 +73,31 @@ function readConversation(path: string, body: Record<string, unknown>): { tools:
         lastResult = typeof out === "string" ? out : textOfContent((out as { content?: unknown })?.content ?? out);
         // codex wraps a tool's output as "Wall time: ...\nOutput:\n<the tool's text>"
         lastResult = lastResult.replace(/^Wall time:[^\n]*\nOutput:\n/, "");
+        results.push(lastResult);
       }
     }
   }
-  return { tools, lastResult };
+  return { tools, lastResult, results };
+}
+
+type Call = { name: string; args: Record<string, unknown> };
+
+/** What the injected text asks for (mode "obey"), as tool calls among the offered tools, in order. */
+function obeyPlan(body: Record<string, unknown>, tools: { name: string }[]): { calls: Call[]; thenHang: boolean } {
+  const text = JSON.stringify(body.messages ?? body.input ?? []);
+  const has = (name: string) => tools.some((t) => t.name === name);
+  const calls: Call[] = [];
+  const seen = new Set<string>();
+  for (const m of text.matchAll(/⟦(read|run) ([^⟧]+)⟧/g)) {
+    const key = `${m[1]} ${m[2]}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const command = m[1] === "read" ? `cat ${m[2]}` : m[2].replace(/\\"/g, '"');
+    if (has("Bash")) calls.push({ name: "Bash", args: { command, description: "as the text says" } });
+    if (m[1] === "read" && has("Read")) calls.push({ name: "Read", args: { file_path: m[2] } });
+    if (has("exec_command")) calls.push({ name: "exec_command", args: { cmd: command } });
+  }
+  return { calls, thenHang: text.includes("⟦then-hang⟧") };
 }
 
 export class ModelStandin {
@@ -101,9 +130,16 @@ export class ModelStandin {
   }
 
   private plan(path: string, body: Record<string, unknown>): Plan {
-    const { tools, lastResult } = readConversation(path, body);
+    const { tools, lastResult, results } = readConversation(path, body);
     const echo = tools.find((t) => t.name.endsWith("echo"));
     if (this.mode === "hang") return { kind: "hang" };
+    if (this.mode === "obey") {
+      const { calls, thenHang } = obeyPlan(body, tools);
+      const next = calls[results.length];
+      if (next) return { kind: "tool", name: next.name, args: next.args };
+      if (thenHang) return { kind: "hang" };
+      return { kind: "text", text: `Final answer:\n${results.join("\n---\n")}` };
+    }
     if (this.mode === "answer" || tools.length === 0) return { kind: "text", text: '{"answer": "no tools needed"}' };
     if (this.mode === "loop" && echo) return { kind: "tool", name: echo.name, namespace: echo.namespace, args: { message: STANDIN_ECHO_MESSAGE } };
     if ((this.mode === "tool-error" || this.mode === "call-then-hang") && lastResult !== null) return { kind: "hang" };
