@@ -83,6 +83,12 @@ describe("sandbox argv", () => {
     const scope = path.resolve("node_modules/@openai");
     expect(codex).toEqual(expect.arrayContaining([path.join(scope, "codex"), path.join(scope, "codex-linux-x64")]));
     expect(codex.every((p) => p.startsWith(`${scope}/codex`))).toBe(true);
+    // a CLI whose nearest package.json is Switchboard's own (a binary in the install): the binary alone
+    const install = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-install-"));
+    fs.writeFileSync(path.join(install, "package.json"), "{}");
+    fs.mkdirSync(path.join(install, "bin"));
+    fs.writeFileSync(path.join(install, "bin", "claude"), "");
+    expect(cliPaths(path.join(install, "bin", "claude"), path.join(install, "bin", "claude"), [path.join(install, "data")])).toEqual([path.join(install, "bin", "claude")]);
   });
 
   it("checks a pipeline's mounts: absolute in the file, existing and clear of the data folder when the step starts", () => {

@@ -126,15 +126,21 @@ function packageRoot(file: string): string | null {
  * beside it that npm CLIs keep their native binary in (`@openai/codex` -> `@openai/codex-linux-x64`).
  * Never the whole node_modules or the install: only these.
  */
-export function cliPaths(bin: string, command: string): string[] {
+export function cliPaths(bin: string, command: string, keepOut: string[] = []): string[] {
   const real = fs.realpathSync(bin);
   const out = new Set<string>();
   const root = packageRoot(real);
-  if (root && path.basename(path.dirname(root)) !== "" && root !== path.dirname(root)) {
+  // a "package" that holds Switchboard's own folders (a CLI inside the install, with the install's
+  // package.json above it) is not the CLI's: then only the binary itself is bound
+  const holdsOurs = (dir: string) => keepOut.some((p) => isUnder(p, dir));
+  if (root && !holdsOurs(root)) {
     out.add(root);
     const scope = path.dirname(root);
     const name = path.basename(root);
-    for (const sibling of fs.readdirSync(scope)) if (sibling.startsWith(`${name}-`)) out.add(path.join(scope, sibling));
+    for (const sibling of fs.readdirSync(scope)) {
+      const dir = path.join(scope, sibling);
+      if (sibling.startsWith(`${name}-`) && !holdsOurs(dir)) out.add(dir);
+    }
   } else {
     out.add(real);
   }
@@ -249,7 +255,7 @@ export function boxedCommand(box: { bwrap: string }, req: BoxRequest): { command
     cwd: req.cwd,
     scratchCwd: path.resolve(req.cwd) === workspaceDir(),
     home: boxHome(req.home),
-    cli: cliPaths(req.bin, req.command),
+    cli: cliPaths(req.bin, req.command, switchboardFolders()),
     login: req.login.filter((l) => exists(typeof l === "string" ? l : l.path)),
     mounts: req.mounts,
     setenv: req.setenv,
