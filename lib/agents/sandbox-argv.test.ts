@@ -96,6 +96,8 @@ describe("sandbox argv", () => {
     expect(parsePipelineText("m", yaml("[{ path: /srv/vector-store }, { path: /srv/out, write: true }]")).definition?.steps[0].agent?.mounts).toEqual([
       { path: "/srv/vector-store" }, { path: "/srv/out", write: true },
     ]);
+    const anthropic = parsePipelineText("m", yaml("[{ path: /srv/x }]").replace("runner: codex", "runner: anthropic"));
+    expect(anthropic.errors.join("\n")).toMatch(/mounts are for the claude-code and codex runners/);
     for (const bad of ["[{ path: srv/x }]", "[{ path: / }]", "[{ path: /srv/../etc }]", "[{ path: /srv/x, mode: rw }]", "[/srv/x]"]) {
       expect(parsePipelineText("m", yaml(bad)).valid, bad).toBe(false);
     }

@@ -3,6 +3,7 @@
 // of Switchboard's data folder, the operator's HOME or another client's folder; the client's folder is
 // writable; a cancel leaves no boxed process. The box alone is checked too, with a plain shell.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
@@ -137,15 +138,20 @@ describe("the agent box", { timeout: 300_000 }, () => {
     const box = await requireSandbox("test");
     expect(box).not.toBeNull();
     const acme = clientFolder("acme");
+    // an admin's mount (pipeline `mounts:`), read-only
+    const shared = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-shared-"));
+    fs.writeFileSync(path.join(shared, "shared.txt"), "vector-store");
     const script = [
       ...secretPaths.map((p) => `cat ${p} 2>&1 || true`),
       `echo "clients=$(ls ${path.dirname(acme)} | tr '\\n' ' ')"`,
       `echo "root=$(ls ${path.dirname(dataDir())} | tr '\\n' ' ')"`,
       `cat visible.txt`,
       `echo written-in-box > written.txt`,
+      `echo "mounted=$(cat ${shared}/shared.txt)"`,
+      `echo x > ${shared}/new.txt 2>/dev/null && echo mount-writable || echo mount-read-only`,
       `echo "pwd=$(pwd) home=$HOME procs=$(ls /proc | grep -c '^[0-9]')"`,
     ].join("; ");
-    const { command, args } = boxedCommand(box ?? { bwrap: "" }, { command: "/bin/sh", args: ["-c", script], bin: "/bin/sh", cwd: acme, home: process.env.HOME, login: [], mounts: [] });
+    const { command, args } = boxedCommand(box ?? { bwrap: "" }, { command: "/bin/sh", args: ["-c", script], bin: "/bin/sh", cwd: acme, home: process.env.HOME, login: [], mounts: [{ path: shared }] });
     const child = spawnGroup(command, args, { cwd: acme, env: { PATH: "/usr/bin:/bin" }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout?.on("data", (c: Buffer) => (out += c.toString("utf8")));
@@ -162,6 +168,7 @@ describe("the agent box", { timeout: 300_000 }, () => {
     // its own processes only: sh and what it runs, not Switchboard's
     expect(Number(/procs=(\d+)/.exec(out)?.[1])).toBeLessThan(6);
     expect(fs.readFileSync(path.join(acme, "written.txt"), "utf8")).toBe("written-in-box\n");
+    expect(out).toContain("mounted=vector-store\nmount-read-only\n");
   });
 
   it("lets a token refresh inside the box reach the operator's own Claude login (written in place, as Claude Code does when a rename is refused)", async () => {

@@ -70,6 +70,10 @@ const ZAgentStep = z.strictObject({
   builtin: z.array(z.string().min(1).max(100)).max(100).default([]),
   /** extra paths the CLI runners' sandbox shows the agent (an admin's file decides), read-only unless `write: true` */
   mounts: z.array(ZAgentMount).max(50).default([]),
+}).superRefine((agent, ctx) => {
+  if (agent.mounts.length > 0 && agent.runner !== "claude-code" && agent.runner !== "codex") {
+    ctx.addIssue({ code: "custom", path: ["mounts"], message: "mounts are for the claude-code and codex runners (their sandbox); this runner reads no files" });
+  }
 });
 
 const ZApprovalStep = z.strictObject({
