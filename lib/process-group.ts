@@ -7,6 +7,9 @@
 // codex end on SIGTERM in well under a second here; a Node MCP server closes its transports in tens of
 // ms), short enough that a cancel, a step timeout or a shutdown (SWITCHBOARD_SHUTDOWN_GRACE_S, 10 s by
 // default) never waits long on a child that ignores the signal.
+//
+// One exception, by necessity: when Switchboard's own process exits, an 'exit' handler may do only
+// synchronous work, so it sends SIGKILL to every group at once (signalGroup; see lib/mcp/pool.ts).
 import "server-only";
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 

@@ -7,7 +7,7 @@ import type { ChildProcess } from "node:child_process";
 import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { GROUP_KILL_GRACE_MS, killGroup, signalGroup, spawnGroup } from "@/lib/process-group";
+import { GROUP_KILL_GRACE_MS, killGroup, spawnGroup } from "@/lib/process-group";
 
 export type GroupStdioOptions = {
   command: string;
@@ -53,10 +53,8 @@ export class GroupStdioTransport implements Transport {
       });
       child.on("spawn", () => resolve());
       // the leader is gone (a wrapper such as `sh -c` or npx killed, or crashed): what it left in its group
-      // goes with it, which also closes the pipes those processes held open
-      child.on("exit", () => {
-        if (child.pid) signalGroup(child.pid, "SIGKILL");
-      });
+      // goes with it (the one group kill), which also closes the pipes those processes held open
+      child.on("exit", () => void killGroup(child.pid));
       child.on("close", () => {
         if (this.child === child) this.child = undefined;
         this.onclose?.();
