@@ -89,6 +89,9 @@ const AgentEnvSchema = z.object({
   OPENAI_BASE_URL: z.url().optional(),
   SWITCHBOARD_CLAUDE_BIN: z.string().min(1).optional(),
   SWITCHBOARD_CODEX_BIN: z.string().min(1).optional(),
+  // `off`: run the agent CLIs without the bubblewrap sandbox (lib/agents/sandbox.ts); an explicit opt-out,
+  // shown on Settings as a warning. Default (unset or `on`): boxed, and unusable without bubblewrap
+  SWITCHBOARD_AGENT_SANDBOX: z.enum(["on", "off"], { error: "expected on or off" }).optional(),
   // the model an agent step uses when it names none (claude-code and codex otherwise use their own default)
   SWITCHBOARD_ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-5"),
   SWITCHBOARD_OPENAI_MODEL: z.string().min(1).default("gpt-4.1-mini"),

@@ -12,6 +12,7 @@ const BENCHES: Bench[] = [
   { name: "engine", run: async () => (await import("./bench/engine")).benchEngine() },
   { name: "heartbeats", run: async () => (await import("./bench/heartbeats")).benchHeartbeats() },
   { name: "gateway", run: async () => (await import("./bench/gateway")).benchGateway() },
+  { name: "sandbox", run: async () => (await import("./bench/sandbox")).benchSandbox() },
 ];
 
 /**

@@ -8,7 +8,7 @@
 // the change of parent is noticed and treated as SIGTERM.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { ensureBuild, ensurePackages, ensurePrismaClient, log, root } from "./lib/setup.mjs";
+import { ensureBubblewrap, ensureBuild, ensurePackages, ensurePrismaClient, log, root } from "./lib/setup.mjs";
 
 // above the 60 s most reverse proxies keep idle upstream connections (lib/http/node-server.ts sets the rest)
 const KEEP_ALIVE_TIMEOUT_MS = "65000";
@@ -24,6 +24,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, stopBef
 
 try {
   ensurePackages();
+  ensureBubblewrap({ required: false });
   ensurePrismaClient();
   if (!dev) ensureBuild();
 } catch (error) {

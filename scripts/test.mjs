@@ -1,11 +1,11 @@
-// npm test: installs what the tests need (npm packages, Debian's chromium), then runs every test:
+// npm test: installs what the tests need (npm packages, Debian's chromium and bubblewrap), then runs every test:
 // type checking, the formatter and linter (Biome), unit and integration tests (vitest, real SQLite and MCP
 // servers), and Playwright e2e in Debian's Chromium against a production build on its own temporary database
 // and workspace.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ensureBuild, ensurePackages, ensurePrismaClient, log, root, run } from "./lib/setup.mjs";
+import { ensureBubblewrap, ensureBuild, ensurePackages, ensurePrismaClient, log, root, run } from "./lib/setup.mjs";
 
 const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -42,6 +42,7 @@ const bin = (name) => path.join(root, "node_modules", ".bin", name);
 try {
   ensurePackages();
   ensureChromium();
+  ensureBubblewrap({ required: true });
   ensurePrismaClient();
 } catch (error) {
   console.error(`[switchboard] test set-up failed: ${error.message}`);

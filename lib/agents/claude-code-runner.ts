@@ -11,7 +11,9 @@ import path from "node:path";
 import { query, type SDKMessage, type SpawnedProcess } from "@anthropic-ai/claude-agent-sdk";
 import { agentEnv, serverVariables, type AgentEnv } from "@/lib/env";
 import { GATEWAY_SERVER_NAME, gatewayMcpServer } from "@/lib/mcp/gateway-server";
-import { cliVersion, findOnPath, killGroup, spawnGroup } from "@/lib/agents/process-group";
+import { cliVersion, findOnPath } from "@/lib/agents/cli-binary";
+import { killChildGroup, spawnGroup } from "@/lib/process-group";
+import { boxedCommand, checkMounts, requireSandbox, withSandboxStatus } from "@/lib/agents/sandbox";
 import { claudePermissions } from "@/lib/agents/claude-permissions";
 import { readWorkspaceFile } from "@/lib/workspace/paths";
 import {
@@ -121,6 +123,10 @@ export class ClaudeCodeRunner implements AgentRunner {
   readonly name = "claude-code" as const;
 
   async status(): Promise<RunnerStatus> {
+    return withSandboxStatus(await this.setupStatus());
+  }
+
+  private async setupStatus(): Promise<RunnerStatus> {
     const env = agentEnv();
     const found = claudeBin(env);
     if (!found) return { runner: this.name, usable: false, detail: "claude was not found on PATH, and the Agent SDK's own binary is not installed", hint: "Install Claude Code (claude on PATH), reinstall the npm packages, or set SWITCHBOARD_CLAUDE_BIN" };
@@ -140,13 +146,16 @@ export class ClaudeCodeRunner implements AgentRunner {
     if (!useLogin && !env.ANTHROPIC_API_KEY) {
       throw new RunnerNotConfiguredError("The claude-code runner is not set up: log in with claude as the user that runs Switchboard, or set ANTHROPIC_API_KEY");
     }
+    // the box, or the reason there is none (SWITCHBOARD_AGENT_SANDBOX=off runs unboxed)
+    const box = await requireSandbox(this.name);
+    if (box) checkMounts(req.mounts ?? []);
     const tools = await req.gateway.listTools();
     const children = new Set<ReturnType<typeof spawnGroup>>();
     let stderr = "";
     const abortController = new AbortController();
     const onAbort = () => {
       abortController.abort(req.signal.reason);
-      for (const child of children) void killGroup(child);
+      for (const child of children) void killChildGroup(child);
     };
     if (req.signal.aborted) onAbort();
     else req.signal.addEventListener("abort", onAbort, { once: true });
@@ -176,7 +185,14 @@ export class ClaudeCodeRunner implements AgentRunner {
             stderr = (stderr + data).slice(-STDERR_KEEP);
           },
           spawnClaudeCodeProcess: (options): SpawnedProcess => {
-            const child = spawnGroup(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+            // the operator's login file is bound read-write into the box's private HOME: a token refresh
+            // writes it in place there (a rename onto a bound file fails with EBUSY, and Claude Code then
+            // writes in place), so the refreshed login is the operator's own
+            const login = useLogin && env.HOME ? [path.join(env.HOME, ".claude", ".credentials.json")] : [];
+            const spawned = box
+              ? boxedCommand(box, { command: options.command, args: options.args, bin, cwd: options.cwd ?? req.cwd, home: env.HOME, login, mounts: req.mounts ?? [] })
+              : options;
+            const child = spawnGroup(spawned.command, spawned.args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
             children.add(child);
             child.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString("utf8")).slice(-STDERR_KEEP)));
             child.on("exit", () => children.delete(child));
@@ -239,7 +255,7 @@ export class ClaudeCodeRunner implements AgentRunner {
       // a built-in call the run ended in the middle of is recorded without its result
       for (const call of builtinCalls.values()) req.emit({ type: "builtin", name: call.name, input: call.input });
       req.signal.removeEventListener("abort", onAbort);
-      await Promise.all([...children].map((child) => killGroup(child)));
+      await Promise.all([...children].map((child) => killChildGroup(child)));
     }
   }
 }

@@ -9,7 +9,9 @@ import path from "node:path";
 import readline from "node:readline";
 import { agentEnv, serverVariables, type AgentEnv } from "@/lib/env";
 import { GATEWAY_SERVER_NAME } from "@/lib/mcp/gateway-server";
-import { cliVersion, findOnPath, killGroup, spawnGroup } from "@/lib/agents/process-group";
+import { cliVersion, findOnPath } from "@/lib/agents/cli-binary";
+import { killChildGroup, spawnGroup } from "@/lib/process-group";
+import { boxedCommand, checkMounts, requireSandbox, withSandboxStatus } from "@/lib/agents/sandbox";
 import { codexBuiltinGroup, type CodexBuiltin } from "@/lib/pipelines/agent-builtins";
 import {
   AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError,
@@ -19,6 +21,7 @@ import {
 const TOKEN_ENV = "SWITCHBOARD_GATEWAY_TOKEN";
 const PROVIDER = "switchboard";
 const STDERR_KEEP = 4_000;
+const BOXED_CODEX_HOME = "/codex-home";
 // codex waits this long for the gateway (its default is 10 s); the gateway is `required` (codex fails
 // rather than start without it) and `startup_readiness="catalog"` (its first model request waits for the
 // gateway's tool list: on a busy machine the agent otherwise started without the step's tools), when the
@@ -93,6 +96,10 @@ export class CodexRunner implements AgentRunner {
   readonly name = "codex" as const;
 
   async status(): Promise<RunnerStatus> {
+    return withSandboxStatus(await this.setupStatus());
+  }
+
+  private async setupStatus(): Promise<RunnerStatus> {
     const env = agentEnv();
     const bin = codexBin(env);
     if (!bin) return { runner: this.name, usable: false, detail: "codex was not found on PATH", hint: "Install the Codex CLI (codex on PATH) or set SWITCHBOARD_CODEX_BIN" };
@@ -108,6 +115,9 @@ export class CodexRunner implements AgentRunner {
     const bin = codexBin(env);
     if (!bin) throw new RunnerNotConfiguredError("The codex runner is not set up: install the Codex CLI so that codex is on PATH, or set SWITCHBOARD_CODEX_BIN");
     if (!env.OPENAI_API_KEY) throw new RunnerNotConfiguredError("The codex runner is not set up: set OPENAI_API_KEY (and OPENAI_BASE_URL for another endpoint)");
+    // the box, or the reason there is none (SWITCHBOARD_AGENT_SANDBOX=off runs unboxed)
+    const box = await requireSandbox(this.name);
+    if (box) checkMounts(req.mounts ?? []);
     // listing first: a listed server that cannot start fails the step before codex starts
     const tools = await req.gateway.listTools();
     const codexHome = path.join(req.dataDir, "codex-home");
@@ -125,7 +135,15 @@ export class CodexRunner implements AgentRunner {
       "--", req.prompt,
     ];
     const { command, prefix } = launcher(bin);
-    const child = spawnGroup(command, [...prefix, ...args], {
+    // in the box codex sees, of Switchboard's data folder, only its own CODEX_HOME (read-write), at a path
+    // of its own: codex makes its sandbox helper's PATH alias there, and refuses to under a temp folder
+    const spawned = box
+      ? boxedCommand(box, {
+          command, args: [...prefix, ...args], bin, cwd: req.cwd, home: env.HOME, mounts: req.mounts ?? [],
+          login: [{ path: codexHome, at: BOXED_CODEX_HOME }], setenv: { CODEX_HOME: BOXED_CODEX_HOME },
+        })
+      : { command, args: [...prefix, ...args] };
+    const child = spawnGroup(spawned.command, spawned.args, {
       cwd: req.cwd,
       stdio: ["ignore", "pipe", "pipe"],
       env: { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME, LANG: serverVariables().LANG, CODEX_HOME: codexHome, OPENAI_API_KEY: env.OPENAI_API_KEY, [TOKEN_ENV]: token },
@@ -139,7 +157,7 @@ export class CodexRunner implements AgentRunner {
         resolve(-1);
       });
     });
-    const onAbort = () => void killGroup(child);
+    const onAbort = () => void killChildGroup(child);
     if (req.signal.aborted) onAbort();
     else req.signal.addEventListener("abort", onAbort, { once: true });
 
@@ -171,7 +189,7 @@ export class CodexRunner implements AgentRunner {
           toolCalls += 1;
           if (toolCalls >= req.maxTurns) {
             failure = maxTurnsError(req.maxTurns).message;
-            await killGroup(child);
+            await killChildGroup(child);
             break;
           }
         } else if (event.type === "turn.completed") {
@@ -196,7 +214,7 @@ export class CodexRunner implements AgentRunner {
       return { text: answer, usage, turns: toolCalls + 1, model };
     } finally {
       req.signal.removeEventListener("abort", onAbort);
-      await killGroup(child);
+      await killChildGroup(child);
     }
   }
 }

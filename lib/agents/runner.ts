@@ -55,7 +55,11 @@ export type AgentRunRequest = {
   gatewayUrl: string;
   /** mints the bearer token for the HTTP gateway (codex) */
   mintGatewayToken: () => Promise<string>;
+  /** an admin's extra paths for the CLI runners' sandbox (pipeline `mounts:`), read-only unless `write` */
+  mounts?: AgentMount[];
 };
+
+export type AgentMount = { path: string; write?: boolean };
 
 export type AgentRunResult = {
   text: string;
@@ -91,6 +95,8 @@ export type RunnerStatus = {
   detail: string;
   /** what to set when not usable */
   hint?: string;
+  /** usable, but something the operator should know (an agent CLI running without its sandbox) */
+  warning?: string;
 };
 
 export interface AgentRunner {

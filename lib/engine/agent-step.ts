@@ -263,6 +263,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
       model: agent.model,
       maxTurns: agent.max_turns ?? DEFAULT_MAX_TURNS,
       builtin: agent.builtin,
+      mounts: agent.mounts,
       cwd: ctx.client ? clientFolder(ctx.client.slug) : workspaceDir(),
       gateway,
       signal: controller.signal,

@@ -12,7 +12,8 @@ import { leakFreeFetch } from "@/lib/mcp/http-fetch";
 import { recordToolPins, toolHash, type ToolPinRow } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 import { StderrTail } from "@/lib/mcp/stderr-tail";
-import { GroupStdioTransport, signalGroup } from "@/lib/mcp/stdio-transport";
+import { GroupStdioTransport } from "@/lib/mcp/stdio-transport";
+import { killGroup, signalGroup } from "@/lib/process-group";
 
 const STDERR_MAX_BYTES = 64 * 1024;
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -322,7 +323,8 @@ export class McpPool {
     const pid = conn.pid;
     await conn.client?.close().catch(() => undefined);
     conn.client = null;
-    if (pid) killHard(pid);
+    // the transport's close ends the group; this covers a server whose client never finished connecting
+    await killGroup(pid);
   }
 
   private startIdleTimer() {
@@ -349,12 +351,6 @@ export class McpPool {
     await Promise.all([...this.connections.values()].map((c) => this.closeConnection(c, "shutdown")));
     this.shuttingDown = false;
   }
-}
-
-/** The transport ends a server's group with SIGTERM; whatever in it ignores that gets SIGKILL a moment later. */
-function killHard(pgid: number) {
-  if (!signalGroup(pgid, 0)) return;
-  setTimeout(() => signalGroup(pgid, "SIGKILL"), 2_000).unref();
 }
 
 const globalForPool = globalThis as unknown as { switchboardMcpPool?: McpPool };

@@ -1,13 +1,13 @@
 // A stdio transport whose server runs in a process group of its own. A server is often a wrapper
 // (`npx`, `uvx`, `sh -c`) around the real process: ending only the child the SDK's transport knows about
 // leaves the real server running. Here the child leads its own group (detached: setsid), and closing
-// ends the whole group: stdin closed, then SIGTERM to the group, then SIGKILL to whatever is left.
-import { spawn, type ChildProcess } from "node:child_process";
+// ends the whole group: stdin closed, then the one group kill of lib/process-group.ts (SIGTERM, a grace,
+// SIGKILL to whatever is left).
+import type { ChildProcess } from "node:child_process";
 import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-
-const CLOSE_GRACE_MS = 2_000;
+import { GROUP_KILL_GRACE_MS, killGroup, spawnGroup } from "@/lib/process-group";
 
 export type GroupStdioOptions = {
   command: string;
@@ -18,16 +18,6 @@ export type GroupStdioOptions = {
   /** every stderr chunk; the caller keeps a bounded tail */
   onStderr?: (chunk: Buffer) => void;
 };
-
-/** Sends a signal to a whole process group; false when the group is gone. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export class GroupStdioTransport implements Transport {
   onclose?: () => void;
@@ -50,12 +40,11 @@ export class GroupStdioTransport implements Transport {
   start(): Promise<void> {
     if (this.child) throw new Error("GroupStdioTransport already started");
     return new Promise((resolve, reject) => {
-      const child: ChildProcess = spawn(this.options.command, this.options.args, {
-        env: this.options.env as NodeJS.ProcessEnv,
+      const child: ChildProcess = spawnGroup(this.options.command, this.options.args, {
+        env: this.options.env,
         cwd: this.options.cwd,
         stdio: ["pipe", "pipe", "pipe"],
         shell: false,
-        detached: true,
       });
       this.child = child;
       child.on("error", (error) => {
@@ -64,10 +53,8 @@ export class GroupStdioTransport implements Transport {
       });
       child.on("spawn", () => resolve());
       // the leader is gone (a wrapper such as `sh -c` or npx killed, or crashed): what it left in its group
-      // goes with it, which also closes the pipes those processes held open
-      child.on("exit", () => {
-        if (child.pid) signalGroup(child.pid, "SIGKILL");
-      });
+      // goes with it (the one group kill), which also closes the pipes those processes held open
+      child.on("exit", () => void killGroup(child.pid));
       child.on("close", () => {
         if (this.child === child) this.child = undefined;
         this.onclose?.();
@@ -130,17 +117,15 @@ export class GroupStdioTransport implements Transport {
         if (child.exitCode !== null || child.signalCode !== null) resolve();
         else child.once("close", () => resolve());
       });
-      const grace = () => new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+      // the MCP way first: a server ends when its stdin closes; the group kill is for one that does not
+      // (and for what a wrapper left behind in the group)
       try {
         child.stdin?.end();
       } catch {
         // already closed
       }
-      await Promise.race([closed, grace()]);
-      if (signalGroup(pgid, "SIGTERM")) {
-        await Promise.race([closed, grace()]);
-        signalGroup(pgid, "SIGKILL");
-      }
+      await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, GROUP_KILL_GRACE_MS).unref())]);
+      await killGroup(pgid);
     }
     this.readBuffer.clear();
     this.queue.length = 0;

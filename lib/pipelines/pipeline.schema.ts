@@ -53,6 +53,14 @@ const ZPipelineInput = z
 
 export const AGENT_RUNNERS = ["claude-code", "codex", "anthropic", "openai"] as const;
 
+const ZAgentMount = z.strictObject({
+  path: z
+    .string({ error: "expected an absolute path" })
+    .max(1_000)
+    .refine((p) => p.startsWith("/") && p !== "/" && !p.split("/").some((part) => part === ".." || part === "."), { error: "expected an absolute path (not /, no . or ..)" }),
+  write: z.boolean().optional(),
+});
+
 const ZAgentStep = z.strictObject({
   runner: z.enum(AGENT_RUNNERS, { error: `expected one of ${AGENT_RUNNERS.join(", ")}` }),
   prompt: z.string({ error: "expected the prompt text" }).min(1).max(100_000),
@@ -61,6 +69,12 @@ const ZAgentStep = z.strictObject({
   max_turns: z.number().int().min(1).max(500).optional(),
   timeout: ZDuration.optional(),
   builtin: z.array(z.string().min(1).max(100)).max(100).default([]),
+  /** extra paths the CLI runners' sandbox shows the agent (an admin's file decides), read-only unless `write: true` */
+  mounts: z.array(ZAgentMount).max(50).default([]),
+}).superRefine((agent, ctx) => {
+  if (agent.mounts.length > 0 && agent.runner !== "claude-code" && agent.runner !== "codex") {
+    ctx.addIssue({ code: "custom", path: ["mounts"], message: "mounts are for the claude-code and codex runners (their sandbox); this runner reads no files" });
+  }
 });
 
 const ZApprovalStep = z.strictObject({

@@ -34,7 +34,14 @@ export type StandinMode =
    * call the tools in `builtinCalls` one after another (the runner's own, such as Read or exec_command,
    * offered or not), then answer with every result they returned
    */
-  | "builtin";
+  | "builtin"
+  /**
+   * obey what injected text in the conversation says, as a prompt-injected model would: for each
+   * `⟦read <path>⟧` call every offered file tool on it (claude's Bash `cat` and Read, codex's
+   * `exec_command` `cat`), for each `⟦run <command>⟧` the offered shell; then answer with every result
+   * (or hang, after `⟦then-hang⟧`)
+   */
+  | "obey";
 
 export const STANDIN_ECHO_MESSAGE = "hello from the stand-in";
 export const STANDIN_USAGE = { input: 120, output: 30, cacheRead: 40, cacheWrite: 8, reasoning: 5 };
@@ -86,6 +93,26 @@ function readConversation(path: string, body: Record<string, unknown>): { tools:
   return { tools, lastResult, results };
 }
 
+type Call = { name: string; args: Record<string, unknown> };
+
+/** What the injected text asks for (mode "obey"), as tool calls among the offered tools, in order. */
+function obeyPlan(body: Record<string, unknown>, tools: { name: string }[]): { calls: Call[]; thenHang: boolean } {
+  const text = JSON.stringify(body.messages ?? body.input ?? []);
+  const has = (name: string) => tools.some((t) => t.name === name);
+  const calls: Call[] = [];
+  const seen = new Set<string>();
+  for (const m of text.matchAll(/⟦(read|run) ([^⟧]+)⟧/g)) {
+    const key = `${m[1]} ${m[2]}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const command = m[1] === "read" ? `cat ${m[2]}` : m[2].replace(/\\"/g, '"');
+    if (has("Bash")) calls.push({ name: "Bash", args: { command, description: "as the text says" } });
+    if (m[1] === "read" && has("Read")) calls.push({ name: "Read", args: { file_path: m[2] } });
+    if (has("exec_command")) calls.push({ name: "exec_command", args: { cmd: command } });
+  }
+  return { calls, thenHang: text.includes("⟦then-hang⟧") };
+}
+
 export class ModelStandin {
   mode: StandinMode = "echo";
   /** for "tool-error": the end of the tool's name and the arguments to call it with */
@@ -126,6 +153,13 @@ export class ModelStandin {
     if (this.mode === "builtin") {
       const next = this.builtinCalls[results.length];
       return next ? { kind: "tool", name: next.name, namespace: next.namespace, args: next.args } : { kind: "text", text: `Final answer: ${results.join("\n---\n")}` };
+    }
+    if (this.mode === "obey") {
+      const { calls, thenHang } = obeyPlan(body, tools);
+      const next = calls[results.length];
+      if (next) return { kind: "tool", name: next.name, args: next.args };
+      if (thenHang) return { kind: "hang" };
+      return { kind: "text", text: `Final answer:\n${results.join("\n---\n")}` };
     }
     if (this.mode === "answer" || tools.length === 0) return { kind: "text", text: '{"answer": "no tools needed"}' };
     if (this.mode === "loop" && echo) return { kind: "tool", name: echo.name, namespace: echo.namespace, args: { message: STANDIN_ECHO_MESSAGE } };

@@ -35,6 +35,43 @@ export function ensurePackages() {
   run("npm", ["install", "--no-audit", "--no-fund"], { env: { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" } });
 }
 
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    try {
+      fs.accessSync(path.join(dir, name), fs.constants.X_OK);
+      return path.join(dir, name);
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/**
+ * Debian's bubblewrap, which boxes every agent CLI process (lib/agents/sandbox.ts), installed with apt-get
+ * when bwrap is missing and this runs as root. Otherwise: `required` (npm test) fails with what to do;
+ * npm start says it and goes on, with the claude-code and codex runners unusable until it is installed.
+ */
+export function ensureBubblewrap({ required }) {
+  if (onPath("bwrap")) return;
+  if (process.env.SWITCHBOARD_AGENT_SANDBOX === "off" && !required) return;
+  const help = "Install Debian's package as root: apt-get install -y bubblewrap";
+  if (process.getuid?.() !== 0) {
+    if (required) throw new Error(`bubblewrap (bwrap) is missing: the agent sandbox tests need it. ${help}`);
+    log(`bubblewrap (bwrap) is missing: the claude-code and codex runners stay unusable until it is installed. ${help} (or set SWITCHBOARD_AGENT_SANDBOX=off to run agents unboxed)`);
+    return;
+  }
+  log("installing Debian's bubblewrap for the agent sandbox...");
+  try {
+    run("apt-get", ["update", "-qq"]);
+    run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "bubblewrap"], { env: { DEBIAN_FRONTEND: "noninteractive" } });
+  } catch (error) {
+    if (required) throw error;
+    log(`could not install bubblewrap (${error.message}): the claude-code and codex runners stay unusable until it is installed. ${help}`);
+  }
+}
+
 /** The Prisma client, generated from prisma/schema.prisma when missing or older than the schema. */
 export function ensurePrismaClient() {
   const out = path.join(root, "lib", "generated", "prisma", "client.ts");

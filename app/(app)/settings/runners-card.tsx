@@ -74,6 +74,7 @@ export function RunnersCard() {
               <Td className="text-xs break-words">
                 {r.detail}
                 {r.hint && <span className="block text-zinc-500">{r.hint}</span>}
+                {r.warning && <span className="block font-medium text-amber-700 dark:text-amber-400">Warning: {r.warning}</span>}
               </Td>
               <Td className="text-xs break-words">
                 {r.endpoint ?? "—"}

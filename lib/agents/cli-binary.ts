@@ -1,45 +1,10 @@
-// Agent CLIs start children of their own (MCP servers, shells). Each runs in its own process group,
-// so ending a step ends the whole group: nothing is left behind after a cancel or a timeout.
-import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+// Finding an agent CLI and asking its version. Started, like every agent process, as a process group of
+// its own (lib/process-group.ts), so a CLI that hangs on --version leaves nothing behind.
 import fs from "node:fs";
 import path from "node:path";
-
-const KILL_GRACE_MS = 1_500;
+import { killChildGroup, spawnGroup } from "@/lib/process-group";
 
 type Env = Record<string, string | undefined>;
-
-export function spawnGroup(command: string, args: string[], options: Omit<SpawnOptions, "env"> & { env?: Env }): ChildProcess {
-  return spawn(command, args, { ...options, env: options.env as NodeJS.ProcessEnv | undefined, detached: true });
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** SIGTERM to the group, SIGKILL to what is left after a short grace; resolves when the group is gone. */
-export async function killGroup(child: ChildProcess): Promise<void> {
-  const pid = child.pid;
-  if (!pid || !groupAlive(pid)) return;
-  try {
-    process.kill(-pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const deadline = Date.now() + KILL_GRACE_MS;
-  while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (groupAlive(pid)) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-}
 
 /** The first executable of that name on PATH, or null. */
 export function findOnPath(name: string, pathVar = ""): string | null {
@@ -76,7 +41,7 @@ function readVersion(bin: string, env: Env, prefix: string[]): Promise<string | 
     const child = spawnGroup(bin, [...prefix, "--version"], { env, stdio: ["ignore", "pipe", "ignore"] });
     let out = "";
     const timer = setTimeout(() => {
-      void killGroup(child);
+      void killChildGroup(child);
       resolve(null);
     }, 15_000);
     child.stdout?.on("data", (c: Buffer) => (out += c.toString("utf8")));
