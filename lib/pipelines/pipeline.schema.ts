@@ -60,6 +60,8 @@ const ZAgentStep = z.strictObject({
   max_turns: z.number().int().min(1).max(500).optional(),
   timeout: ZDuration.optional(),
   builtin: z.array(z.string().min(1).max(100)).max(100).default([]),
+  // the runners an operator may switch this step to on a rerun (an admin may pick any runner or model)
+  alternatives: z.array(z.enum(AGENT_RUNNERS, { error: `expected one of ${AGENT_RUNNERS.join(", ")}` })).max(AGENT_RUNNERS.length).optional(),
 });
 
 const ZApprovalStep = z.strictObject({
