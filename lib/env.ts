@@ -92,9 +92,12 @@ const AgentEnvSchema = z.object({
   // `off`: run the agent CLIs without the bubblewrap sandbox (lib/agents/sandbox.ts); an explicit opt-out,
   // shown on Settings as a warning. Default (unset or `on`): boxed, and unusable without bubblewrap
   SWITCHBOARD_AGENT_SANDBOX: z.enum(["on", "off"], { error: "expected on or off" }).optional(),
-  // the model an agent step uses when it names none (claude-code and codex otherwise use their own default)
+  // the model an agent step uses when it names none (claude-code otherwise uses the CLI's own default)
   SWITCHBOARD_ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-5"),
   SWITCHBOARD_OPENAI_MODEL: z.string().min(1).default("gpt-4.1-mini"),
+  // passed to codex as -m, so a step's model (and its price, under a budget) is known before it starts;
+  // codex 0.171's own default (gpt-6.2-sol, measured) has no price row yet
+  SWITCHBOARD_CODEX_MODEL: z.string().min(1).default("gpt-5.5"),
   // where codex reaches the gateway; default http://127.0.0.1:$PORT/api/mcp/gateway
   SWITCHBOARD_GATEWAY_URL: z.url().optional(),
   HOME: z.string().optional(),

@@ -18,7 +18,7 @@ const STRIP_COLOUR: Record<string, string> = {
   violet: "bg-violet-500",
 };
 
-export function HeartbeatStatus({ item }: { item: Pick<HeartbeatSummary, "status" | "startedAt"> }) {
+export function HeartbeatStatus({ item }: { item: Pick<HeartbeatSummary, "status" | "startedAt"> & { flapping?: boolean } }) {
   const now = useNow(1_000);
   const running = item.startedAt && (item.status === "up" || item.status === "new");
   const runningFor = elapsedMs(item.startedAt, null, now);
@@ -26,6 +26,11 @@ export function HeartbeatStatus({ item }: { item: Pick<HeartbeatSummary, "status
     <span className="inline-flex flex-wrap items-center gap-1.5">
       <StatusBadge status={running ? "started" : item.status} />
       {runningFor !== null && <span className="text-xs text-zinc-500">running {formatDuration(runningFor)}</span>}
+      {item.flapping && (
+        <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-200" title="It turned failing or late again within an hour of its last alert: alerted once, not again until an hour has passed">
+          flapping
+        </span>
+      )}
     </span>
   );
 }

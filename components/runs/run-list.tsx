@@ -24,7 +24,7 @@ type RunRow = {
   /** set for an ad-hoc tool call (trigger "adhoc"): it has no pipeline */
   call?: { server: string; tool: string } | null;
   /** USD at API prices (lib/spend); a model with no price; a run on a subscription login */
-  costUsd?: number;
+  costUsd?: number | null;
   unpricedModel?: string | null;
   subscription?: boolean;
 };
@@ -48,7 +48,7 @@ function SortHeader({ label, by, sort }: { label: string; by: "newest" | "cost";
 function CostCell({ run }: { run: RunRow }) {
   return (
     <Td className="text-right tabular-nums">
-      {formatUsd(run.costUsd ?? 0)}
+      {run.costUsd === null ? "unknown" : formatUsd(run.costUsd ?? 0)}
       {run.subscription && <span className="block text-xs text-violet-700 dark:text-violet-300">subscription</span>}
       {run.unpricedModel && (
         <span className="block text-xs text-amber-700 dark:text-amber-300" title={`no price for ${run.unpricedModel}`}>

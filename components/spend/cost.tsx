@@ -3,17 +3,7 @@
 import { formatUsd, formatNumber } from "@/lib/format";
 
 type StepUsage = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number; subscription: boolean; apiCostUsd: number | null };
-type RunUsage = {
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number;
-  subscription: boolean;
-  subscriptionTokens: number;
-  subscriptionUsd: number;
-  unpricedModel: string | null;
-};
+type RunUsage = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number | null; subscription: boolean; subscriptionTokens: number; subscriptionUsd: number; unpricedModel: string | null };
 
 export function SubscriptionMark() {
   return (
@@ -52,8 +42,8 @@ export function RunCost({ usage }: { usage: RunUsage }) {
     <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-sm" aria-label="Run cost">
       <dt className="text-zinc-500">Cost</dt>
       <dd className="tabular-nums" data-testid="run-cost">
-        {formatUsd(usage.costUsd)}
-        {usage.unpricedModel && <span className="block text-xs text-amber-700 dark:text-amber-300">+ no price for {usage.unpricedModel}</span>}
+        {usage.costUsd === null ? "unknown" : formatUsd(usage.costUsd)}
+        {usage.unpricedModel && <span className="block text-xs text-amber-700 dark:text-amber-300">no price for {usage.unpricedModel}</span>}
       </dd>
       <dt className="text-zinc-500">Tokens</dt>
       <dd className="tabular-nums">

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { runAgentPipeline, useAgentSuite, writeAgentPipeline } from "@/lib/testing/agents";
 import { CODEX_BIN, CODEX_NATIVE, processesMatching } from "@/lib/testing/agent-clis";
 import { prisma } from "@/lib/db";
-import { ACTOR, waitForRunStatus } from "@/lib/testing/engine";
+import { agentEnv } from "@/lib/env";
+import { ACTOR, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun } from "@/lib/engine/run-control";
@@ -43,6 +44,17 @@ describe("codex runner", { timeout: 240_000 }, () => {
     ]);
     // the step's token was cleared when it finished
     expect(draft?.gatewayTokenHash).toBeNull();
+  });
+
+  it("knows its model before it starts: a step naming none runs on SWITCHBOARD_CODEX_MODEL, passed to codex with -m", async () => {
+    suite.standin.mode = "answer";
+    const slug = `codex-default-model-${Math.random().toString(36).slice(2, 8)}`;
+    writePipeline(slug, `name: Codex default model\nsteps:\n  - id: draft\n    agent:\n      runner: codex\n      prompt: "Say hello"\n      tools: [everything/echo]\n`);
+    const { run, draft } = await runAgentPipeline(slug, ["succeeded", "failed"], 120_000);
+    expect([run.status, run.error]).toEqual(["succeeded", null]);
+    expect(agentEnv().SWITCHBOARD_CODEX_MODEL).toBe("gpt-5.5");
+    expect(draft?.model).toBe("gpt-5.5");
+    expect(suite.standin.requestsTo("/v1/responses").at(-1)?.body.model).toBe("gpt-5.5");
   });
 
   it("honours a step's gateway token only while the step runs and only for its tools", async () => {

@@ -126,7 +126,7 @@ export class CodexRunner implements AgentRunner {
     const baseUrl = env.OPENAI_BASE_URL ?? "https://api.openai.com/v1";
     const args = [
       "exec", "--json", "--skip-git-repo-check", "--ephemeral", "--ignore-rules", "--sandbox", "read-only", "-C", req.cwd,
-      ...(req.model ? ["-m", req.model] : []),
+      "-m", req.model ?? env.SWITCHBOARD_CODEX_MODEL,
       "-c", `model_provider=${toml(PROVIDER)}`,
       "-c", `model_providers.${PROVIDER}={name="Switchboard",base_url=${toml(baseUrl)},wire_api="responses",env_key="OPENAI_API_KEY"}`,
       "-c", `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC}${tools.length ? `,required=true,startup_readiness="catalog"` : ""}}`,
@@ -166,7 +166,8 @@ export class CodexRunner implements AgentRunner {
     let toolCalls = 0;
     let failure: string | null = null;
     let lastError: string | null = null;
-    let model: string | null = req.model ?? null;
+    // the model is named with -m, never learned from codex's own events
+    const model = req.model ?? env.SWITCHBOARD_CODEX_MODEL;
     try {
       const lines = readline.createInterface({ input: child.stdout! });
       for await (const line of lines) {
@@ -200,8 +201,6 @@ export class CodexRunner implements AgentRunner {
           failure = String((event.error as { message?: unknown } | undefined)?.message ?? "the turn failed");
         } else if (event.type === "error" && typeof event.message === "string") {
           lastError = event.message;
-        } else if (event.type === "thread.started" && typeof event.model === "string") {
-          model = event.model;
         }
       }
       const code = await exited;

@@ -14,3 +14,8 @@ export function tokenAllows(user: SessionUser, need: TokenScope): boolean {
 export function defaultScopeFor(method: string): TokenScope {
   return ["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase()) ? "read" : "admin";
 }
+
+/** An admin acting with an admin's full rights: a session, or a token of the `admin` scope. */
+export function actsAsAdmin(user: SessionUser): boolean {
+  return user.role === "admin" && tokenAllows(user, "admin");
+}

@@ -18,9 +18,10 @@ export const ZUpdateClientInput = z.object({
   slug: ZClientSlug,
   name: z.string().trim().min(1, "Give the client a name").max(120),
   description: z.string().trim().max(2000).default(""),
-  monthlyBudgetUsd: z.number().min(0).max(1_000_000).nullable().default(null),
+  // budgets are an admin's: left out, they stay as they are (null clears one); an operator's edit never writes them
+  monthlyBudgetUsd: z.number().min(0).max(1_000_000).nullable().optional(),
   // tokens a month on a subscription login (every kind: input, output, cache)
-  monthlyTokenBudget: z.number().int("Whole tokens").min(0).max(1_000_000_000_000).nullable().default(null),
+  monthlyTokenBudget: z.number().int("Whole tokens").min(0).max(1_000_000_000_000).nullable().optional(),
 });
 
 export const MEMORY_MAX_BYTES = 512 * 1024;

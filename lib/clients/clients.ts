@@ -71,23 +71,26 @@ export async function createClient(input: unknown, actor: Actor) {
 
 /**
  * Changes a client's name, description and budgets. Only an admin changes a budget (`isAdmin`): a budget
- * that an operator could raise would not stop the runs it is meant to stop. The audit row keeps the
- * budgets before and after.
+ * that an operator could raise would not stop the runs it is meant to stop. An operator's edit never
+ * writes the budget columns at all, so a stale form carrying the budget it was loaded with cannot write it
+ * back over an admin's change made in between; one that names a budget other than the current one is
+ * refused. A budget left out stays as it is. The audit row keeps the budgets before and after.
  */
 export async function updateClient(input: unknown, actor: Actor, options: { isAdmin?: boolean } = {}) {
   const data = ZUpdateClientInput.parse(input);
   const client = await getClient(data.slug);
-  const budgetChanged = data.monthlyBudgetUsd !== client.monthlyBudgetUsd || data.monthlyTokenBudget !== client.monthlyTokenBudget;
+  const usd = data.monthlyBudgetUsd === undefined ? client.monthlyBudgetUsd : data.monthlyBudgetUsd;
+  const tokens = data.monthlyTokenBudget === undefined ? client.monthlyTokenBudget : data.monthlyTokenBudget;
+  const budgetChanged = usd !== client.monthlyBudgetUsd || tokens !== client.monthlyTokenBudget;
   if (budgetChanged && !options.isAdmin) throw new ForbiddenError("Only an admin can change a client's budget");
+  const budgets = options.isAdmin ? { monthlyBudgetUsd: data.monthlyBudgetUsd, monthlyTokenBudget: data.monthlyTokenBudget } : {};
   const updated = await prisma.client.update({
     where: { id: client.id },
-    data: { name: data.name, description: data.description, monthlyBudgetUsd: data.monthlyBudgetUsd, monthlyTokenBudget: data.monthlyTokenBudget },
+    data: { name: data.name, description: data.description, ...budgets },
     select: clientSelect,
   });
-  const budgets = budgetChanged
-    ? { budget: { before: { usd: client.monthlyBudgetUsd, tokens: client.monthlyTokenBudget }, after: { usd: data.monthlyBudgetUsd, tokens: data.monthlyTokenBudget } } }
-    : undefined;
-  await recordAudit({ actor, action: budgetChanged ? "client.budget" : "client.update", targetType: "client", targetId: client.id, clientId: client.id, data: budgets });
+  const audit = budgetChanged ? { budget: { before: { usd: client.monthlyBudgetUsd, tokens: client.monthlyTokenBudget }, after: { usd, tokens } } } : undefined;
+  await recordAudit({ actor, action: budgetChanged ? "client.budget" : "client.update", targetType: "client", targetId: client.id, clientId: client.id, data: audit });
   return updated;
 }
 

@@ -7,11 +7,12 @@ import "server-only";
 import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
 import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type TokenUsage } from "@/lib/agents/runner";
+import { alwaysBillsUsd, defaultModelOf } from "@/lib/agents/runner-models";
 import { agentRunner } from "@/lib/agents/runners";
 import { agentEnv, dataDir, env, workspaceDir } from "@/lib/env";
 import { formatDuration } from "@/lib/format";
 import { BudgetReached, BudgetWatch } from "@/lib/spend/budget";
-import { writeStepCost } from "@/lib/spend/step-cost";
+import { addUsageCost, writeStepCost } from "@/lib/spend/step-cost";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/execute-step";
 import { mintGatewayToken, stepApprovalPosition } from "@/lib/engine/gateway-tokens";
 import { createRunEvent, insertRunEvent, runEventRow } from "@/lib/engine/run-events";
@@ -119,12 +120,16 @@ function addTokens(db: Sqlite, runId: string, runStepId: string, usage: Partial<
   );
 }
 
+/** A usage event as it is counted: the model that reported it and whether a subscription login paid. */
+type CountedUsage = { model: string | null; subscription: boolean };
+
 /**
- * Writes the agent's events in order, never blocking the runner; `flush` waits for the last. Tokens are
- * added to the step and the run with the usage event that reports them, so an attempt that never ends
- * normally (shutdown, a lost lease) still keeps what it spent.
+ * Writes the agent's events in order, never blocking the runner; `flush` waits for the last. Tokens and
+ * their cost are added to the step and the run with the usage event that reports them, so the client's
+ * month (what budgets check) includes a running step, and an attempt that never ends normally (shutdown,
+ * a lost lease, a crash) still keeps what it spent. `afterUsage` runs once each usage event is recorded.
  */
-function eventWriter(runId: string, runStepId: string) {
+function eventWriter(runId: string, runStepId: string, afterUsage: () => Promise<void>) {
   let chain = Promise.resolve();
   const enqueue = (write: () => Promise<unknown>) => {
     chain = chain.then(write).then(() => undefined, (error: unknown) => console.error("[agents] could not record an event", error));
@@ -132,7 +137,7 @@ function eventWriter(runId: string, runStepId: string) {
   const write = (type: Parameters<typeof createRunEvent>[1], message: string, data: unknown) => enqueue(() => createRunEvent(runId, type, message, { runStepId, data }));
   let secrets: string[] | null = null;
   return {
-    emit(event: AgentEvent) {
+    emit(event: AgentEvent, counted: CountedUsage) {
       if (event.type === "text") write("text", event.text.slice(0, 300), clip(event.text));
       else if (event.type === "builtin") {
         secrets ??= builtinSecrets();
@@ -141,12 +146,14 @@ function eventWriter(runId: string, runStepId: string) {
       }
       else if (event.type === "usage") {
         const row = runEventRow(runId, "usage", `${event.usage.inputTokens ?? 0} in, ${event.usage.outputTokens ?? 0} out`, { runStepId, data: { ...event.usage, model: event.model ?? null } });
-        enqueue(() =>
-          writeTransaction((db) => {
+        enqueue(async () => {
+          await writeTransaction((db) => {
             insertRunEvent(db, row);
             addTokens(db, runId, runStepId, event.usage);
-          }),
-        );
+            addUsageCost(db, { runId, runStepId, usage: addUsage(NO_USAGE, event.usage), ...counted });
+          });
+          await afterUsage();
+        });
       } else if (event.type === "log") write("log", event.message, undefined);
     },
     /** tokens a runner gave only in its result, never as an event */
@@ -166,7 +173,8 @@ type StepEnd = { runner: string; model: string | null; turns: number | null; usa
 
 function stepWrites(ctx: StepContext, row: AttemptRow, end: StepEnd): PendingWrite[] {
   // committed with the step's outcome, like a tool step's result (execute-run's writeTransaction); the
-  // tokens are already recorded as they were reported, the cost is computed once, from the step's total
+  // tokens are already recorded as they were reported, and so is their cost, which is computed once more
+  // from the step's total: the run moves by the difference, so nothing is counted twice
   return [
     (db) => {
       prepared(db, `UPDATE "RunStep" SET "runner" = ?, "model" = ?, "turns" = ?, "gatewayTokenHash" = NULL WHERE "id" = ?`).run(end.runner, end.model, end.turns, row.id);
@@ -185,13 +193,29 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     if (error instanceof TemplateError) return { status: "failed", error: `Prompt: ${error.message}` };
     throw error;
   }
-  const events = eventWriter(ctx.runId, row.id);
-  const model = agent.model ?? null;
+  // known before the step starts (the runner's configured default when the step names none), so a
+  // budget can price it; claude-code's own default is learned from its first usage event
+  const model = agent.model ?? defaultModelOf(agent.runner);
+  // the budget is checked after each usage event is recorded, against the client's month in the
+  // database (every run going on at once included); reaching it stops the runner (and its process group)
+  const budget = await BudgetWatch.forClient(ctx.client?.id);
+  const controller = new AbortController();
+  let reportedModel: string | null = model;
+  let subscription = false;
+  const checkBudget = async () => {
+    if (!budget || controller.signal.aborted) return;
+    const reason = await budget.check(reportedModel, subscription).catch((error: unknown) => {
+      console.error("[spend] could not check the budget", error);
+      return null;
+    });
+    if (reason && !controller.signal.aborted) controller.abort(new BudgetReached(reason));
+  };
+  const events = eventWriter(ctx.runId, row.id, checkBudget);
   events.prompt(prompt, agent.runner, model);
   await prisma.runStep.update({ where: { id: row.id }, data: { runner: agent.runner, model }, select: { id: true } });
-  // a client at its budget gets no new agent step (a run queued before it was reached, a resumed run)
-  const budget = await BudgetWatch.forClient(ctx.client?.id);
-  const refusal = budget ? await budget.check(NO_USAGE, model, false) : null;
+  // a client at its budget gets no new agent step (a run queued before it was reached, a resumed run),
+  // nor, under a USD budget, a step on a model with no price
+  const refusal = budget ? await budget.refusal(model, alwaysBillsUsd(agent.runner)) : null;
   if (refusal) {
     await events.flush();
     return { status: "failed", error: refusal };
@@ -200,7 +224,6 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   // before an approval step the gateway offers read-only tools only; after one, only accepted ones
   const approval = await stepApprovalPosition(ctx.runId, step.id);
   const timeoutMs = agent.timeout !== undefined ? durationMs(agent.timeout) : DEFAULT_AGENT_TIMEOUT_MS;
-  const controller = new AbortController();
   const onRunAbort = () => controller.abort(ctx.signal.reason);
   if (ctx.signal.aborted) onRunAbort();
   else ctx.signal.addEventListener("abort", onRunAbort, { once: true });
@@ -219,22 +242,13 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   const toolFailure = async () =>
     controller.signal.reason instanceof GatewayToolFailed ? controller.signal.reason : overHttp ? await recordedToolFailure(row.id) : null;
   let usage = NO_USAGE;
-  let reportedModel: string | null = model;
-  let subscription = false;
   const emit = (event: AgentEvent) => {
     if (event.type === "usage") {
       usage = addUsage(usage, event.usage);
       reportedModel = event.model ?? reportedModel;
       subscription ||= event.subscription === true;
-      // the budget is checked as usage arrives; reaching it stops the runner (and its process group)
-      if (budget) {
-        void budget.check(usage, reportedModel, subscription).then(
-          (reason) => void (reason && !controller.signal.aborted && controller.abort(new BudgetReached(reason))),
-          (error: unknown) => console.error("[spend] could not check the budget", error),
-        );
-      }
     }
-    events.emit(event);
+    events.emit(event, { model: reportedModel, subscription });
   };
   const writes = (end?: Partial<StepEnd>) => stepWrites(ctx, row, { runner: agent.runner, model: reportedModel, turns: null, usage, subscription, ...end });
   // after a shutdown or a lost lease the engine writes no outcome for the step (its tokens are already

@@ -11,10 +11,18 @@ import { prisma } from "@/lib/db";
 import { resetEnvForTests, workspaceDir } from "@/lib/env";
 import { SafeError } from "@/lib/errors";
 import { queueRun } from "@/lib/engine/queue-run";
-import { rerunRun } from "@/lib/engine/rerun";
+import { alternativeRunners, rerunChoices, rerunRun } from "@/lib/engine/rerun";
+import { getPipeline } from "@/lib/pipelines/load-pipelines";
+import { AGENT_RUNNERS } from "@/lib/pipelines/pipeline.schema";
 import { cancelRun } from "@/lib/engine/run-control";
 import { getRunDetail } from "@/lib/engine/run-queries";
 import { ACTOR, ensureClient, writePipeline } from "@/lib/testing/engine";
+
+function getPipelineOrThrow(slug: string) {
+  const definition = getPipeline(slug)?.definition;
+  if (!definition) throw new Error(`no pipeline ${slug}`);
+  return definition;
+}
 
 const suffix = Math.random().toString(36).slice(2, 8);
 const client = `rerun-${suffix}`;
@@ -43,6 +51,7 @@ steps:
       tools: [everything/echo]
       max_turns: 4
       builtin: [Read]
+      alternatives: [anthropic]
   - id: polish
     agent:
       runner: anthropic
@@ -84,7 +93,7 @@ async function refusal(promise: Promise<unknown>): Promise<SafeError> {
 describe("rerun", () => {
   it("keeps the pipeline, inputs and client, and switches only every agent step's runner (dropping a model that belonged to the old runner)", async () => {
     const originalId = await finishedRun();
-    const { id } = await rerunRun(originalId, { runner: "openai" }, ACTOR);
+    const { id } = await rerunRun(originalId, { runner: "openai" }, ACTOR, "admin");
     const [original, rerun] = await Promise.all([stored(originalId), stored(id)]);
     expect(rerun).toMatchObject({ status: "queued", trigger: "rerun", rerunOfId: originalId, rerunRunner: "openai", rerunModel: null });
     expect([rerun.pipelineSlug, rerun.inputsJson, rerun.clientId]).toEqual([original.pipelineSlug, original.inputsJson, original.clientId]);
@@ -100,7 +109,7 @@ describe("rerun", () => {
     }
     expect(JSON.parse(rerun.pipelineJson)).toEqual(expected);
     expect(agentsOf(rerun.pipelineJson)).toEqual([
-      { runner: "openai", prompt: "Write {{ inputs.words }} words on {{ inputs.topic }}", tools: ["everything/echo"], max_turns: 4, builtin: [] },
+      { runner: "openai", prompt: "Write {{ inputs.words }} words on {{ inputs.topic }}", tools: ["everything/echo"], max_turns: 4, builtin: [], alternatives: ["anthropic"] },
       { runner: "openai", prompt: "Polish {{ steps.draft.text }}", tools: [], builtin: [] },
     ]);
     const audit = await prisma.auditLog.findFirst({ where: { action: "run.rerun", targetId: id }, select: { dataJson: true } });
@@ -109,25 +118,25 @@ describe("rerun", () => {
 
   it("a model alone keeps each step's runner; runner and model together set both; nothing switches nothing", async () => {
     const originalId = await finishedRun();
-    const modelOnly = await stored((await rerunRun(originalId, { model: "claude-opus-test" }, ACTOR)).id);
+    const modelOnly = await stored((await rerunRun(originalId, { model: "claude-opus-test" }, ACTOR, "admin")).id);
     expect(agentsOf(modelOnly.pipelineJson).map((a) => [a?.runner, a?.model])).toEqual([["claude-code", "claude-opus-test"], ["anthropic", "claude-opus-test"]]);
     expect([modelOnly.rerunRunner, modelOnly.rerunModel]).toEqual([null, "claude-opus-test"]);
 
-    const both = await stored((await rerunRun(originalId, { runner: "codex", model: " gpt-test " }, ACTOR)).id);
+    const both = await stored((await rerunRun(originalId, { runner: "codex", model: " gpt-test " }, ACTOR, "admin")).id);
     expect(agentsOf(both.pipelineJson).map((a) => [a?.runner, a?.model])).toEqual([["codex", "gpt-test"], ["codex", "gpt-test"]]);
 
     // the same runner as a step already has keeps that step's model
-    const same = await stored((await rerunRun(originalId, { runner: "claude-code", model: "" }, ACTOR)).id);
+    const same = await stored((await rerunRun(originalId, { runner: "claude-code", model: "" }, ACTOR, "admin")).id);
     expect(agentsOf(same.pipelineJson).map((a) => [a?.runner, a?.model])).toEqual([["claude-code", "claude-sonnet-test"], ["claude-code", undefined]]);
 
-    const plain = await stored((await rerunRun(originalId, {}, ACTOR)).id);
+    const plain = await stored((await rerunRun(originalId, {}, ACTOR, "admin")).id);
     expect(plain.pipelineJson).toBe((await stored(originalId)).pipelineJson);
     expect(plain.rerunOfId).toBe(originalId);
   });
 
   it("the run page's detail links the rerun to its original and the original to its reruns", async () => {
     const originalId = await finishedRun();
-    const { id } = await rerunRun(originalId, { runner: "anthropic", model: "claude-test" }, ACTOR);
+    const { id } = await rerunRun(originalId, { runner: "anthropic", model: "claude-test" }, ACTOR, "admin");
     const [original, rerun] = await Promise.all([getRunDetail(originalId), getRunDetail(id)]);
     expect(rerun?.rerunOf).toEqual({ id: originalId, runner: "anthropic", model: "claude-test" });
     expect(rerun?.canRerun).toBe(false);
@@ -141,12 +150,12 @@ describe("rerun refusals", () => {
     const queuedId = await queueRun({ pipelineSlug: agentPipeline, clientSlug: client, inputs: { topic: "x" }, createdBy: ACTOR, trigger: "manual" });
     const finishedId = await finishedRun();
     const before = await prisma.run.count();
-    const notFinished = await refusal(rerunRun(queuedId, { runner: "codex" }, ACTOR));
+    const notFinished = await refusal(rerunRun(queuedId, { runner: "codex" }, ACTOR, "admin"));
     expect([notFinished.status, notFinished.message]).toEqual([409, "Only a finished run can be run again; this run is queued"]);
-    expect((await refusal(rerunRun(`missing${suffix}`, {}, ACTOR))).status).toBe(404);
-    const unknownRunner = await refusal(rerunRun(finishedId, { runner: "gpt-9000" }, ACTOR));
+    expect((await refusal(rerunRun(`missing${suffix}`, {}, ACTOR, "admin"))).status).toBe(404);
+    const unknownRunner = await refusal(rerunRun(finishedId, { runner: "gpt-9000" }, ACTOR, "admin"));
     expect([unknownRunner.status, unknownRunner.message]).toEqual([400, "Unknown runner: use one of claude-code, codex, anthropic, openai"]);
-    expect((await refusal(rerunRun(finishedId, { model: "x; rm -rf /" }, ACTOR))).message).toMatch(/^model may hold only/);
+    expect((await refusal(rerunRun(finishedId, { model: "x; rm -rf /" }, ACTOR, "admin"))).message).toMatch(/^model may hold only/);
     expect(await prisma.run.count()).toBe(before);
   });
 
@@ -161,12 +170,12 @@ describe("rerun refusals", () => {
     writePipeline(broken, "name: Broken\nsteps:\n  - id: a\n    agent: { runner: nobody, prompt: hi }\n");
     const before = await prisma.run.count();
 
-    const goneError = await refusal(rerunRun(goneRun, {}, ACTOR));
+    const goneError = await refusal(rerunRun(goneRun, {}, ACTOR, "admin"));
     expect([goneError.status, goneError.message]).toEqual([409, `The pipeline "${gone}" no longer exists in the workspace, so this run cannot be run again`]);
-    const brokenError = await refusal(rerunRun(brokenRun, { runner: "codex" }, ACTOR));
+    const brokenError = await refusal(rerunRun(brokenRun, { runner: "codex" }, ACTOR, "admin"));
     expect(brokenError.status).toBe(422);
     expect(brokenError.message).toMatch(new RegExp(`^The pipeline "${broken}" has errors: .*runner.*expected one of claude-code, codex, anthropic, openai`));
-    const toolsOnly = await refusal(rerunRun(await finishedRun(toolPipeline, {}), { runner: "codex" }, ACTOR));
+    const toolsOnly = await refusal(rerunRun(await finishedRun(toolPipeline, {}), { runner: "codex" }, ACTOR, "admin"));
     expect([toolsOnly.status, toolsOnly.message]).toEqual([422, '"Tools only" has no agent steps: there is no runner or model to switch']);
     expect(await prisma.run.count()).toBe(before + 1); // the tools-only run itself, never a rerun
   });
@@ -176,7 +185,7 @@ describe("rerun refusals", () => {
     writePipeline(changing, "name: Changing\ninputs:\n  topic: { type: string }\nsteps:\n  - id: a\n    agent: { runner: openai, prompt: hi }\n");
     const runId = await finishedRun(changing, { topic: "kept" });
     writePipeline(changing, "name: Changing\ninputs:\n  subject: { type: string, required: true }\nsteps:\n  - id: a\n    agent: { runner: openai, prompt: hi }\n");
-    expect((await refusal(rerunRun(runId, {}, ACTOR))).message).toMatch(/^Check the inputs: /);
+    expect((await refusal(rerunRun(runId, {}, ACTOR, "admin"))).message).toMatch(/^Check the inputs: /);
 
     const capped = `rerun-capped-${suffix}`;
     writePipeline(capped, "name: Capped\nsteps:\n  - id: a\n    agent: { runner: openai, prompt: hi }\n");
@@ -184,8 +193,8 @@ describe("rerun refusals", () => {
     process.env.SWITCHBOARD_MAX_QUEUED_PER_PIPELINE = "1";
     resetEnvForTests();
     try {
-      await rerunRun(cappedRun, { runner: "anthropic" }, ACTOR);
-      const overCap = await refusal(rerunRun(cappedRun, { runner: "anthropic" }, ACTOR));
+      await rerunRun(cappedRun, { runner: "anthropic" }, ACTOR, "admin");
+      const overCap = await refusal(rerunRun(cappedRun, { runner: "anthropic" }, ACTOR, "admin"));
       expect([overCap.status, overCap.message]).toEqual([429, '1 runs of "Capped" for this client are already queued; wait for them to start or cancel some (limit: SWITCHBOARD_MAX_QUEUED_PER_PIPELINE)']);
     } finally {
       delete process.env.SWITCHBOARD_MAX_QUEUED_PER_PIPELINE;
@@ -197,32 +206,67 @@ describe("rerun refusals", () => {
     const archivedRun = await queueRun({ pipelineSlug: capped, clientSlug: archived, createdBy: ACTOR, trigger: "manual" });
     await cancelRun(archivedRun, ACTOR);
     await ensureClient(archived, { archived: true });
-    expect((await refusal(rerunRun(archivedRun, {}, ACTOR))).message).toBe(`The client "${archived}" is archived; unarchive it to run pipelines for it`);
+    expect((await refusal(rerunRun(archivedRun, {}, ACTOR, "admin"))).message).toBe(`The client "${archived}" is archived; unarchive it to run pipelines for it`);
+  });
+});
+
+describe("who may switch", () => {
+  it("an operator may rerun as it was or on a runner every agent step lists in alternatives; another runner or any model is 403 and queues nothing", async () => {
+    const originalId = await finishedRun();
+    expect(alternativeRunners(getPipelineOrThrow(agentPipeline))).toEqual(["anthropic"]);
+    const same = await stored((await rerunRun(originalId, {}, ACTOR, "operator")).id);
+    expect(same.pipelineJson).toBe((await stored(originalId)).pipelineJson);
+    const listed = await stored((await rerunRun(originalId, { runner: "anthropic" }, ACTOR, "operator")).id);
+    expect(agentsOf(listed.pipelineJson).map((a) => a?.runner)).toEqual(["anthropic", "anthropic"]);
+
+    const before = await prisma.run.count();
+    const codex = await refusal(rerunRun(originalId, { runner: "codex" }, ACTOR, "operator"));
+    expect([codex.status, codex.message]).toEqual([403, 'Only an admin can run this again on codex: steps "draft", "polish" do not list it in alternatives']);
+    const model = await refusal(rerunRun(originalId, { model: "claude-opus-test" }, ACTOR, "operator"));
+    expect([model.status, model.message]).toEqual([403, "Only an admin can run a pipeline again on another model"]);
+    expect((await refusal(rerunRun(originalId, { runner: "anthropic", model: "cheap" }, ACTOR, "operator"))).status).toBe(403);
+    expect(await prisma.run.count()).toBe(before);
+
+    // the run page offers only what the viewer may pick
+    expect(rerunChoices(agentPipeline, "operator", AGENT_RUNNERS)).toEqual({ runners: ["anthropic"], model: false });
+    expect(rerunChoices(agentPipeline, "admin", AGENT_RUNNERS)).toEqual({ runners: [...AGENT_RUNNERS], model: true });
   });
 });
 
 describe("POST /api/runs/<id>/rerun", () => {
-  it("a run-scope token reruns (202 { id }); a read token may not; a bad body is a 400 naming the field", async () => {
-    const admin = await createUser({ email: `rerun-${suffix}@example.com`, password: "long-enough-password", role: "operator" }, { label: "test" });
-    const token = async (scope: "read" | "run") => (await createApiToken(admin.id, { name: scope, scope }, { id: admin.id, label: admin.email })).token;
+  it("an operator's run-scope token reruns on a listed runner (202 { id }) but not on another runner or model (403); an admin's admin token may; a read token may not; a bad body is a 400 naming the field", async () => {
+    const operator = await createUser({ email: `rerun-${suffix}@example.com`, password: "long-enough-password", role: "operator" }, { label: "test" });
+    const admin = await createUser({ email: `rerun-admin-${suffix}@example.com`, password: "long-enough-password", role: "admin" }, { label: "test" });
+    const token = async (user: { id: string; email: string }, scope: "read" | "run" | "admin") => (await createApiToken(user.id, { name: scope, scope }, { id: user.id, label: user.email })).token;
     const originalId = await finishedRun();
-    const post = async (scope: "read" | "run", body: unknown) =>
+    const post = async (bearer: string, body: unknown) =>
       rerunRoute(
         new Request(`http://localhost:3000/api/runs/${originalId}/rerun`, {
           method: "POST",
-          headers: { host: "localhost:3000", authorization: `Bearer ${await token(scope)}`, "content-type": "application/json" },
+          headers: { host: "localhost:3000", authorization: `Bearer ${bearer}`, "content-type": "application/json" },
           body: JSON.stringify(body),
         }),
         { params: Promise.resolve({ id: originalId }) },
       );
-    const accepted = await post("run", { runner: "openai", model: "gpt-test" });
+    const run = await token(operator, "run");
+    const before = await prisma.run.count();
+    const switched = await post(run, { runner: "codex" });
+    expect([switched.status, await switched.json()]).toEqual([403, { error: 'Only an admin can run this again on codex: steps "draft", "polish" do not list it in alternatives' }]);
+    expect((await post(run, { runner: "anthropic", model: "gpt-test" })).status).toBe(403);
+    // an admin's run-scope token acts with run rights only
+    expect((await post(await token(admin, "run"), { runner: "codex" })).status).toBe(403);
+    expect(await prisma.run.count()).toBe(before);
+
+    const listed = await post(run, { runner: "anthropic" });
+    expect(listed.status).toBe(202);
+    const accepted = await post(await token(admin, "admin"), { runner: "openai", model: "gpt-test" });
     expect(accepted.status).toBe(202);
     const { id } = (await accepted.json()) as { id: string };
     expect(await stored(id)).toMatchObject({ rerunOfId: originalId, rerunRunner: "openai", rerunModel: "gpt-test", trigger: "rerun" });
 
-    expect((await post("read", { runner: "openai" })).status).toBe(403);
-    const badRunner = await post("run", { runner: "nobody" });
+    expect((await post(await token(operator, "read"), { runner: "openai" })).status).toBe(403);
+    const badRunner = await post(run, { runner: "nobody" });
     expect([badRunner.status, await badRunner.json()]).toEqual([400, { error: "runner: Unknown runner: use one of claude-code, codex, anthropic, openai" }]);
-    expect((await post("run", { runner: "openai", pipeline: "other" })).status).toBe(400);
+    expect((await post(run, { runner: "openai", pipeline: "other" })).status).toBe(400);
   });
 });

@@ -72,7 +72,7 @@ describe("comparing a run with its rerun on another runner", { timeout: 120_000 
     expect(await waitForRunStatus(original, ["succeeded", "failed"], 60_000)).toMatchObject({ status: "succeeded" });
 
     standin.mode = "answer"; // the second answers at once, calling no tool
-    rerun = (await rerunRun(original, { runner: "openai" }, ACTOR)).id;
+    rerun = (await rerunRun(original, { runner: "openai" }, ACTOR, "admin")).id;
     await waitForRunStatus(rerun, ["waiting"], 60_000);
     comparison = await compareRuns(original, rerun);
   }, 180_000);

@@ -18,7 +18,7 @@ async function loadSide(id: string) {
     where: { id },
     select: {
       id: true, pipelineSlug: true, pipelineName: true, status: true, trigger: true, error: true, createdAt: true, startedAt: true, finishedAt: true,
-      inputTokens: true, outputTokens: true, costUsd: true, inputsJson: true, rerunOfId: true, rerunRunner: true, rerunModel: true,
+      inputTokens: true, outputTokens: true, costUsd: true, unpricedModel: true, inputsJson: true, rerunOfId: true, rerunRunner: true, rerunModel: true,
       client: { select: { slug: true, name: true } },
     },
   });
@@ -65,7 +65,7 @@ async function loadSide(id: string) {
     // summed over every step attempt, as GET /api/runs/<id> does; the cost is the run's own (the spend work fills it)
     usage: {
       inputTokens: Math.max(run.inputTokens, sum("inputTokens")), outputTokens: Math.max(run.outputTokens, sum("outputTokens")),
-      cacheReadTokens: sum("cacheReadTokens"), cacheWriteTokens: sum("cacheWriteTokens"), reasoningTokens: sum("reasoningTokens"), costUsd: run.costUsd,
+      cacheReadTokens: sum("cacheReadTokens"), cacheWriteTokens: sum("cacheWriteTokens"), reasoningTokens: sum("reasoningTokens"), costUsd: run.unpricedModel ? null : run.costUsd,
     },
     agentSteps: agentRows.map((s) => {
       const output = parseStoredJson(s.outputJson) as { text?: unknown } | null;

@@ -78,7 +78,8 @@ export async function listRuns(input: ListRunsInput = {}) {
   const byId = new Map((await prisma.run.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: runListSelect })).map((r) => [r.id, r]));
   // a run deleted between the two reads is left out
   const rows = ids.flatMap((r) => byId.get(r.id) ?? []);
-  const items = rows.slice(0, q.limit).map((r) => ({ ...r, call: adHocCallOf(r) }));
+  // a run that spent on a model with no price has an unknown cost: null, never a $0 that would be a lie
+  const items = rows.slice(0, q.limit).map((r) => ({ ...r, costUsd: r.unpricedModel ? null : r.costUsd, call: adHocCallOf(r) }));
   const last = ids.length > q.limit ? ids[q.limit - 1] : undefined;
   const nextCursor = !last ? null : byCost ? encodeCostCursor(last) : encodeCursor({ createdAt: last.createdAt, id: last.id });
   return { items: await withWaitingReasons(items), nextCursor };
@@ -233,10 +234,11 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     call,
     inputs: parseStoredJson(inputsJson),
     // summed over every step attempt. costUsd: USD at API prices, without subscription steps, whose tokens
-    // and API-equivalent cost are apart; unpricedModel: a model with no price that spent tokens (lib/spend)
+    // and API-equivalent cost are apart; unpricedModel: a model with no price that spent tokens (lib/spend),
+    // and then costUsd is null: the cost is unknown
     usage: {
       inputTokens: Math.max(inputTokens, sum(steps, "inputTokens")), outputTokens: Math.max(outputTokens, sum(steps, "outputTokens")), cacheTokens,
-      cacheReadTokens: sum(steps, "cacheReadTokens"), cacheWriteTokens: sum(steps, "cacheWriteTokens"), reasoningTokens: sum(steps, "reasoningTokens"), costUsd,
+      cacheReadTokens: sum(steps, "cacheReadTokens"), cacheWriteTokens: sum(steps, "cacheWriteTokens"), reasoningTokens: sum(steps, "reasoningTokens"), costUsd: unpricedModel ? null : costUsd,
       subscription, subscriptionTokens, subscriptionUsd, unpricedModel,
     },
     waitingFor: runWaitingReason(run, steps),

@@ -61,5 +61,7 @@ export type HeartbeatSummary = {
   lateAt: string | null;
   startedAt: string | null;
   lastError: string | null;
+  /** turned failing or late again within an hour of its last alert (alerted once, not again) */
+  flapping: boolean;
   results: { kind: string; at: string; message: string | null }[];
 };

@@ -36,6 +36,7 @@ function summarise(def: HeartbeatDefinition, state: StateRow, now: Date, results
     lateAt: s.lateAt?.toISOString() ?? null,
     startedAt: s.startedAt?.toISOString() ?? null,
     lastError: s.status === "failing" ? state.lastError : null,
+    flapping: s.flapping,
     results,
   };
 }
@@ -52,14 +53,18 @@ async function recentResults(heartbeatId: string, take = STRIP): Promise<Heartbe
 
 const ORDER: Record<string, number> = { failing: 0, late: 1, new: 2, up: 3, paused: 4 };
 
-/** Every heartbeat with its status, failing and late first; `errors` name the file and line of what could not be read. */
-export async function listHeartbeatSummaries(options: { clientSlug?: string; now?: Date } = {}): Promise<{ items: HeartbeatSummary[]; errors: string[] }> {
+/**
+ * Every heartbeat with its status, failing and late first; `errors` name the file and line of what could
+ * not be read. `withPingUrls`: a ping URL is a credential, for those who may run pipelines (a signed-in
+ * user, a run or admin token), never a read token: left out, pingUrl is null.
+ */
+export async function listHeartbeatSummaries(options: { clientSlug?: string; now?: Date; withPingUrls?: boolean } = {}): Promise<{ items: HeartbeatSummary[]; errors: string[] }> {
   const now = options.now ?? new Date();
   const { heartbeats, errors } = loadHeartbeats();
   const defs = options.clientSlug ? heartbeats.filter((h) => h.clientSlug === options.clientSlug) : heartbeats;
   const states = await ensureHeartbeatStates(defs, now);
   const ids = [...states.values()].map((s) => s.id);
-  const urls = await pingUrls(ids);
+  const urls = options.withPingUrls ? await pingUrls(ids) : new Map<string, string | null>();
   const items = await Promise.all(
     defs.map(async (def) => {
       const state = states.get(def.slug);
@@ -72,8 +77,8 @@ export async function listHeartbeatSummaries(options: { clientSlug?: string; now
   return { items: list, errors };
 }
 
-/** One heartbeat with its history of signals, runs, skipped, missed and "nothing to do" ticks. */
-export async function getHeartbeatDetail(slug: string, now = new Date()) {
+/** One heartbeat with its history of signals, runs, skipped, missed and "nothing to do" ticks (and its ping URL when `withPingUrl`). */
+export async function getHeartbeatDetail(slug: string, now = new Date(), options: { withPingUrl?: boolean } = {}) {
   const def = loadHeartbeats().heartbeats.find((h) => h.slug === slug);
   if (!def) return null;
   const state = (await ensureHeartbeatStates([def], now)).get(slug);
@@ -85,7 +90,7 @@ export async function getHeartbeatDetail(slug: string, now = new Date()) {
       take: 200,
       select: { id: true, kind: true, at: true, dueAt: true, exitCode: true, durationMs: true, runId: true, message: true },
     }),
-    pingUrls([state.id]),
+    options.withPingUrl ? pingUrls([state.id]) : new Map<string, string | null>(),
     recentResults(state.id),
   ]);
   return {

@@ -87,6 +87,14 @@ describe("heartbeat status", () => {
     expect((await statusOf(slug, clock)).status).toBe("up");
     expect((await eventsOf(slug, ["recovered"])).length).toBe(1);
     clock.advance(60_000);
+    // a new incident within the hour after the alert: it flaps, and alerts no second time
+    await recordPing(token, { kind: "fail", exitCode: 2 }, null, new Date(clock.now()));
+    expect(await prisma.run.count({ where: { pipelineSlug: alert } })).toBe(1);
+    expect(await statusOf(slug, clock)).toMatchObject({ status: "failing", flapping: true });
+    // an hour after the alert, the next incident alerts again
+    clock.advance(60 * 60_000);
+    await recordPing(token, { kind: "success", exitCode: 0 }, null, new Date(clock.now()));
+    clock.advance(60_000);
     await recordPing(token, { kind: "fail", exitCode: 3 }, null, new Date(clock.now()));
     alerts = await prisma.run.findMany({ where: { pipelineSlug: alert }, select: { inputsJson: true } });
     expect(alerts).toHaveLength(2);

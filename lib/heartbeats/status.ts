@@ -1,6 +1,7 @@
 // A heartbeat's status, computed from what was recorded (never from memory), so it is right straight
 // after a restart: paused > failing (the last result failed) > late (due time plus grace passed with no
-// success) > up (a success) > new. A start after the last result means it is running now.
+// success) > up (a success) > new. A start after the last result means it is running now. A heartbeat
+// flaps when an incident opened within an hour of its last alert (then it queued no second alert).
 import { cronFor, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
 import type { HeartbeatStatus } from "@/lib/heartbeats/heartbeats.schema";
 
@@ -14,7 +15,12 @@ export type HeartbeatStateRow = {
   lastNothingAt: Date | null;
   lastSignalAt: Date | null;
   lastError: string | null;
+  /** when an incident last opened within ALERT_INTERVAL_MS of the last alert, without alerting again */
+  flappedAt?: Date | null;
 };
+
+/** A heartbeat alerts (queues its on_failure run) at most once in this time, however often it flaps. */
+export const ALERT_INTERVAL_MS = 60 * 60_000;
 
 export type ComputedStatus = {
   status: HeartbeatStatus;
@@ -26,7 +32,14 @@ export type ComputedStatus = {
   nextDueAt: Date | null;
   /** set while a job is running: its start */
   startedAt: Date | null;
+  /** it turned failing or late again within the hour after an alert (and was not alerted again) */
+  flapping: boolean;
 };
+
+/** Whether the heartbeat flapped (an incident opened again within the alert interval) in the last hour. */
+export function isFlapping(state: Pick<HeartbeatStateRow, "flappedAt">, now: Date): boolean {
+  return !!state.flappedAt && now.getTime() - state.flappedAt.getTime() < ALERT_INTERVAL_MS;
+}
 
 const latest = (...dates: (Date | null | undefined)[]): Date | null =>
   dates.reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
@@ -52,7 +65,7 @@ export function computeStatus(def: Pick<HeartbeatDefinition, "kind" | "cron" | "
   // like Healthchecks.io, a ping check waits for its first ping before it can be late (a job not yet set up
   // to ping is not an incident); a scheduled pipeline is Switchboard's own job and is late from its first due time
   if (def.kind === "ping" && neverSignalled) {
-    return { status: state.pausedAt ? "paused" : "new", expectedDueAt: null, lateAt: null, nextDueAt: def.cron && options.nextDue ? nextDueAfter(def, now) : null, startedAt: null };
+    return { status: state.pausedAt ? "paused" : "new", expectedDueAt: null, lateAt: null, nextDueAt: def.cron && options.nextDue ? nextDueAfter(def, now) : null, startedAt: null, flapping: false };
   }
   const lastResult = latest(state.lastSuccessAt, state.lastFailAt);
   const startedAt = state.lastStartAt && (!lastResult || state.lastStartAt > lastResult) ? state.lastStartAt : null;
@@ -67,5 +80,5 @@ export function computeStatus(def: Pick<HeartbeatDefinition, "kind" | "cron" | "
   else if (lateAt && now >= lateAt) status = "late";
   else if (state.lastSuccessAt || state.lastNothingAt) status = "up";
   else status = "new";
-  return { status, expectedDueAt, lateAt, nextDueAt, startedAt: state.pausedAt ? null : startedAt };
+  return { status, expectedDueAt, lateAt, nextDueAt, startedAt: state.pausedAt ? null : startedAt, flapping: !state.pausedAt && isFlapping(state, now) };
 }

@@ -5,7 +5,7 @@ import { publicMessage } from "@/lib/errors";
 import type { HeartbeatDefinition } from "@/lib/heartbeats/definitions";
 import type { HeartbeatEventKind } from "@/lib/heartbeats/heartbeats.schema";
 import { hashPingToken, newPingToken, sealPingToken } from "@/lib/heartbeats/ping-token";
-import { computeStatus, type HeartbeatStateRow } from "@/lib/heartbeats/status";
+import { ALERT_INTERVAL_MS, computeStatus, type HeartbeatStateRow } from "@/lib/heartbeats/status";
 
 export const STATE_SELECT = {
   id: true,
@@ -21,6 +21,7 @@ export const STATE_SELECT = {
   lastNothingAt: true,
   lastError: true,
   incidentOpen: true,
+  flappedAt: true,
 } as const;
 
 export type StateRow = HeartbeatStateRow & { id: string; slug: string; lastTickAt: Date | null; incidentOpen: boolean };
@@ -131,17 +132,27 @@ export type AlertQueuer = (def: HeartbeatDefinition, input: { name: string; stat
 
 /**
  * Opens incidents with one conditional UPDATE each (in one transaction), so two processes never both
- * alert; for each one opened, an alert event and, when the heartbeat names one, its on_failure run.
+ * alert; for each one opened, an alert event and, when the heartbeat names one, its on_failure run. A
+ * flapping heartbeat (fail, success, fail...) opens an incident each time, but alerts at most once an hour:
+ * a second conditional UPDATE claims the alert (lastAlertAt an hour old or more); an incident that cannot
+ * is recorded as flapping instead (shown on /heartbeats), with no second run.
  */
 export async function openIncidents(entries: { def: HeartbeatDefinition; state: StateRow }[], now: Date, queueAlert: AlertQueuer): Promise<void> {
   if (entries.length === 0) return;
   const flipped = await prisma.$transaction(entries.map((e) => prisma.heartbeatState.updateMany({ where: { id: e.state.id, incidentOpen: false }, data: { incidentOpen: true } })));
   const alerts: { heartbeatId: string; kind: string; at: Date; message: string; runId: string | null }[] = [];
+  const alertBefore = new Date(now.getTime() - ALERT_INTERVAL_MS);
   for (const [i, { def, state }] of entries.entries()) {
     if (flipped[i].count !== 1) continue;
     state.incidentOpen = true;
     const { status } = computeStatus(def, state, now, { nextDue: false });
     const error = status === "failing" ? (state.lastError ?? "failed") : "no success since it was due";
+    const claimed = await prisma.heartbeatState.updateMany({ where: { id: state.id, OR: [{ lastAlertAt: null }, { lastAlertAt: { lte: alertBefore } }] }, data: { lastAlertAt: now } });
+    if (claimed.count !== 1) {
+      await prisma.heartbeatState.update({ where: { id: state.id }, data: { flappedAt: now } });
+      state.flappedAt = now;
+      continue;
+    }
     let message = `${status}: ${error}`;
     let runId: string | null = null;
     if (def.onFailure) {

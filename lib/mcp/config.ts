@@ -37,9 +37,36 @@ export type ServerEntry = {
   secrets: string[];
   /** what the UI may show: the command's file name or the URL's origin, never env, headers or arguments */
   summary: string;
-  /** for an entry awaiting an admin's approval: exactly what it would run, as written (nothing expanded) */
+  /**
+   * for an entry awaiting an admin's approval: the whole entry as written (nothing expanded), with env and
+   * header values masked (an admin reveals them with `revealClientServerEntry`); for admins only
+   */
   review?: string;
+  /** a client entry refused whole (too long to review): never started, never approved */
+  tooLong?: true;
 };
+
+/** A client's entry longer than this (as JSON) is refused whole: reviewed and approved in full, or not at all. */
+export const REVIEW_ENTRY_MAX_BYTES = 16 * 1024;
+export const MASKED_VALUE = "••••••";
+
+/** The entry with every env and header value masked (their names kept): what an admin reviews by default. */
+export function maskedEntry(raw: unknown): unknown {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
+  const mask = (v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).map((k) => [k, MASKED_VALUE])) : v === undefined ? v : MASKED_VALUE);
+  const entry = { ...(raw as Record<string, unknown>) };
+  for (const key of ["env", "headers"]) if (key in entry) entry[key] = mask(entry[key]);
+  return entry;
+}
+
+/** The entry as a review shows it (whole, pretty-printed), or the refusal when it is too long to review. */
+export function reviewOf(raw: unknown, source: string, name: string, options: { reveal?: boolean } = {}): { review: string } | { error: string } {
+  const bytes = Buffer.byteLength(JSON.stringify(raw, null, 2) ?? "");
+  if (bytes > REVIEW_ENTRY_MAX_BYTES) {
+    return { error: `${source} mcpServers.${name} is ${Math.ceil(bytes / 1024)} KB; an entry may be at most ${REVIEW_ENTRY_MAX_BYTES / 1024} KB, so it is refused (never started or approved): shorten it` };
+  }
+  return { review: JSON.stringify(options.reveal ? raw : maskedEntry(raw), null, 2) };
+}
 
 /** Variables a config may use besides the environment: where Switchboard, its workspace and data live. */
 function builtinVars(): Record<string, string> {
@@ -224,11 +251,14 @@ export async function loadClientServers(slug: string, root = workspaceDir()): Pr
     // a disabled entry never starts, so there is nothing to approve yet; enabling it changes its hash
     if (isDisabledEntry(raw)) return buildEntry(name, raw, slug, source, { vars: {}, allowed: new Set() });
     const hash = canonicalHash(raw);
+    // too long to review whole: refused, approved or not (an approval binds content no one could read)
+    const reviewed = reviewOf(raw, source, name);
+    if ("error" in reviewed) return { name, scope: slug, source, transport: null, state: "error", contentHash: hash, secrets: [], summary: "", ignoredKeys: [], error: reviewed.error, tooLong: true };
     const approval = approvals.find((a) => a.name === name);
     if (!approval || approval.contentHash !== hash) {
       return {
         name, scope: slug, source, transport: null, state: "needs approval", contentHash: hash, secrets: [], summary: "", ignoredKeys: [],
-        review: JSON.stringify(raw, null, 2).slice(0, 8000),
+        review: reviewed.review,
         error: approval ? `${source} mcpServers.${name} changed since an admin approved it; it will not start until approved again` : `${source} mcpServers.${name} is new; an admin must approve it on /tools before it starts`,
       };
     }

@@ -16,4 +16,7 @@ export const ZApproveServerInput = z.object({
   allowedVars: z.array(z.string().max(128)).max(50),
 });
 
+/** An admin's "reveal" of a client entry's env and header values, for the entry as loaded (its hash). */
+export const ZRevealServerInput = ZApproveServerInput.omit({ allowedVars: true });
+
 export const ZAcceptToolChangeInput = z.object({ scope: z.string().max(64), server: z.string().max(64), tool: z.string().max(128), hash: z.string().regex(/^[0-9a-f]{64}$/) });

@@ -2,20 +2,44 @@
 // client's server, accept a changed tool. An admin's ad-hoc tool call is the engine's (adhoc-calls.ts).
 import { recordAudit, type Actor } from "@/lib/audit";
 import { SafeError } from "@/lib/errors";
-import { approveClientServer, loadClientServers } from "@/lib/mcp/config";
+import { canonicalHash } from "@/lib/mcp/canonical-hash";
+import { approveClientServer, loadClientServers, readMcpFile, reviewOf } from "@/lib/mcp/config";
 import { acceptToolChange } from "@/lib/mcp/pins";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import { SERVER_NAME_PATTERN } from "@/lib/mcp/config.schema";
 import { GLOBAL_SCOPE } from "@/lib/mcp/config";
 import { isSlug } from "@/lib/workspace/paths";
 
+/** An admin with an admin's full rights (a session, or an admin-scope token): who starts servers and reviews entries. */
+function isAdminViewer(viewer: { role: string; tokenScope?: string }): boolean {
+  return viewer.role === "admin" && (viewer.tokenScope === undefined || viewer.tokenScope === "admin");
+}
+
 /**
  * Every server with its status and tools. `connect` starts the servers not yet running so their tools are
  * listed; starting a server runs its command, so only an admin's request may (INTERFACES.md); anyone
- * else's lists what is running.
+ * else's lists what is running. A client entry's review (its content, env and header names) goes to
+ * admins only: operators and read or run tokens see that it waits, not what it holds.
  */
-export async function listMcpServers(connect: boolean, viewer: { role: string }) {
-  return getMcpPool().listServers({ connect: connect && viewer.role === "admin", connectTimeoutMs: 8_000 });
+export async function listMcpServers(connect: boolean, viewer: { role: string; tokenScope?: string }) {
+  const admin = isAdminViewer(viewer);
+  const listing = await getMcpPool().listServers({ connect: connect && admin, connectTimeoutMs: 8_000 });
+  return admin ? listing : { ...listing, servers: listing.servers.map((server) => ({ ...server, review: null })) };
+}
+
+/**
+ * A client entry awaiting approval as written, env and header values unmasked: an admin's explicit
+ * "reveal" (audited). `contentHash` is the entry the admin is looking at; refused when it changed since.
+ */
+export async function revealClientServerEntry(input: { slug: string; name: string; contentHash: string }, actor: Actor): Promise<{ review: string }> {
+  if (!isSlug(input.slug) || !SERVER_NAME_PATTERN.test(input.name)) throw new SafeError("Unknown server");
+  const { entries } = readMcpFile(`clients/${input.slug}/.mcp.json`);
+  const raw = entries.find(([name]) => name === input.name)?.[1];
+  if (raw === undefined || canonicalHash(raw) !== input.contentHash) throw new SafeError("This server's entry changed since you loaded the page; review it again", 409);
+  const reviewed = reviewOf(raw, `clients/${input.slug}/.mcp.json`, input.name, { reveal: true });
+  if ("error" in reviewed) throw new SafeError(reviewed.error, 422);
+  await recordAudit({ actor, action: "mcp.reveal", targetType: "mcp-server", targetId: `${input.slug}/${input.name}`, data: { contentHash: input.contentHash } });
+  return reviewed;
 }
 
 export async function approveClientServerEntry(input: { slug: string; name: string; contentHash: string; allowedVars: string[] }, actor: Actor) {
@@ -24,6 +48,8 @@ export async function approveClientServerEntry(input: { slug: string; name: stri
   const entry = entries.find((e) => e.name === input.name);
   // approval is of the content the admin looked at: if the file changed since, they must look again
   if (!entry || entry.contentHash !== input.contentHash) throw new SafeError("This server's entry changed since you loaded the page; review it again", 409);
+  // an entry refused whole (too long to review) cannot be approved
+  if (entry.tooLong) throw new SafeError(entry.error ?? "This entry is too long to review", 422);
   const vars = input.allowedVars.filter((v) => /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(v));
   await approveClientServer({ ...input, allowedVars: vars, approvedById: actor.id ?? null });
   await recordAudit({ actor, action: "mcp.approve", targetType: "mcp-server", targetId: `${input.slug}/${input.name}`, data: { contentHash: input.contentHash, allowedVars: vars } });

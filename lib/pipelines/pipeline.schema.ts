@@ -71,6 +71,8 @@ const ZAgentStep = z.strictObject({
   builtin: z.array(z.string().min(1).max(100)).max(100).default([]),
   /** extra paths the CLI runners' sandbox shows the agent (an admin's file decides), read-only unless `write: true` */
   mounts: z.array(ZAgentMount).max(50).default([]),
+  // the runners an operator may switch this step to on a rerun (an admin may pick any runner or model)
+  alternatives: z.array(z.enum(AGENT_RUNNERS, { error: `expected one of ${AGENT_RUNNERS.join(", ")}` })).max(AGENT_RUNNERS.length).optional(),
 }).superRefine((agent, ctx) => {
   if (agent.mounts.length > 0 && agent.runner !== "claude-code" && agent.runner !== "codex") {
     ctx.addIssue({ code: "custom", path: ["mounts"], message: "mounts are for the claude-code and codex runners (their sandbox); this runner reads no files" });

@@ -1,15 +1,14 @@
 // Budgets: a client's monthly USD budget (API-priced steps) and optional monthly token budget (steps on a
 // subscription login, which cost no USD). A new run of an agent pipeline for a client at or over either
 // is refused; an agent step is refused at its start, and stopped when the usage it reports reaches one.
+// Under a USD budget, a step on a model with no price is refused too: what it spends could not be counted.
 import "server-only";
 import { prisma } from "@/lib/db";
 import { SafeError } from "@/lib/errors";
-import type { TokenUsage } from "@/lib/agents/runner";
 import { formatUsd, formatNumber } from "@/lib/format";
 import { monthOf, type Month } from "@/lib/spend/money";
-import { costOf, listModelPrices, matchPrice, type ModelPriceRow } from "@/lib/spend/prices";
+import { listModelPrices, matchPrice, type ModelPriceRow } from "@/lib/spend/prices";
 import { clientMonthSpend, type Spend } from "@/lib/spend/spend-queries";
-import { tokensOf } from "@/lib/spend/step-cost";
 
 export type BudgetClient = { id: string; name: string; monthlyBudgetUsd: number | null; monthlyTokenBudget: number | null };
 
@@ -54,10 +53,16 @@ export async function refuseOverBudget(clientId: string, now = new Date()): Prom
   if (reason) throw new BudgetExceededError(`${reason}. An admin can raise the budget on the client's page.`);
 }
 
+/** The reason a step on `model` may not run under the client's USD budget: its spend could not be counted. */
+export function unpricedReason(client: BudgetClient, model: string | null): string {
+  const name = model ? `"${model}"` : "the runner's default model";
+  return `No price for ${name}: ${client.name} has a USD budget, so an agent step on a model with no price is refused (its spend could not be counted). An admin adds the price in Settings.`;
+}
+
 /**
- * Watches one running agent step: `check` adds what the step has reported so far (priced as it will be
- * when the step ends) to what the client's other runs spent this month, and says when that reaches a
- * budget. Spend is read again at each check, so runs going on at the same time count too.
+ * Watches one agent step against its client's budgets. Each usage event's cost is recorded in the
+ * client's month as it arrives (lib/spend/step-cost.ts), so `check`, asked after each one, reads the
+ * database's total: every run of the client going on at the same time counts, this one included.
  */
 export class BudgetWatch {
   private constructor(
@@ -73,12 +78,27 @@ export class BudgetWatch {
     return new BudgetWatch(client, await listModelPrices());
   }
 
-  async check(usage: TokenUsage, model: string | null, subscription: boolean, now = new Date()): Promise<string | null> {
+  private isUnpriced(model: string | null): boolean {
+    return this.client.monthlyBudgetUsd !== null && !matchPrice(this.prices, model);
+  }
+
+  /**
+   * At the step's start: the client at a budget, or (under a USD budget) a model with no price on a
+   * runner that bills USD. `model` null: the runner's own default, not known yet (claude-code).
+   */
+  async refusal(model: string | null, billsUsd: boolean, now = new Date()): Promise<string | null> {
     const month = monthOf(now);
-    const spent = await clientMonthSpend(this.client.id, month);
-    const price = matchPrice(this.prices, model);
-    const stepUsd = price ? costOf(usage, price) : 0;
-    return budgetReason(this.client, { usd: spent.usd + (subscription ? 0 : stepUsd), subscriptionTokens: spent.subscriptionTokens + (subscription ? tokensOf(usage) : 0) }, month);
+    const reason = budgetReason(this.client, await clientMonthSpend(this.client.id, month), month);
+    if (reason) return reason;
+    return billsUsd && model !== null && this.isUnpriced(model) ? unpricedReason(this.client, model) : null;
+  }
+
+  /** After a usage event was recorded: the reason to stop the step, or null. */
+  async check(model: string | null, subscription: boolean, now = new Date()): Promise<string | null> {
+    const month = monthOf(now);
+    const reason = budgetReason(this.client, await clientMonthSpend(this.client.id, month), month);
+    if (reason) return reason;
+    return !subscription && this.isUnpriced(model) ? unpricedReason(this.client, model) : null;
   }
 }
 

@@ -23,7 +23,7 @@ describe("runs sorted by cost", () => {
     const elsewhere = await queueRun({ pipelineSlug: `cost-${tag}`, clientSlug: other.slug, createdBy: ACTOR });
     await prisma.run.update({ where: { id: elsewhere }, data: { costUsd: 100 } });
 
-    const seen: { id: string; costUsd: number }[] = [];
+    const seen: { id: string; costUsd: number | null }[] = [];
     let cursor: string | null = null;
     do {
       const page: Awaited<ReturnType<typeof listRuns>> = await listRuns(listRunsQuery(new URLSearchParams({ client: client.slug, sort: "cost", limit: "3", ...(cursor ? { cursor } : {}) })));

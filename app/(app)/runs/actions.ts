@@ -25,7 +25,7 @@ export const resolveOutcomeAction = authAction(
 
 /** Queues the rerun and returns its id; the page navigates to it. */
 export const rerunRunAction = authAction({ schema: ZRerunRunInput }, async ({ id, ...override }, user) => {
-  const result = await rerunRun(id, override, { id: user.id, label: user.email });
+  const result = await rerunRun(id, override, { id: user.id, label: user.email }, user.role === "admin" ? "admin" : "operator");
   revalidatePath("/runs");
   return result;
 });

@@ -2,8 +2,8 @@
 import { revalidatePath } from "next/cache";
 import { authAction } from "@/lib/actions/safe-action";
 import { callToolAdHoc } from "@/lib/engine/adhoc-calls";
-import { acceptChangedTool, approveClientServerEntry } from "@/lib/mcp/servers";
-import { ZAcceptToolChangeInput, ZApproveServerInput, ZCallToolInput } from "@/lib/mcp/servers.schema";
+import { acceptChangedTool, approveClientServerEntry, revealClientServerEntry } from "@/lib/mcp/servers";
+import { ZAcceptToolChangeInput, ZApproveServerInput, ZCallToolInput, ZRevealServerInput } from "@/lib/mcp/servers.schema";
 import { toolCallReply } from "@/lib/mcp/tool-result";
 
 // Deliberate exception to "long work never runs inside a request" (README, Development): the admin waits
@@ -22,3 +22,6 @@ export const acceptToolChangeAction = authAction({ schema: ZAcceptToolChangeInpu
   revalidatePath("/tools");
   return { accepted: true };
 });
+
+/** An admin's explicit "reveal": the entry under review with its env and header values unmasked (audited). */
+export const revealServerAction = authAction({ schema: ZRevealServerInput, role: "admin" }, async (input, user) => revealClientServerEntry(input, { id: user.id, label: user.email }));

@@ -14,7 +14,7 @@ import { JsonBlock } from "@/components/runs/tool-result";
 import { ServerNotes } from "@/components/tools/server-notes";
 import { filterServers } from "@/components/tools/tool-filter";
 import type { ServerInfo } from "@/lib/mcp/pool";
-import { approveServerAction } from "./actions";
+import { approveServerAction, revealServerAction } from "./actions";
 import { ToolRow } from "./tool-row";
 
 type Listing = { servers: Serialized<ServerInfo>[]; fileErrors: string[] };
@@ -151,12 +151,18 @@ function ApproveServer({ server, isAdmin }: { server: Server; isAdmin: boolean }
   const queryClient = useQueryClient();
   const [vars, setVars] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [revealed, setRevealed] = useState<string | null>(null);
   return (
     <div className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950">
-      <p>
-        This entry of <code className="font-mono">{server.source}</code> may have been written by an agent. It starts only after an admin approves exactly this content:
-      </p>
-      {server.review && <JsonBlock value={server.review} label={`Entry ${server.name} as written`} />}
+      <p>This entry of <code className="font-mono">{server.source}</code> may have been written by an agent. It starts only after an admin approves exactly this content{server.review ? ":" : "."}</p>
+      {server.review && <JsonBlock value={revealed ?? server.review} label={`Entry ${server.name} as written`} />}
+      {isAdmin && server.review && !revealed && (
+        <Button type="button" variant="secondary" size="sm" onClick={async () => {
+          const r = await revealServerAction({ slug: server.scope, name: server.name, contentHash: server.contentHash });
+          if (!r.ok) return setError(r.error);
+          setRevealed(r.data.review);
+        }}>Reveal env and header values</Button>
+      )}
       {isAdmin ? (
         <form
           className="flex flex-wrap items-end gap-2"

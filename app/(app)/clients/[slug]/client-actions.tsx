@@ -41,9 +41,10 @@ export function ClientActions({ client, isAdmin }: { client: ClientFields; isAdm
           onSubmit={async (event) => {
             event.preventDefault();
             const form = new FormData(event.currentTarget);
-            // a disabled field is not in the form: an operator's save keeps the budgets as they are
-            const read = (name: string, current: number | null) => {
-              if (!form.has(name)) return current;
+            // a disabled field is not in the form: an operator's save sends no budget, so the budgets stay
+            // as an admin last set them (never the values this page was loaded with)
+            const read = (name: string) => {
+              if (!isAdmin || !form.has(name)) return undefined;
               const value = String(form.get(name) ?? "").trim();
               return value === "" ? null : Number(value);
             };
@@ -51,8 +52,8 @@ export function ClientActions({ client, isAdmin }: { client: ClientFields; isAdm
               slug: client.slug,
               name: String(form.get("name")),
               description: String(form.get("description") ?? ""),
-              monthlyBudgetUsd: read("budget", client.monthlyBudgetUsd),
-              monthlyTokenBudget: read("tokenBudget", client.monthlyTokenBudget),
+              monthlyBudgetUsd: read("budget"),
+              monthlyTokenBudget: read("tokenBudget"),
             });
             if (!result.ok) {
               setError(result.error);

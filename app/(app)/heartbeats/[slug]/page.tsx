@@ -31,7 +31,8 @@ export default async function HeartbeatPage({ params }: { params: Promise<{ slug
   const user = await requirePageUser();
   const { slug } = await params;
   if (!isSlug(slug)) notFound();
-  const detail = await getHeartbeatDetail(slug);
+  // every signed-in user may run pipelines, so sees the ping URL (a read token never does: GET /api/heartbeats)
+  const detail = await getHeartbeatDetail(slug, new Date(), { withPingUrl: true });
   if (!detail) notFound();
   const { summary: h, definition: d, events } = detail;
   return (

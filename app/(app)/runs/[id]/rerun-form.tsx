@@ -28,10 +28,15 @@ export function RerunNotice({ run }: { run: RunView }) {
   );
 }
 
-/** A finished run with agent steps: the form that queues it again on another runner, and its earlier reruns. */
-export function RerunCard({ run, runners }: { run: RunView; runners: readonly string[] }) {
+/**
+ * A finished run with agent steps: the form that queues it again on another runner, and its earlier
+ * reruns. `runners` and `canPickModel`: what this viewer may pick (an admin: any runner and a model;
+ * anyone else: the runners the pipeline lists in `alternatives`, and this run's own).
+ */
+export function RerunCard({ run, runners: allowed, canPickModel }: { run: RunView; runners: readonly string[]; canPickModel: boolean }) {
   const router = useRouter();
   const current = run.steps.find((s) => s.agent?.runner)?.agent?.runner ?? null;
+  const runners = current && !allowed.includes(current) ? [current, ...allowed] : allowed;
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   if (!run.canRerun || !run.steps.some((s) => s.kind === "agent")) return null;
@@ -44,7 +49,7 @@ export function RerunCard({ run, runners }: { run: RunView; runners: readonly st
           event.preventDefault();
           const data = new FormData(event.currentTarget);
           setPending(true);
-          const result = await rerunRunAction({ id: run.id, runner: String(data.get("runner") ?? ""), model: String(data.get("model") ?? "") });
+          const result = await rerunRunAction({ id: run.id, runner: String(data.get("runner") ?? ""), model: canPickModel ? String(data.get("model") ?? "") : "" });
           if (result.ok) {
             router.push(`/runs/${result.data.id}`);
             return;
@@ -63,9 +68,13 @@ export function RerunCard({ run, runners }: { run: RunView; runners: readonly st
             ))}
           </Select>
         </Field>
-        <Field label="Model (optional)" htmlFor="rerun-model" hint="Blank: the runner's default model.">
-          <Input id="rerun-model" name="model" maxLength={200} autoComplete="off" placeholder="e.g. gpt-5" />
-        </Field>
+        {canPickModel ? (
+          <Field label="Model (optional)" htmlFor="rerun-model" hint="Blank: the runner's default model.">
+            <Input id="rerun-model" name="model" maxLength={200} autoComplete="off" placeholder="e.g. gpt-5" />
+          </Field>
+        ) : (
+          <p className="text-xs text-zinc-500">Only the runners this pipeline lists as alternatives are offered; an admin can pick any runner or model.</p>
+        )}
         <FormError message={error} />
         <Button type="submit" size="sm" disabled={pending}>{pending ? "Queueing…" : "Run again"}</Button>
       </form>

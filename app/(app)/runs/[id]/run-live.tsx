@@ -47,8 +47,8 @@ function useRun(initial: RunView) {
   });
 }
 
-/** `runners`: the agent runners a finished run may be run again on (the pipeline schema's list, which imports server code). */
-export function RunLive({ initial, runners }: { initial: RunView; runners: readonly string[] }) {
+/** `rerun`: the runners (and whether a model) this viewer may run a finished run again on (lib/engine/rerun.ts). */
+export function RunLive({ initial, rerun }: { initial: RunView; rerun: { runners: readonly string[]; model: boolean } }) {
   const { data: run, error } = useRun(initial);
   const queryClient = useQueryClient();
   const [actionError, setActionError] = useState<string | null>(null);
@@ -134,7 +134,7 @@ export function RunLive({ initial, runners }: { initial: RunView; runners: reado
               <p className="text-sm text-zinc-500">No inputs.</p>
             )}
           </Card>
-          <RerunCard run={run} runners={runners} />
+          <RerunCard run={run} runners={rerun.runners} canPickModel={rerun.model} />
           <Card title="Usage">
             <RunCost usage={run.usage} />
           </Card>

@@ -25,7 +25,7 @@ function Row({ label, a, b }: { label: string; a: ReactNode; b: ReactNode }) {
 const runners = (side: CompareSide) => [...new Set(side.agentSteps.map((s) => [s.runner ?? "—", s.model].filter(Boolean).join(" · ")))].join(", ") || "no agent steps";
 
 export function SummaryTable({ a, b }: Sides) {
-  const tokens = (side: CompareSide, key: keyof CompareSide["usage"]) => formatNumber(side.usage[key]);
+  const tokens = (side: CompareSide, key: Exclude<keyof CompareSide["usage"], "costUsd">) => formatNumber(side.usage[key]);
   return (
     <Table className="mb-5">
       <thead>
@@ -49,7 +49,7 @@ export function SummaryTable({ a, b }: Sides) {
         <Row label="Cache read tokens" a={tokens(a, "cacheReadTokens")} b={tokens(b, "cacheReadTokens")} />
         <Row label="Cache write tokens" a={tokens(a, "cacheWriteTokens")} b={tokens(b, "cacheWriteTokens")} />
         <Row label="Reasoning tokens" a={tokens(a, "reasoningTokens")} b={tokens(b, "reasoningTokens")} />
-        <Row label="Cost" a={formatUsd(a.usage.costUsd)} b={formatUsd(b.usage.costUsd)} />
+        <Row label="Cost" a={a.usage.costUsd === null ? "unknown (no price)" : formatUsd(a.usage.costUsd)} b={b.usage.costUsd === null ? "unknown (no price)" : formatUsd(b.usage.costUsd)} />
         <Row label="Agent tool calls" a={formatNumber(a.agentSteps.reduce((n, s) => n + s.toolCalls.length, 0))} b={formatNumber(b.agentSteps.reduce((n, s) => n + s.toolCalls.length, 0))} />
       </tbody>
     </Table>
