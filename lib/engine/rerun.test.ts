@@ -109,8 +109,8 @@ describe("rerun", () => {
     }
     expect(JSON.parse(rerun.pipelineJson)).toEqual(expected);
     expect(agentsOf(rerun.pipelineJson)).toEqual([
-      { runner: "openai", prompt: "Write {{ inputs.words }} words on {{ inputs.topic }}", tools: ["everything/echo"], max_turns: 4, builtin: [], alternatives: ["anthropic"] },
-      { runner: "openai", prompt: "Polish {{ steps.draft.text }}", tools: [], builtin: [] },
+      { runner: "openai", prompt: "Write {{ inputs.words }} words on {{ inputs.topic }}", tools: ["everything/echo"], max_turns: 4, builtin: [], mounts: [], alternatives: ["anthropic"] },
+      { runner: "openai", prompt: "Polish {{ steps.draft.text }}", tools: [], builtin: [], mounts: [] },
     ]);
     const audit = await prisma.auditLog.findFirst({ where: { action: "run.rerun", targetId: id }, select: { dataJson: true } });
     expect(JSON.parse(audit?.dataJson ?? "{}")).toEqual({ rerunOf: originalId, runner: "openai", model: null });
