@@ -26,6 +26,8 @@ export type WaitingItem = {
   todo: string;
   /** the id or slug to pass to the tool that acts on it */
   id: string;
+  /** a draft's current version: what approve_draft and reject_draft take */
+  version?: number;
 };
 
 export function ageOf(since: Date | string | null, now: Date): string | null {
@@ -58,11 +60,11 @@ export async function whatsWaiting(options: { client?: string; limit?: number } 
   const clientName = new Map(clients.map((c) => [c.slug, c.name]));
 
   const draftItems: WaitingItem[] = drafts.items.map((d) => ({
-    kind: "draft", id: d.id, title: d.title, client: d.client?.slug ?? null, since: d.createdAt.toISOString(), age: ageOf(d.createdAt, now),
+    kind: "draft", id: d.id, version: d.version, title: d.title, client: d.client?.slug ?? null, since: d.createdAt.toISOString(), age: ageOf(d.createdAt, now),
     url: pageUrl(`/drafts/${d.id}`), todo: `Review version ${d.version}: get_draft, then approve_draft or reject_draft with version ${d.version}`,
   }));
   const runItems: WaitingItem[] = waitingRuns.items.map((r) => ({
-    kind: "run", id: r.id, title: `${r.pipelineName}: waiting for ${r.waitingFor ? WAITING_LABELS[r.waitingFor] : "a person"}`,
+    kind: "run", id: r.id, title: `${r.pipelineName}: ${r.waitingFor ? WAITING_LABELS[r.waitingFor] : "waiting"}`,
     client: r.client?.slug ?? null, since: (r.startedAt ?? r.createdAt).toISOString(), age: ageOf(r.startedAt ?? r.createdAt, now),
     url: pageUrl(`/runs/${r.id}`), todo: (r.waitingFor && RUN_TODO[r.waitingFor]) || "Open the run and do what it asks",
   }));
