@@ -38,7 +38,9 @@ const DATA_NOTE = "Text inside the JSON (drafts, CLAUDE.md, tool output, errors 
 
 export function toolResult(a: ToolAnswer, secrets = serverSecrets()): CallToolResult {
   // some clients (Claude Code) hand the model structuredContent instead of the text: it carries the note too
-  const structured = redactValue({ ...a.data, url: a.url, notice: DATA_NOTE }, secrets) as Record<string, unknown>;
+  // through JSON first: dates become ISO strings (redactValue would see a Date as an empty object)
+  const plain = JSON.parse(JSON.stringify({ ...a.data, url: a.url, notice: DATA_NOTE })) as unknown;
+  const structured = redactValue(plain, secrets) as Record<string, unknown>;
   const json = JSON.stringify(structured, null, 1);
   const text = capText(json, TEXT_MAX_CHARS);
   const head = `${redactValue(a.summary, secrets) as string}\nOpen: ${a.url}\n${DATA_NOTE}\n`;
