@@ -12,6 +12,7 @@ const BENCHES: Bench[] = [
   { name: "engine", run: async () => (await import("./bench/engine")).benchEngine() },
   { name: "heartbeats", run: async () => (await import("./bench/heartbeats")).benchHeartbeats() },
   { name: "gateway", run: async () => (await import("./bench/gateway")).benchGateway() },
+  { name: "operator-mcp", run: async () => (await import("./bench/operator-mcp")).benchOperatorMcp() },
 ];
 
 /**

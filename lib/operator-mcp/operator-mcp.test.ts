@@ -122,6 +122,14 @@ describe("every tool, called with a run token", () => {
     expect(typeof item?.age).toBe("string");
     expect(board.waitingRuns.find((r) => r.id === runId)?.url).toBe(`${PUBLIC}/runs/${runId}`);
     expect(board.url).toBe(`${PUBLIC}/`);
+    expect(board.budgets).toEqual([]);
+    // globex spends 9 of its 10 USD: near its budget (80% or more)
+    const globex = await prisma.client.findUniqueOrThrow({ where: { slug: "globex" }, select: { id: true } });
+    await prisma.run.create({ data: { pipelineSlug: "x", pipelineName: "X", pipelineJson: "{}", status: "succeeded", clientId: globex.id, costUsd: 9 } });
+    const near = structured<{ budgets: { client: string; title: string; url: string; todo: string }[] }>(await c.callTool({ name: "whats_waiting", arguments: { client: "globex" } }));
+    expect(near.budgets).toHaveLength(1);
+    expect(near.budgets[0]).toMatchObject({ client: "globex", url: `${PUBLIC}/clients/globex` });
+    expect(near.budgets[0].title).toMatch(/is near its budget .*\(90%\)/);
 
     const clientsList = structured<{ items: { slug: string }[] }>(await c.callTool({ name: "list_clients", arguments: {} }));
     expect(clientsList.items.map((i) => i.slug)).toEqual(expect.arrayContaining(["acme", "globex"]));

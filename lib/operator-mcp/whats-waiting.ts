@@ -2,7 +2,6 @@
 // client, age, the page to open and what to do there. Built on the same reads as the Today page, the
 // /drafts inbox and the /runs filters, so the tool and the pages never disagree.
 import "server-only";
-import { listClients } from "@/lib/clients/clients";
 import { countPendingDrafts } from "@/lib/drafts/counts";
 import { listDrafts } from "@/lib/drafts/drafts";
 import { listRuns } from "@/lib/engine/run-queries";
@@ -48,16 +47,14 @@ export async function whatsWaiting(options: { client?: string; limit?: number } 
   const limit = options.limit ?? 25;
   const client = options.client;
   const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
-  const [pendingCount, drafts, waitingRuns, failedRuns, heartbeats, spend, clients] = await Promise.all([
+  const [pendingCount, drafts, waitingRuns, failedRuns, heartbeats, spend] = await Promise.all([
     countPendingDrafts(client),
     listDrafts({ status: "pending", clientSlug: client, limit }),
     listRuns({ status: "waiting", clientSlug: client, limit }),
     listRuns({ status: "failed", clientSlug: client, from: dayAgo.toISOString(), limit }),
     listHeartbeatSummaries({ clientSlug: client, now }),
     spendByClientThisMonth(now),
-    listClients(),
   ]);
-  const clientName = new Map(clients.map((c) => [c.slug, c.name]));
 
   const draftItems: WaitingItem[] = drafts.items.map((d) => ({
     kind: "draft", id: d.id, version: d.version, title: d.title, client: d.client?.slug ?? null, since: d.createdAt.toISOString(), age: ageOf(d.createdAt, now),
@@ -91,7 +88,7 @@ export async function whatsWaiting(options: { client?: string; limit?: number } 
       if (share < BUDGET_NEAR) return [];
       const what = usdShare >= tokenShare ? `${formatCost(row.usd)} of ${formatCost(row.budgetUsd ?? 0)}` : `${formatTokens(row.subscriptionTokens)} of ${formatTokens(row.tokenBudget ?? 0)} tokens`;
       return [{
-        kind: "budget" as const, id: row.slug, title: `${clientName.get(row.slug) ?? row.name} ${share >= 1 ? "is over" : "is near"} its budget for ${spend.month.label}: ${what} (${Math.round(share * 100)}%)`,
+        kind: "budget" as const, id: row.slug, title: `${row.name} ${share >= 1 ? "is over" : "is near"} its budget for ${spend.month.label}: ${what} (${Math.round(share * 100)}%)`,
         client: row.slug, since: null, age: null, url: pageUrl(`/clients/${row.slug}`),
         todo: share >= 1 ? "New agent runs for this client are refused: an admin can raise the budget on the client's page" : "Agent runs will be refused at the budget: watch spend (get_spend) or ask an admin to raise it",
       }];
