@@ -3,6 +3,7 @@
 // answered by the scripted runner). Attack suite row 31.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { POST as routePost } from "@/app/api/mcp/route";
 import { revokeApiToken } from "@/lib/auth/tokens";
 import { prisma } from "@/lib/db";
 import { resetEnvForTests } from "@/lib/env";
@@ -277,6 +278,12 @@ describe("attack suite row 31", () => {
     expect((await post({ authorization: "Bearer sb_wrong" })).status).toBe(401);
     const res = await fetch(server.url, { method: "GET", headers: { authorization: `Bearer ${tokens.read.token}` } });
     expect(res.status).toBe(405);
+    // the route itself: the same handler, and the Host guard in front of it
+    const routeRequest = (host: string) => new Request("http://localhost:3000/api/mcp", { method: "POST", headers: { host, authorization: `Bearer ${tokens.read.token}`, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
+    expect((await routePost(routeRequest("evil.example"))).status).toBe(403);
+    const listed = await routePost(routeRequest("localhost:3000"));
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { result: { tools: unknown[] } }).result.tools).toHaveLength(READ_TOOLS.length);
   });
 
   it("hostile draft text comes back as text inside the data, and changes nothing", async () => {
