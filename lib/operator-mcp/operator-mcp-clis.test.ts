@@ -27,8 +27,9 @@ const approveWhatWaits: StandinScript = ({ tools, lastResult }) => {
   const named = (suffix: string) => tools.find((t) => t.name.replace(/[^A-Za-z0-9]/g, "_").endsWith(suffix));
   const board = named("whats_waiting");
   const approve = named("approve_draft");
-  if (!board || !approve) return { kind: "text", text: "the Switchboard tools were not offered" };
+  if (!board) return { kind: "text", text: "the Switchboard tools were not offered" };
   if (lastResult === null) return { kind: "tool", name: board.name, namespace: board.namespace, args: {} };
+  if (!approve) return { kind: "text", text: "I may only read here." };
   if (lastResult.includes("Approved version") || /"status":\s*"approved"/.test(lastResult)) return { kind: "text", text: "Done: the draft is approved." };
   // the draft's id and version, as a model would read them from the result's JSON
   const id = /"kind":\s*"draft",\s*"id":\s*"([^"]+)",\s*"version":\s*(\d+)/.exec(lastResult.replace(/\\"/g, '"').replace(/\\n/g, "\n"));
@@ -121,6 +122,27 @@ describe("the operator's own agent CLI on /api/mcp", { timeout: 240_000 }, () =>
     expect(runner.calls.filter((c) => c.runId === runId && c.stepId === "publish")).toHaveLength(1);
     const calls = await prisma.auditLog.findMany({ where: { action: "mcp.call", actorId: user.id }, orderBy: { id: "asc" }, select: { targetId: true } });
     expect(calls.map((c) => c.targetId)).toEqual(["whats_waiting", "approve_draft"]);
+  });
+
+  it("claude with a project's .mcp.json entry (the token read from the environment) reaches the same tools", async () => {
+    const { token, user } = await userWithToken("read");
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-home-"));
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-project-"));
+    const config = path.join(project, ".mcp.json");
+    fs.writeFileSync(config, mcpSetupLines(server.url, token).mcpJson);
+    expect(fs.readFileSync(config, "utf8")).not.toContain(token);
+    const env = cliEnv(home, { ANTHROPIC_BASE_URL: standin.url, ANTHROPIC_API_KEY: "sk-ant-test-0000", SWITCHBOARD_TOKEN: token });
+    const result = await run(CLAUDE_BIN, [
+      "-p", "What waits for me in Switchboard?", "--output-format", "stream-json", "--verbose", "--tools", "", "--max-turns", "3",
+      "--mcp-config", config, "--strict-mcp-config", "--allowedTools", "mcp__switchboard__whats_waiting",
+    ], { env, cwd: project });
+    expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    // a read token: the approve tool is not even offered
+    const offered = (standin.requestsTo("/v1/messages").at(-1)?.body.tools as { name: string }[]).map((t) => t.name);
+    expect(offered).toContain("mcp__switchboard__whats_waiting");
+    expect(offered).not.toContain("mcp__switchboard__approve_draft");
+    const calls = await prisma.auditLog.findMany({ where: { action: "mcp.call", actorId: user.id }, select: { targetId: true } });
+    expect(calls.map((c) => c.targetId)).toEqual(["whats_waiting"]);
   });
 
   it("codex, configured with the config.toml block /settings shows, does the same", async () => {
