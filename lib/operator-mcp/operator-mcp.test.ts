@@ -205,6 +205,17 @@ describe("every tool, called with a run token", () => {
     expect(await prisma.run.count({ where: { pipelineSlug: "acme-only", inputsJson: { contains: key } } })).toBe(1);
   });
 
+  it("a key whose first call died while queueing (no run after a minute) is taken over by the next call", async () => {
+    const c = await client(tokens.run.token);
+    const key = `crashed-${Math.random()}`;
+    const args = { pipeline: "acme-only", client: "acme", inputs: { topic: key } };
+    const { canonicalHash } = await import("@/lib/mcp/canonical-hash");
+    await prisma.mcpRunRequest.create({ data: { userId: tokens.run.user.id, key, requestHash: canonicalHash({ pipeline: args.pipeline, client: args.client, inputs: args.inputs }), createdAt: new Date(Date.now() - 120_000) } });
+    const result = structured<{ id: string; replayed: boolean }>(await c.callTool({ name: "run_pipeline", arguments: args, _meta: { [IDEMPOTENCY_META_KEY]: key } }));
+    expect(result.replayed).toBe(false);
+    expect((await prisma.mcpRunRequest.findUniqueOrThrow({ where: { userId_key: { userId: tokens.run.user.id, key } } })).runId).toBe(result.id);
+  });
+
   it("heartbeats: pause, resume, run now", async () => {
     const c = await client(tokens.run.token);
     expect(structured(await c.callTool({ name: "pause_heartbeat", arguments: { heartbeat: "nightly" } }))).toMatchObject({ paused: true });
