@@ -13,6 +13,7 @@ const BENCHES: Bench[] = [
   { name: "heartbeats", run: async () => (await import("./bench/heartbeats")).benchHeartbeats() },
   { name: "gateway", run: async () => (await import("./bench/gateway")).benchGateway() },
   { name: "sandbox", run: async () => (await import("./bench/sandbox")).benchSandbox() },
+  { name: "operator-mcp", run: async () => (await import("./bench/operator-mcp")).benchOperatorMcp() },
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { prisma } from "@/lib/db";
 
-export async function countPendingDrafts(): Promise<number> {
-  return prisma.draft.count({ where: { status: "pending" } });
+/** Drafts waiting for review, all of them or one client's. */
+export async function countPendingDrafts(clientSlug?: string): Promise<number> {
+  return prisma.draft.count({ where: { status: "pending", ...(clientSlug ? { client: { slug: clientSlug } } : {}) } });
 }

@@ -31,6 +31,8 @@ export const ZApproveDraftInput = z.object({
 
 export const ZRejectDraftInput = z.object({
   note: z.string({ error: "Say why the draft is rejected" }).trim().min(1, "Say why the draft is rejected").max(DRAFT_NOTE_MAX_CHARS),
+  /** the version the reviewer read; when it is no longer current the rejection is refused */
+  version: ZVersion.optional(),
 });
 
 export const ZListDraftsInput = z.object({

@@ -81,6 +81,15 @@ describe("approving a draft", () => {
     await expect(approveDraft(draftId, { version: 2 }, bob, applyDraftDecision)).rejects.toThrow(/already approved/);
   });
 
+  it("refuses a rejection of a stale version; the current one is rejected", async () => {
+    const { runId, draftId } = await waitingDraft("stale-reject");
+    await saveDraftVersion(draftId, { body: "v2 body", baseVersion: 1 }, alice);
+    await expect(rejectDraft(draftId, { version: 1, note: "no" }, bob, applyDraftDecision)).rejects.toThrow(/changed since you loaded it: version 2 is current/);
+    expect((await getDraftDetail(draftId)).status).toBe("pending");
+    await expect(rejectDraft(draftId, { version: 2, note: "no" }, bob, applyDraftDecision)).resolves.toMatchObject({ status: "rejected", version: 2 });
+    await waitForRunStatus(runId, ["rejected"]);
+  });
+
   it("refuses a save over a newer version", async () => {
     const { draftId } = await waitingDraft("two-tabs");
     await saveDraftVersion(draftId, { body: "tab one", baseVersion: 1 }, alice);

@@ -186,7 +186,10 @@ export async function approveDraft(id: string, input: unknown, actor: Actor, dec
   return { id, status: "approved" as const, version, continued: result.continued, runId: result.runId };
 }
 
-/** Rejects the draft with a note (required) and ends its run as rejected, exactly once, in one transaction. */
+/**
+ * Rejects the draft with a note (required) and ends its run as rejected, exactly once, in one transaction.
+ * With `version`, a rejection of a version that is no longer current is refused, as for approval.
+ */
 export async function rejectDraft(id: string, input: unknown, actor: Actor, decide: DraftDecisionHandler) {
   const data = ZRejectDraftInput.parse(input);
   const draft = await requireDraft(id);
@@ -199,13 +202,18 @@ export async function rejectDraft(id: string, input: unknown, actor: Actor, deci
     actor,
     record: async (tx: Tx) => {
       const won = await tx.draft.updateMany({
-        where: { id, status: "pending" },
+        where: { id, status: "pending", ...(data.version === undefined ? {} : { version: data.version }) },
         data: { status: "rejected", decidedById: actor.id ?? null, decidedByLabel: actor.label, decisionNote: data.note, decidedAt: new Date() },
       });
       return won.count === 1;
     },
   });
-  if (!result.recorded) throw alreadyDecided(await requireDraft(id));
-  await recordAudit({ actor, action: "draft.reject", targetType: "draft", targetId: id, clientId: draft.clientId, data: { version: draft.version, note: data.note } });
-  return { id, status: "rejected" as const, version: draft.version, ended: result.continued, runId: result.runId };
+  if (!result.recorded) {
+    const now = await requireDraft(id);
+    if (now.status !== "pending") throw alreadyDecided(now);
+    throw new SafeError(`This draft changed since you loaded it: version ${now.version} is current, not version ${data.version}. Review version ${now.version} and decide again.`, 409);
+  }
+  const version = data.version ?? draft.version;
+  await recordAudit({ actor, action: "draft.reject", targetType: "draft", targetId: id, clientId: draft.clientId, data: { version, note: data.note } });
+  return { id, status: "rejected" as const, version, ended: result.continued, runId: result.runId };
 }

@@ -47,7 +47,10 @@ export const STANDIN_ECHO_MESSAGE = "hello from the stand-in";
 export const STANDIN_USAGE = { input: 120, output: 30, cacheRead: 40, cacheWrite: 8, reasoning: 5 };
 
 type Seen = { path: string; body: Record<string, unknown> };
-type Plan = { kind: "text"; text: string } | { kind: "tool"; name: string; args: Record<string, unknown>; namespace?: string } | { kind: "hang" };
+export type StandinPlan = { kind: "text"; text: string } | { kind: "tool"; name: string; args: Record<string, unknown>; namespace?: string } | { kind: "hang" };
+type Plan = StandinPlan;
+/** A test's own script: given the offered tools and the last tool result, the next answer (null: the mode decides). */
+export type StandinScript = (turn: { tools: { name: string; namespace?: string }[]; lastResult: string | null }) => StandinPlan | null;
 
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}_${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -121,6 +124,8 @@ export class ModelStandin {
   injectedTool = { name: "", args: {} as Record<string, unknown> };
   /** for "builtin": the calls to make, in order (a name and its arguments; a namespace for codex's grouped tools) */
   builtinCalls: { name: string; args: Record<string, unknown>; namespace?: string }[] = [];
+  /** when set, decides each answer first (e.g. call one tool, then another with what the first returned) */
+  script: StandinScript | null = null;
   /** every request body, in order */
   readonly requests: Seen[] = [];
   private readonly open = new Set<http.ServerResponse>();
@@ -148,6 +153,8 @@ export class ModelStandin {
 
   private plan(path: string, body: Record<string, unknown>): Plan {
     const { tools, lastResult, results } = readConversation(path, body);
+    const scripted = this.script?.({ tools, lastResult });
+    if (scripted) return scripted;
     const echo = tools.find((t) => t.name.endsWith("echo"));
     if (this.mode === "hang") return { kind: "hang" };
     if (this.mode === "builtin") {

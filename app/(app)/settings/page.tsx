@@ -5,6 +5,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/auth/tokens";
+import { mcpEndpointUrl } from "@/lib/operator-mcp/links";
 import { listUsers } from "@/lib/auth/users";
 import { listModelPrices } from "@/lib/spend/prices";
 import { PricesCard } from "./prices-card";
@@ -62,7 +63,7 @@ export default async function SettingsPage() {
         </Card>
         <Card title="API tokens">
           <p className="mb-3 text-sm text-zinc-500">
-            Scripts and agents call the JSON API with <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. A token acts as the admin who made it, limited by its scope: <strong>read</strong> only reads; <strong>run</strong> also runs pipelines, cancels and retries runs, and decides drafts; <strong>admin</strong> may do everything its maker may. It is shown once; only a hash is stored. <code className="font-mono">npm run token -- &lt;name&gt; --scope read|run|admin</code> makes one from the shell.
+            Scripts and agents call the JSON API with <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. A token acts as the admin who made it, limited by its scope: <strong>read</strong> only reads; <strong>run</strong> also runs pipelines, cancels and retries runs, and decides drafts; <strong>admin</strong> may do everything its maker may. It is shown once; only a hash is stored. <code className="font-mono">npm run token -- &lt;name&gt; --scope read|run|admin</code> makes one from the shell. The same token connects Claude Code or Codex to Switchboard&apos;s own MCP server at <code className="font-mono">{mcpEndpointUrl()}</code>: the lines to copy are shown with a new token.
           </p>
           {tokens.length > 0 && (
             <Table className="mb-4">
@@ -94,7 +95,7 @@ export default async function SettingsPage() {
               </tbody>
             </Table>
           )}
-          <NewTokenForm />
+          <NewTokenForm mcpUrl={mcpEndpointUrl()} />
         </Card>
         <RunnersCard />
         <PricesCard prices={prices.map(({ updatedAt: _updatedAt, ...p }) => p)} />

@@ -5,8 +5,9 @@ import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { createTokenAction, createUserAction, revokeTokenAction } from "./actions";
+import { McpSetup } from "./mcp-setup";
 
-export function NewTokenForm() {
+export function NewTokenForm({ mcpUrl }: { mcpUrl: string }) {
   const router = useRouter();
   const [token, setToken] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -52,6 +53,7 @@ export function NewTokenForm() {
               Copy
             </Button>
           </div>
+          <McpSetup mcpUrl={mcpUrl} token={token} />
         </div>
       )}
     </div>
