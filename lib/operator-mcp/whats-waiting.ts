@@ -8,7 +8,7 @@ import { listRuns } from "@/lib/engine/run-queries";
 import { WAITING_LABELS, type WaitingReason } from "@/lib/engine/run-status";
 import { listHeartbeatSummaries } from "@/lib/heartbeats/queries";
 import { pageUrl } from "@/lib/operator-mcp/links";
-import { formatCost, formatTokens } from "@/lib/spend/money";
+import { formatNumber, formatUsd } from "@/lib/format";
 import { spendByClientThisMonth } from "@/lib/spend/spend-queries";
 
 /** A client at this share of a budget is "near" it. */
@@ -86,7 +86,7 @@ export async function whatsWaiting(options: { client?: string; limit?: number } 
       const tokenShare = row.tokenBudget ? row.subscriptionTokens / row.tokenBudget : 0;
       const share = Math.max(usdShare, tokenShare);
       if (share < BUDGET_NEAR) return [];
-      const what = usdShare >= tokenShare ? `${formatCost(row.usd)} of ${formatCost(row.budgetUsd ?? 0)}` : `${formatTokens(row.subscriptionTokens)} of ${formatTokens(row.tokenBudget ?? 0)} tokens`;
+      const what = usdShare >= tokenShare ? `${formatUsd(row.usd)} of ${formatUsd(row.budgetUsd ?? 0)}` : `${formatNumber(row.subscriptionTokens)} of ${formatNumber(row.tokenBudget ?? 0)} tokens`;
       return [{
         kind: "budget" as const, id: row.slug, title: `${row.name} ${share >= 1 ? "is over" : "is near"} its budget for ${spend.month.label}: ${what} (${Math.round(share * 100)}%)`,
         client: row.slug, since: null, age: null, url: pageUrl(`/clients/${row.slug}`),
