@@ -1,4 +1,7 @@
 // /settings' view of the runners: what is usable and why not, a test call, and no key in any of it.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLAUDE_BIN, CODEX_BIN, isolatedHome } from "@/lib/testing/agent-clis";
 import { displayEndpoint, listRunnerStatuses, testRunner } from "@/lib/agents/runner-status";
@@ -30,9 +33,12 @@ describe("runner status", { timeout: 120_000 }, () => {
     expect(claude?.detail).toContain(`at ${CLAUDE_BIN} (from the Agent SDK's bundled binary)`);
   });
 
-  it("with an empty PATH and no SWITCHBOARD_CLAUDE_BIN, runs the Agent SDK's own Claude Code and says which and what version", async () => {
+  it("with no claude on PATH and no SWITCHBOARD_CLAUDE_BIN, runs the Agent SDK's own Claude Code and says which and what version", async () => {
     delete process.env.SWITCHBOARD_CLAUDE_BIN;
-    process.env.PATH = "";
+    // a PATH with bubblewrap alone: the runner needs the box, and nothing else of the machine
+    const onlyBwrap = fs.mkdtempSync(path.join(os.tmpdir(), "sb-path-"));
+    fs.symlinkSync("/usr/bin/bwrap", path.join(onlyBwrap, "bwrap"));
+    process.env.PATH = onlyBwrap;
     process.env.ANTHROPIC_API_KEY = "sk-ant-canary-status-1234";
     const claude = (await listRunnerStatuses()).find((s) => s.runner === "claude-code");
     expect(claude?.usable).toBe(true);

@@ -160,7 +160,8 @@ const FAILED_PROBE_TTL_MS = 60_000;
 /** Runs bwrap once with the namespaces the box uses; null when it works, else what went wrong. */
 function probeBwrap(bwrap: string): Promise<string | null> {
   return new Promise((resolve) => {
-    const args = ["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--", "true"];
+    const args = ["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--", "/bin/sh", "-c", "exit 0"];
+    // an absolute path: the probe must not depend on the PATH Switchboard was started with
     const child = spawn(bwrap, args, { stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
     child.stderr?.on("data", (c: Buffer) => (err = (err + c.toString("utf8")).slice(-500)));
