@@ -42,7 +42,7 @@ describe("runner status", { timeout: 120_000 }, () => {
     process.env.ANTHROPIC_API_KEY = "sk-ant-canary-status-1234";
     const claude = (await listRunnerStatuses()).find((s) => s.runner === "claude-code");
     expect(claude?.usable).toBe(true);
-    expect(claude?.detail).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+.* at ${CLAUDE_BIN.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(from the Agent SDK's bundled binary\\); ANTHROPIC_API_KEY$`));
+    expect(claude?.detail).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+.* at ${CLAUDE_BIN.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(from the Agent SDK's bundled binary\\); ANTHROPIC_API_KEY; in the bubblewrap sandbox$`));
     delete process.env.ANTHROPIC_API_KEY;
   });
 
