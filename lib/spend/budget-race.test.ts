@@ -32,6 +32,8 @@ beforeAll(async () => {
   standin = await ModelStandin.start();
   process.env.ANTHROPIC_API_KEY = "sk-ant-test-canary-0000";
   process.env.ANTHROPIC_BASE_URL = standin.url;
+  process.env.OPENAI_API_KEY = "sk-openai-test-canary-0000";
+  process.env.OPENAI_BASE_URL = `${standin.url}/v1`;
   worker = await setUpAgentWorkspace();
 });
 
@@ -42,11 +44,11 @@ afterAll(async () => {
 });
 
 /** Model calls the stand-in has seen on `model` (each test prices a model of its own). */
-function requestsFor(model: string): number {
-  return standin.requestsTo("/v1/messages").filter((r) => r.body.model === model).length;
+function requestsFor(model: string, path = "/v1/messages"): number {
+  return standin.requestsTo(path).filter((r) => r.body.model === model).length;
 }
 
-function agentPipeline(model: string | null, maxTurns = 500): string {
+function agentPipeline(model: string | null, maxTurns = 500, runner = "anthropic"): string {
   const slug = `race-${suffix()}`;
   writePipeline(
     slug,
@@ -54,7 +56,7 @@ function agentPipeline(model: string | null, maxTurns = 500): string {
 steps:
   - id: draft
     agent:
-      runner: anthropic
+      runner: ${runner}
       prompt: "Use the echo tool"
       tools: [everything/echo]
 ${model ? `      model: ${model}\n` : ""}      max_turns: ${maxTurns}
@@ -183,6 +185,28 @@ describe("spend as it arrives", { timeout: 180_000 }, () => {
     await waitForRunStatus(afterCrash, ["succeeded", "failed"], 60_000);
     // admitted: it made its call (which brought the month over the line)
     expect((await prisma.runStep.findFirstOrThrow({ where: { runId: afterCrash, stepId: "draft" } })).inputTokens).toBe(TURN.inputTokens);
+  });
+
+  it("the openai runner asks before each model call too: a call in flight holds its cost", async () => {
+    standin.mode = "call-then-hang";
+    const model = `race-priced-${suffix()}`;
+    await saveModelPrice({ model, ...PRICE }, ADMIN);
+    const perTurn = costOf(TURN, { model, ...PRICE });
+    const client = await ensureClient(`hold-openai-${suffix()}`);
+    await updateClient({ slug: client.slug, name: "Hold Co", monthlyBudgetUsd: 1.5 * perTurn }, ADMIN, { isAdmin: true });
+    const pipeline = agentPipeline(model, 500, "openai");
+    const first = await queueRun({ pipelineSlug: pipeline, clientSlug: client.slug, createdBy: ACTOR });
+    await waitFor(() => requestsFor(model, "/v1/chat/completions") === 2, 60_000, "the first run's second model call");
+    const spent = (await clientMonthSpend(client.id)).usd;
+    expect(spent).toBeGreaterThan(0);
+    expect((await prisma.runStep.findFirstOrThrow({ where: { runId: first, stepId: "draft" } })).reservedUsd).toBeCloseTo(spent, 12);
+
+    const blocked = await queueRun({ pipelineSlug: pipeline, clientSlug: client.slug, createdBy: ACTOR });
+    expect((await waitForRunStatus(blocked, ["succeeded", "failed"], 60_000)).status).toBe("failed");
+    expect((await prisma.runStep.findFirstOrThrow({ where: { runId: blocked, stepId: "draft" } })).error).toMatch(/^Budget reached: Hold Co has spent .* hold \$[\d.]+ of what is left$/);
+    expect(requestsFor(model, "/v1/chat/completions")).toBe(2);
+    await cancelRun(first, ACTOR);
+    await waitForRunStatus(first, ["cancelled"], 60_000);
   });
 
   it("refuses an agent step on a model with no price under a USD budget, at its start and with the reason; the API gives costUsd null for an unpriced run", async () => {
