@@ -1,6 +1,7 @@
 // Budgets: a client's monthly USD budget (API-priced steps) and optional monthly token budget (steps on a
 // subscription login, which cost no USD). A new run of an agent pipeline for a client at or over either
 // is refused; an agent step is refused at its start, and stopped when the usage it reports reaches one.
+// The API runners' model calls are also admitted one by one before they are made (lib/spend/reservations.ts).
 // Under a USD budget, a step on a model with no price is refused too: what it spends could not be counted.
 import "server-only";
 import { prisma } from "@/lib/db";
