@@ -43,6 +43,7 @@ export class AnthropicRunner implements AgentRunner {
     let usage = NO_USAGE;
     for (let turn = 1; turn <= req.maxTurns; turn++) {
       let message: Anthropic.Message;
+      await req.beforeModelCall?.({ turn, requestChars: () => JSON.stringify({ messages, tools }).length });
       try {
         const stream = api.messages.stream({ model, max_tokens: MAX_OUTPUT_TOKENS, messages, ...(tools.length ? { tools } : {}) }, { signal: req.signal });
         message = await stream.finalMessage();

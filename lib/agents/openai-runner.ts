@@ -48,6 +48,7 @@ export class OpenAiRunner implements AgentRunner {
       let text = "";
       let turnUsage: Partial<TokenUsage> | null = null;
       const calls = new Map<number, PendingCall>();
+      await req.beforeModelCall?.({ turn, requestChars: () => JSON.stringify({ messages, tools }).length });
       try {
         const stream = await api.chat.completions.create(
           { model, messages, stream: true, stream_options: { include_usage: true }, ...(tools.length ? { tools } : {}) },

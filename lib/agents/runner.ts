@@ -57,7 +57,16 @@ export type AgentRunRequest = {
   mintGatewayToken: () => Promise<string>;
   /** an admin's extra paths for the CLI runners' sandbox (pipeline `mounts:`), read-only unless `write` */
   mounts?: AgentMount[];
+  /**
+   * Awaited before each model request by the runners that make it themselves (anthropic, openai): throws
+   * (the step's abort reason) when the call may not be made, e.g. the client's budget would be passed.
+   * The CLI runners (claude-code, codex) call the model from their own process and have no such hook.
+   */
+  beforeModelCall?: (call: ModelCallRequest) => Promise<void>;
 };
+
+/** The request a runner is about to send, measured only if asked (its JSON's length in characters). */
+export type ModelCallRequest = { turn: number; requestChars: () => number };
 
 export type AgentMount = { path: string; write?: boolean };
 

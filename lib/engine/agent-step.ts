@@ -6,7 +6,7 @@
 import "server-only";
 import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
-import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type TokenUsage } from "@/lib/agents/runner";
+import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type ModelCallRequest, type TokenUsage } from "@/lib/agents/runner";
 import { alwaysBillsUsd, defaultModelOf } from "@/lib/agents/runner-models";
 import { agentRunner } from "@/lib/agents/runners";
 import { agentEnv, dataDir, env, workspaceDir } from "@/lib/env";
@@ -197,7 +197,8 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   // budget can price it; claude-code's own default is learned from its first usage event
   const model = agent.model ?? defaultModelOf(agent.runner);
   // the budget is checked after each usage event is recorded, against the client's month in the
-  // database (every run going on at once included); reaching it stops the runner (and its process group)
+  // database (every run going on at once included); reaching it stops the runner (and its process group).
+  // The API runners' calls are also admitted one by one before they are made (beforeModelCall below).
   const budget = await BudgetWatch.forClient(ctx.client?.id);
   const controller = new AbortController();
   let reportedModel: string | null = model;
@@ -242,9 +243,11 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   const toolFailure = async () =>
     controller.signal.reason instanceof GatewayToolFailed ? controller.signal.reason : overHttp ? await recordedToolFailure(row.id) : null;
   let usage = NO_USAGE;
+  let lastCall: Partial<TokenUsage> | null = null;
   const emit = (event: AgentEvent) => {
     if (event.type === "usage") {
       usage = addUsage(usage, event.usage);
+      lastCall = event.usage;
       reportedModel = event.model ?? reportedModel;
       subscription ||= event.subscription === true;
     }
@@ -260,6 +263,18 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     }).catch((error: unknown) => console.error("[spend] could not record an interrupted step's cost", error));
     return undefined;
   };
+  // the API runners ask before each model call: it is admitted against the client's USD budget, atomically
+  // with every other run's (lib/spend/reservations.ts), once the previous call's usage is recorded (which
+  // releases its hold). The CLI runners call the model themselves: for them only checkBudget applies.
+  const beforeModelCall = budget?.admitsModelCalls
+    ? async (call: ModelCallRequest) => {
+        await events.flush();
+        if (controller.signal.aborted) throw controller.signal.reason;
+        const reason = await budget.admitModelCall(row.id, reportedModel, lastCall, call.requestChars);
+        if (reason && !controller.signal.aborted) controller.abort(new BudgetReached(reason));
+        if (controller.signal.aborted) throw controller.signal.reason;
+      }
+    : undefined;
   // whether the runner returned or threw, these end the step before its own answer or error counts
   const endedEarly = async (): Promise<StepResult | null> => {
     const aborted = abortKindOf(ctx.signal);
@@ -282,6 +297,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
       gateway,
       signal: controller.signal,
       emit,
+      beforeModelCall,
       dataDir: dataDir(),
       gatewayUrl: agentEnv().SWITCHBOARD_GATEWAY_URL ?? `http://127.0.0.1:${env().PORT}/api/mcp/gateway`,
       mintGatewayToken: async () => {

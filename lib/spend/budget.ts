@@ -1,6 +1,7 @@
 // Budgets: a client's monthly USD budget (API-priced steps) and optional monthly token budget (steps on a
 // subscription login, which cost no USD). A new run of an agent pipeline for a client at or over either
 // is refused; an agent step is refused at its start, and stopped when the usage it reports reaches one.
+// The API runners' model calls are also admitted one by one before they are made (lib/spend/reservations.ts).
 // Under a USD budget, a step on a model with no price is refused too: what it spends could not be counted.
 import "server-only";
 import { prisma } from "@/lib/db";
@@ -8,7 +9,9 @@ import { SafeError } from "@/lib/errors";
 import { formatUsd, formatNumber } from "@/lib/format";
 import { monthOf, type Month } from "@/lib/spend/money";
 import { listModelPrices, matchPrice, type ModelPriceRow } from "@/lib/spend/prices";
+import { modelCallEstimate, reserveModelCall } from "@/lib/spend/reservations";
 import { clientMonthSpend, type Spend } from "@/lib/spend/spend-queries";
+import type { TokenUsage } from "@/lib/agents/runner";
 
 export type BudgetClient = { id: string; name: string; monthlyBudgetUsd: number | null; monthlyTokenBudget: number | null };
 
@@ -91,6 +94,26 @@ export class BudgetWatch {
     const reason = budgetReason(this.client, await clientMonthSpend(this.client.id, month), month);
     if (reason) return reason;
     return billsUsd && model !== null && this.isUnpriced(model) ? unpricedReason(this.client, model) : null;
+  }
+
+  /** True when model calls are admitted one by one: the client has a USD budget (what the API runners bill). */
+  get admitsModelCalls(): boolean {
+    return this.client.monthlyBudgetUsd !== null;
+  }
+
+  /**
+   * Before an API runner's model call: holds its estimated cost (the step's previous call's, or for a first
+   * call its request's size) while the client's month and its other running steps' holds stay under the
+   * USD budget, else the reason to stop the step. lib/spend/reservations.ts says why this bounds the total.
+   */
+  async admitModelCall(runStepId: string, model: string | null, previous: Partial<TokenUsage> | null, requestChars: () => number, now = new Date()): Promise<string | null> {
+    const month = monthOf(now);
+    const estimateUsd = modelCallEstimate(matchPrice(this.prices, model), previous, requestChars);
+    const admission = await reserveModelCall({ clientId: this.client.id, runStepId, estimateUsd, month });
+    if (admission.admitted) return null;
+    const spent = `Budget reached: ${this.client.name} has spent ${formatUsd(admission.spentUsd)} of its ${formatUsd(admission.budgetUsd)} budget for ${month.label}`;
+    if (admission.spentUsd >= admission.budgetUsd) return spent;
+    return `${spent}, and its other running steps' model calls in flight hold ${formatUsd(admission.heldUsd)} of what is left`;
   }
 
   /** After a usage event was recorded: the reason to stop the step, or null. */

@@ -4,10 +4,12 @@
 // interrupted) its cost is computed once from its total, with the price applied kept with the step, and
 // the run's totals move by the difference from what was added as it ran: nothing is counted twice. A step
 // on a subscription login is billed nothing in USD: its API-equivalent cost and its tokens go to the run's
-// subscription totals instead.
+// subscription totals instead. A model call's hold on the budget (lib/spend/reservations.ts) is released
+// with the usage event that reports it, and with the step's end.
 import { prepared, type Sqlite } from "@/lib/db";
 import type { TokenUsage } from "@/lib/agents/runner";
 import { costOf, priceInTransaction } from "@/lib/spend/prices";
+import { releaseModelCall } from "@/lib/spend/reservations";
 
 export type StepCostInput = { runId: string; runStepId: string; usage: TokenUsage; model: string | null; subscription: boolean };
 
@@ -28,6 +30,8 @@ function countedSoFar(db: Sqlite, runStepId: string): Counted {
  * records the event and its tokens). Returns the model when it has no price, else null.
  */
 export function addUsageCost(db: Sqlite, step: StepCostInput): { unpriced: string | null } {
+  // the call this event reports is counted now: what it held before it was made is let go
+  releaseModelCall(db, step.runStepId);
   const price = priceInTransaction(db, step.model);
   const tokens = tokensOf(step.usage);
   if (tokens === 0) return { unpriced: null };
@@ -59,6 +63,7 @@ export function writeStepCost(db: Sqlite, step: StepCostInput): { costUsd: numbe
   // a model with no price leaves its mark only when it spent something
   const unpriced = !price && !step.subscription && tokens > 0 ? (step.model ?? "an unnamed model") : null;
   const counted = countedSoFar(db, step.runStepId);
+  releaseModelCall(db, step.runStepId);
   const countedSubscriptionUsd = counted.subscription ? (counted.apiCostUsd ?? 0) : 0;
   prepared(db, `UPDATE "RunStep" SET "subscription" = ?, "costUsd" = ?, "apiCostUsd" = ?, "priceJson" = ?, "subscriptionTokens" = ? WHERE "id" = ?`).run(
     step.subscription ? 1 : 0, costUsd, apiCostUsd, price ? JSON.stringify(price) : null, subscriptionTokens, step.runStepId,
