@@ -2,9 +2,9 @@
 // remaining steps and agent allow-lists name is checked: the server starts, the tool is there, and its
 // pin is accepted where one is required. A run that would fail at step five fails at once, before any
 // side effect or token is spent, with the whole list of what is missing. The run form shows the same check.
-import { prisma } from "@/lib/db";
+import { prepared, sqlDate, writeTransaction } from "@/lib/db";
 import type { AttemptRow } from "@/lib/engine/execute-step";
-import { runEventRow } from "@/lib/engine/run-events";
+import { endRun } from "@/lib/engine/run-transitions";
 import type { StepRunner } from "@/lib/engine/step-runner";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import type { ServerEntry } from "@/lib/mcp/config";
@@ -102,17 +102,14 @@ export async function preflightRun(input: { runId: string; workerId: string; run
   const problems = await input.runner.preflight({ steps: input.steps, clientSlug: input.clientSlug, stepIds: new Set(pending.map((r) => r.stepId)) });
   if (problems.length === 0) return "passed";
   const message = describeProblems(problems);
-  const now = new Date();
-  // the run first, conditional on this worker still holding it; its step after (a crash in between leaves
-  // a failed run whose steps are all pending, which Retry simply runs)
-  const ended = await prisma.run.updateMany({
-    where: { id: input.runId, leaseOwner: input.workerId, status: "running" },
-    data: { status: "failed", error: message, finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
+  // the run's end and its step's in one commit, only while this worker still holds the run
+  const ended = await writeTransaction((db) => {
+    if (!endRun(db, input.runId, input.workerId, { status: "failed", message, error: message, stepRowId: pending[0].id })) return false;
+    prepared(db, `UPDATE "RunStep" SET "status" = 'failed', "finishedAt" = ?, "error" = ?, "outputJson" = ? WHERE "id" = ? AND "status" = 'pending'`).run(
+      sqlDate(new Date()), message, JSON.stringify({ preflight: problems }), pending[0].id,
+    );
+    return true;
   });
-  if (ended.count === 0) return "lost";
-  await prisma.$transaction([
-    prisma.runStep.updateMany({ where: { id: pending[0].id, status: "pending" }, data: { status: "failed", finishedAt: now, error: message, outputJson: JSON.stringify({ preflight: problems }) } }),
-    prisma.runEvent.create({ data: runEventRow(input.runId, "status", message, { runStepId: pending[0].id }) }),
-  ]);
+  if (!ended) return "lost";
   return "failed";
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { claimNextRun } from "@/lib/engine/claim";
+import { claimNextRun } from "@/lib/engine/run-transitions";
 import { ACTOR, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 import { MAX_AUTO_RESUMES, recoverInterruptedRuns } from "@/lib/engine/recovery";

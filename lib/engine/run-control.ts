@@ -2,7 +2,7 @@
 import { recordAudit } from "@/lib/audit";
 import { prisma } from "@/lib/db";
 import { NotFoundError, SafeError } from "@/lib/errors";
-import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/claim";
+import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/run-transitions";
 import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
 import type { EngineActor } from "@/lib/engine/engine.schema";
 import { createRunEvent } from "@/lib/engine/run-events";
