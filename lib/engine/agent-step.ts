@@ -10,7 +10,7 @@ import { agentRunner } from "@/lib/agents/runners";
 import { agentEnv, dataDir, env, workspaceDir } from "@/lib/env";
 import { BudgetReached, BudgetWatch } from "@/lib/spend/budget";
 import { writeStepCost } from "@/lib/spend/step-cost";
-import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/execute-step";
+import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";
 import { createRunEvent, insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { boundedError } from "@/lib/engine/step-output";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";

@@ -2,7 +2,8 @@
 // conditional on this worker still holding the run, so a worker that lost its lease changes nothing.
 import { prepared, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { endRun, endRunNow, parkRun, readRunControl, requeueRun, RUN_HELD, type RunEnd } from "@/lib/engine/run-transitions";
-import { executeStep, type AttemptRow, type StepContext, type StepResult } from "@/lib/engine/execute-step";
+import { executeStep } from "@/lib/engine/execute-step";
+import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";
 import { preflightRun } from "@/lib/engine/preflight";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { absorbOutput, loadRunState } from "@/lib/engine/run-state";

@@ -3,7 +3,7 @@
 // pin is accepted where one is required. A run that would fail at step five fails at once, before any
 // side effect or token is spent, with the whole list of what is missing. The run form shows the same check.
 import { prepared, sqlDate, writeTransaction } from "@/lib/db";
-import type { AttemptRow } from "@/lib/engine/execute-step";
+import type { AttemptRow } from "@/lib/engine/step-types";
 import { endRun } from "@/lib/engine/run-transitions";
 import type { StepRunner } from "@/lib/engine/step-runner";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";

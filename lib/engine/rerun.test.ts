@@ -13,7 +13,7 @@ import { SafeError } from "@/lib/errors";
 import { queueRun } from "@/lib/engine/queue-run";
 import { rerunRun } from "@/lib/engine/rerun";
 import { cancelRun } from "@/lib/engine/run-control";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import { ACTOR, ensureClient, writePipeline } from "@/lib/testing/engine";
 
 const suffix = Math.random().toString(36).slice(2, 8);

@@ -7,7 +7,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { formatCost, formatTokens } from "@/lib/spend/money";
 import { pipelineMonthSpend } from "@/lib/spend/spend-queries";
 import { listClients } from "@/lib/clients/clients";
-import { listRuns } from "@/lib/engine/run-queries";
+import { listRuns } from "@/lib/engine/run-list";
 import { pipelineNeedsClient, pipelineRunsForClient } from "@/lib/pipelines/check-pipeline";
 import { getPipeline } from "@/lib/pipelines/load-pipelines";
 import { stepKind } from "@/lib/pipelines/pipeline.schema";

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatDuration } from "@/components/ui/format";
 import { JsonBlock, ToolResult } from "@/components/runs/tool-result";
-import type { RunView } from "./run-live";
+import type { RunView } from "@/components/runs/run-view";
 
 type StepView = RunView["steps"][number];
 type EventView = { id: number; type: string; message: string; data: unknown; createdAt: string };

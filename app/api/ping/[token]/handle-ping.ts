@@ -1,5 +1,6 @@
-// The ping endpoints' one handler (GET or POST, with or without a signal segment). No session: the token
-// in the URL is the credential, and no cookie is read, so the route only checks Host (DNS rebinding).
+// The ping routes' one body (GET or POST, with or without a signal segment), shared by /api/ping/:token and
+// /api/ping/:token/:signal. No session: the token in the URL is the credential, and no cookie is read, so
+// the route only checks Host (DNS rebinding).
 import { notFound } from "@/lib/http/response";
 import { parsePingSignal, readPingBody, recordPing } from "@/lib/heartbeats/ping";
 
