@@ -8,13 +8,13 @@ import { preflightRun } from "@/lib/engine/preflight";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { absorbOutput, loadRunState } from "@/lib/engine/run-state";
 import { parseStoredJson } from "@/lib/engine/step-output";
-import type { StepRunner } from "@/lib/engine/step-runner";
+import type { ToolStepRunner } from "@/lib/engine/tool-step-runner";
 import { RunAbort } from "@/lib/engine/worker-registry";
 
 export type RunOutcome = "succeeded" | "failed" | "waiting" | "cancelled" | "interrupted" | "released" | "lost";
 export type ExecuteRunOptions = {
   workerId: string;
-  runner: StepRunner;
+  runner: ToolStepRunner;
   signal: AbortSignal;
   /** true when the worker is shutting down: the run goes back to the queue before its next step */
   shouldYield?: () => boolean;

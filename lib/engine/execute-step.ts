@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db";
 import { draftBodyRefusal, draftTitle, openDraft } from "@/lib/drafts/open-draft";
 import { runEventRow, createRunEvent } from "@/lib/engine/run-events";
 import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@/lib/engine/step-output";
-import { OutcomeUnknownStepError, StepNotStarted, type ToolProgress, type ToolStepRequest } from "@/lib/engine/step-runner";
+import { OutcomeUnknownStepError, StepNotStarted, type ToolProgress, type ToolStepRequest } from "@/lib/engine/tool-step-runner";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";

@@ -5,21 +5,12 @@
 import { prepared, sqlDate, writeTransaction } from "@/lib/db";
 import type { AttemptRow } from "@/lib/engine/step-types";
 import { endRun } from "@/lib/engine/run-transitions";
-import type { StepRunner } from "@/lib/engine/step-runner";
+import type { PreflightInput, PreflightProblem, ToolStepRunner } from "@/lib/engine/tool-step-runner";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import type { ServerEntry } from "@/lib/mcp/config";
 import { trustedTool } from "@/lib/mcp/tool-trust";
 import { requireValidPipeline } from "@/lib/pipelines/load-pipelines";
 import { stepKind, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
-
-export type PreflightProblem = { stepId: string; ref: string; problem: string };
-
-export type PreflightInput = {
-  steps: PipelineStep[];
-  clientSlug: string | null;
-  /** check only these steps (a resumed run: the rest already ran); every step when absent */
-  stepIds?: ReadonlySet<string>;
-};
 
 function splitRef(ref: string): { server: string; tool: string } {
   const slash = ref.indexOf("/");
@@ -93,7 +84,7 @@ export function describeProblems(problems: PreflightProblem[]): string {
  * have none). On a problem the run fails before its next step starts: that step is marked failed with
  * the list (so Retry runs it again once things are fixed). "lost" when this worker no longer holds the run.
  */
-export async function preflightRun(input: { runId: string; workerId: string; runner: StepRunner; steps: PipelineStep[]; rows: AttemptRow[]; clientSlug: string | null }): Promise<"passed" | "failed" | "lost"> {
+export async function preflightRun(input: { runId: string; workerId: string; runner: ToolStepRunner; steps: PipelineStep[]; rows: AttemptRow[]; clientSlug: string | null }): Promise<"passed" | "failed" | "lost"> {
   if (!input.runner.preflight) return "passed";
   const latest = new Map<string, AttemptRow>();
   for (const row of input.rows) latest.set(row.stepId, row);

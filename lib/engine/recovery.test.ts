@@ -5,7 +5,7 @@ import { ACTOR, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from
 import { queueRun } from "@/lib/engine/queue-run";
 import { MAX_AUTO_RESUMES, recoverInterruptedRuns } from "@/lib/engine/recovery";
 import { cancelRun, resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";
-import { OutcomeUnknownStepError, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/step-runner";
+import { OutcomeUnknownStepError, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/tool-step-runner";
 import { Worker } from "@/lib/engine/worker";
 
 const workers: Worker[] = [];

@@ -1,7 +1,7 @@
 // The shapes a step's execution passes around: a step's attempt row, what a step runs with, and how it
 // ended. Apart from execute-step.ts so that the step kinds (agent-step.ts), the executor and the run
 // state import them without importing each other.
-import type { StepRunner, ToolStepRequest } from "@/lib/engine/step-runner";
+import type { ToolStepRunner, ToolStepRequest } from "@/lib/engine/tool-step-runner";
 import type { RunAbortKind } from "@/lib/engine/worker-registry";
 import type { PendingWrite } from "@/lib/mcp/calls";
 import type { TemplateContext } from "@/lib/pipelines/templates";
@@ -13,7 +13,7 @@ export type StepContext = {
   workerId: string;
   client: { id: string; slug: string } | null;
   pipelineSlug: string;
-  runner: StepRunner;
+  runner: ToolStepRunner;
   signal: AbortSignal;
   templates: TemplateContext;
   /** the version approved at the nearest approval step before this one, if any */

@@ -6,7 +6,7 @@ import { Liveness } from "@/lib/db/liveness";
 import { claimRuns, endRunNow, interruptRun, readRunControl, renewLease } from "@/lib/engine/run-transitions";
 import { executeRun, type RunOutcome } from "@/lib/engine/execute-run";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
-import type { StepRunner } from "@/lib/engine/step-runner";
+import type { ToolStepRunner } from "@/lib/engine/tool-step-runner";
 import { registerLocalWorker, RunAbort, unregisterLocalWorker, type LocalWorker, type RunAbortKind } from "@/lib/engine/worker-registry";
 
 export type WorkerOptions = {
@@ -19,16 +19,16 @@ export type WorkerOptions = {
   /** how often a running run's cancel flag is read (default 500 ms) */
   controlMs?: number;
   /** the tool-step executor; the MCP pool when not given */
-  runner?: StepRunner;
+  runner?: ToolStepRunner;
 };
 
 type ActiveRun = { controller: AbortController; done: Promise<RunOutcome | "error"> };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function defaultRunner(): Promise<StepRunner> {
-  const { McpStepRunner } = await import("@/lib/engine/mcp-step-runner");
-  return new McpStepRunner();
+async function defaultRunner(): Promise<ToolStepRunner> {
+  const { McpToolStepRunner } = await import("@/lib/engine/mcp-tool-step-runner");
+  return new McpToolStepRunner();
 }
 
 export class Worker implements LocalWorker {
@@ -37,7 +37,7 @@ export class Worker implements LocalWorker {
   private readonly pollMs: number;
   private readonly leaseMs: number;
   private readonly controlMs: number;
-  private runner: StepRunner | undefined;
+  private runner: ToolStepRunner | undefined;
   private readonly active = new Map<string, ActiveRun>();
   private stopping = false;
   private started: Promise<this> | null = null;

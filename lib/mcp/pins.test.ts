@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
-import { McpStepRunner } from "@/lib/engine/mcp-step-runner";
+import { McpToolStepRunner } from "@/lib/engine/mcp-tool-step-runner";
 import { callTool } from "@/lib/mcp/calls";
 import { toolResultText } from "@/lib/mcp/tool-result";
 import { isDestructive, toolHash } from "@/lib/mcp/pins";
@@ -92,7 +92,7 @@ describe("a changed tool", () => {
     await relist();
     expect(toolResultText(await callTool({ server, tool: "get_post", arguments: {} }))).toBe("called get_post");
     const step = { runId: "r", runStepId: "s", stepId: "publish", attempt: 1, clientSlug: null, server, tool: "get_post", arguments: {}, idempotencyKey: `k-${server}`, signal: new AbortController().signal, onProgress: () => {} };
-    await expect(new McpStepRunner().runTool({ ...step, afterApproval: true })).rejects.toThrow(/runs after an approval step/);
+    await expect(new McpToolStepRunner().runTool({ ...step, afterApproval: true })).rejects.toThrow(/runs after an approval step/);
     expect(await checkToolAllowed({ scope: "global", server, tool: "get_post", afterApproval: true })).toEqual({ ok: false, error: expect.stringMatching(/runs after an approval step/) });
     expect(await checkToolAllowed({ scope: "global", server, tool: "get_post", afterApproval: false })).toEqual({ ok: true });
     expect(await checkToolAllowed({ scope: null, server, tool: "nope", afterApproval: false })).toEqual({ ok: false, error: expect.stringMatching(/has no tool "nope"/) });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { prisma } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
 import { DEFAULT_WAIT_MS, waitFor } from "@/lib/testing/wait-for";
-import type { StepRunner, ToolStepRequest, ToolStepResult } from "@/lib/engine/step-runner";
+import type { ToolStepRunner, ToolStepRequest, ToolStepResult } from "@/lib/engine/tool-step-runner";
 
 export const ACTOR = { id: null, label: "Test" };
 
@@ -60,7 +60,7 @@ function gated(gate: Promise<void>, signal: AbortSignal): Promise<void> {
  * the call is aborted, so a test decides when a step ends instead of racing a timer;
  * fail {message} -> isError; throw {message} throws.
  */
-export class ScriptedRunner implements StepRunner {
+export class ScriptedRunner implements ToolStepRunner {
   readonly calls: RecordedCall[] = [];
   /** step ids whose next call returns isError once */
   readonly failNext = new Set<string>();

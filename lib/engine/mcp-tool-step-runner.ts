@@ -1,10 +1,10 @@
 // Tool steps through the MCP pool: the call is recorded (as started, before it is sent) under the
 // step's idempotency key, so a resumed run never sends a side effect twice.
-import { preflightSteps, type PreflightInput, type PreflightProblem } from "@/lib/engine/preflight";
+import { preflightSteps } from "@/lib/engine/preflight";
 import { CallNotStarted, callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls";
-import { OutcomeUnknownStepError, StepNotStarted, type StepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/step-runner";
+import { OutcomeUnknownStepError, StepNotStarted, type PreflightInput, type PreflightProblem, type ToolStepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/tool-step-runner";
 
-export class McpStepRunner implements StepRunner {
+export class McpToolStepRunner implements ToolStepRunner {
   readonly startsSteps = true;
 
   preflight(input: PreflightInput): Promise<PreflightProblem[]> {
