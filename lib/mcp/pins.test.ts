@@ -10,6 +10,7 @@ import { callTool } from "@/lib/mcp/calls";
 import { toolResultText } from "@/lib/mcp/tool-result";
 import { isDestructive, toolHash } from "@/lib/mcp/pins";
 import { getMcpPool } from "@/lib/mcp/pool";
+import { listServers } from "@/lib/mcp/servers";
 import { acceptChangedTool } from "@/lib/mcp/servers";
 import { checkToolAllowed, RELIST_AFTER_MS } from "@/lib/mcp/tool-trust";
 import { writeMcpJson } from "@/lib/testing/mcp-servers";
@@ -26,7 +27,7 @@ async function relist() {
   await pool.tools(await pool.resolve(server), { maxAgeMs: 0 });
 }
 async function listedHash(tool: string): Promise<string> {
-  const row = (await getMcpPool().listServers()).servers.find((s) => s.name === server);
+  const row = (await listServers()).servers.find((s) => s.name === server);
   const hash = row?.tools.find((t) => t.name === tool)?.hash;
   if (!hash) throw new Error(`no ${tool} listed`);
   return hash;
@@ -132,7 +133,7 @@ describe("accepting a change", () => {
     expect(toolResultText(await callTool({ server, tool: "delete_post", arguments: {} }))).toBe("called delete_post");
     const accepted = await prisma.toolPin.findUniqueOrThrow({ where: { scope_server_tool: { scope: "global", server, tool: "delete_post" } } });
     expect(JSON.parse(accepted.acceptedJson ?? "{}")).toMatchObject({ d: "Deletes a post, v2" });
-    expect((await getMcpPool().listServers()).servers.find((s) => s.name === server)?.tools.find((t) => t.name === "delete_post")?.changed).toBe(false);
+    expect((await listServers()).servers.find((s) => s.name === server)?.tools.find((t) => t.name === "delete_post")?.changed).toBe(false);
   });
 
   it("an accept made by another process (the web server, while the worker calls) counts at once", async () => {

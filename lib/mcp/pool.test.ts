@@ -11,6 +11,7 @@ import { callTool, callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls
 import { toolResultText } from "@/lib/mcp/tool-result";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
 import { getMcpPool } from "@/lib/mcp/pool";
+import { listServers } from "@/lib/mcp/servers";
 import { EVERYTHING, FILESYSTEM, startEverythingHttp, writeMcpJson } from "@/lib/testing/mcp-servers";
 import { isAlive } from "@/lib/testing/processes";
 import { waitFor } from "@/lib/testing/wait-for";
@@ -88,8 +89,8 @@ describe("McpPool over stdio", () => {
     await callTool({ server: "everything", tool: "echo", arguments: { message: "before" } });
     const [pid] = pool.childPids();
     process.kill(pid, "SIGKILL");
-    await waitFor(async () => (await pool.listServers()).servers.find((s) => s.name === "everything")?.status === "error");
-    const row = (await pool.listServers()).servers.find((s) => s.name === "everything");
+    await waitFor(async () => (await listServers({}, pool)).servers.find((s) => s.name === "everything")?.status === "error");
+    const row = (await listServers({}, pool)).servers.find((s) => s.name === "everything");
     expect(row?.error).toMatch(/closed the connection/);
     const after = await callTool({ server: "everything", tool: "echo", arguments: { message: "after" } });
     expect(toolResultText(after)).toBe("Echo: after");
@@ -98,7 +99,7 @@ describe("McpPool over stdio", () => {
 
   it("a server that fails to start shows its error and stderr on its row, and the others still work", async () => {
     await expect(callTool({ server: "broken", tool: "x", arguments: {} })).rejects.toThrow(/Could not start "broken"/);
-    const { servers } = await getMcpPool().listServers();
+    const { servers } = await listServers();
     const broken = servers.find((s) => s.name === "broken");
     expect(broken?.status).toBe("error");
     expect(broken?.stderrTail.join("\n")).toMatch(/broken server: missing config/);
@@ -195,14 +196,14 @@ describe("recorded calls", () => {
 describe("listing and shutdown", () => {
   it("lists servers without env, headers or arguments, and flags a tool whose definition changed", async () => {
     const pool = getMcpPool();
-    await pool.listServers({ connect: true });
+    await listServers({ connect: true }, pool);
     await prisma.toolPin.update({ where: { scope_server_tool: { scope: "global", server: "everything", tool: "echo" } }, data: { acceptedHash: "old" } });
     const entry = await pool.resolve("everything");
     const [pid] = pool.childPids();
     process.kill(pid, "SIGKILL"); // the next connect lists tools again
-    await waitFor(async () => (await pool.listServers()).servers.find((s) => s.name === "everything")?.status === "error");
+    await waitFor(async () => (await listServers({}, pool)).servers.find((s) => s.name === "everything")?.status === "error");
     await pool.tools(entry);
-    const { servers } = await pool.listServers();
+    const { servers } = await listServers({}, pool);
     const text = JSON.stringify(servers);
     expect(text).not.toContain(CANARY);
     expect(servers.find((s) => s.name === "everything")?.tools.find((t) => t.name === "echo")?.changed).toBe(true);

@@ -4,7 +4,8 @@ import { listRunsQuery } from "@/lib/engine/engine.schema";
 import { queueRun } from "@/lib/engine/queue-run";
 import { listRuns } from "@/lib/engine/run-list";
 import { apiRoute } from "@/lib/http/route";
-import { json, readJson } from "@/lib/http/response";
+import { readJson } from "@/lib/http/request";
+import { json } from "@/lib/http/response";
 import { ZRunRequest } from "@/lib/pipelines/run-inputs.schema";
 
 export const dynamic = "force-dynamic";
