@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma, writeTransaction } from "@/lib/db";
 import { queueRun } from "@/lib/engine/queue-run";
 import { claimNextRun, endRun, endRunNow, interruptRun, parkRun, requeueRun } from "@/lib/engine/run-transitions";
+import type { ToolStepRequest, ToolStepResult } from "@/lib/engine/tool-step-runner";
 import { Worker } from "@/lib/engine/worker";
 import { ACTOR, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";
@@ -89,5 +90,32 @@ describe("a worker that lost its lease", () => {
     expect(await interruptRun(id, "new-worker", "Interrupted by shutdown")).toBe(true);
     await waitForRunStatus(id, ["failed"]);
     runner.openGate();
+  });
+});
+
+describe("a step's start, committed by the runner with its call", () => {
+  const workers: Worker[] = [];
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop({ graceMs: 0 })));
+  });
+
+  it("is refused when the run's lease was taken just before: the call is never made and the step stays pending", async () => {
+    await prisma.run.updateMany({ where: { status: "queued" }, data: { status: "cancelled" } });
+    // the lease is taken in the moment between the worker's last check and the runner's start
+    class TakenBeforeStart extends ScriptedRunner {
+      override async runTool(req: ToolStepRequest): Promise<ToolStepResult> {
+        await prisma.run.update({ where: { id: req.runId }, data: { leaseOwner: "thief" } });
+        return super.runTool(req);
+      }
+    }
+    const runner = new TakenBeforeStart();
+    const worker = await new Worker({ runner, pollMs: 20, leaseMs: 600_000 }).start();
+    workers.push(worker);
+    const id = await queueRun({ pipelineSlug: "held", createdBy: ACTOR });
+    await waitFor(async () => !worker.activeRunIds.includes(id) && (await prisma.run.findUniqueOrThrow({ where: { id }, select: { leaseOwner: true } })).leaseOwner === "thief", undefined, "the worker to let the run go");
+    expect(runner.calls).toEqual([]);
+    expect((await stepRows(id)).map((s) => [s.stepId, s.status])).toEqual([["one", "pending"], ["two", "pending"]]);
+    expect(await prisma.run.findUniqueOrThrow({ where: { id }, select: { status: true, leaseOwner: true } })).toEqual({ status: "running", leaseOwner: "thief" });
+    await prisma.run.update({ where: { id }, data: { status: "cancelled", leaseOwner: null } });
   });
 });
