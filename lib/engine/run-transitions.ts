@@ -1,4 +1,4 @@
-// The run's state machine: every change of a run's status and lease is here, each one conditional UPDATE.
+// The run's state machine as its lease holder drives it, each transition one conditional UPDATE:
 //   start     queued -> running under a lease (claimRuns), or an expired lease taken over (takeOverRun)
 //   end       running -> succeeded | failed | cancelled (endRun; interruptRun is the failed end a retry resumes)
 //   wait      running -> waiting, a human decides (parkRun)
@@ -7,7 +7,10 @@
 // holds the lease: the run's UPDATE names the holder, and the run's steps and its event are written only
 // when that UPDATE changed the row, in the same transaction. A holder whose lease was taken changes nothing.
 // Two workers (or two processes on one database file) can never both win a claim, and nothing reads then
-// writes inside a deferred transaction.
+// writes inside a deferred transaction. What people do to a run that no worker holds (cancel a queued or
+// waiting run, retry a failed one, decide a draft or an unknown outcome) is in run-control.ts and
+// approvals.ts, conditional on the run's status; an approval step's wait commits with its draft
+// (execute-step.ts), under the same lease condition.
 import { prepared, prisma, sqlDate, sqlite, writeTransaction, type Sqlite } from "@/lib/db";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { Prisma } from "@/lib/generated/prisma/client";
