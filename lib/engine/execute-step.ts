@@ -3,11 +3,11 @@ import { prisma } from "@/lib/db";
 import { draftBodyRefusal, draftTitle, openDraft } from "@/lib/drafts/open-draft";
 import { runEventRow, createRunEvent } from "@/lib/engine/run-events";
 import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@/lib/engine/step-output";
-import { OutcomeUnknownStepError, StepNotStarted, type ToolProgress, type ToolStepRequest } from "@/lib/engine/tool-step-runner";
+import { OutcomeUnknownStepError, StepNotStarted, type ToolProgress } from "@/lib/engine/tool-step-runner";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
-import { renderArgs, renderTemplate, TemplateError, type TemplateContext } from "@/lib/pipelines/templates";
+import { renderArgs, renderTemplate, TemplateError } from "@/lib/pipelines/templates";
 
 const PROGRESS_EVERY_MS = 250;
 
