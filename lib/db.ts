@@ -81,8 +81,22 @@ export function prepared(db: Sqlite, sql: string): BetterSqlite3.Statement {
  */
 export async function writeTransaction<T>(write: (db: Sqlite) => T): Promise<T> {
   const db = await sqlite();
-  for (let waits = 0; db.inTransaction; waits++) await new Promise<void>((resolve) => (waits < 8 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+  if (db.inTransaction) {
+    writesWaiting += 1;
+    try {
+      for (let waits = 0; db.inTransaction; waits++) await new Promise<void>((resolve) => (waits < 8 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+    } finally {
+      writesWaiting -= 1;
+    }
+  }
   return db.transaction(write).immediate(db);
+}
+
+let writesWaiting = 0;
+
+/** How many `writeTransaction` calls wait for another transaction on the connection to end (a test's barrier). */
+export function waitingWriteCount(): number {
+  return writesWaiting;
 }
 
 /** A stored DateTime as Prisma's adapter writes it (ISO 8601 with an explicit offset). */

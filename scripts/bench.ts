@@ -4,6 +4,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+// @ts-expect-error: a plain .mjs module of the start script (Node built-ins only), without types
+import { ensurePrismaClient } from "./lib/setup.mjs";
 
 type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
 
@@ -39,6 +41,9 @@ async function main() {
   const only = process.argv.slice(2);
   const results: Record<string, unknown> = {};
   const inChild = process.env.SB_BENCH_CHILD === "1";
+  // every bench imports lib/, which imports the generated Prisma client: on a fresh clone it is not there
+  // yet (npm install's postinstall cannot make it offline), so make it first, as start and test do
+  if (!inChild) ensurePrismaClient();
   for (const bench of BENCHES.filter((b) => only.length === 0 || only.includes(b.name))) {
     const started = Date.now();
     console.error(`[bench] ${bench.name}...`);

@@ -46,24 +46,13 @@ function descendants(rootPid: number): number[] {
 }
 
 function cmdline(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-  } catch {
-    return "";
-  }
+  return processTable({ pids: [pid] })[0]?.cmdline ?? "";
 }
 
 /** Live (not zombie) processes whose environment carries this test's marker: everything it started. */
 function markedProcesses(): number[] {
-  return processTable()
-    .filter((p) => p.state !== "Z" && p.pid !== process.pid)
-    .filter((p) => {
-      try {
-        return fs.readFileSync(`/proc/${p.pid}/environ`, "utf8").includes(marker);
-      } catch {
-        return false;
-      }
-    })
+  return processTable({ environ: true })
+    .filter((p) => p.state !== "Z" && p.pid !== process.pid && p.environ?.includes(marker))
     .map((p) => p.pid);
 }
 

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ensureBubblewrap, ensureBuild, ensurePackages, ensurePrismaClient, log, root, run } from "./lib/setup.mjs";
+import { summarisePlaywright } from "./lib/test-report.mjs";
 
 const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -64,14 +65,18 @@ try {
 if (buildOk) e2eOk = step("e2e tests", bin("playwright"), ["test", "-c", "e2e/playwright.config.ts"], { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, "playwright.json") });
 
 const vitest = readJson(path.join(reports, "vitest.json"));
-const e2e = readJson(path.join(reports, "playwright.json"))?.stats;
+const e2e = summarisePlaywright(readJson(path.join(reports, "playwright.json")));
 // a stage that failed without reporting tests (type errors, a broken build) still counts as a failure
-const stageFailures = [typecheckOk, lintOk, buildOk, vitestOk || (vitest?.numFailedTests ?? 0) > 0, e2eOk || (e2e?.unexpected ?? 0) > 0].filter((ok) => !ok).length;
-const passed = (vitest?.numPassedTests ?? 0) + (e2e?.expected ?? 0) + (e2e?.flaky ?? 0);
-const failed = (vitest?.numFailedTests ?? 0) + (e2e?.unexpected ?? 0) + stageFailures;
-const skipped = (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (e2e?.skipped ?? 0);
+const stageFailures = [typecheckOk, lintOk, buildOk, vitestOk || (vitest?.numFailedTests ?? 0) > 0, e2eOk || e2e.failed > 0].filter((ok) => !ok).length;
+const passed = (vitest?.numPassedTests ?? 0) + e2e.passed;
+const failed = (vitest?.numFailedTests ?? 0) + e2e.failed + stageFailures;
+const skipped = (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + e2e.skipped;
 console.log(
-  `\nSummary: type check ${typecheckOk ? "ok" : "FAILED"}; lint ${lintOk ? "ok" : "FAILED"}; build ${buildOk ? "ok" : "FAILED"}; vitest ${vitest?.numPassedTests ?? 0}/${vitest?.numTotalTests ?? 0} passed; e2e ${e2e?.expected ?? 0} passed, ${e2e?.unexpected ?? 0} failed, ${e2e?.flaky ?? 0} flaky`,
+  `\nSummary: type check ${typecheckOk ? "ok" : "FAILED"}; lint ${lintOk ? "ok" : "FAILED"}; build ${buildOk ? "ok" : "FAILED"}; vitest ${vitest?.numPassedTests ?? 0}/${vitest?.numTotalTests ?? 0} passed; e2e ${e2e.passed} passed, ${e2e.failed} failed, ${e2e.flaky} flaky`,
 );
+for (const name of e2e.failedNames) console.log(`  failed: ${name}`);
+// passed only on a retry: named, and not counted as passed
+for (const name of e2e.flakyNames) console.log(`  flaky (failed, then passed on a retry): ${name}`);
+// the closing line in the plain form CI reads ("N passed, N failed, N skipped"); flaky results are named above
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(typecheckOk && lintOk && vitestOk && buildOk && e2eOk ? 0 : 1);

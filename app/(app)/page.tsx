@@ -6,7 +6,7 @@ import { listHeartbeatSummaries } from "@/lib/heartbeats/queries";
 import { requirePageUser } from "@/lib/auth/session";
 import { listClients } from "@/lib/clients/clients";
 import { countPendingDrafts } from "@/lib/drafts/counts";
-import { listActiveAndRecentFailedRuns } from "@/lib/engine/run-queries";
+import { listActiveAndRecentFailedRuns } from "@/lib/engine/run-list";
 import { RunList } from "@/components/runs/run-list";
 import { SpendByClient } from "@/components/spend/spend-by-client";
 import { spendByClientThisMonth } from "@/lib/spend/spend-queries";

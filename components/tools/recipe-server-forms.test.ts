@@ -7,7 +7,8 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SchemaForm } from "@/components/tools/schema-form";
-import { getMcpPool, type ServerInfo } from "@/lib/mcp/pool";
+import { getMcpPool } from "@/lib/mcp/pool";
+import { listServers, type ServerInfo } from "@/lib/mcp/servers";
 import { buildFormModel, type FieldModel } from "@/lib/mcp/schema-form";
 import { formArguments, initialFormValue } from "@/lib/mcp/schema-form-values";
 import { writeMcpJson } from "@/lib/testing/mcp-servers";
@@ -46,7 +47,7 @@ beforeAll(async () => {
   const pool = getMcpPool();
   // started one after another: six servers at once on a busy two-core machine starve each other
   for (const s of SERVERS) await pool.tools(await pool.resolve(s.name));
-  listed = (await pool.listServers()).servers;
+  listed = (await listServers({}, pool)).servers;
 }, 180_000);
 
 afterAll(() => getMcpPool().shutdown());

@@ -2,7 +2,7 @@
 // each usage event as it arrives, so a shutdown mid-step (or a lost lease, the same path) loses nothing.
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import { queueRun } from "@/lib/engine/queue-run";
 import { useAgentSuite, writeAgentPipeline } from "@/lib/testing/agents";
 import { ACTOR, waitForRunStatus } from "@/lib/testing/engine";

@@ -3,8 +3,8 @@
 // limits and API errors.
 import { describe, expect, it } from "vitest";
 import { runAgentPipeline, useAgentSuite, writeAgentPipeline } from "@/lib/testing/agents";
-import { listStepEvents } from "@/lib/agents/transcript";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { listStepEvents } from "@/lib/engine/transcript";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import { STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
 
 const suite = useAgentSuite({

@@ -1,7 +1,8 @@
-// The one cursor codec of every list that takes `limit` and `cursor` (INTERFACES.md: `{ items, nextCursor }`).
-// Lists page by keyset on (createdAt, id), newest first, so a row inserted between two pages neither
-// shifts nor repeats what the reader sees. A cursor is opaque to callers: base64url of a small JSON
-// object; anything that does not decode to the expected shape is a 400 with a message that says what to do.
+// The cursors of every list that takes `limit` and `cursor` (INTERFACES.md: `{ items, nextCursor }`), both
+// here: lists page by keyset on (createdAt, id), newest first, and the run list sorted by cost on (costUsd,
+// id), costliest first, so a row inserted between two pages neither shifts nor repeats what the reader
+// sees. A cursor is opaque to callers: base64url of a small JSON object; anything that does not decode to
+// the expected shape is a 400 with a message that says what to do.
 import { SafeError } from "@/lib/errors";
 
 /** Longer than any cursor this module makes; a list's input schema refuses anything longer. */
@@ -65,4 +66,24 @@ export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], lim
   const last = items.at(-1);
   const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id, ...(section ? { section: section(last) } : {}) }) : null;
   return { items, nextCursor };
+}
+
+/** Where the next page of a list sorted by cost starts: the last row's cost and id. */
+export type CostCursor = { costUsd: number; id: string };
+
+export function encodeCostCursor(last: CostCursor): string {
+  return Buffer.from(JSON.stringify({ c: last.costUsd, id: last.id })).toString("base64url");
+}
+
+/** Decodes a cursor made by encodeCostCursor; throws a SafeError (400) for anything else (a newest-first cursor included). */
+export function decodeCostCursor(raw: string): CostCursor {
+  const invalid = () => new SafeError("Invalid cursor: pass the nextCursor of the previous page (with the same sort), or no cursor for the first page");
+  if (raw.length > CURSOR_MAX_CHARS || !/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
+  try {
+    const wire = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as { c?: unknown; id?: unknown };
+    if (wire && typeof wire.c === "number" && Number.isFinite(wire.c) && typeof wire.id === "string" && wire.id) return { costUsd: wire.c, id: wire.id };
+  } catch {
+    // not JSON
+  }
+  throw invalid();
 }

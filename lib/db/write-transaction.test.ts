@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { prepared, prisma, sqlDate, sqlite, writeTransaction } from "@/lib/db";
+import { prepared, prisma, sqlDate, sqlite, waitingWriteCount, writeTransaction } from "@/lib/db";
+import { waitFor } from "@/lib/testing/wait-for";
 
 const suffix = () => Math.random().toString(36).slice(2, 10);
 
@@ -32,7 +33,8 @@ describe("writeTransaction on Prisma's connection", () => {
         await tx.client.create({ data: { slug: theirs, name: theirs } });
         // issued while Prisma's transaction is open on the same connection
         written = insertClient(mine);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        // the barrier: the write has seen this transaction open and waits for it (it did not join it)
+        await waitFor(() => waitingWriteCount() === 1, undefined, "the write to wait for the open transaction");
         throw new Error("roll back");
       }),
     ).rejects.toThrow("roll back");

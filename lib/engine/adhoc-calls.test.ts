@@ -8,7 +8,8 @@ import { ensureClient } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
 import { cancelRun, retryRun } from "@/lib/engine/run-control";
-import { getRunDetail, listRuns } from "@/lib/engine/run-queries";
+import { listRuns } from "@/lib/engine/run-list";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
 

@@ -6,12 +6,14 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import { prisma } from "@/lib/db";
 import { SafeError } from "@/lib/errors";
 import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";
-import { runEventRow } from "@/lib/engine/run-events";
+import { endRunNow } from "@/lib/engine/run-transitions";
 import { callToolRecorded, DEFAULT_MAX_TOTAL_MS, prepareCall, ToolCallRefused } from "@/lib/mcp/calls";
 import { McpUnavailableError } from "@/lib/mcp/pool";
 
 const ADHOC_TIMEOUT_MS = 120_000;
 const RESULT_INLINE_MAX = 64 * 1024;
+/** The lease holder of this process's ad-hoc runs: recovery takes a run over only when this process died. */
+const adHocLeaseOwner = `adhoc-${process.pid}`;
 
 export type AdHocCallInput = { server: string; tool: string; arguments: Record<string, unknown>; clientSlug?: string | null };
 
@@ -35,27 +37,27 @@ export async function callToolAdHoc(input: AdHocCallInput, actor: Actor) {
       clientId: client?.id ?? null, createdById: actor.id ?? null, createdByLabel: actor.label, startedAt,
       // this process runs the call itself; the lease outlasts the longest call, so the worker's recovery
       // leaves the run alone unless this process died (then it fails it as interrupted)
-      leaseOwner: `adhoc-${process.pid}`, leaseExpiresAt: new Date(startedAt.getTime() + Math.max(ADHOC_TIMEOUT_MS, DEFAULT_MAX_TOTAL_MS) + 60_000),
+      leaseOwner: adHocLeaseOwner, leaseExpiresAt: new Date(startedAt.getTime() + Math.max(ADHOC_TIMEOUT_MS, DEFAULT_MAX_TOTAL_MS) + 60_000),
       steps: { create: { stepId: "call", position: 0, kind: "tool", status: "running", startedAt } },
     },
     select: { id: true, clientId: true, steps: { select: { id: true } } },
   });
   const runStepId = run.steps[0].id;
-  const finish = async (status: "succeeded" | "failed", error: string | null, outputJson: string | null) => {
-    const now = new Date();
-    await prisma.$transaction([
-      prisma.runStep.updateMany({ where: { id: runStepId, status: "running" }, data: { status, finishedAt: now, error, outputJson } }),
-      prisma.run.updateMany({ where: { id: run.id, status: "running" }, data: { status, finishedAt: now, error, leaseOwner: null, leaseExpiresAt: null } }),
-      prisma.runEvent.create({ data: runEventRow(run.id, "status", status === "succeeded" ? `Called by ${actor.label}` : `Called by ${actor.label}: ${error ?? "failed"}`, { runStepId }) }),
-    ]);
-  };
+  const finish = (status: "succeeded" | "failed", error: string | null) =>
+    endRunNow(run.id, adHocLeaseOwner, {
+      status,
+      error,
+      message: status === "succeeded" ? `Called by ${actor.label}` : `Called by ${actor.label}: ${error ?? "failed"}`,
+      stepRowId: runStepId,
+      runningSteps: { status, error },
+    });
   try {
     const result = await callToolRecorded({ server: input.server, tool: input.tool, arguments: input.arguments, clientSlug, timeoutMs: ADHOC_TIMEOUT_MS, runId: run.id, runStepId });
-    await finish(result.isError ? "failed" : "succeeded", result.isError ? (result.error ?? "The tool reported an error") : null, null);
+    await finish(result.isError ? "failed" : "succeeded", result.isError ? (result.error ?? "The tool reported an error") : null);
     await recordAudit({ actor, action: "tool.call", targetType: "run", targetId: run.id, clientId: run.clientId, data: { server: input.server, tool: input.tool } });
     return { ...result, runId: run.id };
   } catch (error) {
-    await finish("failed", error instanceof Error ? error.message.slice(0, 2_000) : "The call failed", null).catch(() => undefined);
+    await finish("failed", error instanceof Error ? error.message.slice(0, 2_000) : "The call failed").catch(() => undefined);
     throw refusal(error);
   }
 }

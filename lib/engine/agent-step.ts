@@ -13,7 +13,7 @@ import { agentEnv, dataDir, env, workspaceDir } from "@/lib/env";
 import { formatDuration } from "@/lib/format";
 import { BudgetReached, BudgetWatch } from "@/lib/spend/budget";
 import { addUsageCost, writeStepCost } from "@/lib/spend/step-cost";
-import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/execute-step";
+import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";
 import { mintGatewayToken, stepApprovalPosition } from "@/lib/engine/gateway-tokens";
 import { createRunEvent, insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { boundedError } from "@/lib/engine/step-output";

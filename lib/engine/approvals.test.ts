@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { approveDraft, rejectDraft, saveDraftVersion } from "@/lib/drafts/drafts";
+import { saveDraftVersion } from "@/lib/drafts/drafts";
 import { openDraft } from "@/lib/drafts/open-draft";
-import { applyDraftDecision } from "@/lib/engine/approvals";
+import { applyDraftDecision, approveDraftAndContinue, rejectDraftAndEndRun } from "@/lib/engine/approvals";
 import { executeStep } from "@/lib/engine/execute-step";
 import { previewCallsAfterApproval } from "@/lib/engine/frozen-calls";
 import { ACTOR, ensureClient, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
@@ -69,7 +69,7 @@ describe("approval steps", () => {
       { stepId: "publish", server: "test", tool: "echo", arguments: { message: "Edited title|Edited <b>body</b>" }, idempotencyKey: `${runId}:publish:1:v2`, note: null },
     ]);
     await saveDraftVersion(draft.id, { title: "Edited title", body: "Edited <b>body</b>", baseVersion: 1 }, ACTOR);
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => approveDraft(draft.id, { version: 2 }, { id: null, label: "Ada" }, applyDraftDecision)));
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => approveDraftAndContinue(draft.id, { version: 2 }, { id: null, label: "Ada" })));
     expect(results.filter((r) => r.status === "fulfilled" && r.value.continued)).toHaveLength(1);
     await waitForRunStatus(runId, ["succeeded"]);
     const publish = runner.calls.filter((c) => c.runId === runId && c.stepId === "publish");
@@ -79,14 +79,14 @@ describe("approval steps", () => {
     const review = (await stepRows(runId)).find((s) => s.stepId === "review");
     expect(JSON.parse(review?.outputJson ?? "null")).toEqual({ title: "Edited title", body: "Edited <b>body</b>", version: 2, text: "Edited <b>body</b>" });
     expect(await prisma.runEvent.count({ where: { runId, message: { contains: "approved by Ada" } } })).toBe(1);
-    await expect(approveDraft(draft.id, { version: 2 }, ACTOR, applyDraftDecision)).rejects.toThrow(/already approved/);
+    await expect(approveDraftAndContinue(draft.id, { version: 2 }, ACTOR)).rejects.toThrow(/already approved/);
   });
 
   it("reject ends the run as rejected and cannot be followed by an approval", async () => {
     const { runId, draft } = await waitingDraft("/team");
     const [first, second] = await Promise.allSettled([
-      rejectDraft(draft.id, { note: "Wrong tone" }, { id: null, label: "Ada" }, applyDraftDecision),
-      rejectDraft(draft.id, { note: "again" }, { id: null, label: "Ada" }, applyDraftDecision),
+      rejectDraftAndEndRun(draft.id, { note: "Wrong tone" }, { id: null, label: "Ada" }),
+      rejectDraftAndEndRun(draft.id, { note: "again" }, { id: null, label: "Ada" }),
     ]);
     expect([first.status, second.status].sort()).toEqual(["fulfilled", "rejected"]);
     const run = await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true, error: true, finishedAt: true } });
@@ -98,8 +98,8 @@ describe("approval steps", () => {
       ["review", "failed", `Rejected by Ada: ${note}`],
       ["publish", "pending", null],
     ]);
-    await expect(approveDraft(draft.id, {}, ACTOR, applyDraftDecision)).rejects.toThrow(/already rejected/);
-    await expect(approveDraft("nope", {}, ACTOR, applyDraftDecision)).rejects.toThrow("No such draft");
+    await expect(approveDraftAndContinue(draft.id, {}, ACTOR)).rejects.toThrow(/already rejected/);
+    await expect(approveDraftAndContinue("nope", {}, ACTOR)).rejects.toThrow("No such draft");
   });
 
   it("cancelling a waiting run closes its draft; a late approval does nothing", async () => {
@@ -107,7 +107,7 @@ describe("approval steps", () => {
     expect(await cancelRun(runId, ACTOR)).toEqual({ status: "cancelled" });
     expect((await prisma.draft.findUniqueOrThrow({ where: { id: draft.id }, select: { status: true, decisionNote: true } }))).toEqual({ status: "rejected", decisionNote: "The run was cancelled" });
     expect((await stepRows(runId)).map((s) => s.status)).toEqual(["succeeded", "cancelled", "pending"]);
-    await expect(approveDraft(draft.id, {}, ACTOR, applyDraftDecision)).rejects.toThrow(/already rejected/);
+    await expect(approveDraftAndContinue(draft.id, {}, ACTOR)).rejects.toThrow(/already rejected/);
     // a decision that reaches a step no longer waiting moves nothing
     expect(await applyDraftDecision({ draftId: draft.id, runId, runStepId: draft.runStepId, outcome: { kind: "approved", version: 1, title: "t", body: "b" }, actor: ACTOR, record: async () => true })).toEqual({ recorded: true, continued: false, runId });
     expect((await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } })).status).toBe("cancelled");

@@ -4,7 +4,8 @@
 // continues (or rejects) the run.
 import { prisma } from "@/lib/db";
 import type { DecisionResult, DraftDecision } from "@/lib/drafts/decision";
-import { requeueIfUnblockedSql } from "@/lib/engine/claim";
+import { approveDraft, rejectDraft } from "@/lib/drafts/drafts";
+import { requeueIfUnblockedSql } from "@/lib/engine/run-transitions";
 import type { ApprovalStepOutput } from "@/lib/engine/engine.schema";
 import { runEventRow } from "@/lib/engine/run-events";
 import { wakeLocalWorkers } from "@/lib/engine/worker-registry";
@@ -49,4 +50,19 @@ export async function applyDraftDecision(decision: DraftDecision): Promise<Decis
   });
   if (result.continued && outcome.kind === "approved") wakeLocalWorkers();
   return { ...result, runId };
+}
+
+type DecisionActor = Parameters<typeof approveDraft>[2];
+
+/**
+ * Approves one version of a draft and continues its run, exactly once: what the /drafts page's action
+ * and POST /api/drafts/:id/approve both call.
+ */
+export function approveDraftAndContinue(id: string, input: unknown, actor: DecisionActor) {
+  return approveDraft(id, input, actor, applyDraftDecision);
+}
+
+/** Rejects a draft and ends its run as rejected, exactly once: the page's action and POST /api/drafts/:id/reject. */
+export function rejectDraftAndEndRun(id: string, input: unknown, actor: DecisionActor) {
+  return rejectDraft(id, input, actor, applyDraftDecision);
 }

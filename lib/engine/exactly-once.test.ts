@@ -10,7 +10,7 @@ import { ACTOR, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/
 import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun, resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import { Worker } from "@/lib/engine/worker";
 import { callTool, IDEMPOTENCY_META_KEY } from "@/lib/mcp/calls";
 import { toolResultText } from "@/lib/mcp/tool-result";

@@ -1,46 +1,28 @@
 // Runs the steps of a claimed run in order, from the first that has not succeeded. Every write is
 // conditional on this worker still holding the run, so a worker that lost its lease changes nothing.
-import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
-import { readRunControl } from "@/lib/engine/claim";
-import { executeStep, type AttemptRow, type StepContext, type StepResult } from "@/lib/engine/execute-step";
+import { prepared, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
+import { endRun, endRunNow, parkRun, readRunControl, requeueRun, RUN_HELD, type RunEnd } from "@/lib/engine/run-transitions";
+import { executeStep } from "@/lib/engine/execute-step";
+import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";
 import { preflightRun } from "@/lib/engine/preflight";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { absorbOutput, loadRunState } from "@/lib/engine/run-state";
 import { parseStoredJson } from "@/lib/db/stored-json";
-import type { StepRunner } from "@/lib/engine/step-runner";
+import type { ToolStepRunner } from "@/lib/engine/tool-step-runner";
 import { RunAbort } from "@/lib/engine/worker-registry";
 
 export type RunOutcome = "succeeded" | "failed" | "waiting" | "cancelled" | "interrupted" | "released" | "lost";
 export type ExecuteRunOptions = {
   workerId: string;
-  runner: StepRunner;
+  runner: ToolStepRunner;
   signal: AbortSignal;
   /** true when the worker is shutting down: the run goes back to the queue before its next step */
   shouldYield?: () => boolean;
 };
 
-function ownedRun(runId: string, workerId: string) {
-  return { id: runId, leaseOwner: workerId, status: "running" };
-}
-
-// Every write of a run below is conditional on this worker still holding it.
-const RUN_OWNED = `"id" = @runId AND "leaseOwner" = @workerId AND "status" = 'running'`;
-
-type RunEnd = { status: "succeeded" | "failed" | "cancelled"; message: string; error: string | null; stepRowId?: string };
-
-/** Ends the run inside a `writeTransaction`; its event is written only when this worker still held it. */
-function writeRunEnd(db: Sqlite, runId: string, workerId: string, end: RunEnd, now: Date): void {
-  const { changes } = prepared(
-    db,
-    `UPDATE "Run" SET "status" = @status, "error" = @error, "finishedAt" = @now, "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
-      "cancelRequested" = CASE WHEN @status = 'cancelled' THEN 1 ELSE "cancelRequested" END, "updatedAt" = @now
-    WHERE ${RUN_OWNED}`,
-  ).run({ runId, workerId, status: end.status, error: end.error, now: sqlDate(now) });
-  if (changes === 1) insertRunEvent(db, runEventRow(runId, "status", end.message, { runStepId: end.stepRowId }), now);
-}
-
-async function endRun(runId: string, workerId: string, status: RunEnd["status"], message: string, error: string | null, stepRowId?: string) {
-  await writeTransaction((db) => writeRunEnd(db, runId, workerId, { status, message, error, stepRowId }, new Date()));
+// Every write of a run below is conditional on this worker still holding it (lib/engine/run-transitions.ts).
+async function finish(runId: string, workerId: string, status: RunEnd["status"], message: string, error: string | null): Promise<RunOutcome> {
+  await endRunNow(runId, workerId, { status, message, error });
   return status;
 }
 
@@ -50,8 +32,8 @@ function writeStepStart(db: Sqlite, runId: string, workerId: string, row: Attemp
   const { changes } = prepared(
     db,
     `UPDATE "RunStep" SET "status" = 'running', "startedAt" = @now
-    WHERE "id" = @stepRowId AND "status" = 'pending' AND EXISTS (SELECT 1 FROM "Run" WHERE ${RUN_OWNED})`,
-  ).run({ runId, workerId, stepRowId: row.id, now: sqlDate(now) });
+    WHERE "id" = @stepRowId AND "status" = 'pending' AND EXISTS (SELECT 1 FROM "Run" WHERE ${RUN_HELD})`,
+  ).run({ runId, owner: workerId, stepRowId: row.id, now: sqlDate(now) });
   if (changes === 0) return false;
   insertRunEvent(db, runEventRow(runId, "status", `Step "${row.stepId}" started${row.attempt > 1 ? ` (attempt ${row.attempt})` : ""}`, { runStepId: row.id }), now);
   return true;
@@ -59,11 +41,8 @@ function writeStepStart(db: Sqlite, runId: string, workerId: string, row: Attemp
 
 /** Hands the run back to the queue between steps (shutdown): the next worker continues it. */
 async function releaseRun(runId: string, workerId: string, nextStepId: string): Promise<RunOutcome> {
-  await prisma.$transaction([
-    prisma.run.updateMany({ where: ownedRun(runId, workerId), data: { status: "queued", leaseOwner: null, leaseExpiresAt: null } }),
-    prisma.runEvent.create({ data: runEventRow(runId, "status", `Worker shutting down: step "${nextStepId}" continues when a worker runs again`) }),
-  ]);
-  return "released";
+  const released = await writeTransaction((db) => requeueRun(db, runId, workerId, `Worker shutting down: step "${nextStepId}" continues when a worker runs again`));
+  return released ? "released" : "lost";
 }
 
 /**
@@ -76,8 +55,8 @@ function writeStepEnd(db: Sqlite, runId: string, workerId: string, row: AttemptR
     db,
     `UPDATE "RunStep" SET "status" = @status, "error" = @error, "outputJson" = @outputJson, "startedAt" = COALESCE("startedAt", @now),
       "finishedAt" = CASE WHEN @finished = 1 THEN @now ELSE "finishedAt" END
-    WHERE "id" = @stepRowId AND ("status" = 'running' OR ("status" = 'pending' AND EXISTS (SELECT 1 FROM "Run" WHERE ${RUN_OWNED})))`,
-  ).run({ runId, workerId, stepRowId: row.id, now: sqlDate(now), status: end.status, error: end.error, outputJson: end.outputJson, finished: end.finished ? 1 : 0 });
+    WHERE "id" = @stepRowId AND ("status" = 'running' OR ("status" = 'pending' AND EXISTS (SELECT 1 FROM "Run" WHERE ${RUN_HELD})))`,
+  ).run({ runId, owner: workerId, stepRowId: row.id, now: sqlDate(now), status: end.status, error: end.error, outputJson: end.outputJson, finished: end.finished ? 1 : 0 });
   return changes === 1;
 }
 
@@ -102,25 +81,21 @@ async function recordStepResult(runId: string, workerId: string, row: AttemptRow
           event(`${label} succeeded${result.message ? `: ${result.message}` : ""}`);
         }
         if (!endsRun) return null;
-        writeRunEnd(db, runId, workerId, { status: "succeeded", message: "Run succeeded", error: null }, now);
+        endRun(db, runId, workerId, { status: "succeeded", message: "Run succeeded", error: null }, now);
         return "succeeded";
       case "failed":
         writeStepEnd(db, runId, workerId, row, now, { status: "failed", error: result.error, outputJson: result.output ? JSON.stringify(result.output) : null, finished: true });
-        writeRunEnd(db, runId, workerId, { status: "failed", message: `${label} failed: ${result.error}`, error: `${label} failed: ${result.error}`, stepRowId: row.id }, now);
+        endRun(db, runId, workerId, { status: "failed", message: `${label} failed: ${result.error}`, error: `${label} failed: ${result.error}`, stepRowId: row.id }, now);
         return "failed";
       case "outcome-unknown": {
         const outputJson = JSON.stringify({ outcomeUnknown: true, idempotencyKey: result.idempotencyKey });
         writeStepEnd(db, runId, workerId, row, now, { status: "waiting", error: result.error, outputJson, finished: false });
-        const { changes } = prepared(
-          db,
-          `UPDATE "Run" SET "status" = 'waiting', "error" = @error, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = @now WHERE ${RUN_OWNED}`,
-        ).run({ runId, workerId, error: `${label}: ${result.error}`, now: sqlDate(now) });
-        if (changes === 1) event(`${label} waits for a human: ${result.error}`);
+        parkRun(db, runId, workerId, `${label}: ${result.error}`, `${label} waits for a human: ${result.error}`, row.id, now);
         return "waiting";
       }
       case "aborted":
         writeStepEnd(db, runId, workerId, row, now, { status: "cancelled", error: "Cancelled", outputJson: null, finished: true });
-        writeRunEnd(db, runId, workerId, { status: "cancelled", message: `Cancelled during ${label}`, error: null, stepRowId: row.id }, now);
+        endRun(db, runId, workerId, { status: "cancelled", message: `Cancelled during ${label}`, error: null, stepRowId: row.id }, now);
         return "cancelled";
     }
   });
@@ -129,7 +104,7 @@ async function recordStepResult(runId: string, workerId: string, row: AttemptRow
 export async function executeRun(runId: string, options: ExecuteRunOptions): Promise<RunOutcome> {
   const { workerId, runner, signal } = options;
   const state = await loadRunState(runId);
-  if (state === "unreadable") return endRun(runId, workerId, "failed", "The stored pipeline or inputs of this run cannot be read", "The stored pipeline or inputs of this run cannot be read");
+  if (state === "unreadable") return finish(runId, workerId, "failed", "The stored pipeline or inputs of this run cannot be read", "The stored pipeline or inputs of this run cannot be read");
   if (!state || state.status !== "running" || state.leaseOwner !== workerId) return "lost";
   const { pipeline, rows } = state;
   const ctx: StepContext = {
@@ -149,7 +124,7 @@ export async function executeRun(runId: string, options: ExecuteRunOptions): Pro
   for (const step of pipeline.steps) {
     const attempts = rows.filter((r) => r.stepId === step.id);
     const row = attempts.at(-1);
-    if (!row) return endRun(runId, workerId, "failed", `Step "${step.id}" has no attempt`, `Step "${step.id}" has no attempt`);
+    if (!row) return finish(runId, workerId, "failed", `Step "${step.id}" has no attempt`, `Step "${step.id}" has no attempt`);
     if (row.status === "succeeded") {
       ctx.approvedVersion = absorbOutput(step, parseStoredJson(row.outputJson), ctx.templates) ?? ctx.approvedVersion;
       continue;
@@ -157,12 +132,12 @@ export async function executeRun(runId: string, options: ExecuteRunOptions): Pro
     if (row.status === "skipped") continue;
     if (row.status !== "pending") {
       const message = `Step "${step.id}" is ${row.status}, not pending: retry the run to run it again`;
-      return endRun(runId, workerId, "failed", message, message);
+      return finish(runId, workerId, "failed", message, message);
     }
 
     const control = await readRunControl(runId);
     if (!control || control.status !== "running" || control.leaseOwner !== workerId) return "lost";
-    if (control.cancelRequested || (signal.reason instanceof RunAbort && signal.reason.kind === "cancel")) return endRun(runId, workerId, "cancelled", `Cancelled before step "${step.id}"`, null);
+    if (control.cancelRequested || (signal.reason instanceof RunAbort && signal.reason.kind === "cancel")) return finish(runId, workerId, "cancelled", `Cancelled before step "${step.id}"`, null);
     if (signal.aborted) return "lost";
     if (options.shouldYield?.()) return releaseRun(runId, workerId, step.id);
 
@@ -176,5 +151,5 @@ export async function executeRun(runId: string, options: ExecuteRunOptions): Pro
     if (ended) return ended;
     if (result.status === "succeeded") absorbOutput(step, result.output, ctx.templates);
   }
-  return endRun(runId, workerId, "succeeded", "Run succeeded", null);
+  return finish(runId, workerId, "succeeded", "Run succeeded", null);
 }

@@ -3,38 +3,13 @@ import { prisma } from "@/lib/db";
 import { draftBodyRefusal, draftTitle, openDraft } from "@/lib/drafts/open-draft";
 import { runEventRow, createRunEvent } from "@/lib/engine/run-events";
 import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@/lib/engine/step-output";
-import { OutcomeUnknownStepError, StepNotStarted, type StepRunner, type ToolProgress, type ToolStepRequest } from "@/lib/engine/step-runner";
-import type { PendingWrite } from "@/lib/mcp/calls";
+import { OutcomeUnknownStepError, StepNotStarted, type ToolProgress } from "@/lib/engine/tool-step-runner";
+import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
-import { renderArgs, renderTemplate, TemplateError, type TemplateContext } from "@/lib/pipelines/templates";
+import { renderArgs, renderTemplate, TemplateError } from "@/lib/pipelines/templates";
 
 const PROGRESS_EVERY_MS = 250;
-
-export type AttemptRow = { id: string; stepId: string; position: number; kind: string; status: string; attempt: number; outputJson: string | null; error: string | null };
-
-export type StepContext = {
-  runId: string;
-  workerId: string;
-  client: { id: string; slug: string } | null;
-  pipelineSlug: string;
-  runner: StepRunner;
-  signal: AbortSignal;
-  templates: TemplateContext;
-  /** the version approved at the nearest approval step before this one, if any */
-  approvedVersion: number | null;
-  /** the step's start, for a runner that commits it with its call's record (execute-run.ts) */
-  startStep?: ToolStepRequest["startStep"];
-};
-
-/** `writes`: database writes of the step (its tool call's result) to commit with the step's outcome */
-export type StepResult =
-  | { status: "succeeded"; output: Record<string, unknown>; message?: string; writes?: PendingWrite[] }
-  | { status: "failed"; error: string; output?: Record<string, unknown>; writes?: PendingWrite[] }
-  | { status: "waiting"; message: string }
-  | { status: "outcome-unknown"; error: string; idempotencyKey: string; writes?: PendingWrite[] }
-  | { status: "aborted"; kind: RunAbortKind; writes?: PendingWrite[] }
-  | { status: "lost" };
 
 function abortKind(signal: AbortSignal): RunAbortKind | null {
   if (!signal.aborted) return null;

@@ -3,25 +3,16 @@
 // pin is accepted where one is required; a tool an agent step names is unchanged since accepted, and
 // read-only when the step comes before an approval step (the approval boundary). A run that would fail at step five fails at once, before any
 // side effect or token is spent, with the whole list of what is missing. The run form shows the same check.
-import { prisma } from "@/lib/db";
-import type { AttemptRow } from "@/lib/engine/execute-step";
-import { runEventRow } from "@/lib/engine/run-events";
-import type { StepRunner } from "@/lib/engine/step-runner";
+import { prepared, sqlDate, writeTransaction } from "@/lib/db";
+import type { AttemptRow } from "@/lib/engine/step-types";
+import { endRun } from "@/lib/engine/run-transitions";
+import type { PreflightInput, PreflightProblem, ToolStepRunner } from "@/lib/engine/tool-step-runner";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import type { ServerEntry } from "@/lib/mcp/config";
 import { trustedTool } from "@/lib/mcp/tool-trust";
 import { approvalPosition, type ApprovalPosition } from "@/lib/pipelines/check-pipeline";
 import { requireValidPipeline } from "@/lib/pipelines/load-pipelines";
 import { stepKind, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
-
-export type PreflightProblem = { stepId: string; ref: string; problem: string };
-
-export type PreflightInput = {
-  steps: PipelineStep[];
-  clientSlug: string | null;
-  /** check only these steps (a resumed run: the rest already ran); every step when absent */
-  stepIds?: ReadonlySet<string>;
-};
 
 function splitRef(ref: string): { server: string; tool: string } {
   const slash = ref.indexOf("/");
@@ -94,7 +85,7 @@ export function describeProblems(problems: PreflightProblem[]): string {
  * have none). On a problem the run fails before its next step starts: that step is marked failed with
  * the list (so Retry runs it again once things are fixed). "lost" when this worker no longer holds the run.
  */
-export async function preflightRun(input: { runId: string; workerId: string; runner: StepRunner; steps: PipelineStep[]; rows: AttemptRow[]; clientSlug: string | null }): Promise<"passed" | "failed" | "lost"> {
+export async function preflightRun(input: { runId: string; workerId: string; runner: ToolStepRunner; steps: PipelineStep[]; rows: AttemptRow[]; clientSlug: string | null }): Promise<"passed" | "failed" | "lost"> {
   if (!input.runner.preflight) return "passed";
   const latest = new Map<string, AttemptRow>();
   for (const row of input.rows) latest.set(row.stepId, row);
@@ -103,17 +94,14 @@ export async function preflightRun(input: { runId: string; workerId: string; run
   const problems = await input.runner.preflight({ steps: input.steps, clientSlug: input.clientSlug, stepIds: new Set(pending.map((r) => r.stepId)) });
   if (problems.length === 0) return "passed";
   const message = describeProblems(problems);
-  const now = new Date();
-  // the run first, conditional on this worker still holding it; its step after (a crash in between leaves
-  // a failed run whose steps are all pending, which Retry simply runs)
-  const ended = await prisma.run.updateMany({
-    where: { id: input.runId, leaseOwner: input.workerId, status: "running" },
-    data: { status: "failed", error: message, finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
+  // the run's end and its step's in one commit, only while this worker still holds the run
+  const ended = await writeTransaction((db) => {
+    if (!endRun(db, input.runId, input.workerId, { status: "failed", message, error: message, stepRowId: pending[0].id })) return false;
+    prepared(db, `UPDATE "RunStep" SET "status" = 'failed', "finishedAt" = ?, "error" = ?, "outputJson" = ? WHERE "id" = ? AND "status" = 'pending'`).run(
+      sqlDate(new Date()), message, JSON.stringify({ preflight: problems }), pending[0].id,
+    );
+    return true;
   });
-  if (ended.count === 0) return "lost";
-  await prisma.$transaction([
-    prisma.runStep.updateMany({ where: { id: pending[0].id, status: "pending" }, data: { status: "failed", finishedAt: now, error: message, outputJson: JSON.stringify({ preflight: problems }) } }),
-    prisma.runEvent.create({ data: runEventRow(input.runId, "status", message, { runStepId: pending[0].id }) }),
-  ]);
+  if (!ended) return "lost";
   return "failed";
 }

@@ -25,7 +25,9 @@ export class RunInputsError extends SafeError {
 /**
  * Too many runs of one pipeline for one client are already waiting: a runaway script, cron or agent must
  * not fill the queue. The run is counted after it is inserted, by its place in the queue, so concurrent
- * requests cannot all slip under the limit; a run past it is removed again before anyone can claim it.
+ * requests cannot all slip under the limit; a run past it is removed again while it is still queued. A
+ * worker may claim it in the moment between the insert and the removal: then it runs, and the request
+ * succeeds (the run no longer waits, so the queue is no longer over the limit because of it).
  */
 async function refuseOverQueueLimit(run: { id: string; createdAt: Date }, pipeline: { slug: string; name: string }, clientId: string | null) {
   const max = env().SWITCHBOARD_MAX_QUEUED_PER_PIPELINE;

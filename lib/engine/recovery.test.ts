@@ -1,11 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { claimNextRun } from "@/lib/engine/claim";
+import { claimNextRun } from "@/lib/engine/run-transitions";
 import { ACTOR, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 import { MAX_AUTO_RESUMES, recoverInterruptedRuns } from "@/lib/engine/recovery";
 import { cancelRun, resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";
-import { OutcomeUnknownStepError, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/step-runner";
+import { OutcomeUnknownStepError, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/tool-step-runner";
 import { Worker } from "@/lib/engine/worker";
 
 const workers: Worker[] = [];

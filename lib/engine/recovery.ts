@@ -2,50 +2,33 @@
 // recoverer, its running step becomes an interrupted attempt, and the run is resumed with a new attempt
 // (which reuses the interrupted attempt's idempotency key) or, after repeated interruptions, failed.
 import { randomUUID } from "node:crypto";
-import { prisma } from "@/lib/db";
+import { prisma, writeTransaction } from "@/lib/db";
 import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
-import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/claim";
-import { runEventRow } from "@/lib/engine/run-events";
+import { endRunNow, leaseExpired, requeueIfUnblockedSql, requeueRun, takeOverRun } from "@/lib/engine/run-transitions";
 import { attemptMarker } from "@/lib/engine/step-output";
 
 /** After this many interruptions of the same step, the run fails (retry offered) instead of resuming. */
 export const MAX_AUTO_RESUMES = 3;
 const INTERRUPTED = JSON.stringify({ interrupted: true });
+const STEP_INTERRUPTED = "Interrupted: the worker stopped while this step ran";
 
 export type RecoveryReport = { resumed: string[]; failed: string[]; cancelled: string[] };
 
-function expired(now: Date) {
-  return { status: "running", OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] };
-}
-
+/** Each outcome is a transition of lib/engine/run-transitions.ts, made only while `recoverer` holds the run it took over. */
 async function recoverRun(runId: string, recoverer: string, leaseMs: number, now: Date): Promise<"resumed" | "failed" | "cancelled" | null> {
-  const takeover = await prisma.run.updateMany({
-    where: { id: runId, ...expired(now) },
-    data: { leaseOwner: recoverer, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
-  });
-  if (takeover.count === 0) return null; // another worker is recovering it, or its worker came back
+  if (!(await takeOverRun(runId, recoverer, leaseMs, now))) return null; // another worker is recovering it, or its worker came back
 
-  const owned = { id: runId, leaseOwner: recoverer, status: "running" };
   const run = await prisma.run.findUnique({ where: { id: runId }, select: { cancelRequested: true, trigger: true } });
   if (run?.trigger === ADHOC_TRIGGER) {
     // a call from /tools or the API runs in the request that made it: there is nothing to resume
     const error = "Interrupted: Switchboard stopped during this call. Its outcome is unknown; call it again from /tools if needed.";
-    await prisma.$transaction([
-      prisma.runStep.updateMany({ where: { runId, status: "running" }, data: { status: "failed", finishedAt: now, error } }),
-      prisma.toolCall.updateMany({ where: { runId, status: "started" }, data: { status: "unknown", isError: true, error, finishedAt: now } }),
-      prisma.run.updateMany({ where: owned, data: { status: "failed", error, finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
-      prisma.runEvent.create({ data: runEventRow(runId, "status", error) }),
-    ]);
-    return "failed";
+    const ended = await endRunNow(runId, recoverer, { status: "failed", message: error, error, runningSteps: { status: "failed", error, startedCallsError: error } }, now);
+    return ended ? "failed" : null;
   }
   if (run?.cancelRequested) {
     // cancel was asked for while its worker was dead: nothing to resume
-    await prisma.$transaction([
-      prisma.runStep.updateMany({ where: { runId, status: "running" }, data: { status: "cancelled", finishedAt: now, error: "Cancelled" } }),
-      prisma.run.updateMany({ where: owned, data: { status: "cancelled", finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
-      prisma.runEvent.create({ data: runEventRow(runId, "status", "Cancelled (its worker had stopped)") }),
-    ]);
-    return "cancelled";
+    const ended = await endRunNow(runId, recoverer, { status: "cancelled", message: "Cancelled (its worker had stopped)", error: null, runningSteps: { status: "cancelled", error: "Cancelled" } }, now);
+    return ended ? "cancelled" : null;
   }
   const running = await prisma.runStep.findMany({ where: { runId, status: "running" }, select: { id: true, stepId: true } });
   const history = await prisma.runStep.findMany({
@@ -55,29 +38,15 @@ async function recoverRun(runId: string, recoverer: string, leaseMs: number, now
   const interruptions = (stepId: string) => 1 + history.filter((h) => h.stepId === stepId && attemptMarker(h.outputJson).interrupted).length;
   const worst = Math.max(0, ...running.map((r) => interruptions(r.stepId)));
   const names = running.map((r) => `"${r.stepId}"`).join(", ");
-  const markInterrupted = prisma.runStep.updateMany({
-    where: { runId, status: "running" },
-    data: { status: "failed", finishedAt: now, outputJson: INTERRUPTED, error: "Interrupted: the worker stopped while this step ran" },
-  });
 
   if (worst >= MAX_AUTO_RESUMES) {
     const error = `Interrupted: the worker stopped during step ${names} ${worst} times. Retry to resume from that step.`;
-    await prisma.$transaction([
-      markInterrupted,
-      prisma.run.updateMany({ where: owned, data: { status: "failed", error, finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
-      prisma.runEvent.create({ data: runEventRow(runId, "status", error) }),
-    ]);
-    return "failed";
+    const ended = await endRunNow(runId, recoverer, { status: "failed", message: error, error, runningSteps: { status: "failed", error: STEP_INTERRUPTED, outputJson: INTERRUPTED } }, now);
+    return ended ? "failed" : null;
   }
-  await prisma.$transaction([
-    markInterrupted,
-    insertNextAttemptsSql(runId, ["running"], ["failed"]),
-    prisma.run.updateMany({ where: owned, data: { status: "queued", leaseOwner: null, leaseExpiresAt: null } }),
-    prisma.runEvent.create({
-      data: runEventRow(runId, "status", running.length ? `Resumed after the worker stopped during step ${names}` : "Resumed after the worker stopped between steps"),
-    }),
-  ]);
-  return "resumed";
+  const message = running.length ? `Resumed after the worker stopped during step ${names}` : "Resumed after the worker stopped between steps";
+  const requeued = await writeTransaction((db) => requeueRun(db, runId, recoverer, message, { interruptedSteps: STEP_INTERRUPTED }, now));
+  return requeued ? "resumed" : null;
 }
 
 /**
@@ -89,7 +58,7 @@ export async function recoverInterruptedRuns(options: { recoverer?: string; leas
   const recoverer = options.recoverer ?? `recovery-${process.pid}-${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   const report: RecoveryReport = { resumed: [], failed: [], cancelled: [] };
-  const stale = await prisma.run.findMany({ where: expired(now), select: { id: true }, orderBy: { createdAt: "asc" }, take: 200 });
+  const stale = await prisma.run.findMany({ where: leaseExpired(now), select: { id: true }, orderBy: { createdAt: "asc" }, take: 200 });
   for (const { id } of stale) {
     const outcome = await recoverRun(id, recoverer, leaseMs, now);
     if (outcome) report[outcome].push(id);

@@ -15,7 +15,7 @@ import { alternativeRunners, rerunChoices, rerunRun } from "@/lib/engine/rerun";
 import { getPipeline } from "@/lib/pipelines/load-pipelines";
 import { AGENT_RUNNERS } from "@/lib/pipelines/pipeline.schema";
 import { cancelRun } from "@/lib/engine/run-control";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import { ACTOR, ensureClient, writePipeline } from "@/lib/testing/engine";
 
 function getPipelineOrThrow(slug: string) {

@@ -2,7 +2,7 @@
 import { recordAudit } from "@/lib/audit";
 import { prisma } from "@/lib/db";
 import { NotFoundError, SafeError } from "@/lib/errors";
-import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/claim";
+import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/run-transitions";
 import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
 import type { EngineActor } from "@/lib/engine/engine.schema";
 import { createRunEvent } from "@/lib/engine/run-events";
@@ -72,7 +72,9 @@ export async function retryRun(runId: string, actor: EngineActor): Promise<{ id:
       where: { id: runId, status: { in: ["failed", "cancelled"] } },
       data: { status: "queued", error: null, finishedAt: null, cancelRequested: false, leaseOwner: null, leaseExpiresAt: null },
     }),
-    // a heartbeat's run: its result was recorded when it failed; reopened, the retry's result is recorded too
+    // a heartbeat's run: its result was recorded when it failed; reopened, the retry's result is recorded too.
+    // The one HeartbeatEvent write outside lib/heartbeats/events.ts: it must commit with the run's requeue,
+    // and the engine may not import the heartbeats (they are above it), so it is plain SQL here.
     prisma.$executeRaw`UPDATE "HeartbeatEvent" SET "durationMs" = NULL
       WHERE "runId" = ${runId} AND "kind" = 'run' AND EXISTS (SELECT 1 FROM "Run" WHERE "id" = ${runId} AND "status" = 'queued')`,
   ]);

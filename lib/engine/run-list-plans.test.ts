@@ -4,7 +4,7 @@
 // and without ANALYZE it does not depend on the number of rows either.
 import { describe, expect, it } from "vitest";
 import { sqlite } from "@/lib/db";
-import { runIdsQuery, type RunIdsFilter } from "@/lib/engine/run-queries";
+import { runIdsQuery, type RunIdsFilter } from "@/lib/engine/run-list";
 
 const VALUES = { clientId: "c", pipelineSlug: "p", status: "failed" };
 

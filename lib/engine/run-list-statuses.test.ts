@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { ACTOR, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
-import { listRuns } from "@/lib/engine/run-queries";
+import { listRuns } from "@/lib/engine/run-list";
 
 const pipeline = `statuses-${Math.random().toString(36).slice(2, 8)}`;
 const ids: string[] = [];

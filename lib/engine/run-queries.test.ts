@@ -3,7 +3,8 @@ import { prisma } from "@/lib/db";
 import { ACTOR, ensureClient, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 import { listRunsQuery } from "@/lib/engine/engine.schema";
-import { getRunDetail, listActiveAndRecentFailedRuns, listRunEvents, listRuns } from "@/lib/engine/run-queries";
+import { listActiveAndRecentFailedRuns, listRuns } from "@/lib/engine/run-list";
+import { getRunDetail, listRunEvents } from "@/lib/engine/run-detail";
 
 const ids: string[] = [];
 

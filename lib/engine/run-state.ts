@@ -2,7 +2,7 @@
 // every step attempt, and the template context built from the steps that succeeded.
 import { prepared, sqlite } from "@/lib/db";
 import { ZApprovalStepOutput, ZStoredRunInputs } from "@/lib/engine/engine.schema";
-import type { AttemptRow } from "@/lib/engine/execute-step";
+import type { AttemptRow } from "@/lib/engine/step-types";
 import { parseStoredJson } from "@/lib/db/stored-json";
 import { ZPipelineSnapshot, type PipelineSnapshot, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import type { TemplateContext } from "@/lib/pipelines/templates";

@@ -1,7 +1,7 @@
 // What a finished step keeps: a tool result becomes {text, json, content, isError}, bounded in size.
 import { parseStoredJson } from "@/lib/db/stored-json";
 import { ZAttemptMarker, type AttemptMarker, type ToolStepOutput } from "@/lib/engine/engine.schema";
-import type { ToolStepResult } from "@/lib/engine/step-runner";
+import type { ToolStepResult } from "@/lib/engine/tool-step-runner";
 import { toolResultJson, toolResultText } from "@/lib/mcp/tool-result";
 
 const STEP_OUTPUT_MAX_CHARS = 1_000_000;

@@ -9,7 +9,7 @@ import { exited } from "@/lib/testing/processes";
 import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
-import type { ToolStepRequest, ToolStepResult } from "@/lib/engine/step-runner";
+import type { ToolStepRequest, ToolStepResult } from "@/lib/engine/tool-step-runner";
 import { Worker } from "@/lib/engine/worker";
 
 const children: ChildProcess[] = [];

@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db";
 import { ACTOR, ensureClient, ScriptedRunner, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import { Worker } from "@/lib/engine/worker";
 
 const workers: Worker[] = [];

@@ -1,12 +1,12 @@
 // The worker: claims queued runs (one conditional UPDATE each), executes them, renews their leases,
 // honours cancel, beats for /api/health, and on stop lets running steps finish for a grace period.
 import { randomUUID } from "node:crypto";
-import { dbReady, prisma } from "@/lib/db";
-import { claimRuns, readRunControl, renewLease } from "@/lib/engine/claim";
+import { dbReady } from "@/lib/db";
+import { Liveness } from "@/lib/db/liveness";
+import { claimRuns, endRunNow, interruptRun, readRunControl, renewLease } from "@/lib/engine/run-transitions";
 import { executeRun, type RunOutcome } from "@/lib/engine/execute-run";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
-import { runEventRow } from "@/lib/engine/run-events";
-import type { StepRunner } from "@/lib/engine/step-runner";
+import type { ToolStepRunner } from "@/lib/engine/tool-step-runner";
 import { registerLocalWorker, RunAbort, unregisterLocalWorker, type LocalWorker, type RunAbortKind } from "@/lib/engine/worker-registry";
 
 export type WorkerOptions = {
@@ -19,16 +19,16 @@ export type WorkerOptions = {
   /** how often a running run's cancel flag is read (default 500 ms) */
   controlMs?: number;
   /** the tool-step executor; the MCP pool when not given */
-  runner?: StepRunner;
+  runner?: ToolStepRunner;
 };
 
 type ActiveRun = { controller: AbortController; done: Promise<RunOutcome | "error"> };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function defaultRunner(): Promise<StepRunner> {
-  const { McpStepRunner } = await import("@/lib/engine/mcp-step-runner");
-  return new McpStepRunner();
+async function defaultRunner(): Promise<ToolStepRunner> {
+  const { McpToolStepRunner } = await import("@/lib/engine/mcp-tool-step-runner");
+  return new McpToolStepRunner();
 }
 
 export class Worker implements LocalWorker {
@@ -36,24 +36,23 @@ export class Worker implements LocalWorker {
   private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly leaseMs: number;
-  private readonly beatMs: number;
   private readonly controlMs: number;
-  private runner: StepRunner | undefined;
+  private runner: ToolStepRunner | undefined;
   private readonly active = new Map<string, ActiveRun>();
   private stopping = false;
   private started: Promise<this> | null = null;
   private loopDone: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
-  private beatTimer: NodeJS.Timeout | null = null;
+  private readonly liveness: Liveness;
 
   constructor(options: WorkerOptions = {}) {
     this.id = options.id ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.concurrency = options.concurrency ?? 4;
     this.pollMs = options.pollMs ?? 1_000;
     this.leaseMs = options.leaseMs ?? 30_000;
-    this.beatMs = options.beatMs ?? 5_000;
     this.controlMs = options.controlMs ?? 500;
     this.runner = options.runner;
+    this.liveness = new Liveness(this.id, "worker", options.beatMs ?? 5_000);
   }
 
   get activeRunIds(): string[] {
@@ -74,9 +73,7 @@ export class Worker implements LocalWorker {
     await dbReady();
     this.runner ??= await defaultRunner();
     registerLocalWorker(this);
-    await this.beat();
-    this.beatTimer = setInterval(() => void this.beat(), this.beatMs);
-    this.beatTimer.unref();
+    await this.liveness.start();
     this.loopDone = this.loop();
     return this;
   }
@@ -90,20 +87,6 @@ export class Worker implements LocalWorker {
     if (!run) return false;
     run.controller.abort(new RunAbort(kind));
     return true;
-  }
-
-  private async beat(): Promise<void> {
-    try {
-      await prisma.workerBeat.upsert({
-        where: { id: this.id },
-        create: { id: this.id, kind: "worker", pid: process.pid },
-        update: { beatAt: new Date(), pid: process.pid },
-      });
-      // rows of workers that died without stopping (kill -9) are kept a day, for /api/health's history
-      await prisma.workerBeat.deleteMany({ where: { kind: "worker", beatAt: { lt: new Date(Date.now() - 86_400_000) } } });
-    } catch (error) {
-      console.error("[worker] beat failed", error);
-    }
   }
 
   private async loop(): Promise<void> {
@@ -174,29 +157,8 @@ export class Worker implements LocalWorker {
   }
 
   private async failUnexpectedly(runId: string): Promise<void> {
-    const now = new Date();
     const message = "The worker hit an unexpected error; the details are in the server log. Retry to resume.";
-    await prisma.$transaction([
-      prisma.runStep.updateMany({ where: { runId, status: "running" }, data: { status: "failed", finishedAt: now, error: message } }),
-      prisma.run.updateMany({ where: { id: runId, leaseOwner: this.id, status: "running" }, data: { status: "failed", error: message, finishedAt: now, leaseOwner: null, leaseExpiresAt: null } }),
-      prisma.runEvent.create({ data: runEventRow(runId, "status", message) }),
-    ]);
-  }
-
-  /** Marks what this worker still runs as interrupted, so a retry can resume it. */
-  private async interrupt(runId: string, reason: string): Promise<void> {
-    const now = new Date();
-    await prisma.$transaction([
-      prisma.runStep.updateMany({
-        where: { runId, status: "running" },
-        data: { status: "failed", finishedAt: now, error: reason, outputJson: JSON.stringify({ interrupted: true }) },
-      }),
-      prisma.run.updateMany({
-        where: { id: runId, leaseOwner: this.id, status: "running" },
-        data: { status: "failed", error: `${reason}: retry the run to resume from this step`, finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
-      }),
-      prisma.runEvent.create({ data: runEventRow(runId, "status", reason) }),
-    ]);
+    await endRunNow(runId, this.id, { status: "failed", message, error: message, runningSteps: { status: "failed", error: message } });
   }
 
   /**
@@ -207,17 +169,16 @@ export class Worker implements LocalWorker {
     const graceMs = options.graceMs ?? 10_000;
     this.stopping = true;
     this.wake();
-    if (this.beatTimer) clearInterval(this.beatTimer);
     await this.loopDone;
     const all = () => Promise.all([...this.active.values()].map((r) => r.done));
     await Promise.race([all(), sleep(graceMs)]);
     for (const [runId, run] of this.active) {
-      await this.interrupt(runId, "Interrupted by shutdown").catch((e: unknown) => console.error("[worker] could not mark a run interrupted", e));
+      await interruptRun(runId, this.id, "Interrupted by shutdown").catch((e: unknown) => console.error("[worker] could not mark a run interrupted", e));
       run.controller.abort(new RunAbort("shutdown"));
     }
     await Promise.race([all(), sleep(2_000)]);
     unregisterLocalWorker(this);
-    await prisma.workerBeat.deleteMany({ where: { id: this.id } }).catch(() => undefined);
+    await this.liveness.stop();
   }
 }
 

@@ -1,12 +1,13 @@
 // What people (and the scheduler) do to a heartbeat: queue its pipeline, pause, resume, run now,
 // regenerate the ping token. Server actions and the JSON API both call these.
 import { recordAudit, type Actor } from "@/lib/audit";
-import { prepared, prisma, sqlDate, type Sqlite } from "@/lib/db";
+import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import type { PipelineTrigger } from "@/lib/engine/engine.schema";
 import { ACTIVE_RUN_STATUSES } from "@/lib/engine/run-status";
 import { queueRun } from "@/lib/engine/queue-run";
 import { loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
+import { insertHeartbeatEvents } from "@/lib/heartbeats/events";
 import { hashPingToken, newPingToken, sealPingToken } from "@/lib/heartbeats/ping-token";
 import { ensureHeartbeatStates, evaluateIncident, writeEvent, type AlertQueuer, type StateRow } from "@/lib/heartbeats/store";
 import { pokeLocalSchedulers } from "@/lib/heartbeats/registry";
@@ -39,23 +40,18 @@ export async function startHeartbeatRun(def: HeartbeatDefinition, state: StateRo
     trigger: options.trigger,
     heartbeatSlug: def.slug,
   });
-  await prisma.$transaction(runStartedWrites(state.id, runId, options.at, options.dueAt ?? null, options.message ?? options.trigger));
+  await writeTransaction((db) => writeRunStarted(db, state.id, runId, options.at, options.dueAt ?? null, options.message ?? options.trigger));
   return runId;
 }
 
-/** runStartedWrites as prepared statements, for a caller's writeTransaction (the scheduler's burst of ticks). */
+/**
+ * Records a run as the heartbeat's start, inside a caller's writeTransaction (one queued run, or the
+ * scheduler's burst of ticks): the run event's durationMs is filled in when the run's result is recorded.
+ */
 export function writeRunStarted(db: Sqlite, heartbeatId: string, runId: string, at: Date, dueAt: Date | null, message: string): void {
+  insertHeartbeatEvents(db, [{ heartbeatId, kind: "run", at, dueAt, runId, message }]);
   const when = sqlDate(at);
-  prepared(db, `INSERT INTO "HeartbeatEvent" ("heartbeatId", "kind", "at", "dueAt", "runId", "message") VALUES (?, 'run', ?, ?, ?, ?)`).run(heartbeatId, when, dueAt ? sqlDate(dueAt) : null, runId, message);
   prepared(db, `UPDATE "HeartbeatState" SET "lastStartAt" = ?, "lastSignalAt" = ? WHERE "id" = ?`).run(when, when, heartbeatId);
-}
-
-/** The run event is the heartbeat's start; its durationMs is filled in when the run's result is recorded. */
-export function runStartedWrites(heartbeatId: string, runId: string, at: Date, dueAt: Date | null, message: string) {
-  return [
-    prisma.heartbeatEvent.create({ data: { heartbeatId, kind: "run", at, dueAt, runId, message } }),
-    prisma.heartbeatState.update({ where: { id: heartbeatId }, data: { lastStartAt: at, lastSignalAt: at } }),
-  ];
 }
 
 /** The on_failure pipeline with the heartbeat's name, status and last error as inputs (those it declares). */

@@ -3,6 +3,7 @@
 import { isUniqueViolation, prisma } from "@/lib/db";
 import { queueAlertRun } from "@/lib/heartbeats/control";
 import type { HeartbeatDefinition } from "@/lib/heartbeats/definitions";
+import { closeRunEvent } from "@/lib/heartbeats/events";
 import { evaluateIncident, readState, writeSignal } from "@/lib/heartbeats/store";
 
 const FINISHED = ["succeeded", "failed", "cancelled", "rejected"];
@@ -37,7 +38,7 @@ export async function recordFinishedRuns(heartbeats: HeartbeatDefinition[], now:
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-    await prisma.heartbeatEvent.updateMany({ where: { id: event.id, durationMs: null }, data: { durationMs } });
+    await closeRunEvent(event.id, durationMs);
     const def = bySlug.get(state.slug);
     if (def) await evaluateIncident(def, state.id, now, queueAlertRun);
   }

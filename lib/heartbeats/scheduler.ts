@@ -6,12 +6,14 @@
 // kind, due time) as a second guard.
 import { randomUUID } from "node:crypto";
 import { dbReady, isUniqueViolation, prepared, prisma, sqlDate, writeTransaction } from "@/lib/db";
+import { Liveness } from "@/lib/db/liveness";
 import { publicMessage } from "@/lib/errors";
 import { systemClock, type Clock, type TimerHandle } from "@/lib/heartbeats/clock";
 import { overlapStatuses, queueAlertRun, SCHEDULER_ACTOR, startHeartbeatRun, writeRunStarted } from "@/lib/heartbeats/control";
 import { queueRuns } from "@/lib/engine/queue-run";
 import { isBudgetExceeded } from "@/lib/spend/budget";
 import { loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
+import { writeHeartbeatEvents } from "@/lib/heartbeats/events";
 import { callPrecondition, type PreconditionCaller } from "@/lib/heartbeats/precondition";
 import { localSchedulers, type LocalScheduler } from "@/lib/heartbeats/registry";
 import { computeStatus, nextDueAfter } from "@/lib/heartbeats/status";
@@ -47,9 +49,8 @@ export class HeartbeatScheduler implements LocalScheduler {
   private readonly precondition: PreconditionCaller;
   private readonly reconcileMs: number;
   private readonly missedAfterMs: number;
-  private readonly beatMs: number;
   private timer: TimerHandle | null = null;
-  private beatTimer: NodeJS.Timeout | null = null;
+  private readonly liveness: Liveness;
   private chain: Promise<void> = Promise.resolve();
   private passQueued = false;
   private readonly inflight = new Set<Promise<void>>();
@@ -67,15 +68,13 @@ export class HeartbeatScheduler implements LocalScheduler {
     this.precondition = options.precondition ?? callPrecondition;
     this.reconcileMs = options.reconcileMs ?? 2_000;
     this.missedAfterMs = options.missedAfterMs ?? 60_000;
-    this.beatMs = options.beatMs ?? 5_000;
+    this.liveness = new Liveness(this.id, "scheduler", options.beatMs ?? 5_000);
   }
 
   async start(): Promise<this> {
     await dbReady();
     localSchedulers().add(this);
-    await this.beat();
-    this.beatTimer = setInterval(() => void this.beat(), this.beatMs);
-    this.beatTimer.unref();
+    await this.liveness.start();
     this.poke();
     await this.chain;
     return this;
@@ -106,24 +105,9 @@ export class HeartbeatScheduler implements LocalScheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     this.timer?.cancel();
-    if (this.beatTimer) clearInterval(this.beatTimer);
     await this.settle();
     localSchedulers().delete(this);
-    await prisma.workerBeat.deleteMany({ where: { id: this.id } }).catch(() => undefined);
-  }
-
-  private async beat(): Promise<void> {
-    try {
-      await prisma.workerBeat.upsert({
-        where: { id: this.id },
-        create: { id: this.id, kind: "scheduler", pid: process.pid },
-        update: { beatAt: new Date(), pid: process.pid },
-      });
-      // rows of schedulers that died without stopping (kill -9) are kept a day, as the worker's are
-      await prisma.workerBeat.deleteMany({ where: { kind: "scheduler", beatAt: { lt: new Date(Date.now() - 86_400_000) } } });
-    } catch (error) {
-      console.error("[scheduler] beat failed", error);
-    }
+    await this.liveness.stop();
   }
 
   private detach(work: Promise<void>): void {
@@ -241,13 +225,8 @@ export class HeartbeatScheduler implements LocalScheduler {
       if (busy.has(c.def.slug)) rows.push({ heartbeatId: c.state.id, kind: "skipped", dueAt: tick.dueAt, message: "the previous run is still going" });
       else ticks.push({ def: c.def, state: c.state, ...tick });
     }
-    if (rows.length) {
-      const at = sqlDate(new Date(this.clock.now()));
-      await writeTransaction((db) => {
-        const insert = prepared(db, `INSERT OR IGNORE INTO "HeartbeatEvent" ("heartbeatId", "kind", "at", "dueAt", "message") VALUES (?, ?, ?, ?, ?)`);
-        for (const r of rows) insert.run(r.heartbeatId, r.kind, at, sqlDate(r.dueAt), r.message);
-      });
-    }
+    const at = new Date(this.clock.now());
+    await writeHeartbeatEvents(rows.map((r) => ({ ...r, at })), { ignoreDuplicates: true });
     const plain = ticks.filter((t) => !t.def.when);
     if (plain.length) await this.startRuns(plain);
     for (const t of ticks.filter((t) => t.def.when)) await this.tick(t.def, t.state, t.dueAt, t.trigger, t.message);
@@ -305,12 +284,11 @@ export class HeartbeatScheduler implements LocalScheduler {
   private async markLate(marks: LateMark[]): Promise<void> {
     const at = new Date(this.clock.now());
     for (const m of marks) this.lateMarked.add(`${m.state.id}:${m.dueAt.getTime()}`);
-    const inserted = await prisma.$transaction(
-      marks.map((m) => prisma.$executeRaw`
-        INSERT OR IGNORE INTO "HeartbeatEvent" ("heartbeatId", "kind", "at", "dueAt", "message")
-        VALUES (${m.state.id}, 'late', ${at}, ${m.dueAt}, ${`no success within ${Math.round(m.def.graceMs / 1000)} s of the due time`})`),
+    const inserted = await writeHeartbeatEvents(
+      marks.map((m) => ({ heartbeatId: m.state.id, kind: "late", at, dueAt: m.dueAt, message: `no success within ${Math.round(m.def.graceMs / 1000)} s of the due time` })),
+      { ignoreDuplicates: true },
     );
-    await openIncidents(marks.filter((m, i) => inserted[i] === 1 && !m.state.incidentOpen).map((m) => ({ def: m.def, state: m.state })), at, queueAlertRun);
+    await openIncidents(marks.filter((m, i) => inserted[i] && !m.state.incidentOpen).map((m) => ({ def: m.def, state: m.state })), at, queueAlertRun);
   }
 }
 

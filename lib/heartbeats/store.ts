@@ -1,8 +1,9 @@
 // Heartbeat rows: one HeartbeatState per heartbeat (created on first sight, with its ping token) and
 // its events. Every signal writes its event and the state's summary columns in one transaction.
-import { isUniqueViolation, prisma } from "@/lib/db";
+import { isUniqueViolation, prepared, prisma, sqlDate, writeTransaction } from "@/lib/db";
 import { publicMessage } from "@/lib/errors";
 import type { HeartbeatDefinition } from "@/lib/heartbeats/definitions";
+import { clipMessage, insertHeartbeatEvents, writeHeartbeatEvents, type HeartbeatEventRow } from "@/lib/heartbeats/events";
 import type { HeartbeatEventKind } from "@/lib/heartbeats/heartbeats.schema";
 import { hashPingToken, newPingToken, sealPingToken } from "@/lib/heartbeats/ping-token";
 import { ALERT_INTERVAL_MS, computeStatus, type HeartbeatStateRow } from "@/lib/heartbeats/status";
@@ -25,9 +26,6 @@ export const STATE_SELECT = {
 } as const;
 
 export type StateRow = HeartbeatStateRow & { id: string; slug: string; lastTickAt: Date | null; incidentOpen: boolean };
-
-// a ping body is cut at 10 KB before it gets here; this leaves room for the note that says so
-const MESSAGE_MAX = 11 * 1024;
 
 /** The state row of each heartbeat, created (with a fresh ping token) for those seen the first time. */
 export async function ensureHeartbeatStates(defs: Pick<HeartbeatDefinition, "slug">[], now = new Date()): Promise<Map<string, StateRow>> {
@@ -82,50 +80,28 @@ export type SignalInput = {
   durationMs?: number | null;
 };
 
-function clip(text: string | null | undefined): string | null {
-  if (!text) return null;
-  return text.length > MESSAGE_MAX ? `${text.slice(0, MESSAGE_MAX)}…` : text;
-}
-
 /** Records a start, success, failure or "nothing to do"; a success or failure after a start gets its duration. */
 export async function writeSignal(state: StateRow, signal: SignalInput): Promise<void> {
   const lastResult = [state.lastSuccessAt, state.lastFailAt].reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
   const openStart = state.lastStartAt && (!lastResult || state.lastStartAt > lastResult) ? state.lastStartAt : null;
   const durationMs = signal.durationMs ?? ((signal.kind === "success" || signal.kind === "fail") && openStart ? signal.at.getTime() - openStart.getTime() : null);
-  const summary =
-    signal.kind === "start" ? { lastStartAt: signal.at }
-    : signal.kind === "success" ? { lastSuccessAt: signal.at }
-    : signal.kind === "fail" ? { lastFailAt: signal.at, lastError: clip(signal.message) ?? (signal.exitCode != null ? `exit code ${signal.exitCode}` : "failed") }
-    : { lastNothingAt: signal.at };
-  await prisma.$transaction([
-    prisma.heartbeatEvent.create({
-      data: {
-        heartbeatId: state.id,
-        kind: signal.kind,
-        at: signal.at,
-        dueAt: signal.dueAt ?? null,
-        exitCode: signal.exitCode ?? null,
-        durationMs,
-        runId: signal.runId ?? null,
-        message: clip(signal.message),
-      },
-    }),
-    prisma.heartbeatState.update({ where: { id: state.id }, data: { lastSignalAt: signal.at, ...summary } }),
-  ]);
+  const column = { start: "lastStartAt", success: "lastSuccessAt", fail: "lastFailAt", nothing: "lastNothingAt" }[signal.kind];
+  const lastError = signal.kind === "fail" ? (clipMessage(signal.message) ?? (signal.exitCode != null ? `exit code ${signal.exitCode}` : "failed")) : null;
+  const at = sqlDate(signal.at);
+  // a duplicate (heartbeat, kind, due time) throws here and rolls the state's change back with it
+  await writeTransaction((db) => {
+    insertHeartbeatEvents(db, [{ heartbeatId: state.id, kind: signal.kind, at: signal.at, dueAt: signal.dueAt, exitCode: signal.exitCode, durationMs, runId: signal.runId, message: signal.message }]);
+    prepared(db, `UPDATE "HeartbeatState" SET "lastSignalAt" = ?, "${column}" = ?${signal.kind === "fail" ? `, "lastError" = ?` : ""} WHERE "id" = ?`).run(
+      ...(signal.kind === "fail" ? [at, at, lastError, state.id] : [at, at, state.id]),
+    );
+  });
 }
 
 /** Records an event that is not a signal (missed, skipped, late, alert, recovered, paused, resumed, run). */
 export async function writeEvent(heartbeatId: string, kind: HeartbeatEventKind, at: Date, extra: { dueAt?: Date | null; message?: string | null; runId?: string | null } = {}): Promise<boolean> {
-  try {
-    await prisma.heartbeatEvent.create({
-      data: { heartbeatId, kind, at, dueAt: extra.dueAt ?? null, message: clip(extra.message), runId: extra.runId ?? null },
-    });
-    return true;
-  } catch (error) {
-    // the same (heartbeat, kind, due time) was recorded by another scheduler
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
+  // false: the same (heartbeat, kind, due time) was recorded by another scheduler
+  const [written] = await writeHeartbeatEvents([{ heartbeatId, kind, at, dueAt: extra.dueAt, message: extra.message, runId: extra.runId }], { ignoreDuplicates: true });
+  return written;
 }
 
 export type AlertQueuer = (def: HeartbeatDefinition, input: { name: string; status: string; error: string }) => Promise<string>;
@@ -140,7 +116,7 @@ export type AlertQueuer = (def: HeartbeatDefinition, input: { name: string; stat
 export async function openIncidents(entries: { def: HeartbeatDefinition; state: StateRow }[], now: Date, queueAlert: AlertQueuer): Promise<void> {
   if (entries.length === 0) return;
   const flipped = await prisma.$transaction(entries.map((e) => prisma.heartbeatState.updateMany({ where: { id: e.state.id, incidentOpen: false }, data: { incidentOpen: true } })));
-  const alerts: { heartbeatId: string; kind: string; at: Date; message: string; runId: string | null }[] = [];
+  const alerts: HeartbeatEventRow[] = [];
   const alertBefore = new Date(now.getTime() - ALERT_INTERVAL_MS);
   for (const [i, { def, state }] of entries.entries()) {
     if (flipped[i].count !== 1) continue;
@@ -163,9 +139,9 @@ export async function openIncidents(entries: { def: HeartbeatDefinition; state: 
         message += `; ${def.onFailure} could not start: ${publicMessage(e)}`;
       }
     }
-    alerts.push({ heartbeatId: state.id, kind: "alert", at: now, message: clip(message) ?? "", runId });
+    alerts.push({ heartbeatId: state.id, kind: "alert", at: now, message, runId });
   }
-  if (alerts.length) await prisma.heartbeatEvent.createMany({ data: alerts });
+  await writeHeartbeatEvents(alerts);
 }
 
 /** Opens an incident when the heartbeat turns failing or late (one alert per incident) and closes it, recording the recovery, when it is up again. */

@@ -16,7 +16,7 @@ import { queueRun } from "@/lib/engine/queue-run";
 import { getCheckedPipeline, listCheckedPipelines } from "@/lib/mcp/approval-boundary";
 import { GatewaySession } from "@/lib/mcp/gateway";
 import { getMcpPool } from "@/lib/mcp/pool";
-import { acceptChangedTool } from "@/lib/mcp/servers";
+import { acceptChangedTool, listServers } from "@/lib/mcp/servers";
 import { CLAUDE_BIN, CODEX_BIN } from "@/lib/testing/agent-clis";
 import { runAgentPipeline, suffix, useAgentSuite } from "@/lib/testing/agents";
 import { ACTOR, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
@@ -137,7 +137,7 @@ describe("the approval boundary at the gateway", { timeout: 60_000 }, () => {
     expect(sent()).toEqual([]);
 
     // the admin reviews the change and accepts it: the next agent step gets the tool
-    const listed = (await getMcpPool().listServers()).servers.find((s) => s.name === server)?.tools.find((t) => t.name === "get_post");
+    const listed = (await listServers()).servers.find((s) => s.name === server)?.tools.find((t) => t.name === "get_post");
     expect(listed?.changed).toBe(true);
     await acceptChangedTool({ scope: "global", server, tool: "get_post", hash: listed?.hash ?? "" }, ACTOR);
     expect(await offered(allow, "no-approval")).toEqual({ inProcess: ["get_post", "list_posts"], overHttp: ["get_post", "list_posts"] });

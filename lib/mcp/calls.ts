@@ -186,7 +186,11 @@ function limitResult(result: Pick<ToolCallResult, "content" | "structuredContent
 type RecordedCallRequest = CallToolRequest & {
   runId?: string;
   runStepId?: string;
-  /** derived from run, step and approved version: a call with this key is sent at most once */
+  /**
+   * derived from run, step and approved version. A call with this key that has a result is never sent
+   * again (the result is reused); one that started without a result is sent again only when the tool is
+   * read-only or idempotent (`safeToRepeat`), otherwise the caller gets OutcomeUnknownError.
+   */
   idempotencyKey?: string;
   readOnlyOrIdempotent?: boolean;
   /**
@@ -261,7 +265,8 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
   const storedArgs = JSON.stringify(redactValue(req.arguments, entry.secrets));
   // a call outside a run (tests, a bare check) is recorded on its own; runs and ad-hoc calls are the engine's
   const link = { runId: req.runId ?? null, runStepId: req.runStepId ?? null };
-  // recorded as started before it is sent; the unique idempotency key makes a second send impossible
+  // recorded as started before it is sent; the unique idempotency key stops a second send, except of a
+  // read-only or idempotent tool whose first send has no result (below)
   let toolCallId = await recordStart(req, link, entry.scope, storedArgs);
   if (toolCallId === null) {
     if (!req.idempotencyKey) throw new Error("A tool call without an idempotency key was not recorded");

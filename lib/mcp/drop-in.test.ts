@@ -16,7 +16,7 @@ import { getMcpPool } from "@/lib/mcp/pool";
 import { listMcpServers } from "@/lib/mcp/servers";
 import { ACTOR, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
-import { childPids } from "@/lib/testing/processes";
+import { childPids, processTable } from "@/lib/testing/processes";
 
 const suffix = Math.random().toString(36).slice(2, 8);
 const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sb-disabled-")), "started");
@@ -101,7 +101,7 @@ describe("a disabled server", () => {
     expect(await prisma.toolCall.count({ where: { runId } })).toBe(0);
     expect(fs.existsSync(marker)).toBe(false);
     // no child of this process runs the disabled server's command
-    const cmdlines = childPids(process.pid).map((pid) => { try { return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"); } catch { return ""; } });
+    const cmdlines = processTable({ pids: childPids(process.pid) }).map((p) => p.cmdline);
     expect(cmdlines.filter((c) => c.includes(marker))).toEqual([]);
   });
 

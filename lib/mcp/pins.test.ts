@@ -8,12 +8,13 @@ import { startGatewayServer } from "@/lib/testing/agent-clis";
 import { gatewayClient, runningAgentStep } from "@/lib/testing/gateway";
 import { prisma } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
-import { McpStepRunner } from "@/lib/engine/mcp-step-runner";
+import { McpToolStepRunner } from "@/lib/engine/mcp-tool-step-runner";
 import { callTool } from "@/lib/mcp/calls";
 import { GatewaySession } from "@/lib/mcp/gateway";
 import { toolResultText } from "@/lib/mcp/tool-result";
 import { isDestructive, toolHash } from "@/lib/mcp/pins";
 import { getMcpPool } from "@/lib/mcp/pool";
+import { listServers } from "@/lib/mcp/servers";
 import { acceptChangedTool } from "@/lib/mcp/servers";
 import { RELIST_AFTER_MS } from "@/lib/mcp/tool-trust";
 import { writeMcpJson } from "@/lib/testing/mcp-servers";
@@ -31,7 +32,7 @@ async function relist() {
   await pool.tools(await pool.resolve(server), { maxAgeMs: -1 });
 }
 async function listedHash(tool: string): Promise<string> {
-  const row = (await getMcpPool().listServers()).servers.find((s) => s.name === server);
+  const row = (await listServers()).servers.find((s) => s.name === server);
   const hash = row?.tools.find((t) => t.name === tool)?.hash;
   if (!hash) throw new Error(`no ${tool} listed`);
   return hash;
@@ -99,7 +100,7 @@ describe("a changed tool", () => {
     await relist();
     expect(toolResultText(await callTool({ server, tool: "get_post", arguments: {} }))).toBe("called get_post");
     const step = { runId: "r", runStepId: "s", stepId: "publish", attempt: 1, clientSlug: null, server, tool: "get_post", arguments: {}, idempotencyKey: `k-${server}`, signal: new AbortController().signal, onProgress: () => {} };
-    await expect(new McpStepRunner().runTool({ ...step, afterApproval: true })).rejects.toThrow(/runs after an approval step/);
+    await expect(new McpToolStepRunner().runTool({ ...step, afterApproval: true })).rejects.toThrow(/runs after an approval step/);
     // an agent after the approval step (the engine's step lookup says so over HTTP) is neither offered it nor let call it
     const agent = await runningAgentStep([`${server}/*`], "after-approval");
     const gateway = new GatewaySession(agent.gatewayStep);
@@ -149,7 +150,7 @@ describe("accepting a change", () => {
     expect(toolResultText(await callTool({ server, tool: "delete_post", arguments: {} }))).toBe("called delete_post");
     const accepted = await prisma.toolPin.findUniqueOrThrow({ where: { scope_server_tool: { scope: "global", server, tool: "delete_post" } } });
     expect(JSON.parse(accepted.acceptedJson ?? "{}")).toMatchObject({ d: "Deletes a post, v2" });
-    expect((await getMcpPool().listServers()).servers.find((s) => s.name === server)?.tools.find((t) => t.name === "delete_post")?.changed).toBe(false);
+    expect((await listServers()).servers.find((s) => s.name === server)?.tools.find((t) => t.name === "delete_post")?.changed).toBe(false);
   });
 
   it("an accept made by another process (the web server, while the worker calls) counts at once", async () => {

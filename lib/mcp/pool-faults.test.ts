@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { callTool } from "@/lib/mcp/calls";
 import { toolResultText } from "@/lib/mcp/tool-result";
 import { getMcpPool } from "@/lib/mcp/pool";
+import { listServers } from "@/lib/mcp/servers";
 import { StderrTail } from "@/lib/mcp/stderr-tail";
 import { writeMcpJson } from "@/lib/testing/mcp-servers";
 import { isRunning, processesInGroup } from "@/lib/testing/processes";
@@ -36,7 +37,7 @@ async function pidOf(server: string): Promise<number> {
 }
 
 async function stderrOf(server: string): Promise<string> {
-  return ((await getMcpPool().listServers()).servers.find((s) => s.name === server)?.stderrTail ?? []).join("\n");
+  return ((await listServers()).servers.find((s) => s.name === server)?.stderrTail ?? []).join("\n");
 }
 
 describe("a stdio server in its own process group", () => {
@@ -57,7 +58,7 @@ describe("a stdio server in its own process group", () => {
     process.kill(pgid, "SIGKILL");
     await settle(() => processesInGroup(pgid).length === 0);
     expect(isRunning(grandchild)).toBe(false);
-    await settle(async () => (await getMcpPool().listServers()).servers.find((s) => s.name === "wrapped")?.status === "error");
+    await settle(async () => (await listServers()).servers.find((s) => s.name === "wrapped")?.status === "error");
     expect(toolResultText(await callTool({ server: "wrapped", tool: "ping", arguments: {} }))).toBe("pong");
   });
 

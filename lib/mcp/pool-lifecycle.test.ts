@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { checkToolPins } from "@/lib/mcp/pins";
 import { McpPool } from "@/lib/mcp/pool";
+import { listServers } from "@/lib/mcp/servers";
 import { writeMcpJson } from "@/lib/testing/mcp-servers";
 import { isAlive } from "@/lib/testing/processes";
 import { waitFor } from "@/lib/testing/wait-for";
@@ -34,7 +35,7 @@ describe("tools/list", () => {
 
     const { client, conn } = await pool.client(entry);
     await pool.busy(conn, () => client.callTool({ name: "add_tool", arguments: {} }));
-    await waitFor(async () => (await pool.listServers()).servers.find((s) => s.name === "paging")?.toolCount === 7);
+    await waitFor(async () => (await listServers({}, pool)).servers.find((s) => s.name === "paging")?.toolCount === 7);
     expect((await pool.tools(entry)).map((t) => t.name)).toContain("added6");
   });
 });

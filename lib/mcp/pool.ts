@@ -7,10 +7,10 @@ import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ToolListChangedNotificationSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { GLOBAL_SCOPE, clientsWithServers, loadClientServers, loadGlobalServers, type ServerEntry } from "@/lib/mcp/config";
+import { loadClientServers, loadGlobalServers, type ServerEntry } from "@/lib/mcp/config";
 import { leakFreeFetch } from "@/lib/mcp/http-fetch";
-import { recordToolPins, toolHash, type ToolPinRow } from "@/lib/mcp/pins";
-import { redactText, redactValue } from "@/lib/mcp/redact";
+import { recordToolPins, type ToolPinRow } from "@/lib/mcp/pins";
+import { redactText } from "@/lib/mcp/redact";
 import { StderrTail } from "@/lib/mcp/stderr-tail";
 import { GroupStdioTransport } from "@/lib/mcp/stdio-transport";
 import { killGroup, signalGroup } from "@/lib/process-group";
@@ -48,23 +48,13 @@ type Connection = {
   closing: boolean;
 };
 
-export type ServerInfo = {
-  name: string;
-  scope: string;
-  source: string;
-  transport: string | null;
+export type ConnectionState = {
   status: ServerStatus;
   error: string | null;
-  summary: string;
-  contentHash: string;
-  toolCount: number | null;
+  tools: Tool[] | null;
   lastLatencyMs: number | null;
   stderrTail: string[];
-  review: string | null;
-  /** keys of the entry that Switchboard read past (other clients' settings), shown as a note on /tools */
-  ignoredKeys: string[];
-  /** `hash` is the definition as listed: accepting a change accepts exactly this hash */
-  tools: { name: string; title?: string; description: string; annotations: Tool["annotations"] | null; inputSchema: Tool["inputSchema"]; changed: boolean; hash: string }[];
+  changedTools: ReadonlySet<string>;
 };
 
 // The pool lives on globalThis and is shared by every route bundle, each of which has its own copy of this
@@ -281,40 +271,22 @@ export class McpPool {
     if (conn) conn.lastLatencyMs = ms;
   }
 
-  /** Servers for /tools and GET /api/mcp/servers: status, tools, stderr tail; no env, headers or arguments. */
-  async listServers(options: { connect?: boolean; connectTimeoutMs?: number } = {}): Promise<{ servers: ServerInfo[]; fileErrors: string[] }> {
-    const global = await this.entries(null);
-    const scoped = await Promise.all(clientsWithServers().map(async (slug) => (await loadClientServers(slug)).entries));
-    const all = [...global.entries, ...scoped.flat()];
-    if (options.connect) {
-      const timeout = options.connectTimeoutMs ?? 10_000;
-      await Promise.all(
-        all.filter((e) => e.state === "ok").map((e) => Promise.race([this.tools(e).catch(() => undefined), new Promise((r) => setTimeout(r, timeout).unref())])),
-      );
-    }
-    const servers = all.map((entry): ServerInfo => {
-      const conn = this.connections.get(`${entry.scope}:${entry.name}`);
-      const sameConfig = conn?.entry.contentHash === entry.contentHash;
-      const status: ServerStatus = entry.state !== "ok" ? entry.state : sameConfig && conn ? conn.status : "not started";
-      const tools = sameConfig && conn?.status === "connected" ? (conn.tools ?? []) : [];
-      return {
-        name: entry.name, scope: entry.scope, source: entry.source, transport: entry.transport, status,
-        // a disabled server is not in error: its status says it all, and its refusal is for callers
-        error: entry.state === "disabled" ? null : entry.state !== "ok" ? (entry.error ?? null) : sameConfig ? (conn?.error ?? null) : null,
-        summary: entry.summary, contentHash: entry.contentHash,
-        toolCount: sameConfig && conn?.tools ? conn.tools.length : null,
-        lastLatencyMs: sameConfig ? (conn?.lastLatencyMs ?? null) : null,
-        stderrTail: sameConfig && conn ? conn.stderr.lines(20, conn.entry.secrets) : [],
-        review: entry.review ?? null,
-        ignoredKeys: entry.ignoredKeys,
-        // a tool's description and schema are the server's words: its secrets are redacted like its results
-        tools: tools.map((t) => ({
-          name: t.name, title: t.title, description: redactText(t.description ?? "", entry.secrets), annotations: t.annotations ?? null,
-          inputSchema: redactValue(t.inputSchema, entry.secrets) as Tool["inputSchema"], changed: conn?.changedTools.has(t.name) ?? false, hash: toolHash(t),
-        })),
-      };
-    });
-    return { servers, fileErrors: global.fileErrors };
+  /**
+   * What this process knows of a server it started with `entry`'s configuration (status, error, tools,
+   * latency, stderr tail with the entry's secrets redacted); null when it has not, or started it with
+   * another configuration since changed.
+   */
+  connectionState(entry: ServerEntry): ConnectionState | null {
+    const conn = this.connections.get(`${entry.scope}:${entry.name}`);
+    if (!conn || conn.entry.contentHash !== entry.contentHash) return null;
+    return {
+      status: conn.status,
+      error: conn.error,
+      tools: conn.tools,
+      lastLatencyMs: conn.lastLatencyMs,
+      stderrTail: conn.stderr.lines(20, conn.entry.secrets),
+      changedTools: conn.changedTools,
+    };
   }
 
   private async closeConnection(conn: Connection, _reason: string) {

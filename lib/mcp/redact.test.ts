@@ -7,6 +7,7 @@ import { prisma } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
 import { callTool, type ToolProgress } from "@/lib/mcp/calls";
 import { getMcpPool } from "@/lib/mcp/pool";
+import { listServers } from "@/lib/mcp/servers";
 import { REDACTED } from "@/lib/mcp/redact";
 import { writeMcpJson } from "@/lib/testing/mcp-servers";
 
@@ -42,7 +43,7 @@ describe("redaction beyond results", () => {
   });
 
   it("redacts tool descriptions and input schemas on the servers list, and in the stored tool definition", async () => {
-    const { servers } = await getMcpPool().listServers({ connect: true });
+    const { servers } = await listServers({ connect: true });
     const leaky = servers.find((s) => s.name === "leaky");
     expect(leaky?.tools.map((t) => t.name)).toEqual(["lookup"]);
     expect(JSON.stringify(servers)).not.toContain(CANARY);

@@ -2,17 +2,72 @@
 // client's server, accept a changed tool. An admin's ad-hoc tool call is the engine's (adhoc-calls.ts).
 import { recordAudit, type Actor } from "@/lib/audit";
 import { SafeError } from "@/lib/errors";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { canonicalHash } from "@/lib/mcp/canonical-hash";
-import { approveClientServer, loadClientServers, readMcpFile, reviewOf } from "@/lib/mcp/config";
-import { acceptToolChange } from "@/lib/mcp/pins";
-import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
+import { approveClientServer, clientsWithServers, GLOBAL_SCOPE, loadClientServers, readMcpFile, reviewOf } from "@/lib/mcp/config";
 import { SERVER_NAME_PATTERN } from "@/lib/mcp/config.schema";
-import { GLOBAL_SCOPE } from "@/lib/mcp/config";
+import { acceptToolChange, toolHash } from "@/lib/mcp/pins";
+import { getMcpPool, McpUnavailableError, type McpPool, type ServerStatus } from "@/lib/mcp/pool";
+import { redactText, redactValue } from "@/lib/mcp/redact";
 import { isSlug } from "@/lib/workspace/paths";
 
 /** An admin with an admin's full rights (a session, or an admin-scope token): who starts servers and reviews entries. */
 function isAdminViewer(viewer: { role: string; tokenScope?: string }): boolean {
   return viewer.role === "admin" && (viewer.tokenScope === undefined || viewer.tokenScope === "admin");
+}
+
+export type ServerInfo = {
+  name: string;
+  scope: string;
+  source: string;
+  transport: string | null;
+  status: ServerStatus;
+  error: string | null;
+  summary: string;
+  contentHash: string;
+  toolCount: number | null;
+  lastLatencyMs: number | null;
+  stderrTail: string[];
+  review: string | null;
+  /** keys of the entry that Switchboard read past (other clients' settings), shown as a note on /tools */
+  ignoredKeys: string[];
+  /** `hash` is the definition as listed: accepting a change accepts exactly this hash */
+  tools: { name: string; title?: string; description: string; annotations: Tool["annotations"] | null; inputSchema: Tool["inputSchema"]; changed: boolean; hash: string }[];
+};
+
+/** Servers for /tools and GET /api/mcp/servers: status, tools, stderr tail; no env, headers or arguments. */
+export async function listServers(options: { connect?: boolean; connectTimeoutMs?: number } = {}, pool: McpPool = getMcpPool()): Promise<{ servers: ServerInfo[]; fileErrors: string[] }> {
+  const global = await pool.entries(null);
+  const scoped = await Promise.all(clientsWithServers().map(async (slug) => (await loadClientServers(slug)).entries));
+  const all = [...global.entries, ...scoped.flat()];
+  if (options.connect) {
+    const timeout = options.connectTimeoutMs ?? 10_000;
+    await Promise.all(
+      all.filter((e) => e.state === "ok").map((e) => Promise.race([pool.tools(e).catch(() => undefined), new Promise((r) => setTimeout(r, timeout).unref())])),
+    );
+  }
+  const servers = all.map((entry): ServerInfo => {
+    const conn = pool.connectionState(entry);
+    const status: ServerStatus = entry.state !== "ok" ? entry.state : conn ? conn.status : "not started";
+    const tools = conn?.status === "connected" ? (conn.tools ?? []) : [];
+    return {
+      name: entry.name, scope: entry.scope, source: entry.source, transport: entry.transport, status,
+      // a disabled server is not in error: its status says it all, and its refusal is for callers
+      error: entry.state === "disabled" ? null : entry.state !== "ok" ? (entry.error ?? null) : (conn?.error ?? null),
+      summary: entry.summary, contentHash: entry.contentHash,
+      toolCount: conn?.tools ? conn.tools.length : null,
+      lastLatencyMs: conn?.lastLatencyMs ?? null,
+      stderrTail: conn?.stderrTail ?? [],
+      review: entry.review ?? null,
+      ignoredKeys: entry.ignoredKeys,
+      // a tool's description and schema are the server's words: its secrets are redacted like its results
+      tools: tools.map((t) => ({
+        name: t.name, title: t.title, description: redactText(t.description ?? "", entry.secrets), annotations: t.annotations ?? null,
+        inputSchema: redactValue(t.inputSchema, entry.secrets) as Tool["inputSchema"], changed: conn?.changedTools.has(t.name) ?? false, hash: toolHash(t),
+      })),
+    };
+  });
+  return { servers, fileErrors: global.fileErrors };
 }
 
 /**
@@ -23,7 +78,7 @@ function isAdminViewer(viewer: { role: string; tokenScope?: string }): boolean {
  */
 export async function listMcpServers(connect: boolean, viewer: { role: string; tokenScope?: string }) {
   const admin = isAdminViewer(viewer);
-  const listing = await getMcpPool().listServers({ connect: connect && admin, connectTimeoutMs: 8_000 });
+  const listing = await listServers({ connect: connect && admin, connectTimeoutMs: 8_000 });
   return admin ? listing : { ...listing, servers: listing.servers.map((server) => ({ ...server, review: null })) };
 }
 

@@ -8,7 +8,8 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { userForToken } from "@/lib/auth/tokens";
 import { env } from "@/lib/env";
 import { isAllowedHost, isCrossSiteWrite } from "@/lib/http/guard";
-import { errorToResponse, readJson } from "@/lib/http/response";
+import { readJson } from "@/lib/http/request";
+import { errorToResponse } from "@/lib/http/response";
 import { operatorMcpServer } from "@/lib/operator-mcp/operator-server";
 import { takeRateToken } from "@/lib/operator-mcp/rate-limit";
 

@@ -4,7 +4,7 @@
 import "server-only";
 import { countPendingDrafts } from "@/lib/drafts/counts";
 import { listDrafts } from "@/lib/drafts/drafts";
-import { listRuns } from "@/lib/engine/run-queries";
+import { listRuns } from "@/lib/engine/run-list";
 import { WAITING_LABELS, type WaitingReason } from "@/lib/engine/run-status";
 import { listHeartbeatSummaries } from "@/lib/heartbeats/queries";
 import { pageUrl } from "@/lib/operator-mcp/links";

@@ -13,7 +13,7 @@ import { approveDraft } from "@/lib/drafts/drafts";
 import { applyDraftDecision } from "@/lib/engine/approvals";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun, resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { CLAUDE_BIN, isolatedHome } from "@/lib/testing/agent-clis";

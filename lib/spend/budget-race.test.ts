@@ -11,7 +11,7 @@ import { updateClient } from "@/lib/clients/clients";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun } from "@/lib/engine/run-control";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import type { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { monthOf } from "@/lib/spend/money";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { listRunsQuery } from "@/lib/engine/engine.schema";
 import { queueRun } from "@/lib/engine/queue-run";
-import { listRuns } from "@/lib/engine/run-queries";
+import { listRuns } from "@/lib/engine/run-list";
 import { ACTOR, ensureClient, writePipeline } from "@/lib/testing/engine";
 
 describe("runs sorted by cost", () => {

@@ -12,7 +12,7 @@ import { updateClient } from "@/lib/clients/clients";
 import { getClientDetail } from "@/lib/clients/client-detail";
 import { queueRun } from "@/lib/engine/queue-run";
 import { retryRun } from "@/lib/engine/run-control";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import type { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { isBudgetExceeded } from "@/lib/spend/budget";

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { getClientDetail } from "@/lib/clients/client-detail";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import type { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { costOf, saveModelPrice } from "@/lib/spend/prices";

@@ -22,16 +22,8 @@ export function isolatedHome(): string {
 export function processesMatching(needle: string): number[] {
   return processTable()
     // a zombie has exited; its parent simply has not reaped it yet
-    .filter((p) => p.pid !== process.pid && p.state !== "Z" && commandLine(p.pid).includes(needle))
+    .filter((p) => p.pid !== process.pid && p.state !== "Z" && p.cmdline.includes(needle))
     .map((p) => p.pid);
-}
-
-function commandLine(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {
-    return ""; // gone meanwhile
-  }
 }
 
 /** The HTTP gateway on a local port, as /api/mcp/gateway serves it in the app (same handler). */

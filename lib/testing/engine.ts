@@ -1,10 +1,10 @@
 // Shared by the engine's tests: a scripted tool runner, pipeline files, clients, and waiting for a status.
 import fs from "node:fs";
 import path from "node:path";
-import { prisma } from "@/lib/db";
+import { prisma, writeTransaction } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
 import { DEFAULT_WAIT_MS, waitFor } from "@/lib/testing/wait-for";
-import type { StepRunner, ToolStepRequest, ToolStepResult } from "@/lib/engine/step-runner";
+import { StepNotStarted, type ToolStepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/tool-step-runner";
 
 export const ACTOR = { id: null, label: "Test" };
 
@@ -60,7 +60,13 @@ function gated(gate: Promise<void>, signal: AbortSignal): Promise<void> {
  * the call is aborted, so a test decides when a step ends instead of racing a timer;
  * fail {message} -> isError; throw {message} throws.
  */
-export class ScriptedRunner implements StepRunner {
+export class ScriptedRunner implements ToolStepRunner {
+  /**
+   * As the MCP runner does, it commits the step's start itself (`request.startStep`) before it "sends" the
+   * call, so engine tests run the path production runs: a step whose start is refused (its run is no
+   * longer this worker's) is never called, and the engine sees StepNotStarted.
+   */
+  readonly startsSteps = true;
   readonly calls: RecordedCall[] = [];
   /** step ids whose next call returns isError once */
   readonly failNext = new Set<string>();
@@ -83,7 +89,8 @@ export class ScriptedRunner implements StepRunner {
   }
 
   async runTool(req: ToolStepRequest): Promise<ToolStepResult> {
-    const { signal, onProgress: _onProgress, runStepId: _runStepId, timeoutMs: _timeoutMs, ...recorded } = req;
+    const { signal, onProgress: _onProgress, runStepId: _runStepId, timeoutMs: _timeoutMs, startStep, ...recorded } = req;
+    if (startStep && !(await writeTransaction((db) => startStep(db)))) throw new StepNotStarted();
     this.calls.push(recorded);
     const client = req.clientSlug ?? "";
     this.active += 1;

@@ -11,21 +11,33 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export type ProcessEntry = { pid: number; ppid: number; pgrp: number; state: string };
+/**
+ * A process as /proc shows it: parent, process group, state ("Z": a zombie, exited), command line (its
+ * arguments joined by spaces; "" when unreadable) and, when asked for, its environment (NAME=value
+ * entries; "" when it is not ours to read).
+ */
+export type ProcessEntry = { pid: number; ppid: number; pgrp: number; state: string; cmdline: string; environ?: string };
 
-/** Every process in /proc (Linux) with its parent, process group and state ("Z": a zombie, exited). */
-export function processTable(): ProcessEntry[] {
+function readProc(pid: string, file: string): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
+  } catch {
+    return ""; // ended meanwhile, or not ours
+  }
+}
+
+/** The one reader of /proc (Linux) in the tests: every process, or only `pids`. */
+export function processTable(options: { environ?: boolean; pids?: number[] } = {}): ProcessEntry[] {
   const out: ProcessEntry[] = [];
-  for (const name of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
-      // fields after the command name (which may hold spaces and parentheses): state ppid pgrp ...
-      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      out.push({ pid: Number(name), ppid: Number(ppid), pgrp: Number(pgrp), state });
-    } catch {
-      // the process ended while we looked
-    }
+  const names = options.pids ? options.pids.map(String) : fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  for (const name of names) {
+    const stat = readProc(name, "stat");
+    if (!stat) continue; // the process ended while we looked
+    // fields after the command name (which may hold spaces and parentheses): state ppid pgrp ...
+    const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const entry: ProcessEntry = { pid: Number(name), ppid: Number(ppid), pgrp: Number(pgrp), state, cmdline: readProc(name, "cmdline").replaceAll("\0", " ").trim() };
+    if (options.environ) entry.environ = readProc(name, "environ");
+    out.push(entry);
   }
   return out;
 }
@@ -42,12 +54,7 @@ export function processesInGroup(pgid: number): number[] {
 
 /** Alive and not a zombie (an orphan reparented to a PID 1 that does not reap stays a zombie). */
 export function isRunning(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
+  return processTable({ pids: [pid] }).some((p) => p.state !== "Z");
 }
 
 export function exited(child: ChildProcess): Promise<void> {

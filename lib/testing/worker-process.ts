@@ -2,7 +2,7 @@
 // it starts and ends to LOG_FILE ("start|end runId stepId attempt key pid"), and stops on SIGTERM.
 import fs from "node:fs";
 import { ScriptedRunner } from "@/lib/testing/engine";
-import type { ToolStepRequest, ToolStepResult } from "@/lib/engine/step-runner";
+import type { ToolStepRequest, ToolStepResult } from "@/lib/engine/tool-step-runner";
 import { Worker } from "@/lib/engine/worker";
 
 const logFile = process.env.LOG_FILE ?? "/dev/null";

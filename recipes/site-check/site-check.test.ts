@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { workspaceDir } from "@/lib/env";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import { Worker } from "@/lib/engine/worker";
 import { ManualClock } from "@/lib/heartbeats/clock";
 import { listHeartbeatSummaries } from "@/lib/heartbeats/queries";

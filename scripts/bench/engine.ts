@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { StepRunner } from "@/lib/engine/step-runner";
+import type { ToolStepRunner } from "@/lib/engine/tool-step-runner";
 import { percentile } from "./measure";
 
 const CHILD_FLAG = "--engine-bench-child";
@@ -72,7 +72,7 @@ async function benchStepOverhead() {
   const Database = (await import("better-sqlite3")).default;
   const { queueRun } = await import("@/lib/engine/queue-run");
   const { Worker } = await import("@/lib/engine/worker");
-  const { McpStepRunner } = await import("@/lib/engine/mcp-step-runner");
+  const { McpToolStepRunner } = await import("@/lib/engine/mcp-tool-step-runner");
   const { callTool } = await import("@/lib/mcp/calls");
   const { countSql } = await import("./sql-counter");
   const bareEchoCall = (message: string) => callTool({ server: "everything", tool: "echo", arguments: { message } });
@@ -89,9 +89,9 @@ async function benchStepOverhead() {
     bare.push(performance.now() - started);
   }
   const bareCpuMs = cpuMs(process.cpuUsage(bareCpu)) / 200;
-  const inner = new McpStepRunner();
+  const inner = new McpToolStepRunner();
   let marks: number[] = [];
-  const runner: StepRunner = { startsSteps: inner.startsSteps, runTool: (req) => (marks.push(performance.now()), inner.runTool(req)) };
+  const runner: ToolStepRunner = { startsSteps: inner.startsSteps, runTool: (req) => (marks.push(performance.now()), inner.runTool(req)) };
   const worker = await new Worker({ concurrency: 1, runner }).start();
   // the bench polls on a connection of its own, which the counter leaves out
   const poll = new Database(databasePath(), { readonly: true });

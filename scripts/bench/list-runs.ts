@@ -105,7 +105,7 @@ function filterShapes(seeded: Seeded, random: () => number): Record<string, () =
 }
 
 export async function benchListRuns(total = 1_000_000) {
-  const { listRuns } = await import("@/lib/engine/run-queries");
+  const { listRuns } = await import("@/lib/engine/run-list");
   const seeded = await seedRuns(total);
   const random = mulberry32(7);
   const shapes = filterShapes(seeded, random);

@@ -137,7 +137,7 @@ export async function benchOperatorMcp(): Promise<Record<string, unknown>> {
     // where the board's time goes: each read it makes, called directly (no HTTP, no MCP)
     const { countPendingDrafts } = await import("@/lib/drafts/counts");
     const { listDrafts } = await import("@/lib/drafts/drafts");
-    const { listRuns } = await import("@/lib/engine/run-queries");
+    const { listRuns } = await import("@/lib/engine/run-list");
     const { listHeartbeatSummaries } = await import("@/lib/heartbeats/queries");
     const { spendByClientThisMonth } = await import("@/lib/spend/spend-queries");
     const { listClients } = await import("@/lib/clients/clients");

@@ -8,7 +8,7 @@ import { RunList } from "@/components/runs/run-list";
 import { requirePageUser } from "@/lib/auth/session";
 import { listClients } from "@/lib/clients/clients";
 import { listRunsQuery, RUN_STATUSES } from "@/lib/engine/engine.schema";
-import { listRuns } from "@/lib/engine/run-queries";
+import { listRuns } from "@/lib/engine/run-list";
 import { listPipelines } from "@/lib/pipelines/load-pipelines";
 
 export const metadata: Metadata = { title: "Runs" };

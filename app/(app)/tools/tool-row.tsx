@@ -14,7 +14,7 @@ import { ToolResult } from "@/components/runs/tool-result";
 import { RawArguments, SchemaForm } from "@/components/tools/schema-form";
 import { buildFormModel } from "@/lib/mcp/schema-form";
 import { formArguments, initialFormValue, type FormValue } from "@/lib/mcp/schema-form-values";
-import type { ServerInfo } from "@/lib/mcp/pool";
+import type { ServerInfo } from "@/lib/mcp/servers";
 import { acceptToolChangeAction, callToolAction } from "./actions";
 
 type Server = Serialized<ServerInfo>;

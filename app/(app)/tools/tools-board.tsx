@@ -13,7 +13,7 @@ import type { Serialized } from "@/components/serialized";
 import { JsonBlock } from "@/components/runs/tool-result";
 import { ServerNotes } from "@/components/tools/server-notes";
 import { filterServers } from "@/components/tools/tool-filter";
-import type { ServerInfo } from "@/lib/mcp/pool";
+import type { ServerInfo } from "@/lib/mcp/servers";
 import { approveServerAction, revealServerAction } from "./actions";
 import { ToolRow } from "./tool-row";
 

@@ -3,7 +3,8 @@ import { clientView, listClientsPage } from "@/lib/clients/client-detail";
 import { createClient } from "@/lib/clients/clients";
 import { listClientsQuery } from "@/lib/clients/clients.schema";
 import { apiRoute } from "@/lib/http/route";
-import { json, readJson } from "@/lib/http/response";
+import { readJson } from "@/lib/http/request";
+import { json } from "@/lib/http/response";
 
 export const dynamic = "force-dynamic";
 

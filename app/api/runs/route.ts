@@ -2,9 +2,10 @@
 // POST /api/runs { pipeline, client?, inputs? } - queue a run -> 202 { id }
 import { listRunsQuery } from "@/lib/engine/engine.schema";
 import { queueRun } from "@/lib/engine/queue-run";
-import { listRuns } from "@/lib/engine/run-queries";
+import { listRuns } from "@/lib/engine/run-list";
 import { apiRoute } from "@/lib/http/route";
-import { json, readJson } from "@/lib/http/response";
+import { readJson } from "@/lib/http/request";
+import { json } from "@/lib/http/response";
 import { ZRunRequest } from "@/lib/pipelines/run-inputs.schema";
 
 export const dynamic = "force-dynamic";

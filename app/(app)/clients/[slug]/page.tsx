@@ -11,7 +11,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { getClientDetail } from "@/lib/clients/client-detail";
 import { MEMORY_RENDER_MAX_BYTES } from "@/lib/clients/clients";
 import { NotFoundError } from "@/lib/errors";
-import { listRuns } from "@/lib/engine/run-queries";
+import { listRuns } from "@/lib/engine/run-list";
 import { listDrafts } from "@/lib/drafts/drafts";
 import { RunList } from "@/components/runs/run-list";
 import Link from "next/link";

@@ -7,7 +7,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { formatUsd, formatNumber } from "@/lib/format";
 import { pipelineMonthSpend } from "@/lib/spend/spend-queries";
 import { listClients } from "@/lib/clients/clients";
-import { listRuns } from "@/lib/engine/run-queries";
+import { listRuns } from "@/lib/engine/run-list";
 import { getCheckedPipeline } from "@/lib/mcp/approval-boundary";
 import { pipelineNeedsClient, pipelineRunsForClient } from "@/lib/pipelines/check-pipeline";
 import { stepKind } from "@/lib/pipelines/pipeline.schema";

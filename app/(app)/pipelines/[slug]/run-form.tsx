@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
 import type { PipelineInput } from "@/lib/pipelines/pipeline.schema";
 import { inputsFromForm } from "@/lib/pipelines/run-inputs";
-import type { PreflightProblem } from "@/lib/engine/preflight";
+import type { PreflightProblem } from "@/lib/engine/tool-step-runner";
 import { runPipelineAction } from "../actions";
 import { preflightAction } from "./preflight-action";
 

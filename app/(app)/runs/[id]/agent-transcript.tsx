@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { formatNumber } from "@/lib/format";
 import { ToolCallDetails } from "@/components/runs/tool-call-details";
 import { BuiltinCallEntry, type BuiltinCallData } from "@/components/runs/builtin-call";
-import type { RunView } from "./run-live";
+import type { RunView } from "@/components/runs/run-view";
 
 type StepView = RunView["steps"][number];
 type EventView = { id: number; type: string; message: string; data: unknown; createdAt: string };

@@ -2,9 +2,10 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/session";
 import { rerunChoices } from "@/lib/engine/rerun";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import { AGENT_RUNNERS } from "@/lib/pipelines/pipeline.schema";
-import { RunLive, type RunView } from "./run-live";
+import type { RunView } from "@/components/runs/run-view";
+import { RunLive } from "./run-live";
 
 export const metadata: Metadata = { title: "Run" };
 

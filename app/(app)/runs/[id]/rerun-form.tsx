@@ -8,7 +8,7 @@ import { Card } from "@/components/ui/card";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { rerunRunAction } from "../actions";
-import type { RunView } from "./run-live";
+import type { RunView } from "@/components/runs/run-view";
 
 const compareHref = (a: string, b: string) => `/runs/compare?${new URLSearchParams({ a, b })}`;
 

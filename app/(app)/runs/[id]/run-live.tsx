@@ -14,15 +14,13 @@ import { ClockTime, RelativeTime, useNow } from "@/components/ui/time";
 import { ToolCallDetails } from "@/components/runs/tool-call-details";
 import { JsonBlock } from "@/components/runs/tool-result";
 import { queryKeys } from "@/components/query-keys";
-import type { Serialized } from "@/components/serialized";
-import type { RunDetail } from "@/lib/engine/run-queries";
+import type { RunView } from "@/components/runs/run-view";
 import { elapsedMs, isActiveRunStatus, WAITING_LABELS } from "@/lib/engine/run-status";
 import { cancelRunAction, resolveOutcomeAction, retryRunAction } from "../actions";
 import { AgentTranscript } from "./agent-transcript";
 import { RerunCard, RerunNotice } from "./rerun-form";
 import { RunCost, StepCost } from "@/components/spend/cost";
 
-export type RunView = Serialized<RunDetail>;
 type StepView = RunView["steps"][number];
 
 

@@ -2,7 +2,8 @@
 import { getDraftForReview } from "@/lib/engine/draft-review";
 import { saveDraftVersion } from "@/lib/drafts/drafts";
 import { apiRoute } from "@/lib/http/route";
-import { json, readJson } from "@/lib/http/response";
+import { readJson } from "@/lib/http/request";
+import { json } from "@/lib/http/response";
 
 export const dynamic = "force-dynamic";
 

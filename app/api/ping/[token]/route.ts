@@ -1,5 +1,5 @@
 // GET|POST /api/ping/:token - a job that runs elsewhere reports success (no session; the token is the secret)
-import { handlePing } from "@/lib/heartbeats/ping-route";
+import { handlePing } from "./handle-ping";
 import { apiRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 // GET /api/runs/:id?afterEventId= - one run: status, steps (every attempt, with tool calls), usage, events
 import { ZAfterEventId } from "@/lib/engine/engine.schema";
-import { getRunDetail } from "@/lib/engine/run-queries";
+import { getRunDetail } from "@/lib/engine/run-detail";
 import { apiRoute } from "@/lib/http/route";
 import { json, notFound } from "@/lib/http/response";
 

@@ -1,5 +1,5 @@
 // GET|POST /api/ping/:token/start|fail|:exitCode - a job's start, failure, or exit code (0 = success)
-import { handlePing } from "@/lib/heartbeats/ping-route";
+import { handlePing } from "../handle-ping";
 import { apiRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

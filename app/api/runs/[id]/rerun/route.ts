@@ -3,7 +3,8 @@ import { actsAsAdmin } from "@/lib/auth/scopes";
 import { rerunRun } from "@/lib/engine/rerun";
 import { ZRerunRequest } from "@/lib/engine/rerun.schema";
 import { apiRoute } from "@/lib/http/route";
-import { json, readJson } from "@/lib/http/response";
+import { readJson } from "@/lib/http/request";
+import { json } from "@/lib/http/response";
 
 export const POST = apiRoute<{ id: string }>("user", async ({ req, params, user }) => {
   const body = ZRerunRequest.parse(await readJson(req, 10_000));

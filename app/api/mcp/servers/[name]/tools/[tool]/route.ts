@@ -1,6 +1,7 @@
 // POST /api/mcp/servers/:name/tools/:tool { arguments, client? } - call one tool (admin only); recorded as an ad-hoc run
 import { apiRoute } from "@/lib/http/route";
-import { json, readJson } from "@/lib/http/response";
+import { readJson } from "@/lib/http/request";
+import { json } from "@/lib/http/response";
 import { callToolAdHoc } from "@/lib/engine/adhoc-calls";
 import { ZCallToolBody } from "@/lib/mcp/servers.schema";
 import { toolCallReply } from "@/lib/mcp/tool-result";

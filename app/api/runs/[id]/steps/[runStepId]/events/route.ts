@@ -1,5 +1,5 @@
 // GET /api/runs/:id/steps/:runStepId/events?after=&before=&limit= - one step's transcript events, a page at a time
-import { listStepEvents } from "@/lib/agents/transcript";
+import { listStepEvents } from "@/lib/engine/transcript";
 import { apiRoute } from "@/lib/http/route";
 import { badRequest, json } from "@/lib/http/response";
 

@@ -1,10 +1,15 @@
-// Tool steps through the MCP pool: the call is recorded (as started, before it is sent) under the
-// step's idempotency key, so a resumed run never sends a side effect twice.
-import { preflightSteps, type PreflightInput, type PreflightProblem } from "@/lib/engine/preflight";
+// Tool steps through the MCP pool: the call is recorded (as started, before it is sent) under the step's
+// idempotency key. What that key promises: a call that may have acted and has no recorded answer (the
+// worker died mid-call, a timeout, a lost connection) is never sent again by the engine under its key
+// unless the tool is read-only or idempotent; a human decides (outcome unknown). A call that came back
+// with an error result (isError) did not act, by the server's own word: its step fails, and Retry, a
+// human's choice, sends it again under a new key. A tool whose error may follow a side effect declares
+// `on_error: outcome-unknown` on its step, and its error result is then recorded as unknown instead.
+import { preflightSteps } from "@/lib/engine/preflight";
 import { CallNotStarted, callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls";
-import { OutcomeUnknownStepError, StepNotStarted, type StepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/step-runner";
+import { OutcomeUnknownStepError, StepNotStarted, type PreflightInput, type PreflightProblem, type ToolStepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/tool-step-runner";
 
-export class McpStepRunner implements StepRunner {
+export class McpToolStepRunner implements ToolStepRunner {
   readonly startsSteps = true;
 
   preflight(input: PreflightInput): Promise<PreflightProblem[]> {

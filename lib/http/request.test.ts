@@ -2,7 +2,7 @@ import http from "node:http";
 import { Readable } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readJson } from "@/lib/http/response";
+import { readJson } from "@/lib/http/request";
 import { SafeError } from "@/lib/errors";
 
 /** A chunked body that never ends: reading it whole before counting would never finish. */

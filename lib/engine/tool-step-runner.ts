@@ -1,8 +1,18 @@
 // The seam between the engine and whatever executes a tool step. The worker uses the MCP pool
-// (mcp-step-runner.ts); engine tests inject a small runner of their own.
+// (mcp-tool-step-runner.ts); engine tests inject a small runner of their own.
 import type { Sqlite } from "@/lib/db";
-import type { PreflightInput, PreflightProblem } from "@/lib/engine/preflight";
 import type { PendingWrite } from "@/lib/mcp/calls";
+import type { PipelineStep } from "@/lib/pipelines/pipeline.schema";
+
+/** What a run's steps would miss before they run (a server, a tool, an accepted pin). */
+export type PreflightProblem = { stepId: string; ref: string; problem: string };
+
+export type PreflightInput = {
+  steps: PipelineStep[];
+  clientSlug: string | null;
+  /** check only these steps (a resumed run: the rest already ran); every step when absent */
+  stepIds?: ReadonlySet<string>;
+};
 
 export type ToolProgress = { progress: number; total?: number; message?: string };
 
@@ -49,7 +59,7 @@ export type ToolStepResult = {
   finish?: PendingWrite;
 };
 
-export interface StepRunner {
+export interface ToolStepRunner {
   runTool(request: ToolStepRequest): Promise<ToolStepResult>;
   /** what the steps would miss (servers, tools, accepted pins), checked before a run's next step */
   preflight?(input: PreflightInput): Promise<PreflightProblem[]>;

@@ -1,6 +1,7 @@
-// The ping endpoints' one handler (GET or POST, with or without a signal segment). No session: the token
-// in the URL is the credential, and no cookie is read, so the route only checks Host (DNS rebinding).
-// A token over its rate (about 60 signals a minute) gets 429 before its body is read or the database asked.
+// The ping routes' one body (GET or POST, with or without a signal segment), shared by /api/ping/:token and
+// /api/ping/:token/:signal. No session: the token in the URL is the credential, and no cookie is read, so
+// the route only checks Host (DNS rebinding). A token over its rate (about 60 signals a minute) gets 429
+// before its body is read or the database asked.
 import { json, notFound } from "@/lib/http/response";
 import { parsePingSignal, readPingBody, recordPing } from "@/lib/heartbeats/ping";
 import { takePing } from "@/lib/heartbeats/ping-limit";

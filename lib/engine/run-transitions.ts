@@ -1,0 +1,228 @@
+// The run's state machine as its lease holder drives it, each transition one conditional UPDATE:
+//   start     queued -> running under a lease (claimRuns), or an expired lease taken over (takeOverRun)
+//   end       running -> succeeded | failed | cancelled (endRun; interruptRun is the failed end a retry resumes)
+//   wait      running -> waiting, a human decides (parkRun)
+//   requeue   running -> queued between steps or after a dead worker (requeueRun); waiting -> queued (requeueIfUnblockedSql)
+// A holder (a worker, a recoverer, the process running an ad-hoc call) changes a run only while it still
+// holds the lease: the run's UPDATE names the holder, and the run's steps and its event are written only
+// when that UPDATE changed the row, in the same transaction. A holder whose lease was taken changes nothing.
+// Two workers (or two processes on one database file) can never both win a claim, and nothing reads then
+// writes inside a deferred transaction. What people do to a run that no worker holds (cancel a queued or
+// waiting run, retry a failed one, decide a draft or an unknown outcome) is in run-control.ts and
+// approvals.ts, conditional on the run's status; an approval step's wait commits with its draft
+// (execute-step.ts), under the same lease condition.
+import { prepared, prisma, sqlDate, sqlite, writeTransaction, type Sqlite } from "@/lib/db";
+import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+const CLAIM_SQL = `
+  UPDATE "Run" SET "status" = 'running', "leaseOwner" = @workerId, "leaseExpiresAt" = @leaseUntil,
+    "startedAt" = COALESCE("startedAt", @now), "updatedAt" = @now
+  WHERE "id" = (
+    SELECT r."id" FROM "Run" r
+    WHERE r."status" = 'queued'
+      AND (json_extract(r."pipelineJson", '$.concurrency') IS NULL OR (
+        SELECT COUNT(*) FROM "Run" o
+        WHERE o."status" IN ('running', 'waiting') AND o."pipelineSlug" = r."pipelineSlug" AND o."clientId" IS r."clientId"
+      ) < json_extract(r."pipelineJson", '$.concurrency'))
+    ORDER BY r."createdAt", r."id"
+    LIMIT 1
+  ) AND "status" = 'queued'
+  RETURNING "id"`;
+
+/**
+ * Claims the oldest queued run whose pipeline has room under its per-client `concurrency` (runs of the
+ * same pipeline and client that are running or waiting count). One statement: the check and the claim
+ * happen under SQLite's write lock together.
+ */
+export async function claimNextRun(workerId: string, leaseMs: number, now = new Date()): Promise<string | null> {
+  return (await claimRuns(workerId, leaseMs, 1, now))[0] ?? null;
+}
+
+/**
+ * Claims up to `max` runs in one transaction (one commit), each by the conditional UPDATE above, so the
+ * concurrency check of each claim sees the claims before it.
+ */
+export async function claimRuns(workerId: string, leaseMs: number, max: number, now = new Date()): Promise<string[]> {
+  const params = { workerId, leaseUntil: sqlDate(new Date(now.getTime() + leaseMs)), now: sqlDate(now) };
+  return writeTransaction((db) => {
+    const claim = prepared(db, CLAIM_SQL);
+    const ids: string[] = [];
+    for (let i = 0; i < max; i++) {
+      const row = claim.get(params) as { id: string } | undefined;
+      if (!row) break;
+      ids.push(row.id);
+    }
+    return ids;
+  });
+}
+
+/** Extends the lease; false when this worker no longer holds the run (then it must stop writing). */
+export async function renewLease(runId: string, workerId: string, leaseMs: number): Promise<boolean> {
+  const { count } = await prisma.run.updateMany({
+    where: { id: runId, leaseOwner: workerId, status: "running" },
+    data: { leaseExpiresAt: new Date(Date.now() + leaseMs) },
+  });
+  return count === 1;
+}
+
+export type RunControl = { status: string; leaseOwner: string | null; cancelRequested: boolean };
+
+/** What a worker checks between steps and while a step runs. */
+export async function readRunControl(runId: string): Promise<RunControl | null> {
+  const db = await sqlite();
+  const row = prepared(db, `SELECT "status", "leaseOwner", "cancelRequested" FROM "Run" WHERE "id" = ?`).get(runId) as
+    | { status: string; leaseOwner: string | null; cancelRequested: number }
+    | undefined;
+  return row ? { status: row.status, leaseOwner: row.leaseOwner, cancelRequested: row.cancelRequested === 1 } : null;
+}
+
+/**
+ * A run left `waiting` with no step waiting any more (its approval step was decided, or a crash came
+ * between the two writes) goes back to the queue. Safe to repeat; used inside batches.
+ */
+export function requeueIfUnblockedSql(runId: string, now = new Date(), db: Pick<typeof prisma, "$executeRaw"> = prisma) {
+  return db.$executeRaw`
+    UPDATE "Run" SET "status" = 'queued', "updatedAt" = ${now}
+    WHERE "id" = ${runId} AND "status" = 'waiting'
+      AND NOT EXISTS (SELECT 1 FROM "RunStep" s WHERE s."runId" = "Run"."id" AND s."status" = 'waiting')`;
+}
+
+/**
+ * Adds a pending attempt (attempt + 1) for every step whose latest attempt ended unfinished
+ * (failed, cancelled, or left running/waiting), but only while the run is in one of `runStatuses`.
+ * Conditional in SQL, so a second concurrent caller adds nothing.
+ */
+export function insertNextAttemptsSql(runId: string, runStatuses: readonly string[], stepStatuses: readonly string[] = ["failed", "cancelled", "running", "waiting"]) {
+  return prisma.$executeRaw`
+    INSERT INTO "RunStep" ("id", "runId", "stepId", "position", "kind", "status", "attempt")
+    SELECT 'rs' || lower(hex(randomblob(12))), s."runId", s."stepId", s."position", s."kind", 'pending', s."attempt" + 1
+    FROM "RunStep" s
+    WHERE s."runId" = ${runId}
+      AND s."status" IN (${Prisma.join(stepStatuses)})
+      AND s."attempt" = (SELECT MAX(t."attempt") FROM "RunStep" t WHERE t."runId" = s."runId" AND t."stepId" = s."stepId")
+      AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = ${runId} AND r."status" IN (${Prisma.join(runStatuses)}))`;
+}
+
+/** The SQL condition "the run is `@runId`, running, and `@owner` holds its lease". */
+export const RUN_HELD = `"id" = @runId AND "leaseOwner" = @owner AND "status" = 'running'`;
+
+/** What becomes of the run's running steps (and, for an ad-hoc call, its started tool calls) when it ends. */
+export type RunningStepsEnd = { status: "succeeded" | "failed" | "cancelled"; error: string | null; outputJson?: string; startedCallsError?: string };
+
+export type RunEnd = {
+  status: "succeeded" | "failed" | "cancelled";
+  /** the run's status event */
+  message: string;
+  error: string | null;
+  stepRowId?: string;
+  runningSteps?: RunningStepsEnd;
+};
+
+const INTERRUPTED = JSON.stringify({ interrupted: true });
+
+function endRunningSteps(db: Sqlite, runId: string, end: RunningStepsEnd, now: string): void {
+  prepared(
+    db,
+    `UPDATE "RunStep" SET "status" = @status, "finishedAt" = @now, "error" = @error, "outputJson" = COALESCE(@outputJson, "outputJson")
+    WHERE "runId" = @runId AND "status" = 'running'`,
+  ).run({ runId, status: end.status, error: end.error, outputJson: end.outputJson ?? null, now });
+  if (end.startedCallsError !== undefined) {
+    prepared(
+      db,
+      `UPDATE "ToolCall" SET "status" = 'unknown', "isError" = 1, "error" = @error, "finishedAt" = @now WHERE "runId" = @runId AND "status" = 'started'`,
+    ).run({ runId, error: end.startedCallsError, now });
+  }
+}
+
+/**
+ * end: the run `owner` holds ends, inside a `writeTransaction`. Its running steps (when `runningSteps`
+ * says how) and its event are written only when `owner` still held it; false when it did not.
+ */
+export function endRun(db: Sqlite, runId: string, owner: string, end: RunEnd, now = new Date()): boolean {
+  const at = sqlDate(now);
+  const { changes } = prepared(
+    db,
+    `UPDATE "Run" SET "status" = @status, "error" = @error, "finishedAt" = @now, "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
+      "cancelRequested" = CASE WHEN @status = 'cancelled' THEN 1 ELSE "cancelRequested" END, "updatedAt" = @now
+    WHERE ${RUN_HELD}`,
+  ).run({ runId, owner, status: end.status, error: end.error, now: at });
+  if (changes !== 1) return false;
+  if (end.runningSteps) endRunningSteps(db, runId, end.runningSteps, at);
+  insertRunEvent(db, runEventRow(runId, "status", end.message, { runStepId: end.stepRowId }), now);
+  return true;
+}
+
+/** `endRun` in a transaction of its own. */
+export function endRunNow(runId: string, owner: string, end: RunEnd, now = new Date()): Promise<boolean> {
+  return writeTransaction((db) => endRun(db, runId, owner, end, now));
+}
+
+/**
+ * interrupt: the run fails with its running steps marked interrupted, so a retry resumes from them
+ * (shutdown after the grace period). Only while `owner` holds it.
+ */
+export function interruptRun(runId: string, owner: string, reason: string): Promise<boolean> {
+  return endRunNow(runId, owner, {
+    status: "failed",
+    message: reason,
+    error: `${reason}: retry the run to resume from this step`,
+    runningSteps: { status: "failed", error: reason, outputJson: INTERRUPTED },
+  });
+}
+
+/**
+ * requeue: the run `owner` holds goes back to the queue; the next worker continues it. With
+ * `interruptedSteps`, its running steps become interrupted attempts, each followed by a new pending one
+ * (which reuses the interrupted attempt's idempotency key). False when `owner` no longer held it.
+ */
+export function requeueRun(db: Sqlite, runId: string, owner: string, message: string, options: { interruptedSteps?: string } = {}, now = new Date()): boolean {
+  const at = sqlDate(now);
+  const { changes } = prepared(db, `UPDATE "Run" SET "status" = 'queued', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = @now WHERE ${RUN_HELD}`).run({
+    runId,
+    owner,
+    now: at,
+  });
+  if (changes !== 1) return false;
+  if (options.interruptedSteps !== undefined) {
+    endRunningSteps(db, runId, { status: "failed", error: options.interruptedSteps, outputJson: INTERRUPTED }, at);
+    prepared(
+      db,
+      `INSERT INTO "RunStep" ("id", "runId", "stepId", "position", "kind", "status", "attempt")
+      SELECT 'rs' || lower(hex(randomblob(12))), s."runId", s."stepId", s."position", s."kind", 'pending', s."attempt" + 1
+      FROM "RunStep" s
+      WHERE s."runId" = @runId AND s."status" = 'failed'
+        AND s."attempt" = (SELECT MAX(t."attempt") FROM "RunStep" t WHERE t."runId" = s."runId" AND t."stepId" = s."stepId")`,
+    ).run({ runId });
+  }
+  insertRunEvent(db, runEventRow(runId, "status", message), now);
+  return true;
+}
+
+/** wait: the run `owner` holds waits for a human (a step's outcome is unknown); its event only when it held it. */
+export function parkRun(db: Sqlite, runId: string, owner: string, error: string, message: string, stepRowId: string, now = new Date()): boolean {
+  const { changes } = prepared(
+    db,
+    `UPDATE "Run" SET "status" = 'waiting', "error" = @error, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = @now WHERE ${RUN_HELD}`,
+  ).run({ runId, owner, error, now: sqlDate(now) });
+  if (changes !== 1) return false;
+  insertRunEvent(db, runEventRow(runId, "status", message, { runStepId: stepRowId }), now);
+  return true;
+}
+
+/**
+ * start, for a run whose worker died: `recoverer` takes the lease of a running run whose lease expired.
+ * False when another recoverer took it first, or its worker renewed in time.
+ */
+export async function takeOverRun(runId: string, recoverer: string, leaseMs: number, now = new Date()): Promise<boolean> {
+  const { count } = await prisma.run.updateMany({
+    where: { id: runId, ...leaseExpired(now) },
+    data: { leaseOwner: recoverer, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+  });
+  return count === 1;
+}
+
+/** A running run whose lease has expired (or was never set): its holder is gone. */
+export function leaseExpired(now: Date) {
+  return { status: "running", OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] };
+}
