@@ -4,6 +4,7 @@
 //
 //   server-process   the web server's start-up (instrumentation.ts)
 //   runtime          the worker, scheduler and MCP pool of a process, their one life cycle
+//   operator-mcp     Switchboard's own MCP server (/api/mcp): the Today board, runs, drafts as tools
 //   startup          migrate, seed the workspace, the first admin, import client folders
 //   actions          the server-action wrapper (session, role, zod, errors)
 //   http             the route wrapper, request and response helpers, Host/Origin guards
@@ -21,6 +22,8 @@
 //   audit            the audit log
 //   markdown-nesting a bound on Markdown nesting (drafts use it)
 //   db               the Prisma client (lib/db.ts), lib/db/, the generated client (lib/generated)
+//   process-group    the one rule for starting and ending a process group (agents, stdio servers)
+//   format           fixed-locale numbers, money, durations and times (pages and messages alike)
 //   errors           SafeError and friends
 //   env              the validated environment
 //
@@ -35,6 +38,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 const ORDER = [
   "server-process",
   "runtime",
+  "operator-mcp",
   "startup",
   "actions",
   "http",
@@ -52,16 +56,14 @@ const ORDER = [
   "audit",
   "markdown-nesting",
   "db",
+  "process-group",
+  "format",
   "errors",
   "env",
 ] as const;
 
-/**
- * Arrows back up that another branch removes. TODO(boundary): the gateway reads a run's step through
- * engine/step-output; the `boundary` branch moves the step lookup into the engine (the gateway takes a
- * resolver) and parseStoredJson into lib/db. The integrator deletes this entry at merge.
- */
-const ALLOWED_UP: { from: string; to: string }[] = [{ from: "lib/mcp/gateway-http.ts", to: "lib/engine/step-output" }];
+/** Arrows back up that are allowed: none. */
+const ALLOWED_UP: { from: string; to: string }[] = [];
 
 /** The layer of a lib path (a file, or an import target without its extension). */
 function layerOf(rel: string): string | null {
