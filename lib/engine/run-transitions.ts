@@ -8,7 +8,10 @@
 // when that UPDATE changed the row, in the same transaction. A holder whose lease was taken changes nothing.
 // Two workers (or two processes on one database file) can never both win a claim, and nothing reads then
 // writes inside a deferred transaction.
+// A failed end and a wait for a human also write their notification to the outbox (lib/db/outbox.ts) in
+// the same transaction; the other transitions, and every step that succeeds, write nothing more.
 import { prepared, prisma, sqlDate, sqlite, writeTransaction, type Sqlite } from "@/lib/db";
+import { insertOutboxRow, type NotificationEvent } from "@/lib/db/outbox";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { Prisma } from "@/lib/generated/prisma/client";
 
@@ -147,7 +150,16 @@ export function endRun(db: Sqlite, runId: string, owner: string, end: RunEnd, no
   if (changes !== 1) return false;
   if (end.runningSteps) endRunningSteps(db, runId, end.runningSteps, at);
   insertRunEvent(db, runEventRow(runId, "status", end.message, { runStepId: end.stepRowId }), now);
+  if (end.status === "failed") notifyRun(db, runId, "run.failed", `run.failed:${runId}:${now.getTime()}`, end.error ?? end.message, now);
   return true;
+}
+
+/** The outbox row of a run's failure or wait: one read of the run (not on any success path), one INSERT. */
+function notifyRun(db: Sqlite, runId: string, event: NotificationEvent, dedupeKey: string, why: string, now: Date): void {
+  const run = prepared(db, `SELECT "pipelineSlug", "clientId" FROM "Run" WHERE "id" = ?`).get(runId) as { pipelineSlug: string; clientId: string | null } | undefined;
+  if (!run) return;
+  const title = event === "run.failed" ? `Run of ${run.pipelineSlug} failed` : `Run of ${run.pipelineSlug} needs a decision`;
+  insertOutboxRow(db, { event, dedupeKey, clientId: run.clientId, title, text: why, path: `/runs/${runId}`, at: now });
 }
 
 /** `endRun` in a transaction of its own. */
@@ -204,6 +216,7 @@ export function parkRun(db: Sqlite, runId: string, owner: string, error: string,
   ).run({ runId, owner, error, now: sqlDate(now) });
   if (changes !== 1) return false;
   insertRunEvent(db, runEventRow(runId, "status", message, { runStepId: stepRowId }), now);
+  notifyRun(db, runId, "run.outcome-unknown", `run.outcome-unknown:${stepRowId}`, error, now);
   return true;
 }
 

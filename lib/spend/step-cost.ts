@@ -4,6 +4,7 @@
 // tokens are added to the run's subscription totals instead.
 import { prepared, type Sqlite } from "@/lib/db";
 import type { TokenUsage } from "@/lib/agents/runner";
+import { notifyBudgetCrossings } from "@/lib/spend/budget-notify";
 import { costOf, priceInTransaction } from "@/lib/spend/prices";
 
 export type StepCostInput = { runId: string; runStepId: string; usage: TokenUsage; model: string | null; subscription: boolean };
@@ -28,5 +29,7 @@ export function writeStepCost(db: Sqlite, step: StepCostInput): { costUsd: numbe
     `UPDATE "Run" SET "costUsd" = "costUsd" + ?, "subscription" = MAX("subscription", ?), "subscriptionTokens" = "subscriptionTokens" + ?,
       "subscriptionUsd" = "subscriptionUsd" + ?, "unpricedModel" = COALESCE(?, "unpricedModel") WHERE "id" = ?`,
   ).run(costUsd, step.subscription ? 1 : 0, step.subscription ? tokens : 0, step.subscription ? (apiCostUsd ?? 0) : 0, unpriced, step.runId);
+  // a step that spent nothing crosses no line
+  if (costUsd > 0 || (step.subscription && tokens > 0)) notifyBudgetCrossings(db, step.runId, new Date());
   return { costUsd, apiCostUsd };
 }

@@ -4,6 +4,7 @@
 //
 //   server-process   the web server's start-up (instrumentation.ts)
 //   runtime          the worker, scheduler and MCP pool of a process, their one life cycle
+//   notify           notification channels, notifications.yaml, the sender (the outbox writer is in lib/db)
 //   startup          migrate, seed the workspace, the first admin, import client folders
 //   actions          the server-action wrapper (session, role, zod, errors)
 //   http             the route wrapper, request and response helpers, Host/Origin guards
@@ -35,6 +36,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 const ORDER = [
   "server-process",
   "runtime",
+  "notify",
   "startup",
   "actions",
   "http",
