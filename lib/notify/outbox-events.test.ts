@@ -10,6 +10,7 @@ import { claimNextRun, parkRun } from "@/lib/engine/run-transitions";
 import { Worker } from "@/lib/engine/worker";
 import { loadHeartbeats } from "@/lib/heartbeats/definitions";
 import { recordPing } from "@/lib/heartbeats/ping";
+import { recordToolPins } from "@/lib/mcp/pins";
 import { ensureHeartbeatStates, evaluateIncident } from "@/lib/heartbeats/store";
 import { writeStepCost } from "@/lib/spend/step-cost";
 import { ACTOR, ensureClient, ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
@@ -129,6 +130,20 @@ describe("the outbox row is written with its event", () => {
     await spend(200_000); // $1.10
     await spend(200_000);
     expect(await events()).toEqual(["budget.warning", "budget.reached"]);
+  });
+
+  it("a tool whose definition changes from the accepted one writes tool.changed once per new definition", async () => {
+    const server = `srv-${Date.now()}`;
+    const tool = (description: string) => [{ name: "publish", description, inputSchema: { type: "object" as const } }];
+    const changed = () => prisma.notificationOutbox.findMany({ where: { event: "tool.changed", dedupeKey: { startsWith: `tool.changed:acme:${server}:` } } });
+    await recordToolPins("acme", server, tool("Publishes a post"));
+    expect(await changed()).toEqual([]);
+    await recordToolPins("acme", server, tool("Publishes a post, and also emails everyone"));
+    await recordToolPins("acme", server, tool("Publishes a post, and also emails everyone"));
+    const rows = await changed();
+    expect(rows.map((r) => [r.client, JSON.parse(r.payloadJson).title, JSON.parse(r.payloadJson).path])).toEqual([["acme", `${server}/publish changed since it was accepted`, "/tools"]]);
+    await recordToolPins("acme", server, tool("Publishes a post")); // back to the accepted definition: nothing to tell
+    expect(await changed()).toHaveLength(1);
   });
 
   it("one row per dedupe key, whoever writes it", async () => {

@@ -201,24 +201,39 @@ describe("the notification sender", () => {
     }
   });
 
-  it("gives a row up after its last attempt, keeping the error; an unreachable channel's error names no address", async () => {
+  it("gives a row up after its last attempt, keeping the error, and tells the other channels that one keeps failing; an error names no address", async () => {
     const gone = await startHttpReceiver();
     const url = gone.url("/secret-path-token");
     await gone.close();
-    const channel: Channel = { name: "gone", type: "slack", url, events: ["run.failed"], clients: null };
-    let now = Date.parse("2026-12-02T10:00:00Z");
-    const sender = new NotificationSender({ now: () => now, backoffMs: 1_000, maxAttempts: 2, channels: async () => [channel] });
-    const dedupeKey = `run.failed:gone:${now}`;
-    await writeTransaction((db) => insertOutboxRow(db, { event: "run.failed", dedupeKey, title: "Run failed", text: "x", path: "/runs/r2", at: new Date(now) }));
-    expect(await sender.tick()).toBe(1);
-    now += 1_000;
-    expect(await sender.tick()).toBe(1);
-    now += 10_000_000;
-    expect(await sender.tick()).toBe(0);
-    const row = await prisma.notificationOutbox.findUniqueOrThrow({ where: { dedupeKey } });
-    expect(row).toMatchObject({ state: "failed", attempts: 2, lastError: "gone: could not reach the channel: ECONNREFUSED" });
-    const errors = (await prisma.notificationDelivery.findMany({ where: { outboxId: row.id } })).map((d) => d.error ?? "");
-    expect(errors.every((e) => !e.includes("secret-path-token"))).toBe(true);
+    const watcher = await startHttpReceiver();
+    try {
+      const channels: Channel[] = [
+        { name: "gone", type: "slack", url, events: ["run.failed", "channel.failing"], clients: null },
+        { name: "watcher", type: "webhook", url: watcher.url("/w"), secret: SECRET, events: ["channel.failing"], clients: null },
+      ];
+      let now = Date.parse("2026-12-02T10:00:00Z");
+      const sender = new NotificationSender({ now: () => now, backoffMs: 1_000, maxAttempts: 2, channels: async () => channels });
+      const dedupeKey = `run.failed:gone:${now}`;
+      await writeTransaction((db) => insertOutboxRow(db, { event: "run.failed", dedupeKey, title: "Run failed", text: "x", path: "/runs/r2", at: new Date(now) }));
+      expect(await sender.tick()).toBe(1);
+      now += 1_000;
+      expect(await sender.tick()).toBe(1); // the last attempt: given up, and channel.failing written with it
+      const row = await prisma.notificationOutbox.findUniqueOrThrow({ where: { dedupeKey } });
+      expect(row).toMatchObject({ state: "failed", attempts: 2, lastError: "gone: could not reach the channel: ECONNREFUSED" });
+      const errors = (await prisma.notificationDelivery.findMany({ where: { outboxId: row.id } })).map((d) => d.error ?? "");
+      expect(errors.every((e) => !e.includes("secret-path-token"))).toBe(true);
+
+      expect(await sender.tick()).toBe(1); // channel.failing goes to the watcher, not to the failing channel
+      expect(watcher.requests).toHaveLength(1);
+      expect(JSON.parse(watcher.requests[0].body)).toMatchObject({ event: "channel.failing", title: "The notification channel gone keeps failing", url: `${SITE}/settings#notifications` });
+      const failing = await prisma.notificationOutbox.findUniqueOrThrow({ where: { dedupeKey: "channel.failing:gone:2026-12-02" } });
+      expect(failing.state).toBe("sent");
+      expect(await prisma.notificationDelivery.findMany({ where: { outboxId: failing.id }, select: { channel: true } })).toEqual([{ channel: "watcher" }]);
+      now += 10_000_000;
+      expect(await sender.tick()).toBe(0);
+    } finally {
+      await watcher.close();
+    }
   });
 
   it("sends a test to one channel and logs it", async () => {

@@ -12,7 +12,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { prepared, prisma, sqlDate, writeTransaction } from "@/lib/db";
-import type { OutboxPayload } from "@/lib/db/outbox";
+import { insertOutboxRow, type OutboxPayload } from "@/lib/db/outbox";
 import { publicUrl } from "@/lib/env";
 import { publicMessage } from "@/lib/errors";
 import { sendToChannel, type NotificationMessage } from "@/lib/notify/channels";
@@ -34,7 +34,9 @@ export type SenderOptions = {
   channels?: () => Promise<Channel[]>;
 };
 
-type OutboxRow = { id: string; event: string; client: string | null; payloadJson: string; createdAt: string; attempts: number };
+type OutboxRow = { id: string; event: string; dedupeKey: string; client: string | null; payloadJson: string; createdAt: string; attempts: number };
+
+type Failure = { channels: string[]; error: string };
 
 const CLAIM_SQL = `
   UPDATE "NotificationOutbox" SET "state" = 'sending', "leaseOwner" = @owner, "leaseExpiresAt" = @leaseUntil, "attempts" = "attempts" + 1
@@ -43,7 +45,10 @@ const CLAIM_SQL = `
     WHERE ("state" = 'pending' AND "nextAttemptAt" <= @now) OR ("state" = 'sending' AND "leaseExpiresAt" < @now)
     ORDER BY "createdAt", "id" LIMIT @batch
   )
-  RETURNING "id", "event", "client", "payloadJson", "createdAt", "attempts"`;
+  RETURNING "id", "event", "dedupeKey", "client", "payloadJson", "createdAt", "attempts"`;
+
+const FINISH_SQL = `UPDATE "NotificationOutbox" SET "state" = @state, "nextAttemptAt" = @next, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "lastError" = @error
+  WHERE "id" = @id AND "leaseOwner" = @owner AND "state" = 'sending'`;
 
 /** Every channel: the workspace's notifications.yaml, then those kept in the database. */
 export async function allChannels(): Promise<Channel[]> {
@@ -121,11 +126,12 @@ export class NotificationSender {
 
   private async deliverGroup(group: OutboxRow[], channels: Channel[]): Promise<void> {
     const { event, client } = group[0];
-    const taking = channels.filter((c) => channelTakes(c, event, client));
+    // a channel is not told about its own failures
+    const taking = channels.filter((c) => channelTakes(c, event, client) && !(event === "channel.failing" && group[0].dedupeKey.startsWith(`channel.failing:${c.name}:`)));
     const ids = group.map((r) => r.id);
     const sent = await prisma.notificationDelivery.findMany({ where: { outboxId: { in: ids }, status: "sent" }, select: { outboxId: true, channel: true } });
     const isSent = (rowId: string, channel: string) => sent.some((s) => s.outboxId === rowId && s.channel === channel);
-    const failures = new Map<string, string>();
+    const failures = new Map<string, Failure>();
     for (const channel of taking) {
       const due = group.filter((r) => !isSent(r.id, channel.name));
       if (due.length === 0) continue;
@@ -136,7 +142,12 @@ export class NotificationSender {
       } catch (e) {
         error = publicMessage(e);
         if (error !== (e as Error).message) console.error(`[notify] ${channel.name}:`, e);
-        for (const r of due) failures.set(r.id, `${channel.name}: ${error}`);
+        for (const r of due) {
+          const failure = failures.get(r.id) ?? { channels: [], error: "" };
+          failure.channels.push(channel.name);
+          failure.error = failure.error ? `${failure.error}; ${channel.name}: ${error}` : `${channel.name}: ${error}`;
+          failures.set(r.id, failure);
+        }
       }
       await prisma.notificationDelivery.createMany({
         data: due.map((r) => ({ outboxId: r.id, channel: channel.name, type: channel.type, recipient: maskAddress(channel), event, status: error ? "failed" : "sent", error, attempt: r.attempts, createdAt: new Date(this.options.now()) })),
@@ -145,18 +156,31 @@ export class NotificationSender {
     for (const row of group) await this.finish(row, failures.get(row.id) ?? null);
   }
 
-  /** Sent, or due again after the backoff, or given up; only while this sender still holds the claim. */
-  private async finish(row: OutboxRow, error: string | null): Promise<void> {
-    const held = { id: row.id, leaseOwner: this.id, state: "sending" };
-    if (!error) {
-      await prisma.notificationOutbox.updateMany({ where: held, data: { state: "sent", leaseOwner: null, leaseExpiresAt: null, lastError: null } });
-      return;
-    }
-    const givenUp = row.attempts >= this.options.maxAttempts;
-    const next = new Date(this.options.now() + backoffDelay(row.attempts, this.options.backoffMs, this.options.maxBackoffMs));
-    await prisma.notificationOutbox.updateMany({
-      where: held,
-      data: { state: givenUp ? "failed" : "pending", nextAttemptAt: next, leaseOwner: null, leaseExpiresAt: null, lastError: error },
+  /**
+   * Sent, or due again after the backoff, or given up; only while this sender still holds the claim. A
+   * row given up writes channel.failing for each channel that failed it (once a day per channel), in the
+   * same transaction, for the other channels that take that event.
+   */
+  private async finish(row: OutboxRow, failure: Failure | null): Promise<void> {
+    const now = this.options.now();
+    const givenUp = failure !== null && row.attempts >= this.options.maxAttempts;
+    const state = failure === null ? "sent" : givenUp ? "failed" : "pending";
+    const next = new Date(now + (failure ? backoffDelay(row.attempts, this.options.backoffMs, this.options.maxBackoffMs) : 0));
+    await writeTransaction((db) => {
+      const { changes } = prepared(db, FINISH_SQL).run({ id: row.id, owner: this.id, state, next: sqlDate(next), error: failure?.error ?? null });
+      if (changes !== 1 || !givenUp || row.event === "channel.failing") return;
+      const title = (JSON.parse(row.payloadJson) as OutboxPayload).title;
+      const day = new Date(now).toISOString().slice(0, 10);
+      for (const name of failure.channels) {
+        insertOutboxRow(db, {
+          event: "channel.failing",
+          dedupeKey: `channel.failing:${name}:${day}`,
+          title: `The notification channel ${name} keeps failing`,
+          text: `${row.attempts} attempts to send "${title}" failed. ${failure.error}`,
+          path: "/settings#notifications",
+          at: new Date(now),
+        });
+      }
     });
   }
 }
