@@ -1,11 +1,14 @@
 // GET /api/notifications: the delivery log for admins only, paged { items, nextCursor }; a channel kept in
 // the database is sealed at rest (its address is not in the row) and shown masked.
+import fs from "node:fs";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listNotifications } from "@/app/api/notifications/route";
 import { createApiToken } from "@/lib/auth/tokens";
 import { createUser } from "@/lib/auth/users";
 import { prisma } from "@/lib/db";
-import { listChannelSummaries } from "@/lib/notify/delivery-log";
+import { workspaceDir } from "@/lib/env";
+import { listChannelSummaries, sendTestToChannel } from "@/lib/notify/delivery-log";
 import { createStoredChannel, listStoredChannels } from "@/lib/notify/stored-channels";
 
 const suffix = Math.random().toString(36).slice(2, 8);
@@ -53,5 +56,26 @@ describe("channels kept in the database", () => {
     const summary = (await listChannelSummaries()).channels.find((c) => c.name === `stored:${row.id}`);
     expect(summary).toMatchObject({ type: "slack", address: "https://hooks.slack.example/…", source: "settings" });
     expect(JSON.stringify(summary)).not.toContain("very-secret-part");
+  });
+});
+
+describe("Settings → Notifications' data", () => {
+  it("shows notifications.yaml's channels masked, with no secret, and its errors with their lines", async () => {
+    process.env.NOTIFY_ROUTE_SECRET = "hmac-key-never-shown";
+    fs.writeFileSync(
+      path.join(workspaceDir(), "notifications.yaml"),
+      `- { name: ops, type: webhook, url: "https://hooks.example/T0/secret-token-path", secret: "\${NOTIFY_ROUTE_SECRET}", events: [run.failed] }\n- { name: broken, type: ntfy, events: [run.failed] }\n`,
+    );
+    const { channels, errors } = await listChannelSummaries();
+    const ops = channels.find((c) => c.name === "ops");
+    expect(ops).toEqual({ name: "ops", type: "webhook", address: "https://hooks.example/…", signed: true, events: ["run.failed"], clients: null, source: "workspace" });
+    expect(JSON.stringify({ channels, errors })).not.toMatch(/secret-token-path|hmac-key-never-shown/);
+    expect(errors).toEqual([expect.stringMatching(/^notifications\.yaml:2 \[1\]\.url: /)]);
+  });
+
+  it("a test to a channel that does not exist is refused with a message, and logs nothing", async () => {
+    const before = await prisma.notificationDelivery.count();
+    await expect(sendTestToChannel("no-such-channel", "Ada")).rejects.toThrow('No channel named "no-such-channel"');
+    expect(await prisma.notificationDelivery.count()).toBe(before);
   });
 });
