@@ -11,7 +11,7 @@
 // client and are claimed together go out as one message ("3 drafts wait for Acme").
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { prepared, prisma, sqlDate, writeTransaction } from "@/lib/db";
+import { prepared, prisma, sqlDate, sqlite, writeTransaction } from "@/lib/db";
 import { insertOutboxRow, type OutboxPayload } from "@/lib/db/outbox";
 import { publicUrl } from "@/lib/env";
 import { publicMessage } from "@/lib/errors";
@@ -46,6 +46,10 @@ const CLAIM_SQL = `
     ORDER BY "createdAt", "id" LIMIT @batch
   )
   RETURNING "id", "event", "dedupeKey", "client", "payloadJson", "createdAt", "attempts"`;
+
+// a plain read first: an idle sender never takes SQLite's write lock
+const ANY_DUE_SQL = `SELECT 1 FROM "NotificationOutbox"
+  WHERE ("state" = 'pending' AND "nextAttemptAt" <= @now) OR ("state" = 'sending' AND "leaseExpiresAt" < @now) LIMIT 1`;
 
 const FINISH_SQL = `UPDATE "NotificationOutbox" SET "state" = @state, "nextAttemptAt" = @next, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "lastError" = @error
   WHERE "id" = @id AND "leaseOwner" = @owner AND "state" = 'sending'`;
@@ -110,6 +114,7 @@ export class NotificationSender {
   /** Claims what is due and sends it; the number of outbox rows claimed. */
   async tick(): Promise<number> {
     const now = this.options.now();
+    if (!prepared(await sqlite(), ANY_DUE_SQL).get({ now: sqlDate(new Date(now)) })) return 0;
     const rows = await writeTransaction((db) =>
       prepared(db, CLAIM_SQL).all({ owner: this.id, now: sqlDate(new Date(now)), leaseUntil: sqlDate(new Date(now + this.options.leaseMs)), batch: this.options.batch }),
     ) as OutboxRow[];
