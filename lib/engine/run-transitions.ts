@@ -12,6 +12,7 @@
 // the same transaction; the other transitions, and every step that succeeds, write nothing more.
 import { prepared, prisma, sqlDate, sqlite, writeTransaction, type Sqlite } from "@/lib/db";
 import { insertOutboxRow, type NotificationEvent } from "@/lib/db/outbox";
+import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { Prisma } from "@/lib/generated/prisma/client";
 
@@ -154,11 +155,14 @@ export function endRun(db: Sqlite, runId: string, owner: string, end: RunEnd, no
   return true;
 }
 
-/** The outbox row of a run's failure or wait: one read of the run (not on any success path), one INSERT. */
+/**
+ * The outbox row of a run's failure or wait: one read of the run (not on any success path), one INSERT.
+ * An ad-hoc call (a person trying a tool on /tools) shows its result to that person: nobody is told.
+ */
 function notifyRun(db: Sqlite, runId: string, event: NotificationEvent, dedupeKey: string, why: string, now: Date): void {
-  const run = prepared(db, `SELECT "pipelineSlug", "clientId" FROM "Run" WHERE "id" = ?`).get(runId) as { pipelineSlug: string; clientId: string | null } | undefined;
-  if (!run) return;
-  const title = event === "run.failed" ? `Run of ${run.pipelineSlug} failed` : `Run of ${run.pipelineSlug} needs a decision`;
+  const run = prepared(db, `SELECT "pipelineName", "clientId", "trigger" FROM "Run" WHERE "id" = ?`).get(runId) as { pipelineName: string; clientId: string | null; trigger: string } | undefined;
+  if (!run || run.trigger === ADHOC_TRIGGER) return;
+  const title = event === "run.failed" ? `Run of ${run.pipelineName} failed` : `Run of ${run.pipelineName} needs a decision`;
   insertOutboxRow(db, { event, dedupeKey, clientId: run.clientId, title, text: why, path: `/runs/${runId}`, at: now });
 }
 

@@ -6,7 +6,7 @@ import { prisma, writeTransaction } from "@/lib/db";
 import { insertOutboxRow } from "@/lib/db/outbox";
 import { openDraft } from "@/lib/drafts/open-draft";
 import { queueRun } from "@/lib/engine/queue-run";
-import { claimNextRun, parkRun } from "@/lib/engine/run-transitions";
+import { claimNextRun, endRunNow, parkRun } from "@/lib/engine/run-transitions";
 import { Worker } from "@/lib/engine/worker";
 import { loadHeartbeats } from "@/lib/heartbeats/definitions";
 import { recordPing } from "@/lib/heartbeats/ping";
@@ -64,8 +64,18 @@ describe("the outbox row is written with its event", () => {
     const rows = (await outboxOf("run.failed")).filter((r) => r.dedupeKey.startsWith(`run.failed:${breaks}:`));
     expect(rows).toHaveLength(1);
     expect(rows[0].client).toBe("acme");
-    expect(JSON.parse(rows[0].payloadJson)).toMatchObject({ title: "Run of breaks failed", path: `/runs/${breaks}` });
+    expect(JSON.parse(rows[0].payloadJson)).toMatchObject({ title: "Run of Breaks failed", path: `/runs/${breaks}` });
     expect(JSON.parse(rows[0].payloadJson).text).toContain("the tool said no");
+  });
+
+  it("an ad-hoc call that fails (a person trying a tool on /tools) tells nobody", async () => {
+    const ended = async (trigger: string) => {
+      const run = await prisma.run.create({ data: { pipelineSlug: "", pipelineName: "srv/tool", pipelineJson: "{}", trigger, status: "running", leaseOwner: "h", createdByLabel: "Test" }, select: { id: true } });
+      expect(await endRunNow(run.id, "h", { status: "failed", message: "failed", error: "the tool said no" })).toBe(true);
+      return prisma.notificationOutbox.count({ where: { dedupeKey: { startsWith: `run.failed:${run.id}:` } } });
+    };
+    expect(await ended("adhoc")).toBe(0);
+    expect(await ended("manual")).toBe(1);
   });
 
   it("a step parked as outcome unknown writes run.outcome-unknown only when its transaction commits", async () => {
@@ -83,7 +93,7 @@ describe("the outbox row is written with its event", () => {
       expect(await prisma.notificationOutbox.count({ where: { dedupeKey: `run.outcome-unknown:${step.id}` } })).toBe(0);
       expect(await writeTransaction((db) => parkRun(db, id, "parker", "one: the connection dropped", "one waits for a human", step.id))).toBe(true);
       const [row] = await prisma.notificationOutbox.findMany({ where: { dedupeKey: `run.outcome-unknown:${step.id}` } });
-      expect(JSON.parse(row.payloadJson)).toEqual({ title: "Run of held needs a decision", text: "one: the connection dropped", path: `/runs/${id}` });
+      expect(JSON.parse(row.payloadJson)).toEqual({ title: "Run of Held needs a decision", text: "one: the connection dropped", path: `/runs/${id}` });
     } finally {
       worker = await new Worker({ runner, pollMs: 20, leaseMs: 60_000 }).start();
     }
