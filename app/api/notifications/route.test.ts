@@ -40,7 +40,7 @@ describe("GET /api/notifications", () => {
     expect(page2.nextCursor).toBeNull();
   });
 
-  it("refuses an operator and a bad limit", async () => {
+  it("refuses an operator and a bad limit (no session: e2e/no-session.spec.ts)", async () => {
     expect((await get("/api/notifications", operatorToken)).status).toBe(403);
     expect((await get("/api/notifications?limit=5000", adminToken)).status).toBe(400);
   });
