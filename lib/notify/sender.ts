@@ -125,7 +125,14 @@ export class NotificationSender {
       const key = row.event === "draft.waiting" && row.client ? `draft.waiting:${row.client}` : row.id;
       groups.set(key, [...(groups.get(key) ?? []), row]);
     }
-    for (const group of groups.values()) await this.deliverGroup(group, channels);
+    for (const group of groups.values()) {
+      // a slow channel must not let the claim of the rows still to send run out (another sender would send them too)
+      await prisma.notificationOutbox.updateMany({
+        where: { id: { in: group.map((r) => r.id) }, leaseOwner: this.id, state: "sending" },
+        data: { leaseExpiresAt: new Date(this.options.now() + this.options.leaseMs) },
+      });
+      await this.deliverGroup(group, channels);
+    }
     return rows.length;
   }
 
