@@ -40,7 +40,9 @@ export function proxy(request: NextRequest) {
   if (!isApi && request.method === "GET" && !PUBLIC_PAGES.has(pathname) && !hasSessionCookie(request)) {
     const url = request.nextUrl.clone();
     url.pathname = "/login";
-    url.search = pathname === "/" ? "" : `?next=${encodeURIComponent(pathname)}`;
+    // the query too: a notification's link (`/drafts?client=acme`) opens the same list after sign-in
+    const next = `${pathname}${request.nextUrl.search}`;
+    url.search = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
     return NextResponse.redirect(url);
   }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");

@@ -23,6 +23,7 @@ test("every API route without a session is a 401 JSON error; health is public", 
     ["POST", "/api/runs/x/cancel"], ["POST", "/api/runs/x/retry"], ["POST", "/api/runs/x/rerun", { runner: "openai" }], ["GET", "/api/drafts"], ["GET", "/api/drafts/x"],
     ["PUT", "/api/drafts/x", { body: "x" }], ["POST", "/api/drafts/x/approve", {}], ["POST", "/api/drafts/x/reject", { note: "n" }],
     ["GET", "/api/mcp/servers"], ["POST", "/api/mcp/servers/everything/tools/echo", { arguments: { message: "x" } }],
+    ["GET", "/api/notifications"],
   ];
   for (const [method, url, data] of calls) {
     const res = await request.fetch(url, { method, data });

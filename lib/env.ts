@@ -16,6 +16,9 @@ const EnvSchema = z.object({
   AUTH_SECRET: z.string().min(16).optional(),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   SWITCHBOARD_URL: z.url().optional(),
+  // mail notifications: smtp://user:pass@host:587 (smtps:// for TLS from the start); the sender address
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional(),
+  SMTP_FROM: z.string().min(3).optional(),
   SWITCHBOARD_SHUTDOWN_GRACE_S: z.coerce.number().min(0).max(3600).default(10),
   /** "1": serve pages only; runs wait for a worker started on its own (`npm run worker`) */
   SWITCHBOARD_DISABLE_WORKER: z.string().optional(),

@@ -22,7 +22,7 @@ export type RuntimeOptions = {
   worker?: WorkerOptions;
 };
 
-/** Starts the worker, then the scheduler beside it (ticks are claimed in the database, so two processes never start one tick twice). */
+/** Starts the worker, then the scheduler and the notification sender beside it (ticks are claimed in the database, so two processes never start one tick twice). */
 export async function startParts(label: string, options: WorkerOptions = {}): Promise<void> {
   const { startWorker } = await import("@/lib/engine/worker");
   const worker = await startWorker(options);
@@ -30,14 +30,20 @@ export async function startParts(label: string, options: WorkerOptions = {}): Pr
   const { startScheduler } = await import("@/lib/heartbeats/scheduler");
   const scheduler = await startScheduler();
   console.log(`[${label}] heartbeat scheduler ${scheduler.id} started`);
+  const { startSender } = await import("@/lib/notify/sender");
+  const sender = startSender();
+  console.log(`[${label}] notification sender ${sender.id} started`);
 }
 
-/** Stops the scheduler, the worker (running steps get `graceMs`), then the MCP pool: steps may still call tools until the worker has stopped. */
+/** Stops the scheduler, the worker (running steps get `graceMs`), the notification sender, then the MCP pool: steps may still call tools until the worker has stopped. */
 export async function stopParts(graceMs = env().SWITCHBOARD_SHUTDOWN_GRACE_S * 1000): Promise<void> {
   const { stopScheduler } = await import("@/lib/heartbeats/scheduler");
   await stopScheduler();
   const { stopWorker } = await import("@/lib/engine/worker");
   await stopWorker({ graceMs });
+  // what the last steps wrote to the outbox waits there for the next start
+  const { stopSender } = await import("@/lib/notify/sender");
+  await stopSender();
   const { getMcpPool } = await import("@/lib/mcp/pool");
   await getMcpPool().shutdown();
 }

@@ -1,7 +1,9 @@
 // Draft rows the engine asks for, written inside the engine's own transaction: a draft opened at an
 // approval step (so a run never waits without its draft, and a worker that lost its lease opens none),
 // and the pending drafts of a cancelled run closed. lib/drafts owns the Draft table; nothing else writes it.
+// Opening a draft also writes its draft.waiting notification to the outbox, in the same transaction.
 import { prisma } from "@/lib/db";
+import { createOutboxRow } from "@/lib/db/outbox";
 import { DRAFT_BODY_MAX_BYTES, DRAFT_TITLE_MAX_CHARS } from "@/lib/drafts/drafts.schema";
 import type { Tx } from "@/lib/drafts/decision";
 
@@ -33,8 +35,8 @@ export function draftTitle(rendered: string, fallback: string): string {
  * Opens version 1 of the draft for a run's approval step. The unique index on Draft.runStepId makes a
  * second draft for the same step attempt impossible, whatever the callers do.
  */
-export async function openDraft(tx: Tx, req: OpenDraftRequest): Promise<{ id: string }> {
-  return tx.draft.create({
+export async function openDraft(tx: Tx, req: OpenDraftRequest, now = new Date()): Promise<{ id: string }> {
+  const draft = await tx.draft.create({
     data: {
       runId: req.runId,
       runStepId: req.runStepId,
@@ -49,6 +51,16 @@ export async function openDraft(tx: Tx, req: OpenDraftRequest): Promise<{ id: st
     },
     select: { id: true },
   });
+  await createOutboxRow(tx, {
+    event: "draft.waiting",
+    dedupeKey: `draft.waiting:${draft.id}`,
+    clientId: req.clientId,
+    title: `A draft waits: ${req.title}`,
+    text: `${req.pipelineSlug} (step ${req.stepId}) waits for approval of "${req.title}".`,
+    path: `/drafts/${draft.id}`,
+    at: now,
+  });
+  return draft;
 }
 
 /** Rejects the pending drafts of a run that was cancelled: there is nothing left to approve. */

@@ -11,7 +11,11 @@
 // waiting run, retry a failed one, decide a draft or an unknown outcome) is in run-control.ts and
 // approvals.ts, conditional on the run's status; an approval step's wait commits with its draft
 // (execute-step.ts), under the same lease condition.
+// A failed end and a wait for a human also write their notification to the outbox (lib/db/outbox.ts) in
+// the same transaction; the other transitions, and every step that succeeds, write nothing more.
 import { prepared, prisma, sqlDate, sqlite, writeTransaction, type Sqlite } from "@/lib/db";
+import { insertOutboxRow, type NotificationEvent } from "@/lib/db/outbox";
+import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { Prisma } from "@/lib/generated/prisma/client";
 
@@ -150,7 +154,19 @@ export function endRun(db: Sqlite, runId: string, owner: string, end: RunEnd, no
   if (changes !== 1) return false;
   if (end.runningSteps) endRunningSteps(db, runId, end.runningSteps, at);
   insertRunEvent(db, runEventRow(runId, "status", end.message, { runStepId: end.stepRowId }), now);
+  if (end.status === "failed") notifyRun(db, runId, "run.failed", `run.failed:${runId}:${now.getTime()}`, end.error ?? end.message, now);
   return true;
+}
+
+/**
+ * The outbox row of a run's failure or wait: one read of the run (not on any success path), one INSERT.
+ * An ad-hoc call (a person trying a tool on /tools) shows its result to that person: nobody is told.
+ */
+function notifyRun(db: Sqlite, runId: string, event: NotificationEvent, dedupeKey: string, why: string, now: Date): void {
+  const run = prepared(db, `SELECT "pipelineName", "clientId", "trigger" FROM "Run" WHERE "id" = ?`).get(runId) as { pipelineName: string; clientId: string | null; trigger: string } | undefined;
+  if (!run || run.trigger === ADHOC_TRIGGER) return;
+  const title = event === "run.failed" ? `Run of ${run.pipelineName} failed` : `Run of ${run.pipelineName} needs a decision`;
+  insertOutboxRow(db, { event, dedupeKey, clientId: run.clientId, title, text: why, path: `/runs/${runId}`, at: now });
 }
 
 /** `endRun` in a transaction of its own. */
@@ -207,6 +223,7 @@ export function parkRun(db: Sqlite, runId: string, owner: string, error: string,
   ).run({ runId, owner, error, now: sqlDate(now) });
   if (changes !== 1) return false;
   insertRunEvent(db, runEventRow(runId, "status", message, { runStepId: stepRowId }), now);
+  notifyRun(db, runId, "run.outcome-unknown", `run.outcome-unknown:${stepRowId}`, error, now);
   return true;
 }
 

@@ -98,9 +98,9 @@ export async function writeSignal(state: StateRow, signal: SignalInput): Promise
 }
 
 /** Records an event that is not a signal (missed, skipped, late, alert, recovered, paused, resumed, run). */
-export async function writeEvent(heartbeatId: string, kind: HeartbeatEventKind, at: Date, extra: { dueAt?: Date | null; message?: string | null; runId?: string | null } = {}): Promise<boolean> {
+export async function writeEvent(heartbeatId: string, kind: HeartbeatEventKind, at: Date, extra: Pick<HeartbeatEventRow, "dueAt" | "message" | "runId" | "notify"> = {}): Promise<boolean> {
   // false: the same (heartbeat, kind, due time) was recorded by another scheduler
-  const [written] = await writeHeartbeatEvents([{ heartbeatId, kind, at, dueAt: extra.dueAt, message: extra.message, runId: extra.runId }], { ignoreDuplicates: true });
+  const [written] = await writeHeartbeatEvents([{ heartbeatId, kind, at, dueAt: extra.dueAt, message: extra.message, runId: extra.runId, notify: extra.notify }], { ignoreDuplicates: true });
   return written;
 }
 
@@ -139,7 +139,9 @@ export async function openIncidents(entries: { def: HeartbeatDefinition; state: 
         message += `; ${def.onFailure} could not start: ${publicMessage(e)}`;
       }
     }
-    alerts.push({ heartbeatId: state.id, kind: "alert", at: now, message, runId });
+    const event = status === "late" ? "heartbeat.late" : "heartbeat.failing";
+    const notify = { event, dedupeKey: `${event}:${state.id}:${now.getTime()}`, clientSlug: def.clientSlug ?? null, title: `${def.name} is ${status}`, text: error, path: `/heartbeats/${def.slug}` } as const;
+    alerts.push({ heartbeatId: state.id, kind: "alert", at: now, message, runId, notify });
   }
   await writeHeartbeatEvents(alerts);
 }
@@ -153,6 +155,7 @@ export async function evaluateIncident(def: HeartbeatDefinition, heartbeatId: st
     await openIncidents([{ def, state }], now, queueAlert);
   } else if (status === "up" && state.incidentOpen) {
     const { count } = await prisma.heartbeatState.updateMany({ where: { id: heartbeatId, incidentOpen: true }, data: { incidentOpen: false } });
-    if (count === 1) await writeEvent(heartbeatId, "recovered", now, { message: "up again" });
+    const notify = { event: "heartbeat.recovered", dedupeKey: `heartbeat.recovered:${heartbeatId}:${now.getTime()}`, clientSlug: def.clientSlug ?? null, title: `${def.name} is up again`, text: "It recovered.", path: `/heartbeats/${def.slug}` } as const;
+    if (count === 1) await writeEvent(heartbeatId, "recovered", now, { message: "up again", notify });
   }
 }

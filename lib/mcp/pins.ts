@@ -5,6 +5,7 @@
 // turns a destructive tool "read-only" while changing it does not slip past the block that way.
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { isUniqueViolation, prisma } from "@/lib/db";
+import { createOutboxRow } from "@/lib/db/outbox";
 import { SafeError } from "@/lib/errors";
 import { canonicalHash, canonicalJson } from "@/lib/mcp/canonical-hash";
 import { redactValue } from "@/lib/mcp/redact";
@@ -110,10 +111,23 @@ export async function recordToolPins(scope: string, server: string, tools: Tool[
     if (pin.seenHash !== hash || pin.seenJson === null) {
       const json = storedDefinition(tool, secrets);
       const unchanged = pin.acceptedHash === hash;
-      await prisma.toolPin.update({
-        where: { scope_server_tool: { scope, server, tool: tool.name } },
-        data: { seenHash: hash, seenJson: json, ...(pin.seenHash !== hash ? { changedAt: new Date() } : {}), ...(unchanged ? { acceptedJson: json } : {}) },
-      });
+      const data = { seenHash: hash, seenJson: json, ...(pin.seenHash !== hash ? { changedAt: new Date() } : {}), ...(unchanged ? { acceptedJson: json } : {}) };
+      const where = { scope_server_tool: { scope, server, tool: tool.name } };
+      if (pin.seenHash !== hash && !unchanged) {
+        // a definition not seen before and not the accepted one: tool.changed, written with the change
+        await prisma.$transaction(async (tx) => {
+          await tx.toolPin.update({ where, data });
+          await createOutboxRow(tx, {
+            event: "tool.changed",
+            dedupeKey: `tool.changed:${scope}:${server}:${tool.name}:${hash}`,
+            clientSlug: scope === "global" ? null : scope,
+            title: `${server}/${tool.name} changed since it was accepted`,
+            text: `Its description, schema or annotations differ from the accepted definition. Review the change on the Tools page.`,
+            path: "/tools",
+            at: new Date(),
+          });
+        });
+      } else await prisma.toolPin.update({ where, data });
       Object.assign(row, { seenHash: hash, seenJson: json }, unchanged ? { acceptedJson: json } : {});
     }
     result.set(tool.name, row);

@@ -8,6 +8,7 @@
 // with the usage event that reports it, and with the step's end.
 import { prepared, type Sqlite } from "@/lib/db";
 import type { TokenUsage } from "@/lib/agents/runner";
+import { notifyBudgetCrossings } from "@/lib/spend/budget-notify";
 import { costOf, priceInTransaction } from "@/lib/spend/prices";
 import { releaseModelCall } from "@/lib/spend/reservations";
 
@@ -49,6 +50,8 @@ export function addUsageCost(db: Sqlite, step: StepCostInput): { unpriced: strin
     `UPDATE "Run" SET "costUsd" = "costUsd" + ?, "subscription" = MAX("subscription", ?), "subscriptionTokens" = "subscriptionTokens" + ?,
       "subscriptionUsd" = "subscriptionUsd" + ?, "unpricedModel" = COALESCE(?, "unpricedModel") WHERE "id" = ?`,
   ).run(costUsd, step.subscription ? 1 : 0, step.subscription ? tokens : 0, step.subscription ? (apiCostUsd ?? 0) : 0, unpriced, step.runId);
+  // a step that spent nothing crosses no line
+  if (costUsd > 0 || (step.subscription && tokens > 0)) notifyBudgetCrossings(db, step.runId, new Date());
   return { unpriced };
 }
 
@@ -75,5 +78,7 @@ export function writeStepCost(db: Sqlite, step: StepCostInput): { costUsd: numbe
   ).run(
     costUsd - counted.costUsd, step.subscription ? 1 : 0, subscriptionTokens - counted.subscriptionTokens, subscriptionUsd - countedSubscriptionUsd, unpriced, step.runId,
   );
+  // what the end adds over what was counted as it ran may cross a line too
+  if (costUsd > counted.costUsd || subscriptionTokens > counted.subscriptionTokens) notifyBudgetCrossings(db, step.runId, new Date());
   return { costUsd, apiCostUsd };
 }

@@ -5,6 +5,7 @@
 //   server-process   the web server's start-up (instrumentation.ts)
 //   runtime          the worker, scheduler and MCP pool of a process, their one life cycle
 //   operator-mcp     Switchboard's own MCP server (/api/mcp): the Today board, runs, drafts as tools
+//   notify           notification channels, notifications.yaml, the sender (the outbox writer is in lib/db)
 //   startup          migrate, seed the workspace, the first admin, import client folders
 //   actions          the server-action wrapper (session, role, zod, errors)
 //   http             the route wrapper, request and response helpers, Host/Origin guards
@@ -39,6 +40,7 @@ const ORDER = [
   "server-process",
   "runtime",
   "operator-mcp",
+  "notify",
   "startup",
   "actions",
   "http",

@@ -8,6 +8,7 @@ import { listApiTokens } from "@/lib/auth/tokens";
 import { mcpEndpointUrl } from "@/lib/operator-mcp/links";
 import { listUsers } from "@/lib/auth/users";
 import { listModelPrices } from "@/lib/spend/prices";
+import { NotificationsCard } from "./notifications-card";
 import { PricesCard } from "./prices-card";
 import { RunnersCard } from "./runners-card";
 import { NewTokenForm, NewUserForm, RevokeTokenButton } from "./settings-forms";
@@ -32,7 +33,7 @@ export default async function SettingsPage() {
   const [users, tokens, prices] = await Promise.all([listUsers(), listApiTokens(), listModelPrices()]);
   return (
     <>
-      <PageHeader title="Settings" description="Users, API tokens, agent runners and model prices of this Switchboard." />
+      <PageHeader title="Settings" description="Users, API tokens, agent runners, model prices and notifications of this Switchboard." />
       <div className="space-y-6">
         <Card title="Users">
           <Table className="mb-4">
@@ -99,6 +100,7 @@ export default async function SettingsPage() {
         </Card>
         <RunnersCard />
         <PricesCard prices={prices.map(({ updatedAt: _updatedAt, ...p }) => p)} />
+        <NotificationsCard />
       </div>
     </>
   );

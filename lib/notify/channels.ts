@@ -1,0 +1,151 @@
+// The bodies and transports of each kind of channel. A message is what every channel says, in the shape
+// of the generic webhook body (INTERFACES.md): { id, event, title, text, url, client, at }.
+//   webhook  that JSON, signed: X-Switchboard-Signature: sha256=<hex HMAC-SHA256 of the body under the secret>
+//   slack    Slack's incoming-webhook body { text, blocks } (text is the fallback for notifications)
+//   discord  Discord's execute-webhook body { content, embeds }
+//   ntfy     the text POSTed to the topic URL, with Title, Click and Tags headers
+//   email    a mail over SMTP_URL from SMTP_FROM (nodemailer)
+// No redirect is followed: a channel's address is the one the admin wrote. Errors name what failed
+// (an HTTP status, a connection error's code), never the address, which may hold a secret.
+import "server-only";
+import { createHmac } from "node:crypto";
+import nodemailer from "nodemailer";
+import { env } from "@/lib/env";
+import { SafeError } from "@/lib/errors";
+import type { Channel } from "@/lib/notify/config";
+
+export type NotificationMessage = { id: string; event: string; title: string; text: string; url: string; client: string | null; at: string };
+
+export type HttpRequest = { headers: Record<string, string>; body: string };
+
+const SEND_TIMEOUT_MS = 15_000;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+export function webhookRequest(message: NotificationMessage, secret: string): HttpRequest {
+  const body = JSON.stringify(message);
+  return {
+    headers: { "content-type": "application/json", "x-switchboard-event": message.event, "x-switchboard-delivery": message.id, "x-switchboard-signature": signBody(secret, body) },
+    body,
+  };
+}
+
+/** Slack's mrkdwn escapes only &, < and > (https://api.slack.com/reference/surfaces/formatting#escaping). */
+function slackEscape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export function slackRequest(message: NotificationMessage): HttpRequest {
+  const text = `${message.title}: ${message.text} ${message.url}`;
+  const blocks = [
+    { type: "section", text: { type: "mrkdwn", text: clip(`*<${message.url}|${slackEscape(message.title)}>*\n${slackEscape(message.text)}`, 3000) } },
+    { type: "context", elements: [{ type: "mrkdwn", text: clip(`${message.event}${message.client ? ` · ${slackEscape(message.client)}` : ""}`, 3000) }] },
+  ];
+  return { headers: { "content-type": "application/json" }, body: JSON.stringify({ text: clip(text, 3000), blocks }) };
+}
+
+export function discordRequest(message: NotificationMessage): HttpRequest {
+  const embed = { title: clip(message.title, 256), description: clip(message.text, 4096), url: message.url, timestamp: message.at, footer: { text: clip(`${message.event}${message.client ? ` · ${message.client}` : ""}`, 2048) } };
+  // no pings: a notification never mentions @everyone or a role by accident
+  return { headers: { "content-type": "application/json" }, body: JSON.stringify({ content: clip(message.title, 2000), embeds: [embed], allowed_mentions: { parse: [] } }) };
+}
+
+/** A header value as ntfy reads it: plain ASCII, or RFC 2047 encoded UTF-8. */
+function ntfyHeader(value: string): string {
+  const line = value.replace(/[\r\n]+/g, " ");
+  return /^[\x20-\x7e]*$/.test(line) ? line : `=?UTF-8?B?${Buffer.from(line, "utf8").toString("base64")}?=`;
+}
+
+const NTFY_TAGS: Record<string, string> = {
+  "draft.waiting": "inbox_tray",
+  "run.failed": "x",
+  "run.outcome-unknown": "question",
+  "run.input-needed": "question",
+  "heartbeat.failing": "rotating_light",
+  "heartbeat.late": "hourglass",
+  "heartbeat.recovered": "white_check_mark",
+  "budget.warning": "warning",
+  "budget.reached": "no_entry",
+  "tool.changed": "wrench",
+  "channel.failing": "warning",
+};
+
+export function ntfyRequest(message: NotificationMessage, token?: string): HttpRequest {
+  const headers: Record<string, string> = {
+    "content-type": "text/plain; charset=utf-8",
+    title: ntfyHeader(clip(message.title, 250)),
+    click: message.url,
+    tags: [NTFY_TAGS[message.event] ?? "bell", message.event].join(","),
+  };
+  if (token) headers.authorization = `Bearer ${token}`;
+  return { headers, body: message.text };
+}
+
+export function requestFor(channel: Channel, message: NotificationMessage): HttpRequest {
+  switch (channel.type) {
+    case "webhook":
+      return webhookRequest(message, channel.secret ?? "");
+    case "slack":
+      return slackRequest(message);
+    case "discord":
+      return discordRequest(message);
+    case "ntfy":
+      return ntfyRequest(message, channel.token);
+    case "email":
+      throw new Error("email is not sent over HTTP");
+  }
+}
+
+async function postTo(url: string, request: HttpRequest): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: "POST", headers: request.headers, body: request.body, redirect: "manual", signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+  } catch (error) {
+    throw new SafeError(`could not reach the channel: ${connectionError(error)}`);
+  }
+  await response.body?.cancel();
+  if (response.status < 200 || response.status > 299) throw new SafeError(`the channel answered HTTP ${response.status}`);
+}
+
+function connectionError(error: unknown): string {
+  if (error instanceof Error && error.name === "TimeoutError") return `no answer within ${SEND_TIMEOUT_MS / 1000} s`;
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === "string" ? cause.code : "connection failed";
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+}
+
+async function sendMail(to: string, message: NotificationMessage): Promise<void> {
+  const { SMTP_URL, SMTP_FROM } = env();
+  if (!SMTP_URL || !SMTP_FROM) throw new SafeError("mail is not set up: set SMTP_URL and SMTP_FROM");
+  const transport = nodemailer.createTransport(SMTP_URL, { connectionTimeout: SEND_TIMEOUT_MS, greetingTimeout: SEND_TIMEOUT_MS, socketTimeout: SEND_TIMEOUT_MS });
+  try {
+    await transport.sendMail({
+      from: SMTP_FROM,
+      to,
+      subject: clip(message.title.replace(/[\r\n]+/g, " "), 200),
+      text: `${message.text}\n\nOpen it: ${message.url}\n`,
+      html: `<p>${escapeHtml(message.text)}</p><p><a href="${escapeHtml(message.url)}">Open it in Switchboard</a></p>`,
+      headers: { "X-Switchboard-Event": message.event, "X-Switchboard-Delivery": message.id },
+    });
+  } catch (error) {
+    const code = typeof error === "object" && error !== null ? (error as { code?: unknown; responseCode?: unknown }) : {};
+    throw new SafeError(`the mail server refused or could not be reached: ${typeof code.code === "string" ? code.code : "error"}${typeof code.responseCode === "number" ? ` ${code.responseCode}` : ""}`);
+  } finally {
+    transport.close();
+  }
+}
+
+/** Sends one message to one channel; throws a SafeError that says what failed. */
+export async function sendToChannel(channel: Channel, message: NotificationMessage): Promise<void> {
+  if (channel.type === "email") return sendMail(channel.to ?? "", message);
+  await postTo(channel.url ?? "", requestFor(channel, message));
+}
