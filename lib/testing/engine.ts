@@ -78,6 +78,9 @@ export class ScriptedRunner implements ToolStepRunner {
   private openGateNow: () => void = () => undefined;
   private gate = new Promise<void>((resolve) => (this.openGateNow = resolve));
 
+  /** Called once the step's start is committed, before the call is "sent" (a subclass logs it). */
+  protected started(_req: ToolStepRequest): void {}
+
   /** Lets every blocked call (and every later one) finish. */
   openGate(): void {
     this.openGateNow();
@@ -91,6 +94,7 @@ export class ScriptedRunner implements ToolStepRunner {
   async runTool(req: ToolStepRequest): Promise<ToolStepResult> {
     const { signal, onProgress: _onProgress, runStepId: _runStepId, timeoutMs: _timeoutMs, startStep, ...recorded } = req;
     if (startStep && !(await writeTransaction((db) => startStep(db)))) throw new StepNotStarted();
+    this.started(req);
     this.calls.push(recorded);
     const client = req.clientSlug ?? "";
     this.active += 1;

@@ -7,12 +7,17 @@ import { Worker } from "@/lib/engine/worker";
 
 const logFile = process.env.LOG_FILE ?? "/dev/null";
 
+const line = (what: string, req: ToolStepRequest) => fs.appendFileSync(logFile, `${what} ${req.runId} ${req.stepId} ${req.attempt} ${req.idempotencyKey} ${process.pid}\n`);
+
 class LoggingRunner extends ScriptedRunner {
+  // logged once the step's start is committed: a start the engine refused made no call
+  protected override started(req: ToolStepRequest): void {
+    line("start", req);
+  }
+
   override async runTool(req: ToolStepRequest): Promise<ToolStepResult> {
-    const line = (what: string) => fs.appendFileSync(logFile, `${what} ${req.runId} ${req.stepId} ${req.attempt} ${req.idempotencyKey} ${process.pid}\n`);
-    line("start");
     const result = await super.runTool(req);
-    line("end");
+    line("end", req);
     return result;
   }
 }
