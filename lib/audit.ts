@@ -1,5 +1,6 @@
 // The audit log: who did what to which thing, and when.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 
 export type Actor = { id?: string | null; label: string };
 

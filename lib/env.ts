@@ -1,6 +1,7 @@
 // The one place environment variables are read and validated (INTERFACES.md, Start-up).
 // Exceptions, on purpose: instrumentation.ts checks NEXT_RUNTIME before it may import any Node module;
 // scripts/*.mjs run before node_modules exist; test harnesses set variables for the processes they start.
+import "server-only";
 import path from "node:path";
 import { z } from "zod";
 

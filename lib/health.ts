@@ -1,6 +1,7 @@
 // What /api/health reports: the database answers, and whether a worker and a heartbeat scheduler have
 // beaten recently (in any process on this database).
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 import { isBeating } from "@/lib/db/liveness";
 
 export async function checkHealth(now = new Date()) {

@@ -2,7 +2,7 @@
 // SIGTERM both stop (their liveness rows removed) and the process exits 0 after a clean stop.
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { exited, spawnRealWorker } from "@/lib/testing/processes";
 import { waitFor } from "@/lib/testing/wait-for";

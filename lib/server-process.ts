@@ -1,6 +1,7 @@
 // Start-up of the web server process (from instrumentation.ts): the socket hooks, then migrations, the
 // workspace and the first admin, then the worker, scheduler and MCP pool with the one life cycle of
 // lib/runtime.ts. `npm start` sets NEXT_MANUAL_SIG_HANDLE so that on SIGTERM Next leaves the exit to it.
+import "server-only";
 import { inProcessWorkerEnabled } from "@/lib/env";
 import { installServerHooks } from "@/lib/http/node-server";
 import { runProcess } from "@/lib/runtime";

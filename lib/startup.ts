@@ -1,8 +1,9 @@
 // What the server does once at start, before it serves: migrate, create the workspace and the first
 // admin when missing, import client folders. Idempotent: a second start loses and duplicates nothing.
+import "server-only";
 import { ensureAdminFromEnv } from "@/lib/auth/users";
 import { importClientFolders } from "@/lib/clients/clients";
-import { dbReady } from "@/lib/db";
+import { dbReady } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { databasePath, env, workspaceDir } from "@/lib/env";
 import { ensureWorkspace } from "@/lib/workspace/seed";

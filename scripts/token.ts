@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { createApiToken } from "@/lib/auth/tokens";
 import { ZTokenScope } from "@/lib/auth/tokens.schema";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { databasePath } from "@/lib/env";
 

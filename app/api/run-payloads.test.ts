@@ -6,7 +6,7 @@ import { GET as getOutput } from "@/app/api/runs/[id]/steps/[runStepId]/output/r
 import { GET as getResult } from "@/app/api/runs/[id]/tool-calls/[callId]/result/route";
 import { createApiToken } from "@/lib/auth/tokens";
 import { createUser } from "@/lib/auth/users";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { INLINE_PAYLOAD_MAX } from "@/lib/engine/run-payloads";
 
 const suffix = Math.random().toString(36).slice(2, 8);

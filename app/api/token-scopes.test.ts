@@ -10,7 +10,7 @@ import { GET as listServers } from "@/app/api/mcp/servers/route";
 import { createApiToken } from "@/lib/auth/tokens";
 import { createUser } from "@/lib/auth/users";
 import type { TokenScope } from "@/lib/auth/tokens.schema";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 
 const suffix = Math.random().toString(36).slice(2, 8);
 const tokens = {} as Record<TokenScope | "operator-admin", string>;

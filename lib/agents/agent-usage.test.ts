@@ -1,7 +1,7 @@
 // An agent step that never ends normally keeps the tokens its attempt reported: they are recorded with
 // each usage event as it arrives, so a shutdown mid-step (or a lost lease, the same path) loses nothing.
 import { describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { getRunDetail } from "@/lib/engine/run-detail";
 import { queueRun } from "@/lib/engine/queue-run";
 import { useAgentSuite, writeAgentPipeline } from "@/lib/testing/agents";

@@ -1,6 +1,7 @@
 // The `anthropic` runner: the Messages API with tool use, through @anthropic-ai/sdk. The loop is ours:
 // each turn streams one message; its tool_use blocks go through the gateway and come back as
 // tool_result blocks, until the model ends its turn with an answer or max_turns is reached.
+import "server-only";
 import Anthropic, { APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import type { MessageParam, Tool as AnthropicTool, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages/messages";
 import { agentEnv } from "@/lib/env";

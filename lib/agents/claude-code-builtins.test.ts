@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runAgentPipeline, suffix, useAgentSuite, writeAgentPipeline } from "@/lib/testing/agents";
 import { CLAUDE_BIN } from "@/lib/testing/agent-clis";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { clientFolder } from "@/lib/workspace/paths";
 import { claudePermissions } from "@/lib/agents/claude-permissions";
 

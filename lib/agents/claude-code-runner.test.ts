@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { runAgentPipeline, useAgentSuite, writeAgentPipeline } from "@/lib/testing/agents";
 import { CLAUDE_BIN, processesMatching } from "@/lib/testing/agent-clis";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ACTOR, waitForRunStatus } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";

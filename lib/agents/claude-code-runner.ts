@@ -5,6 +5,7 @@
 // their calls, with its input and result, goes into the transcript.
 // The client's folder is the working directory and its CLAUDE.md is given as part of the system
 // prompt; settings files from that folder are not loaded, because an agent may have written them.
+import "server-only";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";

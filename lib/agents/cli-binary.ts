@@ -1,5 +1,6 @@
 // Finding an agent CLI and asking its version. Started, like every agent process, as a process group of
 // its own (lib/process-group.ts), so a CLI that hangs on --version leaves nothing behind.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { killChildGroup, spawnGroup } from "@/lib/process-group";

@@ -8,7 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runAgentPipeline, suffix, useAgentSuite, writeAgentPipeline } from "@/lib/testing/agents";
 import { CODEX_BIN } from "@/lib/testing/agent-clis";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { clientFolder } from "@/lib/workspace/paths";
 import { codexBuiltinArgs } from "@/lib/agents/codex-runner";
 

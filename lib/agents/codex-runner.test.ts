@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { runAgentPipeline, useAgentSuite, writeAgentPipeline } from "@/lib/testing/agents";
 import { CODEX_BIN, CODEX_NATIVE, processesMatching } from "@/lib/testing/agent-clis";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { agentEnv } from "@/lib/env";
 import { ACTOR, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";

@@ -4,6 +4,7 @@
 // step's transcript; it has no turn limit of its own, so max_turns counts its tool calls here. Its own
 // tools (the shell, web search, sub-agents...) are switched off by config unless the step lists them in
 // `builtin:`, and each call of one it makes (a command, a file change) is in the transcript.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";

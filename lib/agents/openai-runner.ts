@@ -1,6 +1,7 @@
 // The `openai` runner: Chat Completions with tools through the `openai` package, against OpenAI or any
 // compatible server (a local Ollama or llama.cpp: OPENAI_BASE_URL). Streams each turn, gathers the
 // tool calls from the deltas, sends them through the gateway, until the model answers or max_turns.
+import "server-only";
 import OpenAI, { APIError, APIUserAbortError } from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { agentEnv } from "@/lib/env";

@@ -1,6 +1,7 @@
 // The model an agent step runs on, known before it starts (budgets price it): the step's own `model`, else
 // the runner's configured default. claude-code with no model uses the CLI's own default, learned from its
 // first usage event, and may bill the operator's subscription login rather than USD.
+import "server-only";
 import { agentEnv } from "@/lib/env";
 import type { AgentRunnerName } from "@/lib/agents/agents.schema";
 

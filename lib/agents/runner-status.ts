@@ -1,6 +1,7 @@
 // What /settings shows about the runners: which are usable (CLI found and its version, key set,
 // endpoint answering), and a test that makes one tiny call. Nothing here returns a key: only whether
 // one is set, and an endpoint's host.
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { AGENT_RUNNERS } from "@/lib/pipelines/pipeline.schema";

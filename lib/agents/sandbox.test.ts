@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { databasePath, dataDir } from "@/lib/env";
 import { clientFolder } from "@/lib/workspace/paths";
 import { recordAudit } from "@/lib/audit";

@@ -1,4 +1,5 @@
 // Passwords are hashed with scrypt (Node's built-in), stored as scrypt$N$r$p$salt$hash.
+import "server-only";
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 const N = 16384;

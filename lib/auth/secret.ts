@@ -1,4 +1,5 @@
 // The session signing key: AUTH_SECRET / NEXTAUTH_SECRET, else one generated once and kept in the data folder.
+import "server-only";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createFirstAdmin, createUser, authenticate, countUsers, ensureAdminFromEnv } from "@/lib/auth/users";
 import { delayAfter } from "@/lib/auth/throttle";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 
 describe("sign-in throttling", () => {
   it("50 wrong passwords are slowed down; the right password works once the wait is over", async () => {

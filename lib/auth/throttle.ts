@@ -4,8 +4,9 @@
 // An attempt is reserved (counted as a failure) before the password is checked, in one conditional
 // upsert per key, so concurrent guesses cannot all pass a check made before any of them is recorded.
 // A successful sign-in then gives the reservation back.
+import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 
 const FREE_FAILURES = 5;
 const BASE_DELAY_MS = 1_000;

@@ -1,9 +1,10 @@
 // API tokens: shown once, stored as a sha256 hash, scoped, revocable, last use recorded; audited here.
+import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { findActiveUser, type SessionUser } from "@/lib/auth/users";
 import { ZCreateTokenInput, ZTokenScope, type CreateTokenInput, type TokenScope } from "@/lib/auth/tokens.schema";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
 
 const TOKEN_PATTERN = /^sb_[A-Za-z0-9_-]{43}$/;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createApiToken, userForToken } from "@/lib/auth/tokens";
 import { disableUser, enableUser, resetUserPassword, setUserRole, signOutUserEverywhere } from "@/lib/auth/user-admin";
 import { authenticate, createUser, findActiveUser, type SessionUser } from "@/lib/auth/users";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 
 const suffix = () => Math.random().toString(36).slice(2, 8);
 let admin: SessionUser;

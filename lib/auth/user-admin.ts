@@ -1,11 +1,12 @@
 // What an admin does to other users: change a role, disable and enable, reset a password, end every
 // session. Each is audited here. A change that ends sessions bumps `sessionVersion`, which the session
 // lookup compares on every request, so it takes effect at the user's next request, not their next sign-in.
+import "server-only";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { hashPassword } from "@/lib/auth/password";
 import { clearAccountThrottle } from "@/lib/auth/throttle";
 import { ZResetPasswordInput, ZSetRoleInput, ZUserId, type Role } from "@/lib/auth/users.schema";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { NotFoundError, SafeError } from "@/lib/errors";
 

@@ -1,6 +1,7 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { recordAudit, type Actor } from "@/lib/audit";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { SafeError } from "@/lib/errors";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { releaseAfterSuccess, reserveAttempt, throttleKeys } from "@/lib/auth/throttle";

@@ -3,7 +3,7 @@
 // records every UPDATE whose SET names a budget column, whatever value it writes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { updateClient } from "@/lib/clients/clients";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ensureClient } from "@/lib/testing/engine";
 
 const ADMIN = { id: null, label: "admin@test" };

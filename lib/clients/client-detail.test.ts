@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { clientView, getClientDetail, listClientsPage } from "@/lib/clients/client-detail";
 import { listClientsQuery } from "@/lib/clients/clients.schema";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ACTOR, ensureClient, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 

@@ -1,8 +1,9 @@
 // A client as GET /api/clients, GET /api/clients/<slug> and the client pages show it: the row in the
 // API's words (archived as a yes/no), its memory, and this month's spend against its budget.
+import "server-only";
 import { clientMemoryView, getClient } from "@/lib/clients/clients";
 import { ZListClientsInput, type ListClientsInput } from "@/lib/clients/clients.schema";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { decodeOptionalCursor, olderThan, toPage } from "@/lib/db/cursor";
 import { monthOf } from "@/lib/spend/money";
 import { clientMonthSpend } from "@/lib/spend/spend-queries";

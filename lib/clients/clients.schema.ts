@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { CURSOR_MAX_CHARS } from "@/lib/db/cursor";
 import { SLUG_PATTERN, WORKSPACE_SCOPE } from "@/lib/workspace/paths";

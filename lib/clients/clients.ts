@@ -1,8 +1,9 @@
 // Clients: a database row (what happened) and a folder in the workspace (memory and conventions).
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { recordAudit, type Actor } from "@/lib/audit";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { ForbiddenError, NotFoundError, SafeError } from "@/lib/errors";
 import { clientFolder, isClientSlug, isSlug, readWorkspaceFile, writeWorkspaceFile } from "@/lib/workspace/paths";

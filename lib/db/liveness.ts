@@ -2,7 +2,7 @@
 // database): each beats one WorkerBeat row, and /api/health calls a kind running while a row is fresh.
 // One beat for both, so "running" means the same for each.
 import "server-only";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 
 export type BeatKind = "worker" | "scheduler";
 

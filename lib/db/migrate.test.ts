@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 
 describe("migrateDatabase", () => {
   it("creates every table on an empty file, in WAL mode, and is a no-op the second time", () => {

@@ -1,6 +1,7 @@
 // Applies the committed SQL migrations under prisma/migrations with better-sqlite3, recording them in
 // Prisma's own _prisma_migrations table. The Prisma CLI cannot download its schema engine here, and a
 // fresh clone must reach a migrated database with no network.
+import "server-only";
 import Database from "better-sqlite3";
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";

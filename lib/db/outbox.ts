@@ -4,8 +4,9 @@
 // transaction rolls back leaves no row, and a row is never missing for an event that committed. The
 // sender and the channels live at the top, in lib/notify. Rows are unique per dedupe key (one incident,
 // draft or budget threshold); a second writer of the same key writes nothing.
+import "server-only";
 import { randomBytes } from "node:crypto";
-import { prepared, sqlDate, type Sqlite } from "@/lib/db";
+import { prepared, sqlDate, type Sqlite } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 export const NOTIFICATION_EVENTS = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { prepared, prisma, sqlDate, sqlite, waitingWriteCount, writeTransaction } from "@/lib/db";
+import { prepared, prisma, sqlDate, sqlite, waitingWriteCount, writeTransaction } from "@/lib/db/client";
 import { waitFor } from "@/lib/testing/wait-for";
 
 const suffix = () => Math.random().toString(36).slice(2, 10);

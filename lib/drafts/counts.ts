@@ -1,4 +1,5 @@
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 
 /** Drafts waiting for review, all of them or one client's. */
 export async function countPendingDrafts(clientSlug?: string): Promise<number> {

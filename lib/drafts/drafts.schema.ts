@@ -1,4 +1,5 @@
 // Inputs of the drafts module (INTERFACES.md: PUT /api/drafts/<id>, approve, reject, the inbox list).
+import "server-only";
 import { z } from "zod";
 import { CURSOR_MAX_CHARS } from "@/lib/db/cursor";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { describeApprovalEffect } from "@/lib/engine/approval-effect";
 import type { DraftDecisionHandler } from "@/lib/drafts/decision";
 import { applyDraftDecision } from "@/lib/engine/approvals";

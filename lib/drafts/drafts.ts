@@ -1,8 +1,9 @@
 // Drafts: what an approval step wrote, each save a new version, approved or rejected exactly once.
 // Approval is of a version: a single conditional UPDATE decides, so a double click, two tabs, or the
 // API and the page at the same moment give one decision and one continuation of the run.
+import "server-only";
 import { recordAudit, type Actor } from "@/lib/audit";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { decodeOptionalCursor, olderThan, toPage, type PageCursor } from "@/lib/db/cursor";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import type { DraftDecisionHandler, Tx } from "@/lib/drafts/decision";

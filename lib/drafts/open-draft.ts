@@ -2,7 +2,8 @@
 // approval step (so a run never waits without its draft, and a worker that lost its lease opens none),
 // and the pending drafts of a cancelled run closed. lib/drafts owns the Draft table; nothing else writes it.
 // Opening a draft also writes its draft.waiting notification to the outbox, in the same transaction.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 import { createOutboxRow } from "@/lib/db/outbox";
 import { DRAFT_BODY_MAX_BYTES, DRAFT_TITLE_MAX_CHARS } from "@/lib/drafts/drafts.schema";
 import type { Tx } from "@/lib/drafts/decision";

@@ -2,7 +2,7 @@
 // called, never cancelled or retried by the engine (it cannot), and failed by recovery only when the
 // process that made the call died.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { callToolAdHoc, listRecentAdHocCalls } from "@/lib/engine/adhoc-calls";
 import { ensureClient } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";

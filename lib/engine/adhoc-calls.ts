@@ -2,8 +2,9 @@
 // own kind of run, trigger "adhoc", with no pipeline (pipelineSlug "", never a page of /pipelines) and
 // one tool step. The request that makes the call runs it and records its end, so there is nothing to
 // queue, resume or retry: to repeat one, call the tool again.
+import "server-only";
 import { recordAudit, type Actor } from "@/lib/audit";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { SafeError } from "@/lib/errors";
 import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";
 import { endRunNow } from "@/lib/engine/run-transitions";

@@ -4,7 +4,7 @@
 // happens; its tool calls are recorded by the gateway under the step, and its calls of the runner's own
 // tools (which never pass the gateway) as `builtin` events, redacted and capped.
 import "server-only";
-import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
+import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
 import { ANSWER_MAX_CHARS, DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_MAX_TURNS } from "@/lib/agents/agents.schema";
 import { addUsage, AgentRunError, NO_USAGE, type AgentEvent, type ModelCallRequest, type TokenUsage } from "@/lib/agents/runner";
 import { alwaysBillsUsd, defaultModelOf } from "@/lib/agents/runner-models";

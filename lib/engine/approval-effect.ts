@@ -1,7 +1,8 @@
 // "What happens on approval": the frozen call a reviewer approves (SECURITY.md). The tool calls that
 // follow the approval step are rendered by the engine with this version's title and body, through the
 // same template lookup the run will use, so what is shown is what will be sent.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 import { previewCallsAfterApproval, type FrozenCall } from "@/lib/engine/frozen-calls";
 import { parseStoredJson } from "@/lib/db/stored-json";
 import { stepKind, ZPipelineSnapshot, type PipelineStep, type StepKind } from "@/lib/pipelines/pipeline.schema";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { saveDraftVersion } from "@/lib/drafts/drafts";
 import { openDraft } from "@/lib/drafts/open-draft";
 import { applyDraftDecision, approveDraftAndContinue, rejectDraftAndEndRun } from "@/lib/engine/approvals";

@@ -2,7 +2,8 @@
 // write and the run's continuation commit in ONE transaction, so a crash can never leave a decided
 // draft beside a run that waits forever, and under any number of concurrent decisions exactly one
 // continues (or rejects) the run.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 import type { DecisionResult, DraftDecision } from "@/lib/drafts/decision";
 import { approveDraft, rejectDraft } from "@/lib/drafts/drafts";
 import { requeueIfUnblockedSql } from "@/lib/engine/run-transitions";

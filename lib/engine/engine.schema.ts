@@ -1,4 +1,5 @@
 // Inputs and stored shapes of the run engine (INTERFACES.md: run and step statuses, GET /api/runs/<id>).
+import "server-only";
 import { z } from "zod";
 import { CURSOR_MAX_CHARS } from "@/lib/db/cursor";
 import { runDateBound } from "@/lib/engine/run-dates";

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { ACTOR, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";

@@ -1,6 +1,7 @@
 // Runs the steps of a claimed run in order, from the first that has not succeeded. Every write is
 // conditional on this worker still holding the run, so a worker that lost its lease changes nothing.
-import { prepared, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
+import "server-only";
+import { prepared, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
 import { endRun, endRunNow, parkRun, readRunControl, requeueRun, RUN_HELD, type RunEnd } from "@/lib/engine/run-transitions";
 import { executeStep } from "@/lib/engine/execute-step";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";

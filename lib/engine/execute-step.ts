@@ -1,5 +1,6 @@
 // Executes one step of a claimed run and says how it ended; execute-run.ts writes the outcome.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 import { draftBodyRefusal, draftTitle, openDraft } from "@/lib/drafts/open-draft";
 import { runEventRow, createRunEvent } from "@/lib/engine/run-events";
 import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@/lib/engine/step-output";

@@ -1,5 +1,6 @@
 // "Approvals show the frozen call": the tool calls that will run once a draft version is approved, with
 // their arguments rendered from that version, so the reviewer sees exactly what will be sent.
+import "server-only";
 import { idempotencyKeyFor } from "@/lib/engine/execute-step";
 import { absorbOutput, loadRunState } from "@/lib/engine/run-state";
 import { parseStoredJson } from "@/lib/db/stored-json";

@@ -4,7 +4,7 @@
 // receives the lookup (app/api/mcp/gateway/route.ts passes it in) and never reads a run's tables.
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { parseStoredJson } from "@/lib/db/stored-json";
 import type { GatewayStep } from "@/lib/mcp/gateway";
 import { approvalPosition, type ApprovalPosition } from "@/lib/pipelines/check-pipeline";

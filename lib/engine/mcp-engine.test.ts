@@ -1,7 +1,7 @@
 // The engine with its real step runner: tool steps through the MCP pool to server-everything over
 // stdio, each call recorded with its result in the same transaction as the step's outcome.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ACTOR, ensureClient, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";
 import { queueRun } from "@/lib/engine/queue-run";

@@ -1,7 +1,7 @@
 // Pre-flight: a run whose later steps name a missing server, a missing tool or a tool whose pin is not
 // accepted fails before its first step, with the whole list, and nothing is sent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ACTOR, ensureClient, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { preflightSteps } from "@/lib/engine/preflight";
 import { queueRun } from "@/lib/engine/queue-run";

@@ -3,7 +3,8 @@
 // pin is accepted where one is required; a tool an agent step names is unchanged since accepted, and
 // read-only when the step comes before an approval step (the approval boundary). A run that would fail at step five fails at once, before any
 // side effect or token is spent, with the whole list of what is missing. The run form shows the same check.
-import { prepared, sqlDate, writeTransaction } from "@/lib/db";
+import "server-only";
+import { prepared, sqlDate, writeTransaction } from "@/lib/db/client";
 import type { AttemptRow } from "@/lib/engine/step-types";
 import { endRun } from "@/lib/engine/run-transitions";
 import type { PreflightInput, PreflightProblem, ToolStepRunner } from "@/lib/engine/tool-step-runner";

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { SafeError } from "@/lib/errors";
 import { queueRun } from "@/lib/engine/queue-run";
 import { resetEnvForTests, workspaceDir } from "@/lib/env";

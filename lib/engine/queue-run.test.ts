@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ACTOR, ensureClient, writePipeline } from "@/lib/testing/engine";
 import { queueRun, RunInputsError } from "@/lib/engine/queue-run";
 

@@ -1,7 +1,8 @@
 // Queueing a run: validate everything, insert a queued Run and its pending steps, return the id.
 // Nothing executes here; a worker claims the run.
+import "server-only";
 import { randomBytes } from "node:crypto";
-import { prepared as preparedStatement, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
+import { prepared as preparedStatement, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import { ZQueueRunInput, type QueueRunInput } from "@/lib/engine/engine.schema";

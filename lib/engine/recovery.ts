@@ -1,8 +1,9 @@
 // No run stays "running" forever: a run whose lease expired (its worker died) is taken over by one
 // recoverer, its running step becomes an interrupted attempt, and the run is resumed with a new attempt
 // (which reuses the interrupted attempt's idempotency key) or, after repeated interruptions, failed.
+import "server-only";
 import { randomUUID } from "node:crypto";
-import { prisma, writeTransaction } from "@/lib/db";
+import { prisma, writeTransaction } from "@/lib/db/client";
 import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
 import { endRunNow, leaseExpired, requeueIfUnblockedSql, requeueRun, takeOverRun } from "@/lib/engine/run-transitions";
 import { attemptMarker } from "@/lib/engine/step-output";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as rerunRoute } from "@/app/api/runs/[id]/rerun/route";
 import { createApiToken } from "@/lib/auth/tokens";
 import { createUser } from "@/lib/auth/users";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { resetEnvForTests, workspaceDir } from "@/lib/env";
 import { SafeError } from "@/lib/errors";
 import { queueRun } from "@/lib/engine/queue-run";

@@ -4,8 +4,9 @@
 // queueRun like any other, so its checks (inputs, client, queue cap, budgets) all apply. Switching the
 // runner or model moves spend and trust (another vendor, another price, a CLI with other built-ins), so an
 // admin may pick any runner or model; anyone else only a runner every switched step lists in `alternatives`.
+import "server-only";
 import { recordAudit } from "@/lib/audit";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ForbiddenError, NotFoundError, SafeError } from "@/lib/errors";
 import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
 import { ZStoredRunInputs, type EngineActor } from "@/lib/engine/engine.schema";

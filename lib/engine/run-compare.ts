@@ -4,7 +4,7 @@
 // produced, matched by step id. Runs of different pipelines are shown side by side but their steps are
 // not matched: the page says so rather than pair steps that merely share an id.
 import "server-only";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import type { RunStatus, StepStatus } from "@/lib/engine/engine.schema";
 import { parseStoredJson } from "@/lib/db/stored-json";
 import { elapsedMs } from "@/lib/engine/run-status";

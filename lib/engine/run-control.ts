@@ -1,6 +1,7 @@
 // Cancel, retry, and the human decision on a step whose outcome is unknown.
+import "server-only";
 import { recordAudit } from "@/lib/audit";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import { insertNextAttemptsSql, requeueIfUnblockedSql } from "@/lib/engine/run-transitions";
 import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";

@@ -1,6 +1,7 @@
 // One run as its page and GET /api/runs/<id> show it: steps (every attempt, with its tool calls), usage,
 // drafts, and its events, read forward from the last one seen while the run is live.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 import { INLINE_PAYLOAD_MAX } from "@/lib/engine/run-payloads";
 import { listDraftsOfRun } from "@/lib/drafts/open-draft";
 import { adHocCallOf } from "@/lib/engine/adhoc";

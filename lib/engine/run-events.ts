@@ -1,5 +1,6 @@
 // Log, progress and status lines of a run, written as they happen; the run page polls them by id.
-import { prepared, prisma, sqlDate, type Sqlite } from "@/lib/db";
+import "server-only";
+import { prepared, prisma, sqlDate, type Sqlite } from "@/lib/db/client";
 
 // prompt, text, usage, builtin (a call of the runner's own tool) and answer: an agent step's transcript
 export type RunEventType = "log" | "progress" | "status" | "prompt" | "text" | "usage" | "builtin" | "answer";

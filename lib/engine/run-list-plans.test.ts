@@ -3,7 +3,7 @@
 // the statement listRuns sends is checked rather than a time: the plan does not depend on the machine,
 // and without ANALYZE it does not depend on the number of rows either.
 import { describe, expect, it } from "vitest";
-import { sqlite } from "@/lib/db";
+import { sqlite } from "@/lib/db/client";
 import { runIdsQuery, type RunIdsFilter } from "@/lib/engine/run-list";
 
 const VALUES = { clientId: "c", pipelineSlug: "p", status: "failed" };

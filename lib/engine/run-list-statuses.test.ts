@@ -1,7 +1,7 @@
 // listRuns with several statuses reads each status on its own and merges the pages: the merged pages
 // must be the same runs, in the same order, as one query over every run would give.
 import { beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ACTOR, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 import { listRuns } from "@/lib/engine/run-list";

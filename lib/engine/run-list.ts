@@ -1,7 +1,8 @@
 // The run list (the /runs page, a client's and a pipeline's runs, GET /api/runs, the Today page): its
 // plan reads each page's run ids from the one index that matches the filter, newest first (keyset on
 // (createdAt, id)) or costliest first (keyset on (costUsd, id)), so a page stays fast with a million runs.
-import { prepared, prisma, sqlDate, sqlite } from "@/lib/db";
+import "server-only";
+import { prepared, prisma, sqlDate, sqlite } from "@/lib/db/client";
 import { decodeCostCursor, decodeOptionalCursor, encodeCostCursor, encodeCursor } from "@/lib/db/cursor";
 import { SafeError } from "@/lib/errors";
 import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";

@@ -1,6 +1,7 @@
 // Large step outputs and tool-call results are left out of the run detail (API and page) and fetched
 // here one at a time, so a run with a 20 MB result still loads and polls quickly.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 import { parseStoredJson } from "@/lib/db/stored-json";
 
 /** Payloads up to this many characters are inline in the run detail; larger ones are fetched on demand. */

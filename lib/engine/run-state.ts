@@ -1,6 +1,7 @@
 // A run as the executor (and the approval preview) sees it: its pipeline snapshot, inputs, client and
 // every step attempt, and the template context built from the steps that succeeded.
-import { prepared, sqlite } from "@/lib/db";
+import "server-only";
+import { prepared, sqlite } from "@/lib/db/client";
 import { ZApprovalStepOutput, ZStoredRunInputs } from "@/lib/engine/engine.schema";
 import type { AttemptRow } from "@/lib/engine/step-types";
 import { parseStoredJson } from "@/lib/db/stored-json";

@@ -2,7 +2,7 @@
 // recoverer holds the run now) can neither end, interrupt, park nor requeue it, and writes none of its
 // steps or events; the holder that took it over can.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { prisma, writeTransaction } from "@/lib/db";
+import { prisma, writeTransaction } from "@/lib/db/client";
 import { queueRun } from "@/lib/engine/queue-run";
 import { claimNextRun, endRun, endRunNow, interruptRun, parkRun, requeueRun } from "@/lib/engine/run-transitions";
 import type { ToolStepRequest, ToolStepResult } from "@/lib/engine/tool-step-runner";

@@ -13,7 +13,8 @@
 // (execute-step.ts), under the same lease condition.
 // A failed end and a wait for a human also write their notification to the outbox (lib/db/outbox.ts) in
 // the same transaction; the other transitions, and every step that succeeds, write nothing more.
-import { prepared, prisma, sqlDate, sqlite, writeTransaction, type Sqlite } from "@/lib/db";
+import "server-only";
+import { prepared, prisma, sqlDate, sqlite, writeTransaction, type Sqlite } from "@/lib/db/client";
 import { insertOutboxRow, type NotificationEvent } from "@/lib/db/outbox";
 import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";

@@ -1,4 +1,5 @@
 // What a finished step keeps: a tool result becomes {text, json, content, isError}, bounded in size.
+import "server-only";
 import { parseStoredJson } from "@/lib/db/stored-json";
 import { ZAttemptMarker, type AttemptMarker, type ToolStepOutput } from "@/lib/engine/engine.schema";
 import type { ToolStepResult } from "@/lib/engine/tool-step-runner";

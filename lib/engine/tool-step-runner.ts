@@ -1,6 +1,6 @@
 // The seam between the engine and whatever executes a tool step. The worker uses the MCP pool
 // (mcp-tool-step-runner.ts); engine tests inject a small runner of their own.
-import type { Sqlite } from "@/lib/db";
+import type { Sqlite } from "@/lib/db/client";
 import type { PendingWrite } from "@/lib/mcp/calls";
 import type { PipelineStep } from "@/lib/pipelines/pipeline.schema";
 

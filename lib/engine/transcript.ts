@@ -1,7 +1,8 @@
 // An agent step's transcript as the run page reads it: its events (prompt, text, usage, answer, log)
 // a page at a time, newest page first, then forward from the last one seen, so a step with thousands
 // of events is followed live and its older events are read only when asked for.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 import { parseStoredJson } from "@/lib/db/stored-json";
 
 export const STEP_EVENTS_PAGE = 200;

@@ -1,7 +1,8 @@
 // The worker: claims queued runs (one conditional UPDATE each), executes them, renews their leases,
 // honours cancel, beats for /api/health, and on stop lets running steps finish for a grace period.
+import "server-only";
 import { randomUUID } from "node:crypto";
-import { dbReady } from "@/lib/db";
+import { dbReady } from "@/lib/db/client";
 import { Liveness } from "@/lib/db/liveness";
 import { claimRuns, endRunNow, interruptRun, readRunControl, renewLease } from "@/lib/engine/run-transitions";
 import { executeRun, type RunOutcome } from "@/lib/engine/execute-run";

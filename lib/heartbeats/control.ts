@@ -1,7 +1,8 @@
 // What people (and the scheduler) do to a heartbeat: queue its pipeline, pause, resume, run now,
 // regenerate the ping token. Server actions and the JSON API both call these.
+import "server-only";
 import { recordAudit, type Actor } from "@/lib/audit";
-import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
+import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import type { PipelineTrigger } from "@/lib/engine/engine.schema";
 import { ACTIVE_RUN_STATUSES } from "@/lib/engine/run-status";

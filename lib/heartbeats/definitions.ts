@@ -1,6 +1,7 @@
 // Every heartbeat the workspace declares: each pipeline with a `schedule:` block, and each entry of
 // heartbeats.yaml (jobs that run elsewhere and only ping). A broken entry or file is reported with its
 // file and line and leaves the other heartbeats running.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { Cron } from "croner";

@@ -5,7 +5,7 @@
 // (isUniqueViolation) and rolls back the caller's whole transaction. A row with `notify` (an incident
 // opened, a recovery) also writes its notification to the outbox, only when the row itself was written.
 import "server-only";
-import { prepared, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
+import { prepared, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
 import { insertOutboxRow, type OutboxEntry } from "@/lib/db/outbox";
 import type { HeartbeatEventKind } from "@/lib/heartbeats/heartbeats.schema";
 

@@ -2,7 +2,7 @@
 // approval is still going and the next tick is skipped; with `overlap: skip-while-running` only a queued
 // or running run blocks, so an hourly drafter is not stopped by a draft nobody has approved yet.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { writePipeline } from "@/lib/testing/engine";
 import { ManualClock } from "@/lib/heartbeats/clock";
 import { runHeartbeatNow } from "@/lib/heartbeats/control";

@@ -7,7 +7,7 @@ import { POST as pingPost } from "@/app/api/ping/[token]/route";
 import { POST as signalPost } from "@/app/api/ping/[token]/[signal]/route";
 import { createApiToken } from "@/lib/auth/tokens";
 import { createUser } from "@/lib/auth/users";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { loadHeartbeats } from "@/lib/heartbeats/definitions";
 import { recordPing } from "@/lib/heartbeats/ping";
 import { PING_LIMIT_PER_MINUTE } from "@/lib/heartbeats/ping-limit";

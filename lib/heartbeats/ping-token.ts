@@ -2,6 +2,7 @@
 // costs one indexed read and reveals nothing. Like Healthchecks.io, the heartbeat's page shows its ping
 // URL to signed-in users; the token is kept AES-256-GCM sealed under a key derived from the session secret,
 // so a copy of the database alone (a backup handed around) does not hold working ping URLs.
+import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { seal, unseal } from "@/lib/auth/seal";
 

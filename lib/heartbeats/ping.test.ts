@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { GET as pingGet, POST as pingPost } from "@/app/api/ping/[token]/route";
 import { GET as signalGet, POST as signalPost } from "@/app/api/ping/[token]/[signal]/route";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { newPingToken } from "@/lib/heartbeats/ping-token";
 import { listHeartbeatSummaries } from "@/lib/heartbeats/queries";
 import { ensureHeartbeatStates } from "@/lib/heartbeats/store";

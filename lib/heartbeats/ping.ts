@@ -1,6 +1,7 @@
 // Pings from jobs that run elsewhere: /api/ping/<token> (success), /start, /fail, /<exit-code>.
 // A wrong or malformed token is "not found" after at most one indexed read, and writes nothing.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 import { queueAlertRun } from "@/lib/heartbeats/control";
 import { loadHeartbeats } from "@/lib/heartbeats/definitions";
 import { PING_BODY_MAX_BYTES } from "@/lib/heartbeats/heartbeats.schema";

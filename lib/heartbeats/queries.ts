@@ -1,5 +1,6 @@
 // What the board, the heartbeat page, the Today page, the client page and GET /api/heartbeats show.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 import { publicUrl } from "@/lib/env";
 import { describeSchedule, loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
 import { RESULT_KINDS, type HeartbeatSummary } from "@/lib/heartbeats/heartbeats.schema";

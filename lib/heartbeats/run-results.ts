@@ -1,6 +1,7 @@
 // A heartbeat run's result becomes the heartbeat's success or failure once the run finishes, whichever
 // process ran it: each look reads the run events still open (durationMs not yet set) and closes them.
-import { isUniqueViolation, prisma } from "@/lib/db";
+import "server-only";
+import { isUniqueViolation, prisma } from "@/lib/db/client";
 import { queueAlertRun } from "@/lib/heartbeats/control";
 import type { HeartbeatDefinition } from "@/lib/heartbeats/definitions";
 import { closeRunEvent } from "@/lib/heartbeats/events";

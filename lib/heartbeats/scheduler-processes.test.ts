@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import readline from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { writePipeline } from "@/lib/testing/engine";
 import { clearWorkspace, eventsOf, scheduledPipeline, uniqueSlug } from "@/lib/testing/heartbeats";
 import { exited } from "@/lib/testing/processes";

@@ -4,8 +4,9 @@
 // from other processes. A tick is claimed by one conditional UPDATE of the heartbeat's watermark
 // (lastTickAt), so two schedulers never start the same tick; event rows are unique per (heartbeat,
 // kind, due time) as a second guard.
+import "server-only";
 import { randomUUID } from "node:crypto";
-import { dbReady, isUniqueViolation, prepared, prisma, sqlDate, writeTransaction } from "@/lib/db";
+import { dbReady, isUniqueViolation, prepared, prisma, sqlDate, writeTransaction } from "@/lib/db/client";
 import { Liveness } from "@/lib/db/liveness";
 import { publicMessage } from "@/lib/errors";
 import { systemClock, type Clock, type TimerHandle } from "@/lib/heartbeats/clock";

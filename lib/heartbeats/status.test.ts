@@ -1,7 +1,7 @@
 // Status from recorded signals on a hand-driven clock: up -> late -> up with the late mark at the exact
 // grace end, failing with one alert per incident, and paused kept across a scheduler restart.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { writePipeline } from "@/lib/testing/engine";
 import { ManualClock } from "@/lib/heartbeats/clock";
 import { pauseHeartbeat, resumeHeartbeat } from "@/lib/heartbeats/control";

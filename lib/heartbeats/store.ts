@@ -1,6 +1,7 @@
 // Heartbeat rows: one HeartbeatState per heartbeat (created on first sight, with its ping token) and
 // its events. Every signal writes its event and the state's summary columns in one transaction.
-import { isUniqueViolation, prepared, prisma, sqlDate, writeTransaction } from "@/lib/db";
+import "server-only";
+import { isUniqueViolation, prepared, prisma, sqlDate, writeTransaction } from "@/lib/db/client";
 import { publicMessage } from "@/lib/errors";
 import type { HeartbeatDefinition } from "@/lib/heartbeats/definitions";
 import { clipMessage, insertHeartbeatEvents, writeHeartbeatEvents, type HeartbeatEventRow } from "@/lib/heartbeats/events";

@@ -2,7 +2,7 @@
 // downtime with catchUp one and none, two schedulers racing for one tick, and a run's result recorded
 // (through a real worker) as the heartbeat's success or failure.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { retryRun } from "@/lib/engine/run-control";
 import { Worker } from "@/lib/engine/worker";

@@ -1,6 +1,7 @@
 // Hooks on the Node HTTP server that `next start` creates, installed once from the server process.
 // Next offers no way to reach that server or its sockets from the app, so the hook sits on
 // http.Server.prototype.emit, which every server in this process dispatches its requests through.
+import "server-only";
 import http from "node:http";
 import { markPeerHeaderInstalled, PEER_ADDRESS_HEADER } from "@/lib/auth/client-address";
 

@@ -10,7 +10,7 @@ import { GET as listPipelinesRoute } from "@/app/api/pipelines/route";
 import { POST as createRunRoute } from "@/app/api/runs/route";
 import { createApiToken } from "@/lib/auth/tokens";
 import { createUser } from "@/lib/auth/users";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { queueRun } from "@/lib/engine/queue-run";
 import { getCheckedPipeline, listCheckedPipelines } from "@/lib/mcp/approval-boundary";

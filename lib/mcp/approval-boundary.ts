@@ -4,7 +4,7 @@
 // (any scope: a tool destructive for one client's server is not listed for any); a tool not seen yet is
 // left to the run's pre-flight, which starts its server. The gateway enforces the same rule on each call.
 import "server-only";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { isReadOnly, storedAcceptedAnnotations } from "@/lib/mcp/pins";
 import { checkApprovalBoundary, type PathIssue } from "@/lib/pipelines/check-pipeline";
 import { getPipeline, listPipelines, withIssues, type PipelineEntry } from "@/lib/pipelines/load-pipelines";

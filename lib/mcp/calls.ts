@@ -1,11 +1,12 @@
 // Tool calls through the pool: arguments checked against the tool's input schema first, a timeout that
 // resets on progress (with a hard maximum), cancellation, and every call recorded before it is sent.
+import "server-only";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { ErrorCode, McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
-import { isUniqueViolation, prepared as preparedStatement, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
+import { isUniqueViolation, prepared as preparedStatement, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
 import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
 import { toolHash } from "@/lib/mcp/pins";
 import { trustedTool } from "@/lib/mcp/tool-trust";

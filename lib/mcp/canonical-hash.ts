@@ -1,6 +1,7 @@
 // One canonical-JSON hash for everything Switchboard compares by content: an approved client server entry
 // and a pinned tool definition. Keys sorted by code unit (safe-stable-stringify's deterministic mode), so
 // the same JSON written with its keys in another order hashes the same, on every machine and locale.
+import "server-only";
 import { createHash } from "node:crypto";
 import { configure } from "safe-stable-stringify";
 

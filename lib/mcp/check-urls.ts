@@ -2,6 +2,7 @@
 // workspace's mcp.json beside mcpServers (`"switchboard": { "servers": { "<name>": { "checkUrl" } } }`).
 // Only the admin-owned workspace file counts: a client's .mcp.json may have been written by an agent,
 // and a link it planted would send a human where the agent wants.
+import "server-only";
 import { serverVariables, workspaceDir } from "@/lib/env";
 import { loadGlobalServers, readMcpFile } from "@/lib/mcp/config";
 import { ZSwitchboardSettings } from "@/lib/mcp/config.schema";

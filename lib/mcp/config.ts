@@ -1,9 +1,10 @@
 // Loads MCP server config: the workspace's mcp.json (admin-owned, trusted) and a client's .mcp.json
 // (untrusted: an agent may have written it). A bad entry becomes an error on its own row and never
 // hides the others. Nothing here writes config: the web UI can never add or change a server's command.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { dataDir, serverVariables, workspaceDir } from "@/lib/env";
 import { SafeError } from "@/lib/errors";
 import { isClientSlug, readWorkspaceFile, WORKSPACE_SCOPE } from "@/lib/workspace/paths";

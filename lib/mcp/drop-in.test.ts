@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { SafeError } from "@/lib/errors";
 import { callToolAdHoc } from "@/lib/engine/adhoc-calls";
 import { queueRun } from "@/lib/engine/queue-run";

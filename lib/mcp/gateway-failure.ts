@@ -2,7 +2,8 @@
 // unavailable, no answer in time) ends the step: an agent that goes on builds on a result it never got,
 // and the operator would find out only from its prose. A refusal (a tool the step does not list,
 // arguments that do not match the schema) is not a failure: the agent reads it and can do better.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 
 export class GatewayToolFailed extends Error {
   constructor(readonly server: string, readonly tool: string, detail: string) {

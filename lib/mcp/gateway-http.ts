@@ -2,6 +2,7 @@
 // (codex). A request carries the bearer token minted for one agent step; the caller's resolver (the
 // engine's step lookup) says which step that is, and only while it runs. Stateless: each request gets a
 // fresh MCP server over the step's cached gateway session, so nothing lives between requests but that cache.
+import "server-only";
 import { createHash } from "node:crypto";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { GatewaySession, type GatewayStep } from "@/lib/mcp/gateway";

@@ -1,7 +1,7 @@
 // The gateway on its own: exactly the listed tools, refusals recorded under the step, a client's
 // unapproved server never started nor offered.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ensureClient } from "@/lib/testing/engine";
 import { exposedToolName, GatewaySession, GatewayUnavailableError, isToolAllowed } from "@/lib/mcp/gateway";
 import type { GatewayToolFailed } from "@/lib/mcp/gateway-failure";

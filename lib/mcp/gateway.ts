@@ -5,8 +5,9 @@
 // timeout and cancellation, secrets redacted) and records it under the step like a tool step's call.
 // Calls it will not send are recorded as refused.
 // The agent only ever sees a tool's name, description and input schema: never a command, env or header.
+import "server-only";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { callPreparedRecorded, checkArguments, ToolCallRefused } from "@/lib/mcp/calls";
 import type { ServerEntry } from "@/lib/mcp/config";
 import { GatewayToolFailed } from "@/lib/mcp/gateway-failure";

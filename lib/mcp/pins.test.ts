@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startGatewayServer } from "@/lib/testing/agent-clis";
 import { gatewayClient, runningAgentStep } from "@/lib/testing/gateway";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { McpToolStepRunner } from "@/lib/engine/mcp-tool-step-runner";
 import { callTool } from "@/lib/mcp/calls";

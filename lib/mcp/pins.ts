@@ -3,8 +3,9 @@
 // run after an approval step are blocked until an admin accepts the change (a rug-pulled tool must not
 // act on stale trust), and agents get no changed tool at all. What a tool may do is read from the definition an admin accepted: a server that
 // turns a destructive tool "read-only" while changing it does not slip past the block that way.
+import "server-only";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { isUniqueViolation, prisma } from "@/lib/db";
+import { isUniqueViolation, prisma } from "@/lib/db/client";
 import { createOutboxRow } from "@/lib/db/outbox";
 import { SafeError } from "@/lib/errors";
 import { canonicalHash, canonicalJson } from "@/lib/mcp/canonical-hash";

@@ -2,7 +2,7 @@
 // behaviour the public servers do not show: a paged tools/list, list_changed, and idle closing.
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { checkToolPins } from "@/lib/mcp/pins";
 import { McpPool } from "@/lib/mcp/pool";
 import { listServers } from "@/lib/mcp/servers";

@@ -3,7 +3,7 @@ import { getEventListeners } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { callTool, callToolRecorded, OutcomeUnknownError } from "@/lib/mcp/calls";
 import { toolResultText } from "@/lib/mcp/tool-result";

@@ -1,6 +1,7 @@
 // The MCP connection pool: one client per (scope, server), connected on first use, reconnected with
 // backoff after the server dies (the SDK does not reconnect by itself), closed when idle, and every
 // child process ended when Switchboard stops. One instance per process, on globalThis.
+import "server-only";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";

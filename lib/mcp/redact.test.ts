@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { callTool, type ToolProgress } from "@/lib/mcp/calls";
 import { getMcpPool } from "@/lib/mcp/pool";

@@ -1,7 +1,7 @@
 // What Settings and GET /api/notifications show: the channels (addresses masked, secrets never) and the
 // delivery log, newest first, paged like every list ({ items, nextCursor }).
 import "server-only";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { decodeOptionalCursor, olderThan, toPage } from "@/lib/db/cursor";
 import { SafeError } from "@/lib/errors";
 import { loadNotificationChannels, maskAddress, type Channel } from "@/lib/notify/config";

@@ -1,4 +1,5 @@
 // notifications.yaml (INTERFACES.md): the team's channels, each with the events and clients it takes.
+import "server-only";
 import { z } from "zod";
 import { NOTIFICATION_EVENTS } from "@/lib/db/outbox";
 

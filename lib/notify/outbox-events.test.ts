@@ -2,7 +2,7 @@
 // the event committed (a rolled-back event leaves none), once per draft, incident or budget threshold,
 // and a step that succeeds writes none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma, writeTransaction } from "@/lib/db";
+import { prisma, writeTransaction } from "@/lib/db/client";
 import { insertOutboxRow } from "@/lib/db/outbox";
 import { openDraft } from "@/lib/drafts/open-draft";
 import { queueRun } from "@/lib/engine/queue-run";

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { queueRun } from "@/lib/engine/queue-run";
 import { workspaceDir } from "@/lib/env";
 import { ACTOR, ensureClient, waitForRunStatus, writePipeline } from "@/lib/testing/engine";

@@ -8,7 +8,7 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { prisma, writeTransaction } from "@/lib/db";
+import { prisma, writeTransaction } from "@/lib/db/client";
 import { insertOutboxRow } from "@/lib/db/outbox";
 import { queueRun } from "@/lib/engine/queue-run";
 import { Worker } from "@/lib/engine/worker";

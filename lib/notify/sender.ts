@@ -11,7 +11,7 @@
 // client and are claimed together go out as one message ("3 drafts wait for Acme").
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { prepared, prisma, sqlDate, sqlite, writeTransaction } from "@/lib/db";
+import { prepared, prisma, sqlDate, sqlite, writeTransaction } from "@/lib/db/client";
 import { insertOutboxRow, type OutboxPayload } from "@/lib/db/outbox";
 import { publicUrl } from "@/lib/env";
 import { publicMessage } from "@/lib/errors";

@@ -2,7 +2,7 @@
 // team): the address and secret are sealed at rest, like ping tokens, and opened only to send.
 import "server-only";
 import { seal, unseal } from "@/lib/auth/seal";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import type { NotificationEvent } from "@/lib/db/outbox";
 import type { Channel } from "@/lib/notify/config";
 import type { ChannelType } from "@/lib/notify/notify.schema";

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { Worker } from "@/lib/engine/worker";
 import { queueRun } from "@/lib/engine/queue-run";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { POST as routePost } from "@/app/api/mcp/route";
 import { revokeApiToken } from "@/lib/auth/tokens";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { Worker } from "@/lib/engine/worker";
 import { queueRun } from "@/lib/engine/queue-run";

@@ -2,7 +2,7 @@
 // the same key (from the same user) gets that run back. The key is claimed by a unique row before the run
 // is queued, so two calls at once cannot both queue; the row gets the run's id once it exists.
 import "server-only";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { SafeError } from "@/lib/errors";
 import { canonicalHash } from "@/lib/mcp/canonical-hash";
 

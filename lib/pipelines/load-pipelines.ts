@@ -1,5 +1,6 @@
 // Reads `<workspace>/pipelines/<slug>.yaml`. Each file is parsed on its own (a broken file never hides
 // the others) and cached by mtime and size, so an edited or added file shows without a restart.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";

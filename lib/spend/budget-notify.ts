@@ -1,7 +1,8 @@
 // budget.warning (80%) and budget.reached (100%): written with the step cost that crosses the line, in the
 // same transaction, once per client, month and threshold (the dedupe key names all three, so a second
 // step past the line writes nothing). Only agent steps have a cost; tool steps never come here.
-import { prepared, sqlDate, type Sqlite } from "@/lib/db";
+import "server-only";
+import { prepared, sqlDate, type Sqlite } from "@/lib/db/client";
 import { insertOutboxRow } from "@/lib/db/outbox";
 import { formatNumber, formatUsd } from "@/lib/format";
 import { monthOf } from "@/lib/spend/money";

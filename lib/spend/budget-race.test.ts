@@ -6,7 +6,7 @@
 // holds nothing. The cost computed when each step ends replaces what was counted as it ran. Under a USD
 // budget, a model with no price is refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { updateClient } from "@/lib/clients/clients";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun } from "@/lib/engine/run-control";

@@ -1,7 +1,7 @@
 // A heartbeat's scheduled tick for a client at its budget: the run is refused and the tick recorded as
 // skipped with the reason (not as a failure of the job); a pipeline without agent steps still runs.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ACTOR, ensureClient, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 import { ManualClock } from "@/lib/heartbeats/clock";

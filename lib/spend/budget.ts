@@ -4,7 +4,7 @@
 // The API runners' model calls are also admitted one by one before they are made (lib/spend/reservations.ts).
 // Under a USD budget, a step on a model with no price is refused too: what it spends could not be counted.
 import "server-only";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { SafeError } from "@/lib/errors";
 import { formatUsd, formatNumber } from "@/lib/format";
 import { monthOf, type Month } from "@/lib/spend/money";

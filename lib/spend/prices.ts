@@ -1,7 +1,8 @@
 // The price table: USD per million tokens of each kind, per model. A step's cost is computed from it when
 // the step ends and kept with the step, with the row applied, so changing a price never rewrites history.
+import "server-only";
 import { recordAudit, type Actor } from "@/lib/audit";
-import { prepared, prisma, type Sqlite } from "@/lib/db";
+import { prepared, prisma, type Sqlite } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
 import type { TokenUsage } from "@/lib/agents/runner";
 import { ZDeleteModelPriceInput, ZModelPriceInput, type AppliedPrice } from "@/lib/spend/spend.schema";

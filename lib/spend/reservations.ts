@@ -6,7 +6,7 @@
 // call releases the hold in its own transaction (lib/spend/step-cost.ts). A hold counts only while its step
 // runs: a step that ends any way, or whose worker died and was recovered, holds nothing.
 import "server-only";
-import { prepared, sqlDate, writeTransaction, type Sqlite } from "@/lib/db";
+import { prepared, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
 import type { TokenUsage } from "@/lib/agents/runner";
 import type { Month } from "@/lib/spend/money";
 import { costOf, type ModelPriceRow } from "@/lib/spend/prices";

@@ -1,7 +1,7 @@
 // /runs?sort=cost and GET /api/runs?sort=cost: most expensive first, paged with the list's cursor, with
 // the same filters as the newest-first list.
 import { describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { listRunsQuery } from "@/lib/engine/engine.schema";
 import { queueRun } from "@/lib/engine/queue-run";
 import { listRuns } from "@/lib/engine/run-list";

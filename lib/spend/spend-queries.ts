@@ -1,6 +1,7 @@
 // What was spent, by client, pipeline and month (UTC calendar months, by when the run was queued): USD at
 // API prices, tokens, and apart from them the tokens and API-equivalent cost of subscription runs.
-import { prisma } from "@/lib/db";
+import "server-only";
+import { prisma } from "@/lib/db/client";
 import { monthOf, type Month } from "@/lib/spend/money";
 
 export type Spend = {

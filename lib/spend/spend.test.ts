@@ -5,7 +5,7 @@
 // API route) and stop a running agent at the line; an admin raises the budget and the retry goes through.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as createRunRoute } from "@/app/api/runs/route";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { createApiToken } from "@/lib/auth/tokens";
 import { createUser } from "@/lib/auth/users";
 import { updateClient } from "@/lib/clients/clients";

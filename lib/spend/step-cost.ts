@@ -6,7 +6,8 @@
 // on a subscription login is billed nothing in USD: its API-equivalent cost and its tokens go to the run's
 // subscription totals instead. A model call's hold on the budget (lib/spend/reservations.ts) is released
 // with the usage event that reports it, and with the step's end.
-import { prepared, type Sqlite } from "@/lib/db";
+import "server-only";
+import { prepared, type Sqlite } from "@/lib/db/client";
 import type { TokenUsage } from "@/lib/agents/runner";
 import { notifyBudgetCrossings } from "@/lib/spend/budget-notify";
 import { costOf, priceInTransaction } from "@/lib/spend/prices";

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { getClientDetail } from "@/lib/clients/client-detail";
 import { getRunDetail } from "@/lib/engine/run-detail";
 import type { Worker } from "@/lib/engine/worker";

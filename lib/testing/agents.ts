@@ -1,7 +1,7 @@
 // Shared by the runner tests: a workspace with server-everything, an agent pipeline whose answer flows
 // into a tool step, a worker with the real MCP step runner, and a model stand-in.
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { ACTOR, ensureClient, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { queueRun } from "@/lib/engine/queue-run";
 import { Worker } from "@/lib/engine/worker";

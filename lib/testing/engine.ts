@@ -1,7 +1,7 @@
 // Shared by the engine's tests: a scripted tool runner, pipeline files, clients, and waiting for a status.
 import fs from "node:fs";
 import path from "node:path";
-import { prisma, writeTransaction } from "@/lib/db";
+import { prisma, writeTransaction } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { DEFAULT_WAIT_MS, waitFor } from "@/lib/testing/wait-for";
 import { StepNotStarted, type ToolStepRunner, type ToolStepRequest, type ToolStepResult } from "@/lib/engine/tool-step-runner";

@@ -2,7 +2,7 @@
 // it), a token minted for it by the engine, and a real MCP client over the HTTP gateway.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { mintGatewayToken } from "@/lib/engine/gateway-tokens";
 
 /** Where the step stands: an approval step before it, after it, or none in the pipeline. */

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { ManualClock } from "@/lib/heartbeats/clock";
 import { unsealPingToken } from "@/lib/heartbeats/ping-token";

@@ -22,7 +22,7 @@
 //   auth             users, sessions, API tokens, the auth secret
 //   audit            the audit log
 //   markdown-nesting a bound on Markdown nesting (drafts use it)
-//   db               the Prisma client (lib/db.ts), lib/db/, the generated client (lib/generated)
+//   db               the Prisma client (lib/db/client.ts) and the rest of lib/db/, the generated client (lib/generated)
 //   process-group    the one rule for starting and ending a process group (agents, stdio servers)
 //   format           fixed-locale numbers, money, durations and times (pages and messages alike)
 //   errors           SafeError and friends

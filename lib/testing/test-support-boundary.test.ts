@@ -43,7 +43,7 @@ describe("test support boundary", () => {
     expect(reachesTestSupport('import { waitFor } from "@/lib/testing/wait-for";', "lib/x.ts")).toBe(true);
     expect(reachesTestSupport('const m = await import("../testing/engine");', "lib/engine/x.ts")).toBe(true);
     expect(reachesTestSupport('spawn(node, ["lib/testing/worker-process.ts"])', "scripts/x.ts")).toBe(true);
-    expect(reachesTestSupport('import { prisma } from "@/lib/db";', "lib/x.ts")).toBe(false);
+    expect(reachesTestSupport('import { prisma } from "@/lib/db/client";', "lib/x.ts")).toBe(false);
   });
 
   it("no production file imports lib/testing", () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { clientMemoryView, importClientFolders, MEMORY_RENDER_MAX_BYTES } from "@/lib/clients/clients";
 import { ZCreateClientInput } from "@/lib/clients/clients.schema";
 import { MEMORY_MAX_BYTES } from "@/lib/clients/clients.schema";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { loadGlobalServers, readMcpFile } from "@/lib/mcp/config";
 import { getPipeline } from "@/lib/pipelines/load-pipelines";

@@ -1,4 +1,5 @@
 // Every file path Switchboard touches is resolved here and must stay inside the workspace, symlinks included.
+import "server-only";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";

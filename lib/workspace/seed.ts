@@ -1,4 +1,5 @@
 // First start: the workspace is created from the bundled demo workspace when missing.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { approveDraft, rejectDraft, saveDraftVersion } from "@/lib/drafts/drafts";
 import { applyDraftDecision } from "@/lib/engine/approvals";
 import { Worker } from "@/lib/engine/worker";

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { approveDraft } from "@/lib/drafts/drafts";
 import { applyDraftDecision } from "@/lib/engine/approvals";

@@ -144,7 +144,7 @@ async function benchStepOverhead() {
 
 /** 1,000 queued one-step runs, drained by one worker (default options) through the real MCP pool. */
 async function benchDrain(bareMedianMs: number) {
-  const { prisma } = await import("@/lib/db");
+  const { prisma } = await import("@/lib/db/client");
   const { queueRun } = await import("@/lib/engine/queue-run");
   const { Worker } = await import("@/lib/engine/worker");
   const count = 1_000;

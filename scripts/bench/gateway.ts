@@ -19,7 +19,7 @@ export async function benchGateway(): Promise<Record<string, unknown>> {
   process.env.DATABASE_URL = `file:${path.join(root, "bench.db")}`;
   const { migrateDatabase } = await import("@/lib/db/migrate");
   migrateDatabase(path.join(root, "bench.db"));
-  const { prisma } = await import("@/lib/db");
+  const { prisma } = await import("@/lib/db/client");
   const { callTool, callToolRecorded } = await import("@/lib/mcp/calls");
   const { GatewaySession } = await import("@/lib/mcp/gateway");
   const { getMcpPool } = await import("@/lib/mcp/pool");

@@ -50,7 +50,7 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Prom
 async function runInChild(): Promise<Record<string, unknown>> {
   const { migrateDatabase } = await import("@/lib/db/migrate");
   const { databasePath, workspaceDir } = await import("@/lib/env");
-  const { prisma } = await import("@/lib/db");
+  const { prisma } = await import("@/lib/db/client");
   const { HeartbeatScheduler } = await import("@/lib/heartbeats/scheduler");
   const { Worker } = await import("@/lib/engine/worker");
   const { recordPing } = await import("@/lib/heartbeats/ping");

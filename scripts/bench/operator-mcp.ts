@@ -96,7 +96,7 @@ export async function benchOperatorMcp(): Promise<Record<string, unknown>> {
   const seedStart = performance.now();
   const seeded = await seed(dbFile);
   const seedSeconds = (performance.now() - seedStart) / 1000;
-  const { prisma } = await import("@/lib/db");
+  const { prisma } = await import("@/lib/db/client");
   const { createUser } = await import("@/lib/auth/users");
   const { createApiToken } = await import("@/lib/auth/tokens");
   const { handleOperatorMcpRequest } = await import("@/lib/operator-mcp/operator-http");

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listNotifications } from "@/app/api/notifications/route";
 import { createApiToken } from "@/lib/auth/tokens";
 import { createUser } from "@/lib/auth/users";
-import { prisma } from "@/lib/db";
+import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { listChannelSummaries, sendTestToChannel } from "@/lib/notify/delivery-log";
 import { createStoredChannel, listStoredChannels } from "@/lib/notify/stored-channels";

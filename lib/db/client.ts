@@ -1,6 +1,7 @@
 // The one Prisma client, over better-sqlite3, cached on globalThis (route bundles each get their own module copy).
 // The engine's hottest statements run as prepared statements on the same better-sqlite3 connection
 // (Prisma's per-query cost is several times SQLite's): one connection, so no second writer to wait on.
+import "server-only";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
 import { PrismaClient } from "@/lib/generated/prisma/client";
