@@ -94,6 +94,15 @@ test.describe("at 390x844 with touch", () => {
     await expect(page.getByLabel("Body (Markdown)")).toBeVisible();
     await expectPhoneFriendly(page, `/drafts/${draftId} while editing`);
     await page.getByRole("tab", { name: "Preview" }).click();
+    // Reject asks in a dialog that fits the screen; cancelling leaves the draft pending
+    await page.getByRole("button", { name: "Reject…" }).click();
+    const rejectDialog = page.getByRole("dialog", { name: "Reject draft" });
+    await expect(rejectDialog).toBeVisible();
+    const dialogBox = await rejectDialog.boundingBox();
+    expect((dialogBox?.x ?? -1) >= 0 && (dialogBox?.x ?? 0) + (dialogBox?.width ?? 999) <= 390, "the reject dialog fits the screen").toBe(true);
+    for (const name of ["Cancel", "Reject draft"]) expect((await rejectDialog.getByRole("button", { name }).boundingBox())?.height ?? 0, name).toBeGreaterThanOrEqual(MIN_TAP);
+    await rejectDialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(rejectDialog).toBeHidden();
     await page.screenshot({ path: test.info().outputPath("draft-review-390.png"), fullPage: true });
     await approve.click();
     await expect(page.getByText("Version 1 approved; the run continues.")).toBeVisible();
