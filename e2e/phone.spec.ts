@@ -126,8 +126,11 @@ test.describe("at 390x844 with touch", () => {
       return pingUrl;
     }).not.toBe("");
     await page.goto("/heartbeats");
-    const row = page.locator(`tr[data-heartbeat="${slug}"]`);
+    // on a phone the board is a list of cards, not a table to scroll sideways
+    await expect(page.getByRole("table")).toBeHidden();
+    const row = page.getByRole("list", { name: "Heartbeats" }).getByRole("listitem").filter({ hasText: `Phone check ${slug}` });
     await expect(row).toBeVisible();
+    await expect(row.getByRole("button", { name: `Pause Phone check ${slug}` })).toBeVisible();
     expect((await page.request.post(`${pingUrl}/fail`, { data: `error: https://example.com/${"very-long-path-segment/".repeat(12)} refused` })).status()).toBe(200);
     await expect(row.locator('[data-status="failing"]')).toBeVisible();
     await expect(row.getByRole("list", { name: /Last 1 results/ })).toBeVisible();
