@@ -6,6 +6,8 @@ import { env, isDevelopment } from "@/lib/env";
 import { isAllowedHost, isCrossSiteWrite } from "@/lib/http/guard";
 
 const PUBLIC_PAGES = new Set(["/login", "/setup"]);
+// what a phone fetches to add Switchboard to its home screen, before anyone signs in; nothing private
+const PUBLIC_ASSETS = new Set(["/manifest.webmanifest", "/icon-192.png", "/icon-512.png", "/apple-touch-icon.png"]);
 
 function contentSecurityPolicy(nonce: string): string {
   const dev = isDevelopment();
@@ -37,7 +39,7 @@ export function proxy(request: NextRequest) {
   if (isCrossSiteWrite(request.method, request.headers)) {
     return isApi ? NextResponse.json({ error: "Cross-site request refused" }, { status: 403 }) : new NextResponse("Cross-site request refused", { status: 403 });
   }
-  if (!isApi && request.method === "GET" && !PUBLIC_PAGES.has(pathname) && !hasSessionCookie(request)) {
+  if (!isApi && request.method === "GET" && !PUBLIC_PAGES.has(pathname) && !PUBLIC_ASSETS.has(pathname) && !hasSessionCookie(request)) {
     const url = request.nextUrl.clone();
     url.pathname = "/login";
     // the query too: a notification's link (`/drafts?client=acme`) opens the same list after sign-in

@@ -17,7 +17,7 @@ const NAV_ITEMS = [
 export function Nav({ badges = {} }: { badges?: Partial<Record<string, number>> }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex gap-0.5 overflow-x-auto md:flex-col">
+    <nav aria-label="Main" className="flex flex-col gap-0.5">
       {NAV_ITEMS.map((item) => {
         const active = item.href === "/" ? pathname === "/" : pathname === item.href || pathname.startsWith(`${item.href}/`);
         const badge = badges[item.href];
@@ -27,7 +27,7 @@ export function Nav({ badges = {} }: { badges?: Partial<Record<string, number>> 
             href={item.href}
             aria-current={active ? "page" : undefined}
             className={cn(
-              "flex items-center justify-between gap-2 rounded-md px-2.5 py-1.5 text-sm whitespace-nowrap",
+              "flex items-center justify-between gap-2 rounded-md px-2.5 py-1.5 text-sm whitespace-nowrap max-md:min-h-11",
               active ? "bg-zinc-200/70 font-medium text-zinc-900 dark:bg-zinc-800 dark:text-white" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-900",
             )}
           >

@@ -14,6 +14,8 @@ export function buttonClass(variant: Variant = "primary", size: "sm" | "md" = "m
   return cn(
     "inline-flex items-center justify-center gap-1.5 rounded-md font-medium transition-colors disabled:cursor-not-allowed",
     size === "sm" ? "h-7 px-2.5 text-xs" : "h-9 px-3.5 text-sm",
+    // a thumb's tap target on a phone (44 px); the desktop sizes stay dense
+    "max-md:min-h-11",
     variants[variant],
   );
 }

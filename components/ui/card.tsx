@@ -3,7 +3,7 @@ import { cn } from "@/components/ui/cn";
 
 export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
   return (
-    <section className={cn("rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900", className)}>
+    <section className={cn("min-w-0 rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900", className)}>
       {(title || actions) && (
         <header className="flex items-center justify-between gap-2 border-b border-zinc-200 px-4 py-2.5 dark:border-zinc-800">
           <h2 className="text-sm font-semibold">{title}</h2>
@@ -19,10 +19,10 @@ export function PageHeader({ title, description, actions }: { title: ReactNode; 
   return (
     <div className="mb-5 flex flex-wrap items-start justify-between gap-3">
       <div className="min-w-0">
-        <h1 className="truncate text-xl font-semibold">{title}</h1>
+        <h1 className="text-xl font-semibold break-words md:truncate">{title}</h1>
         {description && <p className="mt-0.5 text-sm text-zinc-500">{description}</p>}
       </div>
-      {actions && <div className="flex items-center gap-2">{actions}</div>}
+      {actions && <div className="flex flex-wrap items-center gap-2">{actions}</div>}
     </div>
   );
 }

@@ -3,7 +3,9 @@ import { cn } from "@/components/ui/cn";
 
 export function Table({ children, className }: { children: ReactNode; className?: string }) {
   return (
-    <div className={cn("overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900", className)}>
+    // relative: a visually hidden (absolute) label inside a cell is clipped by this scroller too, instead
+    // of widening the page on a phone
+    <div className={cn("relative overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900", className)}>
       <table className="w-full border-collapse text-sm">{children}</table>
     </div>
   );

@@ -8,6 +8,7 @@ import type { LaterStep } from "@/lib/engine/approval-effect";
 import { diffVersions } from "@/lib/drafts/version-diff";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
 import { JsonBlock } from "@/components/runs/tool-result";
 import { RelativeTime } from "@/components/ui/time";
@@ -69,10 +70,10 @@ export function DraftReview({ draft, versions, effect, preview }: Props) {
       <div className="min-w-0 space-y-5">
         <Card
           title={
-            <span role="tablist" className="flex gap-1">
-              <button type="button" role="tab" aria-selected={tab === "preview"} className={tab === "preview" ? "font-semibold" : "text-zinc-500"} onClick={() => setTab("preview")}>Preview</button>
+            <span role="tablist" className="flex items-center gap-1">
+              <button type="button" role="tab" aria-selected={tab === "preview"} className={cn("max-md:min-h-11 max-md:px-2", tab === "preview" ? "font-semibold" : "text-zinc-500")} onClick={() => setTab("preview")}>Preview</button>
               <span className="text-zinc-300">/</span>
-              <button type="button" role="tab" aria-selected={tab === "edit"} className={tab === "edit" ? "font-semibold" : "text-zinc-500"} onClick={() => setTab("edit")} disabled={!pending}>Edit source</button>
+              <button type="button" role="tab" aria-selected={tab === "edit"} className={cn("max-md:min-h-11 max-md:px-2", tab === "edit" ? "font-semibold" : "text-zinc-500")} onClick={() => setTab("edit")} disabled={!pending}>Edit source</button>
             </span>
           }
         >
@@ -82,7 +83,7 @@ export function DraftReview({ draft, versions, effect, preview }: Props) {
             <form onSubmit={(e) => { e.preventDefault(); void save(); }} className="space-y-3">
               <Field label="Title" htmlFor="draft-title"><Input id="draft-title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} /></Field>
               <Field label="Body (Markdown)" htmlFor="draft-body"><Textarea id="draft-body" value={body} onChange={(e) => setBody(e.target.value)} rows={22} spellCheck /></Field>
-              <div className="flex items-center gap-2">
+              <div className="flex flex-wrap items-center gap-2">
                 <Button type="submit" disabled={!dirty || busy !== null}>{busy === "save" ? "Saving…" : "Save as new version"}</Button>
                 <Button variant="ghost" onClick={() => { setTitle(draft.title); setBody(draft.body); setTab("preview"); }}>Discard changes</Button>
               </div>
@@ -91,7 +92,7 @@ export function DraftReview({ draft, versions, effect, preview }: Props) {
         </Card>
         <VersionDiff key={versions.length} draftId={draft.id} versions={versions} />
       </div>
-      <div className="space-y-5">
+      <div className="min-w-0 space-y-5">
         {pending && effect && (
           <Card title="What happens on approval">
             <ApprovalEffectView effect={effect} />
@@ -102,7 +103,7 @@ export function DraftReview({ draft, versions, effect, preview }: Props) {
             <div className="space-y-3">
               {dirty && <p className="text-xs text-amber-700 dark:text-amber-400">You have unsaved edits: save them first, or approve the version shown.</p>}
               <Field label="Note (optional)" htmlFor="approve-note"><Input id="approve-note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} /></Field>
-              <div className="flex gap-2">
+              <div className="flex flex-wrap gap-2">
                 <Button onClick={() => void approve()} disabled={busy !== null}>{busy === "approve" ? "Approving…" : `Approve version ${draft.version}`}</Button>
                 <Button variant="secondary" onClick={() => rejectDialog.current?.showModal()} disabled={busy !== null}>Reject…</Button>
               </div>

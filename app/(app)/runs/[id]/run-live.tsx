@@ -58,7 +58,7 @@ export function RunLive({ initial, rerun }: { initial: RunView; rerun: { runners
     <>
       <PageHeader
         title={
-          <span className="flex items-center gap-2">
+          <span className="flex flex-wrap items-center gap-2">
             {run.call ? <span>Ad-hoc call of <code className="font-mono">{run.call.server}/{run.call.tool}</code></span> : run.pipelineName} <StatusBadge status={run.status} waitingFor={run.waitingFor} />
           </span>
         }
@@ -112,12 +112,12 @@ export function RunLive({ initial, rerun }: { initial: RunView; rerun: { runners
         <p className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">{run.error}</p>
       )}
       <div className="grid gap-5 lg:grid-cols-[2fr_1fr]">
-        <section aria-label="Steps" className="space-y-3">
+        <section aria-label="Steps" className="min-w-0 space-y-3">
           {latest.map((step) => (
             <StepCard key={step.runStepId} run={run} step={step} history={run.steps.filter((s) => s.id === step.id && !s.isLatestAttempt)} onChange={refresh} setError={setActionError} />
           ))}
         </section>
-        <div className="space-y-5">
+        <div className="min-w-0 space-y-5">
           <Card title="Inputs">
             {run.inputs && typeof run.inputs === "object" && Object.keys(run.inputs).length > 0 ? (
               <dl className="space-y-1 text-sm">
