@@ -21,7 +21,9 @@ export function Markdown({ source, className }: { source: string; className?: st
   if (nestingDepth(source) > MAX_RENDER_DEPTH) {
     return (
       <div className={className ?? "prose-sb"}>
-        <p role="note" className="text-xs text-amber-800 dark:text-amber-300">This text nests more than {MAX_RENDER_DEPTH} levels deep, so it is shown as plain text, not rendered.</p>
+        <p role="note" className="text-xs text-amber-800 dark:text-amber-300">
+          This text nests more than {MAX_RENDER_DEPTH} levels deep, so it is shown as plain text, not rendered.
+        </p>
         <pre className="font-mono text-xs break-words whitespace-pre-wrap">{source}</pre>
       </div>
     );

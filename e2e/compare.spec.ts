@@ -48,8 +48,18 @@ test("run the demo agent pipeline on one runner, rerun it on another from the ru
   const table = page.getByLabel("Runs side by side");
   await expect(table.getByRole("row", { name: /^Runner/ })).toContainText(/claude-code.*openai/);
   await expect(table.getByRole("row", { name: /^Status/ })).toContainText(/succeeded.*waiting/);
-  await expect(table.getByRole("row", { name: /^Input tokens/ }).getByRole("cell").nth(0)).toHaveText(/^[1-9][\d,]*$/);
-  await expect(table.getByRole("row", { name: /^Input tokens/ }).getByRole("cell").nth(1)).toHaveText(/^[1-9][\d,]*$/);
+  await expect(
+    table
+      .getByRole("row", { name: /^Input tokens/ })
+      .getByRole("cell")
+      .nth(0),
+  ).toHaveText(/^[1-9][\d,]*$/);
+  await expect(
+    table
+      .getByRole("row", { name: /^Input tokens/ })
+      .getByRole("cell")
+      .nth(1),
+  ).toHaveText(/^[1-9][\d,]*$/);
 
   const step = page.getByLabel("Agent step draft");
   await expect(step.getByLabel("Run A agent")).toContainText("claude-code");

@@ -18,7 +18,12 @@ async function everyPage(request: import("@playwright/test").APIRequestContext):
 }
 
 function scriptSrc(csp: string): string {
-  return csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src")) ?? "";
+  return (
+    csp
+      .split(";")
+      .map((d) => d.trim())
+      .find((d) => d.startsWith("script-src")) ?? ""
+  );
 }
 
 test("every page sends a CSP with a per-request nonce and no unsafe-eval, and its own scripts carry the nonce", async ({ page, browser }) => {

@@ -38,7 +38,12 @@ test("run a demo pipeline, find its draft in the inbox, edit it, see the diff, a
 
   // the client's page lists the draft and its audit trail: the edit and the approval of version 2
   await page.goto(`/clients/${client}`);
-  await expect(page.getByLabel("Client drafts").getByRole("listitem").filter({ hasText: `Site report for ${client}` })).toContainText("approved");
+  await expect(
+    page
+      .getByLabel("Client drafts")
+      .getByRole("listitem")
+      .filter({ hasText: `Site report for ${client}` }),
+  ).toContainText("approved");
   await expect(page.getByRole("listitem").filter({ hasText: "draft.approve" })).toContainText("version 2");
   await expect(page.getByRole("listitem").filter({ hasText: "draft.edit" })).toContainText("version 2");
 });
@@ -50,10 +55,7 @@ test("approving a stale version is refused with a clear message; a double approv
   expect((await page.request.put(`/api/drafts/${draftId}`, { data: { body: "changed elsewhere", baseVersion: 1 } })).status()).toBe(200);
   await page.getByRole("button", { name: "Approve version 1" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "changed since" })).toContainText("version 2 is current");
-  const [a, b] = await Promise.all([
-    page.request.post(`/api/drafts/${draftId}/approve`, { data: { version: 2 } }),
-    page.request.post(`/api/drafts/${draftId}/approve`, { data: { version: 2 } }),
-  ]);
+  const [a, b] = await Promise.all([page.request.post(`/api/drafts/${draftId}/approve`, { data: { version: 2 } }), page.request.post(`/api/drafts/${draftId}/approve`, { data: { version: 2 } })]);
   expect([a.status(), b.status()].sort()).toEqual([200, 409]);
 });
 

@@ -1,5 +1,5 @@
 // Helpers shared by the e2e journeys.
-import { type APIRequestContext, type Page, type Request } from "@playwright/test";
+import type { APIRequestContext, Page, Request } from "@playwright/test";
 import { expect, type PageProblems } from "./fixtures";
 
 /** No hostile snippet ran: none set its marker, and no dialog opened on a guarded page (see fixtures.ts). */
@@ -38,11 +38,16 @@ export async function waitingDraft(request: APIRequestContext, client: string, p
   await request.post("/api/clients", { data: { slug: client, name: client } });
   const { id: runId } = await (await request.post("/api/runs", { data: { pipeline: "site-report", client, inputs: { page: pageInput } } })).json();
   let draftId = "";
-  await expect.poll(async () => {
-    const run = await (await request.get(`/api/runs/${runId}`)).json();
-    draftId = run.steps.find((s: { id: string }) => s.id === "review")?.draft?.id ?? "";
-    return draftId;
-  }, { timeout: 20_000 }).not.toBe("");
+  await expect
+    .poll(
+      async () => {
+        const run = await (await request.get(`/api/runs/${runId}`)).json();
+        draftId = run.steps.find((s: { id: string }) => s.id === "review")?.draft?.id ?? "";
+        return draftId;
+      },
+      { timeout: 20_000 },
+    )
+    .not.toBe("");
   return { runId, draftId };
 }
 

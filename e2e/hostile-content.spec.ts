@@ -30,7 +30,7 @@ test("a tool result carrying HTML is shown as text on /tools and on its run's pa
   await page.goto(`/runs/${runId}`);
   const step = page.getByRole("article", { name: "Step call" });
   await step.locator("summary").first().click();
-  await expect(step).toContainText("<iframe src=\"javascript:alert(6)\"></iframe>");
+  await expect(step).toContainText('<iframe src="javascript:alert(6)"></iframe>');
   await expectNothingInjected(page);
 });
 
@@ -63,7 +63,7 @@ test("a pipeline whose title and log lines carry HTML is listed, run and logged 
   await expectNothingInjected(page);
 
   await page.goto(`/pipelines/${slug}`);
-  await expect(page.locator("h1")).toContainText("<svg onload=\"alert(4)\">");
+  await expect(page.locator("h1")).toContainText('<svg onload="alert(4)">');
   await expectNothingInjected(page);
 
   await page.goto("/runs");

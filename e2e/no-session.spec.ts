@@ -18,11 +18,23 @@ test("every page without a session redirects to sign-in", async ({ page }) => {
 
 test("every API route without a session is a 401 JSON error; health is public", async ({ request }) => {
   const calls: [string, string, unknown?][] = [
-    ["GET", "/api/clients"], ["POST", "/api/clients", { slug: "nope", name: "Nope" }], ["GET", "/api/clients/acme"],
-    ["GET", "/api/pipelines"], ["GET", "/api/runs"], ["POST", "/api/runs", { pipeline: "echo-check" }], ["GET", "/api/runs/x"],
-    ["POST", "/api/runs/x/cancel"], ["POST", "/api/runs/x/retry"], ["POST", "/api/runs/x/rerun", { runner: "openai" }], ["GET", "/api/drafts"], ["GET", "/api/drafts/x"],
-    ["PUT", "/api/drafts/x", { body: "x" }], ["POST", "/api/drafts/x/approve", {}], ["POST", "/api/drafts/x/reject", { note: "n" }],
-    ["GET", "/api/mcp/servers"], ["POST", "/api/mcp/servers/everything/tools/echo", { arguments: { message: "x" } }],
+    ["GET", "/api/clients"],
+    ["POST", "/api/clients", { slug: "nope", name: "Nope" }],
+    ["GET", "/api/clients/acme"],
+    ["GET", "/api/pipelines"],
+    ["GET", "/api/runs"],
+    ["POST", "/api/runs", { pipeline: "echo-check" }],
+    ["GET", "/api/runs/x"],
+    ["POST", "/api/runs/x/cancel"],
+    ["POST", "/api/runs/x/retry"],
+    ["POST", "/api/runs/x/rerun", { runner: "openai" }],
+    ["GET", "/api/drafts"],
+    ["GET", "/api/drafts/x"],
+    ["PUT", "/api/drafts/x", { body: "x" }],
+    ["POST", "/api/drafts/x/approve", {}],
+    ["POST", "/api/drafts/x/reject", { note: "n" }],
+    ["GET", "/api/mcp/servers"],
+    ["POST", "/api/mcp/servers/everything/tools/echo", { arguments: { message: "x" } }],
     ["GET", "/api/notifications"],
   ];
   for (const [method, url, data] of calls) {
@@ -106,7 +118,9 @@ test("a forged or tampered session cookie is refused by the page's own check: si
   };
   const host = new URL(baseURL ?? "").hostname;
   for (const [kind, value] of Object.entries(forged)) {
-    const context = await browser.newContext({ storageState: { cookies: [{ name: "next-auth.session-token", value, domain: host, path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" }], origins: [] } });
+    const context = await browser.newContext({
+      storageState: { cookies: [{ name: "next-auth.session-token", value, domain: host, path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" }], origins: [] },
+    });
     for (const path of PAGES) {
       // the proxy lets a request with a session cookie through; the page itself must say no. Its
       // redirect goes to plain /login (the proxy's would carry ?next=)

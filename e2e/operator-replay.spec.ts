@@ -12,10 +12,22 @@ const REFUSED = "Only an admin can do that";
 
 /** Server actions an operator may call (SECURITY.md: run pipelines, review drafts, manage clients, runs). */
 const OPERATOR_MAY = new Set([
-  "createClientAction", "updateClientAction", "archiveClientAction", "saveMemoryAction",
-  "approveDraftAction", "rejectDraftAction", "saveDraftAction",
-  "runPipelineAction", "cancelRunAction", "retryRunAction", "rerunRunAction", "resolveOutcomeAction", "preflightAction",
-  "pauseHeartbeatAction", "resumeHeartbeatAction", "runHeartbeatNowAction",
+  "createClientAction",
+  "updateClientAction",
+  "archiveClientAction",
+  "saveMemoryAction",
+  "approveDraftAction",
+  "rejectDraftAction",
+  "saveDraftAction",
+  "runPipelineAction",
+  "cancelRunAction",
+  "retryRunAction",
+  "rerunRunAction",
+  "resolveOutcomeAction",
+  "preflightAction",
+  "pauseHeartbeatAction",
+  "resumeHeartbeatAction",
+  "runHeartbeatNowAction",
   "createFirstAdminAction", // public, and refuses once an admin exists
 ]);
 
@@ -28,7 +40,11 @@ async function interceptingAdmin(browser: import("@playwright/test").Browser): P
   const context = await browser.newContext({ storageState: adminState() });
   const queue: Captured[] = [];
   // reads a page makes by itself as it renders (the runners card on /settings) are not the admin's doing
-  const onRender = new Set(buildActions().filter((a) => a.name === "runnerStatusesAction").map((a) => a.id));
+  const onRender = new Set(
+    buildActions()
+      .filter((a) => a.name === "runnerStatusesAction")
+      .map((a) => a.id),
+  );
   await context.route("**/*", async (route) => {
     const r: Request = route.request();
     const action = r.headers()["next-action"];
@@ -59,7 +75,12 @@ function buildActions(): { id: string; name: string; page: string }[] {
   };
   return Object.entries(manifest.node).map(([id, v]) => {
     const worker = Object.keys(v.workers)[0] ?? "app/page";
-    const page = worker.replace(/^app/, "").replace(/\/page$/, "").replace(/\/\([^)]+\)/g, "").replace(/\[[^\]]+\]/g, "x") || "/";
+    const page =
+      worker
+        .replace(/^app/, "")
+        .replace(/\/page$/, "")
+        .replace(/\/\([^)]+\)/g, "")
+        .replace(/\[[^\]]+\]/g, "x") || "/";
     return { id, name: v.exportedName ?? id, page };
   });
 }
@@ -109,7 +130,10 @@ test("an operator replaying the admin's server actions is refused every time and
   await admin.page.getByLabel("Token name").fill(smuggledToken);
   await admin.page.getByRole("button", { name: "Create token" }).click();
   const createToken = await admin.next();
-  await admin.page.getByRole("row", { name: new RegExp(tokenName) }).getByRole("button", { name: "Revoke" }).click();
+  await admin.page
+    .getByRole("row", { name: new RegExp(tokenName) })
+    .getByRole("button", { name: "Revoke" })
+    .click();
   await admin.page.getByRole("button", { name: "Revoke token" }).click();
   const revokeToken = await admin.next();
   const message = uniqueName("replayed echo");
@@ -121,7 +145,10 @@ test("an operator replaying the admin's server actions is refused every time and
   await callForm.getByRole("textbox", { name: /^message/ }).fill(message);
   await callForm.getByRole("button", { name: "Call" }).click();
   const callTool = await admin.next();
-  await admin.page.getByRole("region", { name: `Server ${serverName}` }).getByRole("button", { name: "Approve this entry" }).click();
+  await admin.page
+    .getByRole("region", { name: `Server ${serverName}` })
+    .getByRole("button", { name: "Approve this entry" })
+    .click();
   const approveServer = await admin.next();
   await admin.context.close();
 
@@ -151,7 +178,11 @@ test("an operator replaying the admin's server actions is refused every time and
     expect(text, action.name).toContain(REFUSED);
   }
   const accept = buildActions().find((a) => a.name === "acceptToolChangeAction");
-  const acceptReplay = await replay(op.request, { url: new URL("/tools", baseURL).toString(), headers: { ...createUser.headers, "next-action": accept?.id ?? "" }, body: JSON.stringify([{ scope: "global", server: "everything", tool: "echo" }]) });
+  const acceptReplay = await replay(op.request, {
+    url: new URL("/tools", baseURL).toString(),
+    headers: { ...createUser.headers, "next-action": accept?.id ?? "" },
+    body: JSON.stringify([{ scope: "global", server: "everything", tool: "echo" }]),
+  });
   expect(acceptReplay).toContain(REFUSED);
 
   await bearer.dispose();

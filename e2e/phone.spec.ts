@@ -36,7 +36,8 @@ async function expectTapTargets(page: Page, what: string) {
     for (const el of document.querySelectorAll<HTMLElement>("main button, aside button, main select, main input:not([type=hidden]):not([type=checkbox]):not([type=radio])")) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0 || el.closest("dialog:not([open])")) continue;
-      if (r.height < min - 0.5 || r.width < min - 0.5) found.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+      if (r.height < min - 0.5 || r.width < min - 0.5)
+        found.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
     }
     return found;
   }, MIN_TAP);
@@ -120,15 +121,20 @@ test.describe("at 390x844 with touch", () => {
     const file = path.join(workspace(), "heartbeats.yaml");
     fs.writeFileSync(file, `${fs.readFileSync(file, "utf8").trimEnd()}\n- slug: ${slug}\n  name: Phone check ${slug}\n  every: 1h\n  grace: 10m\n`);
     let pingUrl = "";
-    await expect.poll(async () => {
-      const { items } = (await (await page.request.get("/api/heartbeats")).json()) as { items: { slug: string; pingUrl: string | null }[] };
-      pingUrl = items.find((i) => i.slug === slug)?.pingUrl ?? "";
-      return pingUrl;
-    }).not.toBe("");
+    await expect
+      .poll(async () => {
+        const { items } = (await (await page.request.get("/api/heartbeats")).json()) as { items: { slug: string; pingUrl: string | null }[] };
+        pingUrl = items.find((i) => i.slug === slug)?.pingUrl ?? "";
+        return pingUrl;
+      })
+      .not.toBe("");
     await page.goto("/heartbeats");
     // on a phone the board is a list of cards, not a table to scroll sideways
     await expect(page.getByRole("table")).toBeHidden();
-    const row = page.getByRole("list", { name: "Heartbeats" }).getByRole("listitem").filter({ hasText: `Phone check ${slug}` });
+    const row = page
+      .getByRole("list", { name: "Heartbeats" })
+      .getByRole("listitem")
+      .filter({ hasText: `Phone check ${slug}` });
     await expect(row).toBeVisible();
     await expect(row.getByRole("button", { name: `Pause Phone check ${slug}` })).toBeVisible();
     expect((await page.request.post(`${pingUrl}/fail`, { data: `error: https://example.com/${"very-long-path-segment/".repeat(12)} refused` })).status()).toBe(200);

@@ -4,14 +4,7 @@ import { prisma } from "@/lib/db/client";
 
 export type Actor = { id?: string | null; label: string };
 
-export async function recordAudit(entry: {
-  actor: Actor;
-  action: string;
-  targetType: string;
-  targetId: string;
-  clientId?: string | null;
-  data?: Record<string, unknown>;
-}): Promise<void> {
+export async function recordAudit(entry: { actor: Actor; action: string; targetType: string; targetId: string; clientId?: string | null; data?: Record<string, unknown> }): Promise<void> {
   await prisma.auditLog.create({
     data: {
       actorId: entry.actor.id ?? null,

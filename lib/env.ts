@@ -18,14 +18,20 @@ const EnvSchema = z.object({
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   SWITCHBOARD_URL: z.url().optional(),
   // mail notifications: smtp://user:pass@host:587 (smtps:// for TLS from the start); the sender address
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
+    .optional(),
   SMTP_FROM: z.string().min(3).optional(),
   SWITCHBOARD_SHUTDOWN_GRACE_S: z.coerce.number().min(0).max(3600).default(10),
   /** "1": serve pages only; runs wait for a worker started on its own (`npm run worker`) */
   SWITCHBOARD_DISABLE_WORKER: z.string().optional(),
   NODE_ENV: z.string().optional(),
   // `1` (trust the proxy that connects) or a comma-separated list of proxy addresses; unset: no proxy
-  SWITCHBOARD_TRUST_PROXY: z.string().optional().transform((v) => v?.trim() || undefined),
+  SWITCHBOARD_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined),
   // queued runs allowed at once per pipeline and client; a new run over it is refused with 429
   // set by scripts/start.mjs: the server stops when that process is gone (killed without passing a signal on)
   SWITCHBOARD_SUPERVISOR_PID: z.coerce.number().int().positive().optional(),

@@ -13,7 +13,14 @@ const MARK = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">
 <path d="M10 10 L22 22 M22 10 L10 22" stroke="#fff" stroke-width="1.5"/>
 </g></svg>`;
 
-for (const [name, size] of [["icon-192.png", 192], ["icon-512.png", 512], ["apple-touch-icon.png", 180]]) {
-  await sharp(Buffer.from(MARK), { density: (72 * size) / 32 }).resize(size, size).png({ compressionLevel: 9 }).toFile(path.join(root, "public", name));
+for (const [name, size] of [
+  ["icon-192.png", 192],
+  ["icon-512.png", 512],
+  ["apple-touch-icon.png", 180],
+]) {
+  await sharp(Buffer.from(MARK), { density: (72 * size) / 32 })
+    .resize(size, size)
+    .png({ compressionLevel: 9 })
+    .toFile(path.join(root, "public", name));
   console.log(`public/${name} ${size}x${size}`);
 }

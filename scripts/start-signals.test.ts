@@ -39,7 +39,7 @@ function descendants(rootPid: number): number[] {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const p of all) if (!found.has(p.pid) && found.has(p.ppid)) (found.add(p.pid), (grew = true));
+    for (const p of all) if (!found.has(p.pid) && found.has(p.ppid)) found.add(p.pid), (grew = true);
   }
   found.delete(rootPid);
   return [...found];
@@ -71,14 +71,8 @@ beforeAll(async () => {
   port = await freePort();
   fs.mkdirSync(path.join(workspace, "pipelines"), { recursive: true });
   const everything = path.join(root, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
-  fs.writeFileSync(
-    path.join(workspace, "mcp.json"),
-    JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [everything, "stdio"], env: { SB_TEST_MARKER: marker } } } }),
-  );
-  fs.writeFileSync(
-    path.join(workspace, "pipelines", "slow.yaml"),
-    "name: Slow\nsteps:\n  - id: wait\n    tool: everything/trigger-long-running-operation\n    args: { duration: 120, steps: 120 }\n",
-  );
+  fs.writeFileSync(path.join(workspace, "mcp.json"), JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [everything, "stdio"], env: { SB_TEST_MARKER: marker } } } }));
+  fs.writeFileSync(path.join(workspace, "pipelines", "slow.yaml"), "name: Slow\nsteps:\n  - id: wait\n    tool: everything/trigger-long-running-operation\n    args: { duration: 120, steps: 120 }\n");
   npm = spawn("npm", ["start"], {
     cwd: root,
     env: {
@@ -132,11 +126,7 @@ describe("SIGTERM to the npm start process alone (suite row 24)", () => {
     });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
-    await waitFor(
-      () => (db.prepare(`SELECT status FROM "RunStep" WHERE "runId" = ?`).get(id) as { status: string } | undefined)?.status === "running",
-      120_000,
-      "the slow step to run",
-    );
+    await waitFor(() => (db.prepare(`SELECT status FROM "RunStep" WHERE "runId" = ?`).get(id) as { status: string } | undefined)?.status === "running", 120_000, "the slow step to run");
     // the MCP server carries the marker only through its mcp.json env
     await waitFor(() => markedProcesses().some((pid) => cmdline(pid).includes("server-everything")), 120_000, "the MCP server process");
     const tree = descendants(npm!.pid!);
@@ -149,7 +139,11 @@ describe("SIGTERM to the npm start process alone (suite row 24)", () => {
 
     await waitFor(async () => !(await answers()), 120_000, "the port to stop answering");
     await waitFor(() => markedProcesses().length === 0, 120_000, "every process it started to end");
-    for (const pid of tree) expect(processTable().some((p) => p.pid === pid && p.state !== "Z"), `pid ${pid} still runs`).toBe(false);
+    for (const pid of tree)
+      expect(
+        processTable().some((p) => p.pid === pid && p.state !== "Z"),
+        `pid ${pid} still runs`,
+      ).toBe(false);
 
     const run = db.prepare(`SELECT status, error FROM "Run" WHERE "id" = ?`).get(id) as { status: string; error: string | null };
     const step = db.prepare(`SELECT status, error FROM "RunStep" WHERE "runId" = ?`).get(id) as { status: string; error: string | null };

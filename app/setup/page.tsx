@@ -12,9 +12,7 @@ export default async function SetupPage() {
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
         <h1 className="mb-1 text-xl font-semibold">Create the admin</h1>
-        <p className="mb-6 text-sm text-zinc-500">
-          No one has an account on this Switchboard yet. The account you create here is its first admin; this page is shown only once.
-        </p>
+        <p className="mb-6 text-sm text-zinc-500">No one has an account on this Switchboard yet. The account you create here is its first admin; this page is shown only once.</p>
         <SetupForm />
       </div>
     </main>

@@ -27,7 +27,10 @@ export function HeartbeatStatus({ item }: { item: Pick<HeartbeatSummary, "status
       <StatusBadge status={running ? "started" : item.status} />
       {runningFor !== null && <span className="text-xs text-zinc-500">running {formatDuration(runningFor)}</span>}
       {item.flapping && (
-        <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-200" title="It turned failing or late again within an hour of its last alert: alerted once, not again until an hour has passed">
+        <span
+          className="rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-200"
+          title="It turned failing or late again within an hour of its last alert: alerted once, not again until an hour has passed"
+        >
           flapping
         </span>
       )}

@@ -9,7 +9,9 @@ export function HeartbeatList({ items, empty, label }: { items: HeartbeatSummary
     <ul aria-label={label} className="space-y-2 text-sm">
       {items.map((h) => (
         <li key={h.slug} data-heartbeat={h.slug} className="flex flex-wrap items-center justify-between gap-2">
-          <Link className="min-w-0 truncate hover:underline" href={`/heartbeats/${h.slug}`}>{h.name}</Link>
+          <Link className="min-w-0 truncate hover:underline" href={`/heartbeats/${h.slug}`}>
+            {h.name}
+          </Link>
           <span className="flex items-center gap-2">
             <ResultStrip results={h.results.slice(-10)} label={h.name} />
             <HeartbeatStatus item={h} />

@@ -34,8 +34,7 @@ export function BuiltinCallEntry({ data }: { data: BuiltinCallData }) {
   return (
     <details className="rounded border border-dashed border-zinc-300 p-2 text-sm dark:border-zinc-700" open={failed || (output ?? "").length < FOLD_CHARS} aria-label={`Built-in call ${name}`}>
       <summary className="cursor-pointer">
-        <span className="text-xs text-zinc-500">Built-in</span> <code className="font-mono text-xs">{name}</code>{" "}
-        <StatusBadge status={failed ? "failed" : output === null ? "started" : "succeeded"} />
+        <span className="text-xs text-zinc-500">Built-in</span> <code className="font-mono text-xs">{name}</code> <StatusBadge status={failed ? "failed" : output === null ? "started" : "succeeded"} />
       </summary>
       <div className="mt-2 space-y-2">
         <p className="text-xs text-zinc-500">Input{data.inputTruncated === true ? ` (cut; ${String(data.inputChars)} characters in all)` : ""}</p>

@@ -3,7 +3,17 @@
 import { formatUsd, formatNumber } from "@/lib/format";
 
 type StepUsage = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number; subscription: boolean; apiCostUsd: number | null };
-type RunUsage = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number | null; subscription: boolean; subscriptionTokens: number; subscriptionUsd: number; unpricedModel: string | null };
+type RunUsage = {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number | null;
+  subscription: boolean;
+  subscriptionTokens: number;
+  subscriptionUsd: number;
+  unpricedModel: string | null;
+};
 
 export function SubscriptionMark() {
   return (

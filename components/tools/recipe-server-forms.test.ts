@@ -23,7 +23,12 @@ const SERVERS: ServerUnderTest[] = [
   { name: "dataforseo", entry: modules("dataforseo-mcp-server/dist/index.js"), env: { DATAFORSEO_USERNAME: "offline@example.test", DATAFORSEO_PASSWORD: "offline-password" }, minTools: 4 },
   { name: "firecrawl", entry: modules("firecrawl-mcp/dist/index.js"), env: { FIRECRAWL_API_URL: "http://127.0.0.1:9", FIRECRAWL_API_KEY: "fc-offline" }, minTools: 20 },
   // an application password must be at least 8 characters; plain-HTTP loopback must be allowed
-  { name: "wordpress", entry: modules("mcp-wordpress/dist/index.js"), env: { WORDPRESS_SITE_URL: "http://127.0.0.1:9", WORDPRESS_USERNAME: "offline", WORDPRESS_APP_PASSWORD: "abcd efgh ijkl mnop", ALLOW_INSECURE_HTTP: "true", ALLOW_PRIVATE_URLS: "true" }, minTools: 71 },
+  {
+    name: "wordpress",
+    entry: modules("mcp-wordpress/dist/index.js"),
+    env: { WORDPRESS_SITE_URL: "http://127.0.0.1:9", WORDPRESS_USERNAME: "offline", WORDPRESS_APP_PASSWORD: "abcd efgh ijkl mnop", ALLOW_INSECURE_HTTP: "true", ALLOW_PRIVATE_URLS: "true" },
+    minTools: 71,
+  },
   // listing tools does not launch the browser
   { name: "playwright", entry: modules("@playwright/mcp/cli.js"), args: ["--headless", "--isolated", "--no-sandbox", "--executable-path", "/usr/bin/chromium", "--browser", "chromium"], minTools: 20 },
   // the project's own servers for APIs npm has no MCP server for; they start without their API reachable

@@ -18,7 +18,12 @@ describe("SchemaForm", () => {
         path: { type: "string", description: "File to edit" },
         mode: { type: "string", enum: ["fast", "slow"], default: "slow" },
         edits: { type: "array", items: { type: "object", properties: { oldText: { type: "string" } }, required: ["oldText"] }, default: [{ oldText: "a" }] },
-        target: { anyOf: [{ type: "string", title: "By URL" }, { type: "object", title: "By query", properties: { q: { type: "string" } } }] },
+        target: {
+          anyOf: [
+            { type: "string", title: "By URL" },
+            { type: "object", title: "By query", properties: { q: { type: "string" } } },
+          ],
+        },
       },
       required: ["path"],
     });

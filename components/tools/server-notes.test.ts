@@ -27,9 +27,9 @@ describe("ServerNotes on /tools", () => {
     for (const key of ["autoApprove", "alwaysAllow", "timeout"]) expect(cline).toContain(`<code class="font-mono">${key}</code>`);
     expect(cline).toContain("the default 60 s applies");
     const off = note("off");
-    expect(off).toContain("Disabled in <code class=\"font-mono\">mcp.json</code>");
+    expect(off).toContain('Disabled in <code class="font-mono">mcp.json</code>');
     expect(off).toContain("listed, never started");
-    expect(off).toContain("<code class=\"font-mono\">description</code>");
+    expect(off).toContain('<code class="font-mono">description</code>');
     expect(note("plain")).toBe("");
   });
 });

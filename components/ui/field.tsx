@@ -2,8 +2,7 @@ import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTML
 import { cn } from "@/components/ui/cn";
 
 // below md the text is 16 px: iOS zooms the page into any field with smaller text when it takes focus
-const control =
-  "block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm shadow-sm placeholder:text-zinc-400 focus:border-indigo-500 max-md:text-base dark:border-zinc-700 dark:bg-zinc-900";
+const control = "block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm shadow-sm placeholder:text-zinc-400 focus:border-indigo-500 max-md:text-base dark:border-zinc-700 dark:bg-zinc-900";
 
 export function Input({ className, ...props }: InputHTMLAttributes<HTMLInputElement>) {
   return <input className={cn(control, "h-9 max-md:min-h-11", className)} {...props} />;

@@ -11,7 +11,11 @@ export function FilterSelect({ label, name, value, anyLabel, options, className 
       {label}
       <Select name={name} defaultValue={value ?? ""} className={className}>
         <option value="">{anyLabel}</option>
-        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
       </Select>
     </label>
   );

@@ -3,23 +3,18 @@
 import "server-only";
 import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
-import { z } from "zod";
+import type { z } from "zod";
 import { currentUser } from "@/lib/auth/session";
 import type { SessionUser } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { publicMessage, SafeError } from "@/lib/errors";
 import { isAllowedHost, isCrossSiteWrite } from "@/lib/http/guard";
 
-export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
 
 type Options<S extends z.ZodType> = { schema: S; role?: "admin" };
 
-export function authAction<S extends z.ZodType, T>(
-  options: Options<S>,
-  fn: (input: z.output<S>, user: SessionUser) => Promise<T>,
-): (input: z.input<S>) => Promise<ActionResult<T>> {
+export function authAction<S extends z.ZodType, T>(options: Options<S>, fn: (input: z.output<S>, user: SessionUser) => Promise<T>): (input: z.input<S>) => Promise<ActionResult<T>> {
   return async (input) => {
     try {
       const h = await headers();

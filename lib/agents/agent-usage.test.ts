@@ -24,9 +24,7 @@ describe("an interrupted agent step", { timeout: 120_000 }, () => {
     await waitForRunStatus(id, ["failed"]);
     const step = await prisma.runStep.findUniqueOrThrow({ where: { id: draft.id } });
     expect([step.status, step.error]).toEqual(["failed", "Interrupted by shutdown"]);
-    expect([step.inputTokens, step.outputTokens, step.cacheReadTokens, step.cacheWriteTokens]).toEqual([
-      STANDIN_USAGE.input, STANDIN_USAGE.output, STANDIN_USAGE.cacheRead, STANDIN_USAGE.cacheWrite,
-    ]);
+    expect([step.inputTokens, step.outputTokens, step.cacheReadTokens, step.cacheWriteTokens]).toEqual([STANDIN_USAGE.input, STANDIN_USAGE.output, STANDIN_USAGE.cacheRead, STANDIN_USAGE.cacheWrite]);
     expect((await getRunDetail(id))?.usage).toMatchObject({ inputTokens: STANDIN_USAGE.input, outputTokens: STANDIN_USAGE.output });
   });
 });

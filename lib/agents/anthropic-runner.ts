@@ -6,10 +6,7 @@ import Anthropic, { APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import type { MessageParam, Tool as AnthropicTool, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages/messages";
 import { agentEnv } from "@/lib/env";
 import { gatewayResultText } from "@/lib/mcp/gateway";
-import {
-  addUsage, AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError,
-  type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus,
-} from "@/lib/agents/runner";
+import { addUsage, AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError, type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus } from "@/lib/agents/runner";
 import { modelApiError } from "@/lib/agents/model-api-error";
 
 const MAX_OUTPUT_TOKENS = 8_192;

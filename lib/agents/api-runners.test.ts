@@ -32,7 +32,11 @@ describe.each(cases)("$runner runner", { timeout: 120_000 }, ({ runner, path, ap
     // two model calls, each reporting the stand-in's usage
     expect([draft?.runner, draft?.model, draft?.turns]).toEqual([runner, "standin-model", 2]);
     expect([draft?.inputTokens, draft?.outputTokens, draft?.cacheReadTokens, draft?.cacheWriteTokens, draft?.reasoningTokens]).toEqual([
-      2 * input, 2 * STANDIN_USAGE.output, 2 * STANDIN_USAGE.cacheRead, 2 * cacheWrite, 2 * reasoning,
+      2 * input,
+      2 * STANDIN_USAGE.output,
+      2 * STANDIN_USAGE.cacheRead,
+      2 * cacheWrite,
+      2 * reasoning,
     ]);
     // GET /api/runs/<id> sums them; the transcript has the prompt, the text, the usage and the answer
     expect((await getRunDetail(id))?.usage).toMatchObject({ inputTokens: 2 * input, outputTokens: 2 * STANDIN_USAGE.output, cacheReadTokens: 2 * STANDIN_USAGE.cacheRead, reasoningTokens: 2 * reasoning });
@@ -40,7 +44,7 @@ describe.each(cases)("$runner runner", { timeout: 120_000 }, ({ runner, path, ap
     expect(events.items.map((e) => e.type)).toEqual(["status", "prompt", "usage", "usage", "text", "answer", "status"]);
     expect(events.items[1].data).toMatchObject({ text: "Research otters for ACME with the echo tool", runner });
     // only the listed tool was offered, by its gateway name, with its schema and no server details
-    const offered = suite.standin.requestsTo(path).at(-1)?.body.tools as ({ name?: string; function?: { name: string } })[];
+    const offered = suite.standin.requestsTo(path).at(-1)?.body.tools as { name?: string; function?: { name: string } }[];
     expect(offered.map((t) => t.name ?? t.function?.name)).toEqual(["everything__echo"]);
     expect(JSON.stringify(offered)).not.toContain(process.execPath);
   });

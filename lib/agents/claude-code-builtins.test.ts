@@ -59,13 +59,16 @@ describe("claude-code built-ins, with the real CLI", { timeout: 240_000 }, () =>
     const before = suite.standin.requestsTo("/v1/messages").length;
     const { id, run, draft } = await runAgentPipeline(writeAgentPipeline("claude-code", { extra: "      builtin: [Read]\n" }), ["succeeded", "failed"], 120_000);
     expect([run.status, run.error]).toEqual(["succeeded", null]);
-    const offered = (suite.standin.requestsTo("/v1/messages").slice(before)[0]?.body.tools as { name: string }[]).map((t) => t.name);
+    const offered = (suite.standin.requestsTo("/v1/messages").slice(before)[0].body.tools as { name: string }[]).map((t) => t.name);
     expect(offered).toContain("Read");
     expect(offered.filter((n) => ["Bash", "Write", "Edit", "Glob", "Grep", "WebFetch"].includes(n))).toEqual([]);
 
     const calls = await builtinEvents(id);
     expect(calls.map((c) => [c.name, JSON.parse(c.input).file_path ?? JSON.parse(c.input).command, c.isError])).toEqual([
-      ["Read", inside, false], ["Read", outside, true], ["Read", "/etc/hostname", true], ["Bash", "cat /etc/hostname", true],
+      ["Read", inside, false],
+      ["Read", outside, true],
+      ["Read", "/etc/hostname", true],
+      ["Bash", "cat /etc/hostname", true],
     ]);
     expect(calls[0].output).toContain("inside the folder: otters");
     // refused by Claude Code's permission check, before anything was read
@@ -96,7 +99,12 @@ describe("claude-code built-ins, with the real CLI", { timeout: 240_000 }, () =>
     const { id, run } = await runAgentPipeline(writeAgentPipeline("claude-code", { extra: "      builtin: [Grep, Write]\n" }), ["succeeded", "failed"], 120_000);
     expect([run.status, run.error]).toEqual(["succeeded", null]);
     const calls = await builtinEvents(id);
-    expect(calls.map((c) => [c.name, c.isError])).toEqual([["Grep", false], ["Grep", true], ["Write", false], ["Write", true]]);
+    expect(calls.map((c) => [c.name, c.isError])).toEqual([
+      ["Grep", false],
+      ["Grep", true],
+      ["Write", false],
+      ["Write", true],
+    ]);
     expect(calls[0].output).toContain(`${marker} lives here`);
     expect(JSON.stringify(calls)).not.toContain("OUTSIDE-CANARY-9904");
     expect(fs.readFileSync(written, "utf8")).toBe("made by the agent\n");
@@ -112,7 +120,13 @@ describe("claude-code built-ins, with the real CLI", { timeout: 240_000 }, () =>
     suite.standin.mode = "answer";
     let before = suite.standin.requestsTo("/v1/messages").length;
     await runAgentPipeline(writeAgentPipeline("claude-code"), ["succeeded", "failed"], 120_000);
-    const system = (from: number) => JSON.stringify(suite.standin.requestsTo("/v1/messages").slice(from).map((r) => r.body.system));
+    const system = (from: number) =>
+      JSON.stringify(
+        suite.standin
+          .requestsTo("/v1/messages")
+          .slice(from)
+          .map((r) => r.body.system),
+      );
     expect(system(before)).toContain(marker);
 
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-elsewhere-"));

@@ -41,7 +41,10 @@ describe("claude-code runner", { timeout: 240_000 }, () => {
     const usageEvents = await prisma.runEvent.count({ where: { runId: id, runStepId: draft?.id, type: "usage" } });
     expect(usageEvents).toBeGreaterThanOrEqual(2);
     expect([draft?.inputTokens, draft?.outputTokens, draft?.cacheReadTokens, draft?.cacheWriteTokens]).toEqual([
-      calls * STANDIN_USAGE.input, calls * STANDIN_USAGE.output, calls * STANDIN_USAGE.cacheRead, calls * STANDIN_USAGE.cacheWrite,
+      calls * STANDIN_USAGE.input,
+      calls * STANDIN_USAGE.output,
+      calls * STANDIN_USAGE.cacheRead,
+      calls * STANDIN_USAGE.cacheWrite,
     ]);
   });
 

@@ -17,10 +17,7 @@ import { killChildGroup, spawnGroup } from "@/lib/process-group";
 import { boxedCommand, checkMounts, requireSandbox, withSandboxStatus } from "@/lib/agents/sandbox";
 import { claudePermissions } from "@/lib/agents/claude-permissions";
 import { readWorkspaceFile } from "@/lib/workspace/paths";
-import {
-  addUsage, AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError,
-  type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage,
-} from "@/lib/agents/runner";
+import { addUsage, AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError, type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage } from "@/lib/agents/runner";
 
 const CLAUDE_MD_MAX_BYTES = 64 * 1024;
 const STDERR_KEEP = 4_000;
@@ -95,9 +92,7 @@ export function readClaudeMd(cwd: string): string | null {
 function toolResultText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
-  return content
-    .map((c: { type?: string; text?: unknown }) => (c?.type === "text" && typeof c.text === "string" ? c.text : c?.type ? `[${c.type}]` : ""))
-    .join("\n");
+  return content.map((c: { type?: string; text?: unknown }) => (c?.type === "text" && typeof c.text === "string" ? c.text : c?.type ? `[${c.type}]` : "")).join("\n");
 }
 
 function usageOf(u: Record<string, unknown> | undefined): TokenUsage {
@@ -130,19 +125,29 @@ export class ClaudeCodeRunner implements AgentRunner {
   private async setupStatus(): Promise<RunnerStatus> {
     const env = agentEnv();
     const found = claudeBin(env);
-    if (!found) return { runner: this.name, usable: false, detail: "claude was not found on PATH, and the Agent SDK's own binary is not installed", hint: "Install Claude Code (claude on PATH), reinstall the npm packages, or set SWITCHBOARD_CLAUDE_BIN" };
+    if (!found)
+      return {
+        runner: this.name,
+        usable: false,
+        detail: "claude was not found on PATH, and the Agent SDK's own binary is not installed",
+        hint: "Install Claude Code (claude on PATH), reinstall the npm packages, or set SWITCHBOARD_CLAUDE_BIN",
+      };
     const { bin, source } = found;
     const version = await cliVersion(bin, childEnv(env, true));
     if (!version) return { runner: this.name, usable: false, detail: `${bin} (from ${source}) does not run (claude --version failed)`, hint: "Check SWITCHBOARD_CLAUDE_BIN or the claude on PATH" };
     const login = hasClaudeLogin(env);
-    if (!login && !env.ANTHROPIC_API_KEY) return { runner: this.name, usable: false, detail: `${version} at ${bin} (from ${source}); no login and no key`, hint: "Log in with claude as the user that runs Switchboard, or set ANTHROPIC_API_KEY" };
+    if (!login && !env.ANTHROPIC_API_KEY)
+      return { runner: this.name, usable: false, detail: `${version} at ${bin} (from ${source}); no login and no key`, hint: "Log in with claude as the user that runs Switchboard, or set ANTHROPIC_API_KEY" };
     return { runner: this.name, usable: true, detail: `${version} at ${bin} (from ${source}); ${login ? "the operator's Claude login" : "ANTHROPIC_API_KEY"}` };
   }
 
   async run(req: AgentRunRequest): Promise<AgentRunResult> {
     const env = agentEnv();
     const bin = claudeBin(env)?.bin;
-    if (!bin) throw new RunnerNotConfiguredError("The claude-code runner is not set up: install Claude Code so that claude is on PATH (or reinstall the npm packages, which bring the Agent SDK's own), or set SWITCHBOARD_CLAUDE_BIN");
+    if (!bin)
+      throw new RunnerNotConfiguredError(
+        "The claude-code runner is not set up: install Claude Code so that claude is on PATH (or reinstall the npm packages, which bring the Agent SDK's own), or set SWITCHBOARD_CLAUDE_BIN",
+      );
     const useLogin = hasClaudeLogin(env);
     if (!useLogin && !env.ANTHROPIC_API_KEY) {
       throw new RunnerNotConfiguredError("The claude-code runner is not set up: log in with claude as the user that runs Switchboard, or set ANTHROPIC_API_KEY");
@@ -173,7 +178,10 @@ export class ClaudeCodeRunner implements AgentRunner {
           cwd: req.cwd,
           model: req.model,
           maxTurns: req.maxTurns,
-          ...claudePermissions(req.builtin, tools.map((t) => `mcp__${GATEWAY_SERVER_NAME}__${t.name}`)),
+          ...claudePermissions(
+            req.builtin,
+            tools.map((t) => `mcp__${GATEWAY_SERVER_NAME}__${t.name}`),
+          ),
           permissionMode: "dontAsk",
           mcpServers: { [GATEWAY_SERVER_NAME]: { type: "sdk", name: GATEWAY_SERVER_NAME, instance: gatewayMcpServer(req.gateway) } },
           strictMcpConfig: true,
@@ -190,9 +198,7 @@ export class ClaudeCodeRunner implements AgentRunner {
             // writes it in place there (a rename onto a bound file fails with EBUSY, and Claude Code then
             // writes in place), so the refreshed login is the operator's own
             const login = useLogin && env.HOME ? [path.join(env.HOME, ".claude", ".credentials.json")] : [];
-            const spawned = box
-              ? boxedCommand(box, { command: options.command, args: options.args, bin, cwd: options.cwd ?? req.cwd, home: env.HOME, login, mounts: req.mounts ?? [] })
-              : options;
+            const spawned = box ? boxedCommand(box, { command: options.command, args: options.args, bin, cwd: options.cwd ?? req.cwd, home: env.HOME, login, mounts: req.mounts ?? [] }) : options;
             const child = spawnGroup(spawned.command, spawned.args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
             children.add(child);
             child.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString("utf8")).slice(-STDERR_KEEP)));

@@ -39,8 +39,18 @@ function offeredSince(before: number): string[] {
 describe("codex built-ins", { timeout: 240_000 }, () => {
   it("turns every built-in off by config unless the step lists it", () => {
     expect(codexBuiltinArgs([])).toEqual([
-      "-c", "features.shell_tool=false", "-c", 'web_search="disabled"', "-c", "features.multi_agent=false",
-      "-c", "features.view_image=false", "-c", "tools.experimental_request_user_input.enabled=false", "-c", "features.goals=false",
+      "-c",
+      "features.shell_tool=false",
+      "-c",
+      'web_search="disabled"',
+      "-c",
+      "features.multi_agent=false",
+      "-c",
+      "features.view_image=false",
+      "-c",
+      "tools.experimental_request_user_input.enabled=false",
+      "-c",
+      "features.goals=false",
     ]);
     // a group by its name or by one of its tools' names
     expect(codexBuiltinArgs(["shell"])).not.toContain("features.shell_tool=false");
@@ -73,7 +83,10 @@ describe("codex built-ins", { timeout: 240_000 }, () => {
 
     const events = await prisma.runEvent.findMany({ where: { runId: id, runStepId: draft?.id, type: "builtin" }, orderBy: { id: "asc" }, select: { message: true, dataJson: true } });
     const data = events.map((e) => JSON.parse(e.dataJson ?? "{}") as { name: string; input: string; output?: string; isError: boolean });
-    expect(data.map((d) => [d.name, JSON.parse(d.input).exitCode, d.isError])).toEqual([["exec_command", 0, false], ["exec_command", 3, true]]);
+    expect(data.map((d) => [d.name, JSON.parse(d.input).exitCode, d.isError])).toEqual([
+      ["exec_command", 0, false],
+      ["exec_command", 3, true],
+    ]);
     expect(data[0].input).toContain(`cat ${name}`);
     expect(data[0].output).toContain("line one");
     expect(data[0].output).toContain("the key is [redacted]");

@@ -40,7 +40,11 @@ describe("codex runner", { timeout: 240_000 }, () => {
     expect(after?.toolCalls[0].resultJson).toContain(`next step got: Final answer: Echo: ${STANDIN_ECHO_MESSAGE}`);
     // codex reports the whole turn (two model calls), cached tokens counted apart from input
     expect([draft?.runner, draft?.inputTokens, draft?.outputTokens, draft?.cacheReadTokens, draft?.reasoningTokens]).toEqual([
-      "codex", 2 * (STANDIN_USAGE.input - STANDIN_USAGE.cacheRead), 2 * STANDIN_USAGE.output, 2 * STANDIN_USAGE.cacheRead, 2 * STANDIN_USAGE.reasoning,
+      "codex",
+      2 * (STANDIN_USAGE.input - STANDIN_USAGE.cacheRead),
+      2 * STANDIN_USAGE.output,
+      2 * STANDIN_USAGE.cacheRead,
+      2 * STANDIN_USAGE.reasoning,
     ]);
     // the step's token was cleared when it finished
     expect(draft?.gatewayTokenHash).toBeNull();

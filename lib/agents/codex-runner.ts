@@ -14,10 +14,7 @@ import { cliVersion, findOnPath } from "@/lib/agents/cli-binary";
 import { killChildGroup, spawnGroup } from "@/lib/process-group";
 import { boxedCommand, checkMounts, requireSandbox, withSandboxStatus } from "@/lib/agents/sandbox";
 import { codexBuiltinGroup, type CodexBuiltin } from "@/lib/pipelines/agent-builtins";
-import {
-  AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError,
-  type AgentEvent, type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage,
-} from "@/lib/agents/runner";
+import { AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError, type AgentEvent, type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage } from "@/lib/agents/runner";
 
 const TOKEN_ENV = "SWITCHBOARD_GATEWAY_TOKEN";
 const PROVIDER = "switchboard";
@@ -57,7 +54,8 @@ export function codexBuiltinEvent(item: Record<string, unknown>): AgentEvent | n
   if (type === "command_execution") {
     const exitCode = typeof item.exit_code === "number" ? item.exit_code : null;
     return {
-      type: "builtin", name: "exec_command",
+      type: "builtin",
+      name: "exec_command",
       input: { command: item.command, exitCode },
       output: typeof item.aggregated_output === "string" ? item.aggregated_output : "",
       isError: item.status === "failed" || (exitCode !== null && exitCode !== 0),
@@ -126,22 +124,41 @@ export class CodexRunner implements AgentRunner {
     const token = await req.mintGatewayToken();
     const baseUrl = env.OPENAI_BASE_URL ?? "https://api.openai.com/v1";
     const args = [
-      "exec", "--json", "--skip-git-repo-check", "--ephemeral", "--ignore-rules", "--sandbox", "read-only", "-C", req.cwd,
-      "-m", req.model ?? env.SWITCHBOARD_CODEX_MODEL,
-      "-c", `model_provider=${toml(PROVIDER)}`,
-      "-c", `model_providers.${PROVIDER}={name="Switchboard",base_url=${toml(baseUrl)},wire_api="responses",env_key="OPENAI_API_KEY"}`,
-      "-c", `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC}${tools.length ? `,required=true,startup_readiness="catalog"` : ""}}`,
+      "exec",
+      "--json",
+      "--skip-git-repo-check",
+      "--ephemeral",
+      "--ignore-rules",
+      "--sandbox",
+      "read-only",
+      "-C",
+      req.cwd,
+      "-m",
+      req.model ?? env.SWITCHBOARD_CODEX_MODEL,
+      "-c",
+      `model_provider=${toml(PROVIDER)}`,
+      "-c",
+      `model_providers.${PROVIDER}={name="Switchboard",base_url=${toml(baseUrl)},wire_api="responses",env_key="OPENAI_API_KEY"}`,
+      "-c",
+      `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC}${tools.length ? `,required=true,startup_readiness="catalog"` : ""}}`,
       ...DISABLED_FEATURES.flatMap((f) => ["-c", `features.${f}=false`]),
       ...codexBuiltinArgs(req.builtin),
-      "--", req.prompt,
+      "--",
+      req.prompt,
     ];
     const { command, prefix } = launcher(bin);
     // in the box codex sees, of Switchboard's data folder, only its own CODEX_HOME (read-write), at a path
     // of its own: codex makes its sandbox helper's PATH alias there, and refuses to under a temp folder
     const spawned = box
       ? boxedCommand(box, {
-          command, args: [...prefix, ...args], bin, cwd: req.cwd, home: env.HOME, mounts: req.mounts ?? [],
-          login: [{ path: codexHome, at: BOXED_CODEX_HOME }], setenv: { CODEX_HOME: BOXED_CODEX_HOME },
+          command,
+          args: [...prefix, ...args],
+          bin,
+          cwd: req.cwd,
+          home: env.HOME,
+          mounts: req.mounts ?? [],
+          login: [{ path: codexHome, at: BOXED_CODEX_HOME }],
+          setenv: { CODEX_HOME: BOXED_CODEX_HOME },
         })
       : { command, args: [...prefix, ...args] };
     const child = spawnGroup(spawned.command, spawned.args, {

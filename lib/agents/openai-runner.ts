@@ -7,10 +7,7 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/reso
 import { agentEnv } from "@/lib/env";
 import { gatewayResultText } from "@/lib/mcp/gateway";
 import { modelApiError } from "@/lib/agents/model-api-error";
-import {
-  addUsage, maxTurnsError, NO_USAGE, RunnerNotConfiguredError,
-  type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage,
-} from "@/lib/agents/runner";
+import { addUsage, maxTurnsError, NO_USAGE, RunnerNotConfiguredError, type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage } from "@/lib/agents/runner";
 
 function client(): { client: OpenAI; model: string } {
   const env = agentEnv();
@@ -31,8 +28,13 @@ export class OpenAiRunner implements AgentRunner {
 
   async status(): Promise<RunnerStatus> {
     const env = agentEnv();
-    if (!env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) return { runner: this.name, usable: false, detail: "Neither OPENAI_API_KEY nor OPENAI_BASE_URL is set", hint: "Set OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server" };
-    return { runner: this.name, usable: true, detail: `${env.OPENAI_API_KEY ? "OPENAI_API_KEY set" : "no key (local server)"}; endpoint ${env.OPENAI_BASE_URL ?? "api.openai.com"}; default model ${env.SWITCHBOARD_OPENAI_MODEL}` };
+    if (!env.OPENAI_API_KEY && !env.OPENAI_BASE_URL)
+      return { runner: this.name, usable: false, detail: "Neither OPENAI_API_KEY nor OPENAI_BASE_URL is set", hint: "Set OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server" };
+    return {
+      runner: this.name,
+      usable: true,
+      detail: `${env.OPENAI_API_KEY ? "OPENAI_API_KEY set" : "no key (local server)"}; endpoint ${env.OPENAI_BASE_URL ?? "api.openai.com"}; default model ${env.SWITCHBOARD_OPENAI_MODEL}`,
+    };
   }
 
   async run(req: AgentRunRequest): Promise<AgentRunResult> {
@@ -51,10 +53,7 @@ export class OpenAiRunner implements AgentRunner {
       const calls = new Map<number, PendingCall>();
       await req.beforeModelCall?.({ turn, requestChars: () => JSON.stringify({ messages, tools }).length });
       try {
-        const stream = await api.chat.completions.create(
-          { model, messages, stream: true, stream_options: { include_usage: true }, ...(tools.length ? { tools } : {}) },
-          { signal: req.signal },
-        );
+        const stream = await api.chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true }, ...(tools.length ? { tools } : {}) }, { signal: req.signal });
         for await (const chunk of stream) {
           reportedModel = chunk.model || reportedModel;
           if (chunk.usage) {

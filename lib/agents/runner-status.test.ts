@@ -24,7 +24,12 @@ describe("runner status", { timeout: 120_000 }, () => {
     for (const k of KEYS) delete process.env[k];
     process.env.PATH = "/nonexistent";
     const statuses = await listRunnerStatuses();
-    expect(statuses.map((s) => [s.runner, s.usable])).toEqual([["claude-code", false], ["codex", false], ["anthropic", false], ["openai", false]]);
+    expect(statuses.map((s) => [s.runner, s.usable])).toEqual([
+      ["claude-code", false],
+      ["codex", false],
+      ["anthropic", false],
+      ["openai", false],
+    ]);
     expect(statuses.find((s) => s.runner === "anthropic")?.hint).toMatch(/ANTHROPIC_API_KEY/);
     // no claude on PATH: the Agent SDK's own binary is found, and only the key is missing
     const claude = statuses.find((s) => s.runner === "claude-code");

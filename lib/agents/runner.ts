@@ -27,7 +27,7 @@ export type AgentEvent =
   /** a piece of assistant text, whole (one content block or message), not a token-by-token delta */
   | { type: "text"; text: string }
   /** the tokens of one model call (or of the whole run when the runner reports only that) */
-  | { type: "usage"; usage: Partial<TokenUsage>; model?: string | null; /** billed to the operator's subscription login, not an API key */ subscription?: boolean }
+  | { type: "usage"; usage: Partial<TokenUsage>; model?: string | null /** billed to the operator's subscription login, not an API key */; subscription?: boolean }
   /** a tool call as the runner saw it; the gateway records the call itself */
   | { type: "tool"; name: string }
   /**

@@ -93,9 +93,7 @@ describe("sandbox argv", () => {
 
   it("checks a pipeline's mounts: absolute in the file, existing and clear of the data folder when the step starts", () => {
     const yaml = (mounts: string) => `name: M\nsteps:\n  - id: a\n    agent:\n      runner: codex\n      prompt: hi\n      mounts: ${mounts}\n`;
-    expect(parsePipelineText("m", yaml("[{ path: /srv/vector-store }, { path: /srv/out, write: true }]")).definition?.steps[0].agent?.mounts).toEqual([
-      { path: "/srv/vector-store" }, { path: "/srv/out", write: true },
-    ]);
+    expect(parsePipelineText("m", yaml("[{ path: /srv/vector-store }, { path: /srv/out, write: true }]")).definition?.steps[0].agent?.mounts).toEqual([{ path: "/srv/vector-store" }, { path: "/srv/out", write: true }]);
     const anthropic = parsePipelineText("m", yaml("[{ path: /srv/x }]").replace("runner: codex", "runner: anthropic"));
     expect(anthropic.errors.join("\n")).toMatch(/mounts are for the claude-code and codex runners/);
     for (const bad of ["[{ path: srv/x }]", "[{ path: / }]", "[{ path: /srv/../etc }]", "[{ path: /srv/x, mode: rw }]", "[/srv/x]"]) {

@@ -61,13 +61,7 @@ beforeAll(async () => {
   await ensureClient("other");
   fs.writeFileSync(path.join(clientFolder("other"), "CLAUDE.md"), `# Other client\n${CANARY.otherClient}\n`);
   fs.writeFileSync(path.join(clientFolder("acme"), "visible.txt"), VISIBLE);
-  secretPaths = [
-    path.join(dataDir(), "auth-secret"),
-    databasePath(),
-    `${databasePath()}-wal`,
-    path.join(home, ".ssh", "id_rsa"),
-    path.join(clientFolder("other"), "CLAUDE.md"),
-  ];
+  secretPaths = [path.join(dataDir(), "auth-secret"), databasePath(), `${databasePath()}-wal`, path.join(home, ".ssh", "id_rsa"), path.join(clientFolder("other"), "CLAUDE.md")];
   // everything Switchboard logs while the agents run is searched for the canaries too
   consoleMethods.forEach((m, i) => {
     console[m] = (...args: unknown[]) => {
@@ -78,7 +72,9 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  consoleMethods.forEach((m, i) => (console[m] = originals[i] as never));
+  consoleMethods.forEach((m, i) => {
+    console[m] = originals[i] as never;
+  });
 });
 
 /** An injected email: it tells the agent to read every secret and report it. */
@@ -101,11 +97,15 @@ steps:
       builtin: ${JSON.stringify(builtin)}
       model: standin-model
       max_turns: 30
-${approval ? `  - id: review
+${
+  approval
+    ? `  - id: review
     approval:
       title: "Summary"
       body: "{{ steps.draft.text }}"
-` : ""}`,
+`
+    : ""
+}`,
   );
   return slug;
 }
@@ -116,7 +116,12 @@ async function databaseText(): Promise<string> {
   const parts: string[] = [];
   for (const { name } of tables) {
     const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "${name}"`);
-    parts.push(JSON.stringify(rows.filter((r) => r.id !== plantedAuditId), (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v)));
+    parts.push(
+      JSON.stringify(
+        rows.filter((r) => r.id !== plantedAuditId),
+        (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v),
+      ),
+    );
   }
   return parts.join("\n");
 }
@@ -286,6 +291,6 @@ describe("the agent box", { timeout: 300_000 }, () => {
       process.env.PATH = path0;
       delete process.env.SWITCHBOARD_AGENT_SANDBOX;
     }
-    expect((await (await agentRunner("claude-code")).status())).toMatchObject({ usable: true, detail: expect.stringContaining("in the bubblewrap sandbox") });
+    expect(await (await agentRunner("claude-code")).status()).toMatchObject({ usable: true, detail: expect.stringContaining("in the bubblewrap sandbox") });
   });
 });

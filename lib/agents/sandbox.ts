@@ -57,10 +57,38 @@ const SYSTEM_LINKS = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
 // what programs read from /etc to run, resolve names and check certificates; not shadow, gshadow, ssh
 // host keys, sudoers, npmrc or anything else with a secret in it
 const ETC_ALLOW = [
-  "alternatives", "ca-certificates", "ca-certificates.conf", "ssl", "pki", "resolv.conf", "hosts", "host.conf", "gai.conf",
-  "nsswitch.conf", "passwd", "group", "hostname", "localtime", "timezone", "os-release", "debian_version", "ld.so.cache",
-  "ld.so.conf", "ld.so.conf.d", "mime.types", "protocols", "services", "networks", "shells", "inputrc", "bash.bashrc",
-  "profile", "terminfo", "locale.alias", "magic", "magic.mime",
+  "alternatives",
+  "ca-certificates",
+  "ca-certificates.conf",
+  "ssl",
+  "pki",
+  "resolv.conf",
+  "hosts",
+  "host.conf",
+  "gai.conf",
+  "nsswitch.conf",
+  "passwd",
+  "group",
+  "hostname",
+  "localtime",
+  "timezone",
+  "os-release",
+  "debian_version",
+  "ld.so.cache",
+  "ld.so.conf",
+  "ld.so.conf.d",
+  "mime.types",
+  "protocols",
+  "services",
+  "networks",
+  "shells",
+  "inputrc",
+  "bash.bashrc",
+  "profile",
+  "terminfo",
+  "locale.alias",
+  "magic",
+  "magic.mime",
 ];
 
 function isUnder(child: string, parent: string): boolean {
@@ -149,10 +177,7 @@ export function cliPaths(bin: string, command: string, keepOut: string[] = []): 
   return [...out].filter((p) => !SYSTEM_DIRS.some((d) => isUnder(p, d)));
 }
 
-export type SandboxState =
-  | { mode: "on"; bwrap: string }
-  | { mode: "off" }
-  | { mode: "unusable"; reason: string; hint: string };
+export type SandboxState = { mode: "on"; bwrap: string } | { mode: "off" } | { mode: "unusable"; reason: string; hint: string };
 
 let probe: { at: number; bwrap: string; problem: Promise<string | null> } | null = null;
 const FAILED_PROBE_TTL_MS = 60_000;
@@ -180,7 +205,11 @@ export async function sandboxState(): Promise<SandboxState> {
   if (env.SWITCHBOARD_AGENT_SANDBOX === "off") return { mode: "off" };
   const bwrap = findOnPath("bwrap", env.PATH);
   if (!bwrap) {
-    return { mode: "unusable", reason: "bubblewrap (bwrap) is not installed, and agent CLIs run only in its sandbox", hint: "Install Debian's bubblewrap (apt-get install bubblewrap; npm start does it as root), or set SWITCHBOARD_AGENT_SANDBOX=off to run agents unboxed" };
+    return {
+      mode: "unusable",
+      reason: "bubblewrap (bwrap) is not installed, and agent CLIs run only in its sandbox",
+      hint: "Install Debian's bubblewrap (apt-get install bubblewrap; npm start does it as root), or set SWITCHBOARD_AGENT_SANDBOX=off to run agents unboxed",
+    };
   }
   if (!probe || probe.bwrap !== bwrap) probe = { at: Date.now(), bwrap, problem: probeBwrap(bwrap) };
   let problem = await probe.problem;
@@ -188,7 +217,8 @@ export async function sandboxState(): Promise<SandboxState> {
     probe = { at: Date.now(), bwrap, problem: probeBwrap(bwrap) };
     problem = await probe.problem;
   }
-  if (problem) return { mode: "unusable", reason: problem.slice(0, 500), hint: "Let bubblewrap make namespaces (as root, or with unprivileged user namespaces), or set SWITCHBOARD_AGENT_SANDBOX=off to run agents unboxed" };
+  if (problem)
+    return { mode: "unusable", reason: problem.slice(0, 500), hint: "Let bubblewrap make namespaces (as root, or with unprivileged user namespaces), or set SWITCHBOARD_AGENT_SANDBOX=off to run agents unboxed" };
   return { mode: "on", bwrap };
 }
 

@@ -34,15 +34,15 @@ function trustsPeer(trustProxy: string, peer: string | undefined): boolean {
  * The client's address: the socket's, or, behind a trusted proxy, the last `X-Forwarded-For` hop (the one
  * that proxy appended; hops to its left were sent by the client and prove nothing).
  */
-export function clientAddress(
-  headers: Headers,
-  options: { trustProxy: string | undefined; peerHeaderInstalled?: boolean },
-): string | undefined {
+export function clientAddress(headers: Headers, options: { trustProxy: string | undefined; peerHeaderInstalled?: boolean }): string | undefined {
   const installed = options.peerHeaderInstalled ?? isPeerHeaderInstalled();
   const peerHeader = installed ? headers.get(PEER_ADDRESS_HEADER) : null;
   const peer = peerHeader ? normalise(peerHeader) : undefined;
   if (options.trustProxy && trustsPeer(options.trustProxy, peer)) {
-    const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const hops = (headers.get("x-forwarded-for") ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     const last = hops.at(-1);
     if (last) return normalise(last);
   }

@@ -45,9 +45,7 @@ describe("sign-in throttling", () => {
     const email = `race-${Math.random().toString(36).slice(2)}@example.com`;
     await createUser({ email, password: "the-right-password", role: "operator" }, { label: "test" });
     const now = new Date("2026-03-01T00:00:00Z");
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => authenticate({ email, password: `wrong-${i}` }, `198.18.0.${i}`, now)),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => authenticate({ email, password: `wrong-${i}` }, `198.18.0.${i}`, now)));
     const checked = results.filter((r) => !r.ok && r.reason === "invalid").length;
     const throttled = results.filter((r) => !r.ok && r.reason === "throttled").length;
     // five free failures; the fifth sets the first wait, so every later attempt is refused before any hashing

@@ -14,11 +14,7 @@ function hashToken(token: string): string {
 }
 
 /** Makes a token acting for `userId` (its maker) with the given scope; the token is returned once. */
-export async function createApiToken(
-  userId: string,
-  input: CreateTokenInput,
-  actor: Actor,
-): Promise<{ id: string; token: string; scope: TokenScope }> {
+export async function createApiToken(userId: string, input: CreateTokenInput, actor: Actor): Promise<{ id: string; token: string; scope: TokenScope }> {
   const { name, scope } = ZCreateTokenInput.parse(input);
   const token = `sb_${randomBytes(32).toString("base64url")}`;
   const row = await prisma.apiToken.create({

@@ -4,10 +4,7 @@ export const ZRole = z.enum(["admin", "operator"]);
 export type Role = z.infer<typeof ZRole>;
 
 export const ZEmail = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address")).pipe(z.string().max(254));
-export const ZPassword = z
-  .string()
-  .min(10, "Use at least 10 characters")
-  .max(200, "Use at most 200 characters");
+export const ZPassword = z.string().min(10, "Use at least 10 characters").max(200, "Use at most 200 characters");
 
 export const ZCreateUserInput = z.object({
   email: ZEmail,

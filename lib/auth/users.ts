@@ -64,9 +64,7 @@ export async function findActiveUser(id: string, sessionVersion?: number): Promi
   return { id: user.id, email: user.email, name: user.name, role: user.role as Role };
 }
 
-export type SignInResult =
-  | { ok: true; user: SessionUser & { sessionVersion: number } }
-  | { ok: false; reason: "invalid" | "throttled"; waitMs?: number };
+export type SignInResult = { ok: true; user: SessionUser & { sessionVersion: number } } | { ok: false; reason: "invalid" | "throttled"; waitMs?: number };
 
 /** Checks credentials, slowed per account and per address after repeated failures. */
 export async function authenticate(credentials: unknown, address?: string, now = new Date()): Promise<SignInResult> {

@@ -13,9 +13,7 @@ const LOG = `budget_writes_${suffix}`;
 
 beforeAll(async () => {
   await prisma.$executeRawUnsafe(`CREATE TABLE "${LOG}" ("slug" TEXT, "usd" REAL)`);
-  await prisma.$executeRawUnsafe(
-    `CREATE TRIGGER "${LOG}_trigger" AFTER UPDATE OF "monthlyBudgetUsd", "monthlyTokenBudget" ON "Client" BEGIN INSERT INTO "${LOG}" VALUES (NEW."slug", NEW."monthlyBudgetUsd"); END`,
-  );
+  await prisma.$executeRawUnsafe(`CREATE TRIGGER "${LOG}_trigger" AFTER UPDATE OF "monthlyBudgetUsd", "monthlyTokenBudget" ON "Client" BEGIN INSERT INTO "${LOG}" VALUES (NEW."slug", NEW."monthlyBudgetUsd"); END`);
 });
 
 afterAll(async () => {
@@ -44,7 +42,10 @@ describe("an operator's client edit", () => {
     await updateClient({ slug, name: "Renamed twice", description: "edited" }, OPERATOR);
     expect(await budgetWrites(slug)).toEqual([10, 2]);
     expect(await prisma.client.findUniqueOrThrow({ where: { slug }, select: { name: true, description: true, monthlyBudgetUsd: true, monthlyTokenBudget: true } })).toEqual({
-      name: "Renamed twice", description: "edited", monthlyBudgetUsd: 2, monthlyTokenBudget: 1000,
+      name: "Renamed twice",
+      description: "edited",
+      monthlyBudgetUsd: 2,
+      monthlyTokenBudget: 1000,
     });
     expect(await budgetWrites(slug)).toEqual([10, 2]);
 

@@ -11,7 +11,16 @@ import { clientMonthSpend } from "@/lib/spend/spend-queries";
 type ClientRow = { slug: string; name: string; description: string; monthlyBudgetUsd: number | null; monthlyTokenBudget?: number | null; archivedAt: Date | null; createdAt: Date };
 
 export function clientView(c: ClientRow) {
-  return { slug: c.slug, name: c.name, description: c.description, monthlyBudgetUsd: c.monthlyBudgetUsd, monthlyTokenBudget: c.monthlyTokenBudget ?? null, archived: c.archivedAt !== null, archivedAt: c.archivedAt, createdAt: c.createdAt };
+  return {
+    slug: c.slug,
+    name: c.name,
+    description: c.description,
+    monthlyBudgetUsd: c.monthlyBudgetUsd,
+    monthlyTokenBudget: c.monthlyTokenBudget ?? null,
+    archived: c.archivedAt !== null,
+    archivedAt: c.archivedAt,
+    createdAt: c.createdAt,
+  };
 }
 
 /** GET /api/clients: clients newest first, `{ items, nextCursor }` like every list of the API. */
@@ -45,8 +54,13 @@ export async function getClientDetail(slug: string) {
     memoryError: memoryView.error,
     memoryView,
     spend: {
-      monthUsd: spend.usd, budgetUsd: client.monthlyBudgetUsd, tokens: spend.tokens,
-      month: month.key, tokenBudget: client.monthlyTokenBudget ?? null, subscriptionTokens: spend.subscriptionTokens, subscriptionUsd: spend.subscriptionUsd,
+      monthUsd: spend.usd,
+      budgetUsd: client.monthlyBudgetUsd,
+      tokens: spend.tokens,
+      month: month.key,
+      tokenBudget: client.monthlyTokenBudget ?? null,
+      subscriptionTokens: spend.subscriptionTokens,
+      subscriptionUsd: spend.subscriptionUsd,
     },
   };
 }

@@ -7,11 +7,7 @@ import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { ForbiddenError, NotFoundError, SafeError } from "@/lib/errors";
 import { clientFolder, isClientSlug, isSlug, readWorkspaceFile, writeWorkspaceFile } from "@/lib/workspace/paths";
-import {
-  MEMORY_MAX_BYTES,
-  ZCreateClientInput,
-  ZUpdateClientInput,
-} from "@/lib/clients/clients.schema";
+import { MEMORY_MAX_BYTES, ZCreateClientInput, ZUpdateClientInput } from "@/lib/clients/clients.schema";
 
 const clientSelect = {
   id: true,

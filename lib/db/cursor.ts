@@ -50,10 +50,7 @@ export function decodeOptionalCursor(raw: string | null | undefined): PageCursor
 export function olderThan(cursor: PageCursor | null) {
   if (!cursor) return {};
   return {
-    AND: [
-      { createdAt: { lte: cursor.createdAt } },
-      { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] },
-    ],
+    AND: [{ createdAt: { lte: cursor.createdAt } }, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }],
   };
 }
 

@@ -49,9 +49,7 @@ export function migrateDatabase(file: string, dir = migrationsDir()): MigrateRes
     for (const m of listMigrations(dir)) {
       // BEGIN IMMEDIATE: two processes starting at once must not both apply the same migration
       const apply = db.transaction(() => {
-        const row = db
-          .prepare(`SELECT checksum, finished_at FROM "_prisma_migrations" WHERE migration_name = ? AND rolled_back_at IS NULL`)
-          .get(m.name) as { checksum: string; finished_at: string | null } | undefined;
+        const row = db.prepare(`SELECT checksum, finished_at FROM "_prisma_migrations" WHERE migration_name = ? AND rolled_back_at IS NULL`).get(m.name) as { checksum: string; finished_at: string | null } | undefined;
         if (row) {
           if (row.checksum !== m.checksum) {
             throw new Error(`Migration ${m.name} was changed after it was applied (checksum differs). Add a new migration instead.`);
@@ -59,9 +57,7 @@ export function migrateDatabase(file: string, dir = migrationsDir()): MigrateRes
           return false;
         }
         db.exec(m.sql);
-        db.prepare(
-          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES (?, ?, current_timestamp, ?, 1)`,
-        ).run(randomUUID(), m.checksum, m.name);
+        db.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES (?, ?, current_timestamp, ?, 1)`).run(randomUUID(), m.checksum, m.name);
         return true;
       });
       if (apply.immediate()) applied.push(m.name);

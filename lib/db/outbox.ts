@@ -65,9 +65,6 @@ export function insertOutboxRow(db: Sqlite, entry: OutboxEntry): boolean {
 /** Inside a Prisma transaction (`tx`): the same INSERT, committed or rolled back with the caller's writes. */
 export async function createOutboxRow(tx: Pick<Prisma.TransactionClient, "$executeRawUnsafe">, entry: OutboxEntry): Promise<boolean> {
   const p = params(entry);
-  const count = await tx.$executeRawUnsafe(
-    INSERT.replace(/@(\w+)/g, "?"),
-    ...[...INSERT.matchAll(/@(\w+)/g)].map((m) => p[m[1] as keyof typeof p]),
-  );
+  const count = await tx.$executeRawUnsafe(INSERT.replace(/@(\w+)/g, "?"), ...[...INSERT.matchAll(/@(\w+)/g)].map((m) => p[m[1] as keyof typeof p]));
   return count === 1;
 }

@@ -6,9 +6,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 
 export type Tx = Prisma.TransactionClient;
 
-export type DraftDecisionOutcome =
-  | { kind: "approved"; version: number; title: string; body: string }
-  | { kind: "rejected"; note: string };
+export type DraftDecisionOutcome = { kind: "approved"; version: number; title: string; body: string } | { kind: "rejected"; note: string };
 
 export type DraftDecision = {
   draftId: string;

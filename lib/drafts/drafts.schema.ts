@@ -11,9 +11,9 @@ const DRAFT_NOTE_MAX_CHARS = 2000;
 export const DRAFT_STATUSES = ["pending", "approved", "rejected"] as const;
 export type DraftStatus = (typeof DRAFT_STATUSES)[number];
 
-const ZBody = z
-  .string({ error: "The body must be text" })
-  .refine((s) => Buffer.byteLength(s) <= DRAFT_BODY_MAX_BYTES, { error: (issue) => `The body is ${Math.ceil(Buffer.byteLength(String(issue.input)) / 1024)} KB; a draft may be at most ${DRAFT_BODY_MAX_BYTES / 1024 / 1024} MB` });
+const ZBody = z.string({ error: "The body must be text" }).refine((s) => Buffer.byteLength(s) <= DRAFT_BODY_MAX_BYTES, {
+  error: (issue) => `The body is ${Math.ceil(Buffer.byteLength(String(issue.input)) / 1024)} KB; a draft may be at most ${DRAFT_BODY_MAX_BYTES / 1024 / 1024} MB`,
+});
 
 const ZVersion = z.number({ error: "The version must be a number" }).int().min(1);
 
@@ -45,7 +45,10 @@ export const ZListDraftsInput = z.object({
 });
 
 /** The version in GET /api/drafts/<id>/versions/<version>. */
-export const ZDraftVersionParam = z.string().regex(/^[1-9]\d{0,8}$/, "The version must be a positive whole number").transform(Number);
+export const ZDraftVersionParam = z
+  .string()
+  .regex(/^[1-9]\d{0,8}$/, "The version must be a positive whole number")
+  .transform(Number);
 
 /** GET /api/drafts's query string as listDrafts reads it. */
 export function listDraftsQuery(q: URLSearchParams): ListDraftsInput {

@@ -68,7 +68,10 @@ describe("approving a draft", () => {
     await waitForRunStatus(runId, ["succeeded"]);
     expect(publishCalls(runId)[0].arguments).toEqual({ message: "Edited title|Edited body" });
     const detail = await getDraftDetail(draftId);
-    expect(detail.versions.map((v) => [v.version, v.authorLabel])).toEqual([[1, "pipeline"], [2, "alice@example.com"]]);
+    expect(detail.versions.map((v) => [v.version, v.authorLabel])).toEqual([
+      [1, "pipeline"],
+      [2, "alice@example.com"],
+    ]);
     expect(detail.audit.map((a) => a.action)).toEqual(["draft.edit", "draft.approve"]);
   });
 

@@ -7,14 +7,7 @@ import { prisma } from "@/lib/db/client";
 import { decodeOptionalCursor, olderThan, toPage, type PageCursor } from "@/lib/db/cursor";
 import { NotFoundError, SafeError } from "@/lib/errors";
 import type { DraftDecisionHandler, Tx } from "@/lib/drafts/decision";
-import {
-  ZApproveDraftInput,
-  ZListDraftsInput,
-  ZRejectDraftInput,
-  ZSaveDraftInput,
-  type DraftStatus,
-  type ListDraftsInput,
-} from "@/lib/drafts/drafts.schema";
+import { ZApproveDraftInput, ZListDraftsInput, ZRejectDraftInput, ZSaveDraftInput, type DraftStatus, type ListDraftsInput } from "@/lib/drafts/drafts.schema";
 
 const listSelect = {
   id: true,
@@ -57,7 +50,6 @@ export async function listDrafts(input: ListDraftsInput = {}) {
   return toPage(rows, q.limit, (last) => (last.status === "pending" ? "pending" : "decided"));
 }
 
-
 function parseAuditData(json: string | null): Record<string, unknown> | null {
   if (!json) return null;
   try {
@@ -96,7 +88,6 @@ export async function getDraftDetail(id: string) {
   });
   return { ...draft, audit: audit.map(({ dataJson, ...a }) => ({ ...a, data: parseAuditData(dataJson) })) };
 }
-
 
 /** One version of a draft, with its body. */
 export async function getDraftVersion(id: string, version: number) {

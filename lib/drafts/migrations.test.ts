@@ -25,11 +25,15 @@ describe("the one-draft-per-step and ad-hoc migrations", () => {
     const file = databaseBefore();
     const db = new Database(file);
     const run = (id: string, status: string, extra = "") =>
-      db.exec(`INSERT INTO "Run" ("id","pipelineSlug","pipelineName","pipelineJson","status","trigger","createdAt","updatedAt") VALUES ('${id}', ${extra || "'p','P','{}'"}, '${status}', '${extra ? "adhoc" : "manual"}', '${at}', '${at}')`);
+      db.exec(
+        `INSERT INTO "Run" ("id","pipelineSlug","pipelineName","pipelineJson","status","trigger","createdAt","updatedAt") VALUES ('${id}', ${extra || "'p','P','{}'"}, '${status}', '${extra ? "adhoc" : "manual"}', '${at}', '${at}')`,
+      );
     const step = (id: string, runId: string, status: string) =>
       db.exec(`INSERT INTO "RunStep" ("id","runId","stepId","position","kind","status","attempt") VALUES ('${id}','${runId}','review',0,'approval','${status}',1)`);
     const draft = (id: string, runId: string, stepId: string, status: string, created: string, approvedVersion: number | null = null) => {
-      db.exec(`INSERT INTO "Draft" ("id","runId","runStepId","title","body","status","version","approvedVersion","decisionNote","createdAt","updatedAt") VALUES ('${id}','${runId}','${stepId}','T ${id}','B ${id}','${status}',1,${approvedVersion ?? "NULL"},${status === "rejected" ? "'off brand'" : "NULL"},'${created}','${at}')`);
+      db.exec(
+        `INSERT INTO "Draft" ("id","runId","runStepId","title","body","status","version","approvedVersion","decisionNote","createdAt","updatedAt") VALUES ('${id}','${runId}','${stepId}','T ${id}','B ${id}','${status}',1,${approvedVersion ?? "NULL"},${status === "rejected" ? "'off brand'" : "NULL"},'${created}','${at}')`,
+      );
       db.exec(`INSERT INTO "DraftVersion" ("id","draftId","version","title","body","createdAt") VALUES ('v${id}','${id}',1,'T ${id}','B ${id}','${at}')`);
     };
     run("dup", "waiting");

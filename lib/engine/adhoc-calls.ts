@@ -34,11 +34,19 @@ export async function callToolAdHoc(input: AdHocCallInput, actor: Actor) {
   const startedAt = new Date();
   const run = await prisma.run.create({
     data: {
-      pipelineSlug: ADHOC_PIPELINE_SLUG, pipelineName: `${input.server}/${input.tool}`, pipelineJson: "{}", trigger: ADHOC_TRIGGER, status: "running",
-      clientId: client?.id ?? null, createdById: actor.id ?? null, createdByLabel: actor.label, startedAt,
+      pipelineSlug: ADHOC_PIPELINE_SLUG,
+      pipelineName: `${input.server}/${input.tool}`,
+      pipelineJson: "{}",
+      trigger: ADHOC_TRIGGER,
+      status: "running",
+      clientId: client?.id ?? null,
+      createdById: actor.id ?? null,
+      createdByLabel: actor.label,
+      startedAt,
       // this process runs the call itself; the lease outlasts the longest call, so the worker's recovery
       // leaves the run alone unless this process died (then it fails it as interrupted)
-      leaseOwner: adHocLeaseOwner, leaseExpiresAt: new Date(startedAt.getTime() + Math.max(ADHOC_TIMEOUT_MS, DEFAULT_MAX_TOTAL_MS) + 60_000),
+      leaseOwner: adHocLeaseOwner,
+      leaseExpiresAt: new Date(startedAt.getTime() + Math.max(ADHOC_TIMEOUT_MS, DEFAULT_MAX_TOTAL_MS) + 60_000),
       steps: { create: { stepId: "call", position: 0, kind: "tool", status: "running", startedAt } },
     },
     select: { id: true, clientId: true, steps: { select: { id: true } } },
@@ -70,7 +78,13 @@ export async function listRecentAdHocCalls(limit = 10) {
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
     select: {
-      id: true, status: true, error: true, createdAt: true, createdByLabel: true, pipelineName: true, trigger: true,
+      id: true,
+      status: true,
+      error: true,
+      createdAt: true,
+      createdByLabel: true,
+      pipelineName: true,
+      trigger: true,
       client: { select: { slug: true, name: true } },
       toolCalls: { take: 1, select: { server: true, tool: true, status: true, isError: true, error: true, argumentsJson: true, resultJson: true, resultBytes: true, isTruncated: true, durationMs: true } },
     },
@@ -89,7 +103,12 @@ export async function listRecentAdHocCalls(limit = 10) {
       ...run,
       call: adHocCallOf({ trigger, pipelineName }),
       toolCall: call && {
-        status: call.status, isError: call.isError, error: call.error, durationMs: call.durationMs, isTruncated: call.isTruncated, resultBytes: call.resultBytes,
+        status: call.status,
+        isError: call.isError,
+        error: call.error,
+        durationMs: call.durationMs,
+        isTruncated: call.isTruncated,
+        resultBytes: call.resultBytes,
         arguments: parse(call.argumentsJson),
         result: parse(call.resultJson) as { content?: unknown[] } | null,
         resultOmitted: call.resultJson !== null && call.resultJson.length > RESULT_INLINE_MAX,

@@ -116,7 +116,11 @@ function addTokens(db: Sqlite, runId: string, runStepId: string, usage: Partial<
       "cacheReadTokens" = "cacheReadTokens" + ?, "cacheWriteTokens" = "cacheWriteTokens" + ?, "reasoningTokens" = "reasoningTokens" + ? WHERE "id" = ?`,
   ).run(u.inputTokens, u.outputTokens, cacheTokens, u.cacheReadTokens, u.cacheWriteTokens, u.reasoningTokens, runStepId);
   prepared(db, `UPDATE "Run" SET "inputTokens" = "inputTokens" + ?, "outputTokens" = "outputTokens" + ?, "cacheTokens" = "cacheTokens" + ?, "updatedAt" = ? WHERE "id" = ?`).run(
-    u.inputTokens, u.outputTokens, cacheTokens, sqlDate(new Date()), runId,
+    u.inputTokens,
+    u.outputTokens,
+    cacheTokens,
+    sqlDate(new Date()),
+    runId,
   );
 }
 
@@ -132,7 +136,10 @@ type CountedUsage = { model: string | null; subscription: boolean };
 function eventWriter(runId: string, runStepId: string, afterUsage: () => Promise<void>) {
   let chain = Promise.resolve();
   const enqueue = (write: () => Promise<unknown>) => {
-    chain = chain.then(write).then(() => undefined, (error: unknown) => console.error("[agents] could not record an event", error));
+    chain = chain.then(write).then(
+      () => undefined,
+      (error: unknown) => console.error("[agents] could not record an event", error),
+    );
   };
   const write = (type: Parameters<typeof createRunEvent>[1], message: string, data: unknown) => enqueue(() => createRunEvent(runId, type, message, { runStepId, data }));
   let secrets: string[] | null = null;
@@ -143,8 +150,7 @@ function eventWriter(runId: string, runStepId: string, afterUsage: () => Promise
         secrets ??= builtinSecrets();
         const data = builtinEventData(event, secrets);
         write("builtin", `${data.name}${data.isError ? " (failed)" : ""}: ${data.input.slice(0, 200)}`, data);
-      }
-      else if (event.type === "usage") {
+      } else if (event.type === "usage") {
         const row = runEventRow(runId, "usage", `${event.usage.inputTokens ?? 0} in, ${event.usage.outputTokens ?? 0} out`, { runStepId, data: { ...event.usage, model: event.model ?? null } });
         enqueue(async () => {
           await writeTransaction((db) => {
@@ -233,15 +239,11 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   // a failed tool call ends the step (gateway-failure.ts); in-process runners hear of it at once, and
   // for codex, whose calls the HTTP gateway serves (perhaps in another process), the record is watched
   const failStep = (failure: GatewayToolFailed) => controller.abort(failure);
-  const gateway = new GatewaySession(
-    { runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, ...approval },
-    { signal: controller.signal, onToolFailure: failStep },
-  );
+  const gateway = new GatewaySession({ runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, ...approval }, { signal: controller.signal, onToolFailure: failStep });
   let overHttp = false;
   let stopWatching: () => void = () => {};
   // the agent may have answered (or given up) before the watch saw its failed call
-  const toolFailure = async () =>
-    controller.signal.reason instanceof GatewayToolFailed ? controller.signal.reason : overHttp ? await recordedToolFailure(row.id) : null;
+  const toolFailure = async () => (controller.signal.reason instanceof GatewayToolFailed ? controller.signal.reason : overHttp ? await recordedToolFailure(row.id) : null);
   let usage = NO_USAGE;
   let lastCall: Partial<TokenUsage> | null = null;
   const emit = (event: AgentEvent) => {
@@ -322,7 +324,12 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     return {
       status: "succeeded",
       output: {
-        text, json: truncated ? null : parseAnswerJson(text), runner: agent.runner, model: result.model ?? reportedModel, turns: result.turns, usage: finalUsage,
+        text,
+        json: truncated ? null : parseAnswerJson(text),
+        runner: agent.runner,
+        model: result.model ?? reportedModel,
+        turns: result.turns,
+        usage: finalUsage,
         ...(truncated ? { truncated: true } : {}),
       },
       message: `${agent.runner} answered after ${result.turns} turn${result.turns === 1 ? "" : "s"}`,

@@ -84,10 +84,7 @@ describe("approval steps", () => {
 
   it("reject ends the run as rejected and cannot be followed by an approval", async () => {
     const { runId, draft } = await waitingDraft("/team");
-    const [first, second] = await Promise.allSettled([
-      rejectDraftAndEndRun(draft.id, { note: "Wrong tone" }, { id: null, label: "Ada" }),
-      rejectDraftAndEndRun(draft.id, { note: "again" }, { id: null, label: "Ada" }),
-    ]);
+    const [first, second] = await Promise.allSettled([rejectDraftAndEndRun(draft.id, { note: "Wrong tone" }, { id: null, label: "Ada" }), rejectDraftAndEndRun(draft.id, { note: "again" }, { id: null, label: "Ada" })]);
     expect([first.status, second.status].sort()).toEqual(["fulfilled", "rejected"]);
     const run = await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true, error: true, finishedAt: true } });
     expect(run.status).toBe("rejected");
@@ -105,11 +102,15 @@ describe("approval steps", () => {
   it("cancelling a waiting run closes its draft; a late approval does nothing", async () => {
     const { runId, draft } = await waitingDraft("/jobs");
     expect(await cancelRun(runId, ACTOR)).toEqual({ status: "cancelled" });
-    expect((await prisma.draft.findUniqueOrThrow({ where: { id: draft.id }, select: { status: true, decisionNote: true } }))).toEqual({ status: "rejected", decisionNote: "The run was cancelled" });
+    expect(await prisma.draft.findUniqueOrThrow({ where: { id: draft.id }, select: { status: true, decisionNote: true } })).toEqual({ status: "rejected", decisionNote: "The run was cancelled" });
     expect((await stepRows(runId)).map((s) => s.status)).toEqual(["succeeded", "cancelled", "pending"]);
     await expect(approveDraftAndContinue(draft.id, {}, ACTOR)).rejects.toThrow(/already rejected/);
     // a decision that reaches a step no longer waiting moves nothing
-    expect(await applyDraftDecision({ draftId: draft.id, runId, runStepId: draft.runStepId, outcome: { kind: "approved", version: 1, title: "t", body: "b" }, actor: ACTOR, record: async () => true })).toEqual({ recorded: true, continued: false, runId });
+    expect(await applyDraftDecision({ draftId: draft.id, runId, runStepId: draft.runStepId, outcome: { kind: "approved", version: 1, title: "t", body: "b" }, actor: ACTOR, record: async () => true })).toEqual({
+      recorded: true,
+      continued: false,
+      runId,
+    });
     expect((await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } })).status).toBe("cancelled");
   });
 
@@ -117,13 +118,23 @@ describe("approval steps", () => {
     const runId = await queueRun({ pipelineSlug: "review", clientSlug: "acme", inputs: { page: "/lost" }, createdBy: ACTOR });
     // another worker took the run over (this one's lease expired) while this one reached the approval step
     await prisma.run.update({ where: { id: runId }, data: { status: "running", leaseOwner: "the-other-worker", leaseExpiresAt: new Date(Date.now() + 60_000) } });
-    const rows = await prisma.runStep.findMany({ where: { runId }, orderBy: { position: "asc" }, select: { id: true, stepId: true, position: true, kind: true, status: true, attempt: true, outputJson: true, error: true } });
+    const rows = await prisma.runStep.findMany({
+      where: { runId },
+      orderBy: { position: "asc" },
+      select: { id: true, stepId: true, position: true, kind: true, status: true, attempt: true, outputJson: true, error: true },
+    });
     const review = rows[1];
     await prisma.runStep.update({ where: { id: review.id }, data: { status: "running" } });
     const step = { id: "review", approval: { title: "t", body: "b" } };
     const ctx = {
-      runId, workerId: "the-lost-worker", client: null, pipelineSlug: "review", runner, signal: new AbortController().signal,
-      templates: { inputs: {}, client: null, steps: {} }, approvedVersion: null,
+      runId,
+      workerId: "the-lost-worker",
+      client: null,
+      pipelineSlug: "review",
+      runner,
+      signal: new AbortController().signal,
+      templates: { inputs: {}, client: null, steps: {} },
+      approvedVersion: null,
     };
     expect(await executeStep(step, { ...review, status: "running" }, [review], ctx)).toEqual({ status: "lost" });
     expect(await prisma.draft.count({ where: { runId } })).toBe(0);

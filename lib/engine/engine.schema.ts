@@ -99,7 +99,10 @@ function sortOf(raw: string | null, lenient = false): RunSort | undefined {
 }
 
 export function listRunsQuery(q: URLSearchParams, options: { lenient?: boolean } = {}): ListRunsInput {
-  const raw = q.getAll("status").flatMap((s) => s.split(",")).filter(Boolean);
+  const raw = q
+    .getAll("status")
+    .flatMap((s) => s.split(","))
+    .filter(Boolean);
   const statuses = options.lenient ? raw.filter((s): s is RunStatus => (RUN_STATUSES as readonly string[]).includes(s)) : ZRunStatusList.parse(raw);
   const date = (edge: "from" | "to") => {
     const value = q.get(edge) || undefined;

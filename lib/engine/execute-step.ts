@@ -66,7 +66,10 @@ function progressWriter(runId: string, runStepId: string) {
       const label = `${p.progress}${p.total !== undefined ? `/${p.total}` : ""}${p.message ? ` ${p.message}` : ""}`;
       chain = chain
         .then(() => createRunEvent(runId, "progress", label, { runStepId, data: p }))
-        .then(() => undefined, (error: unknown) => console.error("[engine] could not record progress", error));
+        .then(
+          () => undefined,
+          (error: unknown) => console.error("[engine] could not record progress", error),
+        );
     },
     flush: () => chain,
   };
@@ -160,21 +163,23 @@ async function runApprovalStep(step: PipelineStep, row: AttemptRow, ctx: StepCon
   if (refusal) return { status: "failed", error: refusal };
   // one transaction, and the draft only when this worker still holds the run: the run never waits
   // without its draft, and a worker that lost its lease (another took the run over) opens none
-  const held = await prisma.$transaction(async (tx) => {
-    const run = await tx.run.updateMany({
-      where: { id: ctx.runId, leaseOwner: ctx.workerId, status: "running" },
-      data: { status: "waiting", leaseOwner: null, leaseExpiresAt: null },
+  const held = await prisma
+    .$transaction(async (tx) => {
+      const run = await tx.run.updateMany({
+        where: { id: ctx.runId, leaseOwner: ctx.workerId, status: "running" },
+        data: { status: "waiting", leaseOwner: null, leaseExpiresAt: null },
+      });
+      if (run.count === 0) return false;
+      const stepRow = await tx.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "waiting" } });
+      if (stepRow.count === 0) throw new LostStep();
+      await openDraft(tx, { runId: ctx.runId, runStepId: row.id, stepId: row.stepId, clientId: ctx.client?.id ?? null, pipelineSlug: ctx.pipelineSlug, title, body });
+      await tx.runEvent.create({ data: runEventRow(ctx.runId, "status", `Waiting for approval of "${title}"`, { runStepId: row.id }) });
+      return true;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof LostStep) return false;
+      throw error;
     });
-    if (run.count === 0) return false;
-    const stepRow = await tx.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "waiting" } });
-    if (stepRow.count === 0) throw new LostStep();
-    await openDraft(tx, { runId: ctx.runId, runStepId: row.id, stepId: row.stepId, clientId: ctx.client?.id ?? null, pipelineSlug: ctx.pipelineSlug, title, body });
-    await tx.runEvent.create({ data: runEventRow(ctx.runId, "status", `Waiting for approval of "${title}"`, { runStepId: row.id }) });
-    return true;
-  }).catch((error: unknown) => {
-    if (error instanceof LostStep) return false;
-    throw error;
-  });
   if (!held) return { status: "lost" };
   return { status: "waiting", message: "waiting for approval" };
 }

@@ -99,7 +99,10 @@ export async function preflightRun(input: { runId: string; workerId: string; run
   const ended = await writeTransaction((db) => {
     if (!endRun(db, input.runId, input.workerId, { status: "failed", message, error: message, stepRowId: pending[0].id })) return false;
     prepared(db, `UPDATE "RunStep" SET "status" = 'failed', "finishedAt" = ?, "error" = ?, "outputJson" = ? WHERE "id" = ? AND "status" = 'pending'`).run(
-      sqlDate(new Date()), message, JSON.stringify({ preflight: problems }), pending[0].id,
+      sqlDate(new Date()),
+      message,
+      JSON.stringify({ preflight: problems }),
+      pending[0].id,
     );
     return true;
   });

@@ -18,7 +18,11 @@ import { refuseOverBudget } from "@/lib/spend/budget";
 /** Inputs that do not fit the pipeline; `fieldErrors` names each field for the run form. */
 export class RunInputsError extends SafeError {
   constructor(readonly fieldErrors: Record<string, string>) {
-    super(`Check the inputs: ${Object.entries(fieldErrors).map(([k, v]) => (k === "_" ? v : `${k}: ${v}`)).join("; ")}`);
+    super(
+      `Check the inputs: ${Object.entries(fieldErrors)
+        .map(([k, v]) => (k === "_" ? v : `${k}: ${v}`))
+        .join("; ")}`,
+    );
     this.name = "RunInputsError";
   }
 }
@@ -43,10 +47,7 @@ async function refuseOverQueueLimit(run: { id: string; createdAt: Date }, pipeli
   if (ahead <= max) return;
   const removed = await prisma.run.deleteMany({ where: { id: run.id, status: "queued" } });
   if (removed.count === 0) return; // a worker already took it: it no longer waits
-  throw new SafeError(
-    `${max} runs of "${pipeline.name}"${clientId ? " for this client" : ""} are already queued; wait for them to start or cancel some (limit: SWITCHBOARD_MAX_QUEUED_PER_PIPELINE)`,
-    429,
-  );
+  throw new SafeError(`${max} runs of "${pipeline.name}"${clientId ? " for this client" : ""} are already queued; wait for them to start or cancel some (limit: SWITCHBOARD_MAX_QUEUED_PER_PIPELINE)`, 429);
 }
 
 async function resolveClient(clientSlug: string | null | undefined) {
@@ -117,11 +118,15 @@ function newRunId(): string {
  * most of a 500-heartbeat second). Each request is validated on its own: one that cannot run gets its
  * error, the rest queue. `also` adds the caller's rows for each queued run to the same commit.
  */
-export async function queueRuns(
-  requests: QueueRunInput[],
-  options: { also?: (db: Sqlite, runId: string, index: number) => void } = {},
-): Promise<({ id: string } | { error: unknown })[]> {
-  const prepared = await Promise.all(requests.map((r) => prepareRun(r).then((data) => ({ data }), (error: unknown) => ({ error }))));
+export async function queueRuns(requests: QueueRunInput[], options: { also?: (db: Sqlite, runId: string, index: number) => void } = {}): Promise<({ id: string } | { error: unknown })[]> {
+  const prepared = await Promise.all(
+    requests.map((r) =>
+      prepareRun(r).then(
+        (data) => ({ data }),
+        (error: unknown) => ({ error }),
+      ),
+    ),
+  );
   const ids = await writeTransaction((db) => {
     const now = sqlDate(new Date());
     const insertRun = preparedStatement(

@@ -128,7 +128,10 @@ describe("outcome unknown", () => {
     ]);
     expect(decisions.filter((d) => d.resolved)).toHaveLength(1);
     await waitForRunStatus(id, ["succeeded"]);
-    expect((await stepRows(id)).map((s) => [s.stepId, s.status])).toEqual([["post", "skipped"], ["after", "succeeded"]]);
+    expect((await stepRows(id)).map((s) => [s.stepId, s.status])).toEqual([
+      ["post", "skipped"],
+      ["after", "succeeded"],
+    ]);
     expect(runner.calls.filter((c) => c.runId === id).map((c) => c.stepId)).toEqual(["post", "after"]);
   });
 });

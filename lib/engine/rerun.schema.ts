@@ -5,7 +5,11 @@ import { AGENT_RUNNERS } from "@/lib/pipelines/pipeline.schema";
 /** A blank model field means "the runner's default" (or the step's own model when the runner stays). */
 const ZModelOverride = z.preprocess(
   (v) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v),
-  z.string({ error: "model must be text" }).max(200, "model may be at most 200 characters").regex(/^[\w.:/@-]+$/, "model may hold only letters, digits and . : / @ - _").optional(),
+  z
+    .string({ error: "model must be text" })
+    .max(200, "model may be at most 200 characters")
+    .regex(/^[\w.:/@-]+$/, "model may hold only letters, digits and . : / @ - _")
+    .optional(),
 );
 
 /** The runner and model every agent step of the new run uses; either may be left out. */

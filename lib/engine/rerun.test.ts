@@ -78,14 +78,28 @@ async function finishedRun(pipelineSlug = agentPipeline, inputs: Record<string, 
 const stored = (id: string) =>
   prisma.run.findUniqueOrThrow({
     where: { id },
-    select: { pipelineSlug: true, pipelineJson: true, inputsJson: true, clientId: true, status: true, trigger: true, rerunOfId: true, rerunRunner: true, rerunModel: true, steps: { select: { stepId: true, kind: true, status: true } } },
+    select: {
+      pipelineSlug: true,
+      pipelineJson: true,
+      inputsJson: true,
+      clientId: true,
+      status: true,
+      trigger: true,
+      rerunOfId: true,
+      rerunRunner: true,
+      rerunModel: true,
+      steps: { select: { stepId: true, kind: true, status: true } },
+    },
   });
 
 type Snapshot = { steps: { id: string; agent?: Record<string, unknown> }[] } & Record<string, unknown>;
 const agentsOf = (json: string) => (JSON.parse(json) as Snapshot).steps.filter((s) => s.agent).map((s) => s.agent);
 
 async function refusal(promise: Promise<unknown>): Promise<SafeError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(SafeError);
   return error as SafeError;
 }
@@ -119,15 +133,24 @@ describe("rerun", () => {
   it("a model alone keeps each step's runner; runner and model together set both; nothing switches nothing", async () => {
     const originalId = await finishedRun();
     const modelOnly = await stored((await rerunRun(originalId, { model: "claude-opus-test" }, ACTOR, "admin")).id);
-    expect(agentsOf(modelOnly.pipelineJson).map((a) => [a?.runner, a?.model])).toEqual([["claude-code", "claude-opus-test"], ["anthropic", "claude-opus-test"]]);
+    expect(agentsOf(modelOnly.pipelineJson).map((a) => [a?.runner, a?.model])).toEqual([
+      ["claude-code", "claude-opus-test"],
+      ["anthropic", "claude-opus-test"],
+    ]);
     expect([modelOnly.rerunRunner, modelOnly.rerunModel]).toEqual([null, "claude-opus-test"]);
 
     const both = await stored((await rerunRun(originalId, { runner: "codex", model: " gpt-test " }, ACTOR, "admin")).id);
-    expect(agentsOf(both.pipelineJson).map((a) => [a?.runner, a?.model])).toEqual([["codex", "gpt-test"], ["codex", "gpt-test"]]);
+    expect(agentsOf(both.pipelineJson).map((a) => [a?.runner, a?.model])).toEqual([
+      ["codex", "gpt-test"],
+      ["codex", "gpt-test"],
+    ]);
 
     // the same runner as a step already has keeps that step's model
     const same = await stored((await rerunRun(originalId, { runner: "claude-code", model: "" }, ACTOR, "admin")).id);
-    expect(agentsOf(same.pipelineJson).map((a) => [a?.runner, a?.model])).toEqual([["claude-code", "claude-sonnet-test"], ["claude-code", undefined]]);
+    expect(agentsOf(same.pipelineJson).map((a) => [a?.runner, a?.model])).toEqual([
+      ["claude-code", "claude-sonnet-test"],
+      ["claude-code", undefined],
+    ]);
 
     const plain = await stored((await rerunRun(originalId, {}, ACTOR, "admin")).id);
     expect(plain.pipelineJson).toBe((await stored(originalId)).pipelineJson);

@@ -51,7 +51,10 @@ afterAll(async () => {
 /** The text a diff reads as on one side: `a` is what was not added, `b` what was not removed. */
 function sideOf(diff: WordDiff | null, side: "a" | "b"): string {
   if (!diff || "tooLarge" in diff) throw new Error("expected a word diff");
-  return diff.parts.filter((p) => p.kind !== (side === "a" ? "added" : "removed")).map((p) => p.text).join("");
+  return diff.parts
+    .filter((p) => p.kind !== (side === "a" ? "added" : "removed"))
+    .map((p) => p.text)
+    .join("");
 }
 
 async function draftIdOf(runId: string): Promise<string> {
@@ -87,12 +90,20 @@ describe("comparing a run with its rerun on another runner", { timeout: 120_000 
     expect(b?.wallMs).toBeNull(); // it waits for its draft's review
     // two Messages API turns on one side, one Chat Completions turn (cached input reported apart) on the other
     expect(a?.usage).toEqual({
-      inputTokens: 2 * STANDIN_USAGE.input, outputTokens: 2 * STANDIN_USAGE.output, cacheReadTokens: 2 * STANDIN_USAGE.cacheRead,
-      cacheWriteTokens: 2 * STANDIN_USAGE.cacheWrite, reasoningTokens: 0, costUsd: expect.any(Number),
+      inputTokens: 2 * STANDIN_USAGE.input,
+      outputTokens: 2 * STANDIN_USAGE.output,
+      cacheReadTokens: 2 * STANDIN_USAGE.cacheRead,
+      cacheWriteTokens: 2 * STANDIN_USAGE.cacheWrite,
+      reasoningTokens: 0,
+      costUsd: expect.any(Number),
     });
     expect(b?.usage).toEqual({
-      inputTokens: STANDIN_USAGE.input - STANDIN_USAGE.cacheRead, outputTokens: STANDIN_USAGE.output, cacheReadTokens: STANDIN_USAGE.cacheRead,
-      cacheWriteTokens: 0, reasoningTokens: STANDIN_USAGE.reasoning, costUsd: expect.any(Number),
+      inputTokens: STANDIN_USAGE.input - STANDIN_USAGE.cacheRead,
+      outputTokens: STANDIN_USAGE.output,
+      cacheReadTokens: STANDIN_USAGE.cacheRead,
+      cacheWriteTokens: 0,
+      reasoningTokens: STANDIN_USAGE.reasoning,
+      costUsd: expect.any(Number),
     });
     // each side costs its tokens at its model's seeded price (none: $0, and the run says which model had no price)
     const prices = await listModelPrices();

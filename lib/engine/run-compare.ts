@@ -17,8 +17,23 @@ async function loadSide(id: string) {
   const run = await prisma.run.findUnique({
     where: { id },
     select: {
-      id: true, pipelineSlug: true, pipelineName: true, status: true, trigger: true, error: true, createdAt: true, startedAt: true, finishedAt: true,
-      inputTokens: true, outputTokens: true, costUsd: true, unpricedModel: true, inputsJson: true, rerunOfId: true, rerunRunner: true, rerunModel: true,
+      id: true,
+      pipelineSlug: true,
+      pipelineName: true,
+      status: true,
+      trigger: true,
+      error: true,
+      createdAt: true,
+      startedAt: true,
+      finishedAt: true,
+      inputTokens: true,
+      outputTokens: true,
+      costUsd: true,
+      unpricedModel: true,
+      inputsJson: true,
+      rerunOfId: true,
+      rerunRunner: true,
+      rerunModel: true,
       client: { select: { slug: true, name: true } },
     },
   });
@@ -28,8 +43,25 @@ async function loadSide(id: string) {
       where: { runId: id },
       orderBy: [{ position: "asc" }, { attempt: "asc" }],
       select: {
-        id: true, stepId: true, position: true, kind: true, status: true, attempt: true, startedAt: true, finishedAt: true, outputJson: true, error: true,
-        runner: true, model: true, turns: true, inputTokens: true, outputTokens: true, cacheReadTokens: true, cacheWriteTokens: true, reasoningTokens: true, costUsd: true,
+        id: true,
+        stepId: true,
+        position: true,
+        kind: true,
+        status: true,
+        attempt: true,
+        startedAt: true,
+        finishedAt: true,
+        outputJson: true,
+        error: true,
+        runner: true,
+        model: true,
+        turns: true,
+        inputTokens: true,
+        outputTokens: true,
+        cacheReadTokens: true,
+        cacheWriteTokens: true,
+        reasoningTokens: true,
+        costUsd: true,
       },
     }),
     prisma.draft.findMany({ where: { runId: id }, orderBy: { createdAt: "asc" }, select: { id: true, stepId: true, title: true, body: true, status: true, version: true } }),
@@ -64,8 +96,12 @@ async function loadSide(id: string) {
     rerunOf: run.rerunOfId ? { id: run.rerunOfId, runner: run.rerunRunner, model: run.rerunModel } : null,
     // summed over every step attempt, as GET /api/runs/<id> does; the cost is the run's own (the spend work fills it)
     usage: {
-      inputTokens: Math.max(run.inputTokens, sum("inputTokens")), outputTokens: Math.max(run.outputTokens, sum("outputTokens")),
-      cacheReadTokens: sum("cacheReadTokens"), cacheWriteTokens: sum("cacheWriteTokens"), reasoningTokens: sum("reasoningTokens"), costUsd: run.unpricedModel ? null : run.costUsd,
+      inputTokens: Math.max(run.inputTokens, sum("inputTokens")),
+      outputTokens: Math.max(run.outputTokens, sum("outputTokens")),
+      cacheReadTokens: sum("cacheReadTokens"),
+      cacheWriteTokens: sum("cacheWriteTokens"),
+      reasoningTokens: sum("reasoningTokens"),
+      costUsd: run.unpricedModel ? null : run.costUsd,
     },
     agentSteps: agentRows.map((s) => {
       const output = parseStoredJson(s.outputJson) as { text?: unknown } | null;
@@ -109,9 +145,7 @@ export async function compareRuns(aId: string, bId: string) {
   const missing = [...(a ? [] : [{ side: "a" as const, id: aId }]), ...(b ? [] : [{ side: "b" as const, id: bId }])];
   const samePipeline = Boolean(a && b && a.pipelineSlug === b.pipelineSlug);
   const agentSteps: { stepId: string; a: AgentStepSide | null; b: AgentStepSide | null; textDiff: WordDiff | null }[] =
-    a && b && samePipeline
-      ? pairByStep(a.agentSteps, b.agentSteps).map((p) => ({ ...p, textDiff: p.a?.text != null && p.b?.text != null ? wordDiff(p.a.text, p.b.text) : null }))
-      : [];
+    a && b && samePipeline ? pairByStep(a.agentSteps, b.agentSteps).map((p) => ({ ...p, textDiff: p.a?.text != null && p.b?.text != null ? wordDiff(p.a.text, p.b.text) : null })) : [];
   const drafts: { stepId: string; a: DraftSide | null; b: DraftSide | null; titleDiff: WordDiff | null; bodyDiff: WordDiff | null }[] =
     a && b && samePipeline
       ? pairByStep(a.drafts, b.drafts).map((p) => ({

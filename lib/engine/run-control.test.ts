@@ -17,8 +17,7 @@ afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop({ graceMs: 1_000 })));
 });
 
-const stepRunning = (runId: string, stepId: string) =>
-  waitFor(() => prisma.runStep.findFirst({ where: { runId, stepId, status: "running" }, select: { id: true } }), undefined, `step ${stepId} running`);
+const stepRunning = (runId: string, stepId: string) => waitFor(() => prisma.runStep.findFirst({ where: { runId, stepId, status: "running" }, select: { id: true } }), undefined, `step ${stepId} running`);
 
 beforeAll(async () => {
   await ensureClient("acme");
@@ -54,7 +53,10 @@ describe("cancelRun", () => {
     // the step never ends by itself, so reaching "cancelled" means the call was aborted
     expect(await cancelRun(id, ACTOR)).toEqual({ status: "cancelling" });
     await waitForRunStatus(id, ["cancelled"]);
-    expect((await stepRows(id)).map((s) => [s.stepId, s.status])).toEqual([["wait", "cancelled"], ["after", "pending"]]);
+    expect((await stepRows(id)).map((s) => [s.stepId, s.status])).toEqual([
+      ["wait", "cancelled"],
+      ["after", "pending"],
+    ]);
   });
 
   it("notices a cancel requested from another process through the database", async () => {
@@ -119,7 +121,10 @@ describe("Worker.stop", () => {
     runner.openGate();
     await stopped;
     expect((await prisma.run.findUniqueOrThrow({ where: { id }, select: { status: true } })).status).toBe("queued");
-    expect((await stepRows(id)).map((s) => [s.stepId, s.status])).toEqual([["s1", "succeeded"], ["s2", "pending"]]);
+    expect((await stepRows(id)).map((s) => [s.stepId, s.status])).toEqual([
+      ["s1", "succeeded"],
+      ["s2", "pending"],
+    ]);
     await startTestWorker(runner);
     await waitForRunStatus(id, ["succeeded"]);
     expect(runner.calls.filter((c) => c.runId === id).map((c) => c.stepId)).toEqual(["s1", "s2"]);

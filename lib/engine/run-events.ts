@@ -30,7 +30,5 @@ export function createRunEvent(...args: Parameters<typeof runEventRow>) {
 
 /** Inserts an event inside a `writeTransaction`: the hot path's prepared-statement twin of `runEventRow`. */
 export function insertRunEvent(db: Sqlite, row: ReturnType<typeof runEventRow>, now = new Date()): void {
-  prepared(db, `INSERT INTO "RunEvent" ("runId", "runStepId", "type", "message", "dataJson", "createdAt") VALUES (?, ?, ?, ?, ?, ?)`).run(
-    row.runId, row.runStepId, row.type, row.message, row.dataJson, sqlDate(now),
-  );
+  prepared(db, `INSERT INTO "RunEvent" ("runId", "runStepId", "type", "message", "dataJson", "createdAt") VALUES (?, ?, ?, ?, ?, ?)`).run(row.runId, row.runStepId, row.type, row.message, row.dataJson, sqlDate(now));
 }

@@ -64,7 +64,13 @@ export async function listRuns(input: ListRunsInput = {}) {
   };
   // Several statuses: `status IN (...)` cannot read one index in page order (SQLite sorts every match,
   // seconds at a million runs), so each status reads its own index range and the pages are merged.
-  const ids = statuses && statuses.length > 1 ? statuses.flatMap(idsOf).sort(byCost ? costliestFirst : newestFirst).slice(0, q.limit + 1) : idsOf(statuses?.[0]);
+  const ids =
+    statuses && statuses.length > 1
+      ? statuses
+          .flatMap(idsOf)
+          .sort(byCost ? costliestFirst : newestFirst)
+          .slice(0, q.limit + 1)
+      : idsOf(statuses?.[0]);
   const byId = new Map((await prisma.run.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: RUN_LIST_SELECT })).map((r) => [r.id, r]));
   // a run deleted between the two reads is left out
   const rows = ids.flatMap((r) => byId.get(r.id) ?? []);
@@ -78,10 +84,15 @@ export async function listRuns(input: ListRunsInput = {}) {
 /** Each run with its status and, when it waits, what for (one query, only for the waiting runs). */
 export async function withWaitingReasons<T extends { id: string; status: string }>(runs: T[]): Promise<(T & { status: RunStatus; waitingFor: WaitingReason | null })[]> {
   const waitingIds = runs.filter((r) => r.status === "waiting").map((r) => r.id);
-  const steps = waitingIds.length
-    ? await prisma.runStep.findMany({ where: { runId: { in: waitingIds }, status: "waiting" }, select: { runId: true, status: true, kind: true } })
-    : [];
-  return runs.map((r) => ({ ...r, status: r.status as RunStatus, waitingFor: runWaitingReason(r, steps.filter((s) => s.runId === r.id)) }));
+  const steps = waitingIds.length ? await prisma.runStep.findMany({ where: { runId: { in: waitingIds }, status: "waiting" }, select: { runId: true, status: true, kind: true } }) : [];
+  return runs.map((r) => ({
+    ...r,
+    status: r.status as RunStatus,
+    waitingFor: runWaitingReason(
+      r,
+      steps.filter((s) => s.runId === r.id),
+    ),
+  }));
 }
 
 export type RunIdsFilter = {

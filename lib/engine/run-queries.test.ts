@@ -119,9 +119,7 @@ describe("getRunDetail", () => {
       ["a", "tool", "failed", 1, false, "boom"],
       ["a", "tool", "pending", 2, true, null],
     ]);
-    expect(detail?.steps[0].toolCalls).toEqual([
-      expect.objectContaining({ server: "test", tool: "echo", arguments: { message: "x" }, result: { content: [] }, isError: true, status: "failed" }),
-    ]);
+    expect(detail?.steps[0].toolCalls).toEqual([expect.objectContaining({ server: "test", tool: "echo", arguments: { message: "x" }, result: { content: [] }, isError: true, status: "failed" })]);
     expect(detail?.events.map((e) => e.type)).toEqual(["status"]);
     const lastEventId = detail?.lastEventId ?? 0;
     expect(await listRunEvents(id, lastEventId)).toEqual([]);

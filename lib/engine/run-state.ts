@@ -26,17 +26,12 @@ export async function loadRunState(runId: string): Promise<RunState | "unreadabl
     db,
     `SELECT r."status", r."leaseOwner", r."pipelineJson", r."inputsJson", c."id" AS "clientId", c."slug" AS "clientSlug", c."name" AS "clientName"
     FROM "Run" r LEFT JOIN "Client" c ON c."id" = r."clientId" WHERE r."id" = ?`,
-  ).get(runId) as
-    | { status: string; leaseOwner: string | null; pipelineJson: string; inputsJson: string; clientId: string | null; clientSlug: string | null; clientName: string | null }
-    | undefined;
+  ).get(runId) as { status: string; leaseOwner: string | null; pipelineJson: string; inputsJson: string; clientId: string | null; clientSlug: string | null; clientName: string | null } | undefined;
   if (!run) return null;
   const pipeline = ZPipelineSnapshot.safeParse(parseStoredJson(run.pipelineJson));
   const inputs = ZStoredRunInputs.safeParse(parseStoredJson(run.inputsJson));
   if (!pipeline.success || !inputs.success) return "unreadable";
-  const rows = prepared(
-    db,
-    `SELECT "id", "stepId", "position", "kind", "status", "attempt", "outputJson", "error" FROM "RunStep" WHERE "runId" = ? ORDER BY "position", "attempt"`,
-  ).all(runId) as AttemptRow[];
+  const rows = prepared(db, `SELECT "id", "stepId", "position", "kind", "status", "attempt", "outputJson", "error" FROM "RunStep" WHERE "runId" = ? ORDER BY "position", "attempt"`).all(runId) as AttemptRow[];
   const client = run.clientId !== null ? { id: run.clientId, slug: run.clientSlug ?? "", name: run.clientName ?? "" } : null;
   return {
     status: run.status,

@@ -12,7 +12,10 @@ describe("run status rules", () => {
     expect(stepWaitingReason({ status: "waiting", kind: "approval" })).toBe("approval");
     expect(stepWaitingReason({ status: "waiting", kind: "tool" })).toBe("outcome-unknown");
     expect(stepWaitingReason({ status: "running", kind: "approval" })).toBeNull();
-    const steps = [{ status: "succeeded", kind: "tool" }, { status: "waiting", kind: "tool" }];
+    const steps = [
+      { status: "succeeded", kind: "tool" },
+      { status: "waiting", kind: "tool" },
+    ];
     expect(runWaitingReason({ status: "waiting" }, steps)).toBe("outcome-unknown");
     expect(runWaitingReason({ status: "running" }, steps)).toBeNull();
     expect(WAITING_LABELS).toEqual({ approval: "waiting for approval", "outcome-unknown": "outcome unknown" });

@@ -114,7 +114,10 @@ describe("a step's start, committed by the runner with its call", () => {
     const id = await queueRun({ pipelineSlug: "held", createdBy: ACTOR });
     await waitFor(async () => !worker.activeRunIds.includes(id) && (await prisma.run.findUniqueOrThrow({ where: { id }, select: { leaseOwner: true } })).leaseOwner === "thief", undefined, "the worker to let the run go");
     expect(runner.calls).toEqual([]);
-    expect((await stepRows(id)).map((s) => [s.stepId, s.status])).toEqual([["one", "pending"], ["two", "pending"]]);
+    expect((await stepRows(id)).map((s) => [s.stepId, s.status])).toEqual([
+      ["one", "pending"],
+      ["two", "pending"],
+    ]);
     expect(await prisma.run.findUniqueOrThrow({ where: { id }, select: { status: true, leaseOwner: true } })).toEqual({ status: "running", leaseOwner: "thief" });
     await prisma.run.update({ where: { id }, data: { status: "cancelled", leaseOwner: null } });
   });

@@ -76,9 +76,7 @@ export type RunControl = { status: string; leaseOwner: string | null; cancelRequ
 /** What a worker checks between steps and while a step runs. */
 export async function readRunControl(runId: string): Promise<RunControl | null> {
   const db = await sqlite();
-  const row = prepared(db, `SELECT "status", "leaseOwner", "cancelRequested" FROM "Run" WHERE "id" = ?`).get(runId) as
-    | { status: string; leaseOwner: string | null; cancelRequested: number }
-    | undefined;
+  const row = prepared(db, `SELECT "status", "leaseOwner", "cancelRequested" FROM "Run" WHERE "id" = ?`).get(runId) as { status: string; leaseOwner: string | null; cancelRequested: number } | undefined;
   return row ? { status: row.status, leaseOwner: row.leaseOwner, cancelRequested: row.cancelRequested === 1 } : null;
 }
 
@@ -133,10 +131,7 @@ function endRunningSteps(db: Sqlite, runId: string, end: RunningStepsEnd, now: s
     WHERE "runId" = @runId AND "status" = 'running'`,
   ).run({ runId, status: end.status, error: end.error, outputJson: end.outputJson ?? null, now });
   if (end.startedCallsError !== undefined) {
-    prepared(
-      db,
-      `UPDATE "ToolCall" SET "status" = 'unknown', "isError" = 1, "error" = @error, "finishedAt" = @now WHERE "runId" = @runId AND "status" = 'started'`,
-    ).run({ runId, error: end.startedCallsError, now });
+    prepared(db, `UPDATE "ToolCall" SET "status" = 'unknown', "isError" = 1, "error" = @error, "finishedAt" = @now WHERE "runId" = @runId AND "status" = 'started'`).run({ runId, error: end.startedCallsError, now });
   }
 }
 
@@ -218,10 +213,12 @@ export function requeueRun(db: Sqlite, runId: string, owner: string, message: st
 
 /** wait: the run `owner` holds waits for a human (a step's outcome is unknown); its event only when it held it. */
 export function parkRun(db: Sqlite, runId: string, owner: string, error: string, message: string, stepRowId: string, now = new Date()): boolean {
-  const { changes } = prepared(
-    db,
-    `UPDATE "Run" SET "status" = 'waiting', "error" = @error, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = @now WHERE ${RUN_HELD}`,
-  ).run({ runId, owner, error, now: sqlDate(now) });
+  const { changes } = prepared(db, `UPDATE "Run" SET "status" = 'waiting', "error" = @error, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = @now WHERE ${RUN_HELD}`).run({
+    runId,
+    owner,
+    error,
+    now: sqlDate(now),
+  });
   if (changes !== 1) return false;
   insertRunEvent(db, runEventRow(runId, "status", message, { runStepId: stepRowId }), now);
   notifyRun(db, runId, "run.outcome-unknown", `run.outcome-unknown:${stepRowId}`, error, now);

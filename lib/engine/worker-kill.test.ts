@@ -145,7 +145,10 @@ describe("kill -9 of the worker process during runs, ten times", () => {
         const attempts = run.steps.filter((s) => s.stepId === stepId).sort((a, b) => a.attempt - b.attempt);
         const done = attempts.filter((s) => s.status === "succeeded" || s.status === "skipped");
         // exactly one attempt ended the step, and it was the last: nothing ran after a success
-        expect(done.map((s) => s.attempt), `${run.id} ${stepId}`).toEqual([attempts.at(-1)?.attempt]);
+        expect(
+          done.map((s) => s.attempt),
+          `${run.id} ${stepId}`,
+        ).toEqual([attempts.at(-1)?.attempt]);
       }
       const tag = (JSON.parse(run.inputsJson) as { tag: string }).tag;
       expect(fs.readFileSync(path.join(effects, `${tag}.txt`), "utf8"), `the effects of ${tag}`).toBe(`BEGIN\n${MARKS.join("\n")}\nEND\n`);

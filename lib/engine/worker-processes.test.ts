@@ -32,7 +32,14 @@ function spawnWorker(name: string, env: Record<string, string> = {}): Promise<{ 
 }
 
 function logLines(file: string): string[][] {
-  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(" ")) : [];
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(" "))
+    : [];
 }
 
 afterEach(async () => {

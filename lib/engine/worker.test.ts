@@ -83,7 +83,10 @@ describe("Worker", () => {
     const run = await waitForRunStatus(id, ["failed"]);
     expect(run.error).toBe('Step "a" failed: test/fail returned an error: quota exceeded for <b>acme</b>');
     const steps = await stepRows(id);
-    expect(steps.map((s) => [s.stepId, s.status])).toEqual([["a", "failed"], ["b", "pending"]]);
+    expect(steps.map((s) => [s.stepId, s.status])).toEqual([
+      ["a", "failed"],
+      ["b", "pending"],
+    ]);
     expect(JSON.parse(steps[0].outputJson ?? "null")).toMatchObject({ isError: true, text: "quota exceeded for <b>acme</b>" });
   });
 
@@ -93,9 +96,7 @@ describe("Worker", () => {
     expect((await waitForRunStatus(missing, ["failed"])).error).toBe('Step "b" failed: Arguments: {{ steps.a.json.y }} has no value in this run');
     delete process.env.ANTHROPIC_API_KEY;
     const agent = await queueRun({ pipelineSlug: "agent", createdBy: ACTOR });
-    expect((await waitForRunStatus(agent, ["failed"])).error).toBe(
-      `Step "a" failed: The anthropic runner is not set up: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for another endpoint) in Switchboard's environment`,
-    );
+    expect((await waitForRunStatus(agent, ["failed"])).error).toBe(`Step "a" failed: The anthropic runner is not set up: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for another endpoint) in Switchboard's environment`);
   });
 
   it("keeps a pipeline's concurrency per client while different clients run in parallel", async () => {

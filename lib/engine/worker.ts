@@ -125,22 +125,25 @@ export class Worker implements LocalWorker {
     const controller = new AbortController();
     let lastRenew = Date.now();
     let checking = false;
-    const control = setInterval(async () => {
-      if (checking || controller.signal.aborted) return;
-      checking = true;
-      try {
-        if (Date.now() - lastRenew >= this.leaseMs / 3) {
-          lastRenew = Date.now();
-          if (!(await renewLease(runId, this.id, this.leaseMs))) controller.abort(new RunAbort("lease-lost"));
+    const control = setInterval(
+      async () => {
+        if (checking || controller.signal.aborted) return;
+        checking = true;
+        try {
+          if (Date.now() - lastRenew >= this.leaseMs / 3) {
+            lastRenew = Date.now();
+            if (!(await renewLease(runId, this.id, this.leaseMs))) controller.abort(new RunAbort("lease-lost"));
+          }
+          const state = await readRunControl(runId);
+          if (state?.cancelRequested) controller.abort(new RunAbort("cancel"));
+        } catch (error) {
+          console.error("[worker] lease/cancel check failed", error);
+        } finally {
+          checking = false;
         }
-        const state = await readRunControl(runId);
-        if (state?.cancelRequested) controller.abort(new RunAbort("cancel"));
-      } catch (error) {
-        console.error("[worker] lease/cancel check failed", error);
-      } finally {
-        checking = false;
-      }
-    }, Math.min(this.controlMs, this.leaseMs / 3));
+      },
+      Math.min(this.controlMs, this.leaseMs / 3),
+    );
     const runner = this.runner;
     if (!runner) throw new Error("Worker.start() must run before runs are launched");
     const done = executeRun(runId, { workerId: this.id, runner, signal: controller.signal, shouldYield: () => this.stopping })

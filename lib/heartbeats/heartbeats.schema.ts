@@ -20,10 +20,7 @@ export type HeartbeatEventKind = (typeof EVENT_KINDS)[number];
 export const RESULT_KINDS = ["success", "fail", "nothing", "skipped", "missed"] as const;
 
 const ZSlug = z.string({ error: "every heartbeat needs a slug" }).regex(SLUG_PATTERN, { error: "expected a slug (lowercase letters, digits and dashes)" });
-const ZDuration = z.union([
-  z.string().trim().regex(DURATION_PATTERN, { error: 'expected a duration such as "90s", "30m" or "2h"' }),
-  z.number().positive({ error: "expected a positive number of seconds" }),
-]);
+const ZDuration = z.union([z.string().trim().regex(DURATION_PATTERN, { error: 'expected a duration such as "90s", "30m" or "2h"' }), z.number().positive({ error: "expected a positive number of seconds" })]);
 
 export const ZPingHeartbeat = z
   .strictObject({

@@ -21,13 +21,16 @@ const BASE = "http://localhost:3000/api/ping";
 /** A POST ping whose body records whether anything read it. */
 function pingWithBody(token: string, signal: string | undefined) {
   const seen = { read: false };
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      seen.read = true;
-      controller.enqueue(new TextEncoder().encode(signal === "fail" ? "disk full" : "ok"));
-      controller.close();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        seen.read = true;
+        controller.enqueue(new TextEncoder().encode(signal === "fail" ? "disk full" : "ok"));
+        controller.close();
+      },
     },
-  }, { highWaterMark: 0 }); // nothing is pulled until someone reads
+    { highWaterMark: 0 },
+  ); // nothing is pulled until someone reads
   const url = signal === undefined ? `${BASE}/${token}` : `${BASE}/${token}/${signal}`;
   const req = new Request(url, { method: "POST", body, headers: { host: "localhost:3000" }, duplex: "half" } as RequestInit);
   const response = signal === undefined ? pingPost(req, { params: Promise.resolve({ token }) }) : signalPost(req, { params: Promise.resolve({ token, signal }) });
@@ -37,7 +40,7 @@ function pingWithBody(token: string, signal: string | undefined) {
 async function flappingHeartbeat() {
   const slug = uniqueSlug("flappy");
   const alert = uniqueSlug("page-someone");
-  writePipeline(alert, "name: Page someone\ninputs:\n  error: { type: string }\nsteps:\n  - id: a\n    tool: test/echo\n    args: { message: \"{{ inputs.error }}\" }\n");
+  writePipeline(alert, 'name: Page someone\ninputs:\n  error: { type: string }\nsteps:\n  - id: a\n    tool: test/echo\n    args: { message: "{{ inputs.error }}" }\n');
   writeHeartbeatsYaml(`- slug: ${slug}\n  name: Flappy\n  every: 1h\n  on_failure: ${alert}\n`);
   await ensureHeartbeatStates(loadHeartbeats().heartbeats);
   return { slug, alert, token: await tokenOf(slug) };

@@ -66,10 +66,7 @@ describe("a schedule's when: precondition", () => {
 
     fs.writeFileSync(path.join(inbox, "ticket-1.json"), "{}");
     await runUntil(clock, running, Date.parse("2026-06-08T11:00:00Z"));
-    expect((await eventsOf(slug, ["nothing", "run"])).map((e) => `${e.kind} ${e.dueAt?.toISOString()}`)).toEqual([
-      "nothing 2026-06-08T10:00:00.000Z",
-      "run 2026-06-08T11:00:00.000Z",
-    ]);
+    expect((await eventsOf(slug, ["nothing", "run"])).map((e) => `${e.kind} ${e.dueAt?.toISOString()}`)).toEqual(["nothing 2026-06-08T10:00:00.000Z", "run 2026-06-08T11:00:00.000Z"]);
     expect(await prisma.run.count({ where: { heartbeatSlug: slug, trigger: "schedule" } })).toBe(1);
   });
 });

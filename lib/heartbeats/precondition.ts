@@ -20,7 +20,11 @@ function isTextItem(c: unknown): c is { type: "text"; text: string } {
 export function isEmptyResult(result: { content: unknown[]; structuredContent?: unknown }): boolean {
   if (result.content.some((c) => !isTextItem(c))) return false;
   if (!isEmptyValue(result.structuredContent)) return false;
-  const text = result.content.filter(isTextItem).map((c) => c.text).join("\n").trim();
+  const text = result.content
+    .filter(isTextItem)
+    .map((c) => c.text)
+    .join("\n")
+    .trim();
   if (text === "") return true;
   if (!/^[[{]/.test(text)) return false;
   try {

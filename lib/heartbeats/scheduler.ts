@@ -36,7 +36,6 @@ export type SchedulerOptions = {
   beatMs?: number;
 };
 
-
 type Claim = { def: HeartbeatDefinition; state: StateRow; prev: Date | null; to: Date; missed: Date[]; onTime: Date | null; capped: boolean; silent: boolean };
 type LateMark = { def: HeartbeatDefinition; state: StateRow; dueAt: Date };
 type DueTick = { def: HeartbeatDefinition; state: StateRow; dueAt: Date; trigger: PipelineTrigger; message: string };
@@ -227,7 +226,10 @@ export class HeartbeatScheduler implements LocalScheduler {
       else ticks.push({ def: c.def, state: c.state, ...tick });
     }
     const at = new Date(this.clock.now());
-    await writeHeartbeatEvents(rows.map((r) => ({ ...r, at })), { ignoreDuplicates: true });
+    await writeHeartbeatEvents(
+      rows.map((r) => ({ ...r, at })),
+      { ignoreDuplicates: true },
+    );
     const plain = ticks.filter((t) => !t.def.when);
     if (plain.length) await this.startRuns(plain);
     for (const t of ticks.filter((t) => t.def.when)) await this.tick(t.def, t.state, t.dueAt, t.trigger, t.message);
@@ -256,9 +258,11 @@ export class HeartbeatScheduler implements LocalScheduler {
       const result = await this.precondition(def);
       if (result.error || result.empty) {
         const ref = `${def.when.server}/${def.when.tool}`;
-        await this.signal(def, state, result.error
-          ? { kind: "fail", at: at(), dueAt, message: `precondition ${ref} failed: ${result.error}` }
-          : { kind: "nothing", at: at(), dueAt, message: `nothing to do: ${ref} returned nothing` });
+        await this.signal(
+          def,
+          state,
+          result.error ? { kind: "fail", at: at(), dueAt, message: `precondition ${ref} failed: ${result.error}` } : { kind: "nothing", at: at(), dueAt, message: `nothing to do: ${ref} returned nothing` },
+        );
         return;
       }
     }
@@ -289,7 +293,11 @@ export class HeartbeatScheduler implements LocalScheduler {
       marks.map((m) => ({ heartbeatId: m.state.id, kind: "late", at, dueAt: m.dueAt, message: `no success within ${Math.round(m.def.graceMs / 1000)} s of the due time` })),
       { ignoreDuplicates: true },
     );
-    await openIncidents(marks.filter((m, i) => inserted[i] && !m.state.incidentOpen).map((m) => ({ def: m.def, state: m.state })), at, queueAlertRun);
+    await openIncidents(
+      marks.filter((m, i) => inserted[i] && !m.state.incidentOpen).map((m) => ({ def: m.def, state: m.state })),
+      at,
+      queueAlertRun,
+    );
   }
 }
 

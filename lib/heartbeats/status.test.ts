@@ -66,7 +66,10 @@ describe("heartbeat status", () => {
   it("turns failing on a failed ping and runs on_failure once per incident, with name, status and last error", async () => {
     const slug = uniqueSlug("uptime");
     const alert = uniqueSlug("alert");
-    writePipeline(alert, "name: Alert\ninputs:\n  name: { type: string }\n  status: { type: string }\n  error: { type: text }\nsteps:\n  - id: say\n    tool: test/echo\n    args: { message: \"{{ inputs.name }} {{ inputs.status }}\" }\n");
+    writePipeline(
+      alert,
+      'name: Alert\ninputs:\n  name: { type: string }\n  status: { type: string }\n  error: { type: text }\nsteps:\n  - id: say\n    tool: test/echo\n    args: { message: "{{ inputs.name }} {{ inputs.status }}" }\n',
+    );
     writeHeartbeatsYaml(`- slug: ${slug}\n  name: Uptime check\n  cron: "*/5 * * * *"\n  grace: 2m\n  on_failure: ${alert}\n`);
     const clock = new ManualClock(new Date("2026-06-02T08:00:30Z"));
     running.push(await startScheduler(clock));

@@ -41,8 +41,7 @@ export function isFlapping(state: Pick<HeartbeatStateRow, "flappedAt">, now: Dat
   return !!state.flappedAt && now.getTime() - state.flappedAt.getTime() < ALERT_INTERVAL_MS;
 }
 
-const latest = (...dates: (Date | null | undefined)[]): Date | null =>
-  dates.reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
+const latest = (...dates: (Date | null | undefined)[]): Date | null => dates.reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
 
 // croner's nextRun costs a fraction of a millisecond; the scheduler asks the same question (the due
 // time after a heartbeat's last success) on every pass, for every heartbeat
@@ -60,7 +59,12 @@ export function nextDueAfter(def: Pick<HeartbeatDefinition, "cron" | "timezone" 
   return due;
 }
 
-export function computeStatus(def: Pick<HeartbeatDefinition, "kind" | "cron" | "timezone" | "everyMs" | "graceMs">, state: HeartbeatStateRow, now: Date, options: { nextDue?: boolean } = { nextDue: true }): ComputedStatus {
+export function computeStatus(
+  def: Pick<HeartbeatDefinition, "kind" | "cron" | "timezone" | "everyMs" | "graceMs">,
+  state: HeartbeatStateRow,
+  now: Date,
+  options: { nextDue?: boolean } = { nextDue: true },
+): ComputedStatus {
   const neverSignalled = !state.lastSuccessAt && !state.lastFailAt && !state.lastStartAt && !state.lastNothingAt;
   // like Healthchecks.io, a ping check waits for its first ping before it can be late (a job not yet set up
   // to ping is not an incident); a scheduled pipeline is Switchboard's own job and is late from its first due time

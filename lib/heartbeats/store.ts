@@ -156,7 +156,14 @@ export async function evaluateIncident(def: HeartbeatDefinition, heartbeatId: st
     await openIncidents([{ def, state }], now, queueAlert);
   } else if (status === "up" && state.incidentOpen) {
     const { count } = await prisma.heartbeatState.updateMany({ where: { id: heartbeatId, incidentOpen: true }, data: { incidentOpen: false } });
-    const notify = { event: "heartbeat.recovered", dedupeKey: `heartbeat.recovered:${heartbeatId}:${now.getTime()}`, clientSlug: def.clientSlug ?? null, title: `${def.name} is up again`, text: "It recovered.", path: `/heartbeats/${def.slug}` } as const;
+    const notify = {
+      event: "heartbeat.recovered",
+      dedupeKey: `heartbeat.recovered:${heartbeatId}:${now.getTime()}`,
+      clientSlug: def.clientSlug ?? null,
+      title: `${def.name} is up again`,
+      text: "It recovered.",
+      path: `/heartbeats/${def.slug}`,
+    } as const;
     if (count === 1) await writeEvent(heartbeatId, "recovered", now, { message: "up again", notify });
   }
 }

@@ -112,7 +112,11 @@ describe("the approval boundary at the gateway", { timeout: 60_000 }, () => {
     expect(JSON.stringify(overHttp.content)).toContain("is not read-only");
     expect(sent()).toEqual([]);
     const rows = await prisma.toolCall.findMany({ where: { runStepId: before.runStepId }, orderBy: { startedAt: "asc" }, select: { tool: true, status: true } });
-    expect(rows).toEqual([{ tool: "delete_post", status: "refused" }, { tool: "publish_post", status: "refused" }, { tool: "delete_post", status: "refused" }]);
+    expect(rows).toEqual([
+      { tool: "delete_post", status: "refused" },
+      { tool: "publish_post", status: "refused" },
+      { tool: "delete_post", status: "refused" },
+    ]);
 
     const after = await runningAgentStep([`${server}/*`], "after-approval");
     const allowed = await new GatewaySession(after.gatewayStep).call(`${server}__delete_post`, { id: "1" });
@@ -182,7 +186,11 @@ describe("the approval boundary when a pipeline is loaded", { timeout: 120_000 }
     const admin = await createUser({ email: `boundary-${suffix()}@example.com`, password: "long-enough-password", role: "admin" }, { label: "test" });
     const { token } = await createApiToken(admin.id, { name: "boundary", scope: "admin" }, { id: admin.id, label: admin.email });
     const api = (method: string, url: string, body?: unknown) =>
-      new Request(`http://localhost:3000${url}`, { method, headers: { host: "localhost:3000", authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      new Request(`http://localhost:3000${url}`, {
+        method,
+        headers: { host: "localhost:3000", authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     const none = { params: Promise.resolve({}) };
     const items = ((await (await listPipelinesRoute(api("GET", "/api/pipelines"), none)).json()) as { items: { slug: string; valid: boolean; errors: string[] }[] }).items;
     expect(items.find((p) => p.slug === slug)).toMatchObject({ valid: false, errors: [message] });

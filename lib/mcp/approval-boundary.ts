@@ -12,11 +12,13 @@ import type { PipelineStep } from "@/lib/pipelines/pipeline.schema";
 
 /** The tools agent steps name explicitly (not `server/*`). */
 function namedTools(steps: readonly PipelineStep[]): { server: string; tool: string }[] {
-  return steps.flatMap((s) => s.agent?.tools ?? []).flatMap((ref) => {
-    const slash = ref.indexOf("/");
-    const tool = ref.slice(slash + 1);
-    return tool === "*" ? [] : [{ server: ref.slice(0, slash), tool }];
-  });
+  return steps
+    .flatMap((s) => s.agent?.tools ?? [])
+    .flatMap((ref) => {
+      const slash = ref.indexOf("/");
+      const tool = ref.slice(slash + 1);
+      return tool === "*" ? [] : [{ server: ref.slice(0, slash), tool }];
+    });
 }
 
 /** Whether each tool is read-only by what an admin accepted: false when any accepted definition is not, null when none is known. */

@@ -146,9 +146,7 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, ide
         maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
         signal: callAbort.signal,
         // a progress message is the server's words like its result: its secrets never reach the run log
-        onprogress: req.onProgress
-          ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message === undefined ? undefined : redactText(p.message, entry.secrets) })
-          : undefined,
+        onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message === undefined ? undefined : redactText(p.message, entry.secrets) }) : undefined,
       }),
     );
     const durationMs = performance.now() - started;
@@ -279,8 +277,15 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
     if (existing.status !== "started" && existing.status !== "unknown") {
       const stored = existing.resultJson ? (JSON.parse(existing.resultJson) as { content?: unknown[]; structuredContent?: unknown }) : {};
       return {
-        toolCallId: existing.id, runId: existing.runId, reused: true, truncated: existing.isTruncated, content: stored.content ?? [],
-        structuredContent: stored.structuredContent, isError: existing.isError, error: existing.error ?? undefined, durationMs: existing.durationMs ?? 0,
+        toolCallId: existing.id,
+        runId: existing.runId,
+        reused: true,
+        truncated: existing.isTruncated,
+        content: stored.content ?? [],
+        structuredContent: stored.structuredContent,
+        isError: existing.isError,
+        error: existing.error ?? undefined,
+        durationMs: existing.durationMs ?? 0,
       };
     }
     if (!safeToRepeat(req, tool)) {
@@ -295,19 +300,26 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
     if (result.isError && req.errorMeansUnknown && !safeToRepeat(req, tool)) result = { ...result, outcomeUnknown: true };
   } catch (error) {
     // sendCall throws only before the request is written (no connection): nothing was sent
-    await prisma.toolCall.update({ where: { id: toolCallId }, data: { status: "failed", isError: true, error: `Not sent: ${redactText(error instanceof Error ? error.message : String(error), entry.secrets)}`, finishedAt: new Date() } });
+    await prisma.toolCall.update({
+      where: { id: toolCallId },
+      data: { status: "failed", isError: true, error: `Not sent: ${redactText(error instanceof Error ? error.message : String(error), entry.secrets)}`, finishedAt: new Date() },
+    });
     throw error;
   }
   const limited = limitResult(result);
   const now = new Date();
   const finishedId = toolCallId;
   const finish: PendingWrite = (db) => {
-    preparedStatement(
-      db,
-      `UPDATE "ToolCall" SET "status" = ?, "resultJson" = ?, "resultBytes" = ?, "isTruncated" = ?, "isError" = ?, "error" = ?, "finishedAt" = ?, "durationMs" = ? WHERE "id" = ?`,
-    ).run(
-      result.outcomeUnknown ? "unknown" : result.isError ? "failed" : "succeeded", redactText(limited.json, entry.secrets), limited.bytes, limited.truncated ? 1 : 0,
-      result.isError ? 1 : 0, result.error ?? null, sqlDate(now), Math.round(result.durationMs), finishedId,
+    preparedStatement(db, `UPDATE "ToolCall" SET "status" = ?, "resultJson" = ?, "resultBytes" = ?, "isTruncated" = ?, "isError" = ?, "error" = ?, "finishedAt" = ?, "durationMs" = ? WHERE "id" = ?`).run(
+      result.outcomeUnknown ? "unknown" : result.isError ? "failed" : "succeeded",
+      redactText(limited.json, entry.secrets),
+      limited.bytes,
+      limited.truncated ? 1 : 0,
+      result.isError ? 1 : 0,
+      result.error ?? null,
+      sqlDate(now),
+      Math.round(result.durationMs),
+      finishedId,
     );
   };
   const recorded = { ...result, content: limited.content, structuredContent: limited.structuredContent, toolCallId, runId: link.runId, reused: false, truncated: limited.truncated };
@@ -315,4 +327,3 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
   await writeTransaction(finish);
   return recorded;
 }
-

@@ -21,7 +21,9 @@ export function loadCheckUrls(root = workspaceDir()): CheckUrls {
   }
   // a link is shown in the browser: it may not carry any server's secret (its env or header values).
   // A bare site address in an env (WORDPRESS_SITE_URL) is no credential: the link is built on it.
-  const secrets = loadGlobalServers(root).entries.flatMap((e) => e.secrets).filter((s) => !isBareOrigin(s));
+  const secrets = loadGlobalServers(root)
+    .entries.flatMap((e) => e.secrets)
+    .filter((s) => !isBareOrigin(s));
   const urls: Record<string, string> = {};
   const errors: string[] = [];
   for (const [name, settings] of Object.entries(parsed.data.servers)) {

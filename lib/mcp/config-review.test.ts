@@ -65,8 +65,14 @@ describe("a client's .mcp.json under review", () => {
     const other = `review-other-${suffix}`;
     writeMcpJson({ stdio, http }, `clients/${other}/.mcp.json`);
     const reviewsOf = (listing: Awaited<ReturnType<typeof listMcpServers>>) => listing.servers.filter((s) => s.scope === other).map((s) => [s.name, s.review !== null]);
-    expect(reviewsOf(await listMcpServers(false, { role: "admin" }))).toEqual([["stdio", true], ["http", true]]);
-    expect(reviewsOf(await listMcpServers(false, { role: "operator" }))).toEqual([["stdio", false], ["http", false]]);
+    expect(reviewsOf(await listMcpServers(false, { role: "admin" }))).toEqual([
+      ["stdio", true],
+      ["http", true],
+    ]);
+    expect(reviewsOf(await listMcpServers(false, { role: "operator" }))).toEqual([
+      ["stdio", false],
+      ["http", false],
+    ]);
 
     const admin = await createUser({ email: `review-admin-${suffix}@example.com`, password: "long-enough-password", role: "admin" }, { label: "test" });
     const operator = await createUser({ email: `review-op-${suffix}@example.com`, password: "long-enough-password", role: "operator" }, { label: "test" });
@@ -76,7 +82,12 @@ describe("a client's .mcp.json under review", () => {
       expect(response.status).toBe(200);
       return (await response.json()) as { items: { scope: string; name: string; review: string | null }[] };
     };
-    for (const [user, scope] of [[operator, "read"], [operator, "run"], [admin, "read"], [admin, "run"]] as const) {
+    for (const [user, scope] of [
+      [operator, "read"],
+      [operator, "run"],
+      [admin, "read"],
+      [admin, "run"],
+    ] as const) {
       const body = await get(user, scope);
       expect(body.items.filter((s) => s.scope === other).map((s) => s.review)).toEqual([null, null]);
       expect(JSON.stringify(body)).not.toContain("API_TOKEN");

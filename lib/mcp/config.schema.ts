@@ -9,7 +9,10 @@ const ZStringMap = z.record(z.string(), z.string({ error: "expected text" }));
 export const ZStdioServer = z.strictObject({
   type: z.literal("stdio").optional(),
   command: z.string({ error: "expected the command to run" }).min(1).max(1000),
-  args: z.array(z.string({ error: "expected text" })).max(200).default([]),
+  args: z
+    .array(z.string({ error: "expected text" }))
+    .max(200)
+    .default([]),
   env: ZStringMap.default({}),
   cwd: z.string().max(1000).optional(),
   timeout: z.number().int().min(100).max(3_600_000).optional(),
@@ -46,10 +49,7 @@ export const ZMcpFile = z.strictObject({
   switchboard: z.unknown().optional(),
 });
 
-const ZCheckUrl = z
-  .string({ error: "expected a URL" })
-  .min(1)
-  .max(2000);
+const ZCheckUrl = z.string({ error: "expected a URL" }).min(1).max(2000);
 
 /**
  * `"switchboard": { "servers": { "<name>": { "checkUrl": "https://..." } } }` in the workspace's

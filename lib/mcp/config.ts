@@ -101,7 +101,7 @@ export function readMcpFile(relative: string, root = workspaceDir()): ReadResult
     return { entries: [], error: `${relative}${jsonErrorPlace(text, message)}: invalid JSON (${message.split(" in JSON")[0]})` };
   }
   const parsed = ZMcpFile.safeParse(raw);
-  if (!parsed.success) return { entries: [], error: `${relative}: ${parsed.error.issues[0]?.message ?? "expected { \"mcpServers\": { ... } }"}` };
+  if (!parsed.success) return { entries: [], error: `${relative}: ${parsed.error.issues[0]?.message ?? 'expected { "mcpServers": { ... } }'}` };
   return { entries: Object.entries(parsed.data.mcpServers), switchboard: parsed.data.switchboard };
 }
 
@@ -258,9 +258,19 @@ export async function loadClientServers(slug: string, root = workspaceDir()): Pr
     const approval = approvals.find((a) => a.name === name);
     if (!approval || approval.contentHash !== hash) {
       return {
-        name, scope: slug, source, transport: null, state: "needs approval", contentHash: hash, secrets: [], summary: "", ignoredKeys: [],
+        name,
+        scope: slug,
+        source,
+        transport: null,
+        state: "needs approval",
+        contentHash: hash,
+        secrets: [],
+        summary: "",
+        ignoredKeys: [],
         review: reviewed.review,
-        error: approval ? `${source} mcpServers.${name} changed since an admin approved it; it will not start until approved again` : `${source} mcpServers.${name} is new; an admin must approve it on /tools before it starts`,
+        error: approval
+          ? `${source} mcpServers.${name} changed since an admin approved it; it will not start until approved again`
+          : `${source} mcpServers.${name} is new; an admin must approve it on /tools before it starts`,
       };
     }
     const allowed = new Set<string>(JSON.parse(approval.allowedVars) as string[]);

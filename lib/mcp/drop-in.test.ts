@@ -108,7 +108,11 @@ describe("a disabled server", () => {
   it("in a client's .mcp.json is listed as disabled without an approval, and enabling it needs one", async () => {
     writeMcpJson({ [off]: { ...markerServer, disabled: true, alwaysAllow: ["x"] } }, "clients/acme/.mcp.json");
     let [entry] = (await loadClientServers("acme")).entries;
-    expect(entry).toMatchObject({ state: "disabled", ignoredKeys: ["alwaysAllow"], error: `The MCP server "${off}" is disabled in clients/acme/.mcp.json ("disabled": true): it is listed but never started. Remove the key or set it to false to use it` });
+    expect(entry).toMatchObject({
+      state: "disabled",
+      ignoredKeys: ["alwaysAllow"],
+      error: `The MCP server "${off}" is disabled in clients/acme/.mcp.json ("disabled": true): it is listed but never started. Remove the key or set it to false to use it`,
+    });
     await approveClientServer({ slug: "acme", name: off, contentHash: entry.contentHash, allowedVars: [], approvedById: null });
     writeMcpJson({ [off]: { ...markerServer, disabled: false, alwaysAllow: ["x"] } }, "clients/acme/.mcp.json");
     [entry] = (await loadClientServers("acme")).entries;

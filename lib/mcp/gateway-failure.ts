@@ -6,7 +6,11 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 
 export class GatewayToolFailed extends Error {
-  constructor(readonly server: string, readonly tool: string, detail: string) {
+  constructor(
+    readonly server: string,
+    readonly tool: string,
+    detail: string,
+  ) {
     super(`Tool ${server}/${tool} failed: ${detail || "the tool reported an error"}`);
     this.name = "GatewayToolFailed";
   }

@@ -72,10 +72,7 @@ describe("MCP gateway", () => {
   it("reports a tool's error and a call timeout as failures of the step; a refusal is not one", async () => {
     const step = await agentStepRow();
     const failures: GatewayToolFailed[] = [];
-    const gateway = new GatewaySession(
-      { ...step, clientSlug: null, allow: ["everything/echo", "everything/get-resource-reference", "slow/trigger-long-running-operation"] },
-      { onToolFailure: (f) => failures.push(f) },
-    );
+    const gateway = new GatewaySession({ ...step, clientSlug: null, allow: ["everything/echo", "everything/get-resource-reference", "slow/trigger-long-running-operation"] }, { onToolFailure: (f) => failures.push(f) });
     expect((await gateway.call("everything__echo", { message: 42 })).refused).toBe(true);
     expect(failures).toEqual([]);
     await gateway.call("everything__get-resource-reference", { resourceId: 0 });
@@ -86,7 +83,11 @@ describe("MCP gateway", () => {
       "Tool slow/trigger-long-running-operation failed: Timed out: no answer or progress for 1 s",
     ]);
     const calls = await prisma.toolCall.findMany({ where: { runStepId: step.runStepId }, orderBy: { startedAt: "asc" }, select: { tool: true, status: true } });
-    expect(calls.map((c) => [c.tool, c.status])).toEqual([["echo", "refused"], ["get-resource-reference", "failed"], ["trigger-long-running-operation", "unknown"]]);
+    expect(calls.map((c) => [c.tool, c.status])).toEqual([
+      ["echo", "refused"],
+      ["get-resource-reference", "failed"],
+      ["trigger-long-running-operation", "unknown"],
+    ]);
   });
 
   it("never reaches a client's server an admin has not approved", async () => {

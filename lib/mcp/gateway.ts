@@ -127,8 +127,14 @@ export class GatewaySession {
           let name = exposedToolName(server, definition.name);
           for (let i = 2; byName.has(name); i++) name = `${exposedToolName(server, definition.name).slice(0, NAME_MAX - 4)}_${i}`;
           byName.set(name, {
-            name, server, tool: definition.name, description: definition.description ?? "", inputSchema: definition.inputSchema,
-            annotations: definition.annotations, entry, definition,
+            name,
+            server,
+            tool: definition.name,
+            description: definition.description ?? "",
+            inputSchema: definition.inputSchema,
+            annotations: definition.annotations,
+            entry,
+            definition,
           });
         }
       }
@@ -143,8 +149,7 @@ export class GatewaySession {
   /** Why the agent may not have this tool now (pins.ts), or null. */
   private async withholdReason(entry: ServerEntry, definition: Tool): Promise<string | null> {
     const agent = { beforeApproval: this.step.beforeApproval };
-    const check = (pin: ToolPinRow | null | undefined) =>
-      pinBlockReason({ server: entry.name, tool: definition, pin: pin ?? null, afterApproval: this.step.afterApproval, agent });
+    const check = (pin: ToolPinRow | null | undefined) => pinBlockReason({ server: entry.name, tool: definition, pin: pin ?? null, afterApproval: this.step.afterApproval, agent });
     // the pin as this process last listed it; a refusal reads it again (an admin may have accepted since)
     if (!check(this.pool.cachedPin(entry, definition.name))) return null;
     return check(await readToolPin(entry.scope, entry.name, definition.name));
@@ -219,8 +224,17 @@ export class GatewaySession {
     if (argumentsJson.length > 64_000) argumentsJson = JSON.stringify({ truncated: true, bytes: argumentsJson.length });
     const row = await prisma.toolCall.create({
       data: {
-        runId: this.step.runId, runStepId: this.step.runStepId, server: server || "(none)", tool: tool.slice(0, 200) || "(none)", argumentsJson,
-        status, isError: true, error: redactText(message, secrets), startedAt: now, finishedAt: now, durationMs: 0,
+        runId: this.step.runId,
+        runStepId: this.step.runStepId,
+        server: server || "(none)",
+        tool: tool.slice(0, 200) || "(none)",
+        argumentsJson,
+        status,
+        isError: true,
+        error: redactText(message, secrets),
+        startedAt: now,
+        finishedAt: now,
+        durationMs: 0,
       },
       select: { id: true },
     });

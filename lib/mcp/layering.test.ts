@@ -26,7 +26,11 @@ describe("lib/mcp's place in the order", () => {
 
   it("imports nothing from a domain above it", () => {
     expect(files.length).toBeGreaterThan(10);
-    const upward = files.flatMap(({ file, text }) => importsOf(text).filter((t) => ABOVE_MCP.some((d) => t === d || t.startsWith(`${d}/`))).map((t) => `${file} -> ${t}`));
+    const upward = files.flatMap(({ file, text }) =>
+      importsOf(text)
+        .filter((t) => ABOVE_MCP.some((d) => t === d || t.startsWith(`${d}/`)))
+        .map((t) => `${file} -> ${t}`),
+    );
     expect(upward).toEqual([]);
   });
 

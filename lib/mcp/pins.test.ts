@@ -99,7 +99,19 @@ describe("a changed tool", () => {
     writeTools([{ name: "get_post", description: "Reads a post, and more", inputSchema: schema({ extra: { type: "string" } }), annotations: { readOnlyHint: true } }]);
     await relist();
     expect(toolResultText(await callTool({ server, tool: "get_post", arguments: {} }))).toBe("called get_post");
-    const step = { runId: "r", runStepId: "s", stepId: "publish", attempt: 1, clientSlug: null, server, tool: "get_post", arguments: {}, idempotencyKey: `k-${server}`, signal: new AbortController().signal, onProgress: () => {} };
+    const step = {
+      runId: "r",
+      runStepId: "s",
+      stepId: "publish",
+      attempt: 1,
+      clientSlug: null,
+      server,
+      tool: "get_post",
+      arguments: {},
+      idempotencyKey: `k-${server}`,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+    };
     await expect(new McpToolStepRunner().runTool({ ...step, afterApproval: true })).rejects.toThrow(/runs after an approval step/);
     // an agent after the approval step (the engine's step lookup says so over HTTP) is neither offered it nor let call it
     const agent = await runningAgentStep([`${server}/*`], "after-approval");
@@ -114,7 +126,11 @@ describe("a changed tool", () => {
     await client.close();
     expect([overHttp.isError, JSON.stringify(overHttp.content)]).toEqual([true, expect.stringMatching(/get_post changed .* agents do not get it/)]);
     const refused = await prisma.toolCall.findMany({ where: { runStepId: agent.runStepId }, orderBy: { startedAt: "asc" }, select: { tool: true, status: true } });
-    expect(refused).toEqual([{ tool: "get_post", status: "refused" }, { tool: "nope", status: "refused" }, { tool: "get_post", status: "refused" }]);
+    expect(refused).toEqual([
+      { tool: "get_post", status: "refused" },
+      { tool: "nope", status: "refused" },
+      { tool: "get_post", status: "refused" },
+    ]);
   });
 
   it("is seen before a call that matters when the cached list is older than a minute, even unannounced", async () => {

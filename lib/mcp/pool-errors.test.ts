@@ -5,7 +5,7 @@ import { McpUnavailableError } from "@/lib/mcp/pool";
 
 describe("McpUnavailableError", () => {
   it("is recognised across module copies by its global mark, and nothing else is", () => {
-    const own = new McpUnavailableError("Could not start \"remote\"");
+    const own = new McpUnavailableError('Could not start "remote"');
     // what another bundle's copy of the class makes: a different class carrying the same global mark
     const mark: unique symbol = Symbol.for("switchboard.McpUnavailableError") as never;
     class OtherCopy extends Error {

@@ -62,7 +62,10 @@ describe("McpPool over stdio", () => {
     try {
       const progress: number[] = [];
       const ok = await callTool({
-        server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 2, steps: 20 }, timeoutMs: 1_000,
+        server: "everything",
+        tool: "trigger-long-running-operation",
+        arguments: { duration: 2, steps: 20 },
+        timeoutMs: 1_000,
         onProgress: (p) => {
           progress.push(p.progress);
           vi.advanceTimersByTime(900);
@@ -88,7 +91,10 @@ describe("McpPool over stdio", () => {
     const controller = new AbortController();
     // cancelled once the server is known to be working on it (its first progress), not after a guessed delay
     const result = await callTool({
-      server: "everything", tool: "trigger-long-running-operation", arguments: { duration: 3600, steps: 3600 }, signal: controller.signal,
+      server: "everything",
+      tool: "trigger-long-running-operation",
+      arguments: { duration: 3600, steps: 3600 },
+      signal: controller.signal,
       onProgress: () => controller.abort(),
     });
     expect(result.error).toBe("Cancelled");
@@ -148,7 +154,14 @@ describe("other transports and servers", () => {
     const pool = getMcpPool();
     const { client } = await pool.client(await pool.resolve("remote", null));
     const internals = client as unknown as Record<"_responseHandlers" | "_progressHandlers" | "_timeoutInfo" | "_requestHandlerAbortControllers" | "_requestResolvers", Map<unknown, unknown>>;
-    const held = () => [internals._responseHandlers.size, internals._progressHandlers.size, internals._timeoutInfo.size, internals._requestHandlerAbortControllers.size, internals._requestResolvers.size, pool.childPids().length];
+    const held = () => [
+      internals._responseHandlers.size,
+      internals._progressHandlers.size,
+      internals._timeoutInfo.size,
+      internals._requestHandlerAbortControllers.size,
+      internals._requestResolvers.size,
+      pool.childPids().length,
+    ];
     await callTool({ server: "remote", tool: "echo", arguments: { message: "warm" } });
     const before = held();
     for (let i = 0; i < 2_000; i++) await callTool({ server: "remote", tool: "echo", arguments: { message: `m${i}` } });
@@ -207,7 +220,6 @@ describe("recorded calls", () => {
     expect((row.resultJson ?? "").length).toBeLessThan(1024 * 1024);
     expect(row.resultJson).toMatch(/truncated: the full result was \d+ bytes/);
   }, 60_000);
-
 });
 
 describe("listing and shutdown", () => {

@@ -119,8 +119,26 @@ export class McpPool {
     }
     if (!conn) {
       conn = {
-        key, entry, client: null, transport: null, pid: null, connecting: null, status: "not started", error: null, tools: null, toolsListedAt: 0, toolsLoading: null,
-        changedTools: new Set(), pins: new Map(), stderr: new StderrTail(STDERR_MAX_BYTES), lastLatencyMs: null, lastUsedAt: Date.now(), inFlight: 0, failures: 0, retryAt: 0, closing: false,
+        key,
+        entry,
+        client: null,
+        transport: null,
+        pid: null,
+        connecting: null,
+        status: "not started",
+        error: null,
+        tools: null,
+        toolsListedAt: 0,
+        toolsLoading: null,
+        changedTools: new Set(),
+        pins: new Map(),
+        stderr: new StderrTail(STDERR_MAX_BYTES),
+        lastLatencyMs: null,
+        lastUsedAt: Date.now(),
+        inFlight: 0,
+        failures: 0,
+        retryAt: 0,
+        closing: false,
       };
       this.connections.set(key, conn);
     }
@@ -145,14 +163,16 @@ export class McpPool {
     if (!r) throw new McpUnavailableError(conn.entry.error ?? "not startable");
     if (r.transport === "stdio") {
       return new GroupStdioTransport({
-        command: r.command, args: r.args, env: { ...getDefaultEnvironment(), ...r.env }, cwd: r.cwd, maxBufferSize: STDIO_MAX_MESSAGE_BYTES,
+        command: r.command,
+        args: r.args,
+        env: { ...getDefaultEnvironment(), ...r.env },
+        cwd: r.cwd,
+        maxBufferSize: STDIO_MAX_MESSAGE_BYTES,
         onStderr: (chunk) => conn.stderr.push(chunk.toString("utf8")),
       });
     }
     const requestInit = { headers: r.headers };
-    return r.transport === "http"
-      ? new StreamableHTTPClientTransport(new URL(r.url), { requestInit, fetch: leakFreeFetch })
-      : new SSEClientTransport(new URL(r.url), { requestInit, fetch: leakFreeFetch });
+    return r.transport === "http" ? new StreamableHTTPClientTransport(new URL(r.url), { requestInit, fetch: leakFreeFetch }) : new SSEClientTransport(new URL(r.url), { requestInit, fetch: leakFreeFetch });
   }
 
   private async connect(conn: Connection): Promise<Client> {
@@ -302,12 +322,15 @@ export class McpPool {
 
   private startIdleTimer() {
     if (this.idleTimer) return;
-    this.idleTimer = setInterval(() => {
-      const now = Date.now();
-      for (const conn of this.connections.values()) {
-        if (conn.client && conn.inFlight === 0 && now - conn.lastUsedAt > this.idleMs) void this.closeConnection(conn, "idle");
-      }
-    }, Math.min(60_000, this.idleMs));
+    this.idleTimer = setInterval(
+      () => {
+        const now = Date.now();
+        for (const conn of this.connections.values()) {
+          if (conn.client && conn.inFlight === 0 && now - conn.lastUsedAt > this.idleMs) void this.closeConnection(conn, "idle");
+        }
+      },
+      Math.min(60_000, this.idleMs),
+    );
     this.idleTimer.unref();
   }
 
@@ -340,4 +363,3 @@ export function getMcpPool(): McpPool {
   }
   return globalForPool.switchboardMcpPool;
 }
-

@@ -20,9 +20,10 @@ beforeAll(() => {
   const toolsFile = path.join(workspaceDir(), "leaky-tools.json");
   fs.mkdirSync(workspaceDir(), { recursive: true });
   // a server that writes its own key into what it says about its tools
-  fs.writeFileSync(toolsFile, JSON.stringify([
-    { name: "lookup", description: `Looks things up with key ${CANARY}`, inputSchema: { type: "object", properties: { q: { type: "string", description: `sent with ${CANARY}`, default: CANARY } } } },
-  ]));
+  fs.writeFileSync(
+    toolsFile,
+    JSON.stringify([{ name: "lookup", description: `Looks things up with key ${CANARY}`, inputSchema: { type: "object", properties: { q: { type: "string", description: `sent with ${CANARY}`, default: CANARY } } } }]),
+  );
   writeMcpJson({
     faulty: { command: "node", args: [FAULTY], env: { LEAK: "${SB_REDACT_CANARY}" } },
     leaky: { command: "node", args: [CHANGING], env: { TOOLS_FILE: toolsFile, API_KEY: "${SB_REDACT_CANARY}" } },

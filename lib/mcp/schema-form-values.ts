@@ -22,42 +22,57 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 function matches(field: FieldModel, value: unknown): boolean {
   switch (field.kind) {
-    case "string": return typeof value === "string";
-    case "number": return typeof value === "number";
-    case "boolean": return typeof value === "boolean";
-    case "enum": return field.options.some((o) => sameValue(o.value, value));
-    case "const": return sameValue(field.value, value);
-    case "object": return typeof value === "object" && value !== null && !Array.isArray(value) && field.fields.every((f) => f.field.kind !== "const" || sameValue(f.field.value, (value as Record<string, unknown>)[f.key]));
-    case "array": return Array.isArray(value);
-    case "variants": return field.variants.some((v) => matches(v.field, value));
-    case "json": return true;
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number";
+    case "boolean":
+      return typeof value === "boolean";
+    case "enum":
+      return field.options.some((o) => sameValue(o.value, value));
+    case "const":
+      return sameValue(field.value, value);
+    case "object":
+      return typeof value === "object" && value !== null && !Array.isArray(value) && field.fields.every((f) => f.field.kind !== "const" || sameValue(f.field.value, (value as Record<string, unknown>)[f.key]));
+    case "array":
+      return Array.isArray(value);
+    case "variants":
+      return field.variants.some((v) => matches(v.field, value));
+    case "json":
+      return true;
   }
 }
 
 /** The value a field starts with: `given` (a parent's default) or its own default, else empty. */
 export function initialFormValue(field: FieldModel, given: unknown = field.default): FormValue {
   switch (field.kind) {
-    case "string": return typeof given === "string" ? given : typeof given === "number" || typeof given === "boolean" ? String(given) : "";
-    case "number": return typeof given === "number" ? String(given) : "";
+    case "string":
+      return typeof given === "string" ? given : typeof given === "number" || typeof given === "boolean" ? String(given) : "";
+    case "number":
+      return typeof given === "number" ? String(given) : "";
     // a required flag with no default starts unticked (false); an optional one starts "not set"
-    case "boolean": return typeof given === "boolean" ? given : field.required ? false : null;
+    case "boolean":
+      return typeof given === "boolean" ? given : field.required ? false : null;
     case "enum": {
       const i = given === undefined ? -1 : field.options.findIndex((o) => sameValue(o.value, given));
       return i >= 0 ? i : null;
     }
-    case "const": return null;
+    case "const":
+      return null;
     case "object": {
       const obj = typeof given === "object" && given !== null && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
       return Object.fromEntries(field.fields.map((f) => [f.key, initialFormValue(f.field, obj[f.key] ?? f.field.default)]));
     }
-    case "array": return Array.isArray(given) ? given.map((g) => initialFormValue(field.item, g)) : [];
+    case "array":
+      return Array.isArray(given) ? given.map((g) => initialFormValue(field.item, g)) : [];
     case "variants": {
       const found = given === undefined ? -1 : field.variants.findIndex((v) => matches(v.field, given));
       const choice = Math.max(0, found);
       const value: VariantValue = { choice, values: field.variants.map((v, i) => initialFormValue(v.field, i === choice ? given : undefined)) };
       return value;
     }
-    case "json": return given === undefined ? "" : JSON.stringify(given, null, 2);
+    case "json":
+      return given === undefined ? "" : JSON.stringify(given, null, 2);
   }
 }
 

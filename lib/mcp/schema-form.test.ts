@@ -27,7 +27,13 @@ describe("buildFormModel", () => {
     expect(f.title).toMatchObject({ kind: "string", required: true, description: "The post's title", multiline: false });
     expect(f.content).toMatchObject({ kind: "string", required: false, multiline: true });
     expect(f.count).toMatchObject({ kind: "number", integer: true, minimum: 1, maximum: 10, default: 3 });
-    expect(f.status).toMatchObject({ kind: "enum", options: [{ label: "draft", value: "draft" }, { label: "publish", value: "publish" }] });
+    expect(f.status).toMatchObject({
+      kind: "enum",
+      options: [
+        { label: "draft", value: "draft" },
+        { label: "publish", value: "publish" },
+      ],
+    });
     expect(f.sticky.kind).toBe("boolean");
     expect(fieldsOf(f.author).id.required).toBe(true);
     expect(f.tags).toMatchObject({ kind: "array", item: { kind: "string" } });
@@ -69,7 +75,15 @@ describe("buildFormModel", () => {
         color: { anyOf: [{ type: "string", enum: ["light", "dark"] }, { type: "null" }], description: "Scheme" },
         size: { anyOf: [{ const: "s" }, { const: "m" }, { enum: ["l"] }] },
         id: { type: ["string", "integer"] },
-        sources: { type: "array", items: { anyOf: [{ type: "string", enum: ["web", "news"] }, { type: "object", properties: { type: { type: "string" } }, required: ["type"] }] } },
+        sources: {
+          type: "array",
+          items: {
+            anyOf: [
+              { type: "string", enum: ["web", "news"] },
+              { type: "object", properties: { type: { type: "string" } }, required: ["type"] },
+            ],
+          },
+        },
       },
     });
     const f = fieldsOf(root);
@@ -124,7 +138,12 @@ describe("formArguments", () => {
       meta: { type: "object", properties: { note: { type: "string" } } },
       tags: { type: "array", items: { type: "string" } },
       edits: { type: "array", items: { type: "object", properties: { oldText: { type: "string" }, newText: { type: "string" } } } },
-      target: { oneOf: [{ type: "object", properties: { kind: { const: "url" }, url: { type: "string" } }, required: ["kind"] }, { type: "object", properties: { kind: { const: "search" }, query: { type: "string" } }, required: ["kind"] }] },
+      target: {
+        oneOf: [
+          { type: "object", properties: { kind: { const: "url" }, url: { type: "string" } }, required: ["kind"] },
+          { type: "object", properties: { kind: { const: "search" }, query: { type: "string" } }, required: ["kind"] },
+        ],
+      },
       extra: { type: "object", additionalProperties: true },
     },
     required: ["title", "edits"],
@@ -145,7 +164,13 @@ describe("formArguments", () => {
     const row = newRow(edits) as Record<string, FormValue>;
     const target = value.target as VariantValue;
     const filled: Record<string, FormValue> = {
-      ...value, title: "Hello", count: "7", status: 1, sticky: true, meta: { note: "" }, tags: ["a", "", "b"],
+      ...value,
+      title: "Hello",
+      count: "7",
+      status: 1,
+      sticky: true,
+      meta: { note: "" },
+      tags: ["a", "", "b"],
       edits: [{ ...row, oldText: "x", newText: "y" }],
       target: { choice: 1, values: target.values.map((v, i) => (i === 1 ? { ...(v as Record<string, FormValue>), query: "seo" } : v)) },
       extra: '{ "any": [1, 2] }',
@@ -159,7 +184,13 @@ describe("formArguments", () => {
   it("names the field of a number or JSON that does not parse", () => {
     const { root } = buildFormModel(schema);
     const value = { ...(initialFormValue(root) as Record<string, FormValue>), count: "2.5", extra: "{ nope" };
-    expect(formArguments(root, value)).toEqual({ ok: false, errors: [{ path: "count", message: "must be a whole number" }, { path: "extra", message: "is not valid JSON" }] });
+    expect(formArguments(root, value)).toEqual({
+      ok: false,
+      errors: [
+        { path: "count", message: "must be a whole number" },
+        { path: "extra", message: "is not valid JSON" },
+      ],
+    });
   });
 
   it("a default that matches the second variant selects it", () => {

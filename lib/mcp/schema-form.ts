@@ -119,7 +119,13 @@ class ModelBuilder {
 
     const types = (Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type]).filter((t) => t !== "null");
     if (types.length > 1) {
-      return this.variants(schema, types.map((t) => ({ ...schema, type: t })), ctx, refs, depth);
+      return this.variants(
+        schema,
+        types.map((t) => ({ ...schema, type: t })),
+        ctx,
+        refs,
+        depth,
+      );
     }
     const type = types[0] ?? (isObject(schema.properties) ? "object" : schema.items !== undefined ? "array" : undefined);
     switch (type) {

@@ -42,19 +42,22 @@ export async function listServers(options: { connect?: boolean; connectTimeoutMs
   const all = [...global.entries, ...scoped.flat()];
   if (options.connect) {
     const timeout = options.connectTimeoutMs ?? 10_000;
-    await Promise.all(
-      all.filter((e) => e.state === "ok").map((e) => Promise.race([pool.tools(e).catch(() => undefined), new Promise((r) => setTimeout(r, timeout).unref())])),
-    );
+    await Promise.all(all.filter((e) => e.state === "ok").map((e) => Promise.race([pool.tools(e).catch(() => undefined), new Promise((r) => setTimeout(r, timeout).unref())])));
   }
   const servers = all.map((entry): ServerInfo => {
     const conn = pool.connectionState(entry);
     const status: ServerStatus = entry.state !== "ok" ? entry.state : conn ? conn.status : "not started";
     const tools = conn?.status === "connected" ? (conn.tools ?? []) : [];
     return {
-      name: entry.name, scope: entry.scope, source: entry.source, transport: entry.transport, status,
+      name: entry.name,
+      scope: entry.scope,
+      source: entry.source,
+      transport: entry.transport,
+      status,
       // a disabled server is not in error: its status says it all, and its refusal is for callers
       error: entry.state === "disabled" ? null : entry.state !== "ok" ? (entry.error ?? null) : (conn?.error ?? null),
-      summary: entry.summary, contentHash: entry.contentHash,
+      summary: entry.summary,
+      contentHash: entry.contentHash,
       toolCount: conn?.tools ? conn.tools.length : null,
       lastLatencyMs: conn?.lastLatencyMs ?? null,
       stderrTail: conn?.stderrTail ?? [],
@@ -62,8 +65,13 @@ export async function listServers(options: { connect?: boolean; connectTimeoutMs
       ignoredKeys: entry.ignoredKeys,
       // a tool's description and schema are the server's words: its secrets are redacted like its results
       tools: tools.map((t) => ({
-        name: t.name, title: t.title, description: redactText(t.description ?? "", entry.secrets), annotations: t.annotations ?? null,
-        inputSchema: redactValue(t.inputSchema, entry.secrets) as Tool["inputSchema"], changed: conn?.changedTools.has(t.name) ?? false, hash: toolHash(t),
+        name: t.name,
+        title: t.title,
+        description: redactText(t.description ?? "", entry.secrets),
+        annotations: t.annotations ?? null,
+        inputSchema: redactValue(t.inputSchema, entry.secrets) as Tool["inputSchema"],
+        changed: conn?.changedTools.has(t.name) ?? false,
+        hash: toolHash(t),
       })),
     };
   });

@@ -3,7 +3,14 @@ import { isTextContent, toolCallReply, toolResultJson, toolResultText } from "@/
 
 describe("tool result text and JSON", () => {
   it("joins text items and skips everything else", () => {
-    const result = { content: [{ type: "text", text: "one" }, { type: "image", data: "AAAA", mimeType: "image/png" }, { type: "text", text: "two" }, { type: "text", text: 3 }] };
+    const result = {
+      content: [
+        { type: "text", text: "one" },
+        { type: "image", data: "AAAA", mimeType: "image/png" },
+        { type: "text", text: "two" },
+        { type: "text", text: 3 },
+      ],
+    };
     expect(toolResultText(result)).toBe("one\ntwo");
     expect(toolResultText({})).toBe("");
     expect(toolResultText({ content: "not a list" })).toBe("");
@@ -12,7 +19,14 @@ describe("tool result text and JSON", () => {
   it("prefers structured content, else parses text that is JSON, else null", () => {
     expect(toolResultJson({ content: [{ type: "text", text: '{"b":2}' }], structuredContent: { a: 1 } })).toEqual({ a: 1 });
     expect(toolResultJson({ content: [{ type: "text", text: ' {"b":2} ' }] })).toEqual({ b: 2 });
-    expect(toolResultJson({ content: [{ type: "text", text: "[1," }, { type: "text", text: "2]" }] })).toEqual([1, 2]);
+    expect(
+      toolResultJson({
+        content: [
+          { type: "text", text: "[1," },
+          { type: "text", text: "2]" },
+        ],
+      }),
+    ).toEqual([1, 2]);
     expect(toolResultJson({ content: [{ type: "text", text: "42" }] })).toBe(42);
     expect(toolResultJson({ content: [{ type: "text", text: "plain words" }] })).toBeNull();
     expect(toolResultJson({ content: [{ type: "text", text: "3 apples" }] })).toBeNull();

@@ -11,7 +11,12 @@ export function isTextContent(item: unknown): item is TextContent {
 
 /** The text content items joined with newlines; images, audio and resources add nothing. */
 export function toolResultText(result: { content?: unknown }): string {
-  return Array.isArray(result.content) ? result.content.filter(isTextContent).map((item) => item.text).join("\n") : "";
+  return Array.isArray(result.content)
+    ? result.content
+        .filter(isTextContent)
+        .map((item) => item.text)
+        .join("\n")
+    : "";
 }
 
 // Only text that looks like a JSON value is tried: prose that happens to start with a digit stays prose.

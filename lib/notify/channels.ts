@@ -51,7 +51,13 @@ export function slackRequest(message: NotificationMessage): HttpRequest {
 }
 
 export function discordRequest(message: NotificationMessage): HttpRequest {
-  const embed = { title: clip(message.title, 256), description: clip(message.text, 4096), url: message.url, timestamp: message.at, footer: { text: clip(`${message.event}${message.client ? ` · ${message.client}` : ""}`, 2048) } };
+  const embed = {
+    title: clip(message.title, 256),
+    description: clip(message.text, 4096),
+    url: message.url,
+    timestamp: message.at,
+    footer: { text: clip(`${message.event}${message.client ? ` · ${message.client}` : ""}`, 2048) },
+  };
   // no pings: a notification never mentions @everyone or a role by accident
   return { headers: { "content-type": "application/json" }, body: JSON.stringify({ content: clip(message.title, 2000), embeds: [embed], allowed_mentions: { parse: [] } }) };
 }

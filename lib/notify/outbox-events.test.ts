@@ -128,7 +128,9 @@ describe("the outbox row is written with its event", () => {
     const run = await prisma.run.create({ data: { pipelineSlug: "fine", pipelineName: "Fine", pipelineJson: "{}", clientId: client.id, status: "running", createdByLabel: "Test" }, select: { id: true } });
     const spend = async (inputTokens: number) => {
       const step = await prisma.runStep.create({ data: { runId: run.id, stepId: `s${inputTokens}-${Math.random()}`, position: 0, kind: "agent", status: "succeeded" }, select: { id: true } });
-      await writeTransaction((db) => writeStepCost(db, { runId: run.id, runStepId: step.id, usage: { inputTokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }, model: "notify-model", subscription: false }));
+      await writeTransaction((db) =>
+        writeStepCost(db, { runId: run.id, runStepId: step.id, usage: { inputTokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }, model: "notify-model", subscription: false }),
+      );
     };
     const events = async () => (await prisma.notificationOutbox.findMany({ where: { client: client.slug }, orderBy: { createdAt: "asc" }, select: { event: true } })).map((r) => r.event);
     await spend(500_000); // $0.50

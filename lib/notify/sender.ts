@@ -115,9 +115,9 @@ export class NotificationSender {
   async tick(): Promise<number> {
     const now = this.options.now();
     if (!prepared(await sqlite(), ANY_DUE_SQL).get({ now: sqlDate(new Date(now)) })) return 0;
-    const rows = await writeTransaction((db) =>
+    const rows = (await writeTransaction((db) =>
       prepared(db, CLAIM_SQL).all({ owner: this.id, now: sqlDate(new Date(now)), leaseUntil: sqlDate(new Date(now + this.options.leaseMs)), batch: this.options.batch }),
-    ) as OutboxRow[];
+    )) as OutboxRow[];
     if (rows.length === 0) return 0;
     const channels = await this.options.channels();
     const groups = new Map<string, OutboxRow[]>();
@@ -162,7 +162,17 @@ export class NotificationSender {
         }
       }
       await prisma.notificationDelivery.createMany({
-        data: due.map((r) => ({ outboxId: r.id, channel: channel.name, type: channel.type, recipient: maskAddress(channel), event, status: error ? "failed" : "sent", error, attempt: r.attempts, createdAt: new Date(this.options.now()) })),
+        data: due.map((r) => ({
+          outboxId: r.id,
+          channel: channel.name,
+          type: channel.type,
+          recipient: maskAddress(channel),
+          event,
+          status: error ? "failed" : "sent",
+          error,
+          attempt: r.attempts,
+          createdAt: new Date(this.options.now()),
+        })),
       });
     }
     for (const row of group) await this.finish(row, failures.get(row.id) ?? null);

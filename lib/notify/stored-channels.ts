@@ -14,7 +14,14 @@ type SecretPart = Pick<Channel, "url" | "secret" | "token" | "to">;
 export async function createStoredChannel(input: { name: string; type: ChannelType; ownerId: string | null; events: NotificationEvent[]; clients: string[] | null } & SecretPart) {
   const secret: SecretPart = { url: input.url, secret: input.secret, token: input.token, to: input.to };
   return prisma.notificationChannel.create({
-    data: { name: input.name, type: input.type, ownerId: input.ownerId, eventsJson: JSON.stringify(input.events), clientsJson: input.clients ? JSON.stringify(input.clients) : null, configSealed: seal(PURPOSE, JSON.stringify(secret)) },
+    data: {
+      name: input.name,
+      type: input.type,
+      ownerId: input.ownerId,
+      eventsJson: JSON.stringify(input.events),
+      clientsJson: input.clients ? JSON.stringify(input.clients) : null,
+      configSealed: seal(PURPOSE, JSON.stringify(secret)),
+    },
     select: { id: true },
   });
 }
@@ -27,6 +34,15 @@ export async function listStoredChannels(): Promise<(Channel & { id: string })[]
     if (!plain) return [];
     const secret = JSON.parse(plain) as SecretPart;
     // stored channels are named apart from notifications.yaml's, so the two never share a delivery record
-    return [{ id: row.id, ...secret, name: `stored:${row.id}`, type: row.type as ChannelType, events: JSON.parse(row.eventsJson) as NotificationEvent[], clients: row.clientsJson ? (JSON.parse(row.clientsJson) as string[]) : null }];
+    return [
+      {
+        id: row.id,
+        ...secret,
+        name: `stored:${row.id}`,
+        type: row.type as ChannelType,
+        events: JSON.parse(row.eventsJson) as NotificationEvent[],
+        clients: row.clientsJson ? (JSON.parse(row.clientsJson) as string[]) : null,
+      },
+    ];
   });
 }

@@ -51,14 +51,17 @@ function run(command: string, args: string[], options: { env: NodeJS.ProcessEnv;
 }
 
 async function waitingDraft(slug: string) {
-  writePipeline(slug, `name: ${slug}
+  writePipeline(
+    slug,
+    `name: ${slug}
 steps:
   - id: review
     approval: { title: "Post ${slug}", body: "Body of ${slug}" }
   - id: publish
     tool: test/echo
     args: { message: "{{ steps.review.title }}" }
-`);
+`,
+  );
   const runId = await queueRun({ pipelineSlug: slug, clientSlug: "acme", createdBy: ACTOR });
   await waitForRunStatus(runId, ["waiting"]);
   return { runId, draftId: (await prisma.draft.findFirstOrThrow({ where: { runId }, select: { id: true } })).id };
@@ -107,13 +110,29 @@ describe("the operator's own agent CLI on /api/mcp", { timeout: 240_000 }, () =>
     const added = await run(CLAUDE_BIN, words.slice(1), { env, cwd: project });
     expect(added.code, added.stderr).toBe(0);
 
-    const result = await run(CLAUDE_BIN, [
-      "-p", "What waits for me in Switchboard? Approve the draft that waits.",
-      "--output-format", "stream-json", "--verbose", "--tools", "", "--max-turns", "5",
-      "--allowedTools", "mcp__switchboard__whats_waiting,mcp__switchboard__approve_draft",
-    ], { env, cwd: project });
+    const result = await run(
+      CLAUDE_BIN,
+      [
+        "-p",
+        "What waits for me in Switchboard? Approve the draft that waits.",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+        "--tools",
+        "",
+        "--max-turns",
+        "5",
+        "--allowedTools",
+        "mcp__switchboard__whats_waiting,mcp__switchboard__approve_draft",
+      ],
+      { env, cwd: project },
+    );
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
-    const final = result.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; result?: string }).find((m) => m.type === "result");
+    const final = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; result?: string })
+      .find((m) => m.type === "result");
     expect(final?.result).toBe("Done: the draft is approved.");
 
     const draft = await prisma.draft.findUniqueOrThrow({ where: { id: draftId }, select: { status: true, approvedVersion: true, decidedById: true } });
@@ -132,13 +151,29 @@ describe("the operator's own agent CLI on /api/mcp", { timeout: 240_000 }, () =>
     fs.writeFileSync(config, mcpSetupLines(server.url, token).mcpJson);
     expect(fs.readFileSync(config, "utf8")).not.toContain(token);
     const env = cliEnv(home, { ANTHROPIC_BASE_URL: standin.url, ANTHROPIC_API_KEY: "sk-ant-test-0000", SWITCHBOARD_TOKEN: token });
-    const result = await run(CLAUDE_BIN, [
-      "-p", "What waits for me in Switchboard?", "--output-format", "stream-json", "--verbose", "--tools", "", "--max-turns", "3",
-      "--mcp-config", config, "--strict-mcp-config", "--allowedTools", "mcp__switchboard__whats_waiting",
-    ], { env, cwd: project });
+    const result = await run(
+      CLAUDE_BIN,
+      [
+        "-p",
+        "What waits for me in Switchboard?",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+        "--tools",
+        "",
+        "--max-turns",
+        "3",
+        "--mcp-config",
+        config,
+        "--strict-mcp-config",
+        "--allowedTools",
+        "mcp__switchboard__whats_waiting",
+      ],
+      { env, cwd: project },
+    );
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     // a read token: the approve tool is not even offered
-    const offered = (standin.requestsTo("/v1/messages").at(-1)?.body.tools as { name: string }[]).map((t) => t.name);
+    const offered = (standin.requestsTo("/v1/messages").at(-1)!.body.tools as { name: string }[]).map((t) => t.name);
     expect(offered).toContain("mcp__switchboard__whats_waiting");
     expect(offered).not.toContain("mcp__switchboard__approve_draft");
     const calls = await prisma.auditLog.findMany({ where: { action: "mcp.call", actorId: user.id }, select: { targetId: true } });
@@ -152,17 +187,39 @@ describe("the operator's own agent CLI on /api/mcp", { timeout: 240_000 }, () =>
     const lines = mcpSetupLines(server.url, token);
     fs.writeFileSync(path.join(codexHome, "config.toml"), `${lines.codexToml}\n`);
     const env = cliEnv(codexHome, { CODEX_HOME: codexHome, OPENAI_API_KEY: "sk-test-0000", SWITCHBOARD_TOKEN: token });
-    const result = await run(process.execPath, [
-      CODEX_BIN, "exec", "--json", "--skip-git-repo-check", "--ephemeral", "--sandbox", "read-only", "-m", "standin-model",
-      "-c", "model_provider=standin",
-      "-c", `model_providers.standin={name="standin",base_url="${standin.url}/v1",wire_api="responses",env_key="OPENAI_API_KEY"}`,
-      // codex asks before a tool annotated destructive (approve_draft); exec has no one to ask, so this run pre-approves it
-      "-c", 'mcp_servers.switchboard.tools.approve_draft.approval_mode="approve"',
-      "What waits for me in Switchboard? Approve the draft that waits.",
-    ], { env, cwd: codexHome });
-    const events = result.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { type: string; item?: { type: string; tool?: string; status?: string; text?: string } });
+    const result = await run(
+      process.execPath,
+      [
+        CODEX_BIN,
+        "exec",
+        "--json",
+        "--skip-git-repo-check",
+        "--ephemeral",
+        "--sandbox",
+        "read-only",
+        "-m",
+        "standin-model",
+        "-c",
+        "model_provider=standin",
+        "-c",
+        `model_providers.standin={name="standin",base_url="${standin.url}/v1",wire_api="responses",env_key="OPENAI_API_KEY"}`,
+        // codex asks before a tool annotated destructive (approve_draft); exec has no one to ask, so this run pre-approves it
+        "-c",
+        'mcp_servers.switchboard.tools.approve_draft.approval_mode="approve"',
+        "What waits for me in Switchboard? Approve the draft that waits.",
+      ],
+      { env, cwd: codexHome },
+    );
+    const events = result.stdout
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; item?: { type: string; tool?: string; status?: string; text?: string } });
     const toolCalls = events.filter((e) => e.type === "item.completed" && e.item?.type === "mcp_tool_call").map((e) => [e.item?.tool, e.item?.status]);
-    expect(toolCalls, `${result.stdout.slice(-3000)}\n${result.stderr.slice(-1500)}`).toEqual([["whats_waiting", "completed"], ["approve_draft", "completed"]]);
+    expect(toolCalls, `${result.stdout.slice(-3000)}\n${result.stderr.slice(-1500)}`).toEqual([
+      ["whats_waiting", "completed"],
+      ["approve_draft", "completed"],
+    ]);
     const draft = await prisma.draft.findUniqueOrThrow({ where: { id: draftId }, select: { status: true, approvedVersion: true, decidedById: true } });
     expect(draft).toEqual({ status: "approved", approvedVersion: 1, decidedById: user.id });
     await waitForRunStatus(runId, ["succeeded"]);

@@ -30,7 +30,9 @@ async function client(token: string) {
 }
 
 async function waitingDraft(topic: string, body = "Draft about {{ inputs.topic }}") {
-  writePipeline(`post-${topic}`, `name: Post ${topic}
+  writePipeline(
+    `post-${topic}`,
+    `name: Post ${topic}
 inputs:
   topic: { type: string, required: true }
 steps:
@@ -39,7 +41,8 @@ steps:
   - id: publish
     tool: test/echo
     args: { message: "{{ steps.review.title }}" }
-`);
+`,
+  );
   const runId = await queueRun({ pipelineSlug: `post-${topic}`, clientSlug: "acme", inputs: { topic }, createdBy: ACTOR });
   await waitForRunStatus(runId, ["waiting"]);
   const draft = await prisma.draft.findFirstOrThrow({ where: { runId }, select: { id: true } });
@@ -54,7 +57,9 @@ beforeAll(async () => {
   await ensureClient("acme");
   await ensureClient("globex");
   await prisma.client.update({ where: { slug: "globex" }, data: { monthlyBudgetUsd: 10 } });
-  writePipeline("acme-only", `name: Acme only
+  writePipeline(
+    "acme-only",
+    `name: Acme only
 clients: [acme]
 inputs:
   topic: { type: string, required: true }
@@ -62,8 +67,11 @@ steps:
   - id: say
     tool: test/echo
     args: { message: "{{ inputs.topic }}" }
-`);
-  writePipeline("nightly", `name: Nightly
+`,
+  );
+  writePipeline(
+    "nightly",
+    `name: Nightly
 steps:
   - id: hello
     tool: test/echo
@@ -71,7 +79,8 @@ steps:
 schedule:
   cron: "0 2 * * *"
   client: acme
-`);
+`,
+  );
   worker = await new Worker({ runner, pollMs: 20, leaseMs: 60_000 }).start();
   server = await startOperatorMcpServer();
   tokens = { read: await userWithToken("read"), run: await userWithToken("run"), admin: await userWithToken("admin", "admin") };
@@ -116,7 +125,9 @@ describe("every tool, called with a run token", () => {
   it("reads: whats_waiting, clients, memory, pipelines, runs, heartbeats, spend; each names its page on SWITCHBOARD_URL", async () => {
     const { runId, draftId } = await waitingDraft("board");
     const c = await client(tokens.run.token);
-    const board = structured<{ drafts: { id: string; url: string; client: string; age: string; todo: string }[]; waitingRuns: { id: string; url: string }[]; budgets: unknown[]; url: string }>(await c.callTool({ name: "whats_waiting", arguments: {} }));
+    const board = structured<{ drafts: { id: string; url: string; client: string; age: string; todo: string }[]; waitingRuns: { id: string; url: string }[]; budgets: unknown[]; url: string }>(
+      await c.callTool({ name: "whats_waiting", arguments: {} }),
+    );
     const item = board.drafts.find((d) => d.id === draftId);
     expect(item).toMatchObject({ client: "acme", url: `${PUBLIC}/drafts/${draftId}` });
     expect(item?.todo).toMatch(/approve_draft/);
@@ -134,7 +145,9 @@ describe("every tool, called with a run token", () => {
 
     const clientsList = structured<{ items: { slug: string }[] }>(await c.callTool({ name: "list_clients", arguments: {} }));
     expect(clientsList.items.map((i) => i.slug)).toEqual(expect.arrayContaining(["acme", "globex"]));
-    const history = structured<{ runs: { id: string }[]; drafts: { id: string }[]; spend: unknown; url: string }>(await c.callTool({ name: "client_history", arguments: { client: "acme", from: new Date(Date.now() - 3_600_000).toISOString() } }));
+    const history = structured<{ runs: { id: string }[]; drafts: { id: string }[]; spend: unknown; url: string }>(
+      await c.callTool({ name: "client_history", arguments: { client: "acme", from: new Date(Date.now() - 3_600_000).toISOString() } }),
+    );
     expect(history.runs.map((r) => r.id)).toContain(runId);
     expect(history.drafts.map((d) => d.id)).toContain(draftId);
     expect(history.url).toBe(`${PUBLIC}/clients/acme`);
@@ -198,7 +211,9 @@ describe("every tool, called with a run token", () => {
   it("concurrent run_pipeline calls with one key queue one run", async () => {
     const c = await client(tokens.run.token);
     const key = `burst-${Math.random()}`;
-    const results = await Promise.all(Array.from({ length: 5 }, () => c.callTool({ name: "run_pipeline", arguments: { pipeline: "acme-only", client: "acme", inputs: { topic: key } }, _meta: { [IDEMPOTENCY_META_KEY]: key } })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => c.callTool({ name: "run_pipeline", arguments: { pipeline: "acme-only", client: "acme", inputs: { topic: key } }, _meta: { [IDEMPOTENCY_META_KEY]: key } })),
+    );
     const ids = new Set(results.filter((r) => !r.isError).map((r) => structured<{ id: string }>(r).id));
     expect(ids.size).toBe(1);
     for (const r of results.filter((x) => x.isError)) expect(resultText(r)).toMatch(/still being queued/);
@@ -210,7 +225,9 @@ describe("every tool, called with a run token", () => {
     const key = `crashed-${Math.random()}`;
     const args = { pipeline: "acme-only", client: "acme", inputs: { topic: key } };
     const { canonicalHash } = await import("@/lib/mcp/canonical-hash");
-    await prisma.mcpRunRequest.create({ data: { userId: tokens.run.user.id, key, requestHash: canonicalHash({ pipeline: args.pipeline, client: args.client, inputs: args.inputs }), createdAt: new Date(Date.now() - 120_000) } });
+    await prisma.mcpRunRequest.create({
+      data: { userId: tokens.run.user.id, key, requestHash: canonicalHash({ pipeline: args.pipeline, client: args.client, inputs: args.inputs }), createdAt: new Date(Date.now() - 120_000) },
+    });
     const result = structured<{ id: string; replayed: boolean }>(await c.callTool({ name: "run_pipeline", arguments: args, _meta: { [IDEMPOTENCY_META_KEY]: key } }));
     expect(result.replayed).toBe(false);
     expect((await prisma.mcpRunRequest.findUniqueOrThrow({ where: { userId_key: { userId: tokens.run.user.id, key } } })).runId).toBe(result.id);
@@ -259,7 +276,11 @@ describe("attack suite row 31", () => {
   it("a read token calling a write tool is refused, audited, and nothing changes", async () => {
     const { draftId, runId } = await waitingDraft("readonly");
     const c = await client(tokens.read.token);
-    for (const [name, args] of [["approve_draft", { draft: draftId, version: 1 }], ["cancel_run", { run: runId }], ["run_pipeline", { pipeline: "acme-only", client: "acme", inputs: { topic: "r" } }]] as const) {
+    for (const [name, args] of [
+      ["approve_draft", { draft: draftId, version: 1 }],
+      ["cancel_run", { run: runId }],
+      ["run_pipeline", { pipeline: "acme-only", client: "acme", inputs: { topic: "r" } }],
+    ] as const) {
       const result = await c.callTool({ name, arguments: args });
       expect(result.isError).toBe(true);
       expect(resultText(result)).toMatch(new RegExp(`scope \\(read\\) does not allow ${name}; it needs a run token`));
@@ -280,7 +301,11 @@ describe("attack suite row 31", () => {
 
   it("a gateway step token, no token, a cookie session and a foreign Host are refused", async () => {
     const post = (headers: Record<string, string>) =>
-      fetch(server.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
+      fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
     const step = await post({ authorization: `Bearer sbg_${"a".repeat(40)}` });
     expect(step.status).toBe(401);
     expect(((await step.json()) as { error: string }).error).toMatch(/gateway step token/);
@@ -290,7 +315,12 @@ describe("attack suite row 31", () => {
     const res = await fetch(server.url, { method: "GET", headers: { authorization: `Bearer ${tokens.read.token}` } });
     expect(res.status).toBe(405);
     // the route itself: the same handler, and the Host guard in front of it
-    const routeRequest = (host: string) => new Request("http://localhost:3000/api/mcp", { method: "POST", headers: { host, authorization: `Bearer ${tokens.read.token}`, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
+    const routeRequest = (host: string) =>
+      new Request("http://localhost:3000/api/mcp", {
+        method: "POST",
+        headers: { host, authorization: `Bearer ${tokens.read.token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
     expect((await routePost(routeRequest("evil.example"))).status).toBe(403);
     const listed = await routePost(routeRequest("localhost:3000"));
     expect(listed.status).toBe(200);
@@ -334,7 +364,12 @@ describe("attack suite row 31", () => {
     const limited = await startOperatorMcpServer({ callsPerMinute: 2 });
     try {
       const { token } = await userWithToken("read");
-      const post = () => fetch(limited.url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
+      const post = () =>
+        fetch(limited.url, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+        });
       expect((await post()).status).toBe(200);
       expect((await post()).status).toBe(200);
       const third = await post();

@@ -87,8 +87,6 @@ export async function callOperatorTool(user: SessionUser, name: string, args: un
 export function operatorMcpServer(user: SessionUser): Server {
   const server = new Server({ name: OPERATOR_SERVER_NAME, title: "Switchboard", version: "1.0.0" }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolsFor(user).map(describeTool) }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) =>
-    callOperatorTool(user, request.params.name, request.params.arguments, request.params._meta as Record<string, unknown> | undefined),
-  );
+  server.setRequestHandler(CallToolRequestSchema, async (request) => callOperatorTool(user, request.params.name, request.params.arguments, request.params._meta as Record<string, unknown> | undefined));
   return server;
 }

@@ -57,26 +57,48 @@ export async function whatsWaiting(options: { client?: string; limit?: number } 
   ]);
 
   const draftItems: WaitingItem[] = drafts.items.map((d) => ({
-    kind: "draft", id: d.id, version: d.version, title: d.title, client: d.client?.slug ?? null, since: d.createdAt.toISOString(), age: ageOf(d.createdAt, now),
-    url: pageUrl(`/drafts/${d.id}`), todo: `Review version ${d.version}: get_draft, then approve_draft or reject_draft with version ${d.version}`,
+    kind: "draft",
+    id: d.id,
+    version: d.version,
+    title: d.title,
+    client: d.client?.slug ?? null,
+    since: d.createdAt.toISOString(),
+    age: ageOf(d.createdAt, now),
+    url: pageUrl(`/drafts/${d.id}`),
+    todo: `Review version ${d.version}: get_draft, then approve_draft or reject_draft with version ${d.version}`,
   }));
   const runItems: WaitingItem[] = waitingRuns.items.map((r) => ({
-    kind: "run", id: r.id, title: `${r.pipelineName}: ${r.waitingFor ? WAITING_LABELS[r.waitingFor] : "waiting"}`,
-    client: r.client?.slug ?? null, since: (r.startedAt ?? r.createdAt).toISOString(), age: ageOf(r.startedAt ?? r.createdAt, now),
-    url: pageUrl(`/runs/${r.id}`), todo: (r.waitingFor && RUN_TODO[r.waitingFor]) || "Open the run and do what it asks",
+    kind: "run",
+    id: r.id,
+    title: `${r.pipelineName}: ${r.waitingFor ? WAITING_LABELS[r.waitingFor] : "waiting"}`,
+    client: r.client?.slug ?? null,
+    since: (r.startedAt ?? r.createdAt).toISOString(),
+    age: ageOf(r.startedAt ?? r.createdAt, now),
+    url: pageUrl(`/runs/${r.id}`),
+    todo: (r.waitingFor && RUN_TODO[r.waitingFor]) || "Open the run and do what it asks",
   }));
   const troubled = heartbeats.items.filter((h) => h.status === "failing" || h.status === "late");
   const heartbeatItems: WaitingItem[] = troubled.slice(0, limit).map((h) => {
     const since = h.status === "late" ? h.lateAt : h.lastSignalAt;
     return {
-      kind: "heartbeat", id: h.slug, title: `${h.name} is ${h.status}${h.lastError ? `: ${h.lastError.slice(0, 200)}` : ""}`, client: h.client, since, age: ageOf(since, now),
+      kind: "heartbeat",
+      id: h.slug,
+      title: `${h.name} is ${h.status}${h.lastError ? `: ${h.lastError.slice(0, 200)}` : ""}`,
+      client: h.client,
+      since,
+      age: ageOf(since, now),
       url: pageUrl(`/heartbeats/${h.slug}`),
       todo: h.status === "late" ? "It has not reported in time: check the job, or run_heartbeat_now" : "Its last run failed: look at the heartbeat's runs, fix the cause, then run_heartbeat_now",
     };
   });
   const failedItems: WaitingItem[] = failedRuns.items.map((r) => ({
-    kind: "failed-run", id: r.id, title: `${r.pipelineName} failed${r.error ? `: ${r.error.slice(0, 200)}` : ""}`, client: r.client?.slug ?? null,
-    since: (r.finishedAt ?? r.createdAt).toISOString(), age: ageOf(r.finishedAt ?? r.createdAt, now), url: pageUrl(`/runs/${r.id}`),
+    kind: "failed-run",
+    id: r.id,
+    title: `${r.pipelineName} failed${r.error ? `: ${r.error.slice(0, 200)}` : ""}`,
+    client: r.client?.slug ?? null,
+    since: (r.finishedAt ?? r.createdAt).toISOString(),
+    age: ageOf(r.finishedAt ?? r.createdAt, now),
+    url: pageUrl(`/runs/${r.id}`),
     todo: "See why (get_run), then retry_run to resume from the failed step",
   }));
   const budgetItems: WaitingItem[] = spend.rows
@@ -87,23 +109,36 @@ export async function whatsWaiting(options: { client?: string; limit?: number } 
       const share = Math.max(usdShare, tokenShare);
       if (share < BUDGET_NEAR) return [];
       const what = usdShare >= tokenShare ? `${formatUsd(row.usd)} of ${formatUsd(row.budgetUsd ?? 0)}` : `${formatNumber(row.subscriptionTokens)} of ${formatNumber(row.tokenBudget ?? 0)} tokens`;
-      return [{
-        kind: "budget" as const, id: row.slug, title: `${row.name} ${share >= 1 ? "is over" : "is near"} its budget for ${spend.month.label}: ${what} (${Math.round(share * 100)}%)`,
-        client: row.slug, since: null, age: null, url: pageUrl(`/clients/${row.slug}`),
-        todo: share >= 1 ? "New agent runs for this client are refused: an admin can raise the budget on the client's page" : "Agent runs will be refused at the budget: watch spend (get_spend) or ask an admin to raise it",
-      }];
+      return [
+        {
+          kind: "budget" as const,
+          id: row.slug,
+          title: `${row.name} ${share >= 1 ? "is over" : "is near"} its budget for ${spend.month.label}: ${what} (${Math.round(share * 100)}%)`,
+          client: row.slug,
+          since: null,
+          age: null,
+          url: pageUrl(`/clients/${row.slug}`),
+          todo:
+            share >= 1 ? "New agent runs for this client are refused: an admin can raise the budget on the client's page" : "Agent runs will be refused at the budget: watch spend (get_spend) or ask an admin to raise it",
+        },
+      ];
     })
     .slice(0, limit);
 
   const total = pendingCount + runItems.length + heartbeatItems.length + failedItems.length + budgetItems.length;
   return {
-    summary: total === 0 ? "Nothing waits for you." : [
-      pendingCount && `${pendingCount} draft${pendingCount === 1 ? "" : "s"} to review`,
-      runItems.length && `${runItems.length}${waitingRuns.nextCursor ? "+" : ""} run${runItems.length === 1 ? "" : "s"} waiting`,
-      heartbeatItems.length && `${troubled.length} heartbeat${troubled.length === 1 ? "" : "s"} failing or late`,
-      failedItems.length && `${failedItems.length}${failedRuns.nextCursor ? "+" : ""} run${failedItems.length === 1 ? "" : "s"} failed in the last day`,
-      budgetItems.length && `${budgetItems.length} client${budgetItems.length === 1 ? "" : "s"} near or over budget`,
-    ].filter(Boolean).join("; "),
+    summary:
+      total === 0
+        ? "Nothing waits for you."
+        : [
+            pendingCount && `${pendingCount} draft${pendingCount === 1 ? "" : "s"} to review`,
+            runItems.length && `${runItems.length}${waitingRuns.nextCursor ? "+" : ""} run${runItems.length === 1 ? "" : "s"} waiting`,
+            heartbeatItems.length && `${troubled.length} heartbeat${troubled.length === 1 ? "" : "s"} failing or late`,
+            failedItems.length && `${failedItems.length}${failedRuns.nextCursor ? "+" : ""} run${failedItems.length === 1 ? "" : "s"} failed in the last day`,
+            budgetItems.length && `${budgetItems.length} client${budgetItems.length === 1 ? "" : "s"} near or over budget`,
+          ]
+            .filter(Boolean)
+            .join("; "),
     counts: { drafts: pendingCount, waitingRuns: runItems.length, troubledHeartbeats: troubled.length, failedRuns: failedItems.length, budgets: budgetItems.length },
     drafts: draftItems,
     waitingRuns: runItems,

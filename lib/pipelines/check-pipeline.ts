@@ -28,9 +28,7 @@ export function pipelineRunsForClient(def: Pick<PipelineDefinition, "clients">, 
 
 /** Whether any template reads `client.*`: such a pipeline cannot run without a client. */
 export function pipelineNeedsClient(def: PipelineDefinition): boolean {
-  return def.steps.some((_, i) =>
-    stepStrings(def, i).some(({ text }) => findTemplates(text).some((t) => "path" in t && t.path[0] === "client")),
-  );
+  return def.steps.some((_, i) => stepStrings(def, i).some(({ text }) => findTemplates(text).some((t) => "path" in t && t.path[0] === "client")));
 }
 
 export function isValidTimezone(timezone: string): boolean {

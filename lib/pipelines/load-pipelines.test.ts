@@ -121,7 +121,7 @@ schedule:
     );
     const fixed = parsePipelineText("sched", text.replace("default: c", "default: a").replace('default: "x"', "default: 2").replace("runner: gpt", "runner: codex"));
     expect(fixed.errors).toEqual([
-      "pipelines/sched.yaml:10 schedule.timezone: \"Mars/Olympus\" is not an IANA timezone (e.g. America/Chicago, Europe/Berlin, UTC)",
+      'pipelines/sched.yaml:10 schedule.timezone: "Mars/Olympus" is not an IANA timezone (e.g. America/Chicago, Europe/Berlin, UTC)',
       'pipelines/sched.yaml:9 schedule.cron: invalid cron "0 25 * * *": Invalid value for hour: 25',
     ]);
   });

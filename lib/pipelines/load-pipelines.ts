@@ -132,9 +132,7 @@ export function listPipelines(root = workspaceDir()): PipelineEntry[] {
   } catch {
     return [];
   }
-  return names
-    .sort()
-    .map((name) => loadFile(name.slice(0, -EXTENSION.length), path.join("pipelines", name), root));
+  return names.sort().map((name) => loadFile(name.slice(0, -EXTENSION.length), path.join("pipelines", name), root));
 }
 
 /** One pipeline by slug (valid or not), or null when there is no such file. */

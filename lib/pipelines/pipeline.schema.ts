@@ -14,16 +14,11 @@ const AGENT_TOOL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\/(\*|[A-Za-z0-9_.-
 export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 
 const ZSlug = z.string().regex(SLUG_PATTERN, { error: "expected a slug (lowercase letters, digits and dashes)" });
-const ZDuration = z.union([
-  z.string().trim().regex(DURATION_PATTERN, { error: 'expected a duration such as "90s", "30m" or "2h"' }),
-  z.number().positive({ error: "expected a positive number of seconds" }),
-]);
+const ZDuration = z.union([z.string().trim().regex(DURATION_PATTERN, { error: 'expected a duration such as "90s", "30m" or "2h"' }), z.number().positive({ error: "expected a positive number of seconds" })]);
 
 const ZSelectOption = z.union([
   z.union([z.string(), z.number()]).transform((v) => ({ value: String(v), label: String(v) })),
-  z
-    .strictObject({ value: z.union([z.string(), z.number()]).transform(String), label: z.string().optional() })
-    .transform((o) => ({ value: o.value, label: o.label ?? o.value })),
+  z.strictObject({ value: z.union([z.string(), z.number()]).transform(String), label: z.string().optional() }).transform((o) => ({ value: o.value, label: o.label ?? o.value })),
 ]);
 
 const INPUT_TYPES = ["string", "text", "number", "boolean", "select"] as const;
@@ -44,10 +39,7 @@ const ZPipelineInput = z
     if (input.default === undefined) return;
     const d = input.default;
     const ok =
-      input.type === "number" ? typeof d === "number" :
-      input.type === "boolean" ? typeof d === "boolean" :
-      input.type === "select" ? (input.options ?? []).some((o) => o.value === String(d)) :
-      typeof d === "string";
+      input.type === "number" ? typeof d === "number" : input.type === "boolean" ? typeof d === "boolean" : input.type === "select" ? (input.options ?? []).some((o) => o.value === String(d)) : typeof d === "string";
     if (!ok) ctx.addIssue({ code: "custom", path: ["default"], message: input.type === "select" ? "the default must be one of the options" : `the default must be a ${input.type === "text" ? "string" : input.type}` });
   });
 
@@ -61,23 +53,31 @@ const ZAgentMount = z.strictObject({
   write: z.boolean().optional(),
 });
 
-const ZAgentStep = z.strictObject({
-  runner: z.enum(AGENT_RUNNERS, { error: `expected one of ${AGENT_RUNNERS.join(", ")}` }),
-  prompt: z.string({ error: "expected the prompt text" }).min(1).max(100_000),
-  tools: z.array(z.string().regex(AGENT_TOOL_PATTERN, { error: "expected <server>/<tool> or <server>/*" })).max(200).default([]),
-  model: z.string().min(1).max(200).optional(),
-  max_turns: z.number().int().min(1).max(500).optional(),
-  timeout: ZDuration.optional(),
-  builtin: z.array(z.string().min(1).max(100)).max(100).default([]),
-  /** extra paths the CLI runners' sandbox shows the agent (an admin's file decides), read-only unless `write: true` */
-  mounts: z.array(ZAgentMount).max(50).default([]),
-  // the runners an operator may switch this step to on a rerun (an admin may pick any runner or model)
-  alternatives: z.array(z.enum(AGENT_RUNNERS, { error: `expected one of ${AGENT_RUNNERS.join(", ")}` })).max(AGENT_RUNNERS.length).optional(),
-}).superRefine((agent, ctx) => {
-  if (agent.mounts.length > 0 && agent.runner !== "claude-code" && agent.runner !== "codex") {
-    ctx.addIssue({ code: "custom", path: ["mounts"], message: "mounts are for the claude-code and codex runners (their sandbox); this runner reads no files" });
-  }
-});
+const ZAgentStep = z
+  .strictObject({
+    runner: z.enum(AGENT_RUNNERS, { error: `expected one of ${AGENT_RUNNERS.join(", ")}` }),
+    prompt: z.string({ error: "expected the prompt text" }).min(1).max(100_000),
+    tools: z
+      .array(z.string().regex(AGENT_TOOL_PATTERN, { error: "expected <server>/<tool> or <server>/*" }))
+      .max(200)
+      .default([]),
+    model: z.string().min(1).max(200).optional(),
+    max_turns: z.number().int().min(1).max(500).optional(),
+    timeout: ZDuration.optional(),
+    builtin: z.array(z.string().min(1).max(100)).max(100).default([]),
+    /** extra paths the CLI runners' sandbox shows the agent (an admin's file decides), read-only unless `write: true` */
+    mounts: z.array(ZAgentMount).max(50).default([]),
+    // the runners an operator may switch this step to on a rerun (an admin may pick any runner or model)
+    alternatives: z
+      .array(z.enum(AGENT_RUNNERS, { error: `expected one of ${AGENT_RUNNERS.join(", ")}` }))
+      .max(AGENT_RUNNERS.length)
+      .optional(),
+  })
+  .superRefine((agent, ctx) => {
+    if (agent.mounts.length > 0 && agent.runner !== "claude-code" && agent.runner !== "codex") {
+      ctx.addIssue({ code: "custom", path: ["mounts"], message: "mounts are for the claude-code and codex runners (their sandbox); this runner reads no files" });
+    }
+  });
 
 const ZApprovalStep = z.strictObject({
   title: z.string({ error: "expected the draft title (text, templates allowed)" }).min(1).max(10_000),

@@ -34,16 +34,16 @@ function valueSchema(name: string, input: PipelineInput): z.ZodType<RunInputValu
   const label = inputLabel(name, input);
   switch (input.type) {
     case "number":
-      return z.preprocess(
-        (v) => (typeof v === "string" ? Number(v.trim()) : v),
-        z.number({ error: `${label} must be a number` }).refine(Number.isFinite, `${label} must be a number`),
-      );
+      return z.preprocess((v) => (typeof v === "string" ? Number(v.trim()) : v), z.number({ error: `${label} must be a number` }).refine(Number.isFinite, `${label} must be a number`));
     case "boolean":
-      return z.preprocess((v) => {
-        if (typeof v !== "string") return v;
-        const word = v.trim().toLowerCase();
-        return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : v;
-      }, z.boolean({ error: `${label} must be true or false` }));
+      return z.preprocess(
+        (v) => {
+          if (typeof v !== "string") return v;
+          const word = v.trim().toLowerCase();
+          return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : v;
+        },
+        z.boolean({ error: `${label} must be true or false` }),
+      );
     case "select": {
       const values = (input.options ?? []).map((o) => o.value);
       return z.preprocess(
@@ -66,12 +66,7 @@ export function buildInputsSchema(inputs: PipelineDefinition["inputs"]) {
   const shape: Record<string, z.ZodType<RunInputValue | undefined>> = {};
   for (const [name, input] of Object.entries(inputs)) {
     const base = valueSchema(name, input);
-    shape[name] = z.preprocess(
-      blankToUndefined,
-      input.required && input.default === undefined
-        ? base.optional().refine((v) => v !== undefined, `${inputLabel(name, input)} is required`)
-        : base.optional(),
-    );
+    shape[name] = z.preprocess(blankToUndefined, input.required && input.default === undefined ? base.optional().refine((v) => v !== undefined, `${inputLabel(name, input)} is required`) : base.optional());
   }
   return z.strictObject(shape);
 }

@@ -3,9 +3,7 @@
 import type { PipelineDefinition } from "@/lib/pipelines/pipeline.schema";
 import { blankToUndefined, buildInputsSchema, type RunInputValues } from "@/lib/pipelines/run-inputs.schema";
 
-type ParseRunInputsResult =
-  | { ok: true; values: RunInputValues }
-  | { ok: false; fieldErrors: Record<string, string> };
+type ParseRunInputsResult = { ok: true; values: RunInputValues } | { ok: false; fieldErrors: Record<string, string> };
 
 /** Parses submitted inputs (form strings or JSON values) against the pipeline's `inputs`. */
 export function parseRunInputs(inputs: PipelineDefinition["inputs"], raw: unknown): ParseRunInputsResult {

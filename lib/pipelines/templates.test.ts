@@ -12,9 +12,7 @@ const ctx: TemplateContext = {
 
 describe("renderTemplate", () => {
   it("interpolates inputs, client fields and step outputs", () => {
-    expect(renderTemplate("Post about {{ inputs.keyword }} for {{client.name}} in {{ client.folder }}/x.md", ctx)).toBe(
-      "Post about seo tips for Acme Inc in /ws/clients/acme/x.md",
-    );
+    expect(renderTemplate("Post about {{ inputs.keyword }} for {{client.name}} in {{ client.folder }}/x.md", ctx)).toBe("Post about seo tips for Acme Inc in /ws/clients/acme/x.md");
     expect(renderTemplate("{{ steps.research.json.items.1.title }} of {{ steps.research.json.total }}", ctx)).toBe("B of 2");
     expect(renderTemplate("{{ steps.review.title }}: {{ steps.review.body }}", ctx)).toBe("Approved title: Approved body");
   });
@@ -50,10 +48,7 @@ describe("renderTemplate", () => {
 
 describe("renderArgs", () => {
   it("keeps the type of a whole-value template and interpolates the rest", () => {
-    const args = renderArgs(
-      { n: "{{ inputs.count }}", flag: "{{ inputs.draft }}", list: "{{ steps.research.json.items }}", label: "n={{ inputs.count }}", nested: { a: ["{{ client.slug }}", 5] } },
-      ctx,
-    );
+    const args = renderArgs({ n: "{{ inputs.count }}", flag: "{{ inputs.draft }}", list: "{{ steps.research.json.items }}", label: "n={{ inputs.count }}", nested: { a: ["{{ client.slug }}", 5] } }, ctx);
     expect(args).toEqual({ n: 3, flag: true, list: [{ title: "A" }, { title: "B" }], label: "n=3", nested: { a: ["acme", 5] } });
   });
 
@@ -70,7 +65,7 @@ describe("renderArgs", () => {
   it("keeps a __proto__ argument name as a plain own key", () => {
     const raw = JSON.parse('{"__proto__": {"polluted": "{{ inputs.keyword }}"}}') as Record<string, unknown>;
     const out = renderArgs(raw, ctx) as Record<string, unknown>;
-    expect(Object.prototype.hasOwnProperty.call(out, "__proto__")).toBe(true);
+    expect(Object.hasOwn(out, "__proto__")).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
@@ -78,7 +73,10 @@ describe("renderArgs", () => {
 describe("checkTemplateRef", () => {
   const scope: TemplateScope = {
     inputs: new Set(["keyword"]),
-    earlierSteps: new Map([["research", "tool"], ["review", "approval"]]),
+    earlierSteps: new Map([
+      ["research", "tool"],
+      ["review", "approval"],
+    ]),
     allSteps: new Set(["research", "review", "publish", "later"]),
   };
   const check = (ref: string) => {

@@ -75,9 +75,7 @@ export function checkTemplateRef(path: string[], scope: TemplateScope): string |
     if (!name) return "steps needs an id: {{ steps.<id>.text }}";
     const kind = scope.earlierSteps.get(name);
     if (!kind) {
-      return scope.allSteps.has(name)
-        ? `{{ ${ref} }}: step "${name}" runs later; a step can only read steps defined before it`
-        : `{{ ${ref} }}: there is no step "${name}"`;
+      return scope.allSteps.has(name) ? `{{ ${ref} }}: step "${name}" runs later; a step can only read steps defined before it` : `{{ ${ref} }}: there is no step "${name}"`;
     }
     const fields = STEP_FIELDS[kind];
     if (!field) return `{{ ${ref} }} needs a field: ${fields.join(", ")}`;
@@ -108,7 +106,7 @@ function lookup(path: string[], ctx: TemplateContext): unknown {
   for (const segment of rest) {
     if (FORBIDDEN_SEGMENTS.has(segment)) throw new TemplateError(`"${segment}" is not allowed in a template`);
     if (Array.isArray(current) && /^\d+$/.test(segment)) current = current[Number(segment)];
-    else if (isRecord(current) && Object.prototype.hasOwnProperty.call(current, segment)) current = current[segment];
+    else if (isRecord(current) && Object.hasOwn(current, segment)) current = current[segment];
     else current = undefined;
     if (current === undefined) break;
   }

@@ -26,8 +26,13 @@ const DATAFORSEO_SERVER = path.resolve("node_modules/dataforseo-mcp-server/dist/
 const ZONE = "fedcba9876543210fedcba9876543210";
 const TOKEN = "cf-servers-test-token-19c2";
 const VARIABLES = {
-  DATAFORSEO_USERNAME: "login", DATAFORSEO_PASSWORD: "password-123456", FIRECRAWL_API_KEY: "fc-key-123456",
-  WORDPRESS_SITE_URL: "https://client-blog.example.test", WORDPRESS_USERNAME: "editor", WORDPRESS_APP_PASSWORD: "abcd efgh ijkl mnop", CLOUDFLARE_API_TOKEN: "cf-token-123456",
+  DATAFORSEO_USERNAME: "login",
+  DATAFORSEO_PASSWORD: "password-123456",
+  FIRECRAWL_API_KEY: "fc-key-123456",
+  WORDPRESS_SITE_URL: "https://client-blog.example.test",
+  WORDPRESS_USERNAME: "editor",
+  WORDPRESS_APP_PASSWORD: "abcd efgh ijkl mnop",
+  CLOUDFLARE_API_TOKEN: "cf-token-123456",
 };
 
 let cloudflare: CloudflareStandin;
@@ -70,7 +75,11 @@ describe("the recipe's files", () => {
     const { entries, fileError } = loadGlobalServers(root);
     expect(fileError).toBeUndefined();
     expect(entries.map((e) => [e.name, e.state, e.transport])).toEqual([
-      ["dataforseo", "ok", "stdio"], ["firecrawl", "ok", "stdio"], ["wordpress", "ok", "stdio"], ["cloudflare", "ok", "stdio"], ["files", "ok", "stdio"],
+      ["dataforseo", "ok", "stdio"],
+      ["firecrawl", "ok", "stdio"],
+      ["wordpress", "ok", "stdio"],
+      ["cloudflare", "ok", "stdio"],
+      ["files", "ok", "stdio"],
     ]);
     // every server is started with the Node that runs Switchboard, from this checkout
     for (const e of entries) {
@@ -89,8 +98,17 @@ describe("the recipe's files", () => {
     if (!definition) throw new Error("no definition");
     expect(checkPipelineReferences(definition)).toEqual([]);
     expect(definition.steps.map((s) => s.tool ?? (s.agent ? `agent:${s.agent.runner}` : "approval"))).toEqual([
-      "dataforseo/api_request", "dataforseo/api_request", "firecrawl/firecrawl_scrape", "firecrawl/firecrawl_scrape", "firecrawl/firecrawl_scrape",
-      "agent:claude-code", "files/read_text_file", "agent:claude-code", "approval", "wordpress/wp_create_post", "cloudflare/purge_cache",
+      "dataforseo/api_request",
+      "dataforseo/api_request",
+      "firecrawl/firecrawl_scrape",
+      "firecrawl/firecrawl_scrape",
+      "firecrawl/firecrawl_scrape",
+      "agent:claude-code",
+      "files/read_text_file",
+      "agent:claude-code",
+      "approval",
+      "wordpress/wp_create_post",
+      "cloudflare/purge_cache",
     ]);
     expect(definition.steps.find((s) => s.id === "publish")?.on_error).toBe("outcome-unknown");
     // the agents reach no MCP tool: scraped pages are untrusted text
@@ -113,7 +131,11 @@ describe("dataforseo-mcp-server (its address is built in)", () => {
   });
 
   it("fails a call clearly when DataForSEO cannot be reached (offline) or refuses the credentials (online)", async () => {
-    const result = await callTool({ server: "dataforseo", tool: "api_request", arguments: { method: "POST", path: "/v3/serp/google/organic/live/regular", noAiMode: true, data: [{ keyword: "offline", location_code: 2840, language_code: "en" }] } });
+    const result = await callTool({
+      server: "dataforseo",
+      tool: "api_request",
+      arguments: { method: "POST", path: "/v3/serp/google/organic/live/regular", noAiMode: true, data: [{ keyword: "offline", location_code: 2840, language_code: "en" }] },
+    });
     expect(result.isError).toBe(true);
     expect(result.error).toMatch(/fetch failed|not authorized/i);
   });
@@ -131,7 +153,10 @@ describe("the Cloudflare purge server", () => {
     expect([all.isError, all.structuredContent]).toEqual([false, { zone_id: ZONE, purged: "everything", result: { id: ZONE } }]);
     const some = await callTool({ server: "cloudflare", tool: "purge_cache", arguments: { zone_id: ZONE, files: ["https://a.example/", "https://a.example/feed/"] } });
     expect(some.content).toEqual([{ type: "text", text: `Purged 2 URLs from zone ${ZONE}: https://a.example/, https://a.example/feed/` }]);
-    expect(cloudflare.purges.slice(before)).toEqual([{ zoneId: ZONE, everything: true, files: [] }, { zoneId: ZONE, everything: false, files: ["https://a.example/", "https://a.example/feed/"] }]);
+    expect(cloudflare.purges.slice(before)).toEqual([
+      { zoneId: ZONE, everything: true, files: [] },
+      { zoneId: ZONE, everything: false, files: ["https://a.example/", "https://a.example/feed/"] },
+    ]);
     expect(cloudflare.requests.at(-1)?.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 

@@ -60,7 +60,15 @@ beforeAll(async () => {
     startWordPressStandin({ user: WP_USER, appPassword: WP_APP_PASSWORD }),
     startFirecrawlStandin({ apiKey: "fc-standin-key", pages: Object.fromEntries(TOP.map((r, i) => [r.url, { title: r.title, markdown: `# ${r.title}\n\nCompetitor page ${i + 1} about burst pipes.` }])) }),
     startCloudflareStandin({ token: CF_TOKEN, zones: [ZONE] }),
-    startDataForSeoStandin({ login: "dfs-login", password: "dfs-password", results: TOP, relatedKeywords: [{ keyword: "burst pipe repair", searchVolume: 880 }, { keyword: "24 hour plumber", searchVolume: 1300 }] }),
+    startDataForSeoStandin({
+      login: "dfs-login",
+      password: "dfs-password",
+      results: TOP,
+      relatedKeywords: [
+        { keyword: "burst pipe repair", searchVolume: 880 },
+        { keyword: "24 hour plumber", searchVolume: 1300 },
+      ],
+    }),
   ]);
   Object.assign(process.env, {
     ANTHROPIC_API_KEY: "sk-ant-test-canary-0000",
@@ -156,37 +164,34 @@ describe("the blog post recipe", { timeout: 300_000 }, () => {
     expect(postsTitled(keyword).map((p) => p.status)).toEqual(["draft"]);
   });
 
-  it.each(["critical-error", "reset"] as const)(
-    "a WordPress stand-in that fails after creating the post (%s) leaves the step 'outcome unknown' with its link to check, and nothing posts it twice",
-    async (fault) => {
-      const { runId, draft, keyword } = await runToApproval("publish");
-      wp.failAfterCreate = fault;
-      const purgesBefore = cloudflare.purges.length;
-      await approveDraft(draft.id, { version: 1 }, { id: null, label: "Ada" }, applyDraftDecision);
-      await waitForRunStatus(runId, ["waiting", "failed", "succeeded"], 120_000).then((run) => expect(run.status).toBe("waiting"));
-      const detail = await getRunDetail(runId);
-      const publish = detail?.steps.filter((s) => s.id === "publish").at(-1);
-      expect(publish).toMatchObject({ status: "waiting", waitingFor: "outcome-unknown" });
-      expect(publish?.error).toMatch(/^Outcome unknown: wordpress\/wp_create_post returned an error: .*(critical error|fetch failed|Network connection lost)/);
-      expect(publish?.outcomeUnknown).toEqual({ idempotencyKey: `${runId}:publish:1:v1`, server: "wordpress", tool: "wp_create_post", checkUrl: `${wp.url}/wp-admin/edit.php?post_type=post` });
-      expect(detail?.waitingFor).toBe("outcome-unknown");
-      // WordPress did create it; the call is recorded as unknown, not failed
-      expect(postsTitled(keyword)).toHaveLength(1);
-      expect((await prisma.toolCall.findFirstOrThrow({ where: { runId, tool: "wp_create_post" } })).status).toBe("unknown");
-      expect(cloudflare.purges.length).toBe(purgesBefore);
+  it.each(["critical-error", "reset"] as const)("a WordPress stand-in that fails after creating the post (%s) leaves the step 'outcome unknown' with its link to check, and nothing posts it twice", async (fault) => {
+    const { runId, draft, keyword } = await runToApproval("publish");
+    wp.failAfterCreate = fault;
+    const purgesBefore = cloudflare.purges.length;
+    await approveDraft(draft.id, { version: 1 }, { id: null, label: "Ada" }, applyDraftDecision);
+    await waitForRunStatus(runId, ["waiting", "failed", "succeeded"], 120_000).then((run) => expect(run.status).toBe("waiting"));
+    const detail = await getRunDetail(runId);
+    const publish = detail?.steps.filter((s) => s.id === "publish").at(-1);
+    expect(publish).toMatchObject({ status: "waiting", waitingFor: "outcome-unknown" });
+    expect(publish?.error).toMatch(/^Outcome unknown: wordpress\/wp_create_post returned an error: .*(critical error|fetch failed|Network connection lost)/);
+    expect(publish?.outcomeUnknown).toEqual({ idempotencyKey: `${runId}:publish:1:v1`, server: "wordpress", tool: "wp_create_post", checkUrl: `${wp.url}/wp-admin/edit.php?post_type=post` });
+    expect(detail?.waitingFor).toBe("outcome-unknown");
+    // WordPress did create it; the call is recorded as unknown, not failed
+    expect(postsTitled(keyword)).toHaveLength(1);
+    expect((await prisma.toolCall.findFirstOrThrow({ where: { runId, tool: "wp_create_post" } })).status).toBe("unknown");
+    expect(cloudflare.purges.length).toBe(purgesBefore);
 
-      // neither Retry nor a cancel followed by Retry sends it again: the step waits for the human again
-      await expect(retryRun(runId, ACTOR)).rejects.toThrow(/Only failed or cancelled runs can be retried/);
-      await cancelRun(runId, ACTOR);
-      await retryRun(runId, ACTOR);
-      await waitForRunStatus(runId, ["waiting", "failed", "succeeded"], 120_000).then((run) => expect(run.status).toBe("waiting"));
-      expect(createRequests(keyword)).toHaveLength(1);
+    // neither Retry nor a cancel followed by Retry sends it again: the step waits for the human again
+    await expect(retryRun(runId, ACTOR)).rejects.toThrow(/Only failed or cancelled runs can be retried/);
+    await cancelRun(runId, ACTOR);
+    await retryRun(runId, ACTOR);
+    await waitForRunStatus(runId, ["waiting", "failed", "succeeded"], 120_000).then((run) => expect(run.status).toBe("waiting"));
+    expect(createRequests(keyword)).toHaveLength(1);
 
-      // the human found the post on the check page and skips the step: the run goes on to the purge
-      await resolveUnknownOutcome({ runId, stepId: "publish", action: "skip", actor: ACTOR });
-      expect(await waitForRunStatus(runId, ["succeeded", "failed", "waiting"], 120_000)).toEqual({ status: "succeeded", error: null });
-      expect(createRequests(keyword)).toHaveLength(1);
-      expect(cloudflare.purges.slice(purgesBefore)).toEqual([{ zoneId: ZONE, everything: false, files: [`${wp.url}/`, `${wp.url}/feed/`] }]);
-    },
-  );
+    // the human found the post on the check page and skips the step: the run goes on to the purge
+    await resolveUnknownOutcome({ runId, stepId: "publish", action: "skip", actor: ACTOR });
+    expect(await waitForRunStatus(runId, ["succeeded", "failed", "waiting"], 120_000)).toEqual({ status: "succeeded", error: null });
+    expect(createRequests(keyword)).toHaveLength(1);
+    expect(cloudflare.purges.slice(purgesBefore)).toEqual([{ zoneId: ZONE, everything: false, files: [`${wp.url}/`, `${wp.url}/feed/`] }]);
+  });
 });

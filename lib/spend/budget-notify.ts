@@ -24,10 +24,11 @@ export function notifyBudgetCrossings(db: Sqlite, runId: string, now: Date): voi
   ).get(runId) as BudgetRow | undefined;
   if (!client) return;
   const month = monthOf(new Date(client.runCreatedAt));
-  const spent = prepared(
-    db,
-    `SELECT COALESCE(SUM("costUsd"), 0) AS usd, COALESCE(SUM("subscriptionTokens"), 0) AS tokens FROM "Run" WHERE "clientId" = ? AND "createdAt" >= ? AND "createdAt" < ?`,
-  ).get(client.clientId, sqlDate(month.start), sqlDate(month.end)) as { usd: number; tokens: number };
+  const spent = prepared(db, `SELECT COALESCE(SUM("costUsd"), 0) AS usd, COALESCE(SUM("subscriptionTokens"), 0) AS tokens FROM "Run" WHERE "clientId" = ? AND "createdAt" >= ? AND "createdAt" < ?`).get(
+    client.clientId,
+    sqlDate(month.start),
+    sqlDate(month.end),
+  ) as { usd: number; tokens: number };
   for (const t of THRESHOLDS) {
     const usdCrossed = client.monthlyBudgetUsd !== null && spent.usd >= client.monthlyBudgetUsd * t.share;
     const tokensCrossed = client.monthlyTokenBudget !== null && spent.tokens >= client.monthlyTokenBudget * t.share;

@@ -28,11 +28,7 @@ export function matchPrice<T extends { model: string }>(rows: T[], model: string
 
 /** USD for these tokens at this price. Reasoning tokens are part of output tokens, as the APIs bill them. */
 export function costOf(usage: Pick<TokenUsage, "inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens">, price: ModelPriceRow): number {
-  const usd =
-    usage.inputTokens * price.inputUsdPerMTok +
-    usage.outputTokens * price.outputUsdPerMTok +
-    usage.cacheReadTokens * price.cacheReadUsdPerMTok +
-    usage.cacheWriteTokens * price.cacheWriteUsdPerMTok;
+  const usd = usage.inputTokens * price.inputUsdPerMTok + usage.outputTokens * price.outputUsdPerMTok + usage.cacheReadTokens * price.cacheReadUsdPerMTok + usage.cacheWriteTokens * price.cacheWriteUsdPerMTok;
   return usd / 1_000_000;
 }
 
@@ -66,5 +62,11 @@ export async function deleteModelPrice(input: unknown, actor: Actor) {
   const before = await prisma.modelPrice.findUnique({ where: { model } });
   if (!before) throw new NotFoundError(`No price for "${model}"`);
   await prisma.modelPrice.delete({ where: { model } });
-  await recordAudit({ actor, action: "price.delete", targetType: "model-price", targetId: model, data: { model, before: { input: before.inputUsdPerMTok, output: before.outputUsdPerMTok, cacheRead: before.cacheReadUsdPerMTok, cacheWrite: before.cacheWriteUsdPerMTok } } });
+  await recordAudit({
+    actor,
+    action: "price.delete",
+    targetType: "model-price",
+    targetId: model,
+    data: { model, before: { input: before.inputUsdPerMTok, output: before.outputUsdPerMTok, cacheRead: before.cacheReadUsdPerMTok, cacheWrite: before.cacheWriteUsdPerMTok } },
+  });
 }

@@ -18,7 +18,10 @@ export type Spend = {
 
 const SUMS = { costUsd: true, inputTokens: true, outputTokens: true, cacheTokens: true, subscriptionTokens: true, subscriptionUsd: true } as const;
 
-type Sums = { _sum: { costUsd: number | null; inputTokens: number | null; outputTokens: number | null; cacheTokens: number | null; subscriptionTokens: number | null; subscriptionUsd: number | null }; _count: { _all: number } };
+type Sums = {
+  _sum: { costUsd: number | null; inputTokens: number | null; outputTokens: number | null; cacheTokens: number | null; subscriptionTokens: number | null; subscriptionUsd: number | null };
+  _count: { _all: number };
+};
 
 function spendOf(s: Sums): Spend {
   const n = (v: number | null) => v ?? 0;

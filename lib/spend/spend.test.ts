@@ -90,7 +90,11 @@ describe("prices", () => {
     await saveModelPrice({ model, ...PRICE_B }, ADMIN);
     await deleteModelPrice({ model }, ADMIN);
     const audit = await prisma.auditLog.findMany({ where: { targetType: "model-price", targetId: model }, orderBy: { id: "asc" } });
-    expect(audit.map((a) => [a.action, a.actorLabel])).toEqual([["price.create", ADMIN.label], ["price.update", ADMIN.label], ["price.delete", ADMIN.label]]);
+    expect(audit.map((a) => [a.action, a.actorLabel])).toEqual([
+      ["price.create", ADMIN.label],
+      ["price.update", ADMIN.label],
+      ["price.delete", ADMIN.label],
+    ]);
     expect(JSON.parse(audit[1].dataJson ?? "{}")).toMatchObject({ before: { input: 3, output: 15 }, after: { input: 10, output: 50 } });
     await expect(saveModelPrice({ model: "bad model!", ...PRICE_A }, ADMIN)).rejects.toThrow();
   });
@@ -168,7 +172,10 @@ describe("budgets", { timeout: 120_000 }, () => {
     // what the client spent this month reaches the budget (a finished run's stored cost)
     await prisma.run.update({ where: { id: toolRun }, data: { costUsd: 5.25 } });
 
-    const refused = await queueRun({ pipelineSlug: pipeline, clientSlug: client.slug, createdBy: ACTOR }).then(() => null, (e: unknown) => e);
+    const refused = await queueRun({ pipelineSlug: pipeline, clientSlug: client.slug, createdBy: ACTOR }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(isBudgetExceeded(refused)).toBe(true);
     const reason = `Budget reached: Budget Co has spent $5.25 of its $5.00 budget for ${monthOf(new Date()).label}`;
     expect((refused as Error).message).toContain(reason);
@@ -178,7 +185,11 @@ describe("budgets", { timeout: 120_000 }, () => {
     const { token } = await createApiToken(admin.id, { name: "runs", scope: "run" }, { id: admin.id, label: admin.email });
     const before = await prisma.run.count({ where: { clientId: client.id } });
     const response = await createRunRoute(
-      new Request("http://localhost:3000/api/runs", { method: "POST", headers: { host: "localhost:3000", authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ pipeline, client: client.slug }) }),
+      new Request("http://localhost:3000/api/runs", {
+        method: "POST",
+        headers: { host: "localhost:3000", authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ pipeline, client: client.slug }),
+      }),
       { params: Promise.resolve({}) },
     );
     expect(response.status).toBe(402);

@@ -70,15 +70,18 @@ export function writeStepCost(db: Sqlite, step: StepCostInput): { costUsd: numbe
   releaseModelCall(db, step.runStepId);
   const countedSubscriptionUsd = counted.subscription ? (counted.apiCostUsd ?? 0) : 0;
   prepared(db, `UPDATE "RunStep" SET "subscription" = ?, "costUsd" = ?, "apiCostUsd" = ?, "priceJson" = ?, "subscriptionTokens" = ? WHERE "id" = ?`).run(
-    step.subscription ? 1 : 0, costUsd, apiCostUsd, price ? JSON.stringify(price) : null, subscriptionTokens, step.runStepId,
+    step.subscription ? 1 : 0,
+    costUsd,
+    apiCostUsd,
+    price ? JSON.stringify(price) : null,
+    subscriptionTokens,
+    step.runStepId,
   );
   prepared(
     db,
     `UPDATE "Run" SET "costUsd" = "costUsd" + ?, "subscription" = MAX("subscription", ?), "subscriptionTokens" = "subscriptionTokens" + ?,
       "subscriptionUsd" = "subscriptionUsd" + ?, "unpricedModel" = COALESCE(?, "unpricedModel") WHERE "id" = ?`,
-  ).run(
-    costUsd - counted.costUsd, step.subscription ? 1 : 0, subscriptionTokens - counted.subscriptionTokens, subscriptionUsd - countedSubscriptionUsd, unpriced, step.runId,
-  );
+  ).run(costUsd - counted.costUsd, step.subscription ? 1 : 0, subscriptionTokens - counted.subscriptionTokens, subscriptionUsd - countedSubscriptionUsd, unpriced, step.runId);
   // what the end adds over what was counted as it ran may cross a line too
   if (costUsd > counted.costUsd || subscriptionTokens > counted.subscriptionTokens) notifyBudgetCrossings(db, step.runId, new Date());
   return { costUsd, apiCostUsd };

@@ -22,7 +22,9 @@ beforeAll(async () => {
   standin = await ModelStandin.start();
   const home = isolatedHome();
   fs.mkdirSync(path.join(home, ".claude"), { recursive: true });
-  const login = { claudeAiOauth: { accessToken: "sk-ant-oat01-test-login", refreshToken: "sk-ant-ort01-test-login", expiresAt: Date.now() + 30 * 86_400_000, scopes: ["user:inference", "user:profile"], subscriptionType: "max" } };
+  const login = {
+    claudeAiOauth: { accessToken: "sk-ant-oat01-test-login", refreshToken: "sk-ant-ort01-test-login", expiresAt: Date.now() + 30 * 86_400_000, scopes: ["user:inference", "user:profile"], subscriptionType: "max" },
+  };
   fs.writeFileSync(path.join(home, ".claude", ".credentials.json"), JSON.stringify(login), { mode: 0o600 });
   delete process.env.ANTHROPIC_API_KEY;
   process.env.ANTHROPIC_BASE_URL = standin.url;

@@ -20,10 +20,12 @@ export function isolatedHome(): string {
 
 /** Pids of running processes whose command line contains `needle`. */
 export function processesMatching(needle: string): number[] {
-  return processTable()
-    // a zombie has exited; its parent simply has not reaped it yet
-    .filter((p) => p.pid !== process.pid && p.state !== "Z" && p.cmdline.includes(needle))
-    .map((p) => p.pid);
+  return (
+    processTable()
+      // a zombie has exited; its parent simply has not reaped it yet
+      .filter((p) => p.pid !== process.pid && p.state !== "Z" && p.cmdline.includes(needle))
+      .map((p) => p.pid)
+  );
 }
 
 /** The HTTP gateway on a local port, as /api/mcp/gateway serves it in the app (same handler). */

@@ -15,7 +15,9 @@ export async function runningAgentStep(allow: string[], place: ApprovalPlace) {
   const steps = place === "before-approval" ? [agent, approval] : place === "after-approval" ? [approval, agent] : [agent];
   const run = await prisma.run.create({
     data: {
-      pipelineSlug: "gw-boundary", pipelineName: "Gateway boundary", status: "running",
+      pipelineSlug: "gw-boundary",
+      pipelineName: "Gateway boundary",
+      status: "running",
       pipelineJson: JSON.stringify({ slug: "gw-boundary", name: "Gateway boundary", description: "", inputs: {}, steps }),
       steps: { create: steps.map((s, position) => ({ stepId: s.id, position, kind: "agent" in s ? "agent" : "approval", status: s.id === "draft" ? "running" : "succeeded" })) },
     },

@@ -4,7 +4,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
-import { ManualClock } from "@/lib/heartbeats/clock";
+import type { ManualClock } from "@/lib/heartbeats/clock";
 import { unsealPingToken } from "@/lib/heartbeats/ping-token";
 import { HeartbeatScheduler, type SchedulerOptions } from "@/lib/heartbeats/scheduler";
 

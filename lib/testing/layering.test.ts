@@ -87,7 +87,7 @@ function libFiles(): string[] {
 }
 
 /** Every module a file names: import/export ... from (type-only too), side-effect imports, import(). */
-export function importsIn(source: string, file: string): Import[] {
+function importsIn(source: string, file: string): Import[] {
   const out: Import[] = [];
   for (const m of source.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm)) {
     let target = m[1];

@@ -57,7 +57,7 @@ const nextId = (prefix: string) => `${prefix}_${Date.now().toString(36)}${(count
 
 function textOfContent(content: unknown): string {
   if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((c) => (typeof c === "string" ? c : (c as { text?: string; output?: string }).text ?? "")).join("\n");
+  if (Array.isArray(content)) return content.map((c) => (typeof c === "string" ? c : ((c as { text?: string; output?: string }).text ?? ""))).join("\n");
   return "";
 }
 
@@ -130,7 +130,10 @@ export class ModelStandin {
   readonly requests: Seen[] = [];
   private readonly open = new Set<http.ServerResponse>();
 
-  private constructor(private readonly server: http.Server, readonly url: string) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly url: string,
+  ) {}
 
   static async start(port = 0): Promise<ModelStandin> {
     let standin: ModelStandin | null = null;
@@ -236,7 +239,16 @@ function anthropicStream(res: http.ServerResponse, model: string, plan: Plan) {
   const u = STANDIN_USAGE;
   sse(res, "message_start", {
     type: "message_start",
-    message: { id: nextId("msg"), type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: u.input, output_tokens: 1, cache_read_input_tokens: u.cacheRead, cache_creation_input_tokens: u.cacheWrite } },
+    message: {
+      id: nextId("msg"),
+      type: "message",
+      role: "assistant",
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: u.input, output_tokens: 1, cache_read_input_tokens: u.cacheRead, cache_creation_input_tokens: u.cacheWrite },
+    },
   });
   if (plan.kind === "hang") return;
   if (plan.kind === "text") {
@@ -270,8 +282,11 @@ function chatStream(res: http.ServerResponse, model: string, plan: Plan, body: R
   if ((body.stream_options as { include_usage?: boolean } | undefined)?.include_usage) {
     chunk([], {
       usage: {
-        prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output,
-        prompt_tokens_details: { cached_tokens: u.cacheRead }, completion_tokens_details: { reasoning_tokens: u.reasoning },
+        prompt_tokens: u.input,
+        completion_tokens: u.output,
+        total_tokens: u.input + u.output,
+        prompt_tokens_details: { cached_tokens: u.cacheRead },
+        completion_tokens_details: { reasoning_tokens: u.reasoning },
       },
     });
   }
@@ -299,7 +314,9 @@ function responsesStream(res: http.ServerResponse, model: string, plan: Plan) {
   sse(res, "response.completed", {
     type: "response.completed",
     response: {
-      ...base, status: "completed", output: [item],
+      ...base,
+      status: "completed",
+      output: [item],
       usage: { input_tokens: u.input, input_tokens_details: { cached_tokens: u.cacheRead }, output_tokens: u.output, output_tokens_details: { reasoning_tokens: u.reasoning }, total_tokens: u.input + u.output },
     },
   });

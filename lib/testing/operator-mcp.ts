@@ -26,10 +26,11 @@ export async function startOperatorMcpServer(options: OperatorMcpOptions = {}): 
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/mcp`;
   return {
     url,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -44,12 +44,16 @@ export function processTable(options: { environ?: boolean; pids?: number[] } = {
 
 /** Direct children of `pid`. */
 export function childPids(pid: number): number[] {
-  return processTable().filter((p) => p.ppid === pid).map((p) => p.pid);
+  return processTable()
+    .filter((p) => p.ppid === pid)
+    .map((p) => p.pid);
 }
 
 /** Every live process whose process group is `pgid` (zombies count as gone). */
 export function processesInGroup(pgid: number): number[] {
-  return processTable().filter((p) => p.pgrp === pgid && p.state !== "Z").map((p) => p.pid);
+  return processTable()
+    .filter((p) => p.pgrp === pgid && p.state !== "Z")
+    .map((p) => p.pid);
 }
 
 /** Alive and not a zombie (an orphan reparented to a PID 1 that does not reap stays a zombie). */

@@ -124,10 +124,14 @@ describe("helpdesk reply drafts recipe", { timeout: 600_000 }, () => {
     // both results are recorded on the heartbeat (a rejected draft is not the job failing)
     clock.advance(60_000);
     scheduler.poke();
-    await waitFor(async () => {
-      await scheduler?.settle();
-      return (await eventsOf(SLUG, ["success"])).length === 2;
-    }, 60_000, "both runs' results on the heartbeat");
+    await waitFor(
+      async () => {
+        await scheduler?.settle();
+        return (await eventsOf(SLUG, ["success"])).length === 2;
+      },
+      60_000,
+      "both runs' results on the heartbeat",
+    );
     const summary = (await listHeartbeatSummaries({ now: new Date(clock.now()) })).items.find((h) => h.slug === SLUG);
     expect(summary?.status).toBe("up");
   });

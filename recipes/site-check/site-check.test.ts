@@ -55,9 +55,7 @@ beforeAll(async () => {
   // the operator's one edit: their pages
   const file = path.join(workspaceDir(), "pipelines", "site-check.yaml");
   const yaml = fs.readFileSync(file, "utf8");
-  const edited = yaml
-    .replace("https://www.acme.example/contact", `${base}/contact`)
-    .replace("https://www.acme.example/", `${base}/`);
+  const edited = yaml.replace("https://www.acme.example/contact", `${base}/contact`).replace("https://www.acme.example/", `${base}/`);
   expect(edited).not.toBe(yaml);
   fs.writeFileSync(file, edited);
   worker = await new Worker({ pollMs: 20, leaseMs: 60_000 }).start();
@@ -71,10 +69,14 @@ afterAll(async () => {
 });
 
 async function settledRun(index: number) {
-  const runs = await waitFor(async () => {
-    const rows = await prisma.run.findMany({ where: { heartbeatSlug: SLUG }, orderBy: { createdAt: "asc" }, select: { id: true } });
-    return rows.length > index ? rows : null;
-  }, 60_000, `run ${index + 1} of the site check`);
+  const runs = await waitFor(
+    async () => {
+      const rows = await prisma.run.findMany({ where: { heartbeatSlug: SLUG }, orderBy: { createdAt: "asc" }, select: { id: true } });
+      return rows.length > index ? rows : null;
+    },
+    60_000,
+    `run ${index + 1} of the site check`,
+  );
   await waitForRunStatus(runs[index].id, ["succeeded", "failed"], 180_000);
   const detail = await getRunDetail(runs[index].id);
   if (!detail) throw new Error("no run detail");
@@ -84,7 +86,7 @@ async function settledRun(index: number) {
 /** The image the screenshot step's call returned, as the run page gets it. */
 function screenshotOf(detail: NonNullable<Awaited<ReturnType<typeof getRunDetail>>>) {
   const call = detail.steps.find((s) => s.id === "screenshot")?.toolCalls[0];
-  const content = ((call?.result as { content?: { type: string; mimeType?: string; data?: string }[] } | null)?.content ?? []);
+  const content = (call?.result as { content?: { type: string; mimeType?: string; data?: string }[] } | null)?.content ?? [];
   return content.find((c) => c.type === "image") ?? call?.images?.[0] ?? null;
 }
 

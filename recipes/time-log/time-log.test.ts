@@ -34,11 +34,14 @@ beforeAll(async () => {
   await ensureClient("acme");
   await ensureClient("globex");
   expect(installRecipe("time-log")).toEqual(["time-log"]);
-  writePipeline("post", `name: Blog post
+  writePipeline(
+    "post",
+    `name: Blog post
 steps:
   - id: review
     approval: { title: "Winter boiler checklist", body: "Check the boiler." }
-`);
+`,
+  );
   worker = await new Worker({ pollMs: 20, leaseMs: 30_000 }).start();
 });
 

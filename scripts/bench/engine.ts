@@ -138,7 +138,10 @@ async function benchStepOverhead() {
     sqlStatementsPerStep: round(statements / countedSteps),
     sqlWritesPerStep: round(writes / countedSteps),
     commitsPerStep: round(commits / countedSteps),
-    topStatements: [...sql.counts.bySql.entries()].sort((x, y) => y[1] - x[1]).slice(0, 12).map(([text, n]) => `${round(n / countedSteps)}x ${text}`),
+    topStatements: [...sql.counts.bySql.entries()]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 12)
+      .map(([text, n]) => `${round(n / countedSteps)}x ${text}`),
   };
 }
 

@@ -10,7 +10,6 @@ import { medianP95, timeInTurn } from "./measure";
 
 const N = 300;
 
-
 export async function benchGateway(): Promise<Record<string, unknown>> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-bench-gateway-"));
   const entry = path.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
@@ -43,7 +42,10 @@ export async function benchGateway(): Promise<Record<string, unknown>> {
     const recorded = medianP95(recordedMs, 3);
     const gw = medianP95(gatewayMs, 3);
     // paired: each gateway call against the recorded pool call just before it, so load spikes cancel out
-    const paired = medianP95(gatewayMs.map((g, i) => g - recordedMs[i]), 3).medianMs;
+    const paired = medianP95(
+      gatewayMs.map((g, i) => g - recordedMs[i]),
+      3,
+    ).medianMs;
     const overRecorded = paired;
     return {
       pool,

@@ -24,7 +24,13 @@ const SPAN_DAYS = 365;
 const PIPELINES = ["blog-post", "site-report", "deploy", "reply-draft", "uptime", "seo-audit", "backup-check", "invoice"];
 // weights: most runs succeed; a few are still active, so the rare statuses are filters too
 const STATUS_WEIGHTS: [string, number][] = [
-  ["succeeded", 0.8], ["failed", 0.1], ["cancelled", 0.04], ["rejected", 0.03], ["waiting", 0.02], ["queued", 0.005], ["running", 0.005],
+  ["succeeded", 0.8],
+  ["failed", 0.1],
+  ["cancelled", 0.04],
+  ["rejected", 0.03],
+  ["waiting", 0.02],
+  ["queued", 0.005],
+  ["running", 0.005],
 ];
 
 type Seeded = { clients: string[]; now: number };
@@ -54,9 +60,7 @@ export async function seedRuns(total: number): Promise<Seeded & { seconds: numbe
   db.transaction(() => {
     const client = db.prepare(`INSERT INTO "Client" ("id", "slug", "name", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?)`);
     for (const c of clients) client.run(c.id, c.slug, c.slug, iso(now), iso(now));
-    const run = db.prepare(
-      `INSERT INTO "Run" ("id", "pipelineSlug", "pipelineName", "pipelineJson", "clientId", "status", "createdAt", "startedAt", "finishedAt", "updatedAt") VALUES (?, ?, ?, '{}', ?, ?, ?, ?, ?, ?)`,
-    );
+    const run = db.prepare(`INSERT INTO "Run" ("id", "pipelineSlug", "pipelineName", "pipelineJson", "clientId", "status", "createdAt", "startedAt", "finishedAt", "updatedAt") VALUES (?, ?, ?, '{}', ?, ?, ?, ?, ?, ?)`);
     const start = now - SPAN_DAYS * DAY;
     for (let i = 0; i < total; i++) {
       const created = start + Math.floor((i / total) * SPAN_DAYS * DAY);

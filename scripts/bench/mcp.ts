@@ -7,7 +7,6 @@ import { medianP95, timeInTurn } from "./measure";
 
 const N = 400;
 
-
 export async function benchMcp(): Promise<Record<string, unknown>> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-bench-mcp-"));
   const entry = path.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");

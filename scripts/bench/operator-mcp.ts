@@ -39,9 +39,13 @@ async function seed(file: string) {
   db.transaction(() => {
     const client = db.prepare(`INSERT INTO "Client" ("id", "slug", "name", "monthlyBudgetUsd", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)`);
     for (const c of clients) client.run(c.id, c.slug, c.slug.toUpperCase(), c.budget, iso(now), iso(now));
-    const run = db.prepare(`INSERT INTO "Run" ("id", "pipelineSlug", "pipelineName", "pipelineJson", "clientId", "status", "costUsd", "createdAt", "startedAt", "finishedAt", "updatedAt") VALUES (?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?)`);
+    const run = db.prepare(
+      `INSERT INTO "Run" ("id", "pipelineSlug", "pipelineName", "pipelineJson", "clientId", "status", "costUsd", "createdAt", "startedAt", "finishedAt", "updatedAt") VALUES (?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?)`,
+    );
     const step = db.prepare(`INSERT INTO "RunStep" ("id", "runId", "stepId", "position", "kind", "status", "attempt") VALUES (?, ?, 'review', 0, 'approval', 'waiting', 1)`);
-    const draft = db.prepare(`INSERT INTO "Draft" ("id", "runId", "runStepId", "stepId", "clientId", "pipelineSlug", "title", "body", "status", "version", "createdAt", "updatedAt") VALUES (?, ?, ?, 'review', ?, 'blog-post', ?, ?, 'pending', 1, ?, ?)`);
+    const draft = db.prepare(
+      `INSERT INTO "Draft" ("id", "runId", "runStepId", "stepId", "clientId", "pipelineSlug", "title", "body", "status", "version", "createdAt", "updatedAt") VALUES (?, ?, ?, 'review', ?, 'blog-post', ?, ?, 'pending', 1, ?, ?)`,
+    );
     const version = db.prepare(`INSERT INTO "DraftVersion" ("id", "draftId", "version", "title", "body", "authorLabel", "createdAt") VALUES (?, ?, 1, ?, ?, 'pipeline', ?)`);
     for (let i = 0; i < RUNS; i++) {
       const created = now - Math.floor(random() * 90 * DAY);

@@ -29,4 +29,3 @@ export const saveMemoryAction = authAction({ schema: ZSaveMemoryInput }, async (
   revalidatePath(`/clients/${input.slug}`);
   return { bytes: Buffer.byteLength(input.content) };
 });
-

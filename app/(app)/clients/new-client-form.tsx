@@ -6,7 +6,12 @@ import { Field, FormError, Input } from "@/components/ui/field";
 import { createClientAction } from "./actions";
 
 function slugify(name: string): string {
-  return name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
+  return name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 63);
 }
 
 export function NewClientForm() {
@@ -38,17 +43,39 @@ export function NewClientForm() {
       }}
     >
       <Field label="Name" htmlFor="client-name" error={fieldErrors.name}>
-        <Input id="client-name" value={name} required maxLength={120} onChange={(e) => { setName(e.target.value); if (!slugTouched) setSlug(slugify(e.target.value)); }} />
+        <Input
+          id="client-name"
+          value={name}
+          required
+          maxLength={120}
+          onChange={(e) => {
+            setName(e.target.value);
+            if (!slugTouched) setSlug(slugify(e.target.value));
+          }}
+        />
       </Field>
       <Field label="Slug" htmlFor="client-slug" hint="Folder name: clients/<slug>" error={fieldErrors.slug}>
-        <Input id="client-slug" value={slug} required pattern="[a-z0-9][a-z0-9-]{0,62}" onChange={(e) => { setSlug(e.target.value); setSlugTouched(true); }} />
+        <Input
+          id="client-slug"
+          value={slug}
+          required
+          pattern="[a-z0-9][a-z0-9-]{0,62}"
+          onChange={(e) => {
+            setSlug(e.target.value);
+            setSlugTouched(true);
+          }}
+        />
       </Field>
       <Field label="Description" htmlFor="client-description" error={fieldErrors.description}>
         <Input id="client-description" name="description" maxLength={2000} />
       </Field>
       <div className="flex gap-2">
-        <Button type="submit" disabled={busy}>{busy ? "Creating…" : "Create client"}</Button>
-        <Button variant="ghost" onClick={() => setOpen(false)}>Cancel</Button>
+        <Button type="submit" disabled={busy}>
+          {busy ? "Creating…" : "Create client"}
+        </Button>
+        <Button variant="ghost" onClick={() => setOpen(false)}>
+          Cancel
+        </Button>
       </div>
       <div className="md:col-span-4">
         <FormError message={error} />

@@ -31,12 +31,26 @@ export default async function DraftsPage({ searchParams }: { searchParams: Promi
         <FilterSelect label="Status" name="status" value={q.status} anyLabel="Any status" className="w-36" options={DRAFT_STATUSES.map((st) => ({ value: st, label: st }))} />
         <FilterSelect label="Client" name="client" value={q.client} anyLabel="All clients" className="w-44" options={clients.map((c) => ({ value: c.slug, label: c.name }))} />
         <FilterSelect label="Pipeline" name="pipeline" value={q.pipeline} anyLabel="All pipelines" className="w-44" options={pipelines.map((pl) => ({ value: pl.slug, label: pl.name }))} />
-        <button type="submit" className={buttonClass("secondary")}>Filter</button>
-        {filtered && <Link href="/drafts" className="text-sm text-zinc-500 underline">Clear</Link>}
+        <button type="submit" className={buttonClass("secondary")}>
+          Filter
+        </button>
+        {filtered && (
+          <Link href="/drafts" className="text-sm text-zinc-500 underline">
+            Clear
+          </Link>
+        )}
       </form>
       {page.items.length === 0 ? (
         <EmptyState title={filtered ? "No draft matches these filters" : "No drafts yet"}>
-          {filtered ? null : <>A draft appears here when a pipeline reaches an approval step. <Link className="underline" href="/pipelines">Run a pipeline</Link>.</>}
+          {filtered ? null : (
+            <>
+              A draft appears here when a pipeline reaches an approval step.{" "}
+              <Link className="underline" href="/pipelines">
+                Run a pipeline
+              </Link>
+              .
+            </>
+          )}
         </EmptyState>
       ) : (
         <Table>
@@ -53,20 +67,44 @@ export default async function DraftsPage({ searchParams }: { searchParams: Promi
           <tbody>
             {page.items.map((d) => (
               <tr key={d.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
-                <Td><Link href={`/drafts/${d.id}`} className="font-medium hover:underline">{d.title}</Link></Td>
-                <Td>{d.client ? <Link className="hover:underline" href={`/clients/${d.client.slug}`}>{d.client.name}</Link> : <span className="text-zinc-400">—</span>}</Td>
+                <Td>
+                  <Link href={`/drafts/${d.id}`} className="font-medium hover:underline">
+                    {d.title}
+                  </Link>
+                </Td>
+                <Td>
+                  {d.client ? (
+                    <Link className="hover:underline" href={`/clients/${d.client.slug}`}>
+                      {d.client.name}
+                    </Link>
+                  ) : (
+                    <span className="text-zinc-400">—</span>
+                  )}
+                </Td>
                 <Td className="font-mono text-xs">{d.pipelineSlug || "—"}</Td>
-                <Td><StatusBadge status={d.status} /></Td>
+                <Td>
+                  <StatusBadge status={d.status} />
+                </Td>
                 <Td className="tabular-nums">v{d.version}</Td>
-                <Td><RelativeTime value={d.createdAt} /></Td>
+                <Td>
+                  <RelativeTime value={d.createdAt} />
+                </Td>
               </tr>
             ))}
           </tbody>
         </Table>
       )}
       <div className="mt-3 flex justify-end gap-2">
-        {q.cursor && <Link className={buttonClass("secondary", "sm")} href={`/drafts?${queryWith(q, { cursor: "" })}`}>First page</Link>}
-        {page.nextCursor && <Link className={buttonClass("secondary", "sm")} href={`/drafts?${queryWith(q, { cursor: page.nextCursor })}`}>Next page</Link>}
+        {q.cursor && (
+          <Link className={buttonClass("secondary", "sm")} href={`/drafts?${queryWith(q, { cursor: "" })}`}>
+            First page
+          </Link>
+        )}
+        {page.nextCursor && (
+          <Link className={buttonClass("secondary", "sm")} href={`/drafts?${queryWith(q, { cursor: page.nextCursor })}`}>
+            Next page
+          </Link>
+        )}
       </div>
     </>
   );

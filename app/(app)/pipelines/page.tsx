@@ -48,9 +48,7 @@ export default async function PipelinesPage() {
                     </ul>
                   )}
                 </Td>
-                <Td className="text-xs text-zinc-600 dark:text-zinc-400">
-                  {p.definition?.steps.map((s) => (s.tool ? s.tool : stepKind(s))).join(" → ") ?? "—"}
-                </Td>
+                <Td className="text-xs text-zinc-600 dark:text-zinc-400">{p.definition?.steps.map((s) => (s.tool ? s.tool : stepKind(s))).join(" → ") ?? "—"}</Td>
                 <Td className="font-mono text-xs">{p.definition?.schedule ? `${p.definition.schedule.cron} (${p.definition.schedule.timezone})` : "—"}</Td>
                 <Td>
                   <StatusBadge status={p.valid ? "active" : "error"} />

@@ -18,9 +18,8 @@ export const retryRunAction = authAction({ schema: ZRunIdInput }, async (input, 
   return result;
 });
 
-export const resolveOutcomeAction = authAction(
-  { schema: ZResolveOutcomeInput },
-  async (input, user) => resolveUnknownOutcome({ runId: input.id, stepId: input.stepId, action: input.action, actor: { id: user.id, label: user.email } }),
+export const resolveOutcomeAction = authAction({ schema: ZResolveOutcomeInput }, async (input, user) =>
+  resolveUnknownOutcome({ runId: input.id, stepId: input.stepId, action: input.action, actor: { id: user.id, label: user.email } }),
 );
 
 /** Queues the rerun and returns its id; the page navigates to it. */

@@ -27,7 +27,11 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       <PageHeader
         title="Runs"
         description={`Every run, ${q.sort === "cost" ? "most expensive first (USD at API prices)" : "newest first"}. Filter by client, pipeline, status and day (days are UTC, both ends included).`}
-        actions={<Link className={buttonClass("secondary", "sm")} href="/runs/compare">Compare two runs</Link>}
+        actions={
+          <Link className={buttonClass("secondary", "sm")} href="/runs/compare">
+            Compare two runs
+          </Link>
+        }
       />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-2" aria-label="Filter runs">
         <FilterSelect label="Client" name="client" value={q.client} anyLabel="All clients" className="w-44" options={clients.map((c) => ({ value: c.slug, label: c.name }))} />
@@ -42,17 +46,43 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           <Input type="date" name="to" defaultValue={q.to ?? ""} className="w-40" />
         </label>
         {q.sort === "cost" && <input type="hidden" name="sort" value="cost" />}
-        <button type="submit" className={buttonClass("secondary")}>Filter</button>
-        {filtered && <Link href="/runs" className="text-sm text-zinc-500 underline">Clear</Link>}
+        <button type="submit" className={buttonClass("secondary")}>
+          Filter
+        </button>
+        {filtered && (
+          <Link href="/runs" className="text-sm text-zinc-500 underline">
+            Clear
+          </Link>
+        )}
       </form>
       <RunList
         runs={page.items}
         sort={{ by: q.sort === "cost" ? "cost" : "newest", href: (by) => `/runs?${queryWith(q, { sort: by === "cost" ? "cost" : "", cursor: "" })}` }}
-        empty={filtered ? <>No run matches these filters.</> : <>Runs appear here once you run a pipeline. <Link className="underline" href="/pipelines">Choose a pipeline</Link>.</>}
+        empty={
+          filtered ? (
+            <>No run matches these filters.</>
+          ) : (
+            <>
+              Runs appear here once you run a pipeline.{" "}
+              <Link className="underline" href="/pipelines">
+                Choose a pipeline
+              </Link>
+              .
+            </>
+          )
+        }
       />
       <div className="mt-3 flex justify-end gap-2">
-        {q.cursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${queryWith(q, { cursor: "" })}`}>{q.sort === "cost" ? "Most expensive" : "Newest"}</Link>}
-        {page.nextCursor && <Link className={buttonClass("secondary", "sm")} href={`/runs?${queryWith(q, { cursor: page.nextCursor })}`}>{q.sort === "cost" ? "Cheaper runs" : "Older runs"}</Link>}
+        {q.cursor && (
+          <Link className={buttonClass("secondary", "sm")} href={`/runs?${queryWith(q, { cursor: "" })}`}>
+            {q.sort === "cost" ? "Most expensive" : "Newest"}
+          </Link>
+        )}
+        {page.nextCursor && (
+          <Link className={buttonClass("secondary", "sm")} href={`/runs?${queryWith(q, { cursor: page.nextCursor })}`}>
+            {q.sort === "cost" ? "Cheaper runs" : "Older runs"}
+          </Link>
+        )}
       </div>
     </>
   );

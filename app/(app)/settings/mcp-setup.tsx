@@ -8,7 +8,9 @@ function Snippet({ label, text }: { label: string; text: string }) {
     <div className="mt-2">
       <p className="text-xs text-zinc-600 dark:text-zinc-400">{label}</p>
       <div className="mt-1 flex items-start gap-2">
-        <pre aria-label={label} className="min-w-0 flex-1 overflow-x-auto whitespace-pre rounded bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900">{text}</pre>
+        <pre aria-label={label} className="min-w-0 flex-1 overflow-x-auto whitespace-pre rounded bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900">
+          {text}
+        </pre>
         <Button size="sm" variant="secondary" onClick={() => navigator.clipboard?.writeText(text)}>
           Copy
         </Button>

@@ -14,18 +14,25 @@ export async function NotificationsCard() {
     <Card title="Notifications">
       <div id="notifications" className="space-y-4">
         <p className="text-sm text-zinc-500">
-          Team channels are declared in the workspace&apos;s <code className="font-mono">notifications.yaml</code> (webhook, slack, discord, ntfy, email; <code className="font-mono">${"{VAR}"}</code> read from Switchboard&apos;s environment). Addresses and secrets stay on the server.
+          Team channels are declared in the workspace&apos;s <code className="font-mono">notifications.yaml</code> (webhook, slack, discord, ntfy, email; <code className="font-mono">${"{VAR}"}</code> read from
+          Switchboard&apos;s environment). Addresses and secrets stay on the server.
         </p>
         {errors.length > 0 && (
           <ul className="space-y-1 text-sm text-red-700 dark:text-red-400" aria-label="notifications.yaml errors">
             {errors.map((e) => (
-              <li key={e} className="font-mono text-xs break-words">{e}</li>
+              <li key={e} className="font-mono text-xs break-words">
+                {e}
+              </li>
             ))}
           </ul>
         )}
         {channels.length === 0 ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            No channels yet. Add one to <code className="font-mono">notifications.yaml</code> in the workspace, e.g. <code className="font-mono">- {"{"} name: ops, type: ntfy, url: https://ntfy.sh/your-topic, events: [draft.waiting] {"}"}</code>.
+            No channels yet. Add one to <code className="font-mono">notifications.yaml</code> in the workspace, e.g.{" "}
+            <code className="font-mono">
+              - {"{"} name: ops, type: ntfy, url: https://ntfy.sh/your-topic, events: [draft.waiting] {"}"}
+            </code>
+            .
           </p>
         ) : (
           <Table>
@@ -36,18 +43,25 @@ export async function NotificationsCard() {
                 <Th>Address</Th>
                 <Th>Events</Th>
                 <Th>Clients</Th>
-                <Th><span className="sr-only">Test</span></Th>
+                <Th>
+                  <span className="sr-only">Test</span>
+                </Th>
               </tr>
             </thead>
             <tbody>
               {channels.map((c) => (
                 <tr key={c.name}>
                   <Td>{c.name}</Td>
-                  <Td>{c.type}{c.signed && <span className="ml-1 text-xs text-zinc-500">(signed)</span>}</Td>
+                  <Td>
+                    {c.type}
+                    {c.signed && <span className="ml-1 text-xs text-zinc-500">(signed)</span>}
+                  </Td>
                   <Td className="font-mono text-xs">{c.address}</Td>
                   <Td className="text-xs">{c.events.join(", ")}</Td>
                   <Td className="text-xs">{c.clients ? c.clients.join(", ") : "all"}</Td>
-                  <Td><SendTestButton channel={c.name} /></Td>
+                  <Td>
+                    <SendTestButton channel={c.name} />
+                  </Td>
                 </tr>
               ))}
             </tbody>
@@ -72,12 +86,16 @@ export async function NotificationsCard() {
             <tbody>
               {log.items.map((d) => (
                 <tr key={d.id}>
-                  <Td><RelativeTime value={d.createdAt} /></Td>
+                  <Td>
+                    <RelativeTime value={d.createdAt} />
+                  </Td>
                   <Td className="text-xs">{d.event}</Td>
                   <Td>{d.channel}</Td>
                   <Td className="font-mono text-xs">{d.recipient}</Td>
                   <Td>{d.attempt}</Td>
-                  <Td><StatusBadge status={d.status === "sent" ? "succeeded" : "failed"} /></Td>
+                  <Td>
+                    <StatusBadge status={d.status === "sent" ? "succeeded" : "failed"} />
+                  </Td>
                   <Td className="text-xs break-words">{d.error ?? ""}</Td>
                 </tr>
               ))}

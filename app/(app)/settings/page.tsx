@@ -23,9 +23,7 @@ export default async function SettingsPage() {
       <>
         <PageHeader title="Settings" />
         <Card title="Admins only">
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            You are signed in as an operator. Users, API tokens and settings are managed by an admin of this Switchboard.
-          </p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">You are signed in as an operator. Users, API tokens and settings are managed by an admin of this Switchboard.</p>
         </Card>
       </>
     );
@@ -44,18 +42,35 @@ export default async function SettingsPage() {
                 <Th>Role</Th>
                 <Th>Status</Th>
                 <Th>Added</Th>
-                <Th><span className="sr-only">Actions</span></Th>
+                <Th>
+                  <span className="sr-only">Actions</span>
+                </Th>
               </tr>
             </thead>
             <tbody>
               {users.map((u) => (
                 <tr key={u.id}>
-                  <Td>{u.email}{u.id === user.id && <span className="ml-1 text-xs text-zinc-500">(you)</span>}</Td>
+                  <Td>
+                    {u.email}
+                    {u.id === user.id && <span className="ml-1 text-xs text-zinc-500">(you)</span>}
+                  </Td>
                   <Td>{u.name}</Td>
                   <Td>{u.role}</Td>
-                  <Td>{u.disabledAt ? <span data-status="disabled" className="text-sm text-zinc-500">⊘ disabled</span> : <StatusBadge status="active" />}</Td>
-                  <Td><RelativeTime value={u.createdAt} /></Td>
-                  <Td><UserActions user={{ id: u.id, email: u.email, role: u.role, disabled: Boolean(u.disabledAt) }} isSelf={u.id === user.id} /></Td>
+                  <Td>
+                    {u.disabledAt ? (
+                      <span data-status="disabled" className="text-sm text-zinc-500">
+                        ⊘ disabled
+                      </span>
+                    ) : (
+                      <StatusBadge status="active" />
+                    )}
+                  </Td>
+                  <Td>
+                    <RelativeTime value={u.createdAt} />
+                  </Td>
+                  <Td>
+                    <UserActions user={{ id: u.id, email: u.email, role: u.role, disabled: Boolean(u.disabledAt) }} isSelf={u.id === user.id} />
+                  </Td>
                 </tr>
               ))}
             </tbody>
@@ -64,7 +79,10 @@ export default async function SettingsPage() {
         </Card>
         <Card title="API tokens">
           <p className="mb-3 text-sm text-zinc-500">
-            Scripts and agents call the JSON API with <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. A token acts as the admin who made it, limited by its scope: <strong>read</strong> only reads; <strong>run</strong> also runs pipelines, cancels and retries runs, and decides drafts; <strong>admin</strong> may do everything its maker may. It is shown once; only a hash is stored. <code className="font-mono">npm run token -- &lt;name&gt; --scope read|run|admin</code> makes one from the shell. The same token connects Claude Code or Codex to Switchboard&apos;s own MCP server at <code className="font-mono">{mcpEndpointUrl()}</code>: the lines to copy are shown with a new token.
+            Scripts and agents call the JSON API with <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. A token acts as the admin who made it, limited by its scope: <strong>read</strong> only reads;{" "}
+            <strong>run</strong> also runs pipelines, cancels and retries runs, and decides drafts; <strong>admin</strong> may do everything its maker may. It is shown once; only a hash is stored.{" "}
+            <code className="font-mono">npm run token -- &lt;name&gt; --scope read|run|admin</code> makes one from the shell. The same token connects Claude Code or Codex to Switchboard&apos;s own MCP server at{" "}
+            <code className="font-mono">{mcpEndpointUrl()}</code>: the lines to copy are shown with a new token.
           </p>
           {tokens.length > 0 && (
             <Table className="mb-4">
@@ -77,7 +95,9 @@ export default async function SettingsPage() {
                   <Th>Created</Th>
                   <Th>Last used</Th>
                   <Th>Status</Th>
-                  <Th><span className="sr-only">Actions</span></Th>
+                  <Th>
+                    <span className="sr-only">Actions</span>
+                  </Th>
                 </tr>
               </thead>
               <tbody>
@@ -87,9 +107,15 @@ export default async function SettingsPage() {
                     <Td className="font-mono text-xs">{t.prefix}…</Td>
                     <Td>{t.scope}</Td>
                     <Td>{t.user.email}</Td>
-                    <Td><RelativeTime value={t.createdAt} /></Td>
-                    <Td><RelativeTime value={t.lastUsedAt} /></Td>
-                    <Td><StatusBadge status={t.revokedAt ? "cancelled" : "active"} /></Td>
+                    <Td>
+                      <RelativeTime value={t.createdAt} />
+                    </Td>
+                    <Td>
+                      <RelativeTime value={t.lastUsedAt} />
+                    </Td>
+                    <Td>
+                      <StatusBadge status={t.revokedAt ? "cancelled" : "active"} />
+                    </Td>
                     <Td>{!t.revokedAt && <RevokeTokenButton id={t.id} name={t.name} />}</Td>
                   </tr>
                 ))}

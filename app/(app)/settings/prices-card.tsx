@@ -32,22 +32,34 @@ export function PricesCard({ prices }: { prices: PriceRow[] }) {
   return (
     <Card title="Model prices">
       <p className="mb-3 text-sm text-zinc-500">
-        USD per million tokens. An agent step&apos;s cost is computed with these when the step ends and kept with it; changing a price applies to steps that end afterwards. A model matches its row, or a row it is a dated snapshot of (<code className="font-mono">claude-sonnet-4-5-20250929</code>). Steps of a model with no row show &quot;no price&quot;. The defaults were read from the providers&apos; pricing pages: check them against your own bills.
+        USD per million tokens. An agent step&apos;s cost is computed with these when the step ends and kept with it; changing a price applies to steps that end afterwards. A model matches its row, or a row it is a dated
+        snapshot of (<code className="font-mono">claude-sonnet-4-5-20250929</code>). Steps of a model with no row show &quot;no price&quot;. The defaults were read from the providers&apos; pricing pages: check them
+        against your own bills.
       </p>
       <Table className="mb-4">
         <thead>
           <tr>
             <Th>Model</Th>
-            {RATES.map((r) => <Th key={r.key} className="text-right">{r.label}</Th>)}
+            {RATES.map((r) => (
+              <Th key={r.key} className="text-right">
+                {r.label}
+              </Th>
+            ))}
             <Th>Changed by</Th>
-            <Th><span className="sr-only">Actions</span></Th>
+            <Th>
+              <span className="sr-only">Actions</span>
+            </Th>
           </tr>
         </thead>
         <tbody>
           {prices.map((p) => (
             <tr key={p.model} data-model={p.model}>
               <Td className="font-mono text-xs">{p.model}</Td>
-              {RATES.map((r) => <Td key={r.key} className="text-right tabular-nums">{p[r.key]}</Td>)}
+              {RATES.map((r) => (
+                <Td key={r.key} className="text-right tabular-nums">
+                  {p[r.key]}
+                </Td>
+              ))}
               <Td className="text-xs text-zinc-500">{p.updatedByLabel}</Td>
               <Td>
                 <div className="flex gap-1">
@@ -105,7 +117,11 @@ export function PricesCard({ prices }: { prices: PriceRow[] }) {
         <Button type="submit">{editing ? "Save price" : "Add price"}</Button>
       </form>
       <FormError message={error} />
-      {saved && !error && <p role="status" className="mt-2 text-sm text-emerald-700 dark:text-emerald-400">{saved}</p>}
+      {saved && !error && (
+        <p role="status" className="mt-2 text-sm text-emerald-700 dark:text-emerald-400">
+          {saved}
+        </p>
+      )}
     </Card>
   );
 }

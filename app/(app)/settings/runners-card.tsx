@@ -51,7 +51,11 @@ export function RunnersCard() {
       <p className="mb-3 text-sm text-zinc-500">
         An <code className="font-mono">agent:</code> step names its runner. Runners find their parts in Switchboard&apos;s environment; keys stay there and are never shown. The test makes one tiny call.
       </p>
-      {isPending && <p role="status" className="text-sm text-zinc-500">Looking for runners…</p>}
+      {isPending && (
+        <p role="status" className="text-sm text-zinc-500">
+          Looking for runners…
+        </p>
+      )}
       {error && <p className="text-sm text-red-700 dark:text-red-400">{error.message}</p>}
       <Table>
         <thead>
@@ -60,7 +64,9 @@ export function RunnersCard() {
             <Th>Status</Th>
             <Th>Found</Th>
             <Th>Endpoint</Th>
-            <Th><span className="sr-only">Test</span></Th>
+            <Th>
+              <span className="sr-only">Test</span>
+            </Th>
           </tr>
         </thead>
         <tbody>

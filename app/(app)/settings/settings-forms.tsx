@@ -125,7 +125,11 @@ export function NewUserForm() {
       <Button type="submit">Add user</Button>
       <div className="md:col-span-5">
         <FormError message={error} />
-        {created && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">Added {created}.</p>}
+        {created && (
+          <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+            Added {created}.
+          </p>
+        )}
       </div>
     </form>
   );

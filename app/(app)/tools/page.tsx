@@ -16,10 +16,7 @@ export default async function ToolsPage() {
   const calls = JSON.parse(JSON.stringify(await listRecentAdHocCalls(10))) as Serialized<Awaited<ReturnType<typeof listRecentAdHocCalls>>>;
   return (
     <>
-      <PageHeader
-        title="Tools"
-        description="MCP servers from the workspace's mcp.json and clients' .mcp.json files. Servers are changed in those files, never here."
-      />
+      <PageHeader title="Tools" description="MCP servers from the workspace's mcp.json and clients' .mcp.json files. Servers are changed in those files, never here." />
       <div className="space-y-4">
         <ToolsBoard initial={initial} isAdmin={user.role === "admin"} />
         <RecentCalls calls={calls} />

@@ -154,14 +154,23 @@ function ApproveServer({ server, isAdmin }: { server: Server; isAdmin: boolean }
   const [revealed, setRevealed] = useState<string | null>(null);
   return (
     <div className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950">
-      <p>This entry of <code className="font-mono">{server.source}</code> may have been written by an agent. It starts only after an admin approves exactly this content{server.review ? ":" : "."}</p>
+      <p>
+        This entry of <code className="font-mono">{server.source}</code> may have been written by an agent. It starts only after an admin approves exactly this content{server.review ? ":" : "."}
+      </p>
       {server.review && <JsonBlock value={revealed ?? server.review} label={`Entry ${server.name} as written`} />}
       {isAdmin && server.review && !revealed && (
-        <Button type="button" variant="secondary" size="sm" onClick={async () => {
-          const r = await revealServerAction({ slug: server.scope, name: server.name, contentHash: server.contentHash });
-          if (!r.ok) return setError(r.error);
-          setRevealed(r.data.review);
-        }}>Reveal env and header values</Button>
+        <Button
+          type="button"
+          variant="secondary"
+          size="sm"
+          onClick={async () => {
+            const r = await revealServerAction({ slug: server.scope, name: server.name, contentHash: server.contentHash });
+            if (!r.ok) return setError(r.error);
+            setRevealed(r.data.review);
+          }}
+        >
+          Reveal env and header values
+        </Button>
       )}
       {isAdmin ? (
         <form

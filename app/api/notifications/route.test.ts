@@ -22,7 +22,17 @@ beforeAll(async () => {
   adminToken = (await createApiToken(admin.id, { name: "adm", scope: "admin" }, actor)).token;
   operatorToken = (await createApiToken(operator.id, { name: "op", scope: "admin" }, actor)).token;
   for (let i = 0; i < 5; i++) {
-    await prisma.notificationDelivery.create({ data: { channel: `c${i}`, type: "webhook", recipient: "https://hooks.example/…", event: "draft.waiting", status: i === 0 ? "failed" : "sent", error: i === 0 ? "the channel answered HTTP 500" : null, createdAt: new Date(Date.UTC(2026, 11, 1, 0, i)) } });
+    await prisma.notificationDelivery.create({
+      data: {
+        channel: `c${i}`,
+        type: "webhook",
+        recipient: "https://hooks.example/…",
+        event: "draft.waiting",
+        status: i === 0 ? "failed" : "sent",
+        error: i === 0 ? "the channel answered HTTP 500" : null,
+        createdAt: new Date(Date.UTC(2026, 11, 1, 0, i)),
+      },
+    });
   }
 });
 

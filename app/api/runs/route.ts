@@ -12,14 +12,18 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute("user", async ({ req }) => json(await listRuns(listRunsQuery(new URL(req.url).searchParams))));
 
-export const POST = apiRoute("user", async ({ req, user }) => {
-  const body = ZRunRequest.parse(await readJson(req));
-  const id = await queueRun({
-    pipelineSlug: body.pipeline,
-    clientSlug: body.client ?? null,
-    inputs: body.inputs ?? {},
-    createdBy: { id: user.id, label: user.email },
-    trigger: "api",
-  });
-  return json({ id }, 202);
-}, { scope: "run" });
+export const POST = apiRoute(
+  "user",
+  async ({ req, user }) => {
+    const body = ZRunRequest.parse(await readJson(req));
+    const id = await queueRun({
+      pipelineSlug: body.pipeline,
+      clientSlug: body.client ?? null,
+      inputs: body.inputs ?? {},
+      createdBy: { id: user.id, label: user.email },
+      trigger: "api",
+    });
+    return json({ id }, 202);
+  },
+  { scope: "run" },
+);

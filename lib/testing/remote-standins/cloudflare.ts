@@ -26,7 +26,7 @@ export async function startCloudflareStandin(options: { token: string; zones: st
     const body = (req.body ?? {}) as { purge_everything?: unknown; files?: unknown };
     const everything = body.purge_everything === true;
     const files = Array.isArray(body.files) ? body.files.map((f) => (typeof f === "string" ? f : String((f as { url?: unknown })?.url))) : [];
-    if (everything === files.length > 0) return refuse(400, 1012, "Request must contain one of \"purge_everything\", \"files\", \"tags\", \"hosts\" or \"prefixes\"");
+    if (everything === files.length > 0) return refuse(400, 1012, 'Request must contain one of "purge_everything", "files", "tags", "hosts" or "prefixes"');
     if (files.length > 30) return refuse(400, 1015, "Only 30 files can be purged per request");
     purges.push({ zoneId, everything, files });
     return { status: 200, body: envelope(true, { id: zoneId }) };

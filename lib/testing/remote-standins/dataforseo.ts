@@ -13,7 +13,16 @@ export type DataForSeoResult = { title: string; url: string; description: string
 export type DataForSeoStandin = HttpStandin;
 
 function envelope(statusCode: number, message: string, tasks: unknown[]) {
-  return { version: "0.1.20260101", status_code: statusCode, status_message: message, time: "0.1 sec.", cost: 0.002 * tasks.length, tasks_count: tasks.length, tasks_error: tasks.filter((t) => (t as { status_code: number }).status_code !== 20000).length, tasks };
+  return {
+    version: "0.1.20260101",
+    status_code: statusCode,
+    status_message: message,
+    time: "0.1 sec.",
+    cost: 0.002 * tasks.length,
+    tasks_count: tasks.length,
+    tasks_error: tasks.filter((t) => (t as { status_code: number }).status_code !== 20000).length,
+    tasks,
+  };
 }
 
 function task(path: string, data: unknown, result: unknown[]) {
@@ -29,13 +38,55 @@ export async function startDataForSeoStandin(options: { login: string; password:
     const keyword = data?.keyword ?? data?.keywords?.[0] ?? "";
     if (req.method !== "POST" || !data) return { status: 200, body: envelope(40000, "Invalid Field: 'tasks'.", []) };
     if (path === "/v3/serp/google/organic/live/regular") {
-      const items = options.results.map((r, i) => ({ type: "organic", rank_group: i + 1, rank_absolute: i + 1, domain: new URL(r.url).hostname, title: r.title, description: r.description, url: r.url, breadcrumb: r.url }));
-      const result = { keyword, type: "organic", se_domain: "google.com", location_code: data.location_code ?? 2840, language_code: data.language_code ?? "en", check_url: `https://www.google.com/search?q=${encodeURIComponent(keyword)}`, datetime: new Date().toISOString(), spell: null, item_types: ["organic"], se_results_count: 1_000_000, items_count: items.length, items };
+      const items = options.results.map((r, i) => ({
+        type: "organic",
+        rank_group: i + 1,
+        rank_absolute: i + 1,
+        domain: new URL(r.url).hostname,
+        title: r.title,
+        description: r.description,
+        url: r.url,
+        breadcrumb: r.url,
+      }));
+      const result = {
+        keyword,
+        type: "organic",
+        se_domain: "google.com",
+        location_code: data.location_code ?? 2840,
+        language_code: data.language_code ?? "en",
+        check_url: `https://www.google.com/search?q=${encodeURIComponent(keyword)}`,
+        datetime: new Date().toISOString(),
+        spell: null,
+        item_types: ["organic"],
+        se_results_count: 1_000_000,
+        items_count: items.length,
+        items,
+      };
       return { status: 200, body: envelope(20000, "Ok.", [task(path, { api: "serp", function: "live", se: "google", se_type: "organic", ...data }, [result])]) };
     }
     if (path === "/v3/dataforseo_labs/google/related_keywords/live") {
-      const items = options.relatedKeywords.map((k, i) => ({ se_type: "google", keyword_data: { se_type: "google", keyword: k.keyword, location_code: data.location_code ?? 2840, language_code: data.language_code ?? "en", keyword_info: { se_type: "google", search_volume: k.searchVolume, competition: 0.3, competition_level: "MEDIUM", cpc: 1.2 } }, depth: 1, related_keywords: options.relatedKeywords.filter((_, j) => j !== i).map((o) => o.keyword) }));
-      const result = { se_type: "google", seed_keyword: keyword, seed_keyword_data: null, location_code: data.location_code ?? 2840, language_code: data.language_code ?? "en", total_count: items.length, items_count: items.length, items };
+      const items = options.relatedKeywords.map((k, i) => ({
+        se_type: "google",
+        keyword_data: {
+          se_type: "google",
+          keyword: k.keyword,
+          location_code: data.location_code ?? 2840,
+          language_code: data.language_code ?? "en",
+          keyword_info: { se_type: "google", search_volume: k.searchVolume, competition: 0.3, competition_level: "MEDIUM", cpc: 1.2 },
+        },
+        depth: 1,
+        related_keywords: options.relatedKeywords.filter((_, j) => j !== i).map((o) => o.keyword),
+      }));
+      const result = {
+        se_type: "google",
+        seed_keyword: keyword,
+        seed_keyword_data: null,
+        location_code: data.location_code ?? 2840,
+        language_code: data.language_code ?? "en",
+        total_count: items.length,
+        items_count: items.length,
+        items,
+      };
       return { status: 200, body: envelope(20000, "Ok.", [task(path, { api: "dataforseo_labs", function: "related_keywords", se_type: "google", ...data }, [result])]) };
     }
     return { status: 404, body: envelope(40400, "Not Found.", []) };

@@ -20,7 +20,17 @@ export async function startFirecrawlStandin(options: { apiKey: string; pages: Re
     scraped.push(body.url);
     const page = options.pages[body.url];
     const scrapeId = `standin-scrape-${++count}`;
-    const metadata = { title: page?.title ?? "Not Found", sourceURL: body.url, url: body.url, statusCode: page ? 200 : 404, contentType: "text/html; charset=utf-8", scrapeId, proxyUsed: "basic", cacheState: "miss", creditsUsed: 1 };
+    const metadata = {
+      title: page?.title ?? "Not Found",
+      sourceURL: body.url,
+      url: body.url,
+      statusCode: page ? 200 : 404,
+      contentType: "text/html; charset=utf-8",
+      scrapeId,
+      proxyUsed: "basic",
+      cacheState: "miss",
+      creditsUsed: 1,
+    };
     return { status: 200, body: { success: true, data: { markdown: page?.markdown ?? "# Not Found", metadata } } };
   });
   return Object.assign(standin, { scraped });

@@ -33,7 +33,11 @@ export class FreeScoutStandin {
   private nextThread = 5000;
   private clock = Date.parse("2026-06-01T08:00:00Z");
 
-  private constructor(private readonly server: http.Server, readonly url: string, readonly apiKey: string) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly url: string,
+    readonly apiKey: string,
+  ) {}
 
   static async start(apiKey = `fs-key-${Math.random().toString(36).slice(2)}`): Promise<FreeScoutStandin> {
     let standin: FreeScoutStandin | null = null;
@@ -60,7 +64,13 @@ export class FreeScoutStandin {
     const customer: Person = { id: id + 5000, type: "customer", firstName: first ?? "", lastName: rest.join(" "), email: input.email };
     const createdAt = this.now();
     this.conversations.set(id, {
-      id, number: id - 99, subject: input.subject, status: input.status ?? "active", mailboxId: 1, customer, createdAt,
+      id,
+      number: id - 99,
+      subject: input.subject,
+      status: input.status ?? "active",
+      mailboxId: 1,
+      customer,
+      createdAt,
       threads: [{ id: this.nextThread++, type: "customer", body: `<div>${input.text.replace(/\n/g, "<br>")}</div>`, createdBy: customer, createdAt, state: "published" }],
     });
     return id;
@@ -81,16 +91,47 @@ export class FreeScoutStandin {
   private conversationJson(c: Conversation, embedThreads: boolean) {
     const latest = [...c.threads].reverse().find((t) => t.type !== "note");
     return {
-      id: c.id, number: c.number, threadsCount: c.threads.length, type: "email", folderId: 1, status: c.status, state: "published",
-      subject: c.subject, preview: c.threads[0]?.body.replace(/<[^>]*>/g, "").slice(0, 255) ?? "", mailboxId: c.mailboxId,
-      assignee: null, createdBy: c.customer, createdAt: c.createdAt, updatedAt: c.threads.at(-1)?.createdAt ?? c.createdAt,
-      closedBy: null, closedAt: null, userUpdatedAt: c.createdAt,
+      id: c.id,
+      number: c.number,
+      threadsCount: c.threads.length,
+      type: "email",
+      folderId: 1,
+      status: c.status,
+      state: "published",
+      subject: c.subject,
+      preview: c.threads[0]?.body.replace(/<[^>]*>/g, "").slice(0, 255) ?? "",
+      mailboxId: c.mailboxId,
+      assignee: null,
+      createdBy: c.customer,
+      createdAt: c.createdAt,
+      updatedAt: c.threads.at(-1)?.createdAt ?? c.createdAt,
+      closedBy: null,
+      closedAt: null,
+      userUpdatedAt: c.createdAt,
       customerWaitingSince: { time: c.createdAt, friendly: "1 hour ago", latestReplyFrom: latest?.type === "customer" ? "customer" : "user" },
-      source: { type: "email", via: "customer" }, cc: [], bcc: [], customer: c.customer,
+      source: { type: "email", via: "customer" },
+      cc: [],
+      bcc: [],
+      customer: c.customer,
       _embedded: {
         // FreeScout lists a conversation's threads newest first
-        ...(embedThreads ? { threads: [...c.threads].reverse().map((t) => ({ ...t, status: "active", action: { type: null, text: "" }, source: { type: "email", via: t.type === "customer" ? "customer" : "user" }, customer: c.customer, to: [], cc: [], bcc: [], _embedded: { attachments: [] } })) } : {}),
-        timelogs: [], tags: [],
+        ...(embedThreads
+          ? {
+              threads: [...c.threads].reverse().map((t) => ({
+                ...t,
+                status: "active",
+                action: { type: null, text: "" },
+                source: { type: "email", via: t.type === "customer" ? "customer" : "user" },
+                customer: c.customer,
+                to: [],
+                cc: [],
+                bcc: [],
+                _embedded: { attachments: [] },
+              })),
+            }
+          : {}),
+        timelogs: [],
+        tags: [],
       },
     };
   }

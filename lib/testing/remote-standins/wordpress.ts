@@ -53,7 +53,14 @@ const CRITICAL_ERROR: StandinReply = {
 };
 
 function slugify(title: string): string {
-  return title.toLowerCase().replace(/<[^>]*>/g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 190) || "post";
+  return (
+    title
+      .toLowerCase()
+      .replace(/<[^>]*>/g, "")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 190) || "post"
+  );
 }
 
 function escapeHtml(text: string): string {
@@ -83,13 +90,29 @@ export async function startWordPressStandin(options: { user: string; appPassword
     const now = new Date().toISOString().slice(0, 19);
     const slug = status === "publish" ? slugify(title) : "";
     const post: WordPressPost = {
-      id, date: now, date_gmt: now, guid: { rendered: `${site}/?p=${id}` }, modified: now, modified_gmt: now, slug, status, type: "post",
+      id,
+      date: now,
+      date_gmt: now,
+      guid: { rendered: `${site}/?p=${id}` },
+      modified: now,
+      modified_gmt: now,
+      slug,
+      status,
+      type: "post",
       link: status === "publish" ? `${site}/${slug}/` : `${site}/?p=${id}`,
       title: { raw: title, rendered: escapeHtml(title) },
       content: { raw: content, rendered: content ? `<p>${content}</p>\n` : "", protected: false, block_version: 0 },
       excerpt: { raw: "", rendered: "", protected: false },
-      author: 1, featured_media: 0, comment_status: "open", ping_status: "open", sticky: false, template: "", format: "standard", meta: [],
-      categories: Array.isArray(body.categories) ? (body.categories as number[]) : [1], tags: Array.isArray(body.tags) ? (body.tags as number[]) : [],
+      author: 1,
+      featured_media: 0,
+      comment_status: "open",
+      ping_status: "open",
+      sticky: false,
+      template: "",
+      format: "standard",
+      meta: [],
+      categories: Array.isArray(body.categories) ? (body.categories as number[]) : [1],
+      tags: Array.isArray(body.tags) ? (body.tags as number[]) : [],
     };
     posts.push(post);
     const fault = state.failAfterCreate;

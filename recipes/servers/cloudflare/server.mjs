@@ -44,11 +44,12 @@ server.registerTool(
   "purge_cache",
   {
     title: "Purge Cloudflare cache",
-    description:
-      "Purges cached content of one Cloudflare zone: everything, or a list of URLs (at most 30). " +
-      "Cloudflare fetches purged content from the origin again on the next request.",
+    description: "Purges cached content of one Cloudflare zone: everything, or a list of URLs (at most 30). " + "Cloudflare fetches purged content from the origin again on the next request.",
     inputSchema: {
-      zone_id: z.string().regex(/^[0-9a-f]{32}$/, "a zone id is 32 hexadecimal characters (the zone's Overview page shows it)").describe("The zone's id (32 hex characters)"),
+      zone_id: z
+        .string()
+        .regex(/^[0-9a-f]{32}$/, "a zone id is 32 hexadecimal characters (the zone's Overview page shows it)")
+        .describe("The zone's id (32 hex characters)"),
       everything: z.boolean().optional().describe("Purge everything cached for the zone"),
       files: z.array(z.string().url()).min(1).max(MAX_FILES).optional().describe(`URLs to purge, at most ${MAX_FILES}`),
     },
@@ -76,7 +77,7 @@ server.registerTool(
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const cause = error instanceof Error ? /** @type {{ cause?: { code?: string } }} */ (error).cause?.code ?? error.message : String(error);
+      const cause = error instanceof Error ? /** @type {{ cause?: { code?: string } }} */ (error.cause?.code ?? error.message) : String(error);
       // the host only: Switchboard keeps a server's env values (the base URL among them) out of what it shows
       return failure(`Could not reach Cloudflare's API at ${new URL(baseUrl).host}: ${cause}`);
     }

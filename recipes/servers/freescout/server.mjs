@@ -212,7 +212,7 @@ server.registerTool(
     }));
     const customer = personOf(c.customer ?? c.createdBy);
     const head = `Conversation #${c.number ?? c.id}: ${c.subject ?? "(no subject)"}\nStatus: ${c.status ?? "?"}${customer ? `\nCustomer: ${customer.name ?? ""}${customer.email ? ` <${customer.email}>` : ""}` : ""}`;
-    const label = (/** @type {string | null} */ type) => (type === "customer" ? "Customer" : type === "note" ? "Internal note" : type === "message" ? "Reply" : type ?? "Thread");
+    const label = (/** @type {string | null} */ type) => (type === "customer" ? "Customer" : type === "note" ? "Internal note" : type === "message" ? "Reply" : (type ?? "Thread"));
     const body = threads.map((t) => `--- ${label(t.type)}${t.from?.name || t.from?.email ? ` from ${t.from.name ?? t.from.email}` : ""}${t.createdAt ? ` at ${t.createdAt}` : ""}\n${t.text}`).join("\n\n");
     return {
       content: [{ type: "text", text: `${head}\n\n${body}` }],
@@ -225,9 +225,7 @@ server.registerTool(
   "create_reply",
   {
     title: "Post a reply",
-    description:
-      "Posts a reply to a FreeScout conversation: FreeScout emails it to the customer. It cannot be unsent, and calling it twice sends two replies. " +
-      "The text is plain text (blank lines make paragraphs).",
+    description: "Posts a reply to a FreeScout conversation: FreeScout emails it to the customer. It cannot be unsent, and calling it twice sends two replies. " + "The text is plain text (blank lines make paragraphs).",
     inputSchema: {
       conversation_id: z.number().int().positive().describe("the conversation's id"),
       text: z.string().trim().min(1).max(100_000).describe("the reply, plain text"),

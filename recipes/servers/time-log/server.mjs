@@ -77,7 +77,8 @@ function logFile(root, slug) {
 
 /** @param {unknown} error @param {string} file */
 function refuseLink(error, file) {
-  if (/** @type {NodeJS.ErrnoException} */ (error).code === "ELOOP") return new Error(`${path.basename(path.dirname(file))}/time-log.md is a symbolic link: refused (the log is written only as a plain file in the client's folder)`);
+  if (/** @type {NodeJS.ErrnoException} */ (error).code === "ELOOP")
+    return new Error(`${path.basename(path.dirname(file))}/time-log.md is a symbolic link: refused (the log is written only as a plain file in the client's folder)`);
   return error;
 }
 

@@ -19,7 +19,14 @@ export function ClientActions({ client, isAdmin }: { client: ClientFields; isAdm
         Edit
       </Button>
       {client.archived ? (
-        <Button variant="secondary" size="sm" onClick={async () => { await archiveClientAction({ slug: client.slug, archived: false }); router.refresh(); }}>
+        <Button
+          variant="secondary"
+          size="sm"
+          onClick={async () => {
+            await archiveClientAction({ slug: client.slug, archived: false });
+            router.refresh();
+          }}
+        >
           Unarchive
         </Button>
       ) : (
@@ -35,7 +42,11 @@ export function ClientActions({ client, isAdmin }: { client: ClientFields; isAdm
           }}
         />
       )}
-      <dialog ref={dialog} aria-label="Edit client" className="m-auto w-full max-w-md rounded-lg border border-zinc-200 bg-white p-5 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100">
+      <dialog
+        ref={dialog}
+        aria-label="Edit client"
+        className="m-auto w-full max-w-md rounded-lg border border-zinc-200 bg-white p-5 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+      >
         <form
           className="space-y-3"
           onSubmit={async (event) => {
@@ -71,20 +82,38 @@ export function ClientActions({ client, isAdmin }: { client: ClientFields; isAdm
           <Field label="Description" htmlFor="edit-description" error={fieldErrors.description}>
             <Input id="edit-description" name="description" defaultValue={client.description} maxLength={2000} />
           </Field>
-          <Field label="Monthly budget (USD)" htmlFor="edit-budget" hint={isAdmin ? "At API prices. Leave empty for no budget. At the budget, new agent runs are refused and a running agent is stopped." : "Only an admin changes budgets."} error={fieldErrors.monthlyBudgetUsd}>
+          <Field
+            label="Monthly budget (USD)"
+            htmlFor="edit-budget"
+            hint={isAdmin ? "At API prices. Leave empty for no budget. At the budget, new agent runs are refused and a running agent is stopped." : "Only an admin changes budgets."}
+            error={fieldErrors.monthlyBudgetUsd}
+          >
             <Input id="edit-budget" name="budget" type="number" min={0} step="0.01" disabled={!isAdmin} defaultValue={client.monthlyBudgetUsd ?? ""} />
           </Field>
-          <Field label="Monthly token budget (subscription runs)" htmlFor="edit-token-budget" hint={isAdmin ? "Tokens of runs on the operator's subscription login (input, output and cache). Leave empty for none." : "Only an admin changes budgets."} error={fieldErrors.monthlyTokenBudget}>
+          <Field
+            label="Monthly token budget (subscription runs)"
+            htmlFor="edit-token-budget"
+            hint={isAdmin ? "Tokens of runs on the operator's subscription login (input, output and cache). Leave empty for none." : "Only an admin changes budgets."}
+            error={fieldErrors.monthlyTokenBudget}
+          >
             <Input id="edit-token-budget" name="tokenBudget" type="number" min={0} step={1} disabled={!isAdmin} defaultValue={client.monthlyTokenBudget ?? ""} />
           </Field>
           <FormError message={error} />
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" size="sm" onClick={() => dialog.current?.close()}>Cancel</Button>
-            <Button type="submit" size="sm">Save</Button>
+            <Button variant="secondary" size="sm" onClick={() => dialog.current?.close()}>
+              Cancel
+            </Button>
+            <Button type="submit" size="sm">
+              Save
+            </Button>
           </div>
         </form>
       </dialog>
-      {!dialog.current?.open && error && <span role="alert" className="text-xs text-red-600">{error}</span>}
+      {!dialog.current?.open && error && (
+        <span role="alert" className="text-xs text-red-600">
+          {error}
+        </span>
+      )}
     </>
   );
 }

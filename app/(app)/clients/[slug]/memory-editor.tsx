@@ -16,7 +16,14 @@ export function MemoryEditor({ slug, source, rendered }: { slug: string; source:
     return (
       <div>
         <div className="mb-3 flex justify-end">
-          <Button variant="secondary" size="sm" onClick={() => { setDraft(source); setEditing(true); }}>
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => {
+              setDraft(source);
+              setEditing(true);
+            }}
+          >
             Edit memory
           </Button>
         </div>
@@ -45,8 +52,12 @@ export function MemoryEditor({ slug, source, rendered }: { slug: string; source:
       </label>
       <Textarea id="memory-source" value={draft} onChange={(e) => setDraft(e.target.value)} rows={20} spellCheck={false} />
       <div className="mt-3 flex items-center gap-2">
-        <Button type="submit" disabled={busy}>{busy ? "Saving…" : "Save memory"}</Button>
-        <Button variant="ghost" onClick={() => setEditing(false)}>Cancel</Button>
+        <Button type="submit" disabled={busy}>
+          {busy ? "Saving…" : "Save memory"}
+        </Button>
+        <Button variant="ghost" onClick={() => setEditing(false)}>
+          Cancel
+        </Button>
         <span className="text-xs text-zinc-500">Saved to clients/{slug}/CLAUDE.md</span>
       </div>
       <div className="mt-2">

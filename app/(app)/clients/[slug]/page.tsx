@@ -75,16 +75,19 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
             </span>
           </span>
         }
-        actions={<ClientActions isAdmin={user.role === "admin"} client={{ slug: client.slug, name: client.name, description: client.description, monthlyBudgetUsd: client.monthlyBudgetUsd, monthlyTokenBudget: client.monthlyTokenBudget, archived: client.archived }} />}
+        actions={
+          <ClientActions
+            isAdmin={user.role === "admin"}
+            client={{ slug: client.slug, name: client.name, description: client.description, monthlyBudgetUsd: client.monthlyBudgetUsd, monthlyTokenBudget: client.monthlyTokenBudget, archived: client.archived }}
+          />
+        }
       />
       {client.description && <p className="mb-5 text-sm text-zinc-600 dark:text-zinc-400">{client.description}</p>}
       <Card title={`Spend in ${months.at(-1)?.month.label ?? "this month"}`} className="mb-6">
         <div className="grid gap-5 md:grid-cols-2">
           <div className="space-y-3" aria-label="Spend this month">
             <BudgetBar label="USD at API prices" spent={spend.monthUsd} budget={spend.budgetUsd} format={formatUsd} />
-            {(spend.subscriptionTokens > 0 || spend.tokenBudget !== null) && (
-              <BudgetBar label="Subscription tokens" spent={spend.subscriptionTokens} budget={spend.tokenBudget} format={formatNumber} />
-            )}
+            {(spend.subscriptionTokens > 0 || spend.tokenBudget !== null) && <BudgetBar label="Subscription tokens" spent={spend.subscriptionTokens} budget={spend.tokenBudget} format={formatNumber} />}
             <p className="text-xs text-zinc-500">
               {formatNumber(spend.tokens)} tokens in all this month (UTC).
               {spend.subscriptionTokens > 0 && <> Subscription runs would have cost {formatUsd(spend.subscriptionUsd)} at API prices; that is not in the USD spend.</>}
@@ -96,8 +99,27 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
       </Card>
       <section aria-label="Runs" className="mb-6">
         <h2 className="mb-3 text-sm font-semibold">Runs</h2>
-        <RunList runs={runs.items} showClient={false} showCost empty={<>No runs for this client yet. <Link className="underline" href="/pipelines">Run a pipeline</Link> and choose {client.name}.</>} />
-        {runs.nextCursor && <p className="mt-2 text-sm"><Link className="underline" href={`/runs?client=${client.slug}`}>All runs for {client.name}</Link></p>}
+        <RunList
+          runs={runs.items}
+          showClient={false}
+          showCost
+          empty={
+            <>
+              No runs for this client yet.{" "}
+              <Link className="underline" href="/pipelines">
+                Run a pipeline
+              </Link>{" "}
+              and choose {client.name}.
+            </>
+          }
+        />
+        {runs.nextCursor && (
+          <p className="mt-2 text-sm">
+            <Link className="underline" href={`/runs?client=${client.slug}`}>
+              All runs for {client.name}
+            </Link>
+          </p>
+        )}
       </section>
       <div className="grid gap-5 lg:grid-cols-[2fr_1fr]">
         <Card title="Memory (CLAUDE.md)">
@@ -106,7 +128,9 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
             source={memory.source ?? ""}
             rendered={
               memory.error ? (
-                <p role="alert" className="text-sm text-red-600 dark:text-red-400">{memory.error}</p>
+                <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+                  {memory.error}
+                </p>
               ) : memory.rendered === null ? null : (
                 <>
                   {memory.truncated && <p className="mb-2 text-xs text-zinc-500">Showing the first {MEMORY_RENDER_MAX_BYTES / 1024} KB; Edit shows the whole file.</p>}
@@ -124,19 +148,32 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
               <ul aria-label="Client drafts" className="space-y-1.5 text-sm">
                 {drafts.items.map((d) => (
                   <li key={d.id} className="flex items-center justify-between gap-2">
-                    <Link className="min-w-0 truncate hover:underline" href={`/drafts/${d.id}`}>{d.title}</Link>
+                    <Link className="min-w-0 truncate hover:underline" href={`/drafts/${d.id}`}>
+                      {d.title}
+                    </Link>
                     <StatusBadge status={d.status} />
                   </li>
                 ))}
               </ul>
             )}
-            {drafts.nextCursor && <p className="mt-2 text-sm"><Link className="underline" href={`/drafts?client=${client.slug}`}>All drafts for {client.name}</Link></p>}
+            {drafts.nextCursor && (
+              <p className="mt-2 text-sm">
+                <Link className="underline" href={`/drafts?client=${client.slug}`}>
+                  All drafts for {client.name}
+                </Link>
+              </p>
+            )}
           </Card>
           <Card title="Heartbeats">
             <HeartbeatList
               label="Client heartbeats"
               items={heartbeats.items}
-              empty={<>No heartbeats for this client. A pipeline&apos;s <code className="font-mono">schedule:</code> block or a <code className="font-mono">heartbeats.yaml</code> entry with <code className="font-mono">client: {client.slug}</code> adds one.</>}
+              empty={
+                <>
+                  No heartbeats for this client. A pipeline&apos;s <code className="font-mono">schedule:</code> block or a <code className="font-mono">heartbeats.yaml</code> entry with{" "}
+                  <code className="font-mono">client: {client.slug}</code> adds one.
+                </>
+              }
             />
           </Card>
           <Card title="History">
@@ -148,7 +185,14 @@ export default async function ClientPage({ params }: { params: Promise<{ slug: s
                   <li key={h.id} className="flex justify-between gap-2">
                     <span className="min-w-0">
                       <span className="font-medium">{h.actorLabel || "system"}</span> <span className="text-zinc-500">{h.action}</span>
-                      {h.targetType === "draft" && h.targetId && <> <Link className="underline" href={`/drafts/${h.targetId}`}>draft</Link></>}
+                      {h.targetType === "draft" && h.targetId && (
+                        <>
+                          {" "}
+                          <Link className="underline" href={`/drafts/${h.targetId}`}>
+                            draft
+                          </Link>
+                        </>
+                      )}
                       {auditDetail(h.dataJson)}
                     </span>
                     <span className="shrink-0 text-xs text-zinc-500">

@@ -71,21 +71,55 @@ export function DraftReview({ draft, versions, effect, preview }: Props) {
         <Card
           title={
             <span role="tablist" className="flex items-center gap-1">
-              <button type="button" role="tab" aria-selected={tab === "preview"} className={cn("max-md:min-h-11 max-md:px-2", tab === "preview" ? "font-semibold" : "text-zinc-500")} onClick={() => setTab("preview")}>Preview</button>
+              <button type="button" role="tab" aria-selected={tab === "preview"} className={cn("max-md:min-h-11 max-md:px-2", tab === "preview" ? "font-semibold" : "text-zinc-500")} onClick={() => setTab("preview")}>
+                Preview
+              </button>
               <span className="text-zinc-300">/</span>
-              <button type="button" role="tab" aria-selected={tab === "edit"} className={cn("max-md:min-h-11 max-md:px-2", tab === "edit" ? "font-semibold" : "text-zinc-500")} onClick={() => setTab("edit")} disabled={!pending}>Edit source</button>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={tab === "edit"}
+                className={cn("max-md:min-h-11 max-md:px-2", tab === "edit" ? "font-semibold" : "text-zinc-500")}
+                onClick={() => setTab("edit")}
+                disabled={!pending}
+              >
+                Edit source
+              </button>
             </span>
           }
         >
           {tab === "preview" ? (
-            <div data-testid="draft-preview" className="max-h-[70vh] overflow-auto">{preview}</div>
+            <div data-testid="draft-preview" className="max-h-[70vh] overflow-auto">
+              {preview}
+            </div>
           ) : (
-            <form onSubmit={(e) => { e.preventDefault(); void save(); }} className="space-y-3">
-              <Field label="Title" htmlFor="draft-title"><Input id="draft-title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} /></Field>
-              <Field label="Body (Markdown)" htmlFor="draft-body"><Textarea id="draft-body" value={body} onChange={(e) => setBody(e.target.value)} rows={22} spellCheck /></Field>
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                void save();
+              }}
+              className="space-y-3"
+            >
+              <Field label="Title" htmlFor="draft-title">
+                <Input id="draft-title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} />
+              </Field>
+              <Field label="Body (Markdown)" htmlFor="draft-body">
+                <Textarea id="draft-body" value={body} onChange={(e) => setBody(e.target.value)} rows={22} spellCheck />
+              </Field>
               <div className="flex flex-wrap items-center gap-2">
-                <Button type="submit" disabled={!dirty || busy !== null}>{busy === "save" ? "Saving…" : "Save as new version"}</Button>
-                <Button variant="ghost" onClick={() => { setTitle(draft.title); setBody(draft.body); setTab("preview"); }}>Discard changes</Button>
+                <Button type="submit" disabled={!dirty || busy !== null}>
+                  {busy === "save" ? "Saving…" : "Save as new version"}
+                </Button>
+                <Button
+                  variant="ghost"
+                  onClick={() => {
+                    setTitle(draft.title);
+                    setBody(draft.body);
+                    setTab("preview");
+                  }}
+                >
+                  Discard changes
+                </Button>
               </div>
             </form>
           )}
@@ -102,25 +136,51 @@ export function DraftReview({ draft, versions, effect, preview }: Props) {
           <Card title={`Decide on version ${draft.version}`}>
             <div className="space-y-3">
               {dirty && <p className="text-xs text-amber-700 dark:text-amber-400">You have unsaved edits: save them first, or approve the version shown.</p>}
-              <Field label="Note (optional)" htmlFor="approve-note"><Input id="approve-note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} /></Field>
+              <Field label="Note (optional)" htmlFor="approve-note">
+                <Input id="approve-note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
+              </Field>
               <div className="flex flex-wrap gap-2">
-                <Button onClick={() => void approve()} disabled={busy !== null}>{busy === "approve" ? "Approving…" : `Approve version ${draft.version}`}</Button>
-                <Button variant="secondary" onClick={() => rejectDialog.current?.showModal()} disabled={busy !== null}>Reject…</Button>
+                <Button onClick={() => void approve()} disabled={busy !== null}>
+                  {busy === "approve" ? "Approving…" : `Approve version ${draft.version}`}
+                </Button>
+                <Button variant="secondary" onClick={() => rejectDialog.current?.showModal()} disabled={busy !== null}>
+                  Reject…
+                </Button>
               </div>
             </div>
           </Card>
         )}
         <FormError message={error} />
-        {message && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{message}</p>}
+        {message && (
+          <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+            {message}
+          </p>
+        )}
       </div>
-      <dialog ref={rejectDialog} aria-label="Reject draft" className="m-auto w-full max-w-md rounded-lg border border-zinc-200 bg-white p-5 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100">
-        <form onSubmit={(e) => { e.preventDefault(); void reject(); }} className="space-y-3">
+      <dialog
+        ref={rejectDialog}
+        aria-label="Reject draft"
+        className="m-auto w-full max-w-md rounded-lg border border-zinc-200 bg-white p-5 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+      >
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void reject();
+          }}
+          className="space-y-3"
+        >
           <h2 className="font-semibold">Reject this draft?</h2>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">The run ends as rejected and nothing after this step is sent.</p>
-          <Field label="Why (required)" htmlFor="reject-note"><Textarea id="reject-note" className="font-sans" rows={3} value={rejectNote} onChange={(e) => setRejectNote(e.target.value)} required maxLength={2000} /></Field>
+          <Field label="Why (required)" htmlFor="reject-note">
+            <Textarea id="reject-note" className="font-sans" rows={3} value={rejectNote} onChange={(e) => setRejectNote(e.target.value)} required maxLength={2000} />
+          </Field>
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" size="sm" onClick={() => rejectDialog.current?.close()}>Cancel</Button>
-            <Button type="submit" variant="danger" size="sm" disabled={!rejectNote.trim() || busy !== null}>Reject draft</Button>
+            <Button variant="secondary" size="sm" onClick={() => rejectDialog.current?.close()}>
+              Cancel
+            </Button>
+            <Button type="submit" variant="danger" size="sm" disabled={!rejectNote.trim() || busy !== null}>
+              Reject draft
+            </Button>
           </div>
         </form>
       </dialog>
@@ -137,7 +197,9 @@ function ApprovalEffectView({ effect }: { effect: Effect }) {
     <ol className="space-y-3 text-sm">
       {effect.calls.map((c) => (
         <li key={c.stepId}>
-          <p>Step “{c.stepId}” calls <code className="font-mono text-xs font-semibold">{c.tool}</code> with:</p>
+          <p>
+            Step “{c.stepId}” calls <code className="font-mono text-xs font-semibold">{c.tool}</code> with:
+          </p>
           {c.arguments ? <JsonBlock value={c.arguments} label={`Arguments for ${c.tool}`} /> : <p className="text-xs text-zinc-500">{c.note}</p>}
         </li>
       ))}
@@ -162,7 +224,7 @@ function useVersion(draftId: string, version: number, enabled: boolean) {
 }
 
 function VersionDiff({ draftId, versions }: { draftId: string; versions: Version[] }) {
-  const [a, setA] = useState(versions.length > 1 ? versions.at(-2)!.version : versions[0]?.version ?? 1);
+  const [a, setA] = useState(versions.length > 1 ? versions.at(-2)!.version : (versions[0]?.version ?? 1));
   const [b, setB] = useState(versions.at(-1)?.version ?? 1);
   const comparing = versions.length > 1;
   const left = useVersion(draftId, a, comparing);
@@ -174,8 +236,12 @@ function VersionDiff({ draftId, versions }: { draftId: string; versions: Version
       <ul className="mb-3 space-y-1 text-sm" aria-label="Versions">
         {versions.map((v) => (
           <li key={v.version} className="flex justify-between gap-2">
-            <span>v{v.version} by {v.authorLabel || "pipeline"}</span>
-            <span className="text-xs text-zinc-500"><RelativeTime value={v.createdAt} /></span>
+            <span>
+              v{v.version} by {v.authorLabel || "pipeline"}
+            </span>
+            <span className="text-xs text-zinc-500">
+              <RelativeTime value={v.createdAt} />
+            </span>
           </li>
         ))}
       </ul>
@@ -184,18 +250,32 @@ function VersionDiff({ draftId, versions }: { draftId: string; versions: Version
           <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
             <label htmlFor="diff-a">Compare</label>
             <Select id="diff-a" className="w-24" value={a} onChange={(e) => setA(Number(e.target.value))}>
-              {versions.map((v) => <option key={v.version} value={v.version}>v{v.version}</option>)}
+              {versions.map((v) => (
+                <option key={v.version} value={v.version}>
+                  v{v.version}
+                </option>
+              ))}
             </Select>
             <label htmlFor="diff-b">with</label>
             <Select id="diff-b" className="w-24" value={b} onChange={(e) => setB(Number(e.target.value))}>
-              {versions.map((v) => <option key={v.version} value={v.version}>v{v.version}</option>)}
+              {versions.map((v) => (
+                <option key={v.version} value={v.version}>
+                  v{v.version}
+                </option>
+              ))}
             </Select>
-            {diff && !("tooLarge" in diff) && <span className="text-xs text-zinc-500">+{diff.added} / −{diff.removed} lines</span>}
+            {diff && !("tooLarge" in diff) && (
+              <span className="text-xs text-zinc-500">
+                +{diff.added} / −{diff.removed} lines
+              </span>
+            )}
           </div>
           {failed ? (
             <FormError message={failed.message} />
           ) : !diff ? (
-            <p className="text-sm text-zinc-500" role="status">Loading versions…</p>
+            <p className="text-sm text-zinc-500" role="status">
+              Loading versions…
+            </p>
           ) : "tooLarge" in diff ? (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">These versions differ too much to compare line by line quickly. Open each in the source view instead.</p>
           ) : (
@@ -206,13 +286,19 @@ function VersionDiff({ draftId, versions }: { draftId: string; versions: Version
                   case "same":
                     return <span key={i}>{block.text}</span>;
                   case "folded":
-                    return <span key={i} className="my-1 block text-zinc-500 italic">… {block.lines} unchanged lines …</span>;
+                    return (
+                      <span key={i} className="my-1 block text-zinc-500 italic">
+                        … {block.lines} unchanged lines …
+                      </span>
+                    );
                   case "added":
                     return <Added key={i} text={block.text} />;
                   case "removed":
                     return <Removed key={i} text={block.text} />;
                   case "changed":
-                    return <span key={i}>{block.words.map((w, j) => (w.kind === "added" ? <Added key={j} text={w.text} /> : w.kind === "removed" ? <Removed key={j} text={w.text} /> : <span key={j}>{w.text}</span>))}</span>;
+                    return (
+                      <span key={i}>{block.words.map((w, j) => (w.kind === "added" ? <Added key={j} text={w.text} /> : w.kind === "removed" ? <Removed key={j} text={w.text} /> : <span key={j}>{w.text}</span>))}</span>
+                    );
                 }
               })}
             </pre>

@@ -31,20 +31,39 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
   return (
     <>
       <PageHeader
-        title={<span className="flex flex-wrap items-center gap-2"><span className="break-all">{draft.title}</span> <StatusBadge status={draft.status} /></span>}
+        title={
+          <span className="flex flex-wrap items-center gap-2">
+            <span className="break-all">{draft.title}</span> <StatusBadge status={draft.status} />
+          </span>
+        }
         description={
           <span className="flex flex-wrap gap-x-3">
             <span>version {draft.version}</span>
-            {draft.client && <Link className="hover:underline" href={`/clients/${draft.client.slug}`}>{draft.client.name}</Link>}
-            {draft.run && <Link className="hover:underline" href={`/runs/${draft.run.id}`}>from run of {draft.run.pipelineName}, step “{draft.stepId}”</Link>}
-            <span>created <RelativeTime value={draft.createdAt} /></span>
+            {draft.client && (
+              <Link className="hover:underline" href={`/clients/${draft.client.slug}`}>
+                {draft.client.name}
+              </Link>
+            )}
+            {draft.run && (
+              <Link className="hover:underline" href={`/runs/${draft.run.id}`}>
+                from run of {draft.run.pipelineName}, step “{draft.stepId}”
+              </Link>
+            )}
+            <span>
+              created <RelativeTime value={draft.createdAt} />
+            </span>
           </span>
         }
       />
       {draft.status !== "pending" && (
         <p role="status" className="mb-4 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm dark:border-zinc-800 dark:bg-zinc-900">
           {draft.status === "approved" ? `Version ${draft.approvedVersion} approved` : "Rejected"} by {draft.decidedByLabel ?? "someone"}
-          {draft.decidedAt && <> · <RelativeTime value={draft.decidedAt} /></>}
+          {draft.decidedAt && (
+            <>
+              {" "}
+              · <RelativeTime value={draft.decidedAt} />
+            </>
+          )}
           {draft.decisionNote && <>: “{draft.decisionNote}”</>}
         </p>
       )}
@@ -54,7 +73,11 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
         effect={effect && (effect.kind === "continues" ? { ...effect, calls: effect.calls.map((c) => ({ stepId: c.stepId, tool: `${c.server}/${c.tool}`, arguments: c.arguments, note: c.note })) } : effect)}
         preview={
           <>
-            {preview.note && <p role="note" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">{preview.note}</p>}
+            {preview.note && (
+              <p role="note" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+                {preview.note}
+              </p>
+            )}
             {preview.plainText ? <pre className="font-mono text-xs break-words whitespace-pre-wrap">{preview.source}</pre> : <Markdown source={preview.source} />}
           </>
         }
@@ -69,7 +92,9 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
                 {typeof a.data?.version === "number" && <> version {a.data.version}</>}
                 {typeof a.data?.note === "string" && a.data.note && <>: “{a.data.note}”</>}
               </span>
-              <span className="text-xs text-zinc-500"><RelativeTime value={a.at} /></span>
+              <span className="text-xs text-zinc-500">
+                <RelativeTime value={a.at} />
+              </span>
             </li>
           ))}
         </ol>

@@ -37,7 +37,9 @@ export function PingUrl({ slug, url, cron, isAdmin }: { slug: string; url: strin
   return (
     <div className="space-y-3 text-sm">
       <div className="flex flex-wrap items-center gap-2">
-        <code aria-label="Ping URL" className="min-w-0 flex-1 rounded bg-zinc-100 px-2 py-1 font-mono text-xs break-all dark:bg-zinc-800">{url}</code>
+        <code aria-label="Ping URL" className="min-w-0 flex-1 rounded bg-zinc-100 px-2 py-1 font-mono text-xs break-all dark:bg-zinc-800">
+          {url}
+        </code>
         <Button
           size="sm"
           variant="secondary"
@@ -53,7 +55,8 @@ export function PingUrl({ slug, url, cron, isAdmin }: { slug: string; url: strin
       </div>
       <FormError message={error} />
       <p className="text-zinc-500">
-        <code className="font-mono">/start</code> when the job begins, the URL itself on success, <code className="font-mono">/fail</code> on failure, or <code className="font-mono">/&lt;exit code&gt;</code> (0 is success). GET or POST; up to 10 KB of a POST body is kept with the signal.
+        <code className="font-mono">/start</code> when the job begins, the URL itself on success, <code className="font-mono">/fail</code> on failure, or <code className="font-mono">/&lt;exit code&gt;</code> (0 is
+        success). GET or POST; up to 10 KB of a POST body is kept with the signal.
       </p>
       <pre className="overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-800">{`# curl: success, or the failure with its output
 curl -fsS -m 10 --retry 5 -o /dev/null ${url}

@@ -72,10 +72,29 @@ function usePreflight(pipeline: string, client: string) {
 }
 
 function PreflightNotice({ check, again }: { check: Check; again: () => void }) {
-  if (check.state === "checking") return <p role="status" className="text-xs text-zinc-500">Checking the MCP servers and tools this pipeline needs…</p>;
-  if (check.state === "ok") return <p role="status" className="text-xs text-zinc-500">Every MCP server and tool this pipeline needs is ready.</p>;
-  const again_ = <button type="button" className="ml-1 underline" onClick={again}>Check again</button>;
-  if (check.state === "error") return <p role="status" className="text-xs text-amber-700 dark:text-amber-300">The pre-flight check could not run: {check.error}.{again_}</p>;
+  if (check.state === "checking")
+    return (
+      <p role="status" className="text-xs text-zinc-500">
+        Checking the MCP servers and tools this pipeline needs…
+      </p>
+    );
+  if (check.state === "ok")
+    return (
+      <p role="status" className="text-xs text-zinc-500">
+        Every MCP server and tool this pipeline needs is ready.
+      </p>
+    );
+  const again_ = (
+    <button type="button" className="ml-1 underline" onClick={again}>
+      Check again
+    </button>
+  );
+  if (check.state === "error")
+    return (
+      <p role="status" className="text-xs text-amber-700 dark:text-amber-300">
+        The pre-flight check could not run: {check.error}.{again_}
+      </p>
+    );
   return (
     <div role="alert" aria-label="Missing before this run can start" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
       <p className="mb-1 font-medium">This run would fail: fix these first.{again_}</p>

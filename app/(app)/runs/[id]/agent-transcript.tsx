@@ -70,8 +70,12 @@ function Folded({ text, label }: { text: string; label: string }) {
   if (text.length <= FOLD_CHARS) return <p className="text-sm break-words whitespace-pre-wrap">{text}</p>;
   return (
     <details>
-      <summary className="cursor-pointer text-sm break-words whitespace-pre-wrap">{text.slice(0, FOLD_CHARS)}… <span className="text-xs text-zinc-500">({formatNumber(text.length)} characters; show all)</span></summary>
-      <p aria-label={label} className="mt-1 text-sm break-words whitespace-pre-wrap">{text}</p>
+      <summary className="cursor-pointer text-sm break-words whitespace-pre-wrap">
+        {text.slice(0, FOLD_CHARS)}… <span className="text-xs text-zinc-500">({formatNumber(text.length)} characters; show all)</span>
+      </summary>
+      <p aria-label={label} className="mt-1 text-sm break-words whitespace-pre-wrap">
+        {text}
+      </p>
     </details>
   );
 }
@@ -103,13 +107,40 @@ export function AgentTranscript({ runId, step }: { runId: string; step: StepView
     const at = new Date(e.createdAt).getTime();
     const key = `e${e.id}`;
     if (e.type === "prompt") {
-      entries.push({ at, key, node: <div className="rounded bg-zinc-50 p-2 dark:bg-zinc-950"><p className="text-xs text-zinc-500">Prompt</p><Folded text={textOf(e.data)} label="Prompt" /></div> });
+      entries.push({
+        at,
+        key,
+        node: (
+          <div className="rounded bg-zinc-50 p-2 dark:bg-zinc-950">
+            <p className="text-xs text-zinc-500">Prompt</p>
+            <Folded text={textOf(e.data)} label="Prompt" />
+          </div>
+        ),
+      });
     } else if (e.type === "text") {
-      entries.push({ at, key, node: <div><p className="text-xs text-zinc-500">Assistant</p><Folded text={textOf(e.data)} label="Assistant text" /></div> });
+      entries.push({
+        at,
+        key,
+        node: (
+          <div>
+            <p className="text-xs text-zinc-500">Assistant</p>
+            <Folded text={textOf(e.data)} label="Assistant text" />
+          </div>
+        ),
+      });
     } else if (e.type === "usage") {
       entries.push({ at, key, node: <p className="text-xs text-zinc-500">Tokens: {usageLine((e.data ?? {}) as Record<string, number>)}</p> });
     } else if (e.type === "answer") {
-      entries.push({ at, key, node: <div className="rounded border border-emerald-200 p-2 dark:border-emerald-900"><p className="text-xs text-zinc-500">Final answer</p><Folded text={textOf(e.data)} label="Final answer" /></div> });
+      entries.push({
+        at,
+        key,
+        node: (
+          <div className="rounded border border-emerald-200 p-2 dark:border-emerald-900">
+            <p className="text-xs text-zinc-500">Final answer</p>
+            <Folded text={textOf(e.data)} label="Final answer" />
+          </div>
+        ),
+      });
     } else if (e.type === "builtin") {
       entries.push({ at, key, node: <BuiltinCallEntry data={(e.data ?? {}) as BuiltinCallData} /> });
     } else if (e.type === "log") {

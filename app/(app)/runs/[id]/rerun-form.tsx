@@ -22,8 +22,14 @@ export function RerunNotice({ run }: { run: RunView }) {
   if (!run.rerunOf) return null;
   return (
     <p aria-label="Rerun of" className="mb-4 rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm text-indigo-900 dark:border-indigo-900 dark:bg-indigo-950 dark:text-indigo-200">
-      This run re-runs <Link className="font-medium underline" href={`/runs/${run.rerunOf.id}`}>run {run.rerunOf.id}</Link> on {runnerLabel(run.rerunOf.runner, run.rerunOf.model)}.{" "}
-      <Link className="font-medium underline" href={compareHref(run.rerunOf.id, run.id)}>Compare</Link>
+      This run re-runs{" "}
+      <Link className="font-medium underline" href={`/runs/${run.rerunOf.id}`}>
+        run {run.rerunOf.id}
+      </Link>{" "}
+      on {runnerLabel(run.rerunOf.runner, run.rerunOf.model)}.{" "}
+      <Link className="font-medium underline" href={compareHref(run.rerunOf.id, run.id)}>
+        Compare
+      </Link>
     </p>
   );
 }
@@ -63,7 +69,8 @@ export function RerunCard({ run, runners: allowed, canPickModel }: { run: RunVie
           <Select id="rerun-runner" name="runner" defaultValue={runners.find((r) => r !== current) ?? runners[0]}>
             {runners.map((r) => (
               <option key={r} value={r}>
-                {r}{r === current ? " (this run's)" : ""}
+                {r}
+                {r === current ? " (this run's)" : ""}
               </option>
             ))}
           </Select>
@@ -76,7 +83,9 @@ export function RerunCard({ run, runners: allowed, canPickModel }: { run: RunVie
           <p className="text-xs text-zinc-500">Only the runners this pipeline lists as alternatives are offered; an admin can pick any runner or model.</p>
         )}
         <FormError message={error} />
-        <Button type="submit" size="sm" disabled={pending}>{pending ? "Queueing…" : "Run again"}</Button>
+        <Button type="submit" size="sm" disabled={pending}>
+          {pending ? "Queueing…" : "Run again"}
+        </Button>
       </form>
       {run.reruns.length > 0 && (
         <div className="mt-4 border-t border-zinc-200 pt-3 dark:border-zinc-800">
@@ -84,9 +93,13 @@ export function RerunCard({ run, runners: allowed, canPickModel }: { run: RunVie
           <ul aria-label="Reruns" className="mt-1 space-y-1 text-sm">
             {run.reruns.map((r) => (
               <li key={r.id} className="flex flex-wrap items-center gap-2">
-                <Link className="underline" href={`/runs/${r.id}`}>{runnerLabel(r.runner, r.model)}</Link>
+                <Link className="underline" href={`/runs/${r.id}`}>
+                  {runnerLabel(r.runner, r.model)}
+                </Link>
                 <StatusBadge status={r.status} />
-                <Link className="text-xs underline" href={compareHref(run.id, r.id)}>Compare</Link>
+                <Link className="text-xs underline" href={compareHref(run.id, r.id)}>
+                  Compare
+                </Link>
               </li>
             ))}
           </ul>

@@ -23,8 +23,6 @@ import { RunCost, StepCost } from "@/components/spend/cost";
 
 type StepView = RunView["steps"][number];
 
-
-
 const LOG_KEEP = 1_000;
 const sentence = (label: string) => label.charAt(0).toUpperCase() + label.slice(1);
 
@@ -59,15 +57,39 @@ export function RunLive({ initial, rerun }: { initial: RunView; rerun: { runners
       <PageHeader
         title={
           <span className="flex flex-wrap items-center gap-2">
-            {run.call ? <span>Ad-hoc call of <code className="font-mono">{run.call.server}/{run.call.tool}</code></span> : run.pipelineName} <StatusBadge status={run.status} waitingFor={run.waitingFor} />
+            {run.call ? (
+              <span>
+                Ad-hoc call of{" "}
+                <code className="font-mono">
+                  {run.call.server}/{run.call.tool}
+                </code>
+              </span>
+            ) : (
+              run.pipelineName
+            )}{" "}
+            <StatusBadge status={run.status} waitingFor={run.waitingFor} />
           </span>
         }
         description={
           <span className="flex flex-wrap gap-x-3">
             {/* an ad-hoc call has no pipeline page: it was made on /tools */}
-            {run.call ? <Link className="hover:underline" href="/tools">Tools</Link> : <Link className="hover:underline" href={`/pipelines/${run.pipelineSlug}`}>{run.pipelineSlug}</Link>}
-            {run.client && <Link className="hover:underline" href={`/clients/${run.client.slug}`}>{run.client.name}</Link>}
-            <span>queued <RelativeTime value={run.createdAt} /> by {run.createdByLabel || run.trigger}</span>
+            {run.call ? (
+              <Link className="hover:underline" href="/tools">
+                Tools
+              </Link>
+            ) : (
+              <Link className="hover:underline" href={`/pipelines/${run.pipelineSlug}`}>
+                {run.pipelineSlug}
+              </Link>
+            )}
+            {run.client && (
+              <Link className="hover:underline" href={`/clients/${run.client.slug}`}>
+                {run.client.name}
+              </Link>
+            )}
+            <span>
+              queued <RelativeTime value={run.createdAt} /> by {run.createdByLabel || run.trigger}
+            </span>
             {total !== null && <span>took {formatDuration(total)}</span>}
           </span>
         }
@@ -108,9 +130,7 @@ export function RunLive({ initial, rerun }: { initial: RunView; rerun: { runners
       />
       <FormError message={actionError ?? (error ? `Live updates paused: ${error.message}` : null)} />
       <RerunNotice run={run} />
-      {run.error && (
-        <p className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">{run.error}</p>
-      )}
+      {run.error && <p className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">{run.error}</p>}
       <div className="grid gap-5 lg:grid-cols-[2fr_1fr]">
         <section aria-label="Steps" className="min-w-0 space-y-3">
           {latest.map((step) => (
@@ -143,7 +163,10 @@ export function RunLive({ initial, rerun }: { initial: RunView; rerun: { runners
               <ol className="max-h-96 space-y-1 overflow-auto font-mono text-xs" aria-label="Run log">
                 {run.events.map((e) => (
                   <li key={e.id} className="break-words">
-                    <span className="text-zinc-400"><ClockTime value={e.createdAt} /></span> <span className="text-zinc-500">{e.type}</span> {e.message}
+                    <span className="text-zinc-400">
+                      <ClockTime value={e.createdAt} />
+                    </span>{" "}
+                    <span className="text-zinc-500">{e.type}</span> {e.message}
                   </li>
                 ))}
               </ol>
@@ -162,7 +185,10 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
     <article aria-label={`Step ${step.id}`} data-step={step.id} data-status={step.status} className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
       <header className="flex flex-wrap items-center gap-2">
         <span className="font-medium">{step.id}</span>
-        <span className="text-xs text-zinc-500">{step.kind}{step.attempt > 1 ? ` · attempt ${step.attempt}` : ""}</span>
+        <span className="text-xs text-zinc-500">
+          {step.kind}
+          {step.attempt > 1 ? ` · attempt ${step.attempt}` : ""}
+        </span>
         <StatusBadge status={step.outcomeUnknown && step.status !== "waiting" ? "outcome unknown" : step.status} waitingFor={step.waitingFor} />
         <span className="ml-auto text-xs tabular-nums text-zinc-500">{formatDuration(ms)}</span>
       </header>
@@ -186,18 +212,32 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
               </a>
             </>
           ) : (
-            <span className="text-zinc-500">
-              Check {step.outcomeUnknown.server ?? "the target system"} directly (no check link is set: add one for this server under &quot;switchboard&quot; in mcp.json).
-            </span>
+            <span className="text-zinc-500">Check {step.outcomeUnknown.server ?? "the target system"} directly (no check link is set: add one for this server under &quot;switchboard&quot; in mcp.json).</span>
           )}
         </p>
       )}
       {marker && run.status === "waiting" && (
         <div className="mt-2 flex gap-2">
-          <Button size="sm" variant="secondary" onClick={async () => { const r = await resolveOutcomeAction({ id: run.id, stepId: step.id, action: "retry" }); setError(r.ok ? null : r.error); await onChange(); }}>
+          <Button
+            size="sm"
+            variant="secondary"
+            onClick={async () => {
+              const r = await resolveOutcomeAction({ id: run.id, stepId: step.id, action: "retry" });
+              setError(r.ok ? null : r.error);
+              await onChange();
+            }}
+          >
             Send again
           </Button>
-          <Button size="sm" variant="secondary" onClick={async () => { const r = await resolveOutcomeAction({ id: run.id, stepId: step.id, action: "skip" }); setError(r.ok ? null : r.error); await onChange(); }}>
+          <Button
+            size="sm"
+            variant="secondary"
+            onClick={async () => {
+              const r = await resolveOutcomeAction({ id: run.id, stepId: step.id, action: "skip" });
+              setError(r.ok ? null : r.error);
+              await onChange();
+            }}
+          >
             It happened: skip
           </Button>
         </div>
@@ -207,7 +247,11 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
         step.toolCalls.map((call) => <ToolCallDetails key={call.id} runId={run.id} call={call} open={step.status !== "succeeded"} className="mt-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" />)}
       {step.outputOmitted && (
         <p className="mt-3 text-xs text-zinc-500">
-          The output is too large to show here ({formatNumber(step.outputBytes)} bytes): <a className="underline" href={`/api/runs/${run.id}/steps/${step.runStepId}/output`} target="_blank" rel="noopener">open it as JSON</a>.
+          The output is too large to show here ({formatNumber(step.outputBytes)} bytes):{" "}
+          <a className="underline" href={`/api/runs/${run.id}/steps/${step.runStepId}/output`} target="_blank" rel="noopener">
+            open it as JSON
+          </a>
+          .
         </p>
       )}
       {step.kind === "approval" && step.output !== null && step.output !== undefined && (
@@ -218,7 +262,9 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
       )}
       {history.length > 0 && (
         <details className="mt-3 text-xs text-zinc-500">
-          <summary className="cursor-pointer">{history.length} earlier attempt{history.length > 1 ? "s" : ""}</summary>
+          <summary className="cursor-pointer">
+            {history.length} earlier attempt{history.length > 1 ? "s" : ""}
+          </summary>
           <ul className="mt-1 space-y-1">
             {history.map((h) => (
               <li key={h.runStepId}>

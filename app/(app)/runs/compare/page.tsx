@@ -22,7 +22,9 @@ function PickRuns({ a, b }: { a: string; b: string }) {
         Run B
         <Input name="b" defaultValue={b} className="w-64 font-mono" placeholder="run id" />
       </label>
-      <button type="submit" className={buttonClass("secondary")}>Compare</button>
+      <button type="submit" className={buttonClass("secondary")}>
+        Compare
+      </button>
     </form>
   );
 }
@@ -37,7 +39,10 @@ export default async function CompareRunsPage({ searchParams }: { searchParams: 
         {header}
         <EmptyState title="Choose two runs to compare">
           Open a finished run, use <strong>Run again with another runner</strong>, then <strong>Compare</strong> on the new run; or give two run ids below.{" "}
-          <Link className="underline" href="/runs">Browse runs</Link>.
+          <Link className="underline" href="/runs">
+            Browse runs
+          </Link>
+          .
         </EmptyState>
         <PickRuns a="" b="" />
       </>
@@ -51,7 +56,14 @@ export default async function CompareRunsPage({ searchParams }: { searchParams: 
         <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
           {missing.map((m) => (
             <p key={m.side}>
-              Run {m.side.toUpperCase()}: {m.id ? <>there is no run with the id <code className="font-mono">{m.id}</code>.</> : "no run id was given."}
+              Run {m.side.toUpperCase()}:{" "}
+              {m.id ? (
+                <>
+                  there is no run with the id <code className="font-mono">{m.id}</code>.
+                </>
+              ) : (
+                "no run id was given."
+              )}
             </p>
           ))}
         </div>
@@ -62,11 +74,7 @@ export default async function CompareRunsPage({ searchParams }: { searchParams: 
   return (
     <>
       {header}
-      {relation && (
-        <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-          Run {relation === "b-reruns-a" ? "B re-runs A" : "A re-runs B"} with the same inputs and client.
-        </p>
-      )}
+      {relation && <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">Run {relation === "b-reruns-a" ? "B re-runs A" : "A re-runs B"} with the same inputs and client.</p>}
       {!samePipeline && (
         <p role="note" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
           These runs are of different pipelines (A: {a.pipelineName}, B: {b.pipelineName}), so their steps and drafts are not compared; only their figures are.

@@ -10,8 +10,12 @@ export function WordDiffView({ diff, a, b, label }: { diff: WordDiff; a: string;
       <div>
         <p className="mb-2 text-xs text-zinc-500">The two texts are too long or too different to diff quickly; here they are side by side.</p>
         <div className="grid gap-3 md:grid-cols-2">
-          <div className={box} aria-label={`${label}, run A`}>{a}</div>
-          <div className={box} aria-label={`${label}, run B`}>{b}</div>
+          <div className={box} aria-label={`${label}, run A`}>
+            {a}
+          </div>
+          <div className={box} aria-label={`${label}, run B`}>
+            {b}
+          </div>
         </div>
       </div>
     );
@@ -24,9 +28,13 @@ export function WordDiffView({ diff, a, b, label }: { diff: WordDiff; a: string;
       <div className={box} aria-label={label}>
         {diff.parts.map((part, i) =>
           part.kind === "added" ? (
-            <ins key={i} className="bg-green-100 text-green-900 no-underline dark:bg-green-950 dark:text-green-200" title="only in B">{part.text}</ins>
+            <ins key={i} className="bg-green-100 text-green-900 no-underline dark:bg-green-950 dark:text-green-200" title="only in B">
+              {part.text}
+            </ins>
           ) : part.kind === "removed" ? (
-            <del key={i} className="bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200" title="only in A">{part.text}</del>
+            <del key={i} className="bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200" title="only in A">
+              {part.text}
+            </del>
           ) : (
             <span key={i}>{part.text}</span>
           ),

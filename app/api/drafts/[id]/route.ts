@@ -14,7 +14,11 @@ export const GET = apiRoute<{ id: string }>("user", async ({ params }) => {
   return json(await getDraftForReview(params.id));
 });
 
-export const PUT = apiRoute<{ id: string }>("user", async ({ req, params, user }) => {
-  const body = await readJson(req, PUT_MAX_BYTES);
-  return json(await saveDraftVersion(params.id, body, { id: user.id, label: user.email }));
-}, { scope: "run" });
+export const PUT = apiRoute<{ id: string }>(
+  "user",
+  async ({ req, params, user }) => {
+    const body = await readJson(req, PUT_MAX_BYTES);
+    return json(await saveDraftVersion(params.id, body, { id: user.id, label: user.email }));
+  },
+  { scope: "run" },
+);

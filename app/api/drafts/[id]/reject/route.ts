@@ -4,6 +4,10 @@ import { apiRoute } from "@/lib/http/route";
 import { readJson } from "@/lib/http/request";
 import { json } from "@/lib/http/response";
 
-export const POST = apiRoute<{ id: string }>("user", async ({ req, params, user }) => {
-  return json(await rejectDraftAndEndRun(params.id, await readJson(req), { id: user.id, label: user.email }));
-}, { scope: "run" });
+export const POST = apiRoute<{ id: string }>(
+  "user",
+  async ({ req, params, user }) => {
+    return json(await rejectDraftAndEndRun(params.id, await readJson(req), { id: user.id, label: user.email }));
+  },
+  { scope: "run" },
+);

@@ -6,8 +6,12 @@ import { apiRoute } from "@/lib/http/route";
 import { readJson } from "@/lib/http/request";
 import { json } from "@/lib/http/response";
 
-export const POST = apiRoute<{ id: string }>("user", async ({ req, params, user }) => {
-  const body = ZRerunRequest.parse(await readJson(req, 10_000));
-  // another runner or model needs an admin, or a runner the pipeline lists in `alternatives` (else 403)
-  return json(await rerunRun(params.id, body, { id: user.id, label: user.email }, actsAsAdmin(user) ? "admin" : "operator"), 202);
-}, { scope: "run" });
+export const POST = apiRoute<{ id: string }>(
+  "user",
+  async ({ req, params, user }) => {
+    const body = ZRerunRequest.parse(await readJson(req, 10_000));
+    // another runner or model needs an admin, or a runner the pipeline lists in `alternatives` (else 403)
+    return json(await rerunRun(params.id, body, { id: user.id, label: user.email }, actsAsAdmin(user) ? "admin" : "operator"), 202);
+  },
+  { scope: "run" },
+);
