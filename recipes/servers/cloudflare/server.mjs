@@ -77,7 +77,9 @@ server.registerTool(
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const cause = error instanceof Error ? /** @type {{ cause?: { code?: string } }} */ (error.cause?.code ?? error.message) : String(error);
+      // node's fetch names the network failure in its cause (ECONNREFUSED, ENOTFOUND, ...)
+      const code = error instanceof Error && typeof error.cause === "object" && error.cause !== null && "code" in error.cause ? String(error.cause.code) : undefined;
+      const cause = code ?? (error instanceof Error ? error.message : String(error));
       // the host only: Switchboard keeps a server's env values (the base URL among them) out of what it shows
       return failure(`Could not reach Cloudflare's API at ${new URL(baseUrl).host}: ${cause}`);
     }
