@@ -10,7 +10,7 @@ import { workspaceDir } from "@/lib/env";
 import { isValidTimezone } from "@/lib/pipelines/check-pipeline";
 import { listPipelines } from "@/lib/pipelines/load-pipelines";
 import { durationMs, type OVERLAP_POLICIES, type PipelineSchedule } from "@/lib/pipelines/pipeline.schema";
-import { formatPath, locateInDocument } from "@/lib/pipelines/yaml-locate";
+import { listEntryErrors } from "@/lib/pipelines/yaml-locate";
 import { DEFAULT_GRACE_MS, HEARTBEATS_FILE, HEARTBEATS_FILE_MAX_BYTES, ZPingHeartbeat } from "@/lib/heartbeats/heartbeats.schema";
 
 export type HeartbeatDefinition = {
@@ -100,20 +100,12 @@ export function parseHeartbeatsText(text: string, file = HEARTBEATS_FILE): { hea
   if (!Array.isArray(value)) return { heartbeats: [], errors: [`${file}:1 expected a list of heartbeats (- slug: ..., cron: ...)`] };
   const heartbeats: HeartbeatDefinition[] = [];
   const errors: string[] = [];
-  const at = (p: (string | number)[], key?: string) => {
-    const { line } = locateInDocument(doc, lines, p, key);
-    return `${file}${line ? `:${line}` : ""}`;
-  };
+  const located = listEntryErrors(doc, lines, file);
   const seen = new Set<string>();
   value.forEach((raw, index) => {
     const parsed = ZPingHeartbeat.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const p = [index, ...issue.path.filter((s): s is string | number => typeof s !== "symbol")];
-        if (issue.code === "unrecognized_keys") {
-          for (const key of issue.keys) errors.push(`${at(p, key)} ${formatPath([...p, key])}: unknown key "${key}"`);
-        } else errors.push(`${at(p)} ${formatPath(p)}: ${issue.message.replace(/^Invalid input: /, "")}`);
-      }
+      errors.push(...located.ofIssues(index, parsed.error.issues));
       return;
     }
     const entry = parsed.data;
@@ -127,7 +119,7 @@ export function parseHeartbeatsText(text: string, file = HEARTBEATS_FILE): { hea
     if (seen.has(entry.slug)) problems.push({ key: "slug", message: `the slug "${entry.slug}" is used twice` });
     seen.add(entry.slug);
     if (problems.length) {
-      for (const p of problems) errors.push(`${at([index, p.key])} ${formatPath([index, p.key])}: ${p.message}`);
+      for (const p of problems) errors.push(located.atKey(index, p.key, p.message));
       return;
     }
     heartbeats.push({

@@ -7,7 +7,7 @@ import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { serverVariables, workspaceDir } from "@/lib/env";
 import { expandString } from "@/lib/mcp/expand";
-import { formatPath, locateInDocument } from "@/lib/pipelines/yaml-locate";
+import { listEntryErrors } from "@/lib/pipelines/yaml-locate";
 import { ZChannelEntry, type ChannelType } from "@/lib/notify/notify.schema";
 import type { NotificationEvent } from "@/lib/db/outbox";
 
@@ -43,22 +43,14 @@ export function parseNotificationsText(text: string, vars: Readonly<Record<strin
   }
   if (value === null || value === undefined) return { channels: [], errors: [] };
   if (!Array.isArray(value)) return { channels: [], errors: [`${file}:1 expected a list of channels (- name: ..., type: webhook, ...)`] };
-  const at = (p: (string | number)[], key?: string) => {
-    const { line } = locateInDocument(doc, lines, p, key);
-    return `${file}${line ? `:${line}` : ""}`;
-  };
+  const located = listEntryErrors(doc, lines, file);
   const channels: Channel[] = [];
   const errors: string[] = [];
   const seen = new Set<string>();
   value.forEach((raw, index) => {
     const parsed = ZChannelEntry.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const p = [index, ...issue.path.filter((s): s is string | number => typeof s !== "symbol")];
-        if (issue.code === "unrecognized_keys") {
-          for (const key of issue.keys) errors.push(`${at(p, key)} ${formatPath([...p, key])}: unknown key "${key}"`);
-        } else errors.push(`${at(p)} ${formatPath(p)}: ${issue.message.replace(/^Invalid input: /, "")}`);
-      }
+      errors.push(...located.ofIssues(index, parsed.error.issues));
       return;
     }
     const entry = parsed.data;
@@ -75,7 +67,7 @@ export function parseNotificationsText(text: string, vars: Readonly<Record<strin
     }
     if (channel.url !== undefined && !isHttpUrl(channel.url)) problems.push({ key: "url", message: "expected an http:// or https:// address" });
     if (problems.length) {
-      for (const p of problems) errors.push(`${at([index, p.key])} ${formatPath([index, p.key])}: ${p.message}`);
+      for (const p of problems) errors.push(located.atKey(index, p.key, p.message));
       return;
     }
     channels.push(channel);

@@ -2,6 +2,7 @@
 // yaml does the finding (Document.getIn) and keeps each node's source range; its LineCounter turns an
 // offset into a line.
 import { isCollection, isMap, isNode, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import type { z } from "zod";
 
 type Located = { line: number | null };
 type Segment = string | number;
@@ -51,4 +52,29 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else out += out ? `.${String(segment)}` : String(segment);
   }
   return out;
+}
+
+/**
+ * Errors for a YAML file that is a list of entries, each parsed on its own (heartbeats.yaml,
+ * notifications.yaml): "<file>:<line> <path>: <message>", an unknown key named at its own line.
+ */
+export function listEntryErrors(doc: Document, lines: LineCounter, file: string) {
+  const at = (path: readonly PropertyKey[], key?: string) => {
+    const { line } = locateInDocument(doc, lines, path, key);
+    return `${file}${line ? `:${line}` : ""}`;
+  };
+  return {
+    /** entry `index` failed its schema: one line per issue */
+    ofIssues(index: number, issues: readonly z.core.$ZodIssue[]): string[] {
+      return issues.flatMap((issue) => {
+        const p = [index, ...issue.path.filter((s): s is string | number => typeof s !== "symbol")];
+        if (issue.code === "unrecognized_keys") return issue.keys.map((key) => `${at(p, key)} ${formatPath([...p, key])}: unknown key "${key}"`);
+        return [`${at(p)} ${formatPath(p)}: ${issue.message.replace(/^Invalid input: /, "")}`];
+      });
+    },
+    /** a problem found after the schema, at one key of entry `index` */
+    atKey(index: number, key: string, message: string): string {
+      return `${at([index, key])} ${formatPath([index, key])}: ${message}`;
+    },
+  };
 }
