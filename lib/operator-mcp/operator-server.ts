@@ -1,10 +1,10 @@
 // Switchboard's own MCP server for one caller: tools/list shows the tools the caller's API-token scope
 // allows, tools/call parses the arguments with the tool's zod schema, runs it as the token's maker, audits
-// it, and answers through results.ts. Built on the SDK's low-level Server with JSON schemas made from the
-// zod inputs (z.toJSONSchema), so moving to the v2 SDK changes the imports here, not the tools.
+// it, and answers through results.ts. Built on the v2 SDK's low-level Server with JSON schemas made from
+// the zod inputs (z.toJSONSchema); the same instance serves a 2025-11-25 request and a 2026-07-28 one
+// (operator-http.ts picks the era per request).
 import "server-only";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, Server, type Tool } from "@modelcontextprotocol/server";
 import { z, ZodError } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { SessionUser } from "@/lib/auth/users";
@@ -86,7 +86,7 @@ export async function callOperatorTool(user: SessionUser, name: string, args: un
 /** A fresh server for one request of one caller (stateless: nothing lives between requests). */
 export function operatorMcpServer(user: SessionUser): Server {
   const server = new Server({ name: OPERATOR_SERVER_NAME, title: "Switchboard", version: "1.0.0" }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolsFor(user).map(describeTool) }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => callOperatorTool(user, request.params.name, request.params.arguments, request.params._meta as Record<string, unknown> | undefined));
+  server.setRequestHandler("tools/list", async () => ({ tools: toolsFor(user).map(describeTool) }));
+  server.setRequestHandler("tools/call", async (request) => callOperatorTool(user, request.params.name, request.params.arguments, request.params._meta as Record<string, unknown> | undefined));
   return server;
 }

@@ -3,7 +3,7 @@
 // each with the least API-token scope it needs and annotations that say what it does.
 import "server-only";
 import type { z } from "zod";
-import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { ToolAnnotations } from "@modelcontextprotocol/server";
 import type { Actor } from "@/lib/audit";
 import { tokenAllows } from "@/lib/auth/scopes";
 import type { TokenScope } from "@/lib/auth/tokens.schema";

@@ -3,7 +3,7 @@
 // Draft bodies, CLAUDE.md and tool output are someone else's words: they travel as JSON string values,
 // under a line that says so, never as text of ours.
 import "server-only";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { serverVariables } from "@/lib/env";
 import { publicMessage, SafeError } from "@/lib/errors";
 import { redactValue } from "@/lib/mcp/redact";

@@ -2,6 +2,7 @@
 // the route calls), real API tokens, and an SDK client that speaks to it as Claude Code or Codex would.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernHTTPClientTransport } from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -45,6 +46,17 @@ export async function userWithToken(scope: TokenScope, role: "admin" | "operator
 export async function connectClient(url: string, token: string): Promise<Client> {
   const client = new Client({ name: "switchboard-test", version: "1.0.0" });
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  return client;
+}
+
+/**
+ * A client of the v2 SDK. `{ pin: "2026-07-28" }` speaks only that revision (server/discover, the version
+ * and capabilities in each request's _meta, no initialize); "auto" probes with server/discover and falls
+ * back to initialize.
+ */
+export async function connectModernClient(url: string, token: string, mode: "auto" | { pin: string } = { pin: "2026-07-28" }): Promise<ModernClient> {
+  const client = new ModernClient({ name: "switchboard-test-v2", version: "1.0.0" }, { versionNegotiation: { mode } });
+  await client.connect(new ModernHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
   return client;
 }
 
