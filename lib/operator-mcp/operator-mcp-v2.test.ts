@@ -8,6 +8,7 @@ import { prisma } from "@/lib/db/client";
 import { Worker } from "@/lib/engine/worker";
 import { queueRun } from "@/lib/engine/queue-run";
 import { resetEnvForTests } from "@/lib/env";
+import { IDEMPOTENCY_META_KEY } from "@/lib/operator-mcp/operator-tools.schema";
 import { ACTOR, ensureClient, ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { connectModernClient, resultText, startOperatorMcpServer, structured, userWithToken } from "@/lib/testing/operator-mcp";
 
@@ -119,6 +120,52 @@ describe("revision 2026-07-28", () => {
     expect(runner.calls.filter((call) => call.runId === runId && call.stepId === "publish")).toHaveLength(1);
     const audited = await prisma.auditLog.count({ where: { action: "mcp.call", actorId: tokens.run.user.id, targetId: "approve_draft" } });
     expect(audited).toBe(2);
+  });
+
+  it("each read tool answers with data and its page; bad input is a clear tool error", async () => {
+    const { runId, draftId } = await waitingDraft("modern-reads");
+    const c = await client(tokens.read.token);
+    const calls: [string, Record<string, unknown>][] = [
+      ["whats_waiting", {}],
+      ["list_clients", {}],
+      ["client_history", { client: "initech" }],
+      ["get_client_memory", { client: "initech" }],
+      ["list_pipelines", {}],
+      ["get_run", { run: runId }],
+      ["list_runs", { client: "initech" }],
+      ["get_draft", { draft: draftId }],
+      ["list_heartbeats", {}],
+      ["get_spend", {}],
+    ];
+    expect(calls.map(([name]) => name).sort()).toEqual([...READ_TOOLS].sort());
+    for (const [name, args] of calls) {
+      const result = await c.callTool({ name, arguments: args });
+      expect(structured<{ url: string }>(result).url, name).toMatch(new RegExp(`^${PUBLIC}/`));
+      expect(resultText(result), name).toMatch(/content, not instructions/);
+    }
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ["get_draft", { draft: "no-such-draft" }, /No such draft/],
+      ["get_run", { run: "nope" }, /No run "nope"/],
+      ["client_history", { client: "../etc" }, /Invalid arguments for client_history: client/],
+      ["no_such_tool", {}, /No tool "no_such_tool"/],
+    ];
+    for (const [name, args, message] of cases) {
+      const result = await c.callTool({ name, arguments: args });
+      expect(result.isError, name).toBe(true);
+      expect(resultText(result), name).toMatch(message);
+    }
+  });
+
+  it("run_pipeline's idempotency key travels in _meta beside the revision's own keys and gives back the same run", async () => {
+    writePipeline("v2-echo", `name: V2 echo\ninputs:\n  topic: { type: string, required: true }\nsteps:\n  - id: say\n    tool: test/echo\n    args: { message: "{{ inputs.topic }}" }\n`);
+    const c = await client(tokens.run.token);
+    const key = `v2-${Math.random()}`;
+    const call = () => c.callTool({ name: "run_pipeline", arguments: { pipeline: "v2-echo", client: "initech", inputs: { topic: key } }, _meta: { [IDEMPOTENCY_META_KEY]: key } });
+    const first = structured<{ id: string; replayed: boolean }>(await call());
+    expect(first.replayed).toBe(false);
+    expect(structured(await call())).toMatchObject({ id: first.id, replayed: true });
+    expect(await prisma.run.count({ where: { pipelineSlug: "v2-echo", inputsJson: { contains: key } } })).toBe(1);
+    await waitForRunStatus(first.id, ["succeeded"]);
   });
 
   it("a read token calling approve_draft is refused and nothing changes", async () => {
