@@ -29,6 +29,31 @@ test("an API token made in Settings works as a bearer token until it is revoked"
   await api.dispose();
 });
 
+test("a new token shows the Claude Code line and the Codex block, and the endpoint they name answers both MCP revisions", async ({ page, baseURL }) => {
+  const token = await makeToken(page, uniqueName("terminal"), "read");
+  const url = `${baseURL}/api/mcp`;
+  await expect(page.getByLabel("Claude Code", { exact: true })).toHaveText(`claude mcp add --transport http switchboard ${url} --header "Authorization: Bearer ${token}"`);
+  await expect(page.getByLabel("Codex: in your shell's environment", { exact: true })).toHaveText(`export SWITCHBOARD_TOKEN=${token}`);
+  await expect(page.getByLabel("Codex: in ~/.codex/config.toml", { exact: true })).toHaveText(`[mcp_servers.switchboard]\nurl = "${url}"\nbearer_token_env_var = "SWITCHBOARD_TOKEN"`);
+  // what those lines point at: the production build's /api/mcp, with that token
+  const mcp = await playwrightRequest.newContext({ extraHTTPHeaders: { Authorization: `Bearer ${token}`, accept: "application/json, text/event-stream" } });
+  // 2025-11-25: a plain stateless request
+  const legacy = await mcp.post(url, { data: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
+  expect(legacy.status()).toBe(200);
+  const tools = ((await legacy.json()) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name);
+  expect(tools).toContain("whats_waiting");
+  expect(tools).not.toContain("approve_draft");
+  // 2026-07-28: server/discover, the revision and the client's capabilities in _meta
+  const meta = { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientInfo": { name: "e2e", version: "1" }, "io.modelcontextprotocol/clientCapabilities": {} };
+  const discover = await mcp.post(url, {
+    headers: { "mcp-protocol-version": "2026-07-28", "mcp-method": "server/discover" },
+    data: { jsonrpc: "2.0", id: 2, method: "server/discover", params: { _meta: meta } },
+  });
+  expect(discover.status()).toBe(200);
+  expect(((await discover.json()) as { result: { supportedVersions: string[] } }).result.supportedVersions).toContain("2026-07-28");
+  await mcp.dispose();
+});
+
 test("a read token reads and gets 403 for any change; a run token runs but cannot create clients", async ({ page, baseURL }) => {
   test.slow();
   const read = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${await makeToken(page, uniqueName("read"), "read")}` } });
