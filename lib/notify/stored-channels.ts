@@ -5,7 +5,7 @@ import { seal, unseal } from "@/lib/auth/seal";
 import { prisma } from "@/lib/db/client";
 import type { NotificationEvent } from "@/lib/db/outbox";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { Channel } from "@/lib/notify/config";
+import { type Channel, maskAddress } from "@/lib/notify/config";
 import type { ChannelType } from "@/lib/notify/notify.schema";
 
 const PURPOSE = "notification channels";
@@ -59,4 +59,11 @@ export async function listStoredChannels(where: Prisma.NotificationChannelWhereI
 /** Deletes one of a person's own channels (nothing when it is not theirs). */
 export async function deleteOwnChannel(ownerId: string, id: string): Promise<boolean> {
   return (await prisma.notificationChannel.deleteMany({ where: { id, ownerId } })).count === 1;
+}
+
+export type OwnChannelSummary = { id: string; name: string; type: ChannelType; address: string };
+
+/** A person's own channels as the browser may see them: the address masked, the secret never. */
+export async function listOwnChannelSummaries(ownerId: string): Promise<OwnChannelSummary[]> {
+  return (await listStoredChannels({ ownerId })).map((c) => ({ id: c.id, name: c.label, type: c.type, address: maskAddress(c) }));
 }
