@@ -11,9 +11,9 @@ import { prisma, writeTransaction } from "@/lib/db/client";
 import { insertOutboxRow, NOTIFICATION_EVENTS, type NotificationEvent } from "@/lib/db/outbox";
 import { resetEnvForTests } from "@/lib/env";
 import { ManualClock } from "@/lib/heartbeats/clock";
-import { BUILT_IN, DEFAULTS_ID, type Preferences, preferencesOf, savePreferences } from "@/lib/notify/preferences";
-import { NotificationSender } from "@/lib/notify/sender";
-import { createStoredChannel } from "@/lib/notify/stored-channels";
+import { BUILT_IN, DEFAULTS_ID, holdUntil, type Preferences, preferencesOf, savePreferences } from "@/lib/notify/preferences";
+import { allChannels, NotificationSender } from "@/lib/notify/sender";
+import { createStoredChannel, listOwnChannelSummaries } from "@/lib/notify/stored-channels";
 import { startHttpReceiver, type HttpReceiver } from "@/lib/testing/notify-receivers";
 
 let hooks: HttpReceiver;
@@ -172,5 +172,28 @@ describe("per-person notifications", () => {
     const admin = await makeUser("admin");
     await expect(savePreferences(admin, other.id, prefs({ events: [] }))).rejects.toThrow("only your own");
     expect((await preferencesOf(other.id)).events).toEqual(["run.failed"]);
+  });
+
+  it("ends quiet hours at the local time on a DST change (Chicago springs forward on 14 March 2027)", () => {
+    const quiet = prefs({ timeZone: "America/Chicago", quietStart: "22:00", quietEnd: "07:00" });
+    // 23:00 CST on the 13th; 07:00 CDT on the 14th is 12:00 UTC, five hours after 07:00 UTC
+    expect(holdUntil(quiet, Date.parse("2027-03-14T05:00:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2027-03-14T12:00:00Z") });
+    expect(holdUntil(quiet, Date.parse("2027-03-14T12:00:00Z"))).toBeNull();
+    expect(holdUntil(prefs({ timeZone: "Asia/Kolkata", digestHour: 9 }), Date.parse("2026-12-07T04:00:00Z"))).toEqual({ kind: "digest", until: Date.parse("2026-12-08T03:30:00Z") });
+  });
+
+  it("keeps a personal channel's address sealed, and shows it only masked", async () => {
+    const person = await makeUser();
+    const hook = `/sealed/very-secret-path-${uid()}`;
+    const id = await addChannel(person, hook);
+    const row = await prisma.notificationChannel.findUniqueOrThrow({ where: { id } });
+    expect(row.configSealed).not.toContain("very-secret-path");
+    expect(row.ownerId).toBe(person.id);
+    const shown = await listOwnChannelSummaries(person.id);
+    expect(shown.map((c) => c.id)).toEqual([id]);
+    expect(JSON.stringify(shown)).not.toContain("very-secret-path");
+    expect(await listOwnChannelSummaries((await makeUser()).id)).toEqual([]);
+    // a person's channel is not one of the team's: it gets only what its owner's preferences let through
+    expect((await allChannels()).map((c) => c.name)).not.toContain(`stored:${id}`);
   });
 });
