@@ -88,6 +88,25 @@ describe("per-person notifications", () => {
     expect(got(hook).map((m) => m.event)).toEqual(["draft.waiting", "run.failed"]);
   });
 
+  it("groups drafts of one client held through quiet hours into one message when they end", async () => {
+    const client = `grouped-${uid()}`;
+    const person = await makeUser();
+    const hook = `/grouped/${person.id}`;
+    await addChannel(person, hook);
+    await savePreferences(person, person.id, prefs({ clients: [client], timeZone: "America/Chicago", quietStart: "22:00", quietEnd: "07:00" }));
+    const clock = new ManualClock(new Date("2026-12-08T05:00:00Z")); // 23:00 local
+    const sender = senderOn(clock);
+    await emit("draft.waiting", client, "A draft waits: First", clock.now());
+    await sender.tick();
+    clock.advance(30 * 60_000);
+    await emit("draft.waiting", client, "A draft waits: Second", clock.now());
+    await sender.tick();
+    expect(got(hook)).toEqual([]);
+    clock.advanceTo(new Date("2026-12-08T13:00:00Z")); // 07:00 local
+    await sender.tick();
+    expect(got(hook).map((m) => [m.title, m.text])).toEqual([[`2 drafts wait for ${client}`, "- First\n- Second"]]);
+  });
+
   it("sends a digest person one message listing three events at the digest hour, and none before", async () => {
     const client = `digest-${uid()}`;
     const person = await makeUser();

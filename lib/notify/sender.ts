@@ -162,12 +162,7 @@ export class NotificationSender {
     if (rows.length === 0) return 0;
     const channels = await this.options.channels();
     const persons = await people();
-    const groups = new Map<string, OutboxRow[]>();
-    for (const row of rows) {
-      const key = row.event === "draft.waiting" && row.client ? `draft.waiting:${row.client}` : row.id;
-      groups.set(key, [...(groups.get(key) ?? []), row]);
-    }
-    for (const group of groups.values()) {
+    for (const group of groupDrafts(rows).values()) {
       // a slow channel must not let the claim of the rows still to send run out (another sender would send them too)
       await prisma.notificationOutbox.updateMany({
         where: { id: { in: group.map((r) => r.id) }, leaseOwner: this.id, state: "sending" },
@@ -278,10 +273,10 @@ export class NotificationSender {
             if (error) for (const r of error.rows) failed.add(r.id);
           }
         } else {
-          for (const row of held) {
-            for (const channel of personalChannels(person, row.event, row.client)) {
-              const error = await this.sendOnce(channel, [row], (due) => messageFor(due));
-              if (error) failed.add(row.id);
+          for (const rows of groupDrafts(held).values()) {
+            for (const channel of personalChannels(person, rows[0].event, rows[0].client)) {
+              const error = await this.sendOnce(channel, rows, (due) => messageFor(due));
+              if (error) for (const r of error.rows) failed.add(r.id);
             }
           }
         }
@@ -324,6 +319,16 @@ export class NotificationSender {
       }
     });
   }
+}
+
+/** Rows in groups of one, but drafts that wait for the same client together. */
+function groupDrafts(rows: OutboxRow[]): Map<string, OutboxRow[]> {
+  const groups = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const key = row.event === "draft.waiting" && row.client ? `draft.waiting:${row.client}` : row.id;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return groups;
 }
 
 async function clientName(slug: string | null): Promise<string | null> {
