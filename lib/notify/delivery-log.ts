@@ -12,7 +12,7 @@ export type ChannelSummary = { name: string; type: Channel["type"]; address: str
 
 export async function listChannelSummaries(): Promise<{ channels: ChannelSummary[]; errors: string[] }> {
   const { channels, errors } = loadNotificationChannels();
-  const stored = await listStoredChannels();
+  const stored = await listStoredChannels({ ownerId: null });
   const summary = (c: Channel, source: ChannelSummary["source"]): ChannelSummary => ({
     name: c.name,
     type: c.type,

@@ -17,7 +17,8 @@ import { publicUrl } from "@/lib/env";
 import { publicMessage } from "@/lib/errors";
 import { sendToChannel, type NotificationMessage } from "@/lib/notify/channels";
 import { channelTakes, loadNotificationChannels, maskAddress, type Channel } from "@/lib/notify/config";
-import { listStoredChannels } from "@/lib/notify/stored-channels";
+import { holdUntil, personTakes, preferencesOf, type Preferences } from "@/lib/notify/preferences";
+import { listStoredChannels, type StoredChannel } from "@/lib/notify/stored-channels";
 
 export type SenderOptions = {
   id?: string;
@@ -54,10 +55,44 @@ const ANY_DUE_SQL = `SELECT 1 FROM "NotificationOutbox"
 const FINISH_SQL = `UPDATE "NotificationOutbox" SET "state" = @state, "nextAttemptAt" = @next, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "lastError" = @error
   WHERE "id" = @id AND "leaseOwner" = @owner AND "state" = 'sending'`;
 
-/** Every channel: the workspace's notifications.yaml, then those kept in the database. */
+/** Every team channel: the workspace's notifications.yaml, then the team's kept in the database. */
 export async function allChannels(): Promise<Channel[]> {
-  return [...loadNotificationChannels().channels, ...(await listStoredChannels())];
+  return [...loadNotificationChannels().channels, ...(await listStoredChannels({ ownerId: null }))];
 }
+
+/** A person who has channels of their own, with their preferences (their own, or the admins' defaults). */
+type Person = { id: string; role: string; prefs: Preferences; channels: StoredChannel[] };
+
+async function people(): Promise<Person[]> {
+  const owned = await listStoredChannels({ ownerId: { not: null } });
+  const ids = [...new Set(owned.map((c) => c.ownerId as string))];
+  if (ids.length === 0) return [];
+  const users = await prisma.user.findMany({ where: { id: { in: ids }, disabledAt: null }, select: { id: true, role: true } });
+  return Promise.all(
+    users.map(async (u) => {
+      const prefs = await preferencesOf(u.id);
+      const channels = owned.filter((c) => c.ownerId === u.id && (prefs.channels === null || prefs.channels.includes(c.id)));
+      return { id: u.id, role: u.role, prefs, channels };
+    }),
+  );
+}
+
+/** The person's channels that take this event and client, by their preferences and each channel's own list. */
+function personalChannels(person: Person, event: string, client: string | null): Channel[] {
+  if (!personTakes(person.prefs, person.role, event, client)) return [];
+  return person.channels.filter((c) => channelTakes(c, event, client));
+}
+
+type HoldRow = { id: string; userId: string; outboxId: string; kind: string; attempts: number };
+
+const HOLD_SQL = `INSERT OR IGNORE INTO "NotificationHold" ("id", "userId", "outboxId", "kind", "releaseAt", "attempts", "createdAt") VALUES (@id, @userId, @outboxId, @kind, @releaseAt, 0, @now)`;
+
+const ANY_HOLD_DUE_SQL = `SELECT 1 FROM "NotificationHold" WHERE "releaseAt" <= @now LIMIT 1`;
+
+// claiming a hold moves its releaseAt past the lease: another sender takes it only if this one dies
+const CLAIM_HOLDS_SQL = `UPDATE "NotificationHold" SET "releaseAt" = @leaseUntil, "attempts" = "attempts" + 1
+  WHERE "id" IN (SELECT "id" FROM "NotificationHold" WHERE "releaseAt" <= @now ORDER BY "releaseAt", "id" LIMIT @batch)
+  RETURNING "id", "userId", "outboxId", "kind", "attempts"`;
 
 /** The retry delay after `attempts` failed attempts. */
 export function backoffDelay(attempts: number, baseMs: number, maxMs: number): number {
@@ -111,8 +146,14 @@ export class NotificationSender {
     await this.ticking;
   }
 
-  /** Claims what is due and sends it; the number of outbox rows claimed. */
+  /** Claims what is due (outbox rows, then held messages) and sends it; the number of outbox rows claimed. */
   async tick(): Promise<number> {
+    const claimed = await this.sendDueRows();
+    await this.releaseHolds();
+    return claimed;
+  }
+
+  private async sendDueRows(): Promise<number> {
     const now = this.options.now();
     if (!prepared(await sqlite(), ANY_DUE_SQL).get({ now: sqlDate(new Date(now)) })) return 0;
     const rows = (await writeTransaction((db) =>
@@ -120,62 +161,135 @@ export class NotificationSender {
     )) as OutboxRow[];
     if (rows.length === 0) return 0;
     const channels = await this.options.channels();
-    const groups = new Map<string, OutboxRow[]>();
-    for (const row of rows) {
-      const key = row.event === "draft.waiting" && row.client ? `draft.waiting:${row.client}` : row.id;
-      groups.set(key, [...(groups.get(key) ?? []), row]);
-    }
-    for (const group of groups.values()) {
+    const persons = await people();
+    for (const group of groupDrafts(rows).values()) {
       // a slow channel must not let the claim of the rows still to send run out (another sender would send them too)
       await prisma.notificationOutbox.updateMany({
         where: { id: { in: group.map((r) => r.id) }, leaseOwner: this.id, state: "sending" },
         data: { leaseExpiresAt: new Date(this.options.now() + this.options.leaseMs) },
       });
-      await this.deliverGroup(group, channels);
+      await this.deliverGroup(group, channels, persons);
     }
     return rows.length;
   }
 
-  private async deliverGroup(group: OutboxRow[], channels: Channel[]): Promise<void> {
+  private async deliverGroup(group: OutboxRow[], channels: Channel[], persons: Person[]): Promise<void> {
     const { event, client } = group[0];
     // a channel is not told about its own failures
     const taking = channels.filter((c) => channelTakes(c, event, client) && !(event === "channel.failing" && group[0].dedupeKey.startsWith(`channel.failing:${c.name}:`)));
-    const ids = group.map((r) => r.id);
-    const sent = await prisma.notificationDelivery.findMany({ where: { outboxId: { in: ids }, status: "sent" }, select: { outboxId: true, channel: true } });
-    const isSent = (rowId: string, channel: string) => sent.some((s) => s.outboxId === rowId && s.channel === channel);
-    const failures = new Map<string, Failure>();
-    for (const channel of taking) {
-      const due = group.filter((r) => !isSent(r.id, channel.name));
-      if (due.length === 0) continue;
-      const message = await messageFor(due);
-      let error: string | null = null;
-      try {
-        await sendToChannel(channel, message);
-      } catch (e) {
-        error = publicMessage(e);
-        if (error !== (e as Error).message) console.error(`[notify] ${channel.name}:`, e);
-        for (const r of due) {
-          const failure = failures.get(r.id) ?? { channels: [], error: "" };
-          failure.channels.push(channel.name);
-          failure.error = failure.error ? `${failure.error}; ${channel.name}: ${error}` : `${channel.name}: ${error}`;
-          failures.set(r.id, failure);
+    // people: now, or held for their quiet hours or digest (one hold per person and row, however often the row is retried)
+    const now = this.options.now();
+    const holds: { userId: string; kind: string; until: number }[] = [];
+    for (const person of persons) {
+      const own = personalChannels(person, event, client);
+      if (own.length === 0) continue;
+      const hold = holdUntil(person.prefs, now);
+      if (hold) holds.push({ userId: person.id, kind: hold.kind, until: hold.until });
+      else taking.push(...own);
+    }
+    if (holds.length > 0) {
+      await writeTransaction((db) => {
+        for (const h of holds) {
+          for (const row of group) {
+            prepared(db, HOLD_SQL).run({ id: randomUUID(), userId: h.userId, outboxId: row.id, kind: h.kind, releaseAt: sqlDate(new Date(h.until)), now: sqlDate(new Date(now)) });
+          }
         }
-      }
-      await prisma.notificationDelivery.createMany({
-        data: due.map((r) => ({
-          outboxId: r.id,
-          channel: channel.name,
-          type: channel.type,
-          recipient: maskAddress(channel),
-          event,
-          status: error ? "failed" : "sent",
-          error,
-          attempt: r.attempts,
-          createdAt: new Date(this.options.now()),
-        })),
       });
     }
+    const failures = new Map<string, Failure>();
+    for (const channel of taking) {
+      const error = await this.sendOnce(channel, group, (due) => messageFor(due));
+      if (error === null) continue;
+      for (const r of error.rows) {
+        const failure = failures.get(r.id) ?? { channels: [], error: "" };
+        failure.channels.push(channel.name);
+        failure.error = failure.error ? `${failure.error}; ${channel.name}: ${error.message}` : `${channel.name}: ${error.message}`;
+        failures.set(r.id, failure);
+      }
+    }
     for (const row of group) await this.finish(row, failures.get(row.id) ?? null);
+  }
+
+  /**
+   * Sends the rows of `rows` this channel has not taken yet as one message, and logs the attempt per row;
+   * the error and the rows it failed, or null (sent, or nothing left to send).
+   */
+  private async sendOnce(channel: Channel, rows: OutboxRow[], make: (due: OutboxRow[]) => Promise<NotificationMessage>): Promise<{ message: string; rows: OutboxRow[] } | null> {
+    const sent = await prisma.notificationDelivery.findMany({ where: { outboxId: { in: rows.map((r) => r.id) }, channel: channel.name, status: "sent" }, select: { outboxId: true } });
+    const due = rows.filter((r) => !sent.some((s) => s.outboxId === r.id));
+    if (due.length === 0) return null;
+    let error: string | null = null;
+    try {
+      await sendToChannel(channel, await make(due));
+    } catch (e) {
+      error = publicMessage(e);
+      if (error !== (e as Error).message) console.error(`[notify] ${channel.name}:`, e);
+    }
+    await prisma.notificationDelivery.createMany({
+      data: due.map((r) => ({
+        outboxId: r.id,
+        channel: channel.name,
+        type: channel.type,
+        recipient: maskAddress(channel),
+        event: r.event,
+        status: error ? "failed" : "sent",
+        error,
+        attempt: r.attempts,
+        createdAt: new Date(this.options.now()),
+      })),
+    });
+    return error === null ? null : { message: error, rows: due };
+  }
+
+  /**
+   * Sends what was held and is now due: a person's quiet-hours messages each on its own, a person's digest
+   * as one message listing them. A hold that failed is tried again after the backoff, and given up (kept
+   * in the log) after the last attempt.
+   */
+  private async releaseHolds(): Promise<void> {
+    const now = this.options.now();
+    if (!prepared(await sqlite(), ANY_HOLD_DUE_SQL).get({ now: sqlDate(new Date(now)) })) return;
+    const claimed = (await writeTransaction((db) => prepared(db, CLAIM_HOLDS_SQL).all({ now: sqlDate(new Date(now)), leaseUntil: sqlDate(new Date(now + this.options.leaseMs)), batch: this.options.batch }))) as HoldRow[];
+    if (claimed.length === 0) return;
+    const persons = await people();
+    const rows = (await prisma.notificationOutbox.findMany({
+      where: { id: { in: claimed.map((h) => h.outboxId) } },
+      select: { id: true, event: true, dedupeKey: true, client: true, payloadJson: true, createdAt: true, attempts: true },
+    })) as unknown as (Omit<OutboxRow, "createdAt"> & { createdAt: Date })[];
+    const rowOf = (id: string): OutboxRow | undefined => {
+      const r = rows.find((x) => x.id === id);
+      return r ? { ...r, createdAt: r.createdAt.toISOString() } : undefined;
+    };
+    const byPerson = new Map<string, HoldRow[]>();
+    for (const h of claimed) byPerson.set(`${h.userId}:${h.kind}`, [...(byPerson.get(`${h.userId}:${h.kind}`) ?? []), h]);
+    for (const holds of byPerson.values()) {
+      const person = persons.find((p) => p.id === holds[0].userId);
+      const failed = new Set<string>();
+      if (person) {
+        const held = holds.flatMap((h) => rowOf(h.outboxId) ?? []);
+        if (holds[0].kind === "digest") {
+          for (const channel of person.channels.filter((c) => held.some((r) => channelTakes(c, r.event, r.client)))) {
+            const error = await this.sendOnce(channel, held, (due) => digestMessage(due));
+            if (error) for (const r of error.rows) failed.add(r.id);
+          }
+        } else {
+          for (const rows of groupDrafts(held).values()) {
+            for (const channel of personalChannels(person, rows[0].event, rows[0].client)) {
+              const error = await this.sendOnce(channel, rows, (due) => messageFor(due));
+              if (error) for (const r of error.rows) failed.add(r.id);
+            }
+          }
+        }
+      }
+      for (const h of holds) {
+        if (failed.has(h.outboxId) && h.attempts < this.options.maxAttempts) {
+          const next = new Date(now + backoffDelay(h.attempts, this.options.backoffMs, this.options.maxBackoffMs));
+          await prisma.notificationHold.update({ where: { id: h.id }, data: { releaseAt: next } });
+        } else {
+          await prisma.notificationHold.delete({ where: { id: h.id } });
+        }
+      }
+    }
   }
 
   /**
@@ -207,6 +321,16 @@ export class NotificationSender {
   }
 }
 
+/** Rows in groups of one, but drafts that wait for the same client together. */
+function groupDrafts(rows: OutboxRow[]): Map<string, OutboxRow[]> {
+  const groups = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const key = row.event === "draft.waiting" && row.client ? `draft.waiting:${row.client}` : row.id;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return groups;
+}
+
 async function clientName(slug: string | null): Promise<string | null> {
   if (!slug) return null;
   return (await prisma.client.findUnique({ where: { slug }, select: { name: true } }))?.name ?? slug;
@@ -230,6 +354,24 @@ export async function messageFor(rows: OutboxRow[]): Promise<NotificationMessage
     url: absoluteUrl(`/drafts?client=${encodeURIComponent(first.client ?? "")}`),
     client: first.client,
     at,
+  };
+}
+
+/** One person's daily digest: every message held for it, listed in one. */
+export async function digestMessage(rows: OutboxRow[]): Promise<NotificationMessage> {
+  const sorted = [...rows].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  const lines = sorted.map((r) => `- ${(JSON.parse(r.payloadJson) as OutboxPayload).title}`);
+  const shown = lines.slice(0, 50);
+  if (lines.length > 50) shown.push(`- and ${lines.length - 50} more`);
+  return {
+    // the smallest id: the same when the digest is tried again
+    id: `digest-${[...rows.map((r) => r.id)].sort()[0]}`,
+    event: "digest",
+    title: `Switchboard digest: ${rows.length} notification${rows.length === 1 ? "" : "s"}`,
+    text: shown.join("\n"),
+    url: absoluteUrl("/"),
+    client: null,
+    at: new Date(sorted[sorted.length - 1].createdAt).toISOString(),
   };
 }
 

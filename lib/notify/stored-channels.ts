@@ -4,7 +4,8 @@ import "server-only";
 import { seal, unseal } from "@/lib/auth/seal";
 import { prisma } from "@/lib/db/client";
 import type { NotificationEvent } from "@/lib/db/outbox";
-import type { Channel } from "@/lib/notify/config";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { type Channel, maskAddress } from "@/lib/notify/config";
 import type { ChannelType } from "@/lib/notify/notify.schema";
 
 const PURPOSE = "notification channels";
@@ -26,9 +27,15 @@ export async function createStoredChannel(input: { name: string; type: ChannelTy
   });
 }
 
+export type StoredChannel = Channel & { id: string; ownerId: string | null; label: string };
+
 /** Every stored channel that still opens (one sealed under an old AUTH_SECRET is skipped: it must be made again). */
-export async function listStoredChannels(): Promise<(Channel & { id: string })[]> {
-  const rows = await prisma.notificationChannel.findMany({ select: { id: true, name: true, type: true, eventsJson: true, clientsJson: true, configSealed: true }, orderBy: { createdAt: "asc" } });
+export async function listStoredChannels(where: Prisma.NotificationChannelWhereInput = {}): Promise<StoredChannel[]> {
+  const rows = await prisma.notificationChannel.findMany({
+    where,
+    select: { id: true, name: true, type: true, ownerId: true, eventsJson: true, clientsJson: true, configSealed: true },
+    orderBy: { createdAt: "asc" },
+  });
   return rows.flatMap((row) => {
     const plain = unseal(PURPOSE, row.configSealed);
     if (!plain) return [];
@@ -37,6 +44,8 @@ export async function listStoredChannels(): Promise<(Channel & { id: string })[]
     return [
       {
         id: row.id,
+        ownerId: row.ownerId,
+        label: row.name,
         ...secret,
         name: `stored:${row.id}`,
         type: row.type as ChannelType,
@@ -45,4 +54,16 @@ export async function listStoredChannels(): Promise<(Channel & { id: string })[]
       },
     ];
   });
+}
+
+/** Deletes one of a person's own channels (nothing when it is not theirs). */
+export async function deleteOwnChannel(ownerId: string, id: string): Promise<boolean> {
+  return (await prisma.notificationChannel.deleteMany({ where: { id, ownerId } })).count === 1;
+}
+
+export type OwnChannelSummary = { id: string; name: string; type: ChannelType; address: string };
+
+/** A person's own channels as the browser may see them: the address masked, the secret never. */
+export async function listOwnChannelSummaries(ownerId: string): Promise<OwnChannelSummary[]> {
+  return (await listStoredChannels({ ownerId })).map((c) => ({ id: c.id, name: c.label, type: c.type, address: maskAddress(c) }));
 }

@@ -8,6 +8,7 @@ import { listApiTokens } from "@/lib/auth/tokens";
 import { mcpEndpointUrl } from "@/lib/operator-mcp/links";
 import { listUsers } from "@/lib/auth/users";
 import { listModelPrices } from "@/lib/spend/prices";
+import { MyNotificationsCard } from "./my-notifications-card";
 import { NotificationsCard } from "./notifications-card";
 import { PricesCard } from "./prices-card";
 import { RunnersCard } from "./runners-card";
@@ -25,6 +26,9 @@ export default async function SettingsPage() {
         <Card title="Admins only">
           <p className="text-sm text-zinc-600 dark:text-zinc-400">You are signed in as an operator. Users, API tokens and settings are managed by an admin of this Switchboard.</p>
         </Card>
+        <div className="mt-6">
+          <MyNotificationsCard user={user} />
+        </div>
       </>
     );
   }
@@ -127,6 +131,7 @@ export default async function SettingsPage() {
         <RunnersCard />
         <PricesCard prices={prices.map(({ updatedAt: _updatedAt, ...p }) => p)} />
         <NotificationsCard />
+        <MyNotificationsCard user={user} />
       </div>
     </>
   );

@@ -1,0 +1,218 @@
+// Per-person notifications on real SQLite, a real local HTTP receiver and the heartbeats' hand-driven
+// clock: quiet hours hold a message until they end (in the person's zone), a digest person gets one
+// message at the digest hour listing what came, preferences filter by event, client and channel,
+// tool.changed goes to admins only, a new user gets the admins' defaults, and nobody saves another
+// person's preferences.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SessionUser } from "@/lib/auth/users";
+import { createUser } from "@/lib/auth/users";
+import { prisma, writeTransaction } from "@/lib/db/client";
+import { insertOutboxRow, NOTIFICATION_EVENTS, type NotificationEvent } from "@/lib/db/outbox";
+import { resetEnvForTests } from "@/lib/env";
+import { ManualClock } from "@/lib/heartbeats/clock";
+import { BUILT_IN, DEFAULTS_ID, holdUntil, type Preferences, preferencesOf, savePreferences } from "@/lib/notify/preferences";
+import { allChannels, NotificationSender } from "@/lib/notify/sender";
+import { createStoredChannel, listOwnChannelSummaries } from "@/lib/notify/stored-channels";
+import { startHttpReceiver, type HttpReceiver } from "@/lib/testing/notify-receivers";
+
+let hooks: HttpReceiver;
+
+beforeAll(async () => {
+  hooks = await startHttpReceiver();
+  process.env.SWITCHBOARD_URL = "https://switchboard.example";
+  resetEnvForTests();
+});
+
+afterAll(async () => {
+  await hooks.close();
+});
+
+const uid = () => randomUUID().slice(0, 8);
+
+async function makeUser(role: "admin" | "operator" = "operator"): Promise<SessionUser> {
+  const email = `p-${uid()}@agency.example`;
+  const user = await prisma.user.create({ data: { email, passwordHash: "not-used", role }, select: { id: true, email: true, name: true, role: true } });
+  return { ...user, role };
+}
+
+/** A personal webhook channel of `user`, received at its own path; its id. */
+async function addChannel(user: SessionUser, hookPath: string): Promise<string> {
+  const { id } = await createStoredChannel({ name: `hook-${uid()}`, type: "webhook", ownerId: user.id, events: [...NOTIFICATION_EVENTS], clients: null, url: hooks.url(hookPath), secret: "s" });
+  return id;
+}
+
+async function emit(event: NotificationEvent, client: string | null, title: string, at: number): Promise<void> {
+  await writeTransaction((db) => insertOutboxRow(db, { event, dedupeKey: `${event}:${uid()}`, clientSlug: client, title, text: `${title} (text)`, path: "/drafts", at: new Date(at) }));
+}
+
+const got = (hookPath: string) => hooks.requests.filter((r) => r.path === hookPath).map((r) => JSON.parse(r.body) as { event: string; title: string; text: string; id: string });
+
+function senderOn(clock: ManualClock): NotificationSender {
+  // no team channels here: only people's own
+  return new NotificationSender({ now: () => clock.now(), channels: async () => [] });
+}
+
+const prefs = (p: Partial<Preferences>): Preferences => ({ ...BUILT_IN, ...p });
+
+describe("per-person notifications", () => {
+  it("holds a draft.waiting at 23:00 in a person's 22:00–07:00 quiet hours (America/Chicago) and delivers it at 07:00, not before", async () => {
+    const client = `quiet-${uid()}`;
+    const person = await makeUser();
+    const hook = `/quiet/${person.id}`;
+    await addChannel(person, hook);
+    await savePreferences(person, person.id, prefs({ clients: [client], timeZone: "America/Chicago", quietStart: "22:00", quietEnd: "07:00" }));
+    // 23:00 in Chicago (UTC-6 in December)
+    const clock = new ManualClock(new Date("2026-12-08T05:00:00Z"));
+    const sender = senderOn(clock);
+    await emit("draft.waiting", client, "A draft waits: Quiet report", clock.now());
+    expect(await sender.tick()).toBe(1);
+    expect(got(hook)).toEqual([]);
+    expect(await prisma.notificationHold.count({ where: { userId: person.id, kind: "quiet" } })).toBe(1);
+    clock.advanceTo(new Date("2026-12-08T10:00:00Z")); // 04:00 local
+    await sender.tick();
+    expect(got(hook)).toEqual([]);
+    clock.advanceTo(new Date("2026-12-08T12:59:00Z")); // 06:59 local
+    await sender.tick();
+    expect(got(hook)).toEqual([]);
+    clock.advanceTo(new Date("2026-12-08T13:00:00Z")); // 07:00 local
+    await sender.tick();
+    expect(got(hook).map((m) => [m.event, m.title])).toEqual([["draft.waiting", "A draft waits: Quiet report"]]);
+    expect(await prisma.notificationHold.count({ where: { userId: person.id } })).toBe(0);
+    clock.advance(3_600_000);
+    await sender.tick();
+    expect(got(hook)).toHaveLength(1);
+    // outside quiet hours (08:00 local) a message goes at once
+    await emit("run.failed", client, "A run failed: Quiet pipeline", clock.now());
+    await sender.tick();
+    expect(got(hook).map((m) => m.event)).toEqual(["draft.waiting", "run.failed"]);
+  });
+
+  it("groups drafts of one client held through quiet hours into one message when they end", async () => {
+    const client = `grouped-${uid()}`;
+    const person = await makeUser();
+    const hook = `/grouped/${person.id}`;
+    await addChannel(person, hook);
+    await savePreferences(person, person.id, prefs({ clients: [client], timeZone: "America/Chicago", quietStart: "22:00", quietEnd: "07:00" }));
+    const clock = new ManualClock(new Date("2026-12-08T05:00:00Z")); // 23:00 local
+    const sender = senderOn(clock);
+    await emit("draft.waiting", client, "A draft waits: First", clock.now());
+    await sender.tick();
+    clock.advance(30 * 60_000);
+    await emit("draft.waiting", client, "A draft waits: Second", clock.now());
+    await sender.tick();
+    expect(got(hook)).toEqual([]);
+    clock.advanceTo(new Date("2026-12-08T13:00:00Z")); // 07:00 local
+    await sender.tick();
+    expect(got(hook).map((m) => [m.title, m.text])).toEqual([[`2 drafts wait for ${client}`, "- First\n- Second"]]);
+  });
+
+  it("sends a digest person one message listing three events at the digest hour, and none before", async () => {
+    const client = `digest-${uid()}`;
+    const person = await makeUser();
+    const hook = `/digest/${person.id}`;
+    await addChannel(person, hook);
+    await savePreferences(person, person.id, prefs({ clients: [client], timeZone: "Europe/Berlin", digestHour: 8 }));
+    const clock = new ManualClock(new Date("2026-12-09T09:30:00Z")); // 10:30 in Berlin
+    const sender = senderOn(clock);
+    const titles = ["A draft waits: Digest one", "A run failed: Digest two", "Heartbeat failing: Digest three"];
+    const events: NotificationEvent[] = ["draft.waiting", "run.failed", "heartbeat.failing"];
+    for (let i = 0; i < 3; i++) {
+      await emit(events[i], client, titles[i], clock.now());
+      await sender.tick();
+      clock.advance(4 * 3_600_000);
+    }
+    expect(got(hook)).toEqual([]);
+    clock.advanceTo(new Date("2026-12-10T06:59:00Z")); // 07:59 in Berlin
+    await sender.tick();
+    expect(got(hook)).toEqual([]);
+    clock.advanceTo(new Date("2026-12-10T07:00:00Z")); // 08:00
+    await sender.tick();
+    const [digest, ...more] = got(hook);
+    expect(more).toEqual([]);
+    expect(digest.event).toBe("digest");
+    expect(digest.title).toBe("Switchboard digest: 3 notifications");
+    expect(digest.text.split("\n")).toEqual(titles.map((t) => `- ${t}`));
+    clock.advance(3_600_000);
+    await sender.tick();
+    expect(got(hook)).toHaveLength(1);
+    // the log has one sent record per event, on the person's channel
+    expect(await prisma.notificationDelivery.count({ where: { event: { in: events }, status: "sent", channel: { startsWith: "stored:" }, outbox: { client } } })).toBe(3);
+  });
+
+  it("filters by event, client and channel; tool.changed reaches admins only", async () => {
+    const client = `filter-${uid()}`;
+    const operator = await makeUser("operator");
+    const admin = await makeUser("admin");
+    const wanted = `/filter/${operator.id}/a`;
+    const unwanted = `/filter/${operator.id}/b`;
+    const first = await addChannel(operator, wanted);
+    await addChannel(operator, unwanted);
+    await savePreferences(operator, operator.id, prefs({ events: ["run.failed", "tool.changed"], clients: [client], channels: [first] }));
+    const adminHook = `/filter/${admin.id}`;
+    await addChannel(admin, adminHook);
+    await savePreferences(admin, admin.id, prefs({ events: ["tool.changed"], clients: null }));
+    const clock = new ManualClock(new Date("2026-12-11T12:00:00Z"));
+    const sender = senderOn(clock);
+    await emit("run.failed", client, "A run failed: wanted", clock.now());
+    await emit("run.failed", `other-${uid()}`, "A run failed: other client", clock.now());
+    await emit("draft.waiting", client, "A draft waits: unwanted event", clock.now());
+    await emit("tool.changed", null, `A tool changed ${uid()}`, clock.now());
+    await sender.tick();
+    expect(got(wanted).map((m) => m.title)).toEqual(["A run failed: wanted"]);
+    expect(got(unwanted)).toEqual([]);
+    expect(got(adminHook).map((m) => m.event)).toEqual(["tool.changed"]);
+  });
+
+  it("gives a new user the admins' defaults, and delivers by them", async () => {
+    const admin = await makeUser("admin");
+    const client = `defaults-${uid()}`;
+    const defaults = prefs({ events: ["budget.reached"], clients: [client], timeZone: "Asia/Tokyo" });
+    await savePreferences(admin, DEFAULTS_ID, defaults);
+    const created = await createUser({ email: `new-${uid()}@agency.example`, password: "a-long-enough-password-1", role: "operator" }, { id: admin.id, label: admin.email });
+    expect(await preferencesOf(created.id)).toEqual({ ...defaults, own: false });
+    const hook = `/defaults/${created.id}`;
+    await addChannel(created, hook);
+    const clock = new ManualClock(new Date("2026-12-12T12:00:00Z"));
+    const sender = senderOn(clock);
+    await emit("budget.reached", client, "Budget reached", clock.now());
+    await emit("run.failed", client, "A run failed", clock.now());
+    await sender.tick();
+    expect(got(hook).map((m) => m.event)).toEqual(["budget.reached"]);
+    await savePreferences(admin, DEFAULTS_ID, BUILT_IN);
+  });
+
+  it("refuses an operator saving another person's preferences or the defaults", async () => {
+    const operator = await makeUser("operator");
+    const other = await makeUser("operator");
+    await savePreferences(other, other.id, prefs({ events: ["run.failed"] }));
+    await expect(savePreferences(operator, other.id, prefs({ events: [] }))).rejects.toThrow("only your own");
+    await expect(savePreferences(operator, DEFAULTS_ID, prefs({ events: [] }))).rejects.toThrow("only your own");
+    const admin = await makeUser("admin");
+    await expect(savePreferences(admin, other.id, prefs({ events: [] }))).rejects.toThrow("only your own");
+    expect((await preferencesOf(other.id)).events).toEqual(["run.failed"]);
+  });
+
+  it("ends quiet hours at the local time on a DST change (Chicago springs forward on 14 March 2027)", () => {
+    const quiet = prefs({ timeZone: "America/Chicago", quietStart: "22:00", quietEnd: "07:00" });
+    // 23:00 CST on the 13th; 07:00 CDT on the 14th is 12:00 UTC, five hours after 07:00 UTC
+    expect(holdUntil(quiet, Date.parse("2027-03-14T05:00:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2027-03-14T12:00:00Z") });
+    expect(holdUntil(quiet, Date.parse("2027-03-14T12:00:00Z"))).toBeNull();
+    expect(holdUntil(prefs({ timeZone: "Asia/Kolkata", digestHour: 9 }), Date.parse("2026-12-07T04:00:00Z"))).toEqual({ kind: "digest", until: Date.parse("2026-12-08T03:30:00Z") });
+  });
+
+  it("keeps a personal channel's address sealed, and shows it only masked", async () => {
+    const person = await makeUser();
+    const hook = `/sealed/very-secret-path-${uid()}`;
+    const id = await addChannel(person, hook);
+    const row = await prisma.notificationChannel.findUniqueOrThrow({ where: { id } });
+    expect(row.configSealed).not.toContain("very-secret-path");
+    expect(row.ownerId).toBe(person.id);
+    const shown = await listOwnChannelSummaries(person.id);
+    expect(shown.map((c) => c.id)).toEqual([id]);
+    expect(JSON.stringify(shown)).not.toContain("very-secret-path");
+    expect(await listOwnChannelSummaries((await makeUser()).id)).toEqual([]);
+    // a person's channel is not one of the team's: it gets only what its owner's preferences let through
+    expect((await allChannels()).map((c) => c.name)).not.toContain(`stored:${id}`);
+  });
+});
