@@ -2,19 +2,17 @@
 // size) and then answered by a fresh server for its caller, so a revoked token fails at its next request.
 // Only API tokens: a gateway step token (sbg_...) belongs to /api/mcp/gateway and is refused here, and a
 // browser session is not accepted (no cookie, so no CSRF; an operator's tools hold a token instead).
-// Both protocol revisions from one handler (the v2 SDK): a request with the 2026-07-28 envelope in its
-// _meta (server/discover, tools/list, tools/call; no initialize) goes to createMcpHandler, which checks
-// the revision (-32022 for one it does not serve); a 2025-11-25 request (initialize, then plain calls)
-// goes to a stateless Streamable HTTP transport that answers in JSON. The same server factory serves both.
+// Both protocol revisions from one handler (the v2 SDK), the one the HTTP gateway uses too
+// (lib/mcp/stateless-http.ts): a 2026-07-28 request (server/discover, the envelope in each request's
+// _meta) and a 2025-11-25 one (initialize, then plain calls) are each answered by a fresh server for the caller.
 import "server-only";
 import { createHash } from "node:crypto";
-import { type AuthInfo, createMcpHandler, isLegacyRequest, type McpRequestContext, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
-import type { SessionUser } from "@/lib/auth/users";
 import { userForToken } from "@/lib/auth/tokens";
 import { env } from "@/lib/env";
 import { isAllowedHost, isCrossSiteWrite } from "@/lib/http/guard";
 import { readJson } from "@/lib/http/request";
 import { errorToResponse } from "@/lib/http/response";
+import { statelessMcpHandler } from "@/lib/mcp/stateless-http";
 import { operatorMcpServer } from "@/lib/operator-mcp/operator-server";
 import { takeRateToken } from "@/lib/operator-mcp/rate-limit";
 
@@ -32,30 +30,8 @@ function jsonError(status: number, message: string, headers: Record<string, stri
   });
 }
 
-/** The caller travels to the server factory as the request's AuthInfo (checked here; the SDK passes it through). */
-function authInfoFor(user: SessionUser): AuthInfo {
-  return { token: "checked", clientId: user.id, scopes: user.tokenScope ? [user.tokenScope] : [], extra: { user } };
-}
-
-function serverFor(ctx: McpRequestContext) {
-  const user = ctx.authInfo?.extra?.user as SessionUser | undefined;
-  if (!user) throw new Error("operator MCP: a request reached the server without its checked caller");
-  return operatorMcpServer(user);
-}
-
-// 2026-07-28 only (legacy: "reject"); 2025-era requests never reach it (isLegacyRequest routes them first)
-const modern = createMcpHandler(serverFor, { legacy: "reject", maxRequestBodySize: MCP_BODY_MAX_BYTES });
-
-async function serveLegacy(req: Request, user: SessionUser, body: unknown): Promise<Response> {
-  const server = operatorMcpServer(user);
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  await server.connect(transport);
-  try {
-    return await transport.handleRequest(req, { parsedBody: body });
-  } finally {
-    await server.close().catch(() => undefined);
-  }
-}
+// the caller travels to the server factory with the request (checked here; the SDK passes it through)
+const serve = statelessMcpHandler(operatorMcpServer, { maxRequestBodySize: MCP_BODY_MAX_BYTES });
 
 export type OperatorMcpOptions = { callsPerMinute?: number };
 
@@ -75,8 +51,7 @@ export async function handleOperatorMcpRequest(req: Request, options: OperatorMc
     const user = await userForToken(token);
     if (!user) return jsonError(401, "This API token is not valid: it is wrong, revoked, or its user is disabled");
     const body = await readJson(req, MCP_BODY_MAX_BYTES);
-    if (await isLegacyRequest(req, body, { maxRequestBodySize: MCP_BODY_MAX_BYTES })) return await serveLegacy(req, user, body);
-    return await modern.fetch(req, { parsedBody: body, authInfo: authInfoFor(user) });
+    return await serve(req, { caller: user, clientId: user.id, scopes: user.tokenScope ? [user.tokenScope] : [], parsedBody: body });
   } catch (error) {
     return errorToResponse(error);
   }
