@@ -5,6 +5,8 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import https from "node:https";
+import path from "node:path";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma, writeTransaction } from "@/lib/db/client";
 import { insertOutboxRow } from "@/lib/db/outbox";
@@ -13,6 +15,7 @@ import { pushPayload } from "@/lib/notify/channels";
 import { NotificationSender } from "@/lib/notify/sender";
 import { listStoredChannels, saveOwnPushChannel } from "@/lib/notify/stored-channels";
 import { vapidKeys, vapidKeysFile } from "@/lib/notify/vapid";
+import { proxy } from "@/proxy";
 import { decryptAes128gcm, encryptAes128gcmForTest, startPushService, verifyVapid, type PushService } from "@/lib/testing/push-service";
 
 const SITE = "https://switchboard.example";
@@ -83,8 +86,8 @@ describe("Web Push", () => {
     expect(delivery.headers.ttl).toBe(String(24 * 60 * 60));
     const payload = JSON.parse(delivery.plaintext);
     const outbox = await prisma.notificationOutbox.findUniqueOrThrow({ where: { id: outboxId } });
-    const path = (JSON.parse(outbox.payloadJson) as { path: string }).path;
-    expect(payload).toEqual({ title: "A draft waits: Report /pricing", text: "A draft waits: Report /pricing, body", url: `${SITE}${path}`, tag: outboxId });
+    const itemPath = (JSON.parse(outbox.payloadJson) as { path: string }).path;
+    expect(payload).toEqual({ title: "A draft waits: Report /pricing", text: "A draft waits: Report /pricing, body", url: `${SITE}${itemPath}`, tag: outboxId });
     expect(outbox.state).toBe("sent");
     const log = await prisma.notificationDelivery.findMany({ where: { outboxId } });
     expect(log.map((d) => [d.type, d.status, d.recipient])).toEqual([["webpush", "sent", `${new URL(browser.endpoint).origin}/…`]]);
@@ -133,5 +136,18 @@ describe("Web Push", () => {
     const again = await saveOwnPushChannel(owner, { endpoint: browser.endpoint, keys: browser.keys });
     expect(again.id).toBe(channelId);
     expect(JSON.parse(pushPayload({ id: "n1", event: "x", title: "T", text: "x".repeat(5000), url: `${SITE}/`, client: null, at: "" })).text).toHaveLength(1000);
+  });
+});
+
+describe("the service worker", () => {
+  it("is served without a session (a browser fetches it again to update it) and the CSP lets this origin register it", () => {
+    const response = proxy(new NextRequest(`${SITE}/sw.js`, { headers: { host: new URL(SITE).host } }));
+    expect(response.headers.get("location")).toBeNull();
+    expect(response.headers.get("content-security-policy")).toMatch(/(^|; )worker-src 'self'(;|$)/);
+    const page = proxy(new NextRequest(`${SITE}/drafts/d1`, { headers: { host: new URL(SITE).host } }));
+    expect(new URL(page.headers.get("location") ?? "").pathname).toBe("/login");
+    const worker = fs.readFileSync(path.join(process.cwd(), "public", "sw.js"), "utf8");
+    expect(worker).toContain("clients.openWindow(");
+    expect(worker).toContain('addEventListener("push"');
   });
 });

@@ -8,7 +8,7 @@ import { listApiTokens } from "@/lib/auth/tokens";
 import { mcpEndpointUrl } from "@/lib/operator-mcp/links";
 import { listUsers } from "@/lib/auth/users";
 import { listModelPrices } from "@/lib/spend/prices";
-import { NotificationsCard } from "./notifications-card";
+import { NotificationsCard, PushControl } from "./notifications-card";
 import { PricesCard } from "./prices-card";
 import { RunnersCard } from "./runners-card";
 import { NewTokenForm, NewUserForm, RevokeTokenButton } from "./settings-forms";
@@ -22,9 +22,14 @@ export default async function SettingsPage() {
     return (
       <>
         <PageHeader title="Settings" />
-        <Card title="Admins only">
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">You are signed in as an operator. Users, API tokens and settings are managed by an admin of this Switchboard.</p>
-        </Card>
+        <div className="space-y-6">
+          <Card title="Admins only">
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">You are signed in as an operator. Users, API tokens and settings are managed by an admin of this Switchboard.</p>
+          </Card>
+          <Card title="Notifications">
+            <PushControl />
+          </Card>
+        </div>
       </>
     );
   }
