@@ -19,8 +19,17 @@ async function subscribe(publicKey: string): Promise<PushSubscriptionJSON> {
   await navigator.serviceWorker.register("/sw.js", { scope: "/" });
   const registration = await navigator.serviceWorker.ready;
   const existing = await registration.pushManager.getSubscription();
-  const subscription = existing ?? (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }));
-  return subscription.toJSON();
+  const key = keyBytes(publicKey);
+  const existingKey = existing?.options.applicationServerKey ? new Uint8Array(existing.options.applicationServerKey) : null;
+  // a subscription made with other VAPID keys (the server's were made again) would be refused: replace it
+  if (existing && existingKey && existingKey.length === key.length && existingKey.every((b, i) => b === key[i])) return existing.toJSON();
+  await existing?.unsubscribe();
+  try {
+    return (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })).toJSON();
+  } catch (error) {
+    // e.g. a private window, where browsers refuse push
+    throw new Error(`The browser could not subscribe${error instanceof Error && error.message ? ` (${error.message})` : ""}. In a private window push is not available.`);
+  }
 }
 
 export function EnablePushButton({ publicKey }: { publicKey: string }) {
