@@ -3,7 +3,7 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // native modules and spawned MCP servers stay plain Node requires, never bundled
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@modelcontextprotocol/sdk", "@anthropic-ai/claude-agent-sdk", "@anthropic-ai/sdk", "openai"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@modelcontextprotocol/sdk", "@anthropic-ai/claude-agent-sdk", "@anthropic-ai/sdk", "openai", "web-push"],
   experimental: {
     // a draft body may be up to 2 MB; server actions past this limit get a clear error
     serverActions: { bodySizeLimit: "3mb" },

@@ -6,8 +6,9 @@ import { env, isDevelopment } from "@/lib/env";
 import { isAllowedHost, isCrossSiteWrite } from "@/lib/http/guard";
 
 const PUBLIC_PAGES = new Set(["/login", "/setup"]);
-// what a phone fetches to add Switchboard to its home screen, before anyone signs in; nothing private
-const PUBLIC_ASSETS = new Set(["/manifest.webmanifest", "/icon-192.png", "/icon-512.png", "/apple-touch-icon.png"]);
+// what a phone fetches to add Switchboard to its home screen, before anyone signs in, and the push service
+// worker (a browser fetches it again to update it, whether or not it has a session); nothing private
+const PUBLIC_ASSETS = new Set(["/manifest.webmanifest", "/icon-192.png", "/icon-512.png", "/apple-touch-icon.png", "/sw.js"]);
 
 function contentSecurityPolicy(nonce: string): string {
   const dev = isDevelopment();
@@ -18,6 +19,8 @@ function contentSecurityPolicy(nonce: string): string {
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
+    // the push service worker (public/sw.js): 'strict-dynamic' in script-src would refuse it otherwise
+    "worker-src 'self'",
     "object-src 'none'",
     "frame-src 'none'",
     "base-uri 'self'",

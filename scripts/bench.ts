@@ -16,6 +16,7 @@ const BENCHES: Bench[] = [
   { name: "gateway", run: async () => (await import("./bench/gateway")).benchGateway() },
   { name: "sandbox", run: async () => (await import("./bench/sandbox")).benchSandbox() },
   { name: "operator-mcp", run: async () => (await import("./bench/operator-mcp")).benchOperatorMcp() },
+  { name: "notify", run: async () => (await import("./bench/notify")).benchNotify() },
 ];
 
 /**

@@ -5,14 +5,19 @@
 //   discord  Discord's execute-webhook body { content, embeds }
 //   ntfy     the text POSTed to the topic URL, with Title, Click and Tags headers
 //   email    a mail over SMTP_URL from SMTP_FROM (nodemailer)
+//   webpush  { title, text, url } encrypted to a person's browser (web-push: VAPID, aes128gcm, RFC 8291);
+//            a subscription the push service calls gone (404, 410) is deleted
 // No redirect is followed: a channel's address is the one the admin wrote. Errors name what failed
 // (an HTTP status, a connection error's code), never the address, which may hold a secret.
 import "server-only";
 import { createHmac } from "node:crypto";
 import nodemailer from "nodemailer";
-import { env } from "@/lib/env";
+import webpush from "web-push";
+import { env, publicUrl } from "@/lib/env";
 import { SafeError } from "@/lib/errors";
 import type { Channel } from "@/lib/notify/config";
+import { deleteStoredChannel } from "@/lib/notify/stored-channels";
+import { vapidKeys, vapidSubject } from "@/lib/notify/vapid";
 
 export type NotificationMessage = { id: string; event: string; title: string; text: string; url: string; client: string | null; at: string };
 
@@ -104,7 +109,8 @@ export function requestFor(channel: Channel, message: NotificationMessage): Http
     case "ntfy":
       return ntfyRequest(message, channel.token);
     case "email":
-      throw new Error("email is not sent over HTTP");
+    case "webpush":
+      throw new Error(`${channel.type} is not sent as a plain HTTP request`);
   }
 }
 
@@ -121,7 +127,8 @@ async function postTo(url: string, request: HttpRequest): Promise<void> {
 
 function connectionError(error: unknown): string {
   if (error instanceof Error && error.name === "TimeoutError") return `no answer within ${SEND_TIMEOUT_MS / 1000} s`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  // fetch puts the socket's error in `cause`; node:https (web-push) throws it as it is
+  const cause = error instanceof Error ? ((error.cause ?? error) as { code?: unknown }) : undefined;
   return typeof cause?.code === "string" ? cause.code : "connection failed";
 }
 
@@ -150,8 +157,39 @@ async function sendMail(to: string, message: NotificationMessage): Promise<void>
   }
 }
 
+/** How long a push service keeps a message for a browser that is offline (a day: older news is stale). */
+const PUSH_TTL_SECONDS = 24 * 60 * 60;
+
+/** What the service worker (public/sw.js) shows; at most 4 KB travel, so the text is clipped. */
+export function pushPayload(message: NotificationMessage): string {
+  return JSON.stringify({ title: clip(message.title, 200), text: clip(message.text, 1000), url: message.url, tag: message.id });
+}
+
+async function sendPush(channel: Channel & { id?: string }, message: NotificationMessage): Promise<void> {
+  if (!channel.url || !channel.keys) throw new SafeError("the push subscription is incomplete");
+  const { publicKey, privateKey } = vapidKeys();
+  try {
+    await webpush.sendNotification({ endpoint: channel.url, keys: channel.keys }, pushPayload(message), {
+      vapidDetails: { subject: vapidSubject(publicUrl()), publicKey, privateKey },
+      TTL: PUSH_TTL_SECONDS,
+      contentEncoding: "aes128gcm",
+      timeout: SEND_TIMEOUT_MS,
+    });
+  } catch (error) {
+    const status = error instanceof webpush.WebPushError ? error.statusCode : null;
+    if ((status === 404 || status === 410) && channel.id) {
+      // the browser unsubscribed or the subscription expired: it never comes back, so it is removed
+      await deleteStoredChannel(channel.id);
+      throw new SafeError(`the push service says the subscription is gone (HTTP ${status}); it was removed`);
+    }
+    if (status !== null) throw new SafeError(`the push service answered HTTP ${status}`);
+    throw new SafeError(`could not reach the push service: ${connectionError(error)}`);
+  }
+}
+
 /** Sends one message to one channel; throws a SafeError that says what failed. */
-export async function sendToChannel(channel: Channel, message: NotificationMessage): Promise<void> {
+export async function sendToChannel(channel: Channel & { id?: string }, message: NotificationMessage): Promise<void> {
   if (channel.type === "email") return sendMail(channel.to ?? "", message);
+  if (channel.type === "webpush") return sendPush(channel, message);
   await postTo(channel.url ?? "", requestFor(channel, message));
 }

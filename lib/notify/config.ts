@@ -21,6 +21,8 @@ export type Channel = {
   secret?: string;
   token?: string;
   to?: string;
+  /** webpush: the subscription's keys (its endpoint is `url`) */
+  keys?: { p256dh: string; auth: string };
   events: NotificationEvent[];
   /** null: every client */
   clients: string[] | null;

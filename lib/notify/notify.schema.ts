@@ -4,7 +4,8 @@ import { z } from "zod";
 import { NOTIFICATION_EVENTS } from "@/lib/db/outbox";
 
 export const CHANNEL_TYPES = ["webhook", "slack", "discord", "ntfy", "email"] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
+/** The types notifications.yaml takes, and `webpush`: a person's own browser, subscribed in Settings only. */
+export type ChannelType = (typeof CHANNEL_TYPES)[number] | "webpush";
 
 const ZName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "a name is lower-case letters, digits, - and _ (e.g. ops-webhook)");
 const ZEvents = z.array(z.enum(NOTIFICATION_EVENTS)).min(1, "name at least one event");
@@ -21,3 +22,9 @@ export type ChannelEntry = z.infer<typeof ZChannelEntry>;
 
 export const ZSendTestInput = z.object({ channel: ZName });
 export const ZListDeliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(300).optional() });
+
+/** A browser's PushSubscription (toJSON()), as Settings' "Enable push on this browser" sends it. */
+export const ZPushSubscriptionInput = z.object({
+  endpoint: z.url({ protocol: /^https$/ }).max(2000),
+  keys: z.object({ p256dh: z.string().regex(/^[A-Za-z0-9_-]{80,100}={0,2}$/), auth: z.string().regex(/^[A-Za-z0-9_-]{16,32}={0,2}$/) }),
+});

@@ -1,19 +1,20 @@
 // Channels kept in the database (made in Settings, by a person for themselves or by an admin for the
 // team): the address and secret are sealed at rest, like ping tokens, and opened only to send.
 import "server-only";
+import { createHash } from "node:crypto";
 import { seal, unseal } from "@/lib/auth/seal";
 import { prisma } from "@/lib/db/client";
-import type { NotificationEvent } from "@/lib/db/outbox";
+import { NOTIFICATION_EVENTS, type NotificationEvent } from "@/lib/db/outbox";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type Channel, maskAddress } from "@/lib/notify/config";
 import type { ChannelType } from "@/lib/notify/notify.schema";
 
 const PURPOSE = "notification channels";
 
-type SecretPart = Pick<Channel, "url" | "secret" | "token" | "to">;
+type SecretPart = Pick<Channel, "url" | "secret" | "token" | "to" | "keys">;
 
 export async function createStoredChannel(input: { name: string; type: ChannelType; ownerId: string | null; events: NotificationEvent[]; clients: string[] | null } & SecretPart) {
-  const secret: SecretPart = { url: input.url, secret: input.secret, token: input.token, to: input.to };
+  const secret: SecretPart = { url: input.url, secret: input.secret, token: input.token, to: input.to, keys: input.keys };
   return prisma.notificationChannel.create({
     data: {
       name: input.name,
@@ -66,4 +67,26 @@ export type OwnChannelSummary = { id: string; name: string; type: ChannelType; a
 /** A person's own channels as the browser may see them: the address masked, the secret never. */
 export async function listOwnChannelSummaries(ownerId: string): Promise<OwnChannelSummary[]> {
   return (await listStoredChannels({ ownerId })).map((c) => ({ id: c.id, name: c.label, type: c.type, address: maskAddress(c) }));
+}
+
+/**
+ * A person's own Web Push channel for one browser (Settings' "Enable push on this browser"): the
+ * subscription sealed like any channel's address; the same browser subscribing again replaces its row.
+ * It takes every event the person may see (tool.changed is for admins).
+ */
+export async function saveOwnPushChannel(owner: { id: string; role: string }, subscription: { endpoint: string; keys: { p256dh: string; auth: string } }) {
+  const name = `push-${createHash("sha256").update(subscription.endpoint).digest("hex").slice(0, 12)}`;
+  const events = NOTIFICATION_EVENTS.filter((e) => owner.role === "admin" || e !== "tool.changed");
+  const configSealed = seal(PURPOSE, JSON.stringify({ url: subscription.endpoint, keys: subscription.keys } satisfies SecretPart));
+  return prisma.notificationChannel.upsert({
+    where: { ownerId_name: { ownerId: owner.id, name } },
+    create: { name, type: "webpush", ownerId: owner.id, eventsJson: JSON.stringify(events), clientsJson: null, configSealed },
+    update: { configSealed },
+    select: { id: true, name: true },
+  });
+}
+
+/** Removes a stored channel (a push subscription the push service says is gone). */
+export async function deleteStoredChannel(id: string): Promise<void> {
+  await prisma.notificationChannel.deleteMany({ where: { id } });
 }

@@ -6,7 +6,19 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/time";
 import { listChannelSummaries, listDeliveries } from "@/lib/notify/delivery-log";
+import { vapidKeys } from "@/lib/notify/vapid";
+import { EnablePushButton } from "./push-button";
 import { SendTestButton } from "./send-test-button";
+
+/** Web Push for the signed-in person's browser (every role): the VAPID public key to subscribe with. */
+export function PushControl() {
+  return (
+    <div className="space-y-1">
+      <p className="text-sm text-zinc-500">Get notifications on this browser or phone, even when Switchboard is closed; a notification opens its item.</p>
+      <EnablePushButton publicKey={vapidKeys().publicKey} />
+    </div>
+  );
+}
 
 export async function NotificationsCard() {
   const [{ channels, errors }, log] = await Promise.all([listChannelSummaries(), listDeliveries({ limit: 20 })]);
@@ -17,6 +29,7 @@ export async function NotificationsCard() {
           Team channels are declared in the workspace&apos;s <code className="font-mono">notifications.yaml</code> (webhook, slack, discord, ntfy, email; <code className="font-mono">${"{VAR}"}</code> read from
           Switchboard&apos;s environment). Addresses and secrets stay on the server.
         </p>
+        <PushControl />
         {errors.length > 0 && (
           <ul className="space-y-1 text-sm text-red-700 dark:text-red-400" aria-label="notifications.yaml errors">
             {errors.map((e) => (

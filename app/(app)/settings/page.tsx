@@ -9,7 +9,7 @@ import { mcpEndpointUrl } from "@/lib/operator-mcp/links";
 import { listUsers } from "@/lib/auth/users";
 import { listModelPrices } from "@/lib/spend/prices";
 import { MyNotificationsCard } from "./my-notifications-card";
-import { NotificationsCard } from "./notifications-card";
+import { NotificationsCard, PushControl } from "./notifications-card";
 import { PricesCard } from "./prices-card";
 import { RunnersCard } from "./runners-card";
 import { NewTokenForm, NewUserForm, RevokeTokenButton } from "./settings-forms";
@@ -26,6 +26,11 @@ export default async function SettingsPage() {
         <Card title="Admins only">
           <p className="text-sm text-zinc-600 dark:text-zinc-400">You are signed in as an operator. Users, API tokens and settings are managed by an admin of this Switchboard.</p>
         </Card>
+        <div className="mt-6">
+          <Card title="Push on this browser">
+            <PushControl />
+          </Card>
+        </div>
         <div className="mt-6">
           <MyNotificationsCard user={user} />
         </div>
