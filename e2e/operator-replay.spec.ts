@@ -28,6 +28,12 @@ const OPERATOR_MAY = new Set([
   "pauseHeartbeatAction",
   "resumeHeartbeatAction",
   "runHeartbeatNowAction",
+  // a person's own notifications: each acts on the caller's own rows only (lib/notify/preferences.ts,
+  // stored-channels.ts; app/(app)/settings/my-notification-actions.test.ts refuses another person's)
+  "savePreferencesAction",
+  "addPersonalChannelAction",
+  "deletePersonalChannelAction",
+  "enablePushAction",
   "createFirstAdminAction", // public, and refuses once an admin exists
 ]);
 

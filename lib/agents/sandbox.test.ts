@@ -153,7 +153,9 @@ describe("the agent box", { timeout: 300_000 }, () => {
       `cat visible.txt`,
       `echo written-in-box > written.txt`,
       `echo "mounted=$(cat ${shared}/shared.txt)"`,
-      `echo x > ${shared}/new.txt 2>/dev/null && echo mount-writable || echo mount-read-only`,
+      // the shell reports a failed redirection before `2>/dev/null` applies: silence the whole command, so its
+      // error cannot land between the lines on the other pipe
+      `(echo x > ${shared}/new.txt) 2>/dev/null && echo mount-writable || echo mount-read-only`,
       `echo "pwd=$(pwd) home=$HOME procs=$(ls /proc | grep -c '^[0-9]')"`,
     ].join("; ");
     const { command, args } = boxedCommand(box ?? { bwrap: "" }, { command: "/bin/sh", args: ["-c", script], bin: "/bin/sh", cwd: acme, home: process.env.HOME, login: [], mounts: [{ path: shared }] });
