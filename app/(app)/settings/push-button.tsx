@@ -2,8 +2,7 @@
 // "Enable push on this browser": registers the service worker (public/sw.js), subscribes with the server's
 // VAPID public key, and hands the subscription to the server, which keeps it as this person's own channel
 // and sends a test to it.
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { OutcomeButton } from "@/components/ui/outcome-button";
 import { enablePushAction } from "./notification-actions";
 
 function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
@@ -33,33 +32,21 @@ async function subscribe(publicKey: string): Promise<PushSubscriptionJSON> {
 }
 
 export function EnablePushButton({ publicKey }: { publicKey: string }) {
-  const [state, setState] = useState<{ busy: boolean; ok?: boolean; message?: string }>({ busy: false });
   return (
-    <div className="space-y-1">
-      <Button
-        variant="secondary"
-        disabled={state.busy}
-        onClick={async () => {
-          setState({ busy: true });
-          let json: PushSubscriptionJSON;
-          try {
-            json = await subscribe(publicKey);
-          } catch (error) {
-            setState({ busy: false, ok: false, message: error instanceof Error ? error.message : "The browser refused to subscribe." });
-            return;
-          }
-          const r = await enablePushAction({ endpoint: json.endpoint ?? "", keys: { p256dh: json.keys?.p256dh ?? "", auth: json.keys?.auth ?? "" } });
-          if (!r.ok) setState({ busy: false, ok: false, message: r.error });
-          else setState(r.data.ok ? { busy: false, ok: true, message: "Push is on for this browser; a test was sent." } : { busy: false, ok: false, message: r.data.error });
-        }}
-      >
-        {state.busy ? "Enabling…" : "Enable push on this browser"}
-      </Button>
-      {state.message && (
-        <p role="status" className={`text-xs break-words ${state.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}>
-          {state.message}
-        </p>
-      )}
-    </div>
+    <OutcomeButton
+      label="Enable push on this browser"
+      busyLabel="Enabling…"
+      run={async () => {
+        let json: PushSubscriptionJSON;
+        try {
+          json = await subscribe(publicKey);
+        } catch (error) {
+          return { ok: false, message: error instanceof Error ? error.message : "The browser refused to subscribe." };
+        }
+        const r = await enablePushAction({ endpoint: json.endpoint ?? "", keys: { p256dh: json.keys?.p256dh ?? "", auth: json.keys?.auth ?? "" } });
+        if (!r.ok) return { ok: false, message: r.error };
+        return r.data.ok ? { ok: true, message: "Push is on for this browser; a test was sent." } : { ok: false, message: r.data.error };
+      }}
+    />
   );
 }

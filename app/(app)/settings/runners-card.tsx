@@ -2,8 +2,7 @@
 // Which agent runners this Switchboard can use, and a button that makes one tiny call through one.
 // The statuses come from the server without any key: only whether one is set and an endpoint's host.
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { OutcomeButton } from "@/components/ui/outcome-button";
 import { Card } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -11,28 +10,16 @@ import type { RunnerOverview } from "@/lib/agents/runner-status";
 import { runnerStatusesAction, testRunnerAction } from "./runner-actions";
 
 function TestButton({ runner }: { runner: RunnerOverview["runner"] }) {
-  const [state, setState] = useState<{ busy: boolean; ok?: boolean; message?: string }>({ busy: false });
   return (
-    <div className="space-y-1">
-      <Button
-        size="sm"
-        variant="secondary"
-        disabled={state.busy}
-        aria-label={`Test ${runner}`}
-        onClick={async () => {
-          setState({ busy: true });
-          const r = await testRunnerAction({ runner });
-          setState(r.ok ? { busy: false, ok: r.data.ok, message: `${r.data.message} in ${(r.data.ms / 1000).toFixed(1)} s` } : { busy: false, ok: false, message: r.error });
-        }}
-      >
-        {state.busy ? "Testing…" : "Test"}
-      </Button>
-      {state.message && (
-        <p role="status" className={`text-xs break-words ${state.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}>
-          {state.message}
-        </p>
-      )}
-    </div>
+    <OutcomeButton
+      label="Test"
+      busyLabel="Testing…"
+      ariaLabel={`Test ${runner}`}
+      run={async () => {
+        const r = await testRunnerAction({ runner });
+        return r.ok ? { ok: r.data.ok, message: `${r.data.message} in ${(r.data.ms / 1000).toFixed(1)} s` } : { ok: false, message: r.error };
+      }}
+    />
   );
 }
 
