@@ -13,7 +13,7 @@ import { getMcpPool } from "@/lib/mcp/pool";
 import { startGatewayServer } from "@/lib/testing/agent-clis";
 import { gatewayClient, runningAgentStep } from "@/lib/testing/gateway";
 import { writeMcpJson } from "@/lib/testing/mcp-servers";
-import { connectModernClient, resultText, userWithToken } from "@/lib/testing/operator-mcp";
+import { connectModernClient, postModern, resultText, userWithToken } from "@/lib/testing/operator-mcp";
 
 const FIXTURE = path.resolve("lib/testing/fixtures/changing-server.mjs");
 const MODERN = "2026-07-28";
@@ -36,18 +36,8 @@ async function modernClient(token: string) {
   return client;
 }
 
-/** A raw 2026-07-28 request: the revision, client info and capabilities in _meta, the revision in the header too. */
 function modernPost(token: string, method: string, revision = MODERN) {
-  return fetch(gateway.url, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": revision, "mcp-method": method },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method,
-      params: { _meta: { "io.modelcontextprotocol/protocolVersion": revision, "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" }, "io.modelcontextprotocol/clientCapabilities": {} } },
-    }),
-  });
+  return postModern(gateway.url, token, method, revision);
 }
 
 beforeAll(async () => {

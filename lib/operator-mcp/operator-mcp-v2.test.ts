@@ -10,7 +10,7 @@ import { queueRun } from "@/lib/engine/queue-run";
 import { resetEnvForTests } from "@/lib/env";
 import { IDEMPOTENCY_META_KEY } from "@/lib/operator-mcp/operator-tools.schema";
 import { ACTOR, ensureClient, ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
-import { connectModernClient, resultText, startOperatorMcpServer, structured, userWithToken } from "@/lib/testing/operator-mcp";
+import { connectModernClient, postModern, resultText, startOperatorMcpServer, structured, userWithToken } from "@/lib/testing/operator-mcp";
 
 const PUBLIC = "https://ops-v2.example.test";
 const MODERN = "2026-07-28";
@@ -49,21 +49,8 @@ steps:
   return { runId, draftId: draft.id };
 }
 
-/** A raw 2026-07-28 request: the revision, client info and capabilities in _meta, the revision in the header too. */
 function modernPost(token: string, method: string, revision = MODERN, params: Record<string, unknown> = {}) {
-  return fetch(server.url, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": revision, "mcp-method": method },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method,
-      params: {
-        ...params,
-        _meta: { "io.modelcontextprotocol/protocolVersion": revision, "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" }, "io.modelcontextprotocol/clientCapabilities": {} },
-      },
-    }),
-  });
+  return postModern(server.url, token, method, revision, params);
 }
 
 beforeAll(async () => {

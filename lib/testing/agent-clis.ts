@@ -1,10 +1,9 @@
 // For the CLI runner tests: the real claude and codex binaries from node_modules, an isolated HOME, and
 // a look at the process table to prove that nothing a step started outlives it.
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { serveFetchHandler } from "@/lib/testing/fetch-server";
 import { processTable } from "@/lib/testing/processes";
 
 export const CLAUDE_BIN = path.resolve("node_modules/@anthropic-ai/claude-agent-sdk-linux-x64/claude");
@@ -32,17 +31,5 @@ export function processesMatching(needle: string): number[] {
 export async function startGatewayServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const { handleGatewayRequest } = await import("@/lib/mcp/gateway-http");
   const { gatewayStepForToken } = await import("@/lib/engine/gateway-tokens");
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const body = req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks);
-    const response = await handleGatewayRequest(new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: req.method, headers, body }), gatewayStepForToken);
-    res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/mcp/gateway`;
-  return { url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return serveFetchHandler((req) => handleGatewayRequest(req, gatewayStepForToken), "/api/mcp/gateway");
 }

@@ -1,7 +1,5 @@
 // For the tests of Switchboard's own MCP server: /api/mcp's handler on a local port (the same function
 // the route calls), real API tokens, and an SDK client that speaks to it as Claude Code or Codex would.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernHTTPClientTransport } from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -10,29 +8,11 @@ import { createApiToken } from "@/lib/auth/tokens";
 import type { TokenScope } from "@/lib/auth/tokens.schema";
 import { createUser } from "@/lib/auth/users";
 import type { OperatorMcpOptions } from "@/lib/operator-mcp/operator-http";
+import { serveFetchHandler } from "@/lib/testing/fetch-server";
 
 export async function startOperatorMcpServer(options: OperatorMcpOptions = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const { handleOperatorMcpRequest } = await import("@/lib/operator-mcp/operator-http");
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const body = req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks);
-    const response = await handleOperatorMcpRequest(new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: req.method, headers, body }), options);
-    res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/mcp`;
-  return {
-    url,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serveFetchHandler((req) => handleOperatorMcpRequest(req, options), "/api/mcp");
 }
 
 /** A user of the given role with one API token of the given scope. */
@@ -58,6 +38,25 @@ export async function connectModernClient(url: string, token: string, mode: "aut
   const client = new ModernClient({ name: "switchboard-test-v2", version: "1.0.0" }, { versionNegotiation: { mode } });
   await client.connect(new ModernHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
   return client;
+}
+
+export const MODERN_REVISION = "2026-07-28";
+
+/** A raw 2026-07-28 request: the revision, client info and capabilities in _meta, the revision in the header too. */
+export function postModern(url: string, token: string, method: string, revision = MODERN_REVISION, params: Record<string, unknown> = {}) {
+  return fetch(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": revision, "mcp-method": method },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method,
+      params: {
+        ...params,
+        _meta: { "io.modelcontextprotocol/protocolVersion": revision, "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" }, "io.modelcontextprotocol/clientCapabilities": {} },
+      },
+    }),
+  });
 }
 
 export function resultText(result: unknown): string {
