@@ -15,14 +15,21 @@ const LIMIT_MAX = 25;
 
 export type SearchableTool = { name: string; title?: string; description: string };
 
+export type OnDemandTool = {
+  name: string;
+  description: string;
+  inputSchema: { type: "object"; properties: Record<string, object>; required: string[] };
+  annotations: { title: string; readOnlyHint?: boolean; openWorldHint?: boolean };
+};
+
 /** The two tools offered in place of `count` tools. */
-export function onDemandToolDefinitions(count: number) {
+export function onDemandToolDefinitions(count: number): OnDemandTool[] {
   return [
     {
       name: SEARCH_TOOLS,
       description: `This step may use ${count} tools, too many to list here. Find the ones you need by keywords (what you want to do and on what, e.g. "create post" or "list comments"); each match comes with its name, description and input schema. Then call it with ${CALL_TOOL}.`,
       inputSchema: {
-        type: "object" as const,
+        type: "object",
         properties: {
           query: { type: "string", description: "Keywords for the tool you need" },
           limit: { type: "integer", minimum: 1, maximum: LIMIT_MAX, description: `How many tools to return at most (default ${LIMIT_DEFAULT})` },
@@ -35,7 +42,7 @@ export function onDemandToolDefinitions(count: number) {
       name: CALL_TOOL,
       description: `Calls one of this step's tools found with ${SEARCH_TOOLS}, by the name ${SEARCH_TOOLS} gave, with arguments that match its input schema. Returns what the tool returns.`,
       inputSchema: {
-        type: "object" as const,
+        type: "object",
         properties: {
           name: { type: "string", description: `The tool's name, as ${SEARCH_TOOLS} gave it` },
           arguments: { type: "object", description: "The tool's arguments, matching its input schema", additionalProperties: true },
