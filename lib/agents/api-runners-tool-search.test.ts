@@ -65,6 +65,21 @@ describe.each(cases)("$runner runner with 71 tools", { timeout: 120_000 }, ({ ru
     }
   });
 
+  it("follows the step's tool_search: false lists all 71, true offers the two tools for a step of two", async () => {
+    suite.standin.script = () => ({ kind: "text", text: "Final answer: none" });
+    const offered = () => (suite.standin.requestsTo(apiPath).at(-1)?.body.tools as { name?: string; function?: { name: string } }[]).map((t) => t.name ?? t.function?.name);
+    try {
+      const off = await runAgentPipeline(writeAgentPipeline(runner, { tools: [`${wp}/*`], extra: "      tool_search: false\n" }));
+      expect(off.run.status).toBe("succeeded");
+      expect(offered()).toHaveLength(71);
+      const on = await runAgentPipeline(writeAgentPipeline(runner, { tools: [`${wp}/wp_list_posts`, `${wp}/wp_get_post`], extra: "      tool_search: true\n" }));
+      expect(on.run.status).toBe("succeeded");
+      expect(offered()).toEqual([SEARCH_TOOLS, CALL_TOOL]);
+    } finally {
+      suite.standin.script = null;
+    }
+  });
+
   it("gets the whole list for a step of two tools", async () => {
     suite.standin.script = ({ lastResult }) => (lastResult === null ? { kind: "text", text: "Final answer: none" } : null);
     try {

@@ -221,6 +221,16 @@ describe("on-demand tools for a big allow-list", { timeout: 60_000 }, () => {
       ["wp_delete_post", "refused"],
     ]);
     expect((await rows(inProcess.runStepId)).map((r) => [r.tool, r.status])).toEqual([["wp_create_post", "succeeded"]]);
+
+    // the step's tool_search, read from the run's pipeline by the HTTP gateway's token lookup
+    const forced = await runningAgentStep([`${wp}/wp_list_posts`, `${wp}/wp_get_post`], "no-approval", { tool_search: true });
+    const forcedClient = await gatewayClient(gateway.url, forced.token);
+    closers.push(() => forcedClient.close());
+    expect((await forcedClient.listTools()).tools.map((t) => t.name)).toEqual([SEARCH_TOOLS, CALL_TOOL]);
+    const full = await runningAgentStep([`${wp}/*`], "no-approval", { tool_search: false });
+    const fullClient = await gatewayClient(gateway.url, full.token);
+    closers.push(() => fullClient.close());
+    expect((await fullClient.listTools()).tools).toHaveLength(71);
   });
 
   it("ranks by name, then title, then description words", () => {
