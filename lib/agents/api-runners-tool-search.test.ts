@@ -20,7 +20,7 @@ const suite = useAgentSuite({
   }),
 });
 
-const FIXTURE = path.resolve("lib/testing/fixtures/many-tools-server.mjs");
+const FIXTURE = path.resolve("scripts/bench/fixtures/many-tools-server.mjs");
 const wp = `wp${suffix()}`;
 let callsFile = "";
 
@@ -67,7 +67,7 @@ describe.each(cases)("$runner runner with 71 tools", { timeout: 120_000 }, ({ ru
 
   it("follows the step's tool_search: false lists all 71, true offers the two tools for a step of two", async () => {
     suite.standin.script = () => ({ kind: "text", text: "Final answer: none" });
-    const offered = () => (suite.standin.requestsTo(apiPath).at(-1)?.body.tools as { name?: string; function?: { name: string } }[]).map((t) => t.name ?? t.function?.name);
+    const offered = () => ((suite.standin.requestsTo(apiPath).at(-1)?.body.tools ?? []) as { name?: string; function?: { name: string } }[]).map((t) => t.name ?? t.function?.name);
     try {
       const off = await runAgentPipeline(writeAgentPipeline(runner, { tools: [`${wp}/*`], extra: "      tool_search: false\n" }));
       expect(off.run.status).toBe("succeeded");

@@ -27,7 +27,7 @@ const suite = useAgentSuite({
   }),
 });
 
-const FIXTURE = path.resolve("lib/testing/fixtures/many-tools-server.mjs");
+const FIXTURE = path.resolve("scripts/bench/fixtures/many-tools-server.mjs");
 const wp = `wp${suffix()}`;
 let callsFile = "";
 

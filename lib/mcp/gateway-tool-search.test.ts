@@ -1,5 +1,5 @@
 // On-demand tools: a step that may use more tools than the threshold (40) is offered search_tools and
-// call_tool alone, against a real 71-tool server (lib/testing/fixtures/many-tools-server.mjs). The search
+// call_tool alone, against a real 71-tool server (scripts/bench/fixtures/many-tools-server.mjs). The search
 // covers exactly the step's tools (its allow-list, and before an approval step its read-only ones), and
 // call_tool is refused, recorded and sent exactly like a direct call, in-process and over the HTTP gateway.
 import fs from "node:fs";
@@ -19,7 +19,7 @@ import { gatewayClient, runningAgentStep, type ApprovalPlace } from "@/lib/testi
 import { writeMcpJson } from "@/lib/testing/mcp-servers";
 import { connectModernClient, resultText } from "@/lib/testing/operator-mcp";
 
-const FIXTURE = path.resolve("lib/testing/fixtures/many-tools-server.mjs");
+const FIXTURE = path.resolve("scripts/bench/fixtures/many-tools-server.mjs");
 const wp = `wp${Math.random().toString(36).slice(2, 8)}`;
 const exposed = (tool: string) => exposedToolName(wp, tool);
 let callsFile = "";

@@ -1,6 +1,6 @@
 // What a 71-tool step costs the model in tool definitions, both ways: the whole list (tool_search off)
 // against search_tools + call_tool (on demand, the default past 40 tools), for the real 71-tool fixture
-// server (lib/testing/fixtures/many-tools-server.mjs, modelled on mcp-wordpress). Weighed in the exact
+// server (scripts/bench/fixtures/many-tools-server.mjs, modelled on mcp-wordpress). Weighed in the exact
 // shapes sent: the anthropic and openai runners' `tools` arrays (their own mapping functions) and the
 // gateway's MCP tools/list (what claude-code and codex read before turning it into their API's shape).
 // No tokenizer is installed (none in node_modules; counting through a model API would need the network),
@@ -23,7 +23,7 @@ function weigh(value: unknown) {
 
 export async function benchToolSearch(): Promise<Record<string, unknown>> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-bench-tool-search-"));
-  const fixture = path.resolve("lib/testing/fixtures/many-tools-server.mjs");
+  const fixture = path.resolve("scripts/bench/fixtures/many-tools-server.mjs");
   fs.writeFileSync(path.join(root, "mcp.json"), JSON.stringify({ mcpServers: { wordpress: { command: process.execPath, args: [fixture] } } }));
   process.env.SWITCHBOARD_WORKSPACE = root;
   process.env.DATABASE_URL = `file:${path.join(root, "bench.db")}`;
