@@ -110,6 +110,9 @@ const AgentEnvSchema = z.object({
   SWITCHBOARD_CODEX_MODEL: z.string().min(1).default("gpt-5.5"),
   // where codex reaches the gateway; default http://127.0.0.1:$PORT/api/mcp/gateway
   SWITCHBOARD_GATEWAY_URL: z.url().optional(),
+  // past this many tools an agent step is offered search_tools and call_tool in place of its list
+  // (lib/mcp/tool-search.ts); default 40
+  SWITCHBOARD_GATEWAY_TOOL_SEARCH_THRESHOLD: z.coerce.number({ error: "expected a whole number" }).int({ error: "expected a whole number" }).min(0).max(100_000).optional(),
   HOME: z.string().optional(),
   PATH: z.string().optional(),
 });

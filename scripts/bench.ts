@@ -14,6 +14,7 @@ const BENCHES: Bench[] = [
   { name: "engine", run: async () => (await import("./bench/engine")).benchEngine() },
   { name: "heartbeats", run: async () => (await import("./bench/heartbeats")).benchHeartbeats() },
   { name: "gateway", run: async () => (await import("./bench/gateway")).benchGateway() },
+  { name: "tool-search", run: async () => (await import("./bench/tool-search")).benchToolSearch() },
   { name: "sandbox", run: async () => (await import("./bench/sandbox")).benchSandbox() },
   { name: "operator-mcp", run: async () => (await import("./bench/operator-mcp")).benchOperatorMcp() },
   { name: "notify", run: async () => (await import("./bench/notify")).benchNotify() },

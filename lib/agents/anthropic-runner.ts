@@ -5,7 +5,7 @@ import "server-only";
 import Anthropic, { APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import type { MessageParam, Tool as AnthropicTool, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages/messages";
 import { agentEnv } from "@/lib/env";
-import { gatewayResultText } from "@/lib/mcp/gateway";
+import { type GatewayTool, gatewayResultText } from "@/lib/mcp/gateway";
 import { addUsage, AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError, type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus } from "@/lib/agents/runner";
 import { modelApiError } from "@/lib/agents/model-api-error";
 
@@ -20,6 +20,11 @@ function client(): { client: Anthropic; model: string } {
   };
 }
 
+/** The gateway's tools as the Messages API takes them (also what `npm run bench` weighs). */
+export function anthropicTools(tools: readonly GatewayTool[]): AnthropicTool[] {
+  return tools.map((t) => ({ name: t.name, description: t.description.slice(0, 4_000), input_schema: { ...t.inputSchema, type: "object" } }));
+}
+
 export class AnthropicRunner implements AgentRunner {
   readonly name = "anthropic" as const;
 
@@ -32,11 +37,7 @@ export class AnthropicRunner implements AgentRunner {
   async run(req: AgentRunRequest): Promise<AgentRunResult> {
     const { client: api, model: defaultModel } = client();
     const model = req.model ?? defaultModel;
-    const tools: AnthropicTool[] = (await req.gateway.listTools()).map((t) => ({
-      name: t.name,
-      description: t.description.slice(0, 4_000),
-      input_schema: { ...t.inputSchema, type: "object" },
-    }));
+    const tools = anthropicTools(await req.gateway.listTools());
     const messages: MessageParam[] = [{ role: "user", content: req.prompt }];
     let usage = NO_USAGE;
     for (let turn = 1; turn <= req.maxTurns; turn++) {

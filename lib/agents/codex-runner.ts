@@ -25,6 +25,11 @@ const BOXED_CODEX_HOME = "/codex-home";
 // gateway's tool list: on a busy machine the agent otherwise started without the step's tools), when the
 // step has tools (Settings' test call has none, and a token no step holds)
 const MCP_STARTUP_TIMEOUT_SEC = 60;
+// the gateway's tools run without codex's own approval prompt (`default_tools_approval_mode="approve"`):
+// `codex exec` has no one to ask, so with its default it refused every tool not marked read-only, and
+// call_tool (on-demand tools) always. The gateway is the approval boundary: the step's allow-list, and
+// before an approval step its read-only tools alone (lib/mcp/gateway.ts)
+const MCP_APPROVAL = "approve";
 // codex's own extras that an agent step has no use for
 const DISABLED_FEATURES = ["apps", "browser_use", "in_app_browser", "image_generation"];
 // the config that switches each `builtin:` group off (codex 0.171; names from `codex features list` and its
@@ -140,7 +145,7 @@ export class CodexRunner implements AgentRunner {
       "-c",
       `model_providers.${PROVIDER}={name="Switchboard",base_url=${toml(baseUrl)},wire_api="responses",env_key="OPENAI_API_KEY"}`,
       "-c",
-      `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC}${tools.length ? `,required=true,startup_readiness="catalog"` : ""}}`,
+      `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC},default_tools_approval_mode=${toml(MCP_APPROVAL)}${tools.length ? `,required=true,startup_readiness="catalog"` : ""}}`,
       ...DISABLED_FEATURES.flatMap((f) => ["-c", `features.${f}=false`]),
       ...codexBuiltinArgs(req.builtin),
       "--",

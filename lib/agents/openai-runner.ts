@@ -5,7 +5,7 @@ import "server-only";
 import OpenAI, { APIError, APIUserAbortError } from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { agentEnv } from "@/lib/env";
-import { gatewayResultText } from "@/lib/mcp/gateway";
+import { type GatewayTool, gatewayResultText } from "@/lib/mcp/gateway";
 import { modelApiError } from "@/lib/agents/model-api-error";
 import { addUsage, maxTurnsError, NO_USAGE, RunnerNotConfiguredError, type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage } from "@/lib/agents/runner";
 
@@ -19,6 +19,11 @@ function client(): { client: OpenAI; model: string } {
     client: new OpenAI({ apiKey: env.OPENAI_API_KEY ?? "none", baseURL: env.OPENAI_BASE_URL, maxRetries: 1, timeout: 10 * 60_000 }),
     model: env.SWITCHBOARD_OPENAI_MODEL,
   };
+}
+
+/** The gateway's tools as Chat Completions takes them (also what `npm run bench` weighs). */
+export function openAiTools(tools: readonly GatewayTool[]): ChatCompletionTool[] {
+  return tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description.slice(0, 1_024), parameters: { ...t.inputSchema, type: "object" } } }));
 }
 
 type PendingCall = { id: string; name: string; arguments: string };
@@ -40,10 +45,7 @@ export class OpenAiRunner implements AgentRunner {
   async run(req: AgentRunRequest): Promise<AgentRunResult> {
     const { client: api, model: defaultModel } = client();
     const model = req.model ?? defaultModel;
-    const tools: ChatCompletionTool[] = (await req.gateway.listTools()).map((t) => ({
-      type: "function",
-      function: { name: t.name, description: t.description.slice(0, 1_024), parameters: { ...t.inputSchema, type: "object" } },
-    }));
+    const tools = openAiTools(await req.gateway.listTools());
     const messages: ChatCompletionMessageParam[] = [{ role: "user", content: req.prompt }];
     let usage = NO_USAGE;
     let reportedModel: string | null = null;

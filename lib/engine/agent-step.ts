@@ -239,7 +239,10 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   // a failed tool call ends the step (gateway-failure.ts); in-process runners hear of it at once, and
   // for codex, whose calls the HTTP gateway serves (perhaps in another process), the record is watched
   const failStep = (failure: GatewayToolFailed) => controller.abort(failure);
-  const gateway = new GatewaySession({ runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, ...approval }, { signal: controller.signal, onToolFailure: failStep });
+  const gateway = new GatewaySession(
+    { runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, toolSearch: agent.tool_search, ...approval },
+    { signal: controller.signal, onToolFailure: failStep },
+  );
   let overHttp = false;
   let stopWatching: () => void = () => {};
   // the agent may have answered (or given up) before the watch saw its failed call

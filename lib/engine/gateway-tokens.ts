@@ -44,5 +44,5 @@ export async function gatewayStepForToken(token: string): Promise<GatewayStep | 
   const steps = pipelineSteps(row.run.pipelineJson);
   const agent = steps?.find((s) => s.id === row.stepId)?.agent;
   if (!steps || !agent) return null;
-  return { runId: row.runId, runStepId: row.id, clientSlug: row.run.client?.slug ?? null, allow: agent.tools, ...approvalPosition(steps, row.stepId) };
+  return { runId: row.runId, runStepId: row.id, clientSlug: row.run.client?.slug ?? null, allow: agent.tools, toolSearch: agent.tool_search, ...approvalPosition(steps, row.stepId) };
 }

@@ -13,8 +13,8 @@ export const GATEWAY_SERVER_NAME = "switchboard";
 const INFO = { name: GATEWAY_SERVER_NAME, version: "1.0.0" };
 const CAPABILITIES = { capabilities: { tools: { listChanged: false } } };
 
-/** tools/list: the session's tools as MCP describes them (the same for both SDKs). */
-async function listedTools(session: GatewaySession) {
+/** tools/list: the session's tools as MCP describes them (the same for both SDKs; also what `npm run bench` weighs). */
+export async function listedTools(session: GatewaySession) {
   return (await session.listTools()).map((t) => ({ name: t.name, description: t.description, inputSchema: { ...t.inputSchema, type: "object" as const }, annotations: t.annotations }));
 }
 

@@ -4,16 +4,22 @@
 // checks every call against that list, the tool's pin and its schema, sends it through the pool (its
 // timeout and cancellation, secrets redacted) and records it under the step like a tool step's call.
 // Calls it will not send are recorded as refused.
+// A step that may use more tools than a threshold is offered two tools in their place, search_tools and
+// call_tool (tool-search.ts): the search covers exactly the tools the step may call, and call_tool goes
+// through the same call as a direct one. Done here once, so every front (the in-process server, the HTTP
+// gateway, the API runners) offers the same.
 // The agent only ever sees a tool's name, description and input schema: never a command, env or header.
 import "server-only";
 import type { Tool } from "@modelcontextprotocol/client";
 import { prisma } from "@/lib/db/client";
+import { agentEnv } from "@/lib/env";
 import { callPreparedRecorded, checkArguments, ToolCallRefused } from "@/lib/mcp/calls";
 import type { ServerEntry } from "@/lib/mcp/config";
 import { GatewayToolFailed } from "@/lib/mcp/gateway-failure";
 import { getMcpPool, McpUnavailableError, type McpPool } from "@/lib/mcp/pool";
 import { pinBlockReason, readToolPin, type ToolPinRow } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
+import { CALL_TOOL, callArguments, DEFAULT_TOOL_SEARCH_THRESHOLD, onDemandToolDefinitions, rankTools, SEARCH_TOOLS, searchArguments } from "@/lib/mcp/tool-search";
 import { trustedTool } from "@/lib/mcp/tool-trust";
 
 export type GatewayStep = {
@@ -26,6 +32,11 @@ export type GatewayStep = {
   afterApproval: boolean;
   /** an approval step of its run comes after this step: only read-only tools (by their accepted definition) */
   beforeApproval: boolean;
+  /**
+   * the step's `tool_search`: true offers search_tools and call_tool in place of its tools, false its whole
+   * list; unset, the list when it has at most SWITCHBOARD_GATEWAY_TOOL_SEARCH_THRESHOLD tools (default 40)
+   */
+  toolSearch?: boolean;
 };
 
 export type GatewayTool = {
@@ -76,9 +87,16 @@ export function exposedToolName(server: string, tool: string): string {
 
 type Offered = GatewayTool & { entry: ServerEntry; definition: Tool };
 type Withheld = { server: string; tool: string; entry: ServerEntry; reason: string };
+/** The step's tools by exposed name, and whether they are offered on demand (search_tools and call_tool). */
+type Loaded = { byName: Map<string, Offered>; onDemand: boolean };
+
+/** Past this many tools a step is offered search_tools and call_tool in place of its list. */
+export function toolSearchThreshold(): number {
+  return agentEnv().SWITCHBOARD_GATEWAY_TOOL_SEARCH_THRESHOLD ?? DEFAULT_TOOL_SEARCH_THRESHOLD;
+}
 
 export class GatewaySession {
-  private offered: Promise<Map<string, Offered>> | null = null;
+  private offered: Promise<Loaded> | null = null;
   /** listed tools the boundary keeps from the agent, by `server/tool` and by exposed name, with why */
   private readonly withheld = new Map<string, Withheld>();
   private readonly pool: McpPool;
@@ -100,7 +118,7 @@ export class GatewaySession {
     return [...new Set(this.step.allow.map((p) => p.slice(0, p.indexOf("/"))))];
   }
 
-  private load(): Promise<Map<string, Offered>> {
+  private load(): Promise<Loaded> {
     this.offered ??= (async () => {
       const byName = new Map<string, Offered>();
       for (const server of this.servers()) {
@@ -138,7 +156,9 @@ export class GatewaySession {
           });
         }
       }
-      return byName;
+      // decided once per session: the agent's view does not change under it mid-step
+      const onDemand = this.step.toolSearch !== undefined ? this.step.toolSearch && byName.size > 0 : byName.size > toolSearchThreshold();
+      return { byName, onDemand };
     })();
     this.offered.catch(() => {
       this.offered = null;
@@ -155,9 +175,24 @@ export class GatewaySession {
     return check(await readToolPin(entry.scope, entry.name, definition.name));
   }
 
-  /** Exactly the tools the step may call; throws GatewayUnavailableError when a listed server cannot be reached. */
+  /**
+   * Exactly the tools the step may call, or, past the threshold, search_tools and call_tool in their
+   * place (their server is ""); throws GatewayUnavailableError when a listed server cannot be reached.
+   */
   async listTools(): Promise<GatewayTool[]> {
-    return [...(await this.load()).values()].map(({ entry: _entry, definition: _definition, ...tool }) => tool);
+    const { byName, onDemand } = await this.load();
+    if (onDemand) return onDemandToolDefinitions(byName.size).map((t) => ({ ...t, server: "", tool: t.name }));
+    return [...byName.values()].map(publicTool);
+  }
+
+  /** Every tool the step may call, whether listTools offers them or search_tools finds them. */
+  async allowedTools(): Promise<GatewayTool[]> {
+    return [...(await this.load()).byName.values()].map(publicTool);
+  }
+
+  /** Whether listTools offers search_tools and call_tool in place of the step's tools. */
+  async isOnDemand(): Promise<boolean> {
+    return (await this.load()).onDemand;
   }
 
   /**
@@ -167,7 +202,38 @@ export class GatewaySession {
    * `onToolFailure`, which ends the step.
    */
   async call(name: string, args: unknown, options: { signal?: AbortSignal } = {}): Promise<GatewayCallResult> {
-    const offered = await this.load();
+    const { byName, onDemand } = await this.load();
+    if (onDemand && name === SEARCH_TOOLS) return this.search(byName, args);
+    if (onDemand && name === CALL_TOOL) {
+      const inner = callArguments(args);
+      if ("error" in inner) return this.refuse("", CALL_TOOL, args, [], inner.error);
+      // the very path of a direct call: the tool must be one of the step's, and pass the same checks
+      return this.callOffered(byName, inner.name, inner.arguments, options);
+    }
+    return this.callOffered(byName, name, args, options);
+  }
+
+  /**
+   * search_tools: the step's tools that match the query, best first, with what it takes to call them.
+   * Answered by the gateway itself (nothing is sent to a server, so nothing is recorded).
+   */
+  private search(byName: Map<string, Offered>, args: unknown): GatewayCallResult {
+    const parsed = searchArguments(args);
+    if ("error" in parsed) return { content: [{ type: "text", text: parsed.error }], isError: true, error: parsed.error, refused: true };
+    const tools = [...byName.values()];
+    const ranked = rankTools(
+      tools.map((t) => ({ ...t, title: t.definition.title ?? t.definition.annotations?.title })),
+      parsed.query,
+    );
+    const answer = {
+      tools: ranked.slice(0, parsed.limit).map((t) => ({ name: t.name, description: t.description, inputSchema: { ...t.inputSchema, type: "object" as const } })),
+      matched: ranked.length,
+      of: tools.length,
+    };
+    return { content: [{ type: "text", text: JSON.stringify(answer) }], structuredContent: answer, isError: false };
+  }
+
+  private async callOffered(offered: Map<string, Offered>, name: string, args: unknown, options: { signal?: AbortSignal }): Promise<GatewayCallResult> {
     const found = offered.get(name) ?? [...offered.values()].find((t) => `${t.server}/${t.tool}` === name);
     if (!found) {
       const withheld = this.withheld.get(name);
@@ -240,6 +306,10 @@ export class GatewaySession {
     });
     return { content: [{ type: "text", text: message }], isError: true, error: message, refused: status === "refused", toolCallId: row.id };
   }
+}
+
+function publicTool({ entry: _entry, definition: _definition, ...tool }: Offered): GatewayTool {
+  return tool;
 }
 
 /** `server/tool` or `server__tool` into its parts, for recording a call to a tool that was not offered. */

@@ -64,6 +64,8 @@ const ZAgentStep = z
     model: z.string().min(1).max(200).optional(),
     max_turns: z.number().int().min(1).max(500).optional(),
     timeout: ZDuration.optional(),
+    /** true: the gateway offers search_tools and call_tool in place of the step's tools; false: the whole list; unset: by their number */
+    tool_search: z.boolean({ error: "expected true or false" }).optional(),
     builtin: z.array(z.string().min(1).max(100)).max(100).default([]),
     /** extra paths the CLI runners' sandbox shows the agent (an admin's file decides), read-only unless `write: true` */
     mounts: z.array(ZAgentMount).max(50).default([]),

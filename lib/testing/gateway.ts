@@ -8,9 +8,9 @@ import { mintGatewayToken } from "@/lib/engine/gateway-tokens";
 /** Where the step stands: an approval step before it, after it, or none in the pipeline. */
 export type ApprovalPlace = "before-approval" | "after-approval" | "no-approval";
 
-/** A running run whose agent step "draft" lists `allow`; the approval step "review" sits where `place` says. */
-export async function runningAgentStep(allow: string[], place: ApprovalPlace) {
-  const agent = { id: "draft", agent: { runner: "anthropic", prompt: "Research", tools: allow } };
+/** A running run whose agent step "draft" lists `allow` (and `agentExtra`'s fields); the approval step "review" sits where `place` says. */
+export async function runningAgentStep(allow: string[], place: ApprovalPlace, agentExtra: Record<string, unknown> = {}) {
+  const agent = { id: "draft", agent: { runner: "anthropic", prompt: "Research", tools: allow, ...agentExtra } };
   const approval = { id: "review", approval: { title: "Post", body: "Body" } };
   const steps = place === "before-approval" ? [agent, approval] : place === "after-approval" ? [approval, agent] : [agent];
   const run = await prisma.run.create({
