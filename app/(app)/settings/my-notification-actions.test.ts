@@ -13,6 +13,8 @@ import { addPersonalChannelAction, deletePersonalChannelAction, savePreferencesA
 
 beforeAll(() => {
   process.env.SWITCHBOARD_URL = "https://switchboard.example";
+  // people's channels here post to receivers on 127.0.0.1 (address-filter.test.ts runs with the filter on)
+  process.env.SWITCHBOARD_NOTIFY_ALLOW_PRIVATE = "1";
   resetEnvForTests();
 });
 
