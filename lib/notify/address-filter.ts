@@ -92,6 +92,11 @@ function inPrefix(bytes: number[], r: Rule): boolean {
   return true;
 }
 
+/** One spelling per address (an IPv6 address has many). */
+export function ipKey(bytes: number[]): string {
+  return bytes.join(".");
+}
+
 const startsWith = (bytes: number[], prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
 
 /** The IPv4 address an IPv6 one carries (mapped, compatible, NAT64, 6to4), or null. */
@@ -104,30 +109,30 @@ function embeddedIpv4(bytes: number[]): number[] | null {
   return null;
 }
 
-/** Every address of this machine's interfaces, as byte strings. */
-function ownAddresses(): Set<string> {
+/** Every address of this machine's interfaces, as byte strings (ipKey). */
+export function ownAddresses(): Set<string> {
   const own = new Set<string>();
   for (const list of Object.values(os.networkInterfaces())) {
     for (const i of list ?? []) {
       const bytes = ipBytes(i.address);
-      if (bytes) own.add(bytes.join("."));
+      if (bytes) own.add(ipKey(bytes));
     }
   }
   return own;
 }
 
-/** Why a personal channel may not send to `address` (an IP address), or null when it may. */
-export function refusedReason(address: string): string | null {
+/** Why a personal channel may not send to `address` (an IP address), or null when it may; `own`: this machine's addresses. */
+export function refusedReason(address: string, own: Set<string> = ownAddresses()): string | null {
   const bytes = ipBytes(address);
   if (!bytes) return "unreadable";
   for (const r of RULES) if (inPrefix(bytes, r)) return r.reason;
   const v4 = embeddedIpv4(bytes);
   // ::/96 holds :: and ::1 (judged above), so a carried 0.x address is only checked past them
   if (v4 && !(bytes.slice(0, 12).every((b) => b === 0) && v4[0] === 0)) {
-    const why = refusedReason(v4.join("."));
+    const why = refusedReason(v4.join("."), own);
     if (why) return why;
   }
-  if (ownAddresses().has(bytes.join(".")) || (v4 && ownAddresses().has(v4.join(".")))) return "this machine's own";
+  if (own.has(ipKey(bytes))) return "this machine's own";
   return null;
 }
 
