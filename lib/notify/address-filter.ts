@@ -180,7 +180,7 @@ export function assertLiteralHostAllowed(url: URL): void {
 export function guardedAgent(protocol: string, resolve?: Resolve): http.Agent {
   const lookup = guardedLookup(resolve);
   if (protocol === "https:") return new https.Agent({ ...https.globalAgent.options, keepAlive: false, lookup });
-  return new http.Agent({ ...http.globalAgent.options, keepAlive: false, lookup });
+  return new http.Agent({ keepAlive: false, lookup });
 }
 
 /**
