@@ -34,6 +34,8 @@ const OPERATOR_MAY = new Set([
   "addPersonalChannelAction",
   "deletePersonalChannelAction",
   "enablePushAction",
+  "disablePushAction",
+  "sendPersonalTestAction",
   "createFirstAdminAction", // public, and refuses once an admin exists
 ]);
 

@@ -101,3 +101,36 @@ test("an operator may run the day but not manage users, tokens or tools", async 
   expect((await op.request.post("/api/clients", { data: { slug: uniqueName("by-operator"), name: "By operator" } })).status()).toBe(201);
   await context.close();
 });
+
+test("My notifications: a personal webhook on this machine is refused by name; a personal channel sends a test and shows the outcome; disable push asks first", async ({ page }) => {
+  await page.goto("/settings");
+  const form = page.getByRole("form", { name: "Add a channel of your own" });
+  // the filter is on in this server (SWITCHBOARD_NOTIFY_ALLOW_PRIVATE unset): the metadata address and loopback are refused, named
+  await form.getByLabel("Type").selectOption("webhook");
+  await form.getByLabel("Channel name").fill(uniqueName("metadata"));
+  await form.getByLabel("URL").fill("http://169.254.169.254/latest/meta-data/");
+  await form.getByLabel("Signing secret").fill("s3cret");
+  await form.getByRole("button", { name: "Add channel" }).click();
+  await expect(form.getByRole("alert")).toHaveText("169.254.169.254, a link-local (cloud metadata) address: a personal channel may not send there");
+  await form.getByLabel("URL").fill("http://127.0.0.1:9/hook");
+  await form.getByRole("button", { name: "Add channel" }).click();
+  await expect(form.getByRole("alert")).toHaveText("127.0.0.1, a loopback address: a personal channel may not send there");
+
+  // a mail channel of one's own (no SMTP in this server): the test runs and says why it failed
+  const name = uniqueName("my mail");
+  await form.getByLabel("Type").selectOption("email");
+  await form.getByLabel("Channel name").fill(name);
+  await form.getByLabel("Address").fill(`${uniqueName("me")}@agency.example`);
+  await form.getByRole("button", { name: "Add channel" }).click();
+  const mine = page.getByRole("list", { name: "Your channels" });
+  await expect(mine.getByText(name, { exact: true })).toBeVisible();
+  await mine.getByRole("button", { name: `Send a test to your channel ${name}` }).click();
+  await expect(mine.getByRole("status")).toHaveText("mail is not set up: set SMTP_URL and SMTP_FROM");
+
+  // this browser has no push subscription: disabling asks first, then says there is nothing to disable
+  await page.getByRole("button", { name: "Disable push on this browser" }).click();
+  const confirm = page.getByRole("dialog").filter({ hasText: "Disable push on this browser?" });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole("button", { name: "Disable push", exact: true }).click();
+  await expect(page.getByText("Push is not on for this browser: there is nothing to disable.")).toBeVisible();
+});

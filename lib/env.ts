@@ -23,6 +23,10 @@ const EnvSchema = z.object({
     .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
     .optional(),
   SMTP_FROM: z.string().min(3).optional(),
+  // "1": a person's own channels (webhook, slack, discord, ntfy, push) may reach loopback, private and
+  // link-local addresses and this machine's own (lib/notify/address-filter.ts). Off by default; tests with
+  // local receivers and a single-machine setup turn it on. Team channels are never filtered.
+  SWITCHBOARD_NOTIFY_ALLOW_PRIVATE: z.enum(["0", "1"], { error: "expected 0 or 1" }).optional(),
   SWITCHBOARD_SHUTDOWN_GRACE_S: z.coerce.number().min(0).max(3600).default(10),
   /** "1": serve pages only; runs wait for a worker started on its own (`npm run worker`) */
   SWITCHBOARD_DISABLE_WORKER: z.string().optional(),
@@ -77,6 +81,11 @@ export function publicUrl(): URL {
 /** Whether the server starts its in-process worker (SWITCHBOARD_DISABLE_WORKER=1 turns it off). */
 export function inProcessWorkerEnabled(): boolean {
   return env().SWITCHBOARD_DISABLE_WORKER !== "1";
+}
+
+/** Whether SWITCHBOARD_NOTIFY_ALLOW_PRIVATE=1 turned off the address filter of people's own channels. */
+export function notifyAllowPrivate(): boolean {
+  return env().SWITCHBOARD_NOTIFY_ALLOW_PRIVATE === "1";
 }
 
 /** `next dev`: the CSP allows eval for React's dev tooling. */

@@ -1,6 +1,7 @@
 "use client";
 // A button that runs one action and shows its outcome beside it (a status line, green or red): the
-// runner test, a channel's "send a test" and "enable push" share it.
+// runner test, a channel's "send a test" and "enable push" share it; "disable push" (behind a confirm)
+// shows its outcome with the same status line.
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 
@@ -22,11 +23,16 @@ export function OutcomeButton({ label, busyLabel, ariaLabel, run }: { label: str
       >
         {state.busy ? busyLabel : label}
       </Button>
-      {state.outcome && (
-        <p role="status" className={`text-xs break-words ${state.outcome.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}>
-          {state.outcome.message}
-        </p>
-      )}
+      {state.outcome && <OutcomeStatus outcome={state.outcome} />}
     </div>
+  );
+}
+
+/** An action's outcome as a status line: green when it worked, red with its error when not. */
+export function OutcomeStatus({ outcome }: { outcome: Outcome }) {
+  return (
+    <p role="status" className={`text-xs break-words ${outcome.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}>
+      {outcome.message}
+    </p>
   );
 }

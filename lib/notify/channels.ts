@@ -8,13 +8,18 @@
 //   webpush  { title, text, url } encrypted to a person's browser (web-push: VAPID, aes128gcm, RFC 8291);
 //            a subscription the push service calls gone (404, 410) is deleted
 // No redirect is followed: a channel's address is the one the admin wrote. Errors name what failed
-// (an HTTP status, a connection error's code), never the address, which may hold a secret.
+// (an HTTP status, a connection error's code), never the address, which may hold a secret; a refused
+// address of a person's own channel is named (lib/notify/address-filter.ts), its path and query never.
+// A person's own channel (ownerId set) is sent through the address filter's agent; a team channel is not.
 import "server-only";
 import { createHmac } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
 import nodemailer from "nodemailer";
 import webpush from "web-push";
 import { env, publicUrl } from "@/lib/env";
 import { SafeError } from "@/lib/errors";
+import { assertLiteralHostAllowed, guardedAgent } from "@/lib/notify/address-filter";
 import type { Channel } from "@/lib/notify/config";
 import { deleteStoredChannel } from "@/lib/notify/stored-channels";
 import { vapidKeys, vapidSubject } from "@/lib/notify/vapid";
@@ -114,15 +119,40 @@ export function requestFor(channel: Channel, message: NotificationMessage): Http
   }
 }
 
-async function postTo(url: string, request: HttpRequest): Promise<void> {
-  let response: Response;
+/** POSTs one request; `guarded`: through the address filter (a person's own channel). */
+async function postTo(address: string, request: HttpRequest, guarded: boolean): Promise<void> {
+  let url: URL;
   try {
-    response = await fetch(url, { method: "POST", headers: request.headers, body: request.body, redirect: "manual", signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
-  } catch (error) {
-    throw new SafeError(`could not reach the channel: ${connectionError(error)}`);
+    url = new URL(address);
+  } catch {
+    throw new SafeError("the channel's address is not a URL");
   }
-  await response.body?.cancel();
-  if (response.status < 200 || response.status > 299) throw new SafeError(`the channel answered HTTP ${response.status}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new SafeError("the channel's address is not http(s)");
+  if (guarded) assertLiteralHostAllowed(url);
+  const transport = url.protocol === "https:" ? https : http;
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = transport.request(
+      url,
+      {
+        method: "POST",
+        headers: { "user-agent": "Switchboard", ...request.headers, "content-length": String(Buffer.byteLength(request.body)) },
+        timeout: SEND_TIMEOUT_MS,
+        ...(guarded ? { agent: guardedAgent(url.protocol) } : {}),
+      },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.statusCode ?? 0));
+        response.on("error", reject);
+      },
+    );
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" })));
+    req.on("error", reject);
+    req.end(request.body);
+  }).catch((error: unknown) => {
+    if (error instanceof SafeError) throw error;
+    throw new SafeError(`could not reach the channel: ${connectionError(error)}`);
+  });
+  if (status < 200 || status > 299) throw new SafeError(`the channel answered HTTP ${status}`);
 }
 
 function connectionError(error: unknown): string {
@@ -168,14 +198,19 @@ export function pushPayload(message: NotificationMessage): string {
 async function sendPush(channel: Channel & { id?: string }, message: NotificationMessage): Promise<void> {
   if (!channel.url || !channel.keys) throw new SafeError("the push subscription is incomplete");
   const { publicKey, privateKey } = vapidKeys();
+  // an endpoint is a person's own address: always through the address filter
+  const endpoint = new URL(channel.url);
+  assertLiteralHostAllowed(endpoint);
   try {
     await webpush.sendNotification({ endpoint: channel.url, keys: channel.keys }, pushPayload(message), {
       vapidDetails: { subject: vapidSubject(publicUrl()), publicKey, privateKey },
       TTL: PUSH_TTL_SECONDS,
       contentEncoding: "aes128gcm",
       timeout: SEND_TIMEOUT_MS,
+      agent: guardedAgent("https:") as https.Agent,
     });
   } catch (error) {
+    if (error instanceof SafeError) throw error;
     const status = error instanceof webpush.WebPushError ? error.statusCode : null;
     if ((status === 404 || status === 410) && channel.id) {
       // the browser unsubscribed or the subscription expired: it never comes back, so it is removed
@@ -187,9 +222,17 @@ async function sendPush(channel: Channel & { id?: string }, message: Notificatio
   }
 }
 
-/** Sends one message to one channel; throws a SafeError that says what failed. */
+/**
+ * Sends one message to one channel; throws a SafeError that says what failed. A person's own channel
+ * (`ownerId` set) goes through the address filter; a team channel may reach any address.
+ */
 export async function sendToChannel(channel: Channel & { id?: string }, message: NotificationMessage): Promise<void> {
   if (channel.type === "email") return sendMail(channel.to ?? "", message);
   if (channel.type === "webpush") return sendPush(channel, message);
-  await postTo(channel.url ?? "", requestFor(channel, message));
+  await postTo(channel.url ?? "", requestFor(channel, message), isPersonal(channel));
+}
+
+/** A channel kept by a person for themselves (a team channel has no owner). */
+export function isPersonal(channel: Pick<Channel, "ownerId">): boolean {
+  return typeof channel.ownerId === "string";
 }

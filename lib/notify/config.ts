@@ -26,6 +26,8 @@ export type Channel = {
   events: NotificationEvent[];
   /** null: every client */
   clients: string[] | null;
+  /** the person whose own channel this is (filtered by lib/notify/address-filter.ts); absent or null: a team channel */
+  ownerId?: string | null;
 };
 
 export type ChannelConfig = { channels: Channel[]; errors: string[] };

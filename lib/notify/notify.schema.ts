@@ -28,3 +28,6 @@ export const ZPushSubscriptionInput = z.object({
   endpoint: z.url({ protocol: /^https$/ }).max(2000),
   keys: z.object({ p256dh: z.string().regex(/^[A-Za-z0-9_-]{80,100}={0,2}$/), auth: z.string().regex(/^[A-Za-z0-9_-]{16,32}={0,2}$/) }),
 });
+
+/** "Disable push on this browser": the browser's subscription endpoint, which names its channel. */
+export const ZDisablePushInput = z.object({ endpoint: z.url({ protocol: /^https$/ }).max(2000) });

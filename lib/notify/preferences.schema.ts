@@ -43,4 +43,6 @@ export const ZPersonalChannelInput = z.discriminatedUnion("type", [
   z.strictObject({ name: z.string().trim().min(1).max(60), type: z.literal("email"), to: z.email() }),
 ]);
 
-export const ZDeleteChannelInput = z.object({ id: z.string().min(1).max(100) });
+/** One of the caller's own channels, by id (remove it, send it a test). */
+export const ZOwnChannelInput = z.object({ id: z.string().min(1).max(100) });
+export const ZDeleteChannelInput = ZOwnChannelInput;

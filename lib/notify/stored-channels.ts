@@ -6,6 +6,7 @@ import { seal, unseal } from "@/lib/auth/seal";
 import { prisma } from "@/lib/db/client";
 import { NOTIFICATION_EVENTS, type NotificationEvent } from "@/lib/db/outbox";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { checkPersonalTarget } from "@/lib/notify/address-filter";
 import { type Channel, maskAddress } from "@/lib/notify/config";
 import type { ChannelType } from "@/lib/notify/notify.schema";
 
@@ -13,7 +14,9 @@ const PURPOSE = "notification channels";
 
 type SecretPart = Pick<Channel, "url" | "secret" | "token" | "to" | "keys">;
 
+/** Keeps a channel; a person's own (ownerId set) only when its address passes the address filter. */
 export async function createStoredChannel(input: { name: string; type: ChannelType; ownerId: string | null; events: NotificationEvent[]; clients: string[] | null } & SecretPart) {
+  if (input.ownerId !== null && input.url !== undefined) await checkPersonalTarget(input.url);
   const secret: SecretPart = { url: input.url, secret: input.secret, token: input.token, to: input.to, keys: input.keys };
   return prisma.notificationChannel.create({
     data: {
@@ -75,7 +78,8 @@ export async function listOwnChannelSummaries(ownerId: string): Promise<OwnChann
  * It takes every event the person may see (tool.changed is for admins).
  */
 export async function saveOwnPushChannel(owner: { id: string; role: string }, subscription: { endpoint: string; keys: { p256dh: string; auth: string } }) {
-  const name = `push-${createHash("sha256").update(subscription.endpoint).digest("hex").slice(0, 12)}`;
+  await checkPersonalTarget(subscription.endpoint);
+  const name = pushChannelName(subscription.endpoint);
   const events = NOTIFICATION_EVENTS.filter((e) => owner.role === "admin" || e !== "tool.changed");
   const configSealed = seal(PURPOSE, JSON.stringify({ url: subscription.endpoint, keys: subscription.keys } satisfies SecretPart));
   return prisma.notificationChannel.upsert({
@@ -84,6 +88,24 @@ export async function saveOwnPushChannel(owner: { id: string; role: string }, su
     update: { configSealed },
     select: { id: true, name: true },
   });
+}
+
+/** One browser's push channel is named by its endpoint, so the same browser finds its own row again. */
+function pushChannelName(endpoint: string): string {
+  return `push-${createHash("sha256").update(endpoint).digest("hex").slice(0, 12)}`;
+}
+
+/**
+ * "Disable push on this browser": deletes the person's own push channel for this endpoint (nothing
+ * when it is another person's, or already gone); whether one was deleted.
+ */
+export async function deleteOwnPushChannel(ownerId: string, endpoint: string): Promise<boolean> {
+  return (await prisma.notificationChannel.deleteMany({ where: { ownerId, type: "webpush", name: pushChannelName(endpoint) } })).count === 1;
+}
+
+/** One of a person's own channels, ready to send to (null when there is none of that id that is theirs). */
+export async function ownChannel(ownerId: string, id: string): Promise<StoredChannel | null> {
+  return (await listStoredChannels({ id, ownerId }))[0] ?? null;
 }
 
 /** Removes a stored channel (a push subscription the push service says is gone). */

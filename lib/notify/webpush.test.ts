@@ -27,6 +27,8 @@ beforeAll(async () => {
   // web-push uses node:https's global agent: trust the stand-in's certificate in this test only
   https.globalAgent.options.ca = push.ca;
   process.env.SWITCHBOARD_URL = SITE;
+  // people's channels here post to receivers on 127.0.0.1 (address-filter.test.ts runs with the filter on)
+  process.env.SWITCHBOARD_NOTIFY_ALLOW_PRIVATE = "1";
   resetEnvForTests();
 });
 

@@ -5,8 +5,9 @@ import { isUniqueViolation } from "@/lib/db/client";
 import { NOTIFICATION_EVENTS } from "@/lib/db/outbox";
 import { SafeError } from "@/lib/errors";
 import { savePreferences } from "@/lib/notify/preferences";
-import { ZDeleteChannelInput, ZPersonalChannelInput, ZSavePreferencesInput } from "@/lib/notify/preferences.schema";
-import { createStoredChannel, deleteOwnChannel } from "@/lib/notify/stored-channels";
+import { ZDeleteChannelInput, ZOwnChannelInput, ZPersonalChannelInput, ZSavePreferencesInput } from "@/lib/notify/preferences.schema";
+import { sendTestNotification } from "@/lib/notify/sender";
+import { createStoredChannel, deleteOwnChannel, ownChannel } from "@/lib/notify/stored-channels";
 
 /** Saves the signed-in person's own preferences, or (admins) the defaults for people without their own; nobody else's. */
 export const savePreferencesAction = authAction({ schema: ZSavePreferencesInput }, async (input, user) => {
@@ -31,4 +32,14 @@ export const addPersonalChannelAction = authAction({ schema: ZPersonalChannelInp
 export const deletePersonalChannelAction = authAction({ schema: ZDeleteChannelInput }, async (input, user) => {
   if (!(await deleteOwnChannel(user.id, input.id))) throw new SafeError("No such channel of yours");
   await recordAudit({ actor: { id: user.id, label: user.email }, action: "notifications.channel.delete", targetType: "notification-channel", targetId: input.id });
+});
+
+/**
+ * "Send a test" for one of the signed-in person's own channels (only theirs: another person's id is
+ * refused as no channel of theirs): sent now through the address filter, logged, and the outcome returned.
+ */
+export const sendPersonalTestAction = authAction({ schema: ZOwnChannelInput }, async (input, user) => {
+  const channel = await ownChannel(user.id, input.id);
+  if (!channel) throw new SafeError("No such channel of yours");
+  return sendTestNotification(channel, user.email);
 });

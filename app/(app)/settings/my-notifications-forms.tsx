@@ -4,8 +4,9 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
+import { OutcomeButton } from "@/components/ui/outcome-button";
 import type { NotificationEvent } from "@/lib/db/outbox";
-import { addPersonalChannelAction, deletePersonalChannelAction, savePreferencesAction } from "./my-notification-actions";
+import { addPersonalChannelAction, deletePersonalChannelAction, savePreferencesAction, sendPersonalTestAction } from "./my-notification-actions";
 
 type ChannelType = "webhook" | "slack" | "discord" | "ntfy" | "email";
 type Prefs = { events: string[]; clients: string[] | null; channels: string[] | null; timeZone: string; quietStart: string | null; quietEnd: string | null; digestHour: number | null };
@@ -63,6 +64,22 @@ export function PersonalChannelForm() {
       <Button type="submit">Add channel</Button>
       <FormError message={error} />
     </form>
+  );
+}
+
+/** "Send a test" to one of the person's own channels; the outcome (or the channel's error) shows beside it. */
+export function SendOwnTestButton({ id, name }: { id: string; name: string }) {
+  return (
+    <OutcomeButton
+      label="Send a test"
+      busyLabel="Sending…"
+      ariaLabel={`Send a test to your channel ${name}`}
+      run={async () => {
+        const r = await sendPersonalTestAction({ id });
+        if (!r.ok) return { ok: false, message: r.error };
+        return r.data.ok ? { ok: true, message: "Sent" } : { ok: false, message: r.data.error };
+      }}
+    />
   );
 }
 

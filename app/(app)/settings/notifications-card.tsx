@@ -7,7 +7,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/time";
 import { listChannelSummaries, listDeliveries } from "@/lib/notify/delivery-log";
 import { vapidKeys } from "@/lib/notify/vapid";
-import { EnablePushButton } from "./push-button";
+import { DisablePushButton, EnablePushButton } from "./push-button";
 import { SendTestButton } from "./send-test-button";
 
 /** Web Push for the signed-in person's browser (every role): the VAPID public key to subscribe with. */
@@ -15,7 +15,10 @@ export function PushControl() {
   return (
     <div className="space-y-1">
       <p className="text-sm text-zinc-500">Get notifications on this browser or phone, even when Switchboard is closed; a notification opens its item.</p>
-      <EnablePushButton publicKey={vapidKeys().publicKey} />
+      <div className="flex flex-wrap items-start gap-2">
+        <EnablePushButton publicKey={vapidKeys().publicKey} />
+        <DisablePushButton />
+      </div>
     </div>
   );
 }
