@@ -6,6 +6,7 @@
 // through GatewaySession.call like a direct call (allow-list, approval boundary, schema check, record).
 // This file is the pure part: the two definitions, their arguments and the ranking.
 import "server-only";
+import type { Tool } from "@modelcontextprotocol/client";
 
 export const SEARCH_TOOLS = "search_tools";
 export const CALL_TOOL = "call_tool";
@@ -18,7 +19,7 @@ export type SearchableTool = { name: string; title?: string; description: string
 export type OnDemandTool = {
   name: string;
   description: string;
-  inputSchema: { type: "object"; properties: Record<string, object>; required: string[] };
+  inputSchema: Tool["inputSchema"];
   annotations: { title: string; readOnlyHint?: boolean; openWorldHint?: boolean };
 };
 
