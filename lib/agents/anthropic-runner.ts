@@ -6,6 +6,7 @@ import Anthropic, { APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import type { MessageParam, Tool as AnthropicTool, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages/messages";
 import { agentEnv } from "@/lib/env";
 import { type GatewayTool, gatewayResultText } from "@/lib/mcp/gateway";
+import { liveToolName } from "@/lib/mcp/tool-search";
 import { addUsage, AgentRunError, maxTurnsError, NO_USAGE, RunnerNotConfiguredError, type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus } from "@/lib/agents/runner";
 import { modelApiError } from "@/lib/agents/model-api-error";
 
@@ -68,7 +69,7 @@ export class AnthropicRunner implements AgentRunner {
       messages.push({ role: "assistant", content: message.content });
       const results: ToolResultBlockParam[] = [];
       for (const call of calls) {
-        req.emit({ type: "tool", name: call.name });
+        req.emit({ type: "tool", name: liveToolName(call.name, call.input) });
         const result = await req.gateway.call(call.name, call.input, { signal: req.signal });
         if (req.signal.aborted) throw req.signal.reason;
         results.push({ type: "tool_result", tool_use_id: call.id, content: gatewayResultText(result), is_error: result.isError });

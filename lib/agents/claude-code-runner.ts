@@ -12,6 +12,7 @@ import path from "node:path";
 import { query, type SDKMessage, type SpawnedProcess } from "@anthropic-ai/claude-agent-sdk";
 import { agentEnv, serverVariables, type AgentEnv } from "@/lib/env";
 import { GATEWAY_SERVER_NAME, gatewayMcpServer } from "@/lib/mcp/gateway-server";
+import { liveToolName } from "@/lib/mcp/tool-search";
 import { cliVersion, findOnPath } from "@/lib/agents/cli-binary";
 import { killChildGroup, spawnGroup } from "@/lib/process-group";
 import { boxedCommand, checkMounts, requireSandbox, withSandboxStatus } from "@/lib/agents/sandbox";
@@ -223,7 +224,7 @@ export class ClaudeCodeRunner implements AgentRunner {
           }
           for (const block of message.message.content) {
             if (block.type === "text" && block.text) req.emit({ type: "text", text: block.text });
-            else if (block.type === "tool_use" && block.name.startsWith("mcp__")) req.emit({ type: "tool", name: block.name });
+            else if (block.type === "tool_use" && block.name.startsWith("mcp__")) req.emit({ type: "tool", name: liveToolName(block.name, block.input) });
             // a built-in call waits for its result (in the next user message) to be recorded whole
             else if (block.type === "tool_use") builtinCalls.set(block.id, { name: block.name, input: block.input });
           }

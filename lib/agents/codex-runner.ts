@@ -10,6 +10,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { agentEnv, serverVariables, type AgentEnv } from "@/lib/env";
 import { GATEWAY_SERVER_NAME } from "@/lib/mcp/gateway-server";
+import { liveToolName } from "@/lib/mcp/tool-search";
 import { cliVersion, findOnPath } from "@/lib/agents/cli-binary";
 import { killChildGroup, spawnGroup } from "@/lib/process-group";
 import { boxedCommand, checkMounts, requireSandbox, withSandboxStatus } from "@/lib/agents/sandbox";
@@ -207,7 +208,7 @@ export class CodexRunner implements AgentRunner {
           answer = item.text;
           req.emit({ type: "text", text: item.text });
         } else if (event.type === "item.started" && item?.type === "mcp_tool_call") {
-          req.emit({ type: "tool", name: `${String(item.server)}/${String(item.tool)}` });
+          req.emit({ type: "tool", name: liveToolName(`${String(item.server)}/${String(item.tool)}`, item.arguments) });
         } else if (event.type === "item.completed" && (item?.type === "mcp_tool_call" || builtin)) {
           // a built-in call is a turn like a gateway call: a looping shell stops at max_turns too
           toolCalls += 1;

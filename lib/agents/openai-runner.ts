@@ -6,6 +6,7 @@ import OpenAI, { APIError, APIUserAbortError } from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { agentEnv } from "@/lib/env";
 import { type GatewayTool, gatewayResultText } from "@/lib/mcp/gateway";
+import { liveToolName } from "@/lib/mcp/tool-search";
 import { modelApiError } from "@/lib/agents/model-api-error";
 import { addUsage, maxTurnsError, NO_USAGE, RunnerNotConfiguredError, type AgentRunner, type AgentRunRequest, type AgentRunResult, type RunnerStatus, type TokenUsage } from "@/lib/agents/runner";
 
@@ -102,7 +103,7 @@ export class OpenAiRunner implements AgentRunner {
         tool_calls: pending.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments || "{}" } })),
       });
       for (const call of pending) {
-        req.emit({ type: "tool", name: call.name });
+        req.emit({ type: "tool", name: liveToolName(call.name, call.arguments) });
         let args: unknown;
         try {
           args = call.arguments.trim() ? JSON.parse(call.arguments) : {};

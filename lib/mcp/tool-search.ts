@@ -110,3 +110,22 @@ export function rankTools<T extends SearchableTool>(tools: readonly T[], query: 
 }
 
 export { LIMIT_DEFAULT as SEARCH_LIMIT_DEFAULT, LIMIT_MAX as SEARCH_LIMIT_MAX };
+
+/**
+ * The name a live "tool" event shows for a call the agent made: through call_tool (however its runner
+ * prefixes it: `call_tool`, `mcp__switchboard__call_tool`, `switchboard/call_tool`), the tool it names,
+ * as `call_tool → <name>`; any other call as it is.
+ */
+export function liveToolName(name: string, args: unknown): string {
+  if (name !== CALL_TOOL && !name.endsWith(`__${CALL_TOOL}`) && !name.endsWith(`/${CALL_TOOL}`)) return name;
+  let parsed = args;
+  if (typeof parsed === "string") {
+    try {
+      parsed = JSON.parse(parsed);
+    } catch {
+      return name;
+    }
+  }
+  const inner = typeof parsed === "object" && parsed !== null ? (parsed as { name?: unknown }).name : undefined;
+  return typeof inner === "string" && inner ? `${name} → ${inner.slice(0, 128)}` : name;
+}
