@@ -1,0 +1,325 @@
+// Long tool calls as MCP tasks. A tool whose `execution.taskSupport` is "required" or "optional" (on a
+// server that declares `tasks.requests.tools.call`, revision 2025-11-25) is called with `params.task`,
+// and the server answers with a task handle instead of the result; a 2026-07-28 server with the tasks
+// extension (io.modelcontextprotocol/tasks) may answer any call with `resultType: "task"`. Either way
+// the task is stored with its tool call (ToolTask) before the first poll, then polled with `tasks/get`
+// at the server's pollInterval, each new status and status message stored and reported to the caller;
+// the result comes from `tasks/result` (2025-11-25) or inline in `tasks/get` (2026-07-28).
+// - An abort that is a cancel sends `tasks/cancel`; a shutdown or a lost lease leaves the task running
+//   and its call "started", so whoever resumes the step polls the same task (resumeRecordedTask).
+// - An HTTP server's task outlives Switchboard's restart: the resumed step polls the stored task id and
+//   the call is not sent again. A stdio server's task ends with its process, so after a restart the call
+//   is an interrupted one under the exactly-once rules (calls.ts: outcome unknown unless the tool is
+//   read-only or idempotent).
+import "server-only";
+import { z } from "zod";
+import { prisma } from "@/lib/db/client";
+import type { ServerEntry } from "@/lib/mcp/config";
+import { redactText } from "@/lib/mcp/redact";
+
+export const TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
+/** The `_meta` key a 2025-11-25 server puts on a task's messages (and its tasks/result). */
+export const RELATED_TASK_META_KEY = "io.modelcontextprotocol/related-task";
+
+export type TaskStatus = "working" | "input_required" | "completed" | "failed" | "cancelled";
+/** Which task vocabulary the server spoke: 2025-11-25 (core, experimental) or 2026-07-28 (the extension). */
+export type TaskWire = "2025-11-25" | "2026-07-28";
+
+/** What a caller is told whenever a task's status or status message changes (secrets redacted). */
+export type TaskUpdate = { taskId: string; server: string; status: TaskStatus; statusMessage: string | null };
+
+/** A task's status as GET /api/runs/<id> shows it on a step. */
+export type StepTaskView = { id: string; server: string; status: TaskStatus; statusMessage: string | null; updatedAt: Date };
+
+const TERMINAL: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"]);
+export const isTerminalTaskStatus = (status: string) => TERMINAL.has(status);
+
+const DEFAULT_POLL_MS = 1_000;
+const MIN_POLL_MS = 100;
+const MAX_POLL_MS = 30_000;
+/** the lifetime asked for a 2025-11-25 task; the server may shorten it */
+const REQUESTED_TTL_MS = 24 * 60 * 60_000;
+const CANCEL_TIMEOUT_MS = 10_000;
+/** tasks/get failures in a row (an HTTP server briefly away) before the outcome is called unknown */
+const MAX_POLL_FAILURES = 5;
+
+const TaskSchema = z.looseObject({
+  taskId: z.string(),
+  status: z.string(),
+  statusMessage: z.string().optional(),
+  pollInterval: z.number().optional(),
+  pollIntervalMs: z.number().optional(),
+  ttl: z.number().nullable().optional(),
+  ttlMs: z.number().nullable().optional(),
+  result: z.unknown().optional(),
+  error: z.unknown().optional(),
+});
+type WireTask = z.infer<typeof TaskSchema>;
+const AnyResult = z.looseObject({});
+
+/** The part of an MCP client used here: the generic request of the v1 and v2 clients alike. */
+export type TaskRequester = {
+  request(request: { method: string; params?: Record<string, unknown> }, resultSchema: z.ZodType, options?: { signal?: AbortSignal; timeout?: number }): Promise<unknown>;
+};
+
+type ToolLike = { execution?: { taskSupport?: string } };
+type ServerCapabilitiesLike = { tasks?: { requests?: { tools?: { call?: object } } } } | undefined;
+
+/**
+ * Whether a call of `tool` is sent as a task (2025-11-25): the tool requires it, or offers it on a server
+ * that declares task-augmented tools/call.
+ */
+export function callsAsTask(tool: ToolLike, capabilities: ServerCapabilitiesLike): boolean {
+  const support = tool.execution?.taskSupport;
+  if (support === "required") return true;
+  return support === "optional" && capabilities?.tasks?.requests?.tools?.call !== undefined;
+}
+
+/** A raw tools/call answer, or an error with whether the call may have acted. */
+export type TaskOutcome = { ok: true; result: Record<string, unknown> } | { ok: false; error: string; outcomeUnknown: boolean };
+
+type TaskContext = {
+  client: TaskRequester;
+  /** runs a request as one of the connection's calls in flight (no idle close meanwhile) */
+  busy: <T>(request: () => Promise<T>) => Promise<T>;
+  entry: ServerEntry;
+  /** the recorded call: its task is stored with it; none for an unrecorded call */
+  toolCallId?: string;
+  signal?: AbortSignal;
+  /** each request's own timeout */
+  timeoutMs: number;
+  onTask?: (update: TaskUpdate) => void;
+  /** an abort for which reason leaves the task running (a shutdown, a lost lease); otherwise it is cancelled */
+  keepTaskOnAbort?: (reason: unknown) => boolean;
+};
+
+function pollMs(task: WireTask): number {
+  const ms = task.pollIntervalMs ?? task.pollInterval ?? DEFAULT_POLL_MS;
+  return Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, ms));
+}
+
+function asStatus(status: string): TaskStatus {
+  return (["working", "input_required", "completed", "failed", "cancelled"] as const).find((s) => s === status) ?? "working";
+}
+
+/** The task inside a tools/call answer, if it is one: 2025-11-25 `{ task }` or 2026-07-28 `resultType: "task"`. */
+export function taskOfCallResult(result: Record<string, unknown>): { task: WireTask; wire: TaskWire } | null {
+  if (result.resultType === "task") {
+    const parsed = TaskSchema.safeParse(result);
+    return parsed.success ? { task: parsed.data, wire: "2026-07-28" } : null;
+  }
+  if (result.task && typeof result.task === "object") {
+    const parsed = TaskSchema.safeParse(result.task);
+    return parsed.success ? { task: parsed.data, wire: "2025-11-25" } : null;
+  }
+  return null;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message.replace(/^MCP error -?\d+: /, "") : String(error);
+}
+
+/** -32602: the server does not know the task (never created, expired, or from another session). */
+function isUnknownTask(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === -32602;
+}
+
+class TaskPoller {
+  private state: { status: TaskStatus; statusMessage: string | null; pollIntervalMs: number | null };
+
+  constructor(
+    private readonly ctx: TaskContext,
+    private readonly taskId: string,
+    private readonly wire: TaskWire,
+    private readonly rowId: string | null,
+    initial: WireTask,
+  ) {
+    this.state = { status: asStatus(initial.status), statusMessage: this.message(initial), pollIntervalMs: initial.pollIntervalMs ?? initial.pollInterval ?? null };
+  }
+
+  private message(task: WireTask): string | null {
+    return task.statusMessage === undefined ? null : redactText(task.statusMessage, this.ctx.entry.secrets);
+  }
+
+  private report() {
+    this.ctx.onTask?.({ taskId: this.taskId, server: this.ctx.entry.name, status: this.state.status, statusMessage: this.state.statusMessage });
+  }
+
+  /** Stores a status that changed (and tells the caller); the same status again writes nothing. */
+  private async observe(task: WireTask): Promise<void> {
+    const next = {
+      status: asStatus(task.status),
+      statusMessage: this.message(task) ?? (task.status === this.state.status ? this.state.statusMessage : null),
+      pollIntervalMs: task.pollIntervalMs ?? task.pollInterval ?? this.state.pollIntervalMs,
+    };
+    if (next.status === this.state.status && next.statusMessage === this.state.statusMessage) return;
+    this.state = next;
+    if (this.rowId) {
+      await prisma.toolTask.update({ where: { id: this.rowId }, data: { status: next.status, statusMessage: next.statusMessage, pollIntervalMs: next.pollIntervalMs, updatedAt: new Date() } });
+    }
+    this.report();
+  }
+
+  private request(method: string, params: Record<string, unknown>, schema: z.ZodType, signal?: AbortSignal) {
+    return this.ctx.busy(() => this.ctx.client.request({ method, params }, schema, { signal, timeout: this.ctx.timeoutMs }));
+  }
+
+  /** Polls until the task ends (or the caller aborts), then fetches its result. */
+  async run(initial: WireTask): Promise<TaskOutcome> {
+    const { signal, entry } = this.ctx;
+    this.report();
+    let task = initial;
+    let failures = 0;
+    while (!isTerminalTaskStatus(task.status)) {
+      if (!(await sleep(pollMs(task), signal))) return this.aborted();
+      try {
+        task = TaskSchema.parse(await this.request("tasks/get", { taskId: this.taskId }, TaskSchema, signal));
+        failures = 0;
+        await this.observe(task);
+      } catch (error) {
+        if (signal?.aborted) return this.aborted();
+        if (isUnknownTask(error)) return { ok: false, outcomeUnknown: true, error: `The server no longer knows task ${this.taskId} (${redactText(errorText(error), entry.secrets)}): its outcome is unknown` };
+        failures += 1;
+        // a stdio server that went away took its task with it; an HTTP server may be back soon
+        if (entry.transport === "stdio" || failures >= MAX_POLL_FAILURES) {
+          return { ok: false, outcomeUnknown: true, error: `Polling task ${this.taskId} failed: ${redactText(errorText(error), entry.secrets)}` };
+        }
+      }
+    }
+    return this.finished(task);
+  }
+
+  private async finished(task: WireTask): Promise<TaskOutcome> {
+    const { entry, signal } = this.ctx;
+    const message = this.state.statusMessage;
+    if (task.status === "cancelled") return { ok: false, outcomeUnknown: true, error: `The server cancelled task ${this.taskId}${message ? `: ${message}` : ""}` };
+    if (task.status === "failed") {
+      const detail = (task.error as { message?: unknown } | undefined)?.message;
+      return { ok: false, outcomeUnknown: false, error: redactText(message ?? (typeof detail === "string" ? detail : `Task ${this.taskId} failed`), entry.secrets) };
+    }
+    if (this.wire === "2026-07-28") {
+      if (task.result && typeof task.result === "object") return { ok: true, result: task.result as Record<string, unknown> };
+      return { ok: false, outcomeUnknown: true, error: `Task ${this.taskId} completed without a result` };
+    }
+    try {
+      const result = (await this.request("tasks/result", { taskId: this.taskId }, AnyResult, signal)) as Record<string, unknown>;
+      const { _meta, ...rest } = result;
+      const meta = _meta && typeof _meta === "object" ? Object.fromEntries(Object.entries(_meta).filter(([k]) => k !== RELATED_TASK_META_KEY)) : undefined;
+      return { ok: true, result: meta && Object.keys(meta).length ? { ...rest, _meta: meta } : rest };
+    } catch (error) {
+      if (signal?.aborted) return this.aborted();
+      return { ok: false, outcomeUnknown: true, error: `Task ${this.taskId} completed, but its result could not be fetched: ${redactText(errorText(error), entry.secrets)}` };
+    }
+  }
+
+  /** The caller aborted: a cancel sends tasks/cancel; a shutdown or a lost lease leaves the task to whoever resumes it. */
+  private async aborted(): Promise<TaskOutcome> {
+    const reason = this.ctx.signal?.reason;
+    if (this.ctx.keepTaskOnAbort?.(reason)) return { ok: false, outcomeUnknown: true, error: `Interrupted while task ${this.taskId} was under way; it is left running on the server` };
+    await this.cancel();
+    return { ok: false, outcomeUnknown: true, error: "Cancelled" };
+  }
+
+  async cancel(): Promise<void> {
+    if (this.rowId) await prisma.toolTask.update({ where: { id: this.rowId }, data: { cancelSentAt: new Date() } }).catch(() => undefined);
+    try {
+      const answer = (await this.ctx.busy(() => this.ctx.client.request({ method: "tasks/cancel", params: { taskId: this.taskId } }, AnyResult, { timeout: CANCEL_TIMEOUT_MS }))) as Record<string, unknown>;
+      // 2025-11-25 answers with the task; 2026-07-28 with an empty acknowledgement
+      const parsed = TaskSchema.safeParse(answer);
+      await this.observe(parsed.success ? parsed.data : { taskId: this.taskId, status: this.state.status, statusMessage: "Cancel sent" });
+    } catch (error) {
+      // the task may have ended meanwhile (a terminal task cannot be cancelled): the cancel stays recorded as sent
+      console.error(`[mcp] tasks/cancel of ${this.ctx.entry.name} task ${this.taskId} failed: ${redactText(errorText(error), this.ctx.entry.secrets)}`);
+    }
+  }
+}
+
+/** Stores the task with its call before the first poll; the row's id. */
+async function storeTask(ctx: TaskContext, task: WireTask, wire: TaskWire): Promise<string | null> {
+  if (!ctx.toolCallId) return null;
+  const row = await prisma.toolTask.create({
+    data: {
+      toolCallId: ctx.toolCallId,
+      taskId: task.taskId,
+      server: ctx.entry.name,
+      scope: ctx.entry.scope,
+      transport: ctx.entry.transport ?? "stdio",
+      wire,
+      status: asStatus(task.status),
+      statusMessage: task.statusMessage === undefined ? null : redactText(task.statusMessage, ctx.entry.secrets),
+      pollIntervalMs: task.pollIntervalMs ?? task.pollInterval ?? null,
+      ttlMs: task.ttlMs ?? task.ttl ?? null,
+    },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+/**
+ * Sends a tools/call as a task (2025-11-25: `params.task`), stores the task the server answers with, and
+ * polls it to its end. A server that answers with a plain result (it chose not to make a task) is fine.
+ */
+export async function callToolAsTask(ctx: TaskContext, call: { name: string; arguments: Record<string, unknown>; _meta?: Record<string, unknown> }): Promise<TaskOutcome> {
+  // an error thrown here is the call's own (calls.ts tells a refusal from a call that may have acted)
+  const answer = (await ctx.busy(() => ctx.client.request({ method: "tools/call", params: { ...call, task: { ttl: REQUESTED_TTL_MS } } }, AnyResult, { signal: ctx.signal, timeout: ctx.timeoutMs }))) as Record<
+    string,
+    unknown
+  >;
+  return followTaskAnswer(ctx, answer);
+}
+
+/** A tools/call answer: polled to its end when it is a task, returned as it is when it is a result. */
+export async function followTaskAnswer(ctx: TaskContext, answer: Record<string, unknown>): Promise<TaskOutcome> {
+  const handle = taskOfCallResult(answer);
+  if (!handle) return { ok: true, result: answer };
+  const rowId = await storeTask(ctx, handle.task, handle.wire);
+  return new TaskPoller(ctx, handle.task.taskId, handle.wire, rowId, handle.task).run(handle.task);
+}
+
+/** The task stored with a call, when its polling may resume after a restart: an HTTP server's, not yet ended by a cancel. */
+export async function resumableTask(toolCallId: string) {
+  const task = await prisma.toolTask.findUnique({ where: { toolCallId } });
+  if (!task || task.transport === "stdio" || task.cancelSentAt !== null || task.status === "cancelled") return null;
+  return task;
+}
+
+/**
+ * Resumes polling the task stored with a call that was started before a restart (or by a worker that
+ * lost its run): nothing is sent again but tasks/get (and tasks/result).
+ */
+export async function resumeTask(ctx: TaskContext, task: NonNullable<Awaited<ReturnType<typeof resumableTask>>>): Promise<TaskOutcome> {
+  const initial: WireTask = { taskId: task.taskId, status: task.status, statusMessage: task.statusMessage ?? undefined, pollIntervalMs: task.pollIntervalMs ?? undefined };
+  const poller = new TaskPoller(ctx, task.taskId, task.wire === "2026-07-28" ? "2026-07-28" : "2025-11-25", task.id, initial);
+  // a status stored as terminal is read again: the result is the server's to give
+  return poller.run({ ...initial, status: isTerminalTaskStatus(task.status) ? "working" : task.status, pollIntervalMs: MIN_POLL_MS });
+}
+
+/** The latest task of each of these steps' tool calls, for the run page and GET /api/runs/<id>. */
+export async function tasksOfSteps(runStepIds: string[]): Promise<Map<string, StepTaskView>> {
+  const rows = await prisma.toolTask.findMany({
+    where: { toolCall: { runStepId: { in: runStepIds } } },
+    orderBy: { createdAt: "asc" },
+    select: { taskId: true, server: true, status: true, statusMessage: true, updatedAt: true, toolCall: { select: { runStepId: true } } },
+  });
+  const byStep = new Map<string, StepTaskView>();
+  for (const row of rows) {
+    if (row.toolCall.runStepId) byStep.set(row.toolCall.runStepId, { id: row.taskId, server: row.server, status: asStatus(row.status), statusMessage: row.statusMessage, updatedAt: row.updatedAt });
+  }
+  return byStep;
+}
