@@ -127,6 +127,20 @@ describe("an HTTP server's task across a restart", () => {
   });
 });
 
+describe("an HTTP server's task whose worker is dead", () => {
+  it("is cancelled with tasks/cancel when its run is cancelled before a worker takes it up again", async () => {
+    const label = unique("orphan");
+    const { runId, taskId } = await jobCrashedMidTask(label);
+    // no worker holds the run: the cancel is only requested, and the recovery ends the run and its task
+    expect(await cancelRun(runId, ACTOR)).toEqual({ status: "cancelling" });
+    await restart();
+    await waitForRunStatus(runId, ["cancelled"]);
+    await waitFor(() => tasks.cancels.includes(taskId), undefined, "tasks/cancel to reach the server");
+    expect(await tasks.status(label)).toEqual({ status: "cancelled", statusMessage: "Client cancelled task execution." });
+    expect(tasks.calls.filter((c) => c.label === label)).toHaveLength(1);
+  });
+});
+
 describe("a stdio server's task across a restart", () => {
   it("ends with the server's process: the step is an interrupted call whose outcome is unknown, never sent again", async () => {
     const real = await startRealWorker();

@@ -12,10 +12,12 @@
 //   is an interrupted one under the exactly-once rules (calls.ts: outcome unknown unless the tool is
 //   read-only or idempotent).
 import "server-only";
-import { z } from "zod";
+import type { z } from "zod";
 import { prisma } from "@/lib/db/client";
 import type { ServerEntry } from "@/lib/mcp/config";
+import { getMcpPool } from "@/lib/mcp/pool";
 import { redactText } from "@/lib/mcp/redact";
+import { AnyResultSchema as AnyResult, WireTaskSchema as TaskSchema, type WireTask } from "@/lib/mcp/tasks.schema";
 
 export const TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
 /** The `_meta` key a 2025-11-25 server puts on a task's messages (and its tasks/result). */
@@ -42,20 +44,6 @@ const REQUESTED_TTL_MS = 24 * 60 * 60_000;
 const CANCEL_TIMEOUT_MS = 10_000;
 /** tasks/get failures in a row (an HTTP server briefly away) before the outcome is called unknown */
 const MAX_POLL_FAILURES = 5;
-
-const TaskSchema = z.looseObject({
-  taskId: z.string(),
-  status: z.string(),
-  statusMessage: z.string().optional(),
-  pollInterval: z.number().optional(),
-  pollIntervalMs: z.number().optional(),
-  ttl: z.number().nullable().optional(),
-  ttlMs: z.number().nullable().optional(),
-  result: z.unknown().optional(),
-  error: z.unknown().optional(),
-});
-type WireTask = z.infer<typeof TaskSchema>;
-const AnyResult = z.looseObject({});
 
 /** The part of an MCP client used here: the generic request of the v1 and v2 clients alike. */
 export type TaskRequester = {
@@ -308,6 +296,33 @@ export async function resumeTask(ctx: TaskContext, task: NonNullable<Awaited<Ret
   const poller = new TaskPoller(ctx, task.taskId, task.wire === "2026-07-28" ? "2026-07-28" : "2025-11-25", task.id, initial);
   // a status stored as terminal is read again: the result is the server's to give
   return poller.run({ ...initial, status: isTerminalTaskStatus(task.status) ? "working" : task.status, pollIntervalMs: MIN_POLL_MS });
+}
+
+/**
+ * Sends tasks/cancel for the tasks of a run's unfinished calls that no worker is polling: a run cancelled
+ * while queued or while its worker was dead (an HTTP server's task outlives it). A stdio server's task
+ * ended with its process. Failures are logged: a cancel is cooperative, and the run is cancelled anyway.
+ */
+export async function cancelStoredTasks(runId: string): Promise<number> {
+  const rows = await prisma.toolTask.findMany({
+    where: { toolCall: { runId, status: { in: ["started", "unknown"] } }, cancelSentAt: null, transport: { not: "stdio" }, status: { notIn: [...TERMINAL] } },
+  });
+  let sent = 0;
+  for (const row of rows) {
+    try {
+      const pool = getMcpPool();
+      const entry = await pool.resolve(row.server, row.scope === "global" ? null : row.scope);
+      if (entry.scope !== row.scope) continue; // the server it was sent to is no longer configured
+      const { client, conn } = await pool.client(entry);
+      const ctx: TaskContext = { client: client as unknown as TaskRequester, busy: (request) => pool.busy(conn, request), entry, timeoutMs: CANCEL_TIMEOUT_MS };
+      const wire = row.wire === "2026-07-28" ? "2026-07-28" : "2025-11-25";
+      await new TaskPoller(ctx, row.taskId, wire, row.id, { taskId: row.taskId, status: row.status, statusMessage: row.statusMessage ?? undefined }).cancel();
+      sent += 1;
+    } catch (error) {
+      console.error(`[mcp] could not cancel task ${row.taskId} of ${row.server}: ${errorText(error)}`);
+    }
+  }
+  return sent;
 }
 
 /** The latest task of each of these steps' tool calls, for the run page and GET /api/runs/<id>. */

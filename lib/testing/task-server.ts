@@ -7,8 +7,8 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { InMemoryTaskStore } from "@modelcontextprotocol/sdk/experimental/tasks";
-import { z } from "zod";
 import { serveFetchHandler } from "@/lib/testing/fetch-server";
+import { JobArgsShape } from "@/lib/testing/task-server.schema";
 
 const IDEMPOTENCY_META_KEY = "io.switchboard/idempotency-key";
 
@@ -40,7 +40,7 @@ export async function startTaskServer(options: { pollIntervalMs?: number } = {})
       "job",
       {
         description: "A long job: it runs as a task until the test finishes it",
-        inputSchema: { label: z.string() },
+        inputSchema: JobArgsShape,
         execution: { taskSupport: "required" },
         annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false },
       },
