@@ -12,7 +12,7 @@ import { toolHash } from "@/lib/mcp/pins";
 import { trustedTool } from "@/lib/mcp/tool-trust";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 import { toolResultText } from "@/lib/mcp/tool-result";
-import { callsAsTask, callToolAsTask, resumableTask, resumeTask, type TaskOutcome, type TaskRequester, type TaskUpdate } from "@/lib/mcp/tasks";
+import { callsAsTask, callToolAsTask, followTaskAnswer, resumableTask, resumeTask, taskOfCallResult, type TaskOutcome, type TaskRequester, type TaskUpdate } from "@/lib/mcp/tasks";
 
 const RESULT_STORE_MAX_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -154,7 +154,7 @@ function fromToolResult(result: { content?: unknown; structuredContent?: unknown
 async function sendTaskCall(
   { pool, entry }: PreparedCall,
   req: CallToolRequest,
-  call: { idempotencyKey?: string; toolCallId?: string; resume?: NonNullable<Awaited<ReturnType<typeof resumableTask>>> },
+  call: { idempotencyKey?: string; toolCallId?: string; resume?: NonNullable<Awaited<ReturnType<typeof resumableTask>>>; answer?: Record<string, unknown> },
 ): Promise<ToolCallResult> {
   const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = performance.now();
@@ -172,9 +172,9 @@ async function sendTaskCall(
   };
   let outcome: TaskOutcome;
   try {
-    outcome = call.resume
-      ? await resumeTask(ctx, call.resume)
-      : await callToolAsTask(ctx, { name: req.tool, arguments: req.arguments, ...(call.idempotencyKey ? { _meta: { [IDEMPOTENCY_META_KEY]: call.idempotencyKey } } : {}) });
+    if (call.resume) outcome = await resumeTask(ctx, call.resume);
+    else if (call.answer) outcome = await followTaskAnswer(ctx, call.answer);
+    else outcome = await callToolAsTask(ctx, { name: req.tool, arguments: req.arguments, ...(call.idempotencyKey ? { _meta: { [IDEMPOTENCY_META_KEY]: call.idempotencyKey } } : {}) });
   } catch (error) {
     const aborted = req.signal?.aborted === true;
     const message = aborted ? "Cancelled" : redactText(errorMessage(error, timeout), entry.secrets);
@@ -209,6 +209,8 @@ async function sendCall(prepared: PreparedCall, req: CallToolRequest, idempotenc
         onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message === undefined ? undefined : redactText(p.message, entry.secrets) }) : undefined,
       }),
     );
+    // a 2026-07-28 server may answer any call with a task (tasks.ts): it is followed to its end
+    if (taskOfCallResult(result)) return await sendTaskCall(prepared, req, { toolCallId, answer: result });
     const durationMs = performance.now() - started;
     pool.recordLatency(entry, durationMs);
     return fromToolResult(result, entry, durationMs);
