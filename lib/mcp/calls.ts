@@ -4,15 +4,17 @@ import "server-only";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { ErrorCode, McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolError, SdkError, SdkErrorCode, TRACEPARENT_META_KEY, TRACESTATE_META_KEY, type Tool } from "@modelcontextprotocol/client";
 import { randomUUID } from "node:crypto";
-import { isUniqueViolation, prepared as preparedStatement, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
-import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
+import { prepared as preparedStatement, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
+import { getMcpPool } from "@/lib/mcp/pool";
 import { toolHash } from "@/lib/mcp/pins";
 import { trustedTool } from "@/lib/mcp/tool-trust";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 import { toolResultText } from "@/lib/mcp/tool-result";
-import { callsAsTask, callToolAsTask, followTaskAnswer, resumableTask, resumeTask, taskOfCallResult, type TaskOutcome, type TaskRequester, type TaskUpdate } from "@/lib/mcp/tasks";
+import { callToolAsTask, followTaskAnswer, resumableTask, resumeTask, type TaskOutcome, type TaskRequester, type TaskUpdate } from "@/lib/mcp/tasks";
+import { callsAsTask, taskOfCallResult } from "@/lib/mcp/task-wire";
+import { callTraceContext } from "@/lib/mcp/trace";
 
 const RESULT_STORE_MAX_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -39,6 +41,8 @@ type CallToolRequest = {
   onTask?: (update: TaskUpdate) => void;
   /** an abort for which reason leaves a task under way running (a shutdown, a lost lease); any other abort cancels it */
   keepTaskOnAbort?: (reason: unknown) => boolean;
+  /** the run and step the call belongs to, for its trace context (a recorded call takes its own) */
+  trace?: { runId?: string | null; runStepId?: string | null };
 };
 
 /**
@@ -95,11 +99,12 @@ export function checkArguments(server: string, tool: Tool, args: Record<string, 
 }
 
 function errorMessage(error: unknown, timeoutMs: number): string {
-  if (error instanceof McpError) {
-    if (error.code === -32001) return `Timed out: no answer or progress for ${Math.round(timeoutMs / 1000)} s`;
-    if (error.code === -32000) return "The MCP server closed the connection during the call (it stopped or crashed); the next call starts it again";
-    return error.message.replace(/^MCP error -?\d+: /, "");
+  if (error instanceof SdkError) {
+    if (error.code === SdkErrorCode.RequestTimeout) return `Timed out: no answer or progress for ${Math.round(timeoutMs / 1000)} s`;
+    if (error.code === SdkErrorCode.ConnectionClosed) return "The MCP server closed the connection during the call (it stopped or crashed); the next call starts it again";
+    if (error.code === SdkErrorCode.UnsupportedResultType) return "The tool asked for input, which this call cannot give";
   }
+  if (error instanceof ProtocolError || error instanceof SdkError) return error.message.replace(/^MCP error -?\d+: /, "");
   if (error instanceof Error) return error.name === "AbortError" ? "Cancelled" : error.message;
   return String(error);
 }
@@ -128,9 +133,25 @@ export async function callTool(req: CallToolRequest): Promise<ToolCallResult> {
  */
 function isOutcomeUnknown(error: unknown, aborted: boolean): boolean {
   if (aborted) return true;
-  if (error instanceof McpError) return error.code === ErrorCode.RequestTimeout || error.code === ErrorCode.ConnectionClosed;
-  // "Not connected" is thrown before anything is written to the transport
-  return !(error instanceof Error && /^Not connected/.test(error.message));
+  // the server's own answer: it did not act, or said so
+  if (error instanceof ProtocolError) return false;
+  if (error instanceof SdkError) {
+    // thrown before anything is written to the transport
+    if (error.code === SdkErrorCode.NotConnected) return false;
+    // an answer came, of a kind this call could not take (input asked for): the server has not finished
+    if (error.code === SdkErrorCode.UnsupportedResultType || error.code === SdkErrorCode.InvalidResult) return false;
+  }
+  return true;
+}
+
+/** A call's `_meta`: its idempotency key, and its place in the run's trace (traceparent, tracestate). */
+function callMeta(req: CallToolRequest, idempotencyKey: string | undefined, callId: string | undefined): Record<string, string> {
+  const trace = callTraceContext({ runId: req.trace?.runId, runStepId: req.trace?.runStepId, callId });
+  return {
+    ...(idempotencyKey ? { [IDEMPOTENCY_META_KEY]: idempotencyKey } : {}),
+    [TRACEPARENT_META_KEY]: trace.traceparent,
+    ...(trace.tracestate ? { [TRACESTATE_META_KEY]: trace.tracestate } : {}),
+  };
 }
 
 /** A tools/call result as a caller gets it: the server's own secrets (its env and headers) redacted. */
@@ -174,7 +195,7 @@ async function sendTaskCall(
   try {
     if (call.resume) outcome = await resumeTask(ctx, call.resume);
     else if (call.answer) outcome = await followTaskAnswer(ctx, call.answer);
-    else outcome = await callToolAsTask(ctx, { name: req.tool, arguments: req.arguments, ...(call.idempotencyKey ? { _meta: { [IDEMPOTENCY_META_KEY]: call.idempotencyKey } } : {}) });
+    else outcome = await callToolAsTask(ctx, { name: req.tool, arguments: req.arguments, _meta: callMeta(req, call.idempotencyKey, call.toolCallId) });
   } catch (error) {
     const aborted = req.signal?.aborted === true;
     const message = aborted ? "Cancelled" : redactText(errorMessage(error, timeout), entry.secrets);
@@ -200,14 +221,17 @@ async function sendCall(prepared: PreparedCall, req: CallToolRequest, idempotenc
   req.signal?.addEventListener("abort", forward, { once: true });
   try {
     const result = await pool.busy(conn, () =>
-      client.callTool({ name: req.tool, arguments: req.arguments, ...(idempotencyKey ? { _meta: { [IDEMPOTENCY_META_KEY]: idempotencyKey } } : {}) }, undefined, {
-        timeout,
-        resetTimeoutOnProgress: true,
-        maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
-        signal: callAbort.signal,
-        // a progress message is the server's words like its result: its secrets never reach the run log
-        onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message === undefined ? undefined : redactText(p.message, entry.secrets) }) : undefined,
-      }),
+      client.callTool(
+        { name: req.tool, arguments: req.arguments, _meta: callMeta(req, idempotencyKey, toolCallId) },
+        {
+          timeout,
+          resetTimeoutOnProgress: true,
+          maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
+          signal: callAbort.signal,
+          // a progress message is the server's words like its result: its secrets never reach the run log
+          onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message === undefined ? undefined : redactText(p.message, entry.secrets) }) : undefined,
+        },
+      ),
     );
     // a 2026-07-28 server may answer any call with a task (tasks.ts): it is followed to its end
     if (taskOfCallResult(result)) return await sendTaskCall(prepared, req, { toolCallId, answer: result });
@@ -356,7 +380,7 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
   }
   let result: ToolCallResult;
   try {
-    result = await sendCall(prepared, req, req.idempotencyKey ?? `adhoc:${toolCallId}`, toolCallId);
+    result = await sendCall(prepared, { ...req, trace: req.trace ?? link }, req.idempotencyKey ?? `adhoc:${toolCallId}`, toolCallId);
   } catch (error) {
     // sendCall throws only before the request is written (no connection): nothing was sent
     await prisma.toolCall.update({
