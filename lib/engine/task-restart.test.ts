@@ -18,19 +18,23 @@ import { getMcpPool } from "@/lib/mcp/pool";
 import { ACTOR, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
 import { childPids, exited, isAlive, spawnRealWorker } from "@/lib/testing/processes";
-import { startTaskServer, type TaskServer } from "@/lib/testing/task-server";
+import { startModernTaskServer, startTaskServer, type TaskServer } from "@/lib/testing/task-server";
 import { waitFor } from "@/lib/testing/wait-for";
 
 const workerLog = path.join(workspaceDir(), "task-workers.log");
 const children: ChildProcess[] = [];
-let tasks: TaskServer;
+let legacy: TaskServer;
+let modern: TaskServer;
 let worker: Worker | null = null;
 const unique = (what: string) => `${what}-${Math.random().toString(36).slice(2, 8)}`;
 
 beforeAll(async () => {
-  tasks = await startTaskServer();
-  writeMcpJson({ jobs: { type: "http", url: tasks.url }, everything: { command: "node", args: [EVERYTHING, "stdio"] } });
-  writePipeline("long-job", `name: Long job\ninputs:\n  label: { type: string, required: true }\nsteps:\n  - id: job\n    tool: jobs/job\n    args: { label: "{{ inputs.label }}" }\n`);
+  legacy = await startTaskServer();
+  modern = await startModernTaskServer();
+  writeMcpJson({ jobs: { type: "http", url: legacy.url }, jobs2026: { type: "http", url: modern.url }, everything: { command: "node", args: [EVERYTHING, "stdio"] } });
+  for (const server of ["jobs", "jobs2026"]) {
+    writePipeline(`long-${server}`, `name: Long job\ninputs:\n  label: { type: string, required: true }\nsteps:\n  - id: job\n    tool: ${server}/job\n    args: { label: "{{ inputs.label }}" }\n`);
+  }
   writePipeline(
     "long-research",
     `name: Long research\ninputs:\n  topic: { type: string, required: true }\nsteps:\n  - id: research\n    tool: everything/simulate-research-query\n    args: { topic: "{{ inputs.topic }}" }\n`,
@@ -48,7 +52,8 @@ afterAll(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited(child);
   }
-  await tasks.close();
+  await legacy.close();
+  await modern.close();
 });
 
 /** The real worker as a child process, once it beats. */
@@ -73,10 +78,10 @@ async function restart() {
   worker = await new Worker({ pollMs: 20, leaseMs: 10_000, controlMs: 50 }).start();
 }
 
-/** A run of long-job whose task the real worker polls, then the worker killed. */
-async function jobCrashedMidTask(label: string): Promise<{ runId: string; taskId: string }> {
+/** A run of a long job whose task the real worker polls, then the worker killed. */
+async function jobCrashedMidTask(server: string, tasks: TaskServer, label: string): Promise<{ runId: string; taskId: string }> {
   const real = await startRealWorker();
-  const runId = await queueRun({ pipelineSlug: "long-job", inputs: { label }, createdBy: ACTOR });
+  const runId = await queueRun({ pipelineSlug: `long-${server}`, inputs: { label }, createdBy: ACTOR });
   const stored = await waitFor(() => prisma.toolTask.findFirst({ where: { toolCall: { runId } } }), undefined, "the task stored with its call");
   // the dead worker polled it: the stored id is the server's
   await waitFor(() => (tasks.gets.get(stored.taskId) ?? 0) > 0, undefined, "a poll of the task");
@@ -85,10 +90,17 @@ async function jobCrashedMidTask(label: string): Promise<{ runId: string; taskId
   return { runId, taskId: stored.taskId };
 }
 
-describe("an HTTP server's task across a restart", () => {
+// each revision's HTTP task server: its tasks/cancel answer's status message
+const REVISIONS = [
+  { revision: "2025-11-25", server: "jobs", tasks: () => legacy, wire: "2025-11-25", cancelled: "Client cancelled task execution." },
+  { revision: "2026-07-28", server: "jobs2026", tasks: () => modern, wire: "2026-07-28", cancelled: "Cancelled by the client" },
+];
+
+describe.each(REVISIONS)("an HTTP server's task across a restart ($revision)", ({ server, tasks: serverOf, wire, cancelled }) => {
   it("is polled again by its stored id, not sent again, and the run ends with its result", async () => {
+    const tasks = serverOf();
     const label = unique("restart");
-    const { runId, taskId } = await jobCrashedMidTask(label);
+    const { runId, taskId } = await jobCrashedMidTask(server, tasks, label);
     // what the server says while no worker runs reaches the run once one polls again
     await tasks.say(label, "Halfway there");
     await restart();
@@ -99,7 +111,7 @@ describe("an HTTP server's task across a restart", () => {
     // one tools/call, under the step's key, for both attempts
     expect(tasks.calls.filter((c) => c.label === label)).toEqual([{ label, taskId, key: `${runId}:job:1` }]);
     const calls = await prisma.toolCall.findMany({ where: { runId }, include: { task: true } });
-    expect(calls.map((c) => [c.status, c.idempotencyKey, c.task?.taskId, c.task?.status])).toEqual([["succeeded", `${runId}:job:1`, taskId, "completed"]]);
+    expect(calls.map((c) => [c.status, c.idempotencyKey, c.task?.taskId, c.task?.status, c.task?.wire, c.task?.transport])).toEqual([["succeeded", `${runId}:job:1`, taskId, "completed", wire, "http"]]);
     expect(calls[0].resultJson).toContain(`Report for ${label}`);
     expect((await stepRows(runId)).map((s) => [s.attempt, s.status, s.outputJson?.includes(`Report for ${label}`) ?? false])).toEqual([
       [1, "failed", false],
@@ -107,36 +119,38 @@ describe("an HTTP server's task across a restart", () => {
     ]);
     const detail = await getRunDetail(runId);
     const latest = detail?.steps.find((s) => s.isLatestAttempt);
-    expect(latest?.task).toMatchObject({ id: taskId, server: "jobs", status: "completed", statusMessage: "Halfway there" });
-    expect(detail?.events.filter((e) => e.type === "task" && e.runStepId === latest?.runStepId).map((e) => e.message)).toContain(`Task ${taskId} on jobs working: Halfway there`);
+    expect(latest?.task).toMatchObject({ id: taskId, server, status: "completed", statusMessage: "Halfway there" });
+    expect(detail?.events.filter((e) => e.type === "task" && e.runStepId === latest?.runStepId).map((e) => e.message)).toContain(`Task ${taskId} on ${server} working: Halfway there`);
   });
 
   it("a resumed task is cancelled with tasks/cancel when the run is cancelled", async () => {
+    const tasks = serverOf();
     const label = unique("cancel");
-    const { runId, taskId } = await jobCrashedMidTask(label);
+    const { runId, taskId } = await jobCrashedMidTask(server, tasks, label);
     await tasks.say(label, "Still going");
     await restart();
     await waitFor(async () => (await prisma.toolTask.findFirst({ where: { taskId } }))?.statusMessage === "Still going", undefined, "the resumed step to poll the task");
     await cancelRun(runId, ACTOR);
     await waitForRunStatus(runId, ["cancelled"]);
     expect(tasks.cancels).toContain(taskId);
-    expect(await tasks.status(label)).toEqual({ status: "cancelled", statusMessage: "Client cancelled task execution." });
+    expect(await tasks.status(label)).toEqual({ status: "cancelled", statusMessage: cancelled });
     const stored = await prisma.toolTask.findFirstOrThrow({ where: { taskId } });
     expect([stored.status, stored.cancelSentAt !== null]).toEqual(["cancelled", true]);
     expect(tasks.calls.filter((c) => c.label === label)).toHaveLength(1);
   });
 });
 
-describe("an HTTP server's task whose worker is dead", () => {
+describe.each(REVISIONS)("an HTTP server's task whose worker is dead ($revision)", ({ server, tasks: serverOf, cancelled }) => {
   it("is cancelled with tasks/cancel when its run is cancelled before a worker takes it up again", async () => {
+    const tasks = serverOf();
     const label = unique("orphan");
-    const { runId, taskId } = await jobCrashedMidTask(label);
+    const { runId, taskId } = await jobCrashedMidTask(server, tasks, label);
     // no worker holds the run: the cancel is only requested, and the recovery ends the run and its task
     expect(await cancelRun(runId, ACTOR)).toEqual({ status: "cancelling" });
     await restart();
     await waitForRunStatus(runId, ["cancelled"]);
     await waitFor(() => tasks.cancels.includes(taskId), undefined, "tasks/cancel to reach the server");
-    expect(await tasks.status(label)).toEqual({ status: "cancelled", statusMessage: "Client cancelled task execution." });
+    expect(await tasks.status(label)).toEqual({ status: "cancelled", statusMessage: cancelled });
     expect(tasks.calls.filter((c) => c.label === label)).toHaveLength(1);
   });
 });

@@ -197,9 +197,15 @@ class TaskPoller {
     if (this.rowId) await prisma.toolTask.update({ where: { id: this.rowId }, data: { cancelSentAt: new Date() } }).catch(() => undefined);
     try {
       const answer = (await this.ctx.busy(() => this.ctx.client.request({ method: "tasks/cancel", params: { taskId: this.taskId } }, AnyResult, { timeout: CANCEL_TIMEOUT_MS }))) as Record<string, unknown>;
-      // 2025-11-25 answers with the task; 2026-07-28 with an empty acknowledgement
+      // 2025-11-25 answers with the task; 2026-07-28 with an empty acknowledgement, then one look at the task
       const parsed = TaskSchema.safeParse(answer);
-      await this.observe(parsed.success ? parsed.data : { taskId: this.taskId, status: this.state.status, statusMessage: "Cancel sent" });
+      const task = parsed.success
+        ? parsed.data
+        : await this.ctx
+            .busy(() => this.ctx.client.request({ method: "tasks/get", params: { taskId: this.taskId } }, TaskSchema, { timeout: CANCEL_TIMEOUT_MS }))
+            .then((got) => TaskSchema.parse(got))
+            .catch(() => ({ taskId: this.taskId, status: this.state.status, statusMessage: "Cancel sent" }));
+      await this.observe(task);
     } catch (error) {
       // the task may have ended meanwhile (a terminal task cannot be cancelled): the cancel stays recorded as sent
       console.error(`[mcp] tasks/cancel of ${this.ctx.entry.name} task ${this.taskId} failed: ${redactText(errorText(error), this.ctx.entry.secrets)}`);
