@@ -99,6 +99,8 @@ function isUnknownTask(error: unknown): boolean {
 
 class TaskPoller {
   private state: { status: TaskStatus; statusMessage: string | null; pollIntervalMs: number | null };
+  /** a 2025-11-25 task's tasks/result, asked for early once it needs input (see run) */
+  private pendingResult: Promise<TaskOutcome | "aborted"> | null = null;
 
   constructor(
     private readonly ctx: TaskContext,
@@ -149,6 +151,9 @@ class TaskPoller {
         task = TaskSchema.parse(await this.request("tasks/get", { taskId: this.taskId }, TaskSchema, signal));
         failures = 0;
         await this.observe(task);
+        // a 2025-11-25 server delivers a task's requests for input (elicitation/create) on the tasks/result
+        // stream only: it is opened now, for the client's own handler of them, and polling goes on
+        if (this.wire === "2025-11-25" && task.status === "input_required") this.pendingResult ??= this.fetchResult(REQUESTED_TTL_MS);
       } catch (error) {
         if (signal?.aborted) return this.aborted();
         if (isUnknownTask(error)) return { ok: false, outcomeUnknown: true, error: `The server no longer knows task ${this.taskId} (${redactText(errorText(error), entry.secrets)}): its outcome is unknown` };
@@ -174,14 +179,22 @@ class TaskPoller {
       if (task.result && typeof task.result === "object") return { ok: true, result: task.result as Record<string, unknown> };
       return { ok: false, outcomeUnknown: true, error: `Task ${this.taskId} completed without a result` };
     }
+    const outcome = await (this.pendingResult ?? this.fetchResult(this.ctx.timeoutMs));
+    if (outcome === "aborted" || signal?.aborted) return this.aborted();
+    return outcome;
+  }
+
+  /** tasks/result (2025-11-25): the task's CallToolResult, without the related-task `_meta` the server adds. */
+  private async fetchResult(timeout: number): Promise<TaskOutcome | "aborted"> {
+    const { entry, signal } = this.ctx;
     try {
-      const result = (await this.request("tasks/result", { taskId: this.taskId }, AnyResult, signal)) as Record<string, unknown>;
+      const result = (await this.ctx.busy(() => this.ctx.client.request({ method: "tasks/result", params: { taskId: this.taskId } }, AnyResult, { signal, timeout }))) as Record<string, unknown>;
       const { _meta, ...rest } = result;
       const meta = _meta && typeof _meta === "object" ? Object.fromEntries(Object.entries(_meta).filter(([k]) => k !== RELATED_TASK_META_KEY)) : undefined;
       return { ok: true, result: meta && Object.keys(meta).length ? { ...rest, _meta: meta } : rest };
     } catch (error) {
-      if (signal?.aborted) return this.aborted();
-      return { ok: false, outcomeUnknown: true, error: `Task ${this.taskId} completed, but its result could not be fetched: ${redactText(errorText(error), entry.secrets)}` };
+      if (signal?.aborted) return "aborted";
+      return { ok: false, outcomeUnknown: true, error: `Task ${this.taskId} ended, but its result could not be fetched: ${redactText(errorText(error), entry.secrets)}` };
     }
   }
 
