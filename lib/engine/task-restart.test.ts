@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { queueRun } from "@/lib/engine/queue-run";
-import { cancelRun } from "@/lib/engine/run-control";
+import { cancelRun, retryRun } from "@/lib/engine/run-control";
 import { getRunDetail } from "@/lib/engine/run-detail";
 import { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
@@ -152,6 +152,30 @@ describe.each(REVISIONS)("an HTTP server's task whose worker is dead ($revision)
     await waitFor(() => tasks.cancels.includes(taskId), undefined, "tasks/cancel to reach the server");
     expect(await tasks.status(label)).toEqual({ status: "cancelled", statusMessage: cancelled });
     expect(tasks.calls.filter((c) => c.label === label)).toHaveLength(1);
+  });
+});
+
+describe("an HTTP server's task across a graceful stop", () => {
+  it("is left running when the worker stops past its grace period, and polled again by the run's Retry", async () => {
+    const tasks = legacy;
+    const label = unique("graceful");
+    await restart();
+    const runId = await queueRun({ pipelineSlug: "long-jobs", inputs: { label }, createdBy: ACTOR });
+    const stored = await waitFor(() => prisma.toolTask.findFirst({ where: { toolCall: { runId } } }), undefined, "the task stored with its call");
+    await worker?.stop({ graceMs: 0 });
+    worker = null;
+    await getMcpPool().shutdown();
+    expect((await waitForRunStatus(runId, ["failed"])).error).toMatch(/Interrupted by shutdown/);
+    // the stop did not cancel it: the server still runs it
+    expect(tasks.cancels).not.toContain(stored.taskId);
+    expect((await tasks.status(label))?.status).toBe("working");
+
+    await tasks.finish(label, `Report for ${label}`);
+    await retryRun(runId, ACTOR);
+    await restart();
+    await waitForRunStatus(runId, ["succeeded"]);
+    expect(tasks.calls.filter((c) => c.label === label)).toHaveLength(1);
+    expect((await prisma.toolCall.findFirstOrThrow({ where: { runId } })).resultJson).toContain(`Report for ${label}`);
   });
 });
 
