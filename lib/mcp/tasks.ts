@@ -37,6 +37,8 @@ const MAX_POLL_MS = 30_000;
 /** the lifetime asked for a 2025-11-25 task; the server may shorten it */
 const REQUESTED_TTL_MS = 24 * 60 * 60_000;
 const CANCEL_TIMEOUT_MS = 10_000;
+/** a status message longer than this is cut (a server's words, shown on the run page and kept per task) */
+const STATUS_MESSAGE_MAX = 1_000;
 /** tasks/get failures in a row (an HTTP server briefly away) before the outcome is called unknown */
 const MAX_POLL_FAILURES = 5;
 
@@ -97,6 +99,13 @@ function isUnknownTask(error: unknown): boolean {
   return code === -32602;
 }
 
+/** The server's status message as stored and shown: its secrets redacted, its length bounded. */
+function statusMessageOf(task: WireTask, entry: ServerEntry): string | null {
+  if (task.statusMessage === undefined) return null;
+  const text = redactText(task.statusMessage, entry.secrets);
+  return text.length > STATUS_MESSAGE_MAX ? `${text.slice(0, STATUS_MESSAGE_MAX)}…` : text;
+}
+
 class TaskPoller {
   private state: { status: TaskStatus; statusMessage: string | null; pollIntervalMs: number | null };
   /** a 2025-11-25 task's tasks/result, asked for early once it needs input (see run) */
@@ -113,7 +122,7 @@ class TaskPoller {
   }
 
   private message(task: WireTask): string | null {
-    return task.statusMessage === undefined ? null : redactText(task.statusMessage, this.ctx.entry.secrets);
+    return statusMessageOf(task, this.ctx.entry);
   }
 
   private report() {
@@ -238,7 +247,7 @@ async function storeTask(ctx: TaskContext, task: WireTask, wire: TaskWire): Prom
       transport: ctx.entry.transport ?? "stdio",
       wire,
       status: asStatus(task.status),
-      statusMessage: task.statusMessage === undefined ? null : redactText(task.statusMessage, ctx.entry.secrets),
+      statusMessage: statusMessageOf(task, ctx.entry),
       pollIntervalMs: task.pollIntervalMs ?? task.pollInterval ?? null,
       ttlMs: task.ttlMs ?? task.ttl ?? null,
     },
