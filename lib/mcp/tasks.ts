@@ -6,7 +6,7 @@
 // at the server's pollInterval, each new status and status message stored and reported to the caller;
 // the result comes from `tasks/result` (2025-11-25) or inline in `tasks/get` (2026-07-28).
 // - An abort that is a cancel sends `tasks/cancel`; a shutdown or a lost lease leaves the task running
-//   and its call "started", so whoever resumes the step polls the same task (resumeRecordedTask).
+//   and its call "started", so whoever resumes the step polls the same task (resumeTask).
 // - An HTTP server's task outlives Switchboard's restart: the resumed step polls the stored task id and
 //   the call is not sent again. A stdio server's task ends with its process, so after a restart the call
 //   is an interrupted one under the exactly-once rules (calls.ts: outcome unknown unless the tool is
@@ -89,6 +89,23 @@ function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   });
 }
 
+/**
+ * Runs one request with a signal of its own, linked to the caller's only while it runs: the SDK adds an
+ * abort listener to the signal it is given and never removes it, and a run's signal outlives thousands
+ * of polls.
+ */
+async function linked<T>(outer: AbortSignal | undefined, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const own = new AbortController();
+  const forward = () => own.abort(outer?.reason);
+  if (outer?.aborted) own.abort(outer.reason);
+  else outer?.addEventListener("abort", forward, { once: true });
+  try {
+    return await send(own.signal);
+  } finally {
+    outer?.removeEventListener("abort", forward);
+  }
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message.replace(/^MCP error -?\d+: /, "") : String(error);
 }
@@ -110,6 +127,8 @@ class TaskPoller {
   private state: { status: TaskStatus; statusMessage: string | null; pollIntervalMs: number | null };
   /** a 2025-11-25 task's tasks/result, asked for early once it needs input (see run) */
   private pendingResult: Promise<TaskOutcome | "aborted"> | null = null;
+  /** ends that early tasks/result when polling ends without it (a lost task, an abort) */
+  private readonly polling = new AbortController();
 
   constructor(
     private readonly ctx: TaskContext,
@@ -144,12 +163,21 @@ class TaskPoller {
     this.report();
   }
 
-  private request(method: string, params: Record<string, unknown>, schema: z.ZodType, signal?: AbortSignal) {
-    return this.ctx.busy(() => this.ctx.client.request({ method, params }, schema, { signal, timeout: this.ctx.timeoutMs }));
+  private request(method: string, params: Record<string, unknown>, schema: z.ZodType, timeout = this.ctx.timeoutMs, stop?: AbortSignal) {
+    const outer = stop ? AbortSignal.any([stop, ...(this.ctx.signal ? [this.ctx.signal] : [])]) : this.ctx.signal;
+    return this.ctx.busy(() => linked(outer, (signal) => this.ctx.client.request({ method, params }, schema, { signal, timeout })));
   }
 
   /** Polls until the task ends (or the caller aborts), then fetches its result. */
   async run(initial: WireTask): Promise<TaskOutcome> {
+    try {
+      return await this.poll(initial);
+    } finally {
+      this.polling.abort();
+    }
+  }
+
+  private async poll(initial: WireTask): Promise<TaskOutcome> {
     const { signal, entry } = this.ctx;
     this.report();
     let task = initial;
@@ -157,12 +185,12 @@ class TaskPoller {
     while (!isTerminalTaskStatus(task.status)) {
       if (!(await sleep(pollMs(task), signal))) return this.aborted();
       try {
-        task = TaskSchema.parse(await this.request("tasks/get", { taskId: this.taskId }, TaskSchema, signal));
+        task = TaskSchema.parse(await this.request("tasks/get", { taskId: this.taskId }, TaskSchema));
         failures = 0;
         await this.observe(task);
         // a 2025-11-25 server delivers a task's requests for input (elicitation/create) on the tasks/result
         // stream only: it is opened now, for the client's own handler of them, and polling goes on
-        if (this.wire === "2025-11-25" && task.status === "input_required") this.pendingResult ??= this.fetchResult(REQUESTED_TTL_MS);
+        if (this.wire === "2025-11-25" && task.status === "input_required") this.pendingResult ??= this.fetchResult(REQUESTED_TTL_MS, this.polling.signal);
       } catch (error) {
         if (signal?.aborted) return this.aborted();
         if (isUnknownTask(error)) return { ok: false, outcomeUnknown: true, error: `The server no longer knows task ${this.taskId} (${redactText(errorText(error), entry.secrets)}): its outcome is unknown` };
@@ -194,15 +222,15 @@ class TaskPoller {
   }
 
   /** tasks/result (2025-11-25): the task's CallToolResult, without the related-task `_meta` the server adds. */
-  private async fetchResult(timeout: number): Promise<TaskOutcome | "aborted"> {
+  private async fetchResult(timeout: number, stop?: AbortSignal): Promise<TaskOutcome | "aborted"> {
     const { entry, signal } = this.ctx;
     try {
-      const result = (await this.ctx.busy(() => this.ctx.client.request({ method: "tasks/result", params: { taskId: this.taskId } }, AnyResult, { signal, timeout }))) as Record<string, unknown>;
+      const result = (await this.request("tasks/result", { taskId: this.taskId }, AnyResult, timeout, stop)) as Record<string, unknown>;
       const { _meta, ...rest } = result;
       const meta = _meta && typeof _meta === "object" ? Object.fromEntries(Object.entries(_meta).filter(([k]) => k !== RELATED_TASK_META_KEY)) : undefined;
       return { ok: true, result: meta && Object.keys(meta).length ? { ...rest, _meta: meta } : rest };
     } catch (error) {
-      if (signal?.aborted) return "aborted";
+      if (signal?.aborted || stop?.aborted) return "aborted";
       return { ok: false, outcomeUnknown: true, error: `Task ${this.taskId} ended, but its result could not be fetched: ${redactText(errorText(error), entry.secrets)}` };
     }
   }
@@ -262,10 +290,9 @@ async function storeTask(ctx: TaskContext, task: WireTask, wire: TaskWire): Prom
  */
 export async function callToolAsTask(ctx: TaskContext, call: { name: string; arguments: Record<string, unknown>; _meta?: Record<string, unknown> }): Promise<TaskOutcome> {
   // an error thrown here is the call's own (calls.ts tells a refusal from a call that may have acted)
-  const answer = (await ctx.busy(() => ctx.client.request({ method: "tools/call", params: { ...call, task: { ttl: REQUESTED_TTL_MS } } }, AnyResult, { signal: ctx.signal, timeout: ctx.timeoutMs }))) as Record<
-    string,
-    unknown
-  >;
+  const answer = (await ctx.busy(() =>
+    linked(ctx.signal, (signal) => ctx.client.request({ method: "tools/call", params: { ...call, task: { ttl: REQUESTED_TTL_MS } } }, AnyResult, { signal, timeout: ctx.timeoutMs })),
+  )) as Record<string, unknown>;
   return followTaskAnswer(ctx, answer);
 }
 
