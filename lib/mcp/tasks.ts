@@ -351,6 +351,7 @@ export async function cancelStoredTasks(runId: string): Promise<number> {
 
 /** The latest task of each of these steps' tool calls, for the run page and GET /api/runs/<id>. */
 export async function tasksOfSteps(runStepIds: string[]): Promise<Map<string, StepTaskView>> {
+  if (runStepIds.length === 0) return new Map();
   const rows = await prisma.toolTask.findMany({
     where: { toolCall: { runStepId: { in: runStepIds } } },
     orderBy: { createdAt: "asc" },
