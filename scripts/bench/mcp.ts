@@ -49,7 +49,7 @@ export async function benchMcp(): Promise<Record<string, unknown>> {
   }
 }
 
-const STARTS = 12;
+const STARTS = 24;
 
 /**
  * What a stdio server start costs with the probe (server/discover, as the pool's first connect does) and
@@ -60,7 +60,7 @@ async function benchProbe(everything: string) {
   const { Client } = await import("@modelcontextprotocol/client");
   const { getDefaultEnvironment } = await import("@modelcontextprotocol/client/stdio");
   const { GroupStdioTransport } = await import("@/lib/mcp/stdio-transport");
-  const modern = path.resolve("lib/testing/fixtures/modern-server.mjs");
+  const modern = path.resolve("scripts/bench/fixtures/discover-server.mjs");
   const start = (args: string[], prior?: import("@modelcontextprotocol/client").PriorDiscovery) => async () => {
     const client = new Client({ name: "bench", version: "0" }, { versionNegotiation: { mode: "auto", probe: { timeoutMs: 5_000 } } });
     const transport = new GroupStdioTransport({ command: process.execPath, args, env: getDefaultEnvironment(), maxBufferSize: 1 << 26 });
@@ -70,7 +70,7 @@ async function benchProbe(everything: string) {
     return discover;
   };
   const discover = await start([modern])();
-  if (!discover) throw new Error("the modern fixture did not negotiate 2026-07-28");
+  if (!discover) throw new Error("the bench's v2 server did not negotiate 2026-07-28");
   const [legacyProbed, legacyKnown, modernProbed, modernKnown] = await timeInTurn(
     [start([everything, "stdio"]), start([everything, "stdio"], { kind: "legacy" }), start([modern]), start([modern], { kind: "modern", discover })],
     STARTS,
@@ -81,6 +81,6 @@ async function benchProbe(everything: string) {
   return {
     note: "a stdio server start (spawn + handshake), with the probe vs with the verdict the pool keeps per server and definition",
     legacyServer: { probed: stats(legacyProbed), known: stats(legacyKnown), probeCostMs: cost(legacyProbed, legacyKnown) },
-    modernServer: { probed: stats(modernProbed), known: stats(modernKnown), probeCostMs: cost(modernProbed, modernKnown) },
+    v2Server: { probed: stats(modernProbed), known: stats(modernKnown), probeCostMs: cost(modernProbed, modernKnown) },
   };
 }
