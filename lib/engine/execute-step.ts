@@ -7,6 +7,7 @@ import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@
 import { OutcomeUnknownStepError, StepNotStarted, type ToolProgress } from "@/lib/engine/tool-step-runner";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
+import { keepTaskOnAbort, taskEventWriter } from "@/lib/engine/task-steps";
 import { durationMs, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
 import { renderArgs, renderTemplate, TemplateError } from "@/lib/pipelines/templates";
 
@@ -89,6 +90,7 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
   }
   const idempotencyKey = (row.attempt > 1 ? await keyInDoubt(row, attempts) : null) ?? idempotencyKeyFor(ctx.runId, row, attempts, ctx.approvedVersion);
   const progress = progressWriter(ctx.runId, row.id);
+  const tasks = taskEventWriter(ctx.runId, row.id);
   try {
     const result = await ctx.runner.runTool({
       runId: ctx.runId,
@@ -105,9 +107,11 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
       signal: ctx.signal,
       timeoutMs: step.timeout !== undefined ? durationMs(step.timeout) : undefined,
       onProgress: (p) => progress.report(p),
+      onTask: (t) => tasks.report(t),
+      keepTaskOnAbort,
       startStep: ctx.startStep,
     });
-    await progress.flush();
+    await Promise.all([progress.flush(), tasks.flush()]);
     const output = toolStepOutput(result);
     const writes = result.finish ? [result.finish] : undefined;
     // a call cut short by cancel, shutdown or a lost lease comes back as an error result: the step was
@@ -131,7 +135,7 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
     }
     return { status: "succeeded", output, message: result.reused ? `reused the recorded result of ${server}/${tool}` : undefined, writes };
   } catch (error) {
-    await progress.flush();
+    await Promise.all([progress.flush(), tasks.flush()]);
     if (error instanceof StepNotStarted) return { status: "lost" };
     const aborted = abortKind(ctx.signal);
     if (aborted) return { status: "aborted", kind: aborted };

@@ -26,6 +26,8 @@ export class McpToolStepRunner implements ToolStepRunner {
         signal: req.signal,
         timeoutMs: req.timeoutMs,
         onProgress: req.onProgress,
+        onTask: req.onTask,
+        keepTaskOnAbort: req.keepTaskOnAbort,
         runId: req.runId,
         runStepId: req.runStepId,
         idempotencyKey: req.idempotencyKey,

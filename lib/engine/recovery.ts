@@ -7,6 +7,7 @@ import { prisma, writeTransaction } from "@/lib/db/client";
 import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
 import { endRunNow, leaseExpired, requeueIfUnblockedSql, requeueRun, takeOverRun } from "@/lib/engine/run-transitions";
 import { attemptMarker } from "@/lib/engine/step-output";
+import { cancelStoredTasks } from "@/lib/mcp/tasks";
 
 /** After this many interruptions of the same step, the run fails (retry offered) instead of resuming. */
 export const MAX_AUTO_RESUMES = 3;
@@ -29,6 +30,7 @@ async function recoverRun(runId: string, recoverer: string, leaseMs: number, now
   if (run?.cancelRequested) {
     // cancel was asked for while its worker was dead: nothing to resume
     const ended = await endRunNow(runId, recoverer, { status: "cancelled", message: "Cancelled (its worker had stopped)", error: null, runningSteps: { status: "cancelled", error: "Cancelled" } }, now);
+    if (ended) await cancelStoredTasks(runId); // an HTTP server's task outlived its worker
     return ended ? "cancelled" : null;
   }
   const running = await prisma.runStep.findMany({ where: { runId, status: "running" }, select: { id: true, stepId: true } });

@@ -45,6 +45,8 @@ export async function cancelRun(runId: string, actor: EngineActor): Promise<{ st
   if (immediate) {
     status = "cancelled";
     await createRunEvent(runId, "status", `Cancelled by ${by}`);
+    // a queued run resumed after a restart may have an HTTP server's task under way, polled by no one
+    if (await prisma.toolTask.count({ where: { toolCall: { runId } } })) await (await import("@/lib/mcp/tasks")).cancelStoredTasks(runId);
   } else {
     const requested = await prisma.run.updateMany({ where: { id: runId, status: "running" }, data: { cancelRequested: true } });
     if (requested.count === 0) {

@@ -12,6 +12,7 @@ import { parseStoredJson } from "@/lib/db/stored-json";
 import { attemptMarker } from "@/lib/engine/step-output";
 import { checkUrlFor } from "@/lib/mcp/check-urls";
 import { toolResultImages } from "@/lib/mcp/tool-result";
+import { tasksOfSteps } from "@/lib/mcp/tasks";
 
 // large payloads are left out of the detail and fetched on demand (lib/engine/run-payloads.ts)
 const TOOL_RESULT_INLINE_MAX = INLINE_PAYLOAD_MAX;
@@ -108,6 +109,8 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     listRunEvents(runId, options.afterEventId ?? 0),
     prisma.run.findMany({ where: { rerunOfId: runId }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, status: true, rerunRunner: true, rerunModel: true, createdAt: true } }),
   ]);
+  // a tool step whose call the server answered with a task: the task's id, status and status message
+  const tasks = await tasksOfSteps(steps.filter((s) => s.kind === "tool" && toolCalls.some((c) => c.runStepId === s.id)).map((s) => s.id));
   // a step waiting because its call's outcome is unknown: which call, and where a human checks it
   const outcomeUnknown = (s: (typeof steps)[number]) => {
     if (s.status !== "waiting" || s.kind !== "tool") return null;
@@ -166,6 +169,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       error: s.error,
       draft: drafts.find((d) => d.runStepId === s.id) ?? null,
       outcomeUnknown: outcomeUnknown(s),
+      task: tasks.get(s.id) ?? null,
       usage: {
         inputTokens: s.inputTokens,
         outputTokens: s.outputTokens,

@@ -2,8 +2,9 @@
 import "server-only";
 import { prepared, prisma, sqlDate, type Sqlite } from "@/lib/db/client";
 
-// prompt, text, usage, builtin (a call of the runner's own tool) and answer: an agent step's transcript
-export type RunEventType = "log" | "progress" | "status" | "prompt" | "text" | "usage" | "builtin" | "answer";
+// prompt, text, usage, builtin (a call of the runner's own tool) and answer: an agent step's transcript;
+// task: a tool step's task changed its status or status message (lib/engine/task-steps.ts)
+export type RunEventType = "log" | "progress" | "status" | "prompt" | "text" | "usage" | "builtin" | "answer" | "task";
 
 const MESSAGE_MAX = 2_000;
 const DATA_MAX = 16_000;

@@ -2,6 +2,7 @@
 // (mcp-tool-step-runner.ts); engine tests inject a small runner of their own.
 import type { Sqlite } from "@/lib/db/client";
 import type { PendingWrite } from "@/lib/mcp/calls";
+import type { TaskUpdate } from "@/lib/mcp/tasks";
 import type { PipelineStep } from "@/lib/pipelines/pipeline.schema";
 
 /** What a run's steps would miss before they run (a server, a tool, an accepted pin). */
@@ -36,6 +37,10 @@ export type ToolStepRequest = {
   signal: AbortSignal;
   timeoutMs?: number;
   onProgress: (progress: ToolProgress) => void;
+  /** the call was answered with a task (lib/mcp/tasks.ts): each new status and status message */
+  onTask?: (update: TaskUpdate) => void;
+  /** an abort for which reason leaves a task under way running, to be polled again when the step resumes */
+  keepTaskOnAbort?: (reason: unknown) => boolean;
   /**
    * Given to a runner that `startsSteps`: marks the step running, to be committed with the call's own
    * "started" record. False when the step is no longer this worker's: then throw StepNotStarted.

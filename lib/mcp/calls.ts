@@ -12,6 +12,8 @@ import { toolHash } from "@/lib/mcp/pins";
 import { trustedTool } from "@/lib/mcp/tool-trust";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 import { toolResultText } from "@/lib/mcp/tool-result";
+import { callToolAsTask, followTaskAnswer, resumableTask, resumeTask, type TaskOutcome, type TaskRequester, type TaskUpdate } from "@/lib/mcp/tasks";
+import { callsAsTask, taskOfCallResult } from "@/lib/mcp/task-wire";
 import { callTraceContext } from "@/lib/mcp/trace";
 
 const RESULT_STORE_MAX_BYTES = 1024 * 1024;
@@ -35,6 +37,10 @@ type CallToolRequest = {
    * as a destructive tool's call always is
    */
   requireAcceptedPin?: boolean;
+  /** a call answered with a task (tasks.ts): each new status and status message of the task */
+  onTask?: (update: TaskUpdate) => void;
+  /** an abort for which reason leaves a task under way running (a shutdown, a lost lease); any other abort cancels it */
+  keepTaskOnAbort?: (reason: unknown) => boolean;
   /** the run and step the call belongs to, for its trace context (a recorded call takes its own) */
   trace?: { runId?: string | null; runStepId?: string | null };
 };
@@ -148,10 +154,65 @@ function callMeta(req: CallToolRequest, idempotencyKey: string | undefined, call
   };
 }
 
-async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, idempotencyKey?: string, callId?: string): Promise<ToolCallResult> {
+/** A tools/call result as a caller gets it: the server's own secrets (its env and headers) redacted. */
+function fromToolResult(result: { content?: unknown; structuredContent?: unknown; isError?: unknown } | Record<string, unknown>, entry: PreparedCall["entry"], durationMs: number): ToolCallResult {
+  // a server's own secrets (its env and headers) never leave this module: a tool may echo them back
+  const content = Array.isArray(result.content) ? (redactValue(result.content, entry.secrets) as unknown[]) : [];
+  const isError = result.isError === true;
+  return {
+    content,
+    structuredContent: result.structuredContent === undefined ? undefined : redactValue(result.structuredContent, entry.secrets),
+    isError,
+    error: isError ? redactText(toolResultText({ content }) || "The tool reported an error", entry.secrets) : undefined,
+    durationMs,
+  };
+}
+
+/**
+ * A call of a task tool (tasks.ts), or the polling of a task stored before a restart (`resume`): the
+ * task's end as a result, or as an error that may have acted (a cancel, a lost task) or not.
+ */
+async function sendTaskCall(
+  { pool, entry }: PreparedCall,
+  req: CallToolRequest,
+  call: { idempotencyKey?: string; toolCallId?: string; resume?: NonNullable<Awaited<ReturnType<typeof resumableTask>>>; answer?: Record<string, unknown> },
+): Promise<ToolCallResult> {
   const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = performance.now();
   const { client, conn } = await pool.client(entry);
+  if (req.signal?.aborted) return { content: [], isError: true, error: "Cancelled before it was sent", durationMs: 0 };
+  const ctx = {
+    client: client as unknown as TaskRequester,
+    busy: <T>(request: () => Promise<T>) => pool.busy(conn, request),
+    entry,
+    toolCallId: call.toolCallId,
+    signal: req.signal,
+    timeoutMs: timeout,
+    onTask: req.onTask,
+    keepTaskOnAbort: req.keepTaskOnAbort,
+  };
+  let outcome: TaskOutcome;
+  try {
+    if (call.resume) outcome = await resumeTask(ctx, call.resume);
+    else if (call.answer) outcome = await followTaskAnswer(ctx, call.answer);
+    else outcome = await callToolAsTask(ctx, { name: req.tool, arguments: req.arguments, _meta: callMeta(req, call.idempotencyKey, call.toolCallId) });
+  } catch (error) {
+    const aborted = req.signal?.aborted === true;
+    const message = aborted ? "Cancelled" : redactText(errorMessage(error, timeout), entry.secrets);
+    return { content: [], isError: true, error: message, durationMs: performance.now() - started, outcomeUnknown: isOutcomeUnknown(error, aborted) };
+  }
+  const durationMs = performance.now() - started;
+  if (!outcome.ok) return { content: [], isError: true, error: outcome.error, durationMs, outcomeUnknown: outcome.outcomeUnknown || undefined };
+  pool.recordLatency(entry, durationMs);
+  return fromToolResult(outcome.result, entry, durationMs);
+}
+
+async function sendCall(prepared: PreparedCall, req: CallToolRequest, idempotencyKey?: string, toolCallId?: string): Promise<ToolCallResult> {
+  const { pool, entry, tool } = prepared;
+  const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const started = performance.now();
+  const { client, conn } = await pool.client(entry);
+  if (callsAsTask(tool, client.getServerCapabilities())) return sendTaskCall(prepared, req, { idempotencyKey, toolCallId });
   if (req.signal?.aborted) return { content: [], isError: true, error: "Cancelled before it was sent", durationMs: 0 };
   // The SDK adds an abort listener to the signal it is given and never removes it. A run's signal lives
   // for the whole run, so each call gets its own signal, linked to the caller's only while it runs.
@@ -161,7 +222,7 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, ide
   try {
     const result = await pool.busy(conn, () =>
       client.callTool(
-        { name: req.tool, arguments: req.arguments, _meta: callMeta(req, idempotencyKey, callId) },
+        { name: req.tool, arguments: req.arguments, _meta: callMeta(req, idempotencyKey, toolCallId) },
         {
           timeout,
           resetTimeoutOnProgress: true,
@@ -172,18 +233,11 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, ide
         },
       ),
     );
+    // a 2026-07-28 server may answer any call with a task (tasks.ts): it is followed to its end
+    if (taskOfCallResult(result)) return await sendTaskCall(prepared, req, { toolCallId, answer: result });
     const durationMs = performance.now() - started;
     pool.recordLatency(entry, durationMs);
-    // a server's own secrets (its env and headers) never leave this function: a tool may echo them back
-    const content = Array.isArray(result.content) ? (redactValue(result.content, entry.secrets) as unknown[]) : [];
-    const isError = result.isError === true;
-    return {
-      content,
-      structuredContent: result.structuredContent === undefined ? undefined : redactValue(result.structuredContent, entry.secrets),
-      isError,
-      error: isError ? redactText(toolResultText({ content }) || "The tool reported an error", entry.secrets) : undefined,
-      durationMs,
-    };
+    return fromToolResult(result, entry, durationMs);
   } catch (error) {
     const durationMs = performance.now() - started;
     const aborted = req.signal?.aborted === true;
@@ -311,6 +365,13 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
         durationMs: existing.durationMs ?? 0,
       };
     }
+    // a task of an HTTP server stored with the call before the restart: poll it, send nothing again
+    const task = existing.status === "started" ? await resumableTask(existing.id) : null;
+    if (task) {
+      // the call now belongs to the attempt that polls it
+      if (link.runStepId) await prisma.toolCall.update({ where: { id: existing.id }, data: { runStepId: link.runStepId } });
+      return finishRecorded(prepared, req, existing.id, link, await sendTaskCall(prepared, req, { toolCallId: existing.id, resume: task }));
+    }
     if (!safeToRepeat(req, tool)) {
       throw new OutcomeUnknownError(`${req.server}/${req.tool} was sent before Switchboard stopped and its outcome is unknown. Check the target system, then send it again or skip the step.`);
     }
@@ -320,7 +381,6 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
   let result: ToolCallResult;
   try {
     result = await sendCall(prepared, { ...req, trace: req.trace ?? link }, req.idempotencyKey ?? `adhoc:${toolCallId}`, toolCallId);
-    if (result.isError && req.errorMeansUnknown && !safeToRepeat(req, tool)) result = { ...result, outcomeUnknown: true };
   } catch (error) {
     // sendCall throws only before the request is written (no connection): nothing was sent
     await prisma.toolCall.update({
@@ -329,6 +389,13 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
     });
     throw error;
   }
+  return finishRecorded(prepared, req, toolCallId, link, result);
+}
+
+/** The write of a recorded call's result: committed here, or handed to the caller (`deferFinish`). */
+async function finishRecorded(prepared: PreparedCall, req: RecordedCallRequest, toolCallId: string, link: { runId: string | null }, sent: ToolCallResult): Promise<RecordedCallResult> {
+  const { entry, tool } = prepared;
+  const result = sent.isError && req.errorMeansUnknown && !safeToRepeat(req, tool) ? { ...sent, outcomeUnknown: true } : sent;
   const limited = limitResult(result);
   const now = new Date();
   const finishedId = toolCallId;

@@ -13,6 +13,7 @@ import { loadClientServers, loadGlobalServers, type ServerEntry } from "@/lib/mc
 import { leakFreeFetch } from "@/lib/mcp/http-fetch";
 import { recordToolPins, type ToolPinRow } from "@/lib/mcp/pins";
 import { redactText } from "@/lib/mcp/redact";
+import { acceptTaskHandles, TASKS_EXTENSION } from "@/lib/mcp/task-wire";
 import { StderrTail } from "@/lib/mcp/stderr-tail";
 import { GroupStdioTransport } from "@/lib/mcp/stdio-transport";
 import { killGroup, signalGroup } from "@/lib/process-group";
@@ -221,7 +222,8 @@ export class McpPool {
       const client = new Client(
         { name: "switchboard", version: "0.1.0" },
         {
-          capabilities: {},
+          // a 2026-07-28 server may answer a tools/call with a task (lib/mcp/tasks.ts polls it)
+          capabilities: { extensions: { [TASKS_EXTENSION]: {} } },
           // server/discover first; a server that answers it with an error, or (over stdio) not at all, is a
           // 2025-era server and gets the initialize handshake on the same connection
           versionNegotiation: { mode: "auto", probe: { timeoutMs: PROBE_TIMEOUT_MS } },
@@ -248,6 +250,8 @@ export class McpPool {
         this.eras.delete(eraKey);
         throw error;
       }
+      // the v2 client refuses a task handle in a tools/call answer: it reaches calls.ts in the result's _meta
+      acceptTaskHandles(transport as unknown as Parameters<typeof acceptTaskHandles>[0]);
       if (!prior) this.probes += 1;
       const era = client.getProtocolEra() ?? "legacy";
       const discover = client.getDiscoverResult();

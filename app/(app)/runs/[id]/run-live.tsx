@@ -13,6 +13,7 @@ import { formatDuration, formatNumber } from "@/lib/format";
 import { ClockTime, RelativeTime, useNow } from "@/components/ui/time";
 import { ToolCallDetails } from "@/components/runs/tool-call-details";
 import { JsonBlock } from "@/components/runs/tool-result";
+import { StepTaskLine } from "@/components/runs/step-task";
 import { queryKeys } from "@/components/query-keys";
 import type { RunView } from "@/components/runs/run-view";
 import { elapsedMs, isActiveRunStatus, WAITING_LABELS } from "@/lib/engine/run-status";
@@ -193,6 +194,7 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
         <span className="ml-auto text-xs tabular-nums text-zinc-500">{formatDuration(ms)}</span>
       </header>
       {step.kind === "agent" && <StepCost usage={step.usage} model={step.agent?.model ?? null} />}
+      {step.task && <StepTaskLine task={step.task} live={step.status === "running"} />}
       {step.error && <p className="mt-2 text-sm break-words text-red-700 dark:text-red-400">{step.error}</p>}
       {step.kind === "approval" && step.draft && (
         <p className="mt-2 text-sm">
