@@ -34,7 +34,7 @@ afterAll(async () => {
   for (const close of closers) await close().catch(() => undefined);
 });
 
-const textOf = (r: { content?: unknown }) => ((r.content as { type: string; text?: string }[] | undefined) ?? []).map((c) => c.text ?? "").join("\n");
+const textOf = (r: object) => (((r as { content?: unknown }).content as { type: string; text?: string }[] | undefined) ?? []).map((c) => c.text ?? "").join("\n");
 
 describe("the recipe servers serve both protocol revisions", { timeout: 60_000 }, () => {
   for (const c of CASES) {
