@@ -2,6 +2,8 @@
 import { revalidatePath } from "next/cache";
 import { authAction } from "@/lib/actions/safe-action";
 import { ZResolveOutcomeInput, ZRunIdInput } from "@/lib/engine/engine.schema";
+import { answerInput } from "@/lib/engine/input-waits";
+import { ZAnswerInputInput } from "@/lib/engine/input-waits.schema";
 import { rerunRun } from "@/lib/engine/rerun";
 import { ZRerunRunInput } from "@/lib/engine/rerun.schema";
 import { cancelRun, resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";
@@ -26,5 +28,13 @@ export const resolveOutcomeAction = authAction({ schema: ZResolveOutcomeInput },
 export const rerunRunAction = authAction({ schema: ZRerunRunInput }, async ({ id, ...override }, user) => {
   const result = await rerunRun(id, override, { id: user.id, label: user.email }, user.role === "admin" ? "admin" : "operator");
   revalidatePath("/runs");
+  return result;
+});
+
+/** Answers the question a step's tool asked (the run page's and the Today board's form). */
+export const answerInputAction = authAction({ schema: ZAnswerInputInput }, async ({ id, ...answer }, user) => {
+  const result = await answerInput({ runId: id, stepId: answer.stepId, action: answer.action, content: answer.content, actor: { id: user.id, label: user.email } });
+  revalidatePath(`/runs/${id}`);
+  revalidatePath("/");
   return result;
 });
