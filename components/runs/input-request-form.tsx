@@ -3,6 +3,7 @@
 // schema it requested: the same field model and form as /tools (lib/mcp/schema-form.ts,
 // components/tools/schema-form.tsx). Answer, decline or cancel; the answer is taken once (a second
 // answer, from another tab or person, gets "already answered").
+import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
@@ -22,6 +23,7 @@ export function InputRequestForm({ runId, stepId, request, answer, onAnswered }:
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const router = useRouter();
 
   const send = async (action: "accept" | "decline" | "cancel") => {
     let content: Record<string, unknown> | undefined;
@@ -37,6 +39,8 @@ export function InputRequestForm({ runId, stepId, request, answer, onAnswered }:
     if (!r.ok) return setError(r.error);
     setDone(action === "accept" ? "Answer sent: the step goes on." : action === "decline" ? "Declined: the tool is told." : "Cancelled: the tool is told.");
     await onAnswered?.();
+    // a server-rendered list (the Today board) reads the waits again
+    router.refresh();
   };
 
   return (

@@ -43,6 +43,23 @@ export class UnanswerableInputRequest extends Error {
   }
 }
 
+/**
+ * An agent's tool asked for input (either kind): the agent step ends as "needs input" with the question,
+ * and a person's answer reruns it (the gateway's `onInputNeeded`; lib/engine/input-waits.ts).
+ */
+export class GatewayInputNeeded extends Error {
+  constructor(
+    readonly server: string,
+    readonly tool: string,
+    readonly ask: InputAsk,
+    readonly kind: "elicitation" | "input_required",
+    readonly toolCallId?: string,
+  ) {
+    super(`${server}/${tool} asks for a person's input: ${ask.message}`);
+    this.name = "GatewayInputNeeded";
+  }
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The ask of an `elicitation/create` params object (form mode); throws UnanswerableInputRequest for a URL one. */

@@ -31,10 +31,7 @@ export const rerunRunAction = authAction({ schema: ZRerunRunInput }, async ({ id
   return result;
 });
 
-/** Answers the question a step's tool asked (the run page's and the Today board's form). */
-export const answerInputAction = authAction({ schema: ZAnswerInputInput }, async ({ id, ...answer }, user) => {
-  const result = await answerInput({ runId: id, stepId: answer.stepId, action: answer.action, content: answer.content, actor: { id: user.id, label: user.email } });
-  revalidatePath(`/runs/${id}`);
-  revalidatePath("/");
-  return result;
-});
+/** Answers the question a step's tool asked (the run page's and the Today board's form; each refreshes itself). */
+export const answerInputAction = authAction({ schema: ZAnswerInputInput }, async ({ id, ...answer }, user) =>
+  answerInput({ runId: id, stepId: answer.stepId, action: answer.action, content: answer.content, actor: { id: user.id, label: user.email } }),
+);
