@@ -4,14 +4,15 @@ import "server-only";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { ErrorCode, McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolError, SdkError, SdkErrorCode, TRACEPARENT_META_KEY, TRACESTATE_META_KEY, type Tool } from "@modelcontextprotocol/client";
 import { randomUUID } from "node:crypto";
-import { isUniqueViolation, prepared as preparedStatement, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
-import { getMcpPool, McpUnavailableError } from "@/lib/mcp/pool";
+import { prepared as preparedStatement, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
+import { getMcpPool } from "@/lib/mcp/pool";
 import { toolHash } from "@/lib/mcp/pins";
 import { trustedTool } from "@/lib/mcp/tool-trust";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 import { toolResultText } from "@/lib/mcp/tool-result";
+import { callTraceContext } from "@/lib/mcp/trace";
 
 const RESULT_STORE_MAX_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -34,6 +35,8 @@ type CallToolRequest = {
    * as a destructive tool's call always is
    */
   requireAcceptedPin?: boolean;
+  /** the run and step the call belongs to, for its trace context (a recorded call takes its own) */
+  trace?: { runId?: string | null; runStepId?: string | null };
 };
 
 /**
@@ -90,11 +93,12 @@ export function checkArguments(server: string, tool: Tool, args: Record<string, 
 }
 
 function errorMessage(error: unknown, timeoutMs: number): string {
-  if (error instanceof McpError) {
-    if (error.code === -32001) return `Timed out: no answer or progress for ${Math.round(timeoutMs / 1000)} s`;
-    if (error.code === -32000) return "The MCP server closed the connection during the call (it stopped or crashed); the next call starts it again";
-    return error.message.replace(/^MCP error -?\d+: /, "");
+  if (error instanceof SdkError) {
+    if (error.code === SdkErrorCode.RequestTimeout) return `Timed out: no answer or progress for ${Math.round(timeoutMs / 1000)} s`;
+    if (error.code === SdkErrorCode.ConnectionClosed) return "The MCP server closed the connection during the call (it stopped or crashed); the next call starts it again";
+    if (error.code === SdkErrorCode.UnsupportedResultType) return "The tool asked for input, which this call cannot give";
   }
+  if (error instanceof ProtocolError || error instanceof SdkError) return error.message.replace(/^MCP error -?\d+: /, "");
   if (error instanceof Error) return error.name === "AbortError" ? "Cancelled" : error.message;
   return String(error);
 }
@@ -123,12 +127,28 @@ export async function callTool(req: CallToolRequest): Promise<ToolCallResult> {
  */
 function isOutcomeUnknown(error: unknown, aborted: boolean): boolean {
   if (aborted) return true;
-  if (error instanceof McpError) return error.code === ErrorCode.RequestTimeout || error.code === ErrorCode.ConnectionClosed;
-  // "Not connected" is thrown before anything is written to the transport
-  return !(error instanceof Error && /^Not connected/.test(error.message));
+  // the server's own answer: it did not act, or said so
+  if (error instanceof ProtocolError) return false;
+  if (error instanceof SdkError) {
+    // thrown before anything is written to the transport
+    if (error.code === SdkErrorCode.NotConnected) return false;
+    // an answer came, of a kind this call could not take (input asked for): the server has not finished
+    if (error.code === SdkErrorCode.UnsupportedResultType || error.code === SdkErrorCode.InvalidResult) return false;
+  }
+  return true;
 }
 
-async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, idempotencyKey?: string): Promise<ToolCallResult> {
+/** A call's `_meta`: its idempotency key, and its place in the run's trace (traceparent, tracestate). */
+function callMeta(req: CallToolRequest, idempotencyKey: string | undefined, callId: string | undefined): Record<string, string> {
+  const trace = callTraceContext({ runId: req.trace?.runId, runStepId: req.trace?.runStepId, callId });
+  return {
+    ...(idempotencyKey ? { [IDEMPOTENCY_META_KEY]: idempotencyKey } : {}),
+    [TRACEPARENT_META_KEY]: trace.traceparent,
+    ...(trace.tracestate ? { [TRACESTATE_META_KEY]: trace.tracestate } : {}),
+  };
+}
+
+async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, idempotencyKey?: string, callId?: string): Promise<ToolCallResult> {
   const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = performance.now();
   const { client, conn } = await pool.client(entry);
@@ -140,14 +160,17 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, ide
   req.signal?.addEventListener("abort", forward, { once: true });
   try {
     const result = await pool.busy(conn, () =>
-      client.callTool({ name: req.tool, arguments: req.arguments, ...(idempotencyKey ? { _meta: { [IDEMPOTENCY_META_KEY]: idempotencyKey } } : {}) }, undefined, {
-        timeout,
-        resetTimeoutOnProgress: true,
-        maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
-        signal: callAbort.signal,
-        // a progress message is the server's words like its result: its secrets never reach the run log
-        onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message === undefined ? undefined : redactText(p.message, entry.secrets) }) : undefined,
-      }),
+      client.callTool(
+        { name: req.tool, arguments: req.arguments, _meta: callMeta(req, idempotencyKey, callId) },
+        {
+          timeout,
+          resetTimeoutOnProgress: true,
+          maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
+          signal: callAbort.signal,
+          // a progress message is the server's words like its result: its secrets never reach the run log
+          onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message === undefined ? undefined : redactText(p.message, entry.secrets) }) : undefined,
+        },
+      ),
     );
     const durationMs = performance.now() - started;
     pool.recordLatency(entry, durationMs);
@@ -296,7 +319,7 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
   }
   let result: ToolCallResult;
   try {
-    result = await sendCall(prepared, req, req.idempotencyKey ?? `adhoc:${toolCallId}`);
+    result = await sendCall(prepared, { ...req, trace: req.trace ?? link }, req.idempotencyKey ?? `adhoc:${toolCallId}`, toolCallId);
     if (result.isError && req.errorMeansUnknown && !safeToRepeat(req, tool)) result = { ...result, outcomeUnknown: true };
   } catch (error) {
     // sendCall throws only before the request is written (no connection): nothing was sent

@@ -2,7 +2,7 @@
 // Schema draft the server declares: draft-07 (the default) and 2020-12 (servers built on zod 4, such as
 // @playwright/mcp, whose schemas the draft-07 validator refused to compile).
 import { describe, expect, it } from "vitest";
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/client";
 import { checkArguments } from "@/lib/mcp/calls";
 
 const schema = { type: "object" as const, properties: { scale: { type: "string", enum: ["css", "device"] } }, required: ["scale"], additionalProperties: false };

@@ -6,7 +6,7 @@
 // Calls it will not send are recorded as refused.
 // The agent only ever sees a tool's name, description and input schema: never a command, env or header.
 import "server-only";
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/client";
 import { prisma } from "@/lib/db/client";
 import { callPreparedRecorded, checkArguments, ToolCallRefused } from "@/lib/mcp/calls";
 import type { ServerEntry } from "@/lib/mcp/config";
@@ -15,7 +15,7 @@ import { GatewayInputNeeded, type InputAnswer, type InputAsk } from "@/lib/mcp/i
 import { getMcpPool, McpUnavailableError, type McpPool } from "@/lib/mcp/pool";
 import { pinBlockReason, readToolPin, type ToolPinRow } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
-import { RELIST_AFTER_MS, trustedTool } from "@/lib/mcp/tool-trust";
+import { trustedTool } from "@/lib/mcp/tool-trust";
 
 export type GatewayStep = {
   runId: string;
@@ -120,7 +120,7 @@ export class GatewaySession {
           // a client's server that an admin has not approved fails here: it is never started nor offered
           entry = await this.pool.resolve(server, this.step.clientSlug);
           // what the server lists now decides what is withheld (a tool may change without saying so)
-          tools = await this.pool.tools(entry, { maxAgeMs: RELIST_AFTER_MS });
+          tools = await this.pool.tools(entry, { fresh: true });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           throw new GatewayUnavailableError(`The step's tools from "${server}" are unavailable: ${message}`);

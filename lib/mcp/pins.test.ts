@@ -16,7 +16,7 @@ import { isDestructive, toolHash } from "@/lib/mcp/pins";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { listServers } from "@/lib/mcp/servers";
 import { acceptChangedTool } from "@/lib/mcp/servers";
-import { RELIST_AFTER_MS } from "@/lib/mcp/tool-trust";
+import { DEFAULT_TOOLS_TTL_MS } from "@/lib/mcp/pool";
 import { writeMcpJson } from "@/lib/testing/mcp-servers";
 
 const FIXTURE = path.resolve("lib/testing/fixtures/changing-server.mjs");
@@ -139,7 +139,7 @@ describe("a changed tool", () => {
     // the list this process holds is fresh: the call goes ahead on what was accepted
     expect(toolResultText(await callTool({ server, tool: "delete_post", arguments: {} }))).toBe("called delete_post");
     vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now() + RELIST_AFTER_MS + 1_000);
+    vi.setSystemTime(Date.now() + DEFAULT_TOOLS_TTL_MS + 1_000);
     await expect(callTool({ server, tool: "delete_post", arguments: {} })).rejects.toThrow(/delete_post changed/);
   });
 });

@@ -4,7 +4,7 @@
 // act on stale trust), and agents get no changed tool at all. What a tool may do is read from the definition an admin accepted: a server that
 // turns a destructive tool "read-only" while changing it does not slip past the block that way.
 import "server-only";
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/client";
 import { isUniqueViolation, prisma } from "@/lib/db/client";
 import { createOutboxRow } from "@/lib/db/outbox";
 import { SafeError } from "@/lib/errors";

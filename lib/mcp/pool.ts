@@ -1,13 +1,14 @@
 // The MCP connection pool: one client per (scope, server), connected on first use, reconnected with
 // backoff after the server dies (the SDK does not reconnect by itself), closed when idle, and every
 // child process ended when Switchboard stops. One instance per process, on globalThis.
+//
+// Both protocol revisions: the v2 client negotiates (server/discover first; a server that does not know
+// it gets the 2025-11-25 initialize handshake), and the verdict is kept per server and definition, so a
+// server is probed once per start of Switchboard, not at every reconnect. A tools/list is kept for the
+// ttlMs its server gives (a minute when it gives none), and with the cacheScope it names.
 import "server-only";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { ToolListChangedNotificationSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { Client, type PriorDiscovery, SSEClientTransport, StreamableHTTPClientTransport, type Tool, type Transport } from "@modelcontextprotocol/client";
+import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
 import { loadClientServers, loadGlobalServers, type ServerEntry } from "@/lib/mcp/config";
 import { leakFreeFetch } from "@/lib/mcp/http-fetch";
 import { recordToolPins, type ToolPinRow } from "@/lib/mcp/pins";
@@ -19,6 +20,14 @@ import { killGroup, signalGroup } from "@/lib/process-group";
 const STDERR_MAX_BYTES = 64 * 1024;
 const CONNECT_TIMEOUT_MS = 30_000;
 const STDIO_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** How long a tools/list is fresh when its server gives no ttlMs (the fixed minute of before). */
+export const DEFAULT_TOOLS_TTL_MS = 60_000;
+/** A server's ttlMs is honoured up to this: a changed tool is noticed within the hour whatever it says. */
+export const MAX_TOOLS_TTL_MS = 60 * 60_000;
+/** A stdio server that does not answer server/discover within this is taken for a 2025-era one. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+export type ProtocolRevision = { version: string; era: "legacy" | "modern"; probed: boolean };
 
 export type ServerStatus = "not started" | "connecting" | "connected" | "error" | "needs approval" | "disabled";
 
@@ -31,9 +40,15 @@ type Connection = {
   connecting: Promise<Client> | null;
   status: ServerStatus;
   error: string | null;
+  /** the revision this connection speaks, once connected */
+  revision: ProtocolRevision | null;
   tools: Tool[] | null;
   /** when `tools` was listed (Date.now()) */
   toolsListedAt: number;
+  /** how long the list is fresh: its ttlMs (capped), or DEFAULT_TOOLS_TTL_MS */
+  toolsTtlMs: number;
+  /** the list's cacheScope as its server gave it ("private": it depends on this connection's credentials) */
+  toolsCacheScope: "public" | "private" | null;
   /** the tools/list under way, shared by every caller that asks meanwhile */
   toolsLoading: Promise<Tool[]> | null;
   changedTools: Set<string>;
@@ -52,7 +67,10 @@ type Connection = {
 export type ConnectionState = {
   status: ServerStatus;
   error: string | null;
+  revision: ProtocolRevision | null;
   tools: Tool[] | null;
+  toolsTtlMs: number | null;
+  toolsCacheScope: "public" | "private" | null;
   lastLatencyMs: number | null;
   stderrTail: string[];
   changedTools: ReadonlySet<string>;
@@ -75,6 +93,12 @@ export class McpUnavailableError extends Error {
   }
 }
 
+/** The freshness of a tools/list: its server's ttlMs, within bounds (0 and less: stale at once). */
+export function toolsTtl(ttlMs: number | undefined): number {
+  if (ttlMs === undefined) return DEFAULT_TOOLS_TTL_MS;
+  return Math.min(Math.max(ttlMs, 0), MAX_TOOLS_TTL_MS);
+}
+
 /** Backoff before the next connect after `failures` failed ones: the first retry is immediate. */
 export function reconnectDelayMs(failures: number): number {
   return failures <= 1 ? 0 : Math.min(30_000, 1_000 * 2 ** (failures - 2));
@@ -82,6 +106,10 @@ export function reconnectDelayMs(failures: number): number {
 
 export class McpPool {
   private readonly connections = new Map<string, Connection>();
+  /** what negotiation learned per server and definition (key + contentHash): the next connect skips the probe */
+  private readonly eras = new Map<string, PriorDiscovery>();
+  /** connects that probed (server/discover) since this pool started, for tests and the bench */
+  probes = 0;
   private readonly idleMs: number;
   private idleTimer: NodeJS.Timeout | null = null;
   private shuttingDown = false;
@@ -127,8 +155,11 @@ export class McpPool {
         connecting: null,
         status: "not started",
         error: null,
+        revision: null,
         tools: null,
         toolsListedAt: 0,
+        toolsTtlMs: DEFAULT_TOOLS_TTL_MS,
+        toolsCacheScope: null,
         toolsLoading: null,
         changedTools: new Set(),
         pins: new Map(),
@@ -185,7 +216,19 @@ export class McpPool {
     conn.closing = false;
     conn.connecting = (async () => {
       const transport = this.createTransport(conn);
-      const client = new Client({ name: "switchboard", version: "0.1.0" }, { capabilities: {} });
+      const eraKey = `${conn.key}#${conn.entry.contentHash}`;
+      const prior = this.eras.get(eraKey);
+      const client = new Client(
+        { name: "switchboard", version: "0.1.0" },
+        {
+          capabilities: {},
+          // server/discover first; a server that answers it with an error, or (over stdio) not at all, is a
+          // 2025-era server and gets the initialize handshake on the same connection
+          versionNegotiation: { mode: "auto", probe: { timeoutMs: PROBE_TIMEOUT_MS } },
+          // a 2026-07-28 server that asks for input mid-call is answered by a person, never automatically
+          inputRequired: { autoFulfill: false },
+        },
+      );
       client.onclose = () => {
         if (conn.client === client || conn.connecting) this.markDown(conn, `The MCP server "${conn.entry.name}" closed the connection`);
       };
@@ -193,16 +236,23 @@ export class McpPool {
         // transport errors on a live connection are logged on the row; a dead process also fires onclose
         if (conn.status === "connected") conn.error = redactText(error.message, conn.entry.secrets);
       };
-      client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      client.setNotificationHandler("notifications/tools/list_changed", async () => {
         conn.tools = null;
         await this.tools(conn.entry).catch(() => undefined);
       });
       try {
-        await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS });
+        await client.connect(transport, prior ? { timeout: CONNECT_TIMEOUT_MS, prior } : { timeout: CONNECT_TIMEOUT_MS });
       } catch (error) {
         await client.close().catch(() => undefined);
+        // the verdict may be stale (the server was upgraded in place): the next connect probes again
+        this.eras.delete(eraKey);
         throw error;
       }
+      if (!prior) this.probes += 1;
+      const era = client.getProtocolEra() ?? "legacy";
+      const discover = client.getDiscoverResult();
+      this.eras.set(eraKey, era === "modern" && discover ? { kind: "modern", discover } : { kind: "legacy" });
+      conn.revision = { version: client.getNegotiatedProtocolVersion() ?? "unknown", era, probed: !prior };
       conn.client = client;
       conn.transport = transport;
       conn.pid = transport instanceof GroupStdioTransport ? transport.pid : null;
@@ -243,17 +293,30 @@ export class McpPool {
   }
 
   /**
-   * Every tool of a server (all pages of tools/list), cached until the server says the list changed, or,
-   * with `maxAgeMs`, until the list is older than that (a server need not announce a change).
+   * Every tool of a server (all pages of tools/list), cached until the server says the list changed, or:
+   * with `fresh`, until the list's own ttlMs has passed (a server need not announce a change); with
+   * `maxAgeMs`, until it is older than that (0 or less: list now).
    */
-  async tools(entry: ServerEntry, options: { maxAgeMs?: number } = {}): Promise<Tool[]> {
+  async tools(entry: ServerEntry, options: { maxAgeMs?: number; fresh?: boolean } = {}): Promise<Tool[]> {
     const { client, conn } = await this.client(entry);
-    if (conn.tools && (options.maxAgeMs === undefined || Date.now() - conn.toolsListedAt <= options.maxAgeMs)) return conn.tools;
+    if (conn.tools) {
+      const age = Date.now() - conn.toolsListedAt;
+      const maxAge = options.maxAgeMs ?? (options.fresh ? conn.toolsTtlMs : Number.POSITIVE_INFINITY);
+      if (maxAge > 0 && age <= maxAge) return conn.tools;
+    }
     conn.toolsLoading ??= (async () => {
       const tools: Tool[] = [];
       let cursor: string | undefined;
+      let ttlMs: number | undefined;
+      let cacheScope: "public" | "private" | undefined;
+      // page by page (not the SDK's own aggregate), so a list is as long as the server makes it; the SDK's
+      // response cache is refreshed, never served: freshness is decided here, on the first page's ttlMs
       for (let page = 0; page < 100; page++) {
-        const result = await this.busy(conn, () => client.listTools(cursor ? { cursor } : undefined));
+        const result = await this.busy(conn, () => client.listTools(cursor ? { cursor } : undefined, { cacheMode: "refresh" }));
+        if (page === 0) {
+          ttlMs = typeof result.ttlMs === "number" && Number.isFinite(result.ttlMs) ? result.ttlMs : undefined;
+          cacheScope = result.cacheScope === "public" || result.cacheScope === "private" ? result.cacheScope : undefined;
+        }
         tools.push(...result.tools);
         cursor = result.nextCursor;
         if (!cursor) break;
@@ -262,6 +325,8 @@ export class McpPool {
       conn.changedTools = new Set([...conn.pins].filter(([, pin]) => pin.acceptedHash !== pin.seenHash).map(([name]) => name));
       conn.tools = tools;
       conn.toolsListedAt = Date.now();
+      conn.toolsTtlMs = toolsTtl(ttlMs);
+      conn.toolsCacheScope = cacheScope ?? null;
       return tools;
     })().finally(() => {
       conn.toolsLoading = null;
@@ -269,10 +334,10 @@ export class McpPool {
     return conn.toolsLoading;
   }
 
-  /** How long ago this process listed the server's tools (Infinity when it has no list). */
-  toolsAgeMs(entry: ServerEntry): number {
+  /** Whether this process's list of the server's tools is past its ttl (or missing). */
+  toolsStale(entry: ServerEntry): boolean {
     const conn = this.connections.get(`${entry.scope}:${entry.name}`);
-    return conn?.tools ? Date.now() - conn.toolsListedAt : Number.POSITIVE_INFINITY;
+    return !conn?.tools || Date.now() - conn.toolsListedAt > conn.toolsTtlMs;
   }
 
   /** The tool's pin as of this process's last listing; a caller about to refuse reads the database again. */
@@ -303,7 +368,10 @@ export class McpPool {
     return {
       status: conn.status,
       error: conn.error,
+      revision: conn.revision,
       tools: conn.tools,
+      toolsTtlMs: conn.tools ? conn.toolsTtlMs : null,
+      toolsCacheScope: conn.toolsCacheScope,
       lastLatencyMs: conn.lastLatencyMs,
       stderrTail: conn.stderr.lines(20, conn.entry.secrets),
       changedTools: conn.changedTools,

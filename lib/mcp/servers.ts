@@ -2,7 +2,7 @@
 // client's server, accept a changed tool. An admin's ad-hoc tool call is the engine's (adhoc-calls.ts).
 import { recordAudit, type Actor } from "@/lib/audit";
 import { SafeError } from "@/lib/errors";
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/client";
 import { canonicalHash } from "@/lib/mcp/canonical-hash";
 import { approveClientServer, clientsWithServers, GLOBAL_SCOPE, loadClientServers, readMcpFile, reviewOf } from "@/lib/mcp/config";
 import { SERVER_NAME_PATTERN } from "@/lib/mcp/config.schema";
@@ -29,6 +29,11 @@ export type ServerInfo = {
   lastLatencyMs: number | null;
   stderrTail: string[];
   review: string | null;
+  /** the protocol revision the server speaks (2026-07-28 or 2025-11-25...), once this process connected */
+  revision: string | null;
+  /** how long its tools/list is kept (its ttlMs within bounds, or the default minute), and its cacheScope */
+  toolsTtlMs: number | null;
+  toolsCacheScope: "public" | "private" | null;
   /** keys of the entry that Switchboard read past (other clients' settings), shown as a note on /tools */
   ignoredKeys: string[];
   /** `hash` is the definition as listed: accepting a change accepts exactly this hash */
@@ -60,6 +65,9 @@ export async function listServers(options: { connect?: boolean; connectTimeoutMs
       contentHash: entry.contentHash,
       toolCount: conn?.tools ? conn.tools.length : null,
       lastLatencyMs: conn?.lastLatencyMs ?? null,
+      revision: conn?.status === "connected" ? (conn.revision?.version ?? null) : null,
+      toolsTtlMs: conn?.status === "connected" ? conn.toolsTtlMs : null,
+      toolsCacheScope: conn?.status === "connected" ? conn.toolsCacheScope : null,
       stderrTail: conn?.stderrTail ?? [],
       review: entry.review ?? null,
       ignoredKeys: entry.ignoredKeys,

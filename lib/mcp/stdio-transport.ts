@@ -4,9 +4,7 @@
 // ends the whole group: stdin closed, then the one group kill of lib/process-group.ts (SIGTERM, a grace,
 // SIGKILL to whatever is left).
 import type { ChildProcess } from "node:child_process";
-import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { type JSONRPCMessage, ReadBuffer, serializeMessage, type Transport } from "@modelcontextprotocol/client";
 import { GROUP_KILL_GRACE_MS, killGroup, spawnGroup } from "@/lib/process-group";
 
 export type GroupStdioOptions = {

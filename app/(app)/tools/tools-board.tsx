@@ -109,6 +109,11 @@ function ServerCard({ server, tools, isAdmin, filtering, open, onToggle }: { ser
         <span className="text-xs text-zinc-500">
           {server.transport ?? "?"} · {server.scope === "global" ? "workspace" : `client ${server.scope}`} · {server.source}
         </span>
+        {server.revision && (
+          <span className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300" title={revisionTitle(server)}>
+            MCP {server.revision}
+          </span>
+        )}
         <span className="ml-auto text-xs text-zinc-500">
           {count}
           {server.lastLatencyMs !== null ? ` · last call ${formatDuration(server.lastLatencyMs)}` : ""}
@@ -196,4 +201,11 @@ function ApproveServer({ server, isAdmin }: { server: Server; isAdmin: boolean }
       )}
     </div>
   );
+}
+
+/** What the revision badge says on hover: what the revision means, and how long the tool list is kept. */
+function revisionTitle(server: { revision: string | null; toolsTtlMs: number | null; toolsCacheScope: "public" | "private" | null }): string {
+  const era = server.revision && server.revision >= "2026-07-28" ? "stateless revision, negotiated with server/discover" : "2025-era revision, initialize handshake";
+  const ttl = server.toolsTtlMs === null ? "" : `; tool list kept ${formatDuration(server.toolsTtlMs)}${server.toolsCacheScope ? ` (${server.toolsCacheScope})` : ""}`;
+  return `Protocol revision ${server.revision}: ${era}${ttl}`;
 }
