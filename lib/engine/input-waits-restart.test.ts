@@ -37,6 +37,13 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
+  for (const pid of orphans) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
   for (const child of children) {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     await exited(child);
@@ -50,12 +57,19 @@ async function startWorker(): Promise<{ child: ChildProcess; workerId: string }>
   return { child, workerId: beat.id };
 }
 
-/** kill -9, and the end of its MCP servers (their stdin closes with it). */
-async function kill9(child: ChildProcess) {
+const orphans: number[] = [];
+
+/**
+ * kill -9, and the end of its MCP servers (their stdin closes with it). A server that waits for its
+ * elicitation's answer outlives its stdin until its own timeout (server-everything's: 10 minutes), as it
+ * would after a real crash; the test ends those itself.
+ */
+async function kill9(child: ChildProcess, options: { serversEnd: boolean }) {
   const mcpChildren = childPids(child.pid ?? -1);
   child.kill("SIGKILL");
   await exited(child);
-  await waitFor(() => mcpChildren.every((pid) => !isAlive(pid)), undefined, `the killed worker's MCP servers (${mcpChildren.join(", ")}) to end`);
+  if (options.serversEnd) await waitFor(() => mcpChildren.every((pid) => !isAlive(pid)), undefined, `the killed worker's MCP servers (${mcpChildren.join(", ")}) to end`);
+  else orphans.push(...mcpChildren);
 }
 
 const rounds = () =>
@@ -72,7 +86,7 @@ describe("a restart during a wait for input", { timeout: 240_000 }, () => {
     const first = await startWorker();
     const runId = await queueRun({ pipelineSlug: `restart-new-${suffix}`, createdBy: ACTOR });
     const request = await waitFor(() => prisma.stepInputRequest.findFirst({ where: { runId, status: "pending" } }), 60_000, "the run to wait for input");
-    await kill9(first.child);
+    await kill9(first.child, { serversEnd: true });
     // nothing of the wait was in the killed process
     expect(await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true, leaseOwner: true } })).toEqual({ status: "waiting", leaseOwner: null });
     expect((await getRunDetail(runId))?.steps[0].inputRequest?.message).toBe("What is your name?");
@@ -95,7 +109,7 @@ describe("a restart during a wait for input", { timeout: 240_000 }, () => {
     const holder = children.at(-1);
     if (!holder) throw new Error("no worker");
     expect((await prisma.run.findUniqueOrThrow({ where: { id: runId } })).leaseOwner).toBe(request.workerId);
-    await kill9(holder);
+    await kill9(holder, { serversEnd: false });
     // what time would do to its lease, set directly (no waiting for it to run out)
     await prisma.run.update({ where: { id: runId }, data: { leaseExpiresAt: new Date(Date.now() - 1_000) } });
     await startWorker();
