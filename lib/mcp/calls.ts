@@ -236,9 +236,7 @@ async function sendCall({ pool, entry }: PreparedCall, req: CallToolRequest, ide
         }
       : undefined,
   });
-  const continuation = req.continuation
-    ? { inputResponses: req.continuation.inputResponses, ...(req.continuation.requestState !== undefined ? { requestState: req.continuation.requestState } : {}) }
-    : {};
+  const continuation = req.continuation ? { inputResponses: req.continuation.inputResponses, ...(req.continuation.requestState !== undefined ? { requestState: req.continuation.requestState } : {}) } : {};
   try {
     const result = await pool.busy(conn, () =>
       client.callTool(
