@@ -365,18 +365,6 @@ export function promptWithAnswers(prompt: string, answers: Awaited<ReturnType<ty
   return `${prompt}\n\n---\nEarlier in this step, a tool asked for a person's input and the step stopped to ask. The answers:\n${lines.join("\n")}\nUse these answers; when you call that tool again, its question is answered with them.`;
 }
 
-/** The agent's latest answer to `server/tool` asking `message`, to answer the same question again in a rerun. */
-export async function agentAnswerFor(runStepId: string, server: string, tool: string, message: string): Promise<InputAnswer | null> {
-  const row = await prisma.stepInputRequest.findFirst({
-    where: { runStepId, origin: "agent", server, tool, message, status: { in: ["answered", "delivered"] } },
-    orderBy: { answeredAt: "desc" },
-    select: { action: true, contentJson: true },
-  });
-  if (!row?.action) return null;
-  const action = row.action as InputAction;
-  return action === "accept" ? { action, content: row.contentJson ? (JSON.parse(row.contentJson) as Record<string, unknown>) : {} } : { action };
-}
-
 // ---------------------------------------------------------------------------------------------------
 // reads for the pages and the API
 

@@ -451,7 +451,14 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
     });
     throw error;
   }
-  const limited = limitResult(result);
+  // a call that asked for input keeps the question on its record: the worker of an agent step served by the
+  // HTTP gateway (another request, perhaps another process) learns of it there (input-requests.ts)
+  const limited = result.inputRequired
+    ? (() => {
+        const json = JSON.stringify({ content: [], isError: false, inputRequired: { message: result.inputRequired.message, requestedSchema: result.inputRequired.requestedSchema, key: result.inputRequired.key } });
+        return { json, bytes: Buffer.byteLength(json), truncated: false, content: [] as unknown[], structuredContent: undefined };
+      })()
+    : limitResult(result);
   const now = new Date();
   const finishedId = toolCallId;
   const finish: PendingWrite = (db) => {
