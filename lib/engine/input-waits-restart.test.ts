@@ -50,8 +50,8 @@ afterAll(async () => {
   }
 });
 
-async function startWorker(): Promise<{ child: ChildProcess; workerId: string }> {
-  const child = spawnRealWorker(workerLog);
+async function startWorker(env: Record<string, string> = {}): Promise<{ child: ChildProcess; workerId: string }> {
+  const child = spawnRealWorker(workerLog, env);
   children.push(child);
   const beat = await waitFor(() => prisma.workerBeat.findFirst({ where: { pid: child.pid, kind: "worker" }, select: { id: true } }), 120_000, "the worker to beat");
   return { child, workerId: beat.id };
@@ -129,5 +129,29 @@ describe("a restart during a wait for input", { timeout: 240_000 }, () => {
     expect((await prisma.stepInputRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("expired");
     // the call was not sent again: a person checks and decides
     expect(await prisma.toolCall.count({ where: { runId } })).toBe(1);
+  });
+
+  it("a graceful stop (SIGTERM) ends an old-style wait at once as an interrupted call: the run goes back to the queue", async () => {
+    const { child } = await startWorker({ SWITCHBOARD_SHUTDOWN_GRACE_S: "1" });
+    // two workers are up now (the one of the test above, and this one): stop the older first, so this one takes the run
+    const older = children.at(-2);
+    if (older && older.exitCode === null && older.signalCode === null) {
+      older.kill("SIGTERM");
+      await exited(older);
+    }
+    const runId = await queueRun({ pipelineSlug: `restart-old-${suffix}`, createdBy: ACTOR });
+    const request = await waitFor(() => prisma.stepInputRequest.findFirst({ where: { runId, status: "pending" } }), 60_000, "the run to wait for input");
+    child.kill("SIGTERM");
+    await exited(child);
+    // no lease to wait out: the stopping worker handed the run back itself
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true, leaseOwner: true } })).toEqual({ status: "queued", leaseOwner: null });
+    const rows = await stepRows(runId);
+    expect(rows.map((r) => [r.attempt, r.status])).toEqual([
+      [1, "failed"],
+      [2, "pending"],
+    ]);
+    expect(attemptMarker(rows[0].outputJson).interrupted).toBe(true);
+    expect(rows[0].error).toMatch(/Interrupted by shutdown while the tool waited for input/);
+    expect((await prisma.stepInputRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("expired");
   });
 });

@@ -49,6 +49,16 @@ steps:
     args: { message: "got: {{ steps.ask.text }}" }
 `,
   );
+  writePipeline(
+    `ask-old-short-${suffix}`,
+    `name: Ask old style with a short timeout
+steps:
+  - id: ask
+    tool: everything/trigger-elicitation-request
+    args: {}
+    timeout: 1s
+`,
+  );
   worker = await new Worker({ pollMs: 20, leaseMs: 10_000 }).start();
 });
 
@@ -112,6 +122,19 @@ describe("old style: elicitation/create in the middle of the call", () => {
     await waitForRunStatus(runId, ["succeeded"]);
     const step = await prisma.runStep.findFirstOrThrow({ where: { runId, stepId: "ask" } });
     expect(JSON.parse(step.outputJson ?? "{}").text).toContain("User declined to provide the requested information");
+  });
+
+  it("the call's no-answer timeout stops while the person is asked (the step's timeout is 1 s; the answer comes later)", async () => {
+    const runId = await queueRun({ pipelineSlug: `ask-old-short-${suffix}`, createdBy: ACTOR });
+    const request = await pendingRequest(runId);
+    // well past the step's timeout: without the pause, the call would have timed out as "outcome unknown"
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await prisma.toolCall.findFirstOrThrow({ where: { runId } })).status).toBe("started");
+    expect((await prisma.stepInputRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("pending");
+    await answerInput({ runId, action: "accept", content: { name: "Late" }, actor: ACTOR });
+    await waitForRunStatus(runId, ["succeeded"]);
+    const step = await prisma.runStep.findFirstOrThrow({ where: { runId, stepId: "ask" } });
+    expect(JSON.parse(step.outputJson ?? "{}").text).toContain("- Name: Late");
   });
 
   it("cancelling the run while it waits ends the open call", async () => {
