@@ -69,13 +69,20 @@ describe("an agent step whose tool asks for input", { timeout: 120_000 }, () => 
 
     await answerInput({ runId, stepId: "greet", action: "accept", content: { name: "Ada" }, actor: ACTOR });
     await waitForRunStatus(runId, ["succeeded", "failed"], 60_000);
-    const done = await prisma.runStep.findFirstOrThrow({ where: { runId, stepId: "greet" } });
-    expect(done.status).toBe("succeeded");
+    // a new attempt of the step: the first keeps what it spent, and says why it stopped
+    const [first, done] = await prisma.runStep.findMany({ where: { runId, stepId: "greet" }, orderBy: { attempt: "asc" } });
+    expect([first.attempt, first.status, done.attempt, done.status]).toEqual([1, "failed", 2, "succeeded"]);
+    expect(first.error).toMatch(/Stopped to ask a person; Test answered, and the step runs again with that/);
+    expect(first.inputTokens).toBeGreaterThan(0);
     expect(JSON.parse(done.outputJson ?? "{}").text).toBe("Final: Hello, Ada");
     // the rerun's prompt carries the answer
-    const prompts = (await listStepEvents(runId, done.id, {})).items.filter((e) => e.type === "prompt");
-    expect(prompts).toHaveLength(2);
-    expect((prompts[1].data as { text: string }).text).toContain('The tool modern/ask_name asked "What is your name?"; a person answered: {"name":"Ada"}');
+    const firstPrompt = (await listStepEvents(runId, first.id, {})).items.find((e) => e.type === "prompt");
+    expect((firstPrompt?.data as { text: string }).text).not.toContain("a person answered");
+    const prompt = (await listStepEvents(runId, done.id, {})).items.find((e) => e.type === "prompt");
+    expect((prompt?.data as { text: string }).text).toContain('The tool modern/ask_name asked "What is your name?"; a person answered: {"name":"Ada"}');
+    // the run's cost counts both attempts
+    const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(run.inputTokens).toBe(first.inputTokens + done.inputTokens);
     // the server: asked in the first run, asked again in the rerun and answered there
     const rounds = fs
       .readFileSync(callsFile, "utf8")

@@ -14,7 +14,7 @@
 //       recovery ends the step as an interrupted call (abandonHeldWaits), and the next attempt follows the
 //       usual exactly-once rules (outcome unknown unless the tool is read-only or idempotent).
 // An agent step whose tool asks (either kind) ends as "needs input" (origin "agent"): the run releases its
-// worker, and the answer reruns the agent step with the answer appended to its prompt.
+// worker, and the answer reruns the agent step (a new attempt) with the answer appended to its prompt.
 //
 // Every transition is one conditional UPDATE on the run's or the request's status, in one transaction
 // with the step, the request, the run's event and (for a new wait) the `run.input-needed` outbox row. An
@@ -160,9 +160,25 @@ export async function answerInput(input: AnswerInput): Promise<{ answered: true;
         AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = @runId AND r."status" = 'waiting')`,
     ).run({ id: request.id, runId: input.runId, runStepId: request.runStepId, action: input.action, contentJson, byId: input.actor.id ?? null, by, now: at });
     if (changes !== 1) return false;
-    if (request.kind === "input_required" || request.origin === "agent") {
-      // the step runs again (a tool step sends its call again with the answer; an agent step reruns with it)
+    if (request.origin === "agent") {
+      // the agent step runs again, as a new attempt (its tokens and cost stay with the attempt that spent
+      // them), with the answer in its prompt
+      prepared(db, `UPDATE "RunStep" SET "status" = 'failed', "finishedAt" = @now, "error" = @note, "outputJson" = @marker WHERE "id" = @runStepId AND "status" = 'waiting'`).run({
+        runStepId: request.runStepId,
+        now: at,
+        note: `Stopped to ask a person; ${by} ${input.action === "accept" ? "answered" : input.action === "decline" ? "declined to answer" : "cancelled the question"}, and the step runs again with that`,
+        marker: JSON.stringify({ neededInput: true }),
+      });
+      prepared(
+        db,
+        `INSERT INTO "RunStep" ("id", "runId", "stepId", "position", "kind", "status", "attempt")
+        SELECT 'rs' || lower(hex(randomblob(12))), s."runId", s."stepId", s."position", s."kind", 'pending', s."attempt" + 1 FROM "RunStep" s WHERE s."id" = ?`,
+      ).run(request.runStepId);
+    } else if (request.kind === "input_required") {
+      // the same attempt sends its call again with the answer (the same record and idempotency key)
       prepared(db, `UPDATE "RunStep" SET "status" = 'pending', "outputJson" = NULL, "error" = NULL WHERE "id" = ? AND "status" = 'waiting'`).run(request.runStepId);
+    }
+    if (request.kind === "input_required" || request.origin === "agent") {
       prepared(
         db,
         `UPDATE "Run" SET "status" = 'queued', "error" = NULL, "updatedAt" = @now

@@ -121,13 +121,16 @@ export function checkInputContent(schema: unknown, content: unknown): string | n
 }
 
 /**
- * The answer a person gave to `server/tool` asking `message` in an earlier run of this agent step (the
- * step reran with it): the gateway answers the same question with it. Null when there is none.
+ * The answer a person gave to `server/tool` asking `message` in an earlier attempt of this agent step (the
+ * step reruns with it): the gateway answers the same question with it. Null when there is none.
  */
 export async function storedAgentAnswer(runStepId: string, server: string, tool: string, message: string): Promise<InputAnswer | null> {
   if (!runStepId) return null;
+  // any attempt of the step: the answer was given to an earlier one
+  const step = await prisma.runStep.findUnique({ where: { id: runStepId }, select: { runId: true, stepId: true } });
+  if (!step) return null;
   const row = await prisma.stepInputRequest.findFirst({
-    where: { runStepId, origin: "agent", server, tool, message, status: { in: ["answered", "delivered"] } },
+    where: { runId: step.runId, stepId: step.stepId, origin: "agent", server, tool, message, status: { in: ["answered", "delivered"] } },
     orderBy: { answeredAt: "desc" },
     select: { action: true, contentJson: true },
   });
