@@ -8,10 +8,7 @@ import { expect, test, uniqueName, workspace } from "./fixtures";
 
 test("a tool's question waits on the run page and the Today board; answering the form on the run page finishes the step", async ({ page }) => {
   const slug = uniqueName("ask-person");
-  fs.writeFileSync(
-    path.join(workspace(), "pipelines", `${slug}.yaml`),
-    `name: Ask a person ${slug}\nsteps:\n  - id: ask\n    tool: everything/trigger-elicitation-request\n    args: {}\n`,
-  );
+  fs.writeFileSync(path.join(workspace(), "pipelines", `${slug}.yaml`), `name: Ask a person ${slug}\nsteps:\n  - id: ask\n    tool: everything/trigger-elicitation-request\n    args: {}\n`);
   const queued = await page.request.post("/api/runs", { data: { pipeline: slug } });
   expect(queued.status()).toBe(202);
   const { id: runId } = (await queued.json()) as { id: string };

@@ -76,10 +76,10 @@ describe("an agent step whose tool asks for input", { timeout: 120_000 }, () => 
     expect(first.inputTokens).toBeGreaterThan(0);
     expect(JSON.parse(done.outputJson ?? "{}").text).toBe("Final: Hello, Ada");
     // the rerun's prompt carries the answer
-    const firstPrompt = (await listStepEvents(runId, first.id, {})).items.find((e) => e.type === "prompt");
-    expect((firstPrompt?.data as { text: string }).text).not.toContain("a person answered");
-    const prompt = (await listStepEvents(runId, done.id, {})).items.find((e) => e.type === "prompt");
-    expect((prompt?.data as { text: string }).text).toContain('The tool modern/ask_name asked "What is your name?"; a person answered: {"name":"Ada"}');
+    const promptOf = async (runStepId: string) => ((await listStepEvents(runId, runStepId, {})).items.find((e) => e.type === "prompt")?.data as { text?: string } | undefined)?.text ?? "";
+    expect(await promptOf(first.id)).toContain("Greet the person by name");
+    expect(await promptOf(first.id)).not.toContain("a person answered");
+    expect(await promptOf(done.id)).toContain('The tool modern/ask_name asked "What is your name?"; a person answered: {"name":"Ada"}');
     // the run's cost counts both attempts
     const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
     expect(run.inputTokens).toBe(first.inputTokens + done.inputTokens);
