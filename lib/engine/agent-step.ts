@@ -17,8 +17,8 @@ import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-type
 import { mintGatewayToken, stepApprovalPosition } from "@/lib/engine/gateway-tokens";
 import { createRunEvent, insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { boundedError } from "@/lib/engine/step-output";
-import { agentInputAnswers, promptWithAnswers } from "@/lib/engine/input-waits";
-import { GatewayInputNeeded, recordedInputNeeded, watchInputNeeded } from "@/lib/mcp/input-requests";
+import { agentAnswerFor, agentInputAnswers, promptWithAnswers, recordedInputNeeded, watchInputNeeded } from "@/lib/engine/input-waits";
+import { GatewayInputNeeded } from "@/lib/mcp/input-requests";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import type { PendingWrite } from "@/lib/mcp/calls";
 import { GatewaySession, GatewayUnavailableError } from "@/lib/mcp/gateway";
@@ -247,7 +247,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   const needInput = (need: GatewayInputNeeded) => controller.abort(need);
   const gateway = new GatewaySession(
     { runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, ...approval },
-    { signal: controller.signal, onToolFailure: failStep, onInputNeeded: needInput },
+    { signal: controller.signal, onToolFailure: failStep, onInputNeeded: needInput, answerFor: (server, tool, message) => agentAnswerFor(ctx.runId, row.stepId, server, tool, message) },
   );
   let overHttp = false;
   let stopWatching: () => void = () => {};
@@ -293,7 +293,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     const reason: unknown = controller.signal.reason;
     if (reason instanceof BudgetReached || reason instanceof AgentTimeout) return { status: "failed", error: reason.message, writes: writes() };
     // the agent may have answered before the watch saw the question its call got over HTTP
-    const need = reason instanceof GatewayInputNeeded ? reason : overHttp ? await recordedInputNeeded(row.id) : null;
+    const need = reason instanceof GatewayInputNeeded ? reason : overHttp ? await recordedInputNeeded(ctx.runId, row.stepId, row.id) : null;
     if (need) {
       const { server, tool, ask, kind, toolCallId } = need;
       return { status: "input-needed", request: { ...ask, kind, origin: "agent", server, tool, toolCallId }, writes: writes() };
@@ -322,7 +322,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
         overHttp = true;
         const stopFailures = watchToolFailures(row.id, controller.signal, failStep);
         // a question the HTTP gateway's call got (input_required) is on the call's record
-        const stopQuestions = watchInputNeeded(row.id, controller.signal, needInput);
+        const stopQuestions = watchInputNeeded({ runId: ctx.runId, stepId: row.stepId, runStepId: row.id }, controller.signal, needInput);
         stopWatching = () => {
           stopFailures();
           stopQuestions();

@@ -28,7 +28,7 @@ import type { EngineActor } from "@/lib/engine/engine.schema";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { notifyRun, RUN_HELD } from "@/lib/engine/run-transitions";
 import { wakeLocalWorkers } from "@/lib/engine/worker-registry";
-import { checkInputContent, type InputAction, type InputAnswer, type InputAsk, type InputContinuation, type InputRequired } from "@/lib/mcp/input-requests";
+import { checkInputContent, GatewayInputNeeded, type InputAction, type InputAnswer, type InputAsk, type InputContinuation, type InputRequired } from "@/lib/mcp/input-requests";
 
 export type InputRequestKind = "elicitation" | "input_required";
 export type InputRequestOrigin = "tool" | "agent";
@@ -379,6 +379,61 @@ export function promptWithAnswers(prompt: string, answers: Awaited<ReturnType<ty
     return `- ${what} asked "${a.message}"; ${said}.`;
   });
   return `${prompt}\n\n---\nEarlier in this step, a tool asked for a person's input and the step stopped to ask. The answers:\n${lines.join("\n")}\nUse these answers; when you call that tool again, its question is answered with them.`;
+}
+
+/**
+ * The answer a person gave to `server/tool` asking `message` in an earlier attempt of this agent step (the
+ * step reruns with it): the gateway answers the same question with it. Null when there is none.
+ */
+export async function agentAnswerFor(runId: string, stepId: string, server: string, tool: string, message: string): Promise<InputAnswer | null> {
+  const row = await prisma.stepInputRequest.findFirst({
+    where: { runId, stepId, origin: "agent", server, tool, message, status: { in: ["answered", "delivered"] } },
+    orderBy: { answeredAt: "desc" },
+    select: { action: true, contentJson: true },
+  });
+  const action = row?.action as InputAction | null | undefined;
+  if (!action) return null;
+  return action === "accept" ? { action, content: row?.contentJson ? (JSON.parse(row.contentJson) as Record<string, unknown>) : {} } : { action };
+}
+
+/**
+ * The first call of an agent step attempt that asked for input (input_required) and has no answer yet,
+ * from its record (status `waiting`, the question in its result): how the worker learns of a call the HTTP
+ * gateway served (another request, perhaps another process).
+ */
+export async function recordedInputNeeded(runId: string, stepId: string, runStepId: string): Promise<GatewayInputNeeded | null> {
+  const rows = await prisma.toolCall.findMany({ where: { runStepId, status: "waiting" }, orderBy: { startedAt: "asc" }, select: { id: true, server: true, tool: true, resultJson: true } });
+  for (const row of rows) {
+    const asked = row.resultJson ? (JSON.parse(row.resultJson) as { inputRequired?: InputAsk }).inputRequired : undefined;
+    if (!asked) continue;
+    // a question a person already answered is not a new one: the gateway answers it with that answer
+    if (await agentAnswerFor(runId, stepId, row.server, row.tool, asked.message)) continue;
+    return new GatewayInputNeeded(row.server, row.tool, { message: asked.message, requestedSchema: asked.requestedSchema }, "input_required", row.id);
+  }
+  return null;
+}
+
+/** Checks for a call that asked for input every `intervalMs` until stopped or the signal aborts; calls `onNeed` once. */
+export function watchInputNeeded(step: { runId: string; stepId: string; runStepId: string }, signal: AbortSignal, onNeed: (need: GatewayInputNeeded) => void, intervalMs = 250): () => void {
+  let checking = false;
+  const timer = setInterval(async () => {
+    if (checking || signal.aborted) return;
+    checking = true;
+    try {
+      const need = await recordedInputNeeded(step.runId, step.stepId, step.runStepId);
+      if (need && !signal.aborted) {
+        clearInterval(timer);
+        onNeed(need);
+      }
+    } catch (error) {
+      console.error("[agents] could not check the step's tool calls for a question", error);
+    } finally {
+      checking = false;
+    }
+  }, intervalMs);
+  const stop = () => clearInterval(timer);
+  signal.addEventListener("abort", stop, { once: true });
+  return stop;
 }
 
 // ---------------------------------------------------------------------------------------------------

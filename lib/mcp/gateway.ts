@@ -11,7 +11,7 @@ import { prisma } from "@/lib/db/client";
 import { callPreparedRecorded, checkArguments, ToolCallRefused } from "@/lib/mcp/calls";
 import type { ServerEntry } from "@/lib/mcp/config";
 import { GatewayToolFailed } from "@/lib/mcp/gateway-failure";
-import { GatewayInputNeeded, type InputAnswer, type InputAsk, storedAgentAnswer } from "@/lib/mcp/input-requests";
+import { GatewayInputNeeded, type InputAnswer, type InputAsk } from "@/lib/mcp/input-requests";
 import { getMcpPool, McpUnavailableError, type McpPool } from "@/lib/mcp/pool";
 import { pinBlockReason, readToolPin, type ToolPinRow } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
@@ -27,6 +27,11 @@ export type GatewayStep = {
   afterApproval: boolean;
   /** an approval step of its run comes after this step: only read-only tools (by their accepted definition) */
   beforeApproval: boolean;
+  /**
+   * The answer a person already gave to this question in an earlier attempt of the step (it reruns with
+   * it), from the engine's records; the step's own question goes unanswered without it.
+   */
+  answerFor?: (server: string, tool: string, message: string) => Promise<InputAnswer | null>;
 };
 
 export type GatewayTool = {
@@ -98,11 +103,8 @@ export class GatewaySession {
        * input" with the question (lib/engine/input-waits.ts). Without it, the question is cancelled.
        */
       onInputNeeded?: (need: GatewayInputNeeded) => void;
-      /**
-       * the answer a person already gave to this question in an earlier run of the step (it reruns with it);
-       * by default the step's stored answers (input-requests.ts)
-       */
-      answerFor?: (server: string, tool: string, message: string) => Promise<InputAnswer | null>;
+      /** the answer a person already gave to this question (GatewayStep.answerFor, which it overrides) */
+      answerFor?: GatewayStep["answerFor"];
     } = {},
   ) {
     this.pool = options.pool ?? getMcpPool();
@@ -249,8 +251,8 @@ export class GatewaySession {
   }
 
   private async answerFor(found: Offered, ask: InputAsk): Promise<InputAnswer | null> {
-    const lookup = this.options.answerFor ?? ((server: string, tool: string, message: string) => storedAgentAnswer(this.step.runStepId, server, tool, message));
-    return lookup(found.server, found.tool, ask.message).catch(() => null);
+    const lookup = this.options.answerFor ?? this.step.answerFor;
+    return (await lookup?.(found.server, found.tool, ask.message).catch(() => null)) ?? null;
   }
 
   private failed(found: Offered, message: string): void {

@@ -6,7 +6,6 @@
 import "server-only";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { prisma } from "@/lib/db/client";
 
 /** What a server asked for: its message and the JSON Schema of the answer (a flat object of primitives). */
 export type InputAsk = { message: string; requestedSchema: Record<string, unknown> };
@@ -118,63 +117,4 @@ export function checkInputContent(schema: unknown, content: unknown): string | n
   const e = validate.errors?.[0];
   const field = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : (e?.params as { missingProperty?: string } | undefined)?.missingProperty;
   return `${field ? `${field}: ` : ""}${e?.message ?? "does not match the requested schema"}`;
-}
-
-/**
- * The answer a person gave to `server/tool` asking `message` in an earlier attempt of this agent step (the
- * step reruns with it): the gateway answers the same question with it. Null when there is none.
- */
-export async function storedAgentAnswer(runStepId: string, server: string, tool: string, message: string): Promise<InputAnswer | null> {
-  if (!runStepId) return null;
-  // any attempt of the step: the answer was given to an earlier one
-  const step = await prisma.runStep.findUnique({ where: { id: runStepId }, select: { runId: true, stepId: true } });
-  if (!step) return null;
-  const row = await prisma.stepInputRequest.findFirst({
-    where: { runId: step.runId, stepId: step.stepId, origin: "agent", server, tool, message, status: { in: ["answered", "delivered"] } },
-    orderBy: { answeredAt: "desc" },
-    select: { action: true, contentJson: true },
-  });
-  const action = row?.action as InputAction | null | undefined;
-  if (!action) return null;
-  return action === "accept" ? { action, content: row?.contentJson ? (JSON.parse(row.contentJson) as Record<string, unknown>) : {} } : { action };
-}
-
-/**
- * The first call of an agent step that asked for input (input_required), from its record (status
- * `waiting`, the question in its result): how the worker learns of a call the HTTP gateway served.
- */
-export async function recordedInputNeeded(runStepId: string): Promise<GatewayInputNeeded | null> {
-  const rows = await prisma.toolCall.findMany({ where: { runStepId, status: "waiting" }, orderBy: { startedAt: "asc" }, select: { id: true, server: true, tool: true, resultJson: true } });
-  for (const row of rows) {
-    const asked = row.resultJson ? (JSON.parse(row.resultJson) as { inputRequired?: InputAsk }).inputRequired : undefined;
-    if (!asked) continue;
-    // a question a person already answered is not a new one: the gateway answers it with that answer (a
-    // rerun's call, on its way to being sent again, or the call of the run before the answer)
-    if (await storedAgentAnswer(runStepId, row.server, row.tool, asked.message)) continue;
-    return new GatewayInputNeeded(row.server, row.tool, { message: asked.message, requestedSchema: asked.requestedSchema }, "input_required", row.id);
-  }
-  return null;
-}
-
-/** Checks for a call that asked for input every `intervalMs` until stopped or the signal aborts; calls `onNeed` once. */
-export function watchInputNeeded(runStepId: string, signal: AbortSignal, onNeed: (need: GatewayInputNeeded) => void, intervalMs = 250): () => void {
-  let checking = false;
-  const timer = setInterval(async () => {
-    if (checking || signal.aborted) return;
-    checking = true;
-    try {
-      const need = await recordedInputNeeded(runStepId);
-      if (need && !signal.aborted) {
-        clearInterval(timer);
-        onNeed(need);
-      }
-    } catch (error) {
-      console.error("[agents] could not check the step's tool calls for a question", error);
-    } finally {
-      checking = false;
-    }
-  }, intervalMs);
-  const stop = () => clearInterval(timer);
-  signal.addEventListener("abort", stop, { once: true });
-  return stop;
 }
