@@ -91,7 +91,7 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
   const idempotencyKey = (row.attempt > 1 ? await keyInDoubt(row, attempts) : null) ?? idempotencyKeyFor(ctx.runId, row, attempts, ctx.approvedVersion);
   const progress = progressWriter(ctx.runId, row.id);
   // a call that came back input_required and was answered since: it is sent again with the answer
-  const answered = await answeredInputFor(row.id);
+  const answered = await answeredInputFor(row);
   const delivered = answered ? [(db: Parameters<typeof markDelivered>[0]) => markDelivered(db, answered.id)] : [];
   try {
     const result = await ctx.runner.runTool({

@@ -46,6 +46,8 @@ export type NewInputRequest = InputAsk & {
 
 const INTERRUPTED = JSON.stringify({ interrupted: true });
 const POLL_MS = 150;
+/** A pending attempt whose call asked for input and was answered: it sends the call again with the answer. */
+const ANSWERED_MARKER = JSON.stringify({ inputAnswered: true });
 /** A step's outputJson while it waits for input (its marker: lib/engine/run-status.ts reads it). */
 export function waitingMarker(requestId: string): string {
   return JSON.stringify({ waitingForInput: true, requestId });
@@ -175,8 +177,9 @@ export async function answerInput(input: AnswerInput): Promise<{ answered: true;
         SELECT 'rs' || lower(hex(randomblob(12))), s."runId", s."stepId", s."position", s."kind", 'pending', s."attempt" + 1 FROM "RunStep" s WHERE s."id" = ?`,
       ).run(request.runStepId);
     } else if (request.kind === "input_required") {
-      // the same attempt sends its call again with the answer (the same record and idempotency key)
-      prepared(db, `UPDATE "RunStep" SET "status" = 'pending', "outputJson" = NULL, "error" = NULL WHERE "id" = ? AND "status" = 'waiting'`).run(request.runStepId);
+      // the same attempt sends its call again with the answer (the same record and idempotency key); its
+      // marker tells the executor to look the answer up (a step without it costs no extra read)
+      prepared(db, `UPDATE "RunStep" SET "status" = 'pending', "outputJson" = ?, "error" = NULL WHERE "id" = ? AND "status" = 'waiting'`).run(ANSWERED_MARKER, request.runStepId);
     }
     if (request.kind === "input_required" || request.origin === "agent") {
       prepared(
@@ -204,14 +207,15 @@ function actionWords(action: InputAction): string {
 
 export type AnsweredInput = { id: string; toolCallId: string | null; continuation: InputContinuation };
 
-/** The answered input_required request of a step attempt, for its retry; null when there is none. */
-export async function answeredInputFor(runStepId: string): Promise<AnsweredInput | null> {
+/** The answered input_required request of a step attempt (marked so by answerInput), for its retry; null when there is none. */
+export async function answeredInputFor(attempt: { id: string; outputJson: string | null }): Promise<AnsweredInput | null> {
+  if (attempt.outputJson !== ANSWERED_MARKER) return null;
   const db = await sqlite();
   const row = prepared(
     db,
     `SELECT "id", "toolCallId", "inputKey", "requestState", "action", "contentJson" FROM "StepInputRequest"
     WHERE "runStepId" = ? AND "status" = 'answered' AND "kind" = 'input_required' AND "origin" = 'tool' ORDER BY "answeredAt" DESC LIMIT 1`,
-  ).get(runStepId) as { id: string; toolCallId: string | null; inputKey: string | null; requestState: string | null; action: InputAction; contentJson: string | null } | undefined;
+  ).get(attempt.id) as { id: string; toolCallId: string | null; inputKey: string | null; requestState: string | null; action: InputAction; contentJson: string | null } | undefined;
   if (!row) return null;
   const answer: InputAnswer = row.action === "accept" ? { action: "accept", content: row.contentJson ? (JSON.parse(row.contentJson) as Record<string, unknown>) : {} } : { action: row.action };
   return {
