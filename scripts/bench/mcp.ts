@@ -1,5 +1,7 @@
 // A warm tool call through the pool (lookup, argument check, pin check, call) vs a bare SDK client on
 // the same server, measured alternately in the same run. Goal: median overhead <= max(10%, 1 ms).
+// And the cost of negotiating the revision when a stdio server starts (server/discover before the
+// 2025 initialize), against a start that reuses what was learned, both timed in turn.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,8 +17,8 @@ export async function benchMcp(): Promise<Record<string, unknown>> {
   process.env.DATABASE_URL = `file:${path.join(root, "bench.db")}`;
   const { migrateDatabase } = await import("@/lib/db/migrate");
   migrateDatabase(path.join(root, "bench.db"));
-  const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
-  const { StdioClientTransport, getDefaultEnvironment } = await import("@modelcontextprotocol/sdk/client/stdio.js");
+  const { Client } = await import("@modelcontextprotocol/client");
+  const { StdioClientTransport, getDefaultEnvironment } = await import("@modelcontextprotocol/client/stdio");
   const { callTool } = await import("@/lib/mcp/calls");
   const { getMcpPool } = await import("@/lib/mcp/pool");
 
@@ -30,7 +32,9 @@ export async function benchMcp(): Promise<Record<string, unknown>> {
     const p = medianP95(poolMs);
     const overheadMs = p.medianMs - b.medianMs;
     const allowedMs = Math.max(b.medianMs * 0.1, 1);
+    const probe = await benchProbe(entry);
     return {
+      probe,
       bareSdk: b,
       pool: p,
       medianOverheadMs: Number(overheadMs.toFixed(3)),
@@ -43,4 +47,40 @@ export async function benchMcp(): Promise<Record<string, unknown>> {
     await getMcpPool().shutdown();
     fs.rmSync(root, { recursive: true, force: true });
   }
+}
+
+const STARTS = 24;
+
+/**
+ * What a stdio server start costs with the probe (server/discover, as the pool's first connect does) and
+ * without (what it learned: initialize at once for a 2025-era server, nothing at all for a 2026-07-28
+ * one), through the pool's own transport, timed in turn: connect only, the process spawn included.
+ */
+async function benchProbe(everything: string) {
+  const { Client } = await import("@modelcontextprotocol/client");
+  const { getDefaultEnvironment } = await import("@modelcontextprotocol/client/stdio");
+  const { GroupStdioTransport } = await import("@/lib/mcp/stdio-transport");
+  const modern = path.resolve("scripts/bench/fixtures/discover-server.mjs");
+  const start = (args: string[], prior?: import("@modelcontextprotocol/client").PriorDiscovery) => async () => {
+    const client = new Client({ name: "bench", version: "0" }, { versionNegotiation: { mode: "auto", probe: { timeoutMs: 5_000 } } });
+    const transport = new GroupStdioTransport({ command: process.execPath, args, env: getDefaultEnvironment(), maxBufferSize: 1 << 26 });
+    await client.connect(transport, prior ? { prior } : {});
+    const discover = client.getDiscoverResult();
+    await client.close();
+    return discover;
+  };
+  const discover = await start([modern])();
+  if (!discover) throw new Error("the bench's v2 server did not negotiate 2026-07-28");
+  const [legacyProbed, legacyKnown, modernProbed, modernKnown] = await timeInTurn(
+    [start([everything, "stdio"]), start([everything, "stdio"], { kind: "legacy" }), start([modern]), start([modern], { kind: "modern", discover })],
+    STARTS,
+    2,
+  );
+  const stats = (ms: number[]) => medianP95(ms, 1);
+  const cost = (probed: number[], known: number[]) => Number((stats(probed).medianMs - stats(known).medianMs).toFixed(1));
+  return {
+    note: "a stdio server start (spawn + handshake), with the probe vs with the verdict the pool keeps per server and definition",
+    legacyServer: { probed: stats(legacyProbed), known: stats(legacyKnown), probeCostMs: cost(legacyProbed, legacyKnown) },
+    v2Server: { probed: stats(modernProbed), known: stats(modernKnown), probeCostMs: cost(modernProbed, modernKnown) },
+  };
 }
