@@ -108,6 +108,10 @@ const AgentEnvSchema = z.object({
   // passed to codex as -m, so a step's model (and its price, under a budget) is known before it starts;
   // codex 0.171's own default (gpt-6.2-sol, measured) has no price row yet
   SWITCHBOARD_CODEX_MODEL: z.string().min(1).default("gpt-5.5"),
+  // `on`: codex reaches the gateway on MCP revision 2026-07-28 (server/discover, the _meta envelope; codex
+  // 0.171's feature `mcp_2026_07_28`, under development). Default off: codex's initialize handshake (it
+  // asks for 2025-06-18)
+  SWITCHBOARD_CODEX_MCP_2026: z.enum(["on", "off"], { error: "expected on or off" }).default("off"),
   // where codex reaches the gateway; default http://127.0.0.1:$PORT/api/mcp/gateway
   SWITCHBOARD_GATEWAY_URL: z.url().optional(),
   HOME: z.string().optional(),

@@ -38,6 +38,15 @@ const BUILTIN_OFF: Record<CodexBuiltin, string[]> = {
   goals: ["features.goals=false"],
 };
 
+/**
+ * The MCP protocol revision codex speaks to the gateway. Off (its default): the initialize handshake.
+ * On: revision 2026-07-28 through codex's feature `mcp_2026_07_28` (under development in codex 0.171; its
+ * warning about that is switched off, else it lands in the step's events as an error item).
+ */
+export function codexMcpRevisionArgs(mcp2026: "on" | "off"): string[] {
+  return mcp2026 === "on" ? ["--enable", "mcp_2026_07_28", "-c", "suppress_unstable_features_warning=true"] : [];
+}
+
 /** `-c` overrides that turn off every codex built-in the step does not list. */
 export function codexBuiltinArgs(builtin: readonly string[]): string[] {
   const on = new Set(builtin.map(codexBuiltinGroup));
@@ -106,7 +115,11 @@ export class CodexRunner implements AgentRunner {
     const version = await cliVersion(command, { PATH: env.PATH, HOME: env.HOME }, prefix);
     if (!version) return { runner: this.name, usable: false, detail: `${bin} does not run (codex --version failed)`, hint: "Check SWITCHBOARD_CODEX_BIN or the codex on PATH" };
     if (!env.OPENAI_API_KEY) return { runner: this.name, usable: false, detail: `${version} at ${bin}; OPENAI_API_KEY is not set`, hint: "Set OPENAI_API_KEY (and OPENAI_BASE_URL for another endpoint)" };
-    return { runner: this.name, usable: true, detail: `${version} at ${bin}; OPENAI_API_KEY set; endpoint ${env.OPENAI_BASE_URL ?? "api.openai.com"}` };
+    return {
+      runner: this.name,
+      usable: true,
+      detail: `${version} at ${bin}; OPENAI_API_KEY set; endpoint ${env.OPENAI_BASE_URL ?? "api.openai.com"}${env.SWITCHBOARD_CODEX_MCP_2026 === "on" ? "; MCP 2026-07-28 to the gateway" : ""}`,
+    };
   }
 
   async run(req: AgentRunRequest): Promise<AgentRunResult> {
@@ -143,6 +156,7 @@ export class CodexRunner implements AgentRunner {
       `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC}${tools.length ? `,required=true,startup_readiness="catalog"` : ""}}`,
       ...DISABLED_FEATURES.flatMap((f) => ["-c", `features.${f}=false`]),
       ...codexBuiltinArgs(req.builtin),
+      ...codexMcpRevisionArgs(env.SWITCHBOARD_CODEX_MCP_2026),
       "--",
       req.prompt,
     ];

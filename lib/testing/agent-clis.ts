@@ -27,9 +27,40 @@ export function processesMatching(needle: string): number[] {
   );
 }
 
-/** The HTTP gateway on a local port, as /api/mcp/gateway serves it in the app (same handler). */
-export async function startGatewayServer(): Promise<{ url: string; close: () => Promise<void> }> {
+/** One JSON-RPC request that reached the gateway, with the protocol revision it was sent on. */
+export type GatewayRequestSeen = { method: string; revision: string | null; envelope: boolean; clientName: string | null };
+
+/** What a gateway request names: the 2026-07-28 envelope in its _meta, or initialize's protocolVersion, or the header. */
+function seenRequest(req: Request, text: string): GatewayRequestSeen | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!body || typeof body !== "object" || !("method" in body) || typeof body.method !== "string") return null;
+  const params = "params" in body && body.params && typeof body.params === "object" ? (body.params as Record<string, unknown>) : {};
+  const meta = params._meta && typeof params._meta === "object" ? (params._meta as Record<string, unknown>) : {};
+  const enveloped = meta["io.modelcontextprotocol/protocolVersion"];
+  const info = (meta["io.modelcontextprotocol/clientInfo"] ?? params.clientInfo) as { name?: unknown } | undefined;
+  const revision = typeof enveloped === "string" ? enveloped : typeof params.protocolVersion === "string" ? params.protocolVersion : req.headers.get("mcp-protocol-version");
+  return { method: body.method, revision, envelope: typeof enveloped === "string", clientName: typeof info?.name === "string" ? info.name : null };
+}
+
+/**
+ * The HTTP gateway on a local port, as /api/mcp/gateway serves it in the app (same handler). `seen` lists
+ * each JSON-RPC request that reached it, with the revision it came on (read from a copy of the request).
+ */
+export async function startGatewayServer(): Promise<{ url: string; close: () => Promise<void>; seen: GatewayRequestSeen[] }> {
   const { handleGatewayRequest } = await import("@/lib/mcp/gateway-http");
   const { gatewayStepForToken } = await import("@/lib/engine/gateway-tokens");
-  return serveFetchHandler((req) => handleGatewayRequest(req, gatewayStepForToken), "/api/mcp/gateway");
+  const seen: GatewayRequestSeen[] = [];
+  const served = await serveFetchHandler(async (req) => {
+    if (req.method === "POST") {
+      const one = seenRequest(req, await req.clone().text());
+      if (one) seen.push(one);
+    }
+    return await handleGatewayRequest(req, gatewayStepForToken);
+  }, "/api/mcp/gateway");
+  return { ...served, seen };
 }

@@ -1,7 +1,8 @@
 // The 2026-07-28-only test server (fixtures/modern-server.mjs) does what other tests rely on, over stdio
 // and over HTTP, with the v2 client: server/discover, tools/list with ttlMs and cacheScope, each tool, an
-// input_required round trip (accepted and declined), the traceparent of a request's _meta; and a 2025-era
-// opening (`initialize`) is refused.
+// input_required round trip (accepted and declined), the traceparent of a request's _meta, slow_task's
+// task (the tasks extension: created, polled to completion with its status messages, cancelled); and a
+// 2025-era opening (`initialize`) is refused.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,7 +11,8 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as LegacyStdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { MODERN_SERVER, MODERN_SERVER_TOOLS, modernServerEntry, startModernServerHttp } from "@/lib/testing/modern-server";
+import { MODERN_SERVER, MODERN_SERVER_TOOLS, modernRequest, modernServerEntry, startModernServerHttp, TASKS_EXTENSION } from "@/lib/testing/modern-server";
+import { waitFor } from "@/lib/testing/wait-for";
 import { resultText } from "@/lib/testing/operator-mcp";
 
 const MODERN = "2026-07-28";
@@ -108,5 +110,53 @@ describe("the 2026-07-28-only test server", { timeout: 60_000 }, () => {
     expect(body.result).toBeUndefined();
     expect(body.error.code).toBe(-32022);
     expect(body.error.data.supported).toEqual([MODERN]);
+  });
+
+  it("slow_task over HTTP: a task for a client that declares the extension, polled to completion by any client, and cancelled", async () => {
+    const callsFile = path.join(dir, `tasks-${Date.now()}.calls`);
+    const server = await startModernServerHttp({ CALLS_FILE: callsFile });
+    closers.push(server.stop);
+    const discovered = await modernRequest(server.url, "server/discover");
+    expect(discovered.result?.capabilities).toMatchObject({ extensions: { [TASKS_EXTENSION]: {} } });
+
+    const created = await modernRequest(server.url, "tools/call", { name: "slow_task", arguments: { ms: 600, steps: 3 } });
+    expect(created.result).toMatchObject({ resultType: "task", status: "working", statusMessage: "step 1 of 3", ttlMs: 600_000, pollIntervalMs: 100 });
+    const taskId = String(created.result?.taskId);
+    expect(taskId).toMatch(/^[0-9a-f-]{36}$/);
+    // polled until it completes; on the way its status message names the step it is at
+    const messages = new Set<string>();
+    let last: Record<string, unknown> | undefined;
+    await waitFor(
+      async () => {
+        last = (await modernRequest(server.url, "tasks/get", { taskId })).result;
+        if (last?.status === "working") messages.add(String(last.statusMessage));
+        return last?.status === "completed";
+      },
+      30_000,
+      "slow_task's task to complete",
+    );
+    expect(last).toMatchObject({ resultType: "complete", taskId, status: "completed", result: { content: [{ type: "text", text: "slow_task done after 600 ms" }], structuredContent: { ms: 600 } } });
+    expect([...messages].filter((m) => !/^step [1-3] of 3$/.test(m))).toEqual([]);
+
+    const other = String((await modernRequest(server.url, "tools/call", { name: "slow_task", arguments: { ms: 600_000 } })).result?.taskId);
+    expect((await modernRequest(server.url, "tasks/cancel", { taskId: other })).result).toMatchObject({ resultType: "complete" });
+    expect((await modernRequest(server.url, "tasks/get", { taskId: other })).result).toMatchObject({ status: "cancelled", statusMessage: "cancelled by the client" });
+    // a completed task stays completed when cancelled late; an unknown task is an error
+    await modernRequest(server.url, "tasks/cancel", { taskId });
+    expect((await modernRequest(server.url, "tasks/get", { taskId })).result?.status).toBe("completed");
+    expect((await modernRequest(server.url, "tasks/get", { taskId: "no-such-task" })).error?.code).toBe(-32602);
+
+    // a client that does not declare the extension gets the tool's result itself, when it is done
+    const direct = await modernRequest(server.url, "tools/call", { name: "slow_task", arguments: { ms: 10 } }, {});
+    expect(direct.result).toMatchObject({ resultType: "complete", content: [{ type: "text", text: "slow_task done after 10 ms" }] });
+    const lines = fs
+      .readFileSync(callsFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.method === "tasks/cancel").map((l) => [l.taskId, l.status])).toEqual([
+      [other, "cancelled"],
+      [taskId, "completed"],
+    ]);
   });
 });

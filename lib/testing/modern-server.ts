@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 
 export const MODERN_SERVER = path.resolve("lib/testing/fixtures/modern-server.mjs");
-export const MODERN_SERVER_TOOLS = ["echo", "add", "ask_name", "trace"] as const;
+export const MODERN_SERVER_TOOLS = ["echo", "add", "ask_name", "trace", "slow_task"] as const;
 
 /** A stdio mcp.json entry for the modern server; `env` reaches it (CALLS_FILE, TOOLS_TTL_MS, TOOLS_CACHE_SCOPE). */
 export function modernServerEntry(env: Record<string, string> = {}) {
@@ -38,4 +38,37 @@ export async function startModernServerHttp(env: Record<string, string> = {}, po
     await exited;
   };
   return { url, child, stop };
+}
+
+export const TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
+
+/**
+ * One raw 2026-07-28 request over HTTP, as a client of the revision sends it: the envelope in _meta (with
+ * `capabilities` as the client's), Mcp-Method, and Mcp-Name (the tool's name, or a tasks/* request's
+ * taskId, which the server requires). Resolves with the JSON-RPC response body. The v2 client 2.4.0
+ * refuses a tools/call answered with `resultType: "task"` ("Unsupported result type 'task'"), so tests
+ * of tasks speak this way.
+ */
+export async function modernRequest(url: string, method: string, params: Record<string, unknown> = {}, capabilities: Record<string, unknown> = { extensions: { [TASKS_EXTENSION]: {} } }) {
+  const name = typeof params.name === "string" ? params.name : typeof params.taskId === "string" ? params.taskId : null;
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2026-07-28",
+      "mcp-method": method,
+      ...(name ? { "mcp-name": name } : {}),
+    },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: Math.floor(Math.random() * 1e9),
+      method,
+      params: {
+        ...params,
+        _meta: { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientInfo": { name: "modern-request", version: "1" }, "io.modelcontextprotocol/clientCapabilities": capabilities },
+      },
+    }),
+  });
+  return (await response.json()) as { result?: Record<string, unknown>; error?: { code: number; message: string; data?: unknown } };
 }

@@ -7,8 +7,8 @@
 //   FREESCOUT_API_KEY  the key from "Manage > API & Webhooks", sent as X-FreeScout-API-Key
 //   FREESCOUT_USER_ID  the FreeScout user replies and notes are written as (a tool argument may override it)
 // Every non-2xx answer becomes a tool error that names the status, the request and FreeScout's message.
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { McpServer } from "@modelcontextprotocol/server";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { z } from "zod";
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -153,115 +153,122 @@ function summary(c) {
 /** @param {unknown} value */
 const asJsonText = (value) => JSON.stringify(value, null, 2);
 
-const server = new McpServer({ name: "switchboard-freescout", version: "1.0.0" });
+/** One server per connection (serveStdio pins one for the process): the same tools on both protocol revisions. */
+function freescoutServer() {
+  const server = new McpServer({ name: "switchboard-freescout", version: "1.0.0" });
 
-server.registerTool(
-  "list_conversations",
-  {
-    title: "List conversations",
-    description:
-      "Lists FreeScout conversations, newest first, filtered by status (active, pending, closed, spam). " +
-      "With unanswered: true only those whose latest thread is the customer's (no reply and no note after it), e.g. new tickets waiting for a first answer. " +
-      'Returns { "conversations": [ { id, number, subject, status, customer, preview, createdAt, updatedAt } ] }.',
-    inputSchema: {
-      status: z.enum(["active", "pending", "closed", "spam"]).default("active").describe("the conversation status to list"),
-      unanswered: z.boolean().default(false).describe("only conversations whose latest thread is the customer's"),
-      mailbox_id: z.number().int().positive().optional().describe("only this mailbox"),
-      order: z.enum(["newest", "oldest"]).default("newest").describe("newest or oldest first (by creation)"),
-      limit: z.number().int().min(1).max(100).default(50).describe("at most this many conversations"),
+  server.registerTool(
+    "list_conversations",
+    {
+      title: "List conversations",
+      description:
+        "Lists FreeScout conversations, newest first, filtered by status (active, pending, closed, spam). " +
+        "With unanswered: true only those whose latest thread is the customer's (no reply and no note after it), e.g. new tickets waiting for a first answer. " +
+        'Returns { "conversations": [ { id, number, subject, status, customer, preview, createdAt, updatedAt } ] }.',
+      inputSchema: z.object({
+        status: z.enum(["active", "pending", "closed", "spam"]).default("active").describe("the conversation status to list"),
+        unanswered: z.boolean().default(false).describe("only conversations whose latest thread is the customer's"),
+        mailbox_id: z.number().int().positive().optional().describe("only this mailbox"),
+        order: z.enum(["newest", "oldest"]).default("newest").describe("newest or oldest first (by creation)"),
+        limit: z.number().int().min(1).max(100).default(50).describe("at most this many conversations"),
+      }),
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  },
-  async ({ status, unanswered, mailbox_id, order, limit }, extra) => {
-    // "unanswered" is decided from the threads, after FreeScout's paging: read pages until enough are found
-    const pageSize = unanswered ? 50 : limit;
-    /** @type {any[]} */
-    const found = [];
-    for (let page = 1; page <= (unanswered ? MAX_SCAN_PAGES : 1) && found.length < limit; page++) {
-      const query = new URLSearchParams({ status, sortField: "createdAt", sortOrder: order === "oldest" ? "asc" : "desc", pageSize: String(pageSize), page: String(page) });
-      if (mailbox_id !== undefined) query.set("mailboxId", String(mailbox_id));
-      if (unanswered) query.set("embed", "threads");
-      const { json } = await api("GET", `/conversations?${query}`, undefined, extra.signal);
-      const items = Array.isArray(json?._embedded?.conversations) ? json._embedded.conversations : [];
-      found.push(...items.filter((/** @type {any} */ c) => !unanswered || isUnanswered(c)));
-      const pages = Number(json?.page?.totalPages ?? 1);
-      if (items.length < pageSize || page >= pages) break;
-    }
-    const conversations = found.slice(0, limit).map(summary);
-    const result = { conversations };
-    return { content: [{ type: "text", text: conversations.length ? asJsonText(result) : "[]" }], structuredContent: result };
-  },
-);
-
-server.registerTool(
-  "get_conversation",
-  {
-    title: "Read a conversation",
-    description: "Reads one FreeScout conversation with its threads, oldest first, as text (HTML removed): who wrote each message (customer, reply or internal note) and when.",
-    inputSchema: { conversation_id: z.number().int().positive().describe("the conversation's id (not its number)") },
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  },
-  async ({ conversation_id }, extra) => {
-    const { json: c } = await api("GET", `/conversations/${conversation_id}?embed=threads`, undefined, extra.signal);
-    const threads = threadsOf(c).map((t) => ({
-      id: t.id,
-      type: t.type ?? null,
-      from: personOf(t.createdBy ?? t.customer),
-      createdAt: t.createdAt ?? null,
-      text: htmlToText(t.body),
-    }));
-    const customer = personOf(c.customer ?? c.createdBy);
-    const head = `Conversation #${c.number ?? c.id}: ${c.subject ?? "(no subject)"}\nStatus: ${c.status ?? "?"}${customer ? `\nCustomer: ${customer.name ?? ""}${customer.email ? ` <${customer.email}>` : ""}` : ""}`;
-    const label = (/** @type {string | null} */ type) => (type === "customer" ? "Customer" : type === "note" ? "Internal note" : type === "message" ? "Reply" : (type ?? "Thread"));
-    const body = threads.map((t) => `--- ${label(t.type)}${t.from?.name || t.from?.email ? ` from ${t.from.name ?? t.from.email}` : ""}${t.createdAt ? ` at ${t.createdAt}` : ""}\n${t.text}`).join("\n\n");
-    return {
-      content: [{ type: "text", text: `${head}\n\n${body}` }],
-      structuredContent: { ...summary(c), threads },
-    };
-  },
-);
-
-server.registerTool(
-  "create_reply",
-  {
-    title: "Post a reply",
-    description: "Posts a reply to a FreeScout conversation: FreeScout emails it to the customer. It cannot be unsent, and calling it twice sends two replies. " + "The text is plain text (blank lines make paragraphs).",
-    inputSchema: {
-      conversation_id: z.number().int().positive().describe("the conversation's id"),
-      text: z.string().trim().min(1).max(100_000).describe("the reply, plain text"),
-      status: z.enum(["active", "pending", "closed"]).optional().describe("the conversation's status after the reply (FreeScout's default when left out)"),
-      user_id: z.number().int().positive().optional().describe("the FreeScout user the reply is from (default: FREESCOUT_USER_ID)"),
+    async ({ status, unanswered, mailbox_id, order, limit }, ctx) => {
+      // "unanswered" is decided from the threads, after FreeScout's paging: read pages until enough are found
+      const pageSize = unanswered ? 50 : limit;
+      /** @type {any[]} */
+      const found = [];
+      for (let page = 1; page <= (unanswered ? MAX_SCAN_PAGES : 1) && found.length < limit; page++) {
+        const query = new URLSearchParams({ status, sortField: "createdAt", sortOrder: order === "oldest" ? "asc" : "desc", pageSize: String(pageSize), page: String(page) });
+        if (mailbox_id !== undefined) query.set("mailboxId", String(mailbox_id));
+        if (unanswered) query.set("embed", "threads");
+        const { json } = await api("GET", `/conversations?${query}`, undefined, ctx.mcpReq.signal);
+        const items = Array.isArray(json?._embedded?.conversations) ? json._embedded.conversations : [];
+        found.push(...items.filter((/** @type {any} */ c) => !unanswered || isUnanswered(c)));
+        const pages = Number(json?.page?.totalPages ?? 1);
+        if (items.length < pageSize || page >= pages) break;
+      }
+      const conversations = found.slice(0, limit).map(summary);
+      const result = { conversations };
+      return { content: [{ type: "text", text: conversations.length ? asJsonText(result) : "[]" }], structuredContent: result };
     },
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  },
-  async ({ conversation_id, text, status, user_id }, extra) => {
-    const body = { type: "message", text: textToHtml(text), user: userId(user_id), ...(status ? { status } : {}) };
-    const { status: code, json, headers } = await api("POST", `/conversations/${conversation_id}/threads`, body, extra.signal);
-    const threadId = json?.id ?? headers.get("Resource-ID") ?? null;
-    const result = { conversationId: conversation_id, threadId: threadId === null ? null : Number(threadId), type: "message", status: code };
-    return { content: [{ type: "text", text: `Reply posted to conversation ${conversation_id}${threadId ? ` (thread ${threadId})` : ""}.` }], structuredContent: result };
-  },
-);
+  );
 
-server.registerTool(
-  "add_note",
-  {
-    title: "Add a note",
-    description: "Adds an internal note to a FreeScout conversation: seen by the team, never sent to the customer. Calling it twice adds two notes.",
-    inputSchema: {
-      conversation_id: z.number().int().positive().describe("the conversation's id"),
-      text: z.string().trim().min(1).max(100_000).describe("the note, plain text"),
-      user_id: z.number().int().positive().optional().describe("the FreeScout user the note is from (default: FREESCOUT_USER_ID)"),
+  server.registerTool(
+    "get_conversation",
+    {
+      title: "Read a conversation",
+      description: "Reads one FreeScout conversation with its threads, oldest first, as text (HTML removed): who wrote each message (customer, reply or internal note) and when.",
+      inputSchema: z.object({ conversation_id: z.number().int().positive().describe("the conversation's id (not its number)") }),
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  },
-  async ({ conversation_id, text, user_id }, extra) => {
-    const body = { type: "note", text: textToHtml(text), user: userId(user_id) };
-    const { status: code, json, headers } = await api("POST", `/conversations/${conversation_id}/threads`, body, extra.signal);
-    const threadId = json?.id ?? headers.get("Resource-ID") ?? null;
-    const result = { conversationId: conversation_id, threadId: threadId === null ? null : Number(threadId), type: "note", status: code };
-    return { content: [{ type: "text", text: `Note added to conversation ${conversation_id}${threadId ? ` (thread ${threadId})` : ""}.` }], structuredContent: result };
-  },
-);
+    async ({ conversation_id }, ctx) => {
+      const { json: c } = await api("GET", `/conversations/${conversation_id}?embed=threads`, undefined, ctx.mcpReq.signal);
+      const threads = threadsOf(c).map((t) => ({
+        id: t.id,
+        type: t.type ?? null,
+        from: personOf(t.createdBy ?? t.customer),
+        createdAt: t.createdAt ?? null,
+        text: htmlToText(t.body),
+      }));
+      const customer = personOf(c.customer ?? c.createdBy);
+      const head = `Conversation #${c.number ?? c.id}: ${c.subject ?? "(no subject)"}\nStatus: ${c.status ?? "?"}${customer ? `\nCustomer: ${customer.name ?? ""}${customer.email ? ` <${customer.email}>` : ""}` : ""}`;
+      const label = (/** @type {string | null} */ type) => (type === "customer" ? "Customer" : type === "note" ? "Internal note" : type === "message" ? "Reply" : (type ?? "Thread"));
+      const body = threads.map((t) => `--- ${label(t.type)}${t.from?.name || t.from?.email ? ` from ${t.from.name ?? t.from.email}` : ""}${t.createdAt ? ` at ${t.createdAt}` : ""}\n${t.text}`).join("\n\n");
+      return {
+        content: [{ type: "text", text: `${head}\n\n${body}` }],
+        structuredContent: { ...summary(c), threads },
+      };
+    },
+  );
 
-await server.connect(new StdioServerTransport());
+  server.registerTool(
+    "create_reply",
+    {
+      title: "Post a reply",
+      description:
+        "Posts a reply to a FreeScout conversation: FreeScout emails it to the customer. It cannot be unsent, and calling it twice sends two replies. " + "The text is plain text (blank lines make paragraphs).",
+      inputSchema: z.object({
+        conversation_id: z.number().int().positive().describe("the conversation's id"),
+        text: z.string().trim().min(1).max(100_000).describe("the reply, plain text"),
+        status: z.enum(["active", "pending", "closed"]).optional().describe("the conversation's status after the reply (FreeScout's default when left out)"),
+        user_id: z.number().int().positive().optional().describe("the FreeScout user the reply is from (default: FREESCOUT_USER_ID)"),
+      }),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    async ({ conversation_id, text, status, user_id }, ctx) => {
+      const body = { type: "message", text: textToHtml(text), user: userId(user_id), ...(status ? { status } : {}) };
+      const { status: code, json, headers } = await api("POST", `/conversations/${conversation_id}/threads`, body, ctx.mcpReq.signal);
+      const threadId = json?.id ?? headers.get("Resource-ID") ?? null;
+      const result = { conversationId: conversation_id, threadId: threadId === null ? null : Number(threadId), type: "message", status: code };
+      return { content: [{ type: "text", text: `Reply posted to conversation ${conversation_id}${threadId ? ` (thread ${threadId})` : ""}.` }], structuredContent: result };
+    },
+  );
+
+  server.registerTool(
+    "add_note",
+    {
+      title: "Add a note",
+      description: "Adds an internal note to a FreeScout conversation: seen by the team, never sent to the customer. Calling it twice adds two notes.",
+      inputSchema: z.object({
+        conversation_id: z.number().int().positive().describe("the conversation's id"),
+        text: z.string().trim().min(1).max(100_000).describe("the note, plain text"),
+        user_id: z.number().int().positive().optional().describe("the FreeScout user the note is from (default: FREESCOUT_USER_ID)"),
+      }),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    async ({ conversation_id, text, user_id }, ctx) => {
+      const body = { type: "note", text: textToHtml(text), user: userId(user_id) };
+      const { status: code, json, headers } = await api("POST", `/conversations/${conversation_id}/threads`, body, ctx.mcpReq.signal);
+      const threadId = json?.id ?? headers.get("Resource-ID") ?? null;
+      const result = { conversationId: conversation_id, threadId: threadId === null ? null : Number(threadId), type: "note", status: code };
+      return { content: [{ type: "text", text: `Note added to conversation ${conversation_id}${threadId ? ` (thread ${threadId})` : ""}.` }], structuredContent: result };
+    },
+  );
+
+  return server;
+}
+
+// both revisions over stdio: 2025-11-25 clients open with initialize, 2026-07-28 clients with server/discover
+serveStdio(freescoutServer);

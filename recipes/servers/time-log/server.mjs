@@ -12,8 +12,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { McpServer } from "@modelcontextprotocol/server";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { z } from "zod";
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -141,54 +141,60 @@ async function entryFor(client, slug, day) {
   return lines.join("\n");
 }
 
-const server = new McpServer({ name: "time-log", version: "1.0.0" });
+/** One server per connection (serveStdio pins one for the process): the same tool on both protocol revisions. */
+function timeLogServer() {
+  const server = new McpServer({ name: "time-log", version: "1.0.0" });
 
-server.registerTool(
-  "write_time_log",
-  {
-    title: "Write the day's time log",
-    description: "Reads each client's day from Switchboard's MCP server and appends a dated entry to clients/<slug>/time-log.md; clients with nothing that day, and days already logged, are skipped.",
-    inputSchema: { day: z.string().default("yesterday").describe('"today", "yesterday" (the default) or YYYY-MM-DD, a UTC day') },
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  },
-  async ({ day }) => {
-    const { root, url, token } = settings();
-    const date = resolveDay(day);
-    const client = new Client({ name: "time-log", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-    /** @type {string[]} */ const written = [];
-    /** @type {string[]} */ const skipped = [];
-    /** @type {string[]} */ const already = [];
-    /** @type {string[]} */ const failed = [];
-    try {
-      const { items } = await call(client, "list_clients", {});
-      for (const c of items) {
-        // one client's refused folder or file does not keep the others' logs from being written
-        try {
-          const file = logFile(root, c.slug);
-          const logged = readNoFollow(file);
-          if (logged.startsWith(`## ${date}\n`) || logged.includes(`\n## ${date}\n`)) {
-            already.push(c.slug);
-            continue;
+  server.registerTool(
+    "write_time_log",
+    {
+      title: "Write the day's time log",
+      description: "Reads each client's day from Switchboard's MCP server and appends a dated entry to clients/<slug>/time-log.md; clients with nothing that day, and days already logged, are skipped.",
+      inputSchema: z.object({ day: z.string().default("yesterday").describe('"today", "yesterday" (the default) or YYYY-MM-DD, a UTC day') }),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ day }) => {
+      const { root, url, token } = settings();
+      const date = resolveDay(day);
+      const client = new Client({ name: "time-log", version: "1.0.0" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+      /** @type {string[]} */ const written = [];
+      /** @type {string[]} */ const skipped = [];
+      /** @type {string[]} */ const already = [];
+      /** @type {string[]} */ const failed = [];
+      try {
+        const { items } = await call(client, "list_clients", {});
+        for (const c of items) {
+          // one client's refused folder or file does not keep the others' logs from being written
+          try {
+            const file = logFile(root, c.slug);
+            const logged = readNoFollow(file);
+            if (logged.startsWith(`## ${date}\n`) || logged.includes(`\n## ${date}\n`)) {
+              already.push(c.slug);
+              continue;
+            }
+            const entry = await entryFor(client, c.slug, date);
+            if (!entry) {
+              skipped.push(c.slug);
+              continue;
+            }
+            appendNoFollow(file, entry);
+            written.push(c.slug);
+          } catch (error) {
+            failed.push(`${c.slug}: ${error instanceof Error ? error.message : String(error)}`);
           }
-          const entry = await entryFor(client, c.slug, date);
-          if (!entry) {
-            skipped.push(c.slug);
-            continue;
-          }
-          appendNoFollow(file, entry);
-          written.push(c.slug);
-        } catch (error) {
-          failed.push(`${c.slug}: ${error instanceof Error ? error.message : String(error)}`);
         }
+      } finally {
+        await client.close();
       }
-    } finally {
-      await client.close();
-    }
-    const text = `Time log for ${date}: written for ${written.join(", ") || "no client"}; nothing to log for ${skipped.join(", ") || "no client"}${already.length ? `; already logged: ${already.join(", ")}` : ""}${failed.length ? `; not written: ${failed.join("; ")}` : ""}`;
-    if (failed.length) return { content: [{ type: "text", text }], isError: true };
-    return { content: [{ type: "text", text }], structuredContent: { day: date, written, skipped, already } };
-  },
-);
+      const text = `Time log for ${date}: written for ${written.join(", ") || "no client"}; nothing to log for ${skipped.join(", ") || "no client"}${already.length ? `; already logged: ${already.join(", ")}` : ""}${failed.length ? `; not written: ${failed.join("; ")}` : ""}`;
+      if (failed.length) return { content: [{ type: "text", text }], isError: true };
+      return { content: [{ type: "text", text }], structuredContent: { day: date, written, skipped, already } };
+    },
+  );
 
-await server.connect(new StdioServerTransport());
+  return server;
+}
+
+// both revisions over stdio: 2025-11-25 clients open with initialize, 2026-07-28 clients with server/discover
+serveStdio(timeLogServer);
