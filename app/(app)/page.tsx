@@ -6,7 +6,11 @@ import { listHeartbeatSummaries } from "@/lib/heartbeats/queries";
 import { requirePageUser } from "@/lib/auth/session";
 import { listClients } from "@/lib/clients/clients";
 import { countPendingDrafts } from "@/lib/drafts/counts";
+import { listOpenInputRequests } from "@/lib/engine/input-waits";
 import { listActiveAndRecentFailedRuns } from "@/lib/engine/run-list";
+import { InputRequestForm } from "@/components/runs/input-request-form";
+import { RelativeTime } from "@/components/ui/time";
+import { answerInputAction } from "./runs/actions";
 import { RunList } from "@/components/runs/run-list";
 import { SpendByClient } from "@/components/spend/spend-by-client";
 import { spendByClientThisMonth } from "@/lib/spend/spend-queries";
@@ -15,7 +19,14 @@ export const metadata: Metadata = { title: "Today" };
 
 export default async function TodayPage() {
   const user = await requirePageUser();
-  const [clients, pendingDrafts, runs, heartbeats, spend] = await Promise.all([listClients(), countPendingDrafts(), listActiveAndRecentFailedRuns(), listHeartbeatSummaries(), spendByClientThisMonth()]);
+  const [clients, pendingDrafts, runs, heartbeats, spend, inputs] = await Promise.all([
+    listClients(),
+    countPendingDrafts(),
+    listActiveAndRecentFailedRuns(),
+    listHeartbeatSummaries(),
+    spendByClientThisMonth(),
+    listOpenInputRequests(),
+  ]);
   const troubled = heartbeats.items.filter((h) => h.status === "failing" || h.status === "late");
   return (
     <>
@@ -78,6 +89,27 @@ export default async function TodayPage() {
           <SpendByClient rows={spend.rows} />
         </Card>
       </div>
+      {inputs.length > 0 && (
+        <section aria-label="Waiting for your input" className="mt-8">
+          <h2 className="mb-3 text-sm font-semibold">Waiting for your input</h2>
+          <ul className="space-y-3">
+            {inputs.map((r) => (
+              <li key={r.id} className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+                <p className="text-sm">
+                  <Link className="font-medium underline" href={`/runs/${r.runId}`}>
+                    {r.pipelineName}
+                  </Link>{" "}
+                  <span className="text-zinc-500">
+                    · step {r.stepId}
+                    {r.client ? ` · ${r.client.name}` : ""} · asked <RelativeTime value={r.requestedAt.toISOString()} />
+                  </span>
+                </p>
+                <InputRequestForm runId={r.runId} stepId={r.stepId} request={r} answer={answerInputAction} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <h2 className="mt-8 mb-3 text-sm font-semibold">Running now</h2>
       <RunList
         runs={runs.active}

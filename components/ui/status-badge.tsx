@@ -43,6 +43,7 @@ const STATUS: Record<string, { label: string; tone: Tone; icon: string }> = {
 const WAITING: Record<WaitingReason, { label: string; tone: Tone; icon: string }> = {
   approval: { label: WAITING_LABELS.approval, tone: "violet", icon: "◆" },
   "outcome-unknown": { label: WAITING_LABELS["outcome-unknown"], tone: "amber", icon: "?" },
+  input: { label: WAITING_LABELS.input, tone: "violet", icon: "✎" },
 };
 
 const TONES: Record<Tone, string> = {

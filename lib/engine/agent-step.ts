@@ -17,6 +17,8 @@ import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-type
 import { mintGatewayToken, stepApprovalPosition } from "@/lib/engine/gateway-tokens";
 import { createRunEvent, insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { boundedError } from "@/lib/engine/step-output";
+import { agentAnswerFor, agentInputAnswers, promptWithAnswers, recordedInputNeeded, watchInputNeeded } from "@/lib/engine/input-waits";
+import { GatewayInputNeeded } from "@/lib/mcp/input-requests";
 import { RunAbort, type RunAbortKind } from "@/lib/engine/worker-registry";
 import type { PendingWrite } from "@/lib/mcp/calls";
 import { GatewaySession, GatewayUnavailableError } from "@/lib/mcp/gateway";
@@ -199,6 +201,8 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     if (error instanceof TemplateError) return { status: "failed", error: `Prompt: ${error.message}` };
     throw error;
   }
+  // a step that stopped because a tool asked for input reruns with the answers as context (input-waits.ts)
+  prompt = promptWithAnswers(prompt, await agentInputAnswers(ctx.runId, row.stepId));
   // known before the step starts (the runner's configured default when the step names none), so a
   // budget can price it; claude-code's own default is learned from its first usage event
   const model = agent.model ?? defaultModelOf(agent.runner);
@@ -239,9 +243,11 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   // a failed tool call ends the step (gateway-failure.ts); in-process runners hear of it at once, and
   // for codex, whose calls the HTTP gateway serves (perhaps in another process), the record is watched
   const failStep = (failure: GatewayToolFailed) => controller.abort(failure);
+  // a tool that asks for input ends the step as "needs input"; in a rerun, the same question gets the answer given
+  const needInput = (need: GatewayInputNeeded) => controller.abort(need);
   const gateway = new GatewaySession(
     { runId: ctx.runId, runStepId: row.id, clientSlug: ctx.client?.slug ?? null, allow: agent.tools, toolSearch: agent.tool_search, ...approval },
-    { signal: controller.signal, onToolFailure: failStep },
+    { signal: controller.signal, onToolFailure: failStep, onInputNeeded: needInput, answerFor: (server, tool, message) => agentAnswerFor(ctx.runId, row.stepId, server, tool, message) },
   );
   let overHttp = false;
   let stopWatching: () => void = () => {};
@@ -286,6 +292,12 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
     if (aborted) return { status: "aborted", kind: aborted, writes: await abortedWrites(aborted) };
     const reason: unknown = controller.signal.reason;
     if (reason instanceof BudgetReached || reason instanceof AgentTimeout) return { status: "failed", error: reason.message, writes: writes() };
+    // the agent may have answered before the watch saw the question its call got over HTTP
+    const need = reason instanceof GatewayInputNeeded ? reason : overHttp ? await recordedInputNeeded(ctx.runId, row.stepId, row.id) : null;
+    if (need) {
+      const { server, tool, ask, kind, toolCallId } = need;
+      return { status: "input-needed", request: { ...ask, kind, origin: "agent", server, tool, toolCallId }, writes: writes() };
+    }
     const failure = await toolFailure();
     if (failure) return { status: "failed", error: boundedError(failure.message), writes: writes() };
     return null;
@@ -308,7 +320,13 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
       mintGatewayToken: async () => {
         const token = await mintGatewayToken(row.id);
         overHttp = true;
-        stopWatching = watchToolFailures(row.id, controller.signal, failStep);
+        const stopFailures = watchToolFailures(row.id, controller.signal, failStep);
+        // a question the HTTP gateway's call got (input_required) is on the call's record
+        const stopQuestions = watchInputNeeded({ runId: ctx.runId, stepId: row.stepId, runStepId: row.id }, controller.signal, needInput);
+        stopWatching = () => {
+          stopFailures();
+          stopQuestions();
+        };
         return token;
       },
     });

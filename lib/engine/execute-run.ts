@@ -4,6 +4,7 @@ import "server-only";
 import { prepared, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
 import { endRun, endRunNow, parkRun, readRunControl, requeueRun, RUN_HELD, type RunEnd } from "@/lib/engine/run-transitions";
 import { executeStep } from "@/lib/engine/execute-step";
+import { parkForInput } from "@/lib/engine/input-waits";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";
 import { preflightRun } from "@/lib/engine/preflight";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
@@ -71,7 +72,7 @@ async function recordStepResult(runId: string, workerId: string, row: AttemptRow
   if (result.status === "lost") return "lost";
   if (result.status === "aborted" && result.kind !== "cancel") return result.kind === "shutdown" ? "interrupted" : "lost";
   const label = `Step "${row.stepId}"`;
-  const writes = result.status === "succeeded" || result.status === "failed" || result.status === "aborted" || result.status === "outcome-unknown" ? (result.writes ?? []) : [];
+  const writes = result.status === "succeeded" || result.status === "failed" || result.status === "aborted" || result.status === "outcome-unknown" || result.status === "input-needed" ? (result.writes ?? []) : [];
   return writeTransaction((db): RunOutcome | null => {
     const now = new Date();
     for (const write of writes) write(db);
@@ -94,6 +95,9 @@ async function recordStepResult(runId: string, workerId: string, row: AttemptRow
         parkRun(db, runId, workerId, `${label}: ${result.error}`, `${label} waits for a human: ${result.error}`, row.id, now);
         return "waiting";
       }
+      case "input-needed":
+        // the run leaves this worker and waits; the answer requeues it (lib/engine/input-waits.ts)
+        return parkForInput(db, runId, workerId, row, result.request, { keepLease: false }, now) ? "waiting" : "lost";
       case "aborted":
         writeStepEnd(db, runId, workerId, row, now, { status: "cancelled", error: "Cancelled", outputJson: null, finished: true });
         endRun(db, runId, workerId, { status: "cancelled", message: `Cancelled during ${label}`, error: null, stepRowId: row.id }, now);

@@ -3,6 +3,7 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import { draftBodyRefusal, draftTitle, openDraft } from "@/lib/drafts/open-draft";
 import { runEventRow, createRunEvent } from "@/lib/engine/run-events";
+import { answeredInputFor, markDelivered, waitForAnswer } from "@/lib/engine/input-waits";
 import { attemptMarker, boundedError, toolErrorMessage, toolStepOutput } from "@/lib/engine/step-output";
 import { OutcomeUnknownStepError, StepNotStarted, type ToolProgress } from "@/lib/engine/tool-step-runner";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";
@@ -91,6 +92,9 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
   const idempotencyKey = (row.attempt > 1 ? await keyInDoubt(row, attempts) : null) ?? idempotencyKeyFor(ctx.runId, row, attempts, ctx.approvedVersion);
   const progress = progressWriter(ctx.runId, row.id);
   const tasks = taskEventWriter(ctx.runId, row.id);
+  // a call that came back input_required and was answered since: it is sent again with the answer
+  const answered = await answeredInputFor(row);
+  const delivered = answered ? [(db: Parameters<typeof markDelivered>[0]) => markDelivered(db, answered.id)] : [];
   try {
     const result = await ctx.runner.runTool({
       runId: ctx.runId,
@@ -110,15 +114,25 @@ async function runToolStep(step: PipelineStep, row: AttemptRow, attempts: Attemp
       onTask: (t) => tasks.report(t),
       keepTaskOnAbort,
       startStep: ctx.startStep,
+      onInput: (ask) => waitForAnswer({ runId: ctx.runId, owner: ctx.workerId, step: { id: row.id, stepId: row.stepId }, server, tool, signal: ctx.signal }, ask),
+      resume: answered ? { toolCallId: answered.toolCallId, continuation: answered.continuation } : undefined,
     });
     await Promise.all([progress.flush(), tasks.flush()]);
     const output = toolStepOutput(result);
-    const writes = result.finish ? [result.finish] : undefined;
+    const writes = [...(result.finish ? [result.finish] : []), ...delivered];
     // a call cut short by cancel, shutdown or a lost lease comes back as an error result: the step was
     // aborted, not failed. Only a cancel records the call's end; after a shutdown or a lost lease the
     // call stays "started", so a resumed run treats its outcome as unknown instead of sending it blindly.
     const aborted = abortKind(ctx.signal);
     if (aborted) return { status: "aborted", kind: aborted, writes: aborted === "cancel" ? writes : undefined };
+    if (result.inputRequired) {
+      const { message, requestedSchema, key, inputRequests, requestState } = result.inputRequired;
+      return {
+        status: "input-needed",
+        writes,
+        request: { kind: "input_required", origin: "tool", message, requestedSchema, server, tool, toolCallId: result.toolCallId, inputRequired: { key, inputRequests, requestState } },
+      };
+    }
     if (result.isError && result.outcomeUnknown && step.on_error === "outcome-unknown") {
       return {
         status: "outcome-unknown",

@@ -6,6 +6,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { prisma } from "@/lib/db/client";
 import { parseStoredJson } from "@/lib/db/stored-json";
+import { agentAnswerFor } from "@/lib/engine/input-waits";
 import type { GatewayStep } from "@/lib/mcp/gateway";
 import { approvalPosition, type ApprovalPosition } from "@/lib/pipelines/check-pipeline";
 import { ZPipelineSnapshot, type PipelineStep } from "@/lib/pipelines/pipeline.schema";
@@ -44,5 +45,14 @@ export async function gatewayStepForToken(token: string): Promise<GatewayStep | 
   const steps = pipelineSteps(row.run.pipelineJson);
   const agent = steps?.find((s) => s.id === row.stepId)?.agent;
   if (!steps || !agent) return null;
-  return { runId: row.runId, runStepId: row.id, clientSlug: row.run.client?.slug ?? null, allow: agent.tools, toolSearch: agent.tool_search, ...approvalPosition(steps, row.stepId) };
+  return {
+    runId: row.runId,
+    runStepId: row.id,
+    clientSlug: row.run.client?.slug ?? null,
+    allow: agent.tools,
+    toolSearch: agent.tool_search,
+    ...approvalPosition(steps, row.stepId),
+    // a question a person answered in an earlier attempt of the step is answered with it (input-waits.ts)
+    answerFor: (server, tool, message) => agentAnswerFor(row.runId, row.stepId, server, tool, message),
+  };
 }

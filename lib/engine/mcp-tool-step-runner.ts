@@ -35,6 +35,10 @@ export class McpToolStepRunner implements ToolStepRunner {
         errorMeansUnknown: req.errorMeansUnknown === true,
         deferFinish: true,
         recordWith: req.startStep,
+        // a tool that asks a person: input-waits.ts
+        onInput: req.onInput,
+        allowInputRequired: true,
+        resume: req.resume,
       });
       return {
         content: result.content,
@@ -46,6 +50,7 @@ export class McpToolStepRunner implements ToolStepRunner {
         outcomeUnknown: result.outcomeUnknown,
         toolCallId: result.toolCallId,
         finish: result.finish,
+        inputRequired: result.inputRequired,
       };
     } catch (error) {
       if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownStepError(error.message);

@@ -5,6 +5,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { prisma, writeTransaction } from "@/lib/db/client";
 import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
+import { abandonHeldWaits } from "@/lib/engine/input-waits";
 import { endRunNow, leaseExpired, requeueIfUnblockedSql, requeueRun, takeOverRun } from "@/lib/engine/run-transitions";
 import { attemptMarker } from "@/lib/engine/step-output";
 import { cancelStoredTasks } from "@/lib/mcp/tasks";
@@ -66,6 +67,8 @@ export async function recoverInterruptedRuns(options: { recoverer?: string; leas
     const outcome = await recoverRun(id, recoverer, leaseMs, now);
     if (outcome) report[outcome].push(id);
   }
+  // an old-style input wait whose worker is gone ends as an interrupted call (lib/engine/input-waits.ts)
+  report.resumed.push(...(await abandonHeldWaits(now)));
   const waiting = await prisma.run.findMany({ where: { status: "waiting", steps: { none: { status: "waiting" } } }, select: { id: true }, take: 200 });
   for (const { id } of waiting) await requeueIfUnblockedSql(id, now);
   return report;

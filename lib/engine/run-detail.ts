@@ -3,6 +3,7 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
 import { INLINE_PAYLOAD_MAX } from "@/lib/engine/run-payloads";
+import { openInputRequestsOfRun } from "@/lib/engine/input-waits";
 import { listDraftsOfRun } from "@/lib/drafts/open-draft";
 import { adHocCallOf } from "@/lib/engine/adhoc";
 import type { RunStatus, StepStatus } from "@/lib/engine/engine.schema";
@@ -54,7 +55,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     },
   });
   if (!run) return null;
-  const [steps, toolCalls, drafts, events, reruns] = await Promise.all([
+  const [steps, toolCalls, drafts, events, reruns, inputRequests] = await Promise.all([
     prisma.runStep.findMany({
       where: { runId },
       orderBy: [{ position: "asc" }, { attempt: "asc" }],
@@ -108,6 +109,7 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     listDraftsOfRun(runId),
     listRunEvents(runId, options.afterEventId ?? 0),
     prisma.run.findMany({ where: { rerunOfId: runId }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, status: true, rerunRunner: true, rerunModel: true, createdAt: true } }),
+    run.status === "waiting" ? openInputRequestsOfRun(runId) : Promise.resolve(new Map<string, never>()),
   ]);
   // a tool step whose call the server answered with a task: the task's id, status and status message
   const tasks = await tasksOfSteps(steps.filter((s) => s.kind === "tool" && toolCalls.some((c) => c.runStepId === s.id)).map((s) => s.id));
@@ -170,6 +172,8 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
       draft: drafts.find((d) => d.runStepId === s.id) ?? null,
       outcomeUnknown: outcomeUnknown(s),
       task: tasks.get(s.id) ?? null,
+      // a tool asked a person for input (lib/engine/input-waits.ts): its question and the schema of the answer
+      inputRequest: inputRequestView(inputRequests.get(s.id)),
       usage: {
         inputTokens: s.inputTokens,
         outputTokens: s.outputTokens,
@@ -196,6 +200,11 @@ export async function getRunDetail(runId: string, options: { afterEventId?: numb
     events,
     lastEventId: events.at(-1)?.id ?? options.afterEventId ?? 0,
   };
+}
+
+function inputRequestView(r: Awaited<ReturnType<typeof openInputRequestsOfRun>> extends Map<string, infer V> ? V | undefined : never) {
+  if (!r) return null;
+  return { id: r.id, message: r.message, schema: r.schema, kind: r.kind, origin: r.origin, server: r.server, tool: r.tool, requestedAt: r.requestedAt };
 }
 
 /** A step's output inline when small; a large one is left out with its size, for GET .../steps/<runStepId>/output. */

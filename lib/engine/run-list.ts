@@ -84,7 +84,7 @@ export async function listRuns(input: ListRunsInput = {}) {
 /** Each run with its status and, when it waits, what for (one query, only for the waiting runs). */
 export async function withWaitingReasons<T extends { id: string; status: string }>(runs: T[]): Promise<(T & { status: RunStatus; waitingFor: WaitingReason | null })[]> {
   const waitingIds = runs.filter((r) => r.status === "waiting").map((r) => r.id);
-  const steps = waitingIds.length ? await prisma.runStep.findMany({ where: { runId: { in: waitingIds }, status: "waiting" }, select: { runId: true, status: true, kind: true } }) : [];
+  const steps = waitingIds.length ? await prisma.runStep.findMany({ where: { runId: { in: waitingIds }, status: "waiting" }, select: { runId: true, status: true, kind: true, outputJson: true } }) : [];
   return runs.map((r) => ({
     ...r,
     status: r.status as RunStatus,

@@ -18,6 +18,11 @@ describe("run status rules", () => {
     ];
     expect(runWaitingReason({ status: "waiting" }, steps)).toBe("outcome-unknown");
     expect(runWaitingReason({ status: "running" }, steps)).toBeNull();
-    expect(WAITING_LABELS).toEqual({ approval: "waiting for approval", "outcome-unknown": "outcome unknown" });
+    // a tool or agent step that a tool's question parked (input-waits.ts) waits for input
+    const asking = { status: "waiting", kind: "tool", outputJson: JSON.stringify({ waitingForInput: true, requestId: "in1" }) };
+    expect(stepWaitingReason(asking)).toBe("input");
+    expect(stepWaitingReason({ ...asking, kind: "agent" })).toBe("input");
+    expect(runWaitingReason({ status: "waiting" }, [{ status: "succeeded", kind: "tool" }, asking])).toBe("input");
+    expect(WAITING_LABELS).toEqual({ approval: "waiting for approval", "outcome-unknown": "outcome unknown", input: "waiting for input" });
   });
 });

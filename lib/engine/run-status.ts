@@ -8,14 +8,16 @@ export const ACTIVE_RUN_STATUSES = ["queued", "running", "waiting"] as const;
  * Why a run or step is `waiting`. `approval`: an approval step's draft awaits a decision on /drafts.
  * `outcome-unknown`: a tool call may or may not have had its effect (a crash or lost lease mid-call, or an
  * error its step's `on_error: outcome-unknown` says may come after the server acted), so a human checks
- * the target system and sends it again or skips it on the run's page.
+ * the target system and sends it again or skips it on the run's page. `input`: a tool asked a person for
+ * input (lib/engine/input-waits.ts): the run page, the Today board and the API show its question and a form.
  */
-const WAITING_REASONS = ["approval", "outcome-unknown"] as const;
+const WAITING_REASONS = ["approval", "outcome-unknown", "input"] as const;
 export type WaitingReason = (typeof WAITING_REASONS)[number];
 
 export const WAITING_LABELS: Record<WaitingReason, string> = {
   approval: "waiting for approval",
   "outcome-unknown": "outcome unknown",
+  input: "waiting for input",
 };
 
 export function isActiveRunStatus(status: string): boolean {
@@ -30,16 +32,18 @@ export function isFinishedRunStatus(status: string): boolean {
 }
 
 /**
- * What a waiting step waits for. Only approval steps wait for a person's decision by design; any other
- * step waits only when the engine parked it with an unknown outcome (execute-run's outcome-unknown path).
+ * What a waiting step waits for. Approval steps wait for a person's decision by design; a tool or agent
+ * step waits for input when its marker says so (`waitingForInput`, written by input-waits.ts), and
+ * otherwise only when the engine parked it with an unknown outcome (execute-run's outcome-unknown path).
  */
-export function stepWaitingReason(step: { status: string; kind: string }): WaitingReason | null {
+export function stepWaitingReason(step: { status: string; kind: string; outputJson?: string | null }): WaitingReason | null {
   if (step.status !== "waiting") return null;
-  return step.kind === "approval" ? "approval" : "outcome-unknown";
+  if (step.kind === "approval") return "approval";
+  return step.outputJson?.includes('"waitingForInput":true') ? "input" : "outcome-unknown";
 }
 
 /** What a run waits for: that of its waiting step (a run waits on one step at a time). */
-export function runWaitingReason(run: { status: string }, steps: { status: string; kind: string }[]): WaitingReason | null {
+export function runWaitingReason(run: { status: string }, steps: { status: string; kind: string; outputJson?: string | null }[]): WaitingReason | null {
   if (run.status !== "waiting") return null;
   for (const step of steps) {
     const reason = stepWaitingReason(step);

@@ -1,7 +1,7 @@
 // The run's state machine as its lease holder drives it, each transition one conditional UPDATE:
 //   start     queued -> running under a lease (claimRuns), or an expired lease taken over (takeOverRun)
 //   end       running -> succeeded | failed | cancelled (endRun; interruptRun is the failed end a retry resumes)
-//   wait      running -> waiting, a human decides (parkRun)
+//   wait      running -> waiting, a human decides (parkRun), or a tool asks for input (input-waits.ts)
 //   requeue   running -> queued between steps or after a dead worker (requeueRun); waiting -> queued (requeueIfUnblockedSql)
 // A holder (a worker, a recoverer, the process running an ad-hoc call) changes a run only while it still
 // holds the lease: the run's UPDATE names the holder, and the run's steps and its event are written only
@@ -62,10 +62,13 @@ export async function claimRuns(workerId: string, leaseMs: number, max: number, 
   });
 }
 
-/** Extends the lease; false when this worker no longer holds the run (then it must stop writing). */
+/**
+ * Extends the lease; false when this worker no longer holds the run (then it must stop writing). A run
+ * `waiting` with a lease is an old-style input wait whose call this worker keeps open (input-waits.ts).
+ */
 export async function renewLease(runId: string, workerId: string, leaseMs: number): Promise<boolean> {
   const { count } = await prisma.run.updateMany({
-    where: { id: runId, leaseOwner: workerId, status: "running" },
+    where: { id: runId, leaseOwner: workerId, status: { in: ["running", "waiting"] } },
     data: { leaseExpiresAt: new Date(Date.now() + leaseMs) },
   });
   return count === 1;
@@ -158,10 +161,10 @@ export function endRun(db: Sqlite, runId: string, owner: string, end: RunEnd, no
  * The outbox row of a run's failure or wait: one read of the run (not on any success path), one INSERT.
  * An ad-hoc call (a person trying a tool on /tools) shows its result to that person: nobody is told.
  */
-function notifyRun(db: Sqlite, runId: string, event: NotificationEvent, dedupeKey: string, why: string, now: Date): void {
+export function notifyRun(db: Sqlite, runId: string, event: NotificationEvent, dedupeKey: string, why: string, now: Date): void {
   const run = prepared(db, `SELECT "pipelineName", "clientId", "trigger" FROM "Run" WHERE "id" = ?`).get(runId) as { pipelineName: string; clientId: string | null; trigger: string } | undefined;
   if (!run || run.trigger === ADHOC_TRIGGER) return;
-  const title = event === "run.failed" ? `Run of ${run.pipelineName} failed` : `Run of ${run.pipelineName} needs a decision`;
+  const title = event === "run.failed" ? `Run of ${run.pipelineName} failed` : event === "run.input-needed" ? `Run of ${run.pipelineName} waits for input` : `Run of ${run.pipelineName} needs a decision`;
   insertOutboxRow(db, { event, dedupeKey, clientId: run.clientId, title, text: why, path: `/runs/${runId}`, at: now });
 }
 

@@ -3,6 +3,7 @@
 // state import them without importing each other.
 import type { ToolStepRunner, ToolStepRequest } from "@/lib/engine/tool-step-runner";
 import type { RunAbortKind } from "@/lib/engine/worker-registry";
+import type { NewInputRequest } from "@/lib/engine/input-waits";
 import type { PendingWrite } from "@/lib/mcp/calls";
 import type { TemplateContext } from "@/lib/pipelines/templates";
 
@@ -28,5 +29,7 @@ export type StepResult =
   | { status: "failed"; error: string; output?: Record<string, unknown>; writes?: PendingWrite[] }
   | { status: "waiting"; message: string }
   | { status: "outcome-unknown"; error: string; idempotencyKey: string; writes?: PendingWrite[] }
+  /** the step's tool asked for input that outlives this worker (input_required, or an agent's tool): the run parks */
+  | { status: "input-needed"; request: NewInputRequest; writes?: PendingWrite[] }
   | { status: "aborted"; kind: RunAbortKind; writes?: PendingWrite[] }
   | { status: "lost" };

@@ -2,6 +2,7 @@
 // (mcp-tool-step-runner.ts); engine tests inject a small runner of their own.
 import type { Sqlite } from "@/lib/db/client";
 import type { PendingWrite } from "@/lib/mcp/calls";
+import type { InputContinuation, InputHandler, InputRequired } from "@/lib/mcp/input-requests";
 import type { TaskUpdate } from "@/lib/mcp/tasks";
 import type { PipelineStep } from "@/lib/pipelines/pipeline.schema";
 
@@ -46,6 +47,13 @@ export type ToolStepRequest = {
    * "started" record. False when the step is no longer this worker's: then throw StepNotStarted.
    */
   startStep?: (db: Sqlite) => boolean;
+  /** an old server asks for input mid-call (elicitation/create): resolves with a person's answer (input-waits.ts) */
+  onInput?: InputHandler;
+  /**
+   * The step's call came back `input_required` and a person answered: send that call (`toolCallId`, under
+   * the same idempotency key) again with the answer and the server's stored requestState.
+   */
+  resume?: { toolCallId: string | null; continuation: InputContinuation };
 };
 
 export type ToolStepResult = {
@@ -62,6 +70,8 @@ export type ToolStepResult = {
   toolCallId?: string;
   /** the write of the call's result, for the engine to commit with the step's result */
   finish?: PendingWrite;
+  /** the server needs a person's input first (2026-07-28 `input_required`): the step waits for it */
+  inputRequired?: InputRequired;
 };
 
 export interface ToolStepRunner {

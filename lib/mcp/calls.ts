@@ -4,7 +4,7 @@ import "server-only";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { ProtocolError, SdkError, SdkErrorCode, TRACEPARENT_META_KEY, TRACESTATE_META_KEY, type Tool } from "@modelcontextprotocol/client";
+import { isInputRequiredResult, ProtocolError, SdkError, SdkErrorCode, TRACEPARENT_META_KEY, TRACESTATE_META_KEY, type Tool } from "@modelcontextprotocol/client";
 import { randomUUID } from "node:crypto";
 import { prepared as preparedStatement, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
 import { getMcpPool } from "@/lib/mcp/pool";
@@ -15,6 +15,7 @@ import { toolResultText } from "@/lib/mcp/tool-result";
 import { callToolAsTask, followTaskAnswer, resumableTask, resumeTask, type TaskOutcome, type TaskRequester, type TaskUpdate } from "@/lib/mcp/tasks";
 import { callsAsTask, taskOfCallResult } from "@/lib/mcp/task-wire";
 import { callTraceContext } from "@/lib/mcp/trace";
+import { type InputContinuation, type InputHandler, type InputRequired, inputRequiredAsk, UnanswerableInputRequest } from "@/lib/mcp/input-requests";
 
 const RESULT_STORE_MAX_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -43,13 +44,74 @@ type CallToolRequest = {
   keepTaskOnAbort?: (reason: unknown) => boolean;
   /** the run and step the call belongs to, for its trace context (a recorded call takes its own) */
   trace?: { runId?: string | null; runStepId?: string | null };
+  /**
+   * A person answers the server's questions during this call (an old server's elicitation/create): the
+   * call stays open meanwhile, and its no-answer timeout stops while the question waits. Without it, such a
+   * question is cancelled.
+   */
+  onInput?: InputHandler;
+  /** a 2026-07-28 server may answer `input_required`: the result carries it (`inputRequired`) instead of an error */
+  allowInputRequired?: boolean;
+  /** the same call again, with a person's answer and the server's requestState (after `inputRequired`) */
+  continuation?: InputContinuation;
 };
+
+/** How long a call may wait in all for people's answers to its server's questions, beyond its own maximum. */
+const INPUT_WAIT_MAX_MS = 60 * 60_000;
 
 /**
  * `outcomeUnknown`: the call was sent and no answer came back (a timeout, a cancel mid-call, a lost
  * connection): the server may or may not have acted on it.
  */
-export type ToolCallResult = { content: unknown[]; structuredContent?: unknown; isError: boolean; error?: string; durationMs: number; outcomeUnknown?: boolean };
+export type ToolCallResult = {
+  content: unknown[];
+  structuredContent?: unknown;
+  isError: boolean;
+  error?: string;
+  durationMs: number;
+  outcomeUnknown?: boolean;
+  /** the server needs a person's input before it goes on (only with `allowInputRequired`): nothing was done yet */
+  inputRequired?: InputRequired;
+};
+
+/** No answer and no progress in time (the call's own clock, which stops while a person is asked). */
+class CallTimedOut extends Error {}
+
+/** A call's no-answer timer: reset by progress, stopped while its server's question waits for a person. */
+class CallClock {
+  private timer: NodeJS.Timeout | null = null;
+  private paused = 0;
+
+  constructor(
+    private readonly idleMs: number,
+    private readonly onExpire: () => void,
+  ) {
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = this.paused === 0 ? setTimeout(this.onExpire, this.idleMs) : null;
+  }
+
+  progress(): void {
+    if (this.paused === 0) this.arm();
+  }
+
+  pause(): void {
+    this.paused += 1;
+    this.arm();
+  }
+
+  resume(): void {
+    this.paused -= 1;
+    this.arm();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
 
 /** The `_meta` key that carries a call's idempotency key, for servers that de-duplicate by it. */
 export const IDEMPOTENCY_META_KEY = "io.switchboard/idempotency-key";
@@ -219,17 +281,38 @@ async function sendCall(prepared: PreparedCall, req: CallToolRequest, idempotenc
   const callAbort = new AbortController();
   const forward = () => callAbort.abort(req.signal?.reason);
   req.signal?.addEventListener("abort", forward, { once: true });
+  const maxTotal = Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS);
+  // a call whose server may ask a person keeps its own no-answer clock, which stops while the person is asked
+  const onInput = req.onInput;
+  const clock = onInput ? new CallClock(timeout, () => callAbort.abort(new CallTimedOut())) : null;
+  const untrack = pool.trackCall(conn, {
+    onInput: onInput
+      ? async (ask) => {
+          clock?.pause();
+          try {
+            return await onInput(ask);
+          } finally {
+            clock?.resume();
+          }
+        }
+      : undefined,
+  });
+  const continuation = req.continuation ? { inputResponses: req.continuation.inputResponses, ...(req.continuation.requestState !== undefined ? { requestState: req.continuation.requestState } : {}) } : {};
   try {
     const result = await pool.busy(conn, () =>
       client.callTool(
-        { name: req.tool, arguments: req.arguments, _meta: callMeta(req, idempotencyKey, toolCallId) },
+        { name: req.tool, arguments: req.arguments, _meta: callMeta(req, idempotencyKey, toolCallId), ...continuation },
         {
-          timeout,
+          timeout: clock ? maxTotal + INPUT_WAIT_MAX_MS : timeout,
           resetTimeoutOnProgress: true,
-          maxTotalTimeout: Math.max(timeout, req.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_MS),
+          maxTotalTimeout: clock ? maxTotal + INPUT_WAIT_MAX_MS : maxTotal,
           signal: callAbort.signal,
+          ...(req.allowInputRequired ? { allowInputRequired: true } : {}),
           // a progress message is the server's words like its result: its secrets never reach the run log
-          onprogress: req.onProgress ? (p) => req.onProgress?.({ progress: p.progress, total: p.total, message: p.message === undefined ? undefined : redactText(p.message, entry.secrets) }) : undefined,
+          onprogress: (p) => {
+            clock?.progress();
+            req.onProgress?.({ progress: p.progress, total: p.total, message: p.message === undefined ? undefined : redactText(p.message, entry.secrets) });
+          },
         },
       ),
     );
@@ -237,14 +320,29 @@ async function sendCall(prepared: PreparedCall, req: CallToolRequest, idempotenc
     if (taskOfCallResult(result)) return await sendTaskCall(prepared, req, { toolCallId, answer: result });
     const durationMs = performance.now() - started;
     pool.recordLatency(entry, durationMs);
+    if (isInputRequiredResult(result)) {
+      // the server asks a person before it goes on (2026-07-28): nothing was done yet
+      try {
+        const asked = inputRequiredAsk(result);
+        return { content: [], isError: false, durationMs, inputRequired: { ...asked, message: redactText(asked.message, entry.secrets) } };
+      } catch (error) {
+        if (!(error instanceof UnanswerableInputRequest)) throw error;
+        return { content: [], isError: true, error: error.message, durationMs };
+      }
+    }
     return fromToolResult(result, entry, durationMs);
   } catch (error) {
     const durationMs = performance.now() - started;
     const aborted = req.signal?.aborted === true;
+    if (!aborted && callAbort.signal.reason instanceof CallTimedOut) {
+      return { content: [], isError: true, error: `Timed out: no answer or progress for ${Math.round(timeout / 1000)} s`, durationMs, outcomeUnknown: true };
+    }
     const outcomeUnknown = isOutcomeUnknown(error, aborted);
     const message = aborted ? "Cancelled" : redactText(errorMessage(error, timeout), entry.secrets);
     return { content: [], isError: true, error: message, durationMs, outcomeUnknown };
   } finally {
+    clock?.stop();
+    untrack();
     req.signal?.removeEventListener("abort", forward);
   }
 }
@@ -286,6 +384,11 @@ type RecordedCallRequest = CallToolRequest & {
    * recorded or sent: CallNotStarted.
    */
   recordWith?: (db: Sqlite) => boolean;
+  /**
+   * The recorded call `toolCallId` came back `input_required` (recorded as `waiting`: the server did
+   * nothing yet) and a person answered: it is sent again, as the same record, with the continuation.
+   */
+  resume?: { toolCallId: string | null; continuation: InputContinuation };
 };
 
 /** A database write not yet run, for the caller's own `writeTransaction` (or `writeTransaction(write)`). */
@@ -319,6 +422,19 @@ async function recordStart(req: RecordedCallRequest, link: { runId: string | nul
   }
 }
 
+/** Marks a call that asked for input as started again (with the caller's writes); false when it no longer waits. */
+async function recordResume(req: RecordedCallRequest, toolCallId: string): Promise<boolean> {
+  try {
+    return await writeTransaction((db) => {
+      if (req.recordWith && !req.recordWith(db)) throw new Declined();
+      return preparedStatement(db, `UPDATE "ToolCall" SET "status" = 'started', "startedAt" = ?, "finishedAt" = NULL WHERE "id" = ? AND "status" = 'waiting'`).run(sqlDate(new Date()), toolCallId).changes === 1;
+    });
+  } catch (error) {
+    if (error instanceof Declined) throw new CallNotStarted();
+    throw error;
+  }
+}
+
 export type RecordedCallResult = ToolCallResult & { toolCallId: string; runId: string | null; reused: boolean; truncated: boolean; finish?: PendingWrite };
 
 /** A call of this tool may be sent again under the same key: it changes nothing, or nothing more. */
@@ -342,16 +458,22 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
   // a call outside a run (tests, a bare check) is recorded on its own; runs and ad-hoc calls are the engine's
   const link = { runId: req.runId ?? null, runStepId: req.runStepId ?? null };
   // recorded as started before it is sent; the unique idempotency key stops a second send, except of a
-  // read-only or idempotent tool whose first send has no result (below)
-  let toolCallId = await recordStart(req, link, entry.scope, storedArgs);
+  // read-only or idempotent tool whose first send has no result (below). A call that asked for input and
+  // was answered goes on as the same record.
+  const resume = req.resume?.toolCallId ? { id: req.resume.toolCallId, continuation: req.resume.continuation } : null;
+  if (resume && !(await recordResume(req, resume.id))) {
+    throw new OutcomeUnknownError(`${req.server}/${req.tool} no longer waits for its answer (it was sent again or ended since). Check the target system, then send it again or skip the step.`);
+  }
+  let toolCallId = resume ? resume.id : await recordStart(req, link, entry.scope, storedArgs);
   if (toolCallId === null) {
     if (!req.idempotencyKey) throw new Error("A tool call without an idempotency key was not recorded");
     const existing = await prisma.toolCall.findUniqueOrThrow({
       where: { idempotencyKey: req.idempotencyKey },
       select: { id: true, runId: true, status: true, resultJson: true, isError: true, error: true, durationMs: true, isTruncated: true },
     });
-    // "started" (the process stopped mid-call) and "unknown" (sent, no answer) may both have acted
-    if (existing.status !== "started" && existing.status !== "unknown") {
+    // "started" (the process stopped mid-call) and "unknown" (sent, no answer) may both have acted;
+    // "waiting" (it asked for input) did nothing yet and is sent again below
+    if (existing.status !== "started" && existing.status !== "unknown" && existing.status !== "waiting") {
       const stored = existing.resultJson ? (JSON.parse(existing.resultJson) as { content?: unknown[]; structuredContent?: unknown }) : {};
       return {
         toolCallId: existing.id,
@@ -372,7 +494,7 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
       if (link.runStepId) await prisma.toolCall.update({ where: { id: existing.id }, data: { runStepId: link.runStepId } });
       return finishRecorded(prepared, req, existing.id, link, await sendTaskCall(prepared, req, { toolCallId: existing.id, resume: task }));
     }
-    if (!safeToRepeat(req, tool)) {
+    if (existing.status !== "waiting" && !safeToRepeat(req, tool)) {
       throw new OutcomeUnknownError(`${req.server}/${req.tool} was sent before Switchboard stopped and its outcome is unknown. Check the target system, then send it again or skip the step.`);
     }
     toolCallId = existing.id;
@@ -380,7 +502,7 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
   }
   let result: ToolCallResult;
   try {
-    result = await sendCall(prepared, { ...req, trace: req.trace ?? link }, req.idempotencyKey ?? `adhoc:${toolCallId}`, toolCallId);
+    result = await sendCall(prepared, { ...req, trace: req.trace ?? link, continuation: resume?.continuation ?? req.continuation }, req.idempotencyKey ?? `adhoc:${toolCallId}`, toolCallId);
   } catch (error) {
     // sendCall throws only before the request is written (no connection): nothing was sent
     await prisma.toolCall.update({
@@ -396,12 +518,19 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
 async function finishRecorded(prepared: PreparedCall, req: RecordedCallRequest, toolCallId: string, link: { runId: string | null }, sent: ToolCallResult): Promise<RecordedCallResult> {
   const { entry, tool } = prepared;
   const result = sent.isError && req.errorMeansUnknown && !safeToRepeat(req, tool) ? { ...sent, outcomeUnknown: true } : sent;
-  const limited = limitResult(result);
+  // a call that asked for input keeps the question on its record: the worker of an agent step served by the
+  // HTTP gateway (another request, perhaps another process) learns of it there (input-requests.ts)
+  const limited = result.inputRequired
+    ? (() => {
+        const json = JSON.stringify({ content: [], isError: false, inputRequired: { message: result.inputRequired.message, requestedSchema: result.inputRequired.requestedSchema, key: result.inputRequired.key } });
+        return { json, bytes: Buffer.byteLength(json), truncated: false, content: [] as unknown[], structuredContent: undefined };
+      })()
+    : limitResult(result);
   const now = new Date();
   const finishedId = toolCallId;
   const finish: PendingWrite = (db) => {
     preparedStatement(db, `UPDATE "ToolCall" SET "status" = ?, "resultJson" = ?, "resultBytes" = ?, "isTruncated" = ?, "isError" = ?, "error" = ?, "finishedAt" = ?, "durationMs" = ? WHERE "id" = ?`).run(
-      result.outcomeUnknown ? "unknown" : result.isError ? "failed" : "succeeded",
+      result.outcomeUnknown ? "unknown" : result.isError ? "failed" : result.inputRequired ? "waiting" : "succeeded",
       redactText(limited.json, entry.secrets),
       limited.bytes,
       limited.truncated ? 1 : 0,

@@ -16,6 +16,7 @@ import { agentEnv } from "@/lib/env";
 import { callPreparedRecorded, checkArguments, ToolCallRefused } from "@/lib/mcp/calls";
 import type { ServerEntry } from "@/lib/mcp/config";
 import { GatewayToolFailed } from "@/lib/mcp/gateway-failure";
+import { GatewayInputNeeded, type InputAnswer, type InputAsk } from "@/lib/mcp/input-requests";
 import { getMcpPool, McpUnavailableError, type McpPool } from "@/lib/mcp/pool";
 import { pinBlockReason, readToolPin, type ToolPinRow } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
@@ -37,6 +38,11 @@ export type GatewayStep = {
    * list; unset, the list when it has at most SWITCHBOARD_GATEWAY_TOOL_SEARCH_THRESHOLD tools (default 40)
    */
   toolSearch?: boolean;
+  /**
+   * The answer a person already gave to this question in an earlier attempt of the step (it reruns with
+   * it), from the engine's records; the step's own question goes unanswered without it.
+   */
+  answerFor?: (server: string, tool: string, message: string) => Promise<InputAnswer | null>;
 };
 
 export type GatewayTool = {
@@ -68,6 +74,8 @@ export class GatewayUnavailableError extends Error {
 }
 
 const NAME_MAX = 64;
+/** input_required rounds of one agent call answered from earlier answers, at most */
+const INPUT_ROUNDS_MAX = 3;
 
 /** Does the step's list allow this tool? `server/*` allows every tool of that server. */
 export function isToolAllowed(allow: readonly string[], server: string, tool: string): boolean {
@@ -108,6 +116,13 @@ export class GatewaySession {
       pool?: McpPool;
       /** a call failed (not refused): the step ends with this (gateway-failure.ts says why) */
       onToolFailure?: (failure: GatewayToolFailed) => void;
+      /**
+       * A tool asked for a person's input (old-style elicitation or input_required): the step ends as "needs
+       * input" with the question (lib/engine/input-waits.ts). Without it, the question is cancelled.
+       */
+      onInputNeeded?: (need: GatewayInputNeeded) => void;
+      /** the answer a person already gave to this question (GatewayStep.answerFor, which it overrides) */
+      answerFor?: GatewayStep["answerFor"];
     } = {},
   ) {
     this.pool = options.pool ?? getMcpPool();
@@ -261,10 +276,33 @@ export class GatewaySession {
     }
     const signal = anySignal(this.options.signal, options.signal);
     try {
-      const result = await callPreparedRecorded(
-        { pool: this.pool, entry: found.entry, tool: found.definition },
-        { clientSlug: this.step.clientSlug, server: found.server, tool: found.tool, arguments: argumentsObject, signal, runId: this.step.runId, runStepId: this.step.runStepId },
-      );
+      const prepared = { pool: this.pool, entry: found.entry, tool: found.definition };
+      const base = { clientSlug: this.step.clientSlug, server: found.server, tool: found.tool, arguments: argumentsObject, signal, runId: this.step.runId, runStepId: this.step.runStepId };
+      // an old server's question mid-call: answered from an earlier answer in a rerun, else the step stops to ask
+      const onInput = async (ask: InputAsk): Promise<InputAnswer> => {
+        const known = await this.answerFor(found, ask);
+        if (known) return known;
+        this.options.onInputNeeded?.(new GatewayInputNeeded(found.server, found.tool, ask, "elicitation"));
+        return { action: "cancel" };
+      };
+      let result = await callPreparedRecorded(prepared, { ...base, onInput, allowInputRequired: true });
+      // input_required (2026-07-28): the same call again with a known answer, a few rounds at most
+      for (let round = 0; result.inputRequired && round < INPUT_ROUNDS_MAX; round++) {
+        const asked = result.inputRequired;
+        const known = await this.answerFor(found, asked);
+        if (!known) {
+          this.options.onInputNeeded?.(new GatewayInputNeeded(found.server, found.tool, asked, "input_required", result.toolCallId));
+          const message = `${found.server}/${found.tool} asks for a person's input ("${asked.message}"): the step stops here and waits for the answer`;
+          return { content: [{ type: "text", text: message }], isError: true, error: message, toolCallId: result.toolCallId };
+        }
+        const continuation = { inputResponses: { [asked.key]: known }, ...(asked.requestState !== undefined ? { requestState: asked.requestState } : {}) };
+        result = await callPreparedRecorded(prepared, { ...base, onInput, allowInputRequired: true, resume: { toolCallId: result.toolCallId, continuation } });
+      }
+      if (result.inputRequired) {
+        const message = `${found.server}/${found.tool} kept asking for input after ${INPUT_ROUNDS_MAX} answers`;
+        this.failed(found, message);
+        return { content: [], isError: true, error: message, toolCallId: result.toolCallId };
+      }
       // a call ended by the step itself (cancel, timeout) is not the tool's failure
       if (result.isError && !signal?.aborted) this.failed(found, result.error ?? "");
       return { content: result.content, structuredContent: result.structuredContent, isError: result.isError, error: result.error, toolCallId: result.toolCallId };
@@ -276,6 +314,11 @@ export class GatewaySession {
       }
       throw error;
     }
+  }
+
+  private async answerFor(found: Offered, ask: InputAsk): Promise<InputAnswer | null> {
+    const lookup = this.options.answerFor ?? this.step.answerFor;
+    return (await lookup?.(found.server, found.tool, ask.message).catch(() => null)) ?? null;
   }
 
   private failed(found: Offered, message: string): void {

@@ -10,6 +10,7 @@ import "server-only";
 import { Client, type PriorDiscovery, SSEClientTransport, StreamableHTTPClientTransport, type Tool, type Transport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
 import { loadClientServers, loadGlobalServers, type ServerEntry } from "@/lib/mcp/config";
+import { elicitationAsk, type InputAsk, type InputHandler, UnanswerableInputRequest } from "@/lib/mcp/input-requests";
 import { leakFreeFetch } from "@/lib/mcp/http-fetch";
 import { recordToolPins, type ToolPinRow } from "@/lib/mcp/pins";
 import { redactText } from "@/lib/mcp/redact";
@@ -60,10 +61,15 @@ type Connection = {
   lastUsedAt: number;
   /** requests under way: an idle close never ends a connection in the middle of a call */
   inFlight: number;
+  /** tools/call requests under way, each with who answers its server's questions (elicitation/create) */
+  calls: Set<TrackedCall>;
   failures: number;
   retryAt: number;
   closing: boolean;
 };
+
+/** A tools/call under way: `onInput` answers an old server's question asked during it (a person, through the engine). */
+export type TrackedCall = { onInput?: InputHandler };
 
 export type ConnectionState = {
   status: ServerStatus;
@@ -168,6 +174,7 @@ export class McpPool {
         lastLatencyMs: null,
         lastUsedAt: Date.now(),
         inFlight: 0,
+        calls: new Set(),
         failures: 0,
         retryAt: 0,
         closing: false,
@@ -222,8 +229,10 @@ export class McpPool {
       const client = new Client(
         { name: "switchboard", version: "0.1.0" },
         {
-          // a 2026-07-28 server may answer a tools/call with a task (lib/mcp/tasks.ts polls it)
-          capabilities: { extensions: { [TASKS_EXTENSION]: {} } },
+          // a 2026-07-28 server may answer a tools/call with a task (lib/mcp/tasks.ts polls it); form
+          // elicitation: an old server's elicitation/create mid-call goes to the person the call's step waits
+          // for (input-requests.ts); a 2026-07-28 server's input_required comes back to the caller
+          capabilities: { elicitation: { form: {} }, extensions: { [TASKS_EXTENSION]: {} } },
           // server/discover first; a server that answers it with an error, or (over stdio) not at all, is a
           // 2025-era server and gets the initialize handshake on the same connection
           versionNegotiation: { mode: "auto", probe: { timeoutMs: PROBE_TIMEOUT_MS } },
@@ -238,6 +247,7 @@ export class McpPool {
         // transport errors on a live connection are logged on the row; a dead process also fires onclose
         if (conn.status === "connected") conn.error = redactText(error.message, conn.entry.secrets);
       };
+      client.setRequestHandler("elicitation/create", async (request) => this.elicit(conn, request.params));
       client.setNotificationHandler("notifications/tools/list_changed", async () => {
         conn.tools = null;
         await this.tools(conn.entry).catch(() => undefined);
@@ -283,6 +293,35 @@ export class McpPool {
     const conn = this.connectionFor(entry);
     conn.lastUsedAt = Date.now();
     return { client: await this.connect(conn), conn };
+  }
+
+  /**
+   * An old server's question during a call (elicitation/create). The request names no call, so it goes to
+   * the connection's one call under way; with none or several (which one asked is unknowable) it is
+   * cancelled, as is a call nobody can answer (a /tools call) or a question no form can show (URL mode).
+   */
+  private async elicit(conn: Connection, params: unknown): Promise<{ action: "accept"; content: Record<string, string | number | boolean | string[]> } | { action: "decline" | "cancel" }> {
+    const calls = [...conn.calls];
+    const handler = calls.length === 1 ? calls[0].onInput : undefined;
+    if (!handler) {
+      if (calls.length > 1) console.warn(`[mcp] "${conn.entry.name}" asked for input while ${calls.length} calls were under way on its connection: cancelled (which call asked is unknown)`);
+      return { action: "cancel" };
+    }
+    let ask: InputAsk;
+    try {
+      ask = elicitationAsk(params);
+    } catch (error) {
+      if (error instanceof UnanswerableInputRequest) return { action: "decline" };
+      throw error;
+    }
+    const answer = await handler({ message: redactText(ask.message, conn.entry.secrets), requestedSchema: ask.requestedSchema });
+    return answer.action === "accept" ? { action: "accept", content: (answer.content ?? {}) as Record<string, string | number | boolean | string[]> } : { action: answer.action };
+  }
+
+  /** Tracks a tools/call under way on a connection until the returned function is called. */
+  trackCall(conn: Connection, call: TrackedCall): () => void {
+    conn.calls.add(call);
+    return () => conn.calls.delete(call);
   }
 
   /** Waits for `request` on a connection; while it is under way, the connection is not closed as idle. */

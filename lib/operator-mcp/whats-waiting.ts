@@ -41,6 +41,7 @@ export function ageOf(since: Date | string | null, now: Date): string | null {
 const RUN_TODO: Partial<Record<WaitingReason, string>> = {
   approval: "Review its draft: approve_draft or reject_draft (get_draft shows what approval will do)",
   "outcome-unknown": "A call may or may not have happened: check it (the run page links where), then retry or skip the step on the run page",
+  input: "A tool asks a person for input: answer its form on the run page (or POST /api/runs/<id>/input)",
 };
 
 export async function whatsWaiting(options: { client?: string; limit?: number } = {}, now = new Date()) {

@@ -2,6 +2,8 @@
 import { revalidatePath } from "next/cache";
 import { authAction } from "@/lib/actions/safe-action";
 import { ZResolveOutcomeInput, ZRunIdInput } from "@/lib/engine/engine.schema";
+import { answerInput } from "@/lib/engine/input-waits";
+import { ZAnswerInputInput } from "@/lib/engine/input-waits.schema";
 import { rerunRun } from "@/lib/engine/rerun";
 import { ZRerunRunInput } from "@/lib/engine/rerun.schema";
 import { cancelRun, resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";
@@ -28,3 +30,8 @@ export const rerunRunAction = authAction({ schema: ZRerunRunInput }, async ({ id
   revalidatePath("/runs");
   return result;
 });
+
+/** Answers the question a step's tool asked (the run page's and the Today board's form; each refreshes itself). */
+export const answerInputAction = authAction({ schema: ZAnswerInputInput }, async ({ id, ...answer }, user) =>
+  answerInput({ runId: id, stepId: answer.stepId, action: answer.action, content: answer.content, actor: { id: user.id, label: user.email } }),
+);

@@ -17,7 +17,8 @@ import { StepTaskLine } from "@/components/runs/step-task";
 import { queryKeys } from "@/components/query-keys";
 import type { RunView } from "@/components/runs/run-view";
 import { elapsedMs, isActiveRunStatus, WAITING_LABELS } from "@/lib/engine/run-status";
-import { cancelRunAction, resolveOutcomeAction, retryRunAction } from "../actions";
+import { InputRequestForm } from "@/components/runs/input-request-form";
+import { answerInputAction, cancelRunAction, resolveOutcomeAction, retryRunAction } from "../actions";
 import { AgentTranscript } from "./agent-transcript";
 import { RerunCard, RerunNotice } from "./rerun-form";
 import { RunCost, StepCost } from "@/components/spend/cost";
@@ -244,6 +245,7 @@ function StepCard({ run, step, history, onChange, setError }: { run: RunView; st
           </Button>
         </div>
       )}
+      {step.inputRequest && run.status === "waiting" && <InputRequestForm runId={run.id} stepId={step.id} request={step.inputRequest} answer={answerInputAction} onAnswered={onChange} />}
       {step.kind === "agent" && <AgentTranscript runId={run.id} step={step} />}
       {step.kind !== "agent" &&
         step.toolCalls.map((call) => <ToolCallDetails key={call.id} runId={run.id} call={call} open={step.status !== "succeeded"} className="mt-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" />)}
