@@ -24,6 +24,7 @@ const OPERATOR_MAY = new Set([
   "retryRunAction",
   "rerunRunAction",
   "resolveOutcomeAction",
+  "answerInputAction", // a tool's question in a run: whoever runs the day answers it, as POST /api/runs/<id>/input (scope run)
   "preflightAction",
   "pauseHeartbeatAction",
   "resumeHeartbeatAction",
