@@ -10,8 +10,7 @@
 //   SWITCHBOARD_READ_TOKEN  an API token with the read scope (made on /settings)
 import fs from "node:fs";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { McpServer } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { z } from "zod";
@@ -156,7 +155,8 @@ function timeLogServer() {
     async ({ day }) => {
       const { root, url, token } = settings();
       const date = resolveDay(day);
-      const client = new Client({ name: "time-log", version: "1.0.0" });
+      // Switchboard's own server speaks 2026-07-28: no initialize, no session, one request per call
+      const client = new Client({ name: "time-log", version: "1.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
       await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
       /** @type {string[]} */ const written = [];
       /** @type {string[]} */ const skipped = [];
