@@ -29,6 +29,7 @@ import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { notifyRun, RUN_HELD } from "@/lib/engine/run-transitions";
 import { wakeLocalWorkers } from "@/lib/engine/worker-registry";
 import { checkInputContent, GatewayInputNeeded, type InputAction, type InputAnswer, type InputAsk, type InputContinuation, type InputRequired } from "@/lib/mcp/input-requests";
+import { watchRecorded } from "@/lib/mcp/gateway-failure";
 
 export type InputRequestKind = "elicitation" | "input_required";
 export type InputRequestOrigin = "tool" | "agent";
@@ -419,25 +420,7 @@ export async function recordedInputNeeded(runId: string, stepId: string, runStep
 
 /** Checks for a call that asked for input every `intervalMs` until stopped or the signal aborts; calls `onNeed` once. */
 export function watchInputNeeded(step: { runId: string; stepId: string; runStepId: string }, signal: AbortSignal, onNeed: (need: GatewayInputNeeded) => void, intervalMs = 250): () => void {
-  let checking = false;
-  const timer = setInterval(async () => {
-    if (checking || signal.aborted) return;
-    checking = true;
-    try {
-      const need = await recordedInputNeeded(step.runId, step.stepId, step.runStepId);
-      if (need && !signal.aborted) {
-        clearInterval(timer);
-        onNeed(need);
-      }
-    } catch (error) {
-      console.error("[agents] could not check the step's tool calls for a question", error);
-    } finally {
-      checking = false;
-    }
-  }, intervalMs);
-  const stop = () => clearInterval(timer);
-  signal.addEventListener("abort", stop, { once: true });
-  return stop;
+  return watchRecorded("the step's tool calls for a question", () => recordedInputNeeded(step.runId, step.stepId, step.runStepId), signal, onNeed, intervalMs);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -30,20 +30,23 @@ export async function recordedToolFailure(runStepId: string): Promise<GatewayToo
   return row ? new GatewayToolFailed(row.server, row.tool, row.error ?? "") : null;
 }
 
-/** Checks for a recorded failure every `intervalMs` until stopped or the signal aborts; calls `onFailure` once. */
-export function watchToolFailures(runStepId: string, signal: AbortSignal, onFailure: (failure: GatewayToolFailed) => void, intervalMs = 250): () => void {
+/**
+ * Reads `check` every `intervalMs` until it finds something, the watch is stopped or the signal aborts;
+ * calls `onFound` once. One read at a time; a failed read is logged with `what` and tried again.
+ */
+export function watchRecorded<T>(what: string, check: () => Promise<T | null>, signal: AbortSignal, onFound: (found: T) => void, intervalMs = 250): () => void {
   let checking = false;
   const timer = setInterval(async () => {
     if (checking || signal.aborted) return;
     checking = true;
     try {
-      const failure = await recordedToolFailure(runStepId);
-      if (failure && !signal.aborted) {
+      const found = await check();
+      if (found && !signal.aborted) {
         clearInterval(timer);
-        onFailure(failure);
+        onFound(found);
       }
     } catch (error) {
-      console.error("[agents] could not check the step's tool calls", error);
+      console.error(`[agents] could not check ${what}`, error);
     } finally {
       checking = false;
     }
@@ -51,4 +54,9 @@ export function watchToolFailures(runStepId: string, signal: AbortSignal, onFail
   const stop = () => clearInterval(timer);
   signal.addEventListener("abort", stop, { once: true });
   return stop;
+}
+
+/** Checks for a recorded failure every `intervalMs` until stopped or the signal aborts; calls `onFailure` once. */
+export function watchToolFailures(runStepId: string, signal: AbortSignal, onFailure: (failure: GatewayToolFailed) => void, intervalMs = 250): () => void {
+  return watchRecorded("the step's tool calls", () => recordedToolFailure(runStepId), signal, onFailure, intervalMs);
 }
