@@ -3,7 +3,9 @@
 // tasks live in this process (one task store for every request, bound to no session), so they outlive
 // Switchboard's pool and worker: a restarted worker can poll the same task. The test drives each task:
 // `say` sets its status message, `finish` completes it; the server records every tools/call it got (with
-// the call's idempotency key) and every tasks/cancel.
+// the call's idempotency key) and every tasks/cancel. The 2026-07-28 server's `ask` also puts a task in
+// `input_required` with one form elicitation; the tasks/update that answers it (recorded) completes the task
+// with "Hello, <name>" two polls later.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { InMemoryTaskStore } from "@modelcontextprotocol/sdk/experimental/tasks";
@@ -111,7 +113,26 @@ export async function startTaskServer(options: { pollIntervalMs?: number } = {})
   };
 }
 
-type ModernTask = { taskId: string; status: "working" | "completed" | "cancelled"; statusMessage: string; createdAt: string; lastUpdatedAt: string; result?: { content: { type: "text"; text: string }[] } };
+type ModernTask = {
+  taskId: string;
+  status: "working" | "input_required" | "completed" | "cancelled";
+  statusMessage: string;
+  createdAt: string;
+  lastUpdatedAt: string;
+  result?: { content: { type: "text"; text: string }[] };
+  /** outstanding while input_required: one form elicitation under its key */
+  inputRequests?: Record<string, { method: "elicitation/create"; params: { mode: "form"; message: string; requestedSchema: Record<string, unknown> } }>;
+  /** the answer's text: the task completes with it at the tasks/get after the one that showed it working again */
+  answered?: { text: string; shown: boolean };
+};
+
+/** The 2026-07-28 task server: a task can also ask the client a question mid-task (input_required), answered with tasks/update. */
+export type ModernTaskServer = TaskServer & {
+  /** the task of `label` asks for a name under `key` (input_required with one form elicitation); the answer completes it */
+  ask(label: string, key: string, message: string): Promise<void>;
+  /** every tasks/update received, as sent */
+  readonly updates: { taskId: string; inputResponses: Record<string, unknown> }[];
+};
 
 /**
  * The same server in revision 2026-07-28 with the tasks extension (io.modelcontextprotocol/tasks), made
@@ -119,14 +140,15 @@ type ModernTask = { taskId: string; status: "working" | "completed" | "cancelled
  * the extension with `resultType: "task"`, and `tasks/get` (the result inline once completed) and
  * `tasks/cancel` are its own handlers. Initialize is refused: it speaks only 2026-07-28.
  */
-export async function startModernTaskServer(options: { pollIntervalMs?: number } = {}): Promise<TaskServer> {
+export async function startModernTaskServer(options: { pollIntervalMs?: number } = {}): Promise<ModernTaskServer> {
   const { createMcpHandler, McpServer: ModernServer } = await import("@modelcontextprotocol/server");
   const board = new Map<string, ModernTask>();
   const calls: TaskServer["calls"] = [];
   const cancels: string[] = [];
   const gets = new Map<string, number>();
+  const updates: ModernTaskServer["updates"] = [];
   const taskOf = (label: string) => calls.find((c) => c.label === label)?.taskId;
-  const view = (task: ModernTask) => ({ ...task, ttlMs: 10 * 60_000, pollIntervalMs: options.pollIntervalMs ?? 100 });
+  const view = ({ answered: _answered, ...task }: ModernTask) => ({ ...task, ttlMs: 10 * 60_000, pollIntervalMs: options.pollIntervalMs ?? 100 });
   const touch = (task: ModernTask, change: Partial<ModernTask>) => Object.assign(task, change, { lastUpdatedAt: new Date().toISOString() });
 
   function server() {
@@ -144,13 +166,32 @@ export async function startModernTaskServer(options: { pollIntervalMs?: number }
       gets.set(taskId, (gets.get(taskId) ?? 0) + 1);
       const task = board.get(taskId);
       if (!task) throw new ProtocolError(-32602, `Task not found: ${taskId}`);
+      // after an answer: one poll shows the task working again, the next one its result
+      if (task.answered && task.status === "working") {
+        if (task.answered.shown) touch(task, { status: "completed", statusMessage: "Done", result: { content: [{ type: "text", text: task.answered.text }] } });
+        else task.answered.shown = true;
+      }
       return view(task);
+    });
+    mcp.server.setRequestHandler("tasks/update", { params: TaskIdParamsSchema }, async (params) => {
+      const { taskId } = params;
+      const inputResponses = (params.inputResponses ?? {}) as Record<string, { action?: string; content?: { name?: unknown } }>;
+      updates.push({ taskId, inputResponses });
+      const task = board.get(taskId);
+      if (!task) throw new ProtocolError(-32602, `Task not found: ${taskId}`);
+      // a response to a key that is not outstanding is ignored (the spec's SHOULD)
+      const key = Object.keys(task.inputRequests ?? {}).find((k) => k in inputResponses);
+      if (task.status !== "input_required" || key === undefined) return {};
+      const answer = inputResponses[key];
+      const text = answer.action === "accept" && typeof answer.content?.name === "string" ? `Hello, ${answer.content.name}` : `No name (${answer.action ?? "no action"})`;
+      touch(task, { status: "working", statusMessage: "Answer received", inputRequests: undefined, answered: { text, shown: false } });
+      return {};
     });
     mcp.server.setRequestHandler("tasks/cancel", { params: TaskIdParamsSchema }, async ({ taskId }) => {
       cancels.push(taskId);
       const task = board.get(taskId);
       if (!task) throw new ProtocolError(-32602, `Task not found: ${taskId}`);
-      if (task.status === "working") touch(task, { status: "cancelled", statusMessage: "Cancelled by the client" });
+      if (task.status === "working" || task.status === "input_required") touch(task, { status: "cancelled", statusMessage: "Cancelled by the client", inputRequests: undefined });
       return {};
     });
     return mcp;
@@ -168,7 +209,16 @@ export async function startModernTaskServer(options: { pollIntervalMs?: number }
     calls,
     cancels,
     gets,
+    updates,
     taskOf,
+    ask: async (label, key, message) =>
+      void touch(known(label), {
+        status: "input_required",
+        statusMessage: "Waiting for a name",
+        inputRequests: {
+          [key]: { method: "elicitation/create", params: { mode: "form", message, requestedSchema: { type: "object", properties: { name: { type: "string", title: "Name" } }, required: ["name"] } } },
+        },
+      }),
     say: async (label, message) => void touch(known(label), { statusMessage: message }),
     finish: async (label, text) => void touch(known(label), { status: "completed", result: { content: [{ type: "text", text }] } }),
     status: async (label) => {
