@@ -5,7 +5,8 @@
 // `say` sets its status message, `finish` completes it; the server records every tools/call it got (with
 // the call's idempotency key) and every tasks/cancel. The 2026-07-28 server's `ask` also puts a task in
 // `input_required` with one form elicitation; the tasks/update that answers it (recorded) completes the task
-// with "Hello, <name>" two polls later.
+// with "Hello, <name>" a few polls later (the first poll after the answer still shows the question; with
+// `hold`, every poll does until the test calls `finish`).
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { InMemoryTaskStore } from "@modelcontextprotocol/sdk/experimental/tasks";
@@ -122,14 +123,19 @@ type ModernTask = {
   result?: { content: { type: "text"; text: string }[] };
   /** outstanding while input_required: one form elicitation under its key */
   inputRequests?: Record<string, { method: "elicitation/create"; params: { mode: "form"; message: string; requestedSchema: Record<string, unknown> } }>;
-  /** the answer's text: the task completes with it at the tasks/get after the one that showed it working again */
-  answered?: { text: string; shown: boolean };
+  /**
+   * the answer's text, and how many polls saw the task since: the first still shows the question (the ack is
+   * eventually consistent, so a client must not ask again), the next the task working, the third its result
+   */
+  answered?: { text: string; polls: number };
+  /** `ask(..., { hold: true })`: after the answer the question stays shown (not yet taken in) until `finish` */
+  hold?: boolean;
 };
 
 /** The 2026-07-28 task server: a task can also ask the client a question mid-task (input_required), answered with tasks/update. */
 export type ModernTaskServer = TaskServer & {
   /** the task of `label` asks for a name under `key` (input_required with one form elicitation); the answer completes it */
-  ask(label: string, key: string, message: string): Promise<void>;
+  ask(label: string, key: string, message: string, options?: { hold?: boolean }): Promise<void>;
   /** every tasks/update received, as sent */
   readonly updates: { taskId: string; inputResponses: Record<string, unknown> }[];
 };
@@ -166,25 +172,27 @@ export async function startModernTaskServer(options: { pollIntervalMs?: number }
       gets.set(taskId, (gets.get(taskId) ?? 0) + 1);
       const task = board.get(taskId);
       if (!task) throw new ProtocolError(-32602, `Task not found: ${taskId}`);
-      // after an answer: one poll shows the task working again, the next one its result
-      if (task.answered && task.status === "working") {
-        if (task.answered.shown) touch(task, { status: "completed", statusMessage: "Done", result: { content: [{ type: "text", text: task.answered.text }] } });
-        else task.answered.shown = true;
+      // after an answer: the question once more (not yet taken in), then working, then the result
+      const answered = task.answered;
+      if (answered && !task.hold && (task.status === "input_required" || task.status === "working")) {
+        answered.polls += 1;
+        if (answered.polls === 2) touch(task, { status: "working", statusMessage: "Answer received", inputRequests: undefined });
+        if (answered.polls === 3) touch(task, { status: "completed", statusMessage: "Done", result: { content: [{ type: "text", text: answered.text }] } });
       }
       return view(task);
     });
-    mcp.server.setRequestHandler("tasks/update", { params: TaskIdParamsSchema }, async (params) => {
-      const { taskId } = params;
-      const inputResponses = (params.inputResponses ?? {}) as Record<string, { action?: string; content?: { name?: unknown } }>;
+    mcp.server.setRequestHandler("tasks/update", { params: TaskIdParamsSchema }, async ({ taskId }, ctx) => {
+      // the v2 server lifts a 2026-07-28 request's inputResponses out of its params, into the request's context
+      const inputResponses = (ctx.mcpReq.inputResponses ?? {}) as Record<string, { action?: string; content?: { name?: unknown } }>;
       updates.push({ taskId, inputResponses });
       const task = board.get(taskId);
       if (!task) throw new ProtocolError(-32602, `Task not found: ${taskId}`);
       // a response to a key that is not outstanding is ignored (the spec's SHOULD)
       const key = Object.keys(task.inputRequests ?? {}).find((k) => k in inputResponses);
-      if (task.status !== "input_required" || key === undefined) return {};
+      if (task.status !== "input_required" || key === undefined || task.answered) return {};
       const answer = inputResponses[key];
       const text = answer.action === "accept" && typeof answer.content?.name === "string" ? `Hello, ${answer.content.name}` : `No name (${answer.action ?? "no action"})`;
-      touch(task, { status: "working", statusMessage: "Answer received", inputRequests: undefined, answered: { text, shown: false } });
+      task.answered = { text, polls: 0 };
       return {};
     });
     mcp.server.setRequestHandler("tasks/cancel", { params: TaskIdParamsSchema }, async ({ taskId }) => {
@@ -211,8 +219,9 @@ export async function startModernTaskServer(options: { pollIntervalMs?: number }
     gets,
     updates,
     taskOf,
-    ask: async (label, key, message) =>
+    ask: async (label, key, message, ask = {}) =>
       void touch(known(label), {
+        hold: ask.hold === true,
         status: "input_required",
         statusMessage: "Waiting for a name",
         inputRequests: {
