@@ -19,7 +19,7 @@ import { getRunDetail } from "@/lib/engine/run-detail";
 import { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { ACTOR, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
-import { writeMcpJson } from "@/lib/testing/mcp-servers";
+import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
 import { childPids, exited, isAlive, spawnRealWorker } from "@/lib/testing/processes";
 import { type ModernTaskServer, startModernTaskServer } from "@/lib/testing/task-server";
 import { waitFor } from "@/lib/testing/wait-for";
@@ -34,7 +34,11 @@ const unique = (what: string) => `${what}-${Math.random().toString(36).slice(2, 
 
 beforeAll(async () => {
   tasks = await startModernTaskServer();
-  writeMcpJson({ jobs2026: { type: "http", url: tasks.url } });
+  writeMcpJson({ jobs2026: { type: "http", url: tasks.url }, everything: { command: process.execPath, args: [EVERYTHING, "stdio"] } });
+  writePipeline(
+    `research-ask-${suffix}`,
+    `name: Ambiguous research\ninputs:\n  topic: { type: string, required: true }\nsteps:\n  - id: research\n    tool: everything/simulate-research-query\n    args: { topic: "{{ inputs.topic }}", ambiguous: true }\n`,
+  );
   writePipeline(pipeline, `name: A job that asks\ninputs:\n  label: { type: string, required: true }\nsteps:\n  - id: job\n    tool: jobs2026/job\n    args: { label: "{{ inputs.label }}" }\n`);
 });
 
@@ -204,5 +208,22 @@ describe("a 2026-07-28 task that asks for input mid-task", () => {
     ]);
     expect(JSON.parse(steps[1].outputJson ?? "{}").text).toBe("Hello, Linus");
     expect((await prisma.toolCall.findMany({ where: { runId }, include: { task: true } })).map((c) => [c.status, c.task?.taskId])).toEqual([["succeeded", taskId]]);
+  });
+});
+
+describe("a 2025-11-25 task that asks for input (elicitation/create on the tasks/result stream)", () => {
+  it("server-everything's simulate-research-query waits for input like an old-style question, and the answer reaches the task", async () => {
+    await startWorker();
+    const topic = unique("topic");
+    const runId = await queueRun({ pipelineSlug: `research-ask-${suffix}`, inputs: { topic }, createdBy: ACTOR });
+    const request = await waitFor(() => prisma.stepInputRequest.findFirst({ where: { runId, status: "pending" } }), 30_000, `run ${runId} to wait for input`);
+    expect([request.kind, request.server, request.tool]).toEqual(["elicitation", "everything", "simulate-research-query"]);
+    expect(request.message).toContain(`The research query "${topic}" could have multiple interpretations`);
+    expect((await prisma.toolTask.findFirstOrThrow({ where: { toolCall: { runId } } })).wire).toBe("2025-11-25");
+    await answerInput({ runId, action: "accept", content: { interpretation: "historical" }, actor: ACTOR });
+    await waitForRunStatus(runId, ["succeeded"]);
+    const step = await prisma.runStep.findFirstOrThrow({ where: { runId, stepId: "research", status: "succeeded" } });
+    expect(step.outputJson).toContain(`# Research Report: ${topic} (historical)`);
+    expect((await prisma.toolCall.findMany({ where: { runId }, include: { task: true } })).map((c) => [c.status, c.task?.status])).toEqual([["succeeded", "completed"]]);
   });
 });

@@ -262,6 +262,9 @@ async function sendTaskCall(
     allowInputRequired: req.allowInputRequired,
   };
   let outcome: TaskOutcome;
+  // a 2025-11-25 task asks its questions with elicitation/create on the tasks/result stream: the pool gives
+  // them to the one call under way on the connection, this one (old style: the step's held wait)
+  const untrack = pool.trackCall(conn, { onInput: req.onInput });
   try {
     if (call.resume && call.continuation) outcome = await answerTask(ctx, call.resume, call.continuation);
     else if (call.resume) outcome = await resumeTask(ctx, call.resume);
@@ -271,6 +274,8 @@ async function sendTaskCall(
     const aborted = req.signal?.aborted === true;
     const message = aborted ? "Cancelled" : redactText(errorMessage(error, timeout), entry.secrets);
     return { content: [], isError: true, error: message, durationMs: performance.now() - started, outcomeUnknown: isOutcomeUnknown(error, aborted) };
+  } finally {
+    untrack();
   }
   const durationMs = performance.now() - started;
   // the task asks a person (2026-07-28, tasks/get's inputRequests): the caller waits for the answer, then answerTask
