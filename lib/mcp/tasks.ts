@@ -413,6 +413,18 @@ export async function cancelStoredTasks(runId: string): Promise<number> {
       status: { notIn: [...TERMINAL] },
     },
   });
+  return cancelRows(rows);
+}
+
+/**
+ * Sends tasks/cancel for the task of a call that will never be answered or polled again (an agent step's
+ * call whose task asked for input: the step stops, and its rerun makes a new call). 0 when it has none.
+ */
+export async function cancelTaskOfCall(toolCallId: string): Promise<number> {
+  return cancelRows(await prisma.toolTask.findMany({ where: { toolCallId, cancelSentAt: null, status: { notIn: [...TERMINAL] } } }));
+}
+
+async function cancelRows(rows: Awaited<ReturnType<typeof prisma.toolTask.findMany>>): Promise<number> {
   let sent = 0;
   for (const row of rows) {
     try {

@@ -6,7 +6,7 @@
 // the call's idempotency key) and every tasks/cancel. The 2026-07-28 server's `ask` also puts a task in
 // `input_required` with one form elicitation; the tasks/update that answers it (recorded) completes the task
 // with "Hello, <name>" a few polls later (the first poll after the answer still shows the question; with
-// `hold`, every poll does until the test calls `finish`).
+// `hold`, every poll does until the test calls `finish`); with `askOnCreate`, every task starts by asking.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { InMemoryTaskStore } from "@modelcontextprotocol/sdk/experimental/tasks";
@@ -146,7 +146,7 @@ export type ModernTaskServer = TaskServer & {
  * the extension with `resultType: "task"`, and `tasks/get` (the result inline once completed) and
  * `tasks/cancel` are its own handlers. Initialize is refused: it speaks only 2026-07-28.
  */
-export async function startModernTaskServer(options: { pollIntervalMs?: number } = {}): Promise<ModernTaskServer> {
+export async function startModernTaskServer(options: { pollIntervalMs?: number; askOnCreate?: { key: string; message: string } } = {}): Promise<ModernTaskServer> {
   const { createMcpHandler, McpServer: ModernServer } = await import("@modelcontextprotocol/server");
   const board = new Map<string, ModernTask>();
   const calls: TaskServer["calls"] = [];
@@ -156,6 +156,13 @@ export async function startModernTaskServer(options: { pollIntervalMs?: number }
   const taskOf = (label: string) => calls.find((c) => c.label === label)?.taskId;
   const view = ({ answered: _answered, ...task }: ModernTask) => ({ ...task, ttlMs: 10 * 60_000, pollIntervalMs: options.pollIntervalMs ?? 100 });
   const touch = (task: ModernTask, change: Partial<ModernTask>) => Object.assign(task, change, { lastUpdatedAt: new Date().toISOString() });
+  const question = (key: string, message: string): Partial<ModernTask> => ({
+    status: "input_required",
+    statusMessage: "Waiting for a name",
+    inputRequests: {
+      [key]: { method: "elicitation/create", params: { mode: "form", message, requestedSchema: { type: "object", properties: { name: { type: "string", title: "Name" } }, required: ["name"] } } },
+    },
+  });
 
   function server() {
     const mcp = new ModernServer({ name: "switchboard-test-modern-tasks", version: "1.0.0" }, { capabilities: { tools: {}, extensions: { [TASKS_EXTENSION]: {} } } });
@@ -163,10 +170,13 @@ export async function startModernTaskServer(options: { pollIntervalMs?: number }
       const meta = ctx.mcpReq._meta as Record<string, unknown> | undefined;
       const key = meta?.[IDEMPOTENCY_META_KEY];
       const now = new Date().toISOString();
-      const task: ModernTask = { taskId: randomUUID(), status: "working", statusMessage: "Queued", createdAt: now, lastUpdatedAt: now };
+      const asks = options.askOnCreate ? question(options.askOnCreate.key, options.askOnCreate.message) : {};
+      const task: ModernTask = { taskId: randomUUID(), status: "working", statusMessage: "Queued", createdAt: now, lastUpdatedAt: now, ...asks };
       board.set(task.taskId, task);
       calls.push({ label, taskId: task.taskId, key: typeof key === "string" ? key : null });
-      return { resultType: "task", ...view(task) } as unknown as { content: [] };
+      // a CreateTaskResult is a Task: its questions (inputRequests) come with tasks/get
+      const { inputRequests: _questions, ...handle } = view(task);
+      return { resultType: "task", ...handle } as unknown as { content: [] };
     });
     mcp.server.setRequestHandler("tasks/get", { params: TaskIdParamsSchema }, async ({ taskId }) => {
       gets.set(taskId, (gets.get(taskId) ?? 0) + 1);
@@ -219,15 +229,7 @@ export async function startModernTaskServer(options: { pollIntervalMs?: number }
     gets,
     updates,
     taskOf,
-    ask: async (label, key, message, ask = {}) =>
-      void touch(known(label), {
-        hold: ask.hold === true,
-        status: "input_required",
-        statusMessage: "Waiting for a name",
-        inputRequests: {
-          [key]: { method: "elicitation/create", params: { mode: "form", message, requestedSchema: { type: "object", properties: { name: { type: "string", title: "Name" } }, required: ["name"] } } },
-        },
-      }),
+    ask: async (label, key, message, ask = {}) => void touch(known(label), { hold: ask.hold === true, ...question(key, message) }),
     say: async (label, message) => void touch(known(label), { statusMessage: message }),
     finish: async (label, text) => void touch(known(label), { status: "completed", result: { content: [{ type: "text", text }] } }),
     status: async (label) => {
