@@ -78,7 +78,7 @@ const startWorker = async () => {
 };
 
 /** A run whose task is stored and polled, then asks for a name under `key`; resolves once the step waits for input. */
-async function runThatAsks(key: string, message: string, options: { hold?: boolean } = {}) {
+async function runThatAsks(key: string, message: string, options: { hold?: boolean; method?: string } = {}) {
   const label = unique("ask");
   const runId = await queueRun({ pipelineSlug: pipeline, inputs: { label }, createdBy: ACTOR });
   const stored = await waitFor(() => prisma.toolTask.findFirst({ where: { toolCall: { runId } } }), 30_000, "the task stored with its call");
@@ -151,6 +151,39 @@ describe("a 2026-07-28 task that asks for input mid-task", () => {
     expect(updatesOf(taskId)).toEqual([{ who: { action: "decline" } }]);
     const step = await prisma.runStep.findFirstOrThrow({ where: { runId, stepId: "job" } });
     expect(JSON.parse(step.outputJson ?? "{}").text).toBe("No name (decline)");
+  });
+
+  it("a second question after the first answer makes the step wait again; each answer goes out once, to its own key", async () => {
+    await startWorker();
+    const { label, runId, taskId, request } = await runThatAsks("name", "First name?", { hold: true });
+    await answerInput({ runId, action: "accept", content: { name: "Ada" }, actor: ACTOR });
+    await waitFor(() => updatesOf(taskId).length === 1, 30_000, "the first answer to be sent");
+    await tasks.ask(label, "again", "Name once more?");
+    const second = await waitFor(() => prisma.stepInputRequest.findFirst({ where: { runId, status: "pending" } }), 30_000, "the second question");
+    expect([second.id !== request.id, second.inputKey, second.message, second.toolCallId]).toEqual([true, "again", "Name once more?", request.toolCallId]);
+    await answerInput({ runId, action: "accept", content: { name: "Grace" }, actor: ACTOR });
+    await waitForRunStatus(runId, ["succeeded"]);
+    expect(updatesOf(taskId)).toEqual([{ name: { action: "accept", content: { name: "Ada" } } }, { again: { action: "accept", content: { name: "Grace" } } }]);
+    const step = await prisma.runStep.findFirstOrThrow({ where: { runId, stepId: "job" } });
+    expect(JSON.parse(step.outputJson ?? "{}").text).toBe("Hello, Grace");
+    expect((await prisma.stepInputRequest.findMany({ where: { runId }, orderBy: { requestedAt: "asc" }, select: { inputKey: true, status: true } })).map((r) => [r.inputKey, r.status])).toEqual([
+      ["name", "delivered"],
+      ["again", "delivered"],
+    ]);
+    expect(tasks.calls.filter((c) => c.label === label)).toHaveLength(1);
+  });
+
+  it("a question no form can answer (sampling) fails the step and cancels the task", async () => {
+    await startWorker();
+    const label = unique("sampling");
+    const runId = await queueRun({ pipelineSlug: pipeline, inputs: { label }, createdBy: ACTOR });
+    const stored = await waitFor(() => prisma.toolTask.findFirst({ where: { toolCall: { runId } } }), 30_000, "the task stored with its call");
+    await tasks.ask(label, "draft", "Write a poem", { method: "sampling/createMessage" });
+    await waitForRunStatus(runId, ["failed"]);
+    const step = await prisma.runStep.findFirstOrThrow({ where: { runId, stepId: "job" } });
+    expect(step.error).toContain(`The server asks for sampling/createMessage, which Switchboard cannot answer; task ${stored.taskId} was cancelled`);
+    expect(tasks.cancels).toContain(stored.taskId);
+    expect(await prisma.stepInputRequest.count({ where: { runId } })).toBe(0);
   });
 
   it("cancelling the run while it waits sends tasks/cancel and no tasks/update", async () => {

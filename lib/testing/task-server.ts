@@ -122,7 +122,7 @@ type ModernTask = {
   lastUpdatedAt: string;
   result?: { content: { type: "text"; text: string }[] };
   /** outstanding while input_required: one form elicitation under its key */
-  inputRequests?: Record<string, { method: "elicitation/create"; params: { mode: "form"; message: string; requestedSchema: Record<string, unknown> } }>;
+  inputRequests?: Record<string, { method: string; params: Record<string, unknown> }>;
   /**
    * the answer's text, and how many polls saw the task since: the first still shows the question (the ack is
    * eventually consistent, so a client must not ask again), the next the task working, the third its result
@@ -135,7 +135,7 @@ type ModernTask = {
 /** The 2026-07-28 task server: a task can also ask the client a question mid-task (input_required), answered with tasks/update. */
 export type ModernTaskServer = TaskServer & {
   /** the task of `label` asks for a name under `key` (input_required with one form elicitation); the answer completes it */
-  ask(label: string, key: string, message: string, options?: { hold?: boolean }): Promise<void>;
+  ask(label: string, key: string, message: string, options?: { hold?: boolean; method?: string }): Promise<void>;
   /** every tasks/update received, as sent */
   readonly updates: { taskId: string; inputResponses: Record<string, unknown> }[];
 };
@@ -156,11 +156,16 @@ export async function startModernTaskServer(options: { pollIntervalMs?: number; 
   const taskOf = (label: string) => calls.find((c) => c.label === label)?.taskId;
   const view = ({ answered: _answered, ...task }: ModernTask) => ({ ...task, ttlMs: 10 * 60_000, pollIntervalMs: options.pollIntervalMs ?? 100 });
   const touch = (task: ModernTask, change: Partial<ModernTask>) => Object.assign(task, change, { lastUpdatedAt: new Date().toISOString() });
-  const question = (key: string, message: string): Partial<ModernTask> => ({
+  const question = (key: string, message: string, method = "elicitation/create"): Partial<ModernTask> => ({
     status: "input_required",
     statusMessage: "Waiting for a name",
+    // a new question: any earlier answer is spent
+    answered: undefined,
     inputRequests: {
-      [key]: { method: "elicitation/create", params: { mode: "form", message, requestedSchema: { type: "object", properties: { name: { type: "string", title: "Name" } }, required: ["name"] } } },
+      [key]:
+        method === "elicitation/create"
+          ? { method, params: { mode: "form", message, requestedSchema: { type: "object", properties: { name: { type: "string", title: "Name" } }, required: ["name"] } } }
+          : { method, params: { messages: [{ role: "user", content: { type: "text", text: message } }], maxTokens: 100 } },
     },
   });
 
@@ -229,7 +234,7 @@ export async function startModernTaskServer(options: { pollIntervalMs?: number; 
     gets,
     updates,
     taskOf,
-    ask: async (label, key, message, ask = {}) => void touch(known(label), { hold: ask.hold === true, ...question(key, message) }),
+    ask: async (label, key, message, ask = {}) => void touch(known(label), { hold: ask.hold === true, ...question(key, message, ask.method) }),
     say: async (label, message) => void touch(known(label), { statusMessage: message }),
     finish: async (label, text) => void touch(known(label), { status: "completed", result: { content: [{ type: "text", text }] } }),
     status: async (label) => {
