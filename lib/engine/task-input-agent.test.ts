@@ -33,7 +33,10 @@ beforeAll(async () => {
   };
   await ensureClient("acme");
   writeMcpJson({ jobs2026: { type: "http", url: tasks.url } });
-  writePipeline(`agent-task-ask-${suffix}`, `name: Agent job that asks\nsteps:\n  - id: work\n    agent:\n      runner: anthropic\n      model: standin-model\n      prompt: "Run the job"\n      tools: ["jobs2026/job"]\n`);
+  writePipeline(
+    `agent-task-ask-${suffix}`,
+    `name: Agent job that asks\nsteps:\n  - id: work\n    agent:\n      runner: anthropic\n      model: standin-model\n      prompt: "Run the job"\n      tools: ["jobs2026/job"]\n`,
+  );
   worker = await new Worker({ pollMs: 20, leaseMs: 10_000 }).start();
 });
 

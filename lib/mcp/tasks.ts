@@ -385,7 +385,7 @@ export async function resumeTask(ctx: TaskContext, task: NonNullable<Awaited<Ret
 /** The task of a call that waits for a person's answer to its question (any transport): null for a plain input_required call. */
 export async function answerableTask(toolCallId: string) {
   const task = await prisma.toolTask.findUnique({ where: { toolCallId } });
-  if (!task || task.wire !== "2026-07-28" || task.cancelSentAt !== null || isTerminalTaskStatus(task.status)) return null;
+  if (task?.wire !== "2026-07-28" || task.cancelSentAt !== null || isTerminalTaskStatus(task.status)) return null;
   return task;
 }
 
