@@ -7,6 +7,8 @@
 //       recorded as `waiting`) and the server's `requestState`, byte-exact. The answer puts the step back
 //       to pending and requeues the run; whichever worker claims it sends the same tools/call again with
 //       `inputResponses` and the stored state. It survives a restart: nothing of it is in memory.
+//       A call answered with a 2026-07-28 task whose tasks/get asks (`inputRequests`) parks the same way;
+//       its retry sends the answer with `tasks/update` and polls the task on (lib/mcp/tasks.ts).
 //   elicitation (old style)      the server sent `elicitation/create` in the middle of the call, which stays
 //       open: the run waits with its worker still holding the lease (renewed as for a running run), the
 //       worker polls the request, and the answer resumes the run and goes back to the server as the

@@ -12,7 +12,7 @@ import { toolHash } from "@/lib/mcp/pins";
 import { trustedTool } from "@/lib/mcp/tool-trust";
 import { redactText, redactValue } from "@/lib/mcp/redact";
 import { toolResultText } from "@/lib/mcp/tool-result";
-import { callToolAsTask, followTaskAnswer, resumableTask, resumeTask, type TaskOutcome, type TaskRequester, type TaskUpdate } from "@/lib/mcp/tasks";
+import { answerableTask, answerTask, callToolAsTask, followTaskAnswer, resumableTask, resumeTask, type TaskOutcome, type TaskRequester, type TaskUpdate } from "@/lib/mcp/tasks";
 import { callsAsTask, taskOfCallResult } from "@/lib/mcp/task-wire";
 import { callTraceContext } from "@/lib/mcp/trace";
 import { type InputContinuation, type InputHandler, type InputRequired, inputRequiredAsk, UnanswerableInputRequest } from "@/lib/mcp/input-requests";
@@ -237,7 +237,14 @@ function fromToolResult(result: { content?: unknown; structuredContent?: unknown
 async function sendTaskCall(
   { pool, entry }: PreparedCall,
   req: CallToolRequest,
-  call: { idempotencyKey?: string; toolCallId?: string; resume?: NonNullable<Awaited<ReturnType<typeof resumableTask>>>; answer?: Record<string, unknown> },
+  call: {
+    idempotencyKey?: string;
+    toolCallId?: string;
+    resume?: NonNullable<Awaited<ReturnType<typeof resumableTask>>>;
+    answer?: Record<string, unknown>;
+    /** with `resume`: the task asked for input and a person answered; sent with tasks/update */
+    continuation?: InputContinuation;
+  },
 ): Promise<ToolCallResult> {
   const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = performance.now();
@@ -252,18 +259,27 @@ async function sendTaskCall(
     timeoutMs: timeout,
     onTask: req.onTask,
     keepTaskOnAbort: req.keepTaskOnAbort,
+    allowInputRequired: req.allowInputRequired,
   };
   let outcome: TaskOutcome;
+  // a 2025-11-25 task asks its questions with elicitation/create on the tasks/result stream: the pool gives
+  // them to the one call under way on the connection, this one (old style: the step's held wait)
+  const untrack = pool.trackCall(conn, { onInput: req.onInput });
   try {
-    if (call.resume) outcome = await resumeTask(ctx, call.resume);
+    if (call.resume && call.continuation) outcome = await answerTask(ctx, call.resume, call.continuation);
+    else if (call.resume) outcome = await resumeTask(ctx, call.resume);
     else if (call.answer) outcome = await followTaskAnswer(ctx, call.answer);
     else outcome = await callToolAsTask(ctx, { name: req.tool, arguments: req.arguments, _meta: callMeta(req, call.idempotencyKey, call.toolCallId) });
   } catch (error) {
     const aborted = req.signal?.aborted === true;
     const message = aborted ? "Cancelled" : redactText(errorMessage(error, timeout), entry.secrets);
     return { content: [], isError: true, error: message, durationMs: performance.now() - started, outcomeUnknown: isOutcomeUnknown(error, aborted) };
+  } finally {
+    untrack();
   }
   const durationMs = performance.now() - started;
+  // the task asks a person (2026-07-28, tasks/get's inputRequests): the caller waits for the answer, then answerTask
+  if (outcome.ok === "input") return { content: [], isError: false, durationMs, inputRequired: { ...outcome.inputRequired, message: redactText(outcome.inputRequired.message, entry.secrets) } };
   if (!outcome.ok) return { content: [], isError: true, error: outcome.error, durationMs, outcomeUnknown: outcome.outcomeUnknown || undefined };
   pool.recordLatency(entry, durationMs);
   return fromToolResult(outcome.result, entry, durationMs);
@@ -464,6 +480,12 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
   if (resume && !(await recordResume(req, resume.id))) {
     throw new OutcomeUnknownError(`${req.server}/${req.tool} no longer waits for its answer (it was sent again or ended since). Check the target system, then send it again or skip the step.`);
   }
+  // the call's task asked the question (2026-07-28): the answer goes to the task (tasks/update), not as a new call
+  const answering = resume ? await answerableTask(resume.id) : null;
+  if (resume && answering) {
+    const sent = await sendTaskCall(prepared, { ...req, trace: req.trace ?? link }, { toolCallId: resume.id, resume: answering, continuation: resume.continuation });
+    return finishRecorded(prepared, req, resume.id, link, sent);
+  }
   let toolCallId = resume ? resume.id : await recordStart(req, link, entry.scope, storedArgs);
   if (toolCallId === null) {
     if (!req.idempotencyKey) throw new Error("A tool call without an idempotency key was not recorded");
@@ -487,14 +509,17 @@ export async function callPreparedRecorded(prepared: PreparedCall, req: Recorded
         durationMs: existing.durationMs ?? 0,
       };
     }
-    // a task of an HTTP server stored with the call before the restart: poll it, send nothing again
-    const task = existing.status === "started" ? await resumableTask(existing.id) : null;
+    // a task of an HTTP server stored with the call before the restart (or one whose question was never
+    // answered): poll it, send nothing again; a task that asks again makes the step wait again
+    const task = existing.status === "started" || existing.status === "waiting" ? await resumableTask(existing.id) : null;
     if (task) {
       // the call now belongs to the attempt that polls it
-      if (link.runStepId) await prisma.toolCall.update({ where: { id: existing.id }, data: { runStepId: link.runStepId } });
+      await prisma.toolCall.update({ where: { id: existing.id }, data: { status: "started", ...(link.runStepId ? { runStepId: link.runStepId } : {}) } });
       return finishRecorded(prepared, req, existing.id, link, await sendTaskCall(prepared, req, { toolCallId: existing.id, resume: task }));
     }
-    if (existing.status !== "waiting" && !safeToRepeat(req, tool)) {
+    // a call whose task asked (a stdio server's: it ended with its process) did act: it is not sent blindly
+    const taskAsked = existing.status === "waiting" && (await prisma.toolTask.count({ where: { toolCallId: existing.id } })) > 0;
+    if ((existing.status !== "waiting" || taskAsked) && !safeToRepeat(req, tool)) {
       throw new OutcomeUnknownError(`${req.server}/${req.tool} was sent before Switchboard stopped and its outcome is unknown. Check the target system, then send it again or skip the step.`);
     }
     toolCallId = existing.id;

@@ -20,6 +20,7 @@ import { GatewayInputNeeded, type InputAnswer, type InputAsk } from "@/lib/mcp/i
 import { getMcpPool, McpUnavailableError, type McpPool } from "@/lib/mcp/pool";
 import { pinBlockReason, readToolPin, type ToolPinRow } from "@/lib/mcp/pins";
 import { redactText, redactValue } from "@/lib/mcp/redact";
+import { cancelTaskOfCall } from "@/lib/mcp/tasks";
 import { CALL_TOOL, callArguments, DEFAULT_TOOL_SEARCH_THRESHOLD, onDemandToolDefinitions, rankTools, SEARCH_TOOLS, searchArguments } from "@/lib/mcp/tool-search";
 import { trustedTool } from "@/lib/mcp/tool-trust";
 
@@ -291,6 +292,8 @@ export class GatewaySession {
         const asked = result.inputRequired;
         const known = await this.answerFor(found, asked);
         if (!known) {
+          // a task that asked (2026-07-28) is never answered: the step's rerun makes a new call (and task)
+          await cancelTaskOfCall(result.toolCallId).catch((error: unknown) => console.error("[gateway] could not cancel the task that asked", error));
           this.options.onInputNeeded?.(new GatewayInputNeeded(found.server, found.tool, asked, "input_required", result.toolCallId));
           const message = `${found.server}/${found.tool} asks for a person's input ("${asked.message}"): the step stops here and waits for the answer`;
           return { content: [{ type: "text", text: message }], isError: true, error: message, toolCallId: result.toolCallId };

@@ -13,6 +13,9 @@ export const WireTaskSchema = z.looseObject({
   ttlMs: z.number().nullable().optional(),
   result: z.unknown().optional(),
   error: z.unknown().optional(),
+  /** 2026-07-28, while `input_required`: the server-to-client requests to fulfil with tasks/update */
+  inputRequests: z.unknown().optional(),
+  requestState: z.unknown().optional(),
 });
 export type WireTask = z.infer<typeof WireTaskSchema>;
 

@@ -39,7 +39,7 @@ describe("a 2025-11-25 task that needs input", () => {
     expect(updates.map((u) => u.status)).toContain("input_required");
     expect(updates.at(-1)?.status).toBe("completed");
     expect(outcome.ok).toBe(true);
-    const text = outcome.ok ? JSON.stringify(outcome.result) : "";
+    const text = outcome.ok === true ? JSON.stringify(outcome.result) : "";
     expect(text).toContain(`# Research Report: ${topic} (historical)`);
     // the server's related-task _meta stays out of the result
     expect(text).not.toContain("io.modelcontextprotocol/related-task");

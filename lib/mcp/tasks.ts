@@ -7,6 +7,12 @@
 // the result comes from `tasks/result` (2025-11-25) or inline in `tasks/get` (2026-07-28).
 // - An abort that is a cancel sends `tasks/cancel`; a shutdown or a lost lease leaves the task running
 //   and its call "started", so whoever resumes the step polls the same task (resumeTask).
+// - A 2026-07-28 task that needs input (`input_required`, its questions in tasks/get's `inputRequests`) is
+//   handed back to a caller that can ask a person (`allowInputRequired`: the engine's tool steps) as an
+//   `input_required` outcome, and polling stops; the step waits for input (lib/engine/input-waits.ts). The
+//   answer goes to the server with `tasks/update { taskId, inputResponses }` (answerTask) and polling goes on.
+//   A key once answered is never asked again (the spec's dedupe across polls, kept across restarts by the
+//   answered requests stored with the call). A caller that cannot ask keeps polling, as before.
 // - An HTTP server's task outlives Switchboard's restart: the resumed step polls the stored task id and
 //   the call is not sent again. A stdio server's task ends with its process, so after a restart the call
 //   is an interrupted one under the exactly-once rules (calls.ts: outcome unknown unless the tool is
@@ -19,6 +25,7 @@ import { getMcpPool } from "@/lib/mcp/pool";
 import { redactText } from "@/lib/mcp/redact";
 import { AnyResultSchema as AnyResult, WireTaskSchema as TaskSchema, type WireTask } from "@/lib/mcp/tasks.schema";
 import { RELATED_TASK_META_KEY, type TaskWire, taskOfCallResult } from "@/lib/mcp/task-wire";
+import { type InputContinuation, type InputRequired, inputRequiredAsk, UnanswerableInputRequest } from "@/lib/mcp/input-requests";
 
 export type TaskStatus = "working" | "input_required" | "completed" | "failed" | "cancelled";
 
@@ -48,7 +55,11 @@ export type TaskRequester = {
 };
 
 /** A raw tools/call answer, or an error with whether the call may have acted. */
-export type TaskOutcome = { ok: true; result: Record<string, unknown> } | { ok: false; error: string; outcomeUnknown: boolean };
+export type TaskOutcome =
+  | { ok: true; result: Record<string, unknown> }
+  | { ok: false; error: string; outcomeUnknown: boolean }
+  /** a 2026-07-28 task asks for input (only with `allowInputRequired`): polling stopped; answerTask goes on */
+  | { ok: "input"; inputRequired: InputRequired };
 
 type TaskContext = {
   client: TaskRequester;
@@ -63,6 +74,8 @@ type TaskContext = {
   onTask?: (update: TaskUpdate) => void;
   /** an abort for which reason leaves the task running (a shutdown, a lost lease); otherwise it is cancelled */
   keepTaskOnAbort?: (reason: unknown) => boolean;
+  /** a 2026-07-28 task that asks for input is handed back (`ok: "input"`) instead of polled on */
+  allowInputRequired?: boolean;
 };
 
 function pollMs(task: WireTask): number {
@@ -129,6 +142,8 @@ class TaskPoller {
   private pendingResult: Promise<TaskOutcome | "aborted"> | null = null;
   /** ends that early tasks/result when polling ends without it (a lost task, an abort) */
   private readonly polling = new AbortController();
+  /** the inputRequests keys already answered (2026-07-28): never asked again */
+  private readonly answered = new Set<string>();
 
   constructor(
     private readonly ctx: TaskContext,
@@ -171,6 +186,11 @@ class TaskPoller {
   /** Polls until the task ends (or the caller aborts), then fetches its result. */
   async run(initial: WireTask): Promise<TaskOutcome> {
     try {
+      if (this.wire === "2026-07-28" && this.ctx.toolCallId) {
+        // answered before (perhaps by another worker, before a restart): the server may not show it yet
+        const rows = await prisma.stepInputRequest.findMany({ where: { toolCallId: this.ctx.toolCallId, status: { in: ["answered", "delivered"] } }, select: { inputKey: true } });
+        for (const row of rows) if (row.inputKey !== null) this.answered.add(row.inputKey);
+      }
       return await this.poll(initial);
     } finally {
       this.polling.abort();
@@ -199,9 +219,49 @@ class TaskPoller {
         if (entry.transport === "stdio" || failures >= MAX_POLL_FAILURES) {
           return { ok: false, outcomeUnknown: true, error: `Polling task ${this.taskId} failed: ${redactText(errorText(error), entry.secrets)}` };
         }
+        continue;
+      }
+      // a 2026-07-28 task asks its questions in tasks/get: handed to a caller that can ask a person
+      if (this.wire === "2026-07-28" && task.status === "input_required") {
+        const asked = await this.askFor(task);
+        if (asked) return asked;
       }
     }
     return this.finished(task);
+  }
+
+  /**
+   * The outcome for a 2026-07-28 task in `input_required`: its one unanswered form elicitation, for a caller
+   * that can ask; null to poll on (nobody to ask, or every question already answered and not yet taken in).
+   * A question no form can answer (sampling, a URL, several at once) cancels the task.
+   */
+  private async askFor(task: WireTask): Promise<TaskOutcome | null> {
+    if (!this.ctx.allowInputRequired) return null;
+    const requests = task.inputRequests && typeof task.inputRequests === "object" ? (task.inputRequests as Record<string, unknown>) : {};
+    const open = Object.fromEntries(Object.entries(requests).filter(([key]) => !this.answered.has(key)));
+    if (Object.keys(open).length === 0) return null;
+    try {
+      return { ok: "input", inputRequired: inputRequiredAsk({ inputRequests: open, requestState: task.requestState }) };
+    } catch (error) {
+      if (!(error instanceof UnanswerableInputRequest)) throw error;
+      await this.cancel();
+      return { ok: false, outcomeUnknown: true, error: `${error.message}; task ${this.taskId} was cancelled` };
+    }
+  }
+
+  /** Sends a person's answer with tasks/update (2026-07-28), then polls on to the task's end. */
+  async answer(initial: WireTask, continuation: InputContinuation): Promise<TaskOutcome> {
+    const { entry, signal } = this.ctx;
+    const params = { taskId: this.taskId, inputResponses: continuation.inputResponses, ...(continuation.requestState !== undefined ? { requestState: continuation.requestState } : {}) };
+    try {
+      await this.request("tasks/update", params, AnyResult);
+    } catch (error) {
+      if (signal?.aborted) return this.aborted();
+      const why = isUnknownTask(error) ? `the server no longer knows task ${this.taskId}` : `tasks/update of task ${this.taskId} failed`;
+      return { ok: false, outcomeUnknown: true, error: `The answer could not be sent: ${why} (${redactText(errorText(error), entry.secrets)}); its outcome is unknown` };
+    }
+    for (const key of Object.keys(continuation.inputResponses)) this.answered.add(key);
+    return this.run(initial);
   }
 
   private async finished(task: WireTask): Promise<TaskOutcome> {
@@ -322,6 +382,22 @@ export async function resumeTask(ctx: TaskContext, task: NonNullable<Awaited<Ret
   return poller.run({ ...initial, status: isTerminalTaskStatus(task.status) ? "working" : task.status, pollIntervalMs: MIN_POLL_MS });
 }
 
+/** The task of a call that waits for a person's answer to its question (any transport): null for a plain input_required call. */
+export async function answerableTask(toolCallId: string) {
+  const task = await prisma.toolTask.findUnique({ where: { toolCallId } });
+  if (task?.wire !== "2026-07-28" || task.cancelSentAt !== null || isTerminalTaskStatus(task.status)) return null;
+  return task;
+}
+
+/**
+ * Answers the question of a task stored with a call (the step waited for input, perhaps across a restart):
+ * tasks/update with the person's answer, then polling on to the task's end. Nothing else is sent again.
+ */
+export async function answerTask(ctx: TaskContext, task: NonNullable<Awaited<ReturnType<typeof answerableTask>>>, continuation: InputContinuation): Promise<TaskOutcome> {
+  const initial: WireTask = { taskId: task.taskId, status: task.status, statusMessage: task.statusMessage ?? undefined, pollIntervalMs: task.pollIntervalMs ?? undefined };
+  return new TaskPoller(ctx, task.taskId, "2026-07-28", task.id, initial).answer({ ...initial, pollIntervalMs: MIN_POLL_MS }, continuation);
+}
+
 /**
  * Sends tasks/cancel for the tasks of a run's unfinished calls that no worker is polling: a run cancelled
  * while queued or while its worker was dead (an HTTP server's task outlives it). A stdio server's task
@@ -329,8 +405,26 @@ export async function resumeTask(ctx: TaskContext, task: NonNullable<Awaited<Ret
  */
 export async function cancelStoredTasks(runId: string): Promise<number> {
   const rows = await prisma.toolTask.findMany({
-    where: { toolCall: { runId, status: { in: ["started", "unknown"] } }, cancelSentAt: null, transport: { not: "stdio" }, status: { notIn: [...TERMINAL] } },
+    // a stdio server's task ended with its process, unless its step waits for input in this one
+    where: {
+      toolCall: { runId, status: { in: ["started", "unknown", "waiting"] } },
+      cancelSentAt: null,
+      OR: [{ transport: { not: "stdio" } }, { toolCall: { status: "waiting" } }],
+      status: { notIn: [...TERMINAL] },
+    },
   });
+  return cancelRows(rows);
+}
+
+/**
+ * Sends tasks/cancel for the task of a call that will never be answered or polled again (an agent step's
+ * call whose task asked for input: the step stops, and its rerun makes a new call). 0 when it has none.
+ */
+export async function cancelTaskOfCall(toolCallId: string): Promise<number> {
+  return cancelRows(await prisma.toolTask.findMany({ where: { toolCallId, cancelSentAt: null, status: { notIn: [...TERMINAL] } } }));
+}
+
+async function cancelRows(rows: Awaited<ReturnType<typeof prisma.toolTask.findMany>>): Promise<number> {
   let sent = 0;
   for (const row of rows) {
     try {

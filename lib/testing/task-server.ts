@@ -3,7 +3,10 @@
 // tasks live in this process (one task store for every request, bound to no session), so they outlive
 // Switchboard's pool and worker: a restarted worker can poll the same task. The test drives each task:
 // `say` sets its status message, `finish` completes it; the server records every tools/call it got (with
-// the call's idempotency key) and every tasks/cancel.
+// the call's idempotency key) and every tasks/cancel. The 2026-07-28 server's `ask` also puts a task in
+// `input_required` with one form elicitation; the tasks/update that answers it (recorded) completes the task
+// with "Hello, <name>" a few polls later (the first poll after the answer still shows the question; with
+// `hold`, every poll does until the test calls `finish`); with `askOnCreate`, every task starts by asking.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { InMemoryTaskStore } from "@modelcontextprotocol/sdk/experimental/tasks";
@@ -111,7 +114,31 @@ export async function startTaskServer(options: { pollIntervalMs?: number } = {})
   };
 }
 
-type ModernTask = { taskId: string; status: "working" | "completed" | "cancelled"; statusMessage: string; createdAt: string; lastUpdatedAt: string; result?: { content: { type: "text"; text: string }[] } };
+type ModernTask = {
+  taskId: string;
+  status: "working" | "input_required" | "completed" | "cancelled";
+  statusMessage: string;
+  createdAt: string;
+  lastUpdatedAt: string;
+  result?: { content: { type: "text"; text: string }[] };
+  /** outstanding while input_required: one form elicitation under its key */
+  inputRequests?: Record<string, { method: string; params: Record<string, unknown> }>;
+  /**
+   * the answer's text, and how many polls saw the task since: the first still shows the question (the ack is
+   * eventually consistent, so a client must not ask again), the next the task working, the third its result
+   */
+  answered?: { text: string; polls: number };
+  /** `ask(..., { hold: true })`: after the answer the question stays shown (not yet taken in) until `finish` */
+  hold?: boolean;
+};
+
+/** The 2026-07-28 task server: a task can also ask the client a question mid-task (input_required), answered with tasks/update. */
+export type ModernTaskServer = TaskServer & {
+  /** the task of `label` asks for a name under `key` (input_required with one form elicitation); the answer completes it */
+  ask(label: string, key: string, message: string, options?: { hold?: boolean; method?: string }): Promise<void>;
+  /** every tasks/update received, as sent */
+  readonly updates: { taskId: string; inputResponses: Record<string, unknown> }[];
+};
 
 /**
  * The same server in revision 2026-07-28 with the tasks extension (io.modelcontextprotocol/tasks), made
@@ -119,15 +146,28 @@ type ModernTask = { taskId: string; status: "working" | "completed" | "cancelled
  * the extension with `resultType: "task"`, and `tasks/get` (the result inline once completed) and
  * `tasks/cancel` are its own handlers. Initialize is refused: it speaks only 2026-07-28.
  */
-export async function startModernTaskServer(options: { pollIntervalMs?: number } = {}): Promise<TaskServer> {
+export async function startModernTaskServer(options: { pollIntervalMs?: number; askOnCreate?: { key: string; message: string } } = {}): Promise<ModernTaskServer> {
   const { createMcpHandler, McpServer: ModernServer } = await import("@modelcontextprotocol/server");
   const board = new Map<string, ModernTask>();
   const calls: TaskServer["calls"] = [];
   const cancels: string[] = [];
   const gets = new Map<string, number>();
+  const updates: ModernTaskServer["updates"] = [];
   const taskOf = (label: string) => calls.find((c) => c.label === label)?.taskId;
-  const view = (task: ModernTask) => ({ ...task, ttlMs: 10 * 60_000, pollIntervalMs: options.pollIntervalMs ?? 100 });
+  const view = ({ answered: _answered, ...task }: ModernTask) => ({ ...task, ttlMs: 10 * 60_000, pollIntervalMs: options.pollIntervalMs ?? 100 });
   const touch = (task: ModernTask, change: Partial<ModernTask>) => Object.assign(task, change, { lastUpdatedAt: new Date().toISOString() });
+  const question = (key: string, message: string, method = "elicitation/create"): Partial<ModernTask> => ({
+    status: "input_required",
+    statusMessage: "Waiting for a name",
+    // a new question: any earlier answer is spent
+    answered: undefined,
+    inputRequests: {
+      [key]:
+        method === "elicitation/create"
+          ? { method, params: { mode: "form", message, requestedSchema: { type: "object", properties: { name: { type: "string", title: "Name" } }, required: ["name"] } } }
+          : { method, params: { messages: [{ role: "user", content: { type: "text", text: message } }], maxTokens: 100 } },
+    },
+  });
 
   function server() {
     const mcp = new ModernServer({ name: "switchboard-test-modern-tasks", version: "1.0.0" }, { capabilities: { tools: {}, extensions: { [TASKS_EXTENSION]: {} } } });
@@ -135,22 +175,46 @@ export async function startModernTaskServer(options: { pollIntervalMs?: number }
       const meta = ctx.mcpReq._meta as Record<string, unknown> | undefined;
       const key = meta?.[IDEMPOTENCY_META_KEY];
       const now = new Date().toISOString();
-      const task: ModernTask = { taskId: randomUUID(), status: "working", statusMessage: "Queued", createdAt: now, lastUpdatedAt: now };
+      const asks = options.askOnCreate ? question(options.askOnCreate.key, options.askOnCreate.message) : {};
+      const task: ModernTask = { taskId: randomUUID(), status: "working", statusMessage: "Queued", createdAt: now, lastUpdatedAt: now, ...asks };
       board.set(task.taskId, task);
       calls.push({ label, taskId: task.taskId, key: typeof key === "string" ? key : null });
-      return { resultType: "task", ...view(task) } as unknown as { content: [] };
+      // a CreateTaskResult is a Task: its questions (inputRequests) come with tasks/get
+      const { inputRequests: _questions, ...handle } = view(task);
+      return { resultType: "task", ...handle } as unknown as { content: [] };
     });
     mcp.server.setRequestHandler("tasks/get", { params: TaskIdParamsSchema }, async ({ taskId }) => {
       gets.set(taskId, (gets.get(taskId) ?? 0) + 1);
       const task = board.get(taskId);
       if (!task) throw new ProtocolError(-32602, `Task not found: ${taskId}`);
+      // after an answer: the question once more (not yet taken in), then working, then the result
+      const answered = task.answered;
+      if (answered && !task.hold && (task.status === "input_required" || task.status === "working")) {
+        answered.polls += 1;
+        if (answered.polls === 2) touch(task, { status: "working", statusMessage: "Answer received", inputRequests: undefined });
+        if (answered.polls === 3) touch(task, { status: "completed", statusMessage: "Done", result: { content: [{ type: "text", text: answered.text }] } });
+      }
       return view(task);
+    });
+    mcp.server.setRequestHandler("tasks/update", { params: TaskIdParamsSchema }, async ({ taskId }, ctx) => {
+      // the v2 server lifts a 2026-07-28 request's inputResponses out of its params, into the request's context
+      const inputResponses = (ctx.mcpReq.inputResponses ?? {}) as Record<string, { action?: string; content?: { name?: unknown } }>;
+      updates.push({ taskId, inputResponses });
+      const task = board.get(taskId);
+      if (!task) throw new ProtocolError(-32602, `Task not found: ${taskId}`);
+      // a response to a key that is not outstanding is ignored (the spec's SHOULD)
+      const key = Object.keys(task.inputRequests ?? {}).find((k) => k in inputResponses);
+      if (task.status !== "input_required" || key === undefined || task.answered) return {};
+      const answer = inputResponses[key];
+      const text = answer.action === "accept" && typeof answer.content?.name === "string" ? `Hello, ${answer.content.name}` : `No name (${answer.action ?? "no action"})`;
+      task.answered = { text, polls: 0 };
+      return {};
     });
     mcp.server.setRequestHandler("tasks/cancel", { params: TaskIdParamsSchema }, async ({ taskId }) => {
       cancels.push(taskId);
       const task = board.get(taskId);
       if (!task) throw new ProtocolError(-32602, `Task not found: ${taskId}`);
-      if (task.status === "working") touch(task, { status: "cancelled", statusMessage: "Cancelled by the client" });
+      if (task.status === "working" || task.status === "input_required") touch(task, { status: "cancelled", statusMessage: "Cancelled by the client", inputRequests: undefined });
       return {};
     });
     return mcp;
@@ -168,7 +232,9 @@ export async function startModernTaskServer(options: { pollIntervalMs?: number }
     calls,
     cancels,
     gets,
+    updates,
     taskOf,
+    ask: async (label, key, message, ask = {}) => void touch(known(label), { hold: ask.hold === true, ...question(key, message, ask.method) }),
     say: async (label, message) => void touch(known(label), { statusMessage: message }),
     finish: async (label, text) => void touch(known(label), { status: "completed", result: { content: [{ type: "text", text }] } }),
     status: async (label) => {
