@@ -3,22 +3,22 @@
 // server (scripts/bench/fixtures/many-tools-server.mjs, modelled on mcp-wordpress). Weighed in the exact
 // shapes sent: the anthropic and openai runners' `tools` arrays (their own mapping functions) and the
 // gateway's MCP tools/list (what claude-code and codex read before turning it into their API's shape).
-// No tokenizer is installed (none in node_modules; counting through a model API would need the network),
-// so the figures are bytes of the JSON and an ESTIMATE of tokens at 4 characters per token, labelled so.
+// Tokens are counted with gpt-tokenizer's o200k_base, the tokenizer of OpenAI's current models (a
+// devDependency; its tables are in the package, nothing is fetched). Claude's tokenizer is not public,
+// so the anthropic figures are o200k_base counts of the same JSON: a close measure of size, not a bill.
 // On demand moves schemas into search results: one search answer (8 tools) is weighed too, and the time
 // of a search and of a call through call_tool against a direct call.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { countTokens } from "gpt-tokenizer";
 import { medianP95, timeInTurn } from "./measure";
 
 const N = 200;
-const CHARS_PER_TOKEN = 4;
 
 function weigh(value: unknown) {
   const json = JSON.stringify(value);
-  const bytes = Buffer.byteLength(json, "utf8");
-  return { bytes, estimatedTokens: Math.ceil(json.length / CHARS_PER_TOKEN) };
+  return { bytes: Buffer.byteLength(json, "utf8"), tokens: countTokens(json) };
 }
 
 export async function benchToolSearch(): Promise<Record<string, unknown>> {
@@ -52,7 +52,7 @@ export async function benchToolSearch(): Promise<Record<string, unknown>> {
     const both = async (shape: (s: InstanceType<typeof GatewaySession>) => Promise<unknown>) => {
       const a = weigh(await shape(full));
       const b = weigh(await shape(onDemand));
-      return { fullList: a, searchAndCall: b, saved: { bytes: a.bytes - b.bytes, estimatedTokens: a.estimatedTokens - b.estimatedTokens, percent: Number((100 * (1 - b.bytes / a.bytes)).toFixed(1)) } };
+      return { fullList: a, searchAndCall: b, saved: { bytes: a.bytes - b.bytes, tokens: a.tokens - b.tokens, percent: Number((100 * (1 - b.tokens / a.tokens)).toFixed(1)) } };
     };
     const search = await onDemand.call(SEARCH_TOOLS, { query: "create post" });
     if (search.isError) throw new Error(search.error);
@@ -72,7 +72,7 @@ export async function benchToolSearch(): Promise<Record<string, unknown>> {
     const [directMs, callToolMs, searchMs] = await timeInTurn([direct, viaCallTool, searching], N, 20);
     return {
       tools: { allowed: fullTools.length, offeredOnDemand: onDemandTools.map((t) => t.name) },
-      tokenCount: `ESTIMATE: characters of the JSON / ${CHARS_PER_TOKEN} (no tokenizer is installed; bytes are exact)`,
+      tokenCount: "o200k_base (gpt-tokenizer) tokens of the JSON sent; for the anthropic shape a measure of size, Claude's own tokenizer not being public",
       anthropicToolsParam: await both(async (s) => anthropicTools(await s.listTools())),
       openaiToolsParam: await both(async (s) => openAiTools(await s.listTools())),
       mcpToolsList: await both(async (s) => listedTools(s)),
