@@ -8,7 +8,8 @@ import { prisma } from "@/lib/db/client";
 import { SafeError } from "@/lib/errors";
 import { ADHOC_PIPELINE_SLUG, ADHOC_TRIGGER, adHocCallOf } from "@/lib/engine/adhoc";
 import { endRunNow } from "@/lib/engine/run-transitions";
-import { callToolRecorded, DEFAULT_MAX_TOTAL_MS, prepareCall, ToolCallRefused } from "@/lib/mcp/calls";
+import { callToolRecorded } from "@/lib/mcp/calls";
+import { DEFAULT_MAX_TOTAL_MS, prepareCall, ToolCallRefused } from "@/lib/mcp/send-call";
 import { McpUnavailableError } from "@/lib/mcp/pool";
 
 const ADHOC_TIMEOUT_MS = 120_000;

@@ -12,7 +12,7 @@ import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun, resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";
 import { getRunDetail } from "@/lib/engine/run-detail";
 import { Worker } from "@/lib/engine/worker";
-import { callTool, IDEMPOTENCY_META_KEY } from "@/lib/mcp/calls";
+import { callTool, IDEMPOTENCY_META_KEY } from "@/lib/mcp/send-call";
 import { toolResultText } from "@/lib/mcp/tool-result";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { writeMcpJson } from "@/lib/testing/mcp-servers";

@@ -37,7 +37,7 @@ export function isEmptyResult(result: { content: unknown[]; structuredContent?: 
 /** Calls the precondition tool; it must be annotated read-only, since it runs every tick without review. */
 export const callPrecondition: PreconditionCaller = async (def) => {
   if (!def.when) return { empty: false };
-  const { callTool, prepareCall } = await import("@/lib/mcp/calls");
+  const { callTool, prepareCall } = await import("@/lib/mcp/send-call");
   const request = { clientSlug: def.clientSlug, server: def.when.server, tool: def.when.tool, arguments: def.when.args };
   try {
     const { tool } = await prepareCall(request);

@@ -3,7 +3,7 @@
 // @playwright/mcp, whose schemas the draft-07 validator refused to compile).
 import { describe, expect, it } from "vitest";
 import type { Tool } from "@modelcontextprotocol/client";
-import { checkArguments } from "@/lib/mcp/calls";
+import { checkArguments } from "@/lib/mcp/send-call";
 
 const schema = { type: "object" as const, properties: { scale: { type: "string", enum: ["css", "device"] } }, required: ["scale"], additionalProperties: false };
 

@@ -11,7 +11,7 @@ import { callToolAdHoc } from "@/lib/engine/adhoc-calls";
 import { queueRun } from "@/lib/engine/queue-run";
 import { Worker } from "@/lib/engine/worker";
 import { approveClientServer, loadClientServers, loadGlobalServers } from "@/lib/mcp/config";
-import { callTool } from "@/lib/mcp/calls";
+import { callTool } from "@/lib/mcp/send-call";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { listMcpServers } from "@/lib/mcp/servers";
 import { ACTOR, waitForRunStatus, writePipeline } from "@/lib/testing/engine";

@@ -9,7 +9,7 @@ import { gatewayClient, runningAgentStep } from "@/lib/testing/gateway";
 import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
 import { McpToolStepRunner } from "@/lib/engine/mcp-tool-step-runner";
-import { callTool } from "@/lib/mcp/calls";
+import { callTool } from "@/lib/mcp/send-call";
 import { GatewaySession } from "@/lib/mcp/gateway";
 import { toolResultText } from "@/lib/mcp/tool-result";
 import { isDestructive, toolHash } from "@/lib/mcp/pins";

@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { callTool } from "@/lib/mcp/calls";
+import { callTool } from "@/lib/mcp/send-call";
 import { toolResultText } from "@/lib/mcp/tool-result";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { listServers } from "@/lib/mcp/servers";

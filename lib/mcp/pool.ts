@@ -260,7 +260,7 @@ export class McpPool {
         this.eras.delete(eraKey);
         throw error;
       }
-      // the v2 client refuses a task handle in a tools/call answer: it reaches calls.ts in the result's _meta
+      // the v2 client refuses a task handle in a tools/call answer: it reaches send-call.ts in the result's _meta
       acceptTaskHandles(transport as unknown as Parameters<typeof acceptTaskHandles>[0]);
       if (!prior) this.probes += 1;
       const era = client.getProtocolEra() ?? "legacy";

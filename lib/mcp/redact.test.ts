@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { workspaceDir } from "@/lib/env";
-import { callTool, type ToolProgress } from "@/lib/mcp/calls";
+import { callTool, type ToolProgress } from "@/lib/mcp/send-call";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { listServers } from "@/lib/mcp/servers";
 import { REDACTED } from "@/lib/mcp/redact";

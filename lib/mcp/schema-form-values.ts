@@ -1,7 +1,7 @@
 // The values side of the schema form (lib/mcp/schema-form.ts): what a field holds while it is edited, its
 // starting value (the schema's default), and the arguments object the form turns into. Empty optional
 // fields are left out, so the server sees only what was filled in; the server-side check against the
-// tool's schema (lib/mcp/calls.ts) stays the judge of what is valid.
+// tool's schema (lib/mcp/send-call.ts) stays the judge of what is valid.
 import type { FieldModel } from "@/lib/mcp/schema-form";
 
 /**

@@ -349,7 +349,7 @@ async function storeTask(ctx: TaskContext, task: WireTask, wire: TaskWire): Prom
  * polls it to its end. A server that answers with a plain result (it chose not to make a task) is fine.
  */
 export async function callToolAsTask(ctx: TaskContext, call: { name: string; arguments: Record<string, unknown>; _meta?: Record<string, unknown> }): Promise<TaskOutcome> {
-  // an error thrown here is the call's own (calls.ts tells a refusal from a call that may have acted)
+  // an error thrown here is the call's own (send-call.ts tells a refusal from a call that may have acted)
   const answer = (await ctx.busy(() =>
     linked(ctx.signal, (signal) => ctx.client.request({ method: "tools/call", params: { ...call, task: { ttl: REQUESTED_TTL_MS } } }, AnyResult, { signal, timeout: ctx.timeoutMs })),
   )) as Record<string, unknown>;

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callTool } from "@/lib/mcp/calls";
+import { callTool } from "@/lib/mcp/send-call";
 import { loadCheckUrls } from "@/lib/mcp/check-urls";
 import { loadGlobalServers } from "@/lib/mcp/config";
 import { getMcpPool } from "@/lib/mcp/pool";

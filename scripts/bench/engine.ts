@@ -73,7 +73,7 @@ async function benchStepOverhead() {
   const { queueRun } = await import("@/lib/engine/queue-run");
   const { Worker } = await import("@/lib/engine/worker");
   const { McpToolStepRunner } = await import("@/lib/engine/mcp-tool-step-runner");
-  const { callTool } = await import("@/lib/mcp/calls");
+  const { callTool } = await import("@/lib/mcp/send-call");
   const { countSql } = await import("./sql-counter");
   const bareEchoCall = (message: string) => callTool({ server: "everything", tool: "echo", arguments: { message } });
   const steps = 40;

@@ -19,7 +19,8 @@ export async function benchGateway(): Promise<Record<string, unknown>> {
   const { migrateDatabase } = await import("@/lib/db/migrate");
   migrateDatabase(path.join(root, "bench.db"));
   const { prisma } = await import("@/lib/db/client");
-  const { callTool, callToolRecorded } = await import("@/lib/mcp/calls");
+  const { callToolRecorded } = await import("@/lib/mcp/calls");
+  const { callTool } = await import("@/lib/mcp/send-call");
   const { GatewaySession } = await import("@/lib/mcp/gateway");
   const { getMcpPool } = await import("@/lib/mcp/pool");
 

@@ -19,7 +19,7 @@ export async function benchMcp(): Promise<Record<string, unknown>> {
   migrateDatabase(path.join(root, "bench.db"));
   const { Client } = await import("@modelcontextprotocol/client");
   const { StdioClientTransport, getDefaultEnvironment } = await import("@modelcontextprotocol/client/stdio");
-  const { callTool } = await import("@/lib/mcp/calls");
+  const { callTool } = await import("@/lib/mcp/send-call");
   const { getMcpPool } = await import("@/lib/mcp/pool");
 
   const bare = new Client({ name: "bench", version: "0" });
