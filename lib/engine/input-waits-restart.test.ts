@@ -18,7 +18,8 @@ import { attemptMarker } from "@/lib/engine/step-output";
 import { ACTOR, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
 import { modernServerEntry } from "@/lib/testing/modern-server";
-import { childPids, exited, isAlive, spawnRealWorker } from "@/lib/testing/processes";
+import { childPids, exited, isAlive } from "@/lib/testing/processes";
+import { startRealWorker } from "@/lib/testing/real-worker";
 import { waitFor } from "@/lib/testing/wait-for";
 
 const suffix = Math.random().toString(36).slice(2, 8);
@@ -50,12 +51,7 @@ afterAll(async () => {
   }
 });
 
-async function startWorker(env: Record<string, string> = {}): Promise<{ child: ChildProcess; workerId: string }> {
-  const child = spawnRealWorker(workerLog, env);
-  children.push(child);
-  const beat = await waitFor(() => prisma.workerBeat.findFirst({ where: { pid: child.pid, kind: "worker" }, select: { id: true } }), 120_000, "the worker to beat");
-  return { child, workerId: beat.id };
-}
+const startWorker = (env: Record<string, string> = {}) => startRealWorker(workerLog, children, env);
 
 const orphans: number[] = [];
 

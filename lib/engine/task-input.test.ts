@@ -20,7 +20,8 @@ import { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { ACTOR, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
-import { childPids, exited, isAlive, spawnRealWorker } from "@/lib/testing/processes";
+import { exited } from "@/lib/testing/processes";
+import { crashRealWorker, startRealWorker } from "@/lib/testing/real-worker";
 import { type ModernTaskServer, startModernTaskServer } from "@/lib/testing/task-server";
 import { waitFor } from "@/lib/testing/wait-for";
 
@@ -55,23 +56,6 @@ afterAll(async () => {
   }
   await tasks.close();
 });
-
-/** The real worker as a child process, once it beats. */
-async function startRealWorker(): Promise<{ child: ChildProcess; workerId: string }> {
-  const child = spawnRealWorker(workerLog);
-  children.push(child);
-  const beat = await waitFor(() => prisma.workerBeat.findFirst({ where: { pid: child.pid, kind: "worker" }, select: { id: true } }), 120_000, "the worker to beat");
-  return { child, workerId: beat.id };
-}
-
-/** kill -9, its MCP servers gone with it, and its leases run out (set directly: no waiting). */
-async function crash({ child, workerId }: { child: ChildProcess; workerId: string }) {
-  const mcpChildren = childPids(child.pid ?? -1);
-  child.kill("SIGKILL");
-  await exited(child);
-  await waitFor(() => mcpChildren.every((pid) => !isAlive(pid)), undefined, "the killed worker's MCP servers to end");
-  await prisma.run.updateMany({ where: { leaseOwner: workerId, status: "running" }, data: { leaseExpiresAt: new Date(Date.now() - 1_000) } });
-}
 
 const startWorker = async () => {
   worker = await new Worker({ pollMs: 20, leaseMs: 10_000, controlMs: 50 }).start();
@@ -198,10 +182,10 @@ describe("a 2026-07-28 task that asks for input mid-task", () => {
   });
 
   it("survives a restart: the real worker is killed while the step waits; the answer is sent by the next worker with tasks/update", async () => {
-    const real = await startRealWorker();
+    const real = await startRealWorker(workerLog, children);
     const { label, runId, taskId, request } = await runThatAsks("name", "What is your name, after a restart?");
     expect(request.toolCallId).not.toBeNull();
-    await crash(real);
+    await crashRealWorker(real);
 
     // answered while no worker runs: the run is queued again, and the next worker sends the answer
     await answerInput({ runId, action: "accept", content: { name: "Grace" }, actor: ACTOR });
@@ -216,14 +200,14 @@ describe("a 2026-07-28 task that asks for input mid-task", () => {
   });
 
   it("a worker killed after sending the answer: the next one polls the task again and does not ask the answered question again", async () => {
-    const real = await startRealWorker();
+    const real = await startRealWorker(workerLog, children);
     // the server keeps showing the answered question until the test finishes the task (its ack is eventually consistent)
     const { label, runId, taskId, request } = await runThatAsks("name", "Your name, once?", { hold: true });
     await answerInput({ runId, action: "accept", content: { name: "Linus" }, actor: ACTOR });
     await waitFor(() => updatesOf(taskId).length === 1, 30_000, "the real worker to send the answer");
     const polled = tasks.gets.get(taskId) ?? 0;
     await waitFor(() => (tasks.gets.get(taskId) ?? 0) >= polled + 3, 30_000, "polls that still show the answered question");
-    await crash(real);
+    await crashRealWorker(real);
 
     await startWorker();
     const resumed = tasks.gets.get(taskId) ?? 0;

@@ -17,7 +17,8 @@ import { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
 import { ACTOR, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
-import { childPids, exited, isAlive, spawnRealWorker } from "@/lib/testing/processes";
+import { exited } from "@/lib/testing/processes";
+import { crashRealWorker, startRealWorker } from "@/lib/testing/real-worker";
 import { startModernTaskServer, startTaskServer, type TaskServer } from "@/lib/testing/task-server";
 import { waitFor } from "@/lib/testing/wait-for";
 
@@ -56,23 +57,6 @@ afterAll(async () => {
   await modern.close();
 });
 
-/** The real worker as a child process, once it beats. */
-async function startRealWorker(): Promise<{ child: ChildProcess; workerId: string }> {
-  const child = spawnRealWorker(workerLog);
-  children.push(child);
-  const beat = await waitFor(() => prisma.workerBeat.findFirst({ where: { pid: child.pid, kind: "worker" }, select: { id: true } }), 120_000, "the worker to beat");
-  return { child, workerId: beat.id };
-}
-
-/** kill -9, its stdio servers gone with it, and its leases run out (set directly: no waiting). */
-async function crash(child: ChildProcess, workerId: string) {
-  const mcpChildren = childPids(child.pid ?? -1);
-  child.kill("SIGKILL");
-  await exited(child);
-  await waitFor(() => mcpChildren.every((pid) => !isAlive(pid)), undefined, "the killed worker's MCP servers to end");
-  await prisma.run.updateMany({ where: { leaseOwner: workerId, status: "running" }, data: { leaseExpiresAt: new Date(Date.now() - 1_000) } });
-}
-
 /** The worker started again (in this process): it recovers what the dead one left first. */
 async function restart() {
   worker = await new Worker({ pollMs: 20, leaseMs: 10_000, controlMs: 50 }).start();
@@ -80,12 +64,12 @@ async function restart() {
 
 /** A run of a long job whose task the real worker polls, then the worker killed. */
 async function jobCrashedMidTask(server: string, tasks: TaskServer, label: string): Promise<{ runId: string; taskId: string }> {
-  const real = await startRealWorker();
+  const real = await startRealWorker(workerLog, children);
   const runId = await queueRun({ pipelineSlug: `long-${server}`, inputs: { label }, createdBy: ACTOR });
   const stored = await waitFor(() => prisma.toolTask.findFirst({ where: { toolCall: { runId } } }), undefined, "the task stored with its call");
   // the dead worker polled it: the stored id is the server's
   await waitFor(() => (tasks.gets.get(stored.taskId) ?? 0) > 0, undefined, "a poll of the task");
-  await crash(real.child, real.workerId);
+  await crashRealWorker(real);
   expect(stored.taskId).toBe(tasks.taskOf(label));
   return { runId, taskId: stored.taskId };
 }
@@ -181,11 +165,11 @@ describe("an HTTP server's task across a graceful stop", () => {
 
 describe("a stdio server's task across a restart", () => {
   it("ends with the server's process: the step is an interrupted call whose outcome is unknown, never sent again", async () => {
-    const real = await startRealWorker();
+    const real = await startRealWorker(workerLog, children);
     const runId = await queueRun({ pipelineSlug: "long-research", inputs: { topic: unique("topic") }, createdBy: ACTOR });
     const stored = await waitFor(() => prisma.toolTask.findFirst({ where: { toolCall: { runId }, status: "working" } }), undefined, "the task stored with its call");
     expect(stored.transport).toBe("stdio");
-    await crash(real.child, real.workerId);
+    await crashRealWorker(real);
     await restart();
     await waitForRunStatus(runId, ["waiting"]);
     const steps = await stepRows(runId);

@@ -16,7 +16,8 @@ import { resolveUnknownOutcome, retryRun } from "@/lib/engine/run-control";
 import { attemptMarker } from "@/lib/engine/step-output";
 import { ACTOR, writePipeline } from "@/lib/testing/engine";
 import { EVERYTHING, FILESYSTEM, writeMcpJson } from "@/lib/testing/mcp-servers";
-import { childPids, exited, isAlive, spawnRealWorker } from "@/lib/testing/processes";
+import { exited } from "@/lib/testing/processes";
+import { crashRealWorker, startRealWorker } from "@/lib/testing/real-worker";
 import { waitFor } from "@/lib/testing/wait-for";
 
 const KILLS = 10;
@@ -42,24 +43,6 @@ async function queueSome(n: number) {
     const tag = `run-${runIds.length + 1}`;
     runIds.push(await queueRun({ pipelineSlug: "ledger", inputs: { tag }, createdBy: ACTOR }));
   }
-}
-
-/** Starts the real worker and waits for its heartbeat row; returns the process and its worker id. */
-async function startWorker(): Promise<{ child: ChildProcess; workerId: string }> {
-  const child = spawnRealWorker(workerLog);
-  children.push(child);
-  const beat = await waitFor(() => prisma.workerBeat.findFirst({ where: { pid: child.pid, kind: "worker" }, select: { id: true } }), 120_000, "the worker to beat");
-  return { child, workerId: beat.id };
-}
-
-/** kill -9, then what time would do to its leases (set directly: no waiting for them to run out). */
-async function killWorker(child: ChildProcess, workerId: string) {
-  const mcpChildren = childPids(child.pid ?? -1);
-  child.kill("SIGKILL");
-  await exited(child);
-  // its MCP servers lose their stdin and end; a call they were answering may still land, as in a real crash
-  await waitFor(() => mcpChildren.every((pid) => !isAlive(pid)), undefined, `the killed worker's MCP servers (${mcpChildren.join(", ")}) to end`);
-  await prisma.run.updateMany({ where: { leaseOwner: workerId, status: "running" }, data: { leaseExpiresAt: new Date(Date.now() - 1_000) } });
 }
 
 /** Waits for a random point of the work, read from the database. Returns false when the work ran out first. */
@@ -121,14 +104,14 @@ describe("kill -9 of the worker process during runs, ten times", () => {
       expect(round, "rounds needed for ten kills during work").toBeLessThanOrEqual(3 * KILLS);
       if ((await activeRuns()) === 0) await queueSome(3);
       const since = new Date();
-      const { child, workerId } = await startWorker();
+      const worker = await startRealWorker(workerLog, children);
       const duringWork = await randomPoint(round, since);
-      await killWorker(child, workerId);
+      await crashRealWorker(worker);
       if (duringWork) kills += 1;
     }
 
     // a last worker that is not killed; the human decides what only a human can
-    const { child } = await startWorker();
+    const { child } = await startRealWorker(workerLog, children);
     for (let pass = 0; ; pass++) {
       expect(pass, "passes until every run succeeded").toBeLessThan(10);
       await waitFor(async () => (await activeRuns()) === 0, 120_000, "every run to stop moving");
