@@ -43,6 +43,8 @@ beforeAll(async () => {
   pipeline("once-publish", "publish", '{ title: "{{ inputs.title }}" }');
   pipeline("once-publish-hang", "publish", '{ title: "{{ inputs.title }}", hang: true }', "300ms");
   pipeline("once-publish-hang-long", "publish", '{ title: "{{ inputs.title }}", hang: true }');
+  pipeline("once-create-mismatch", "create", '{ title: "{{ inputs.title }}", answer: mismatch }');
+  pipeline("once-create-missing", "create", '{ title: "{{ inputs.title }}", answer: missing }');
   pipeline("once-lookup-hang", "lookup", '{ title: "{{ inputs.title }}", hang: true }', "300ms");
   worker = await new Worker({ pollMs: 20, leaseMs: 10_000, controlMs: 50 }).start();
 });
@@ -61,6 +63,23 @@ describe("the idempotency key", () => {
     expect(call.key).toBe(`${runId}:publish:1`);
     expect(call.meta[IDEMPOTENCY_META_KEY]).toBe(`${runId}:publish:1`);
   });
+});
+
+describe("an answer outside the tool's own output schema", () => {
+  // the server acted and answered: its answer is the call's result, never a failure that Retry would send again
+  for (const answer of ["mismatch", "missing"]) {
+    it(`(${answer === "mismatch" ? "structured content of the wrong type" : "no structured content"}) is the call's result, and the call is made once`, async () => {
+      const title = unique(`create-${answer}`);
+      const runId = await queueRun({ pipelineSlug: `once-create-${answer}`, inputs: { title }, createdBy: ACTOR });
+      const run = await waitForRunStatus(runId, ["succeeded", "failed"], 20_000);
+      expect(run.error ?? null).toBeNull();
+      expect(run.status).toBe("succeeded");
+      const call = await prisma.toolCall.findFirstOrThrow({ where: { runId } });
+      expect(call.status).toBe("succeeded");
+      expect(JSON.parse(call.resultJson ?? "{}").content).toEqual([{ type: "text", text: `created ${title}` }]);
+      expect(await receivedFor(title)).toHaveLength(1);
+    });
+  }
 });
 
 describe("Retry after a call whose outcome is unknown", () => {

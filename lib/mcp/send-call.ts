@@ -314,6 +314,11 @@ export async function sendCall(prepared: PreparedCall, req: CallToolRequest, ide
           resetTimeoutOnProgress: true,
           maxTotalTimeout: clock ? maxTotal + INPUT_WAIT_MAX_MS : maxTotal,
           signal: callAbort.signal,
+          // The SDK checks structured content against the tool's outputSchema after the server answered,
+          // and throws: a call that ran would look refused, and Retry would send it again. The answer is
+          // the server's, recorded as it came; the listed definition without its outputSchema turns the
+          // check off (and keeps the 2026-07-28 Mcp-Param-* headers drawn from the inputSchema).
+          toolDefinition: { ...tool, outputSchema: undefined },
           ...(req.allowInputRequired ? { allowInputRequired: true } : {}),
           // a progress message is the server's words like its result: its secrets never reach the run log
           onprogress: (p) => {
