@@ -15,6 +15,8 @@ import { cancelRun, retryRun } from "@/lib/engine/run-control";
 import { getRunDetail } from "@/lib/engine/run-detail";
 import { Worker } from "@/lib/engine/worker";
 import { getMcpPool } from "@/lib/mcp/pool";
+import { prepareCall, sendTaskCall } from "@/lib/mcp/send-call";
+import { resumableTask } from "@/lib/mcp/tasks";
 import { ACTOR, stepRows, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { EVERYTHING, writeMcpJson } from "@/lib/testing/mcp-servers";
 import { exited } from "@/lib/testing/processes";
@@ -182,5 +184,27 @@ describe("a stdio server's task across a restart", () => {
     const calls = await prisma.toolCall.findMany({ where: { runId }, include: { task: true } });
     expect(calls.map((c) => [c.status, c.task?.taskId])).toEqual([["started", stored.taskId]]);
     expect((await getRunDetail(runId))?.steps.find((s) => s.status === "waiting")?.outcomeUnknown).toMatchObject({ server: "everything", tool: "simulate-research-query" });
+  });
+});
+
+describe("a stored task resumed by a caller already cancelled", () => {
+  it("gets tasks/cancel and an unknown outcome: the call was sent long ago, so it is never 'cancelled before it was sent'", async () => {
+    const label = unique("resume-cancelled");
+    await restart();
+    const runId = await queueRun({ pipelineSlug: "long-jobs2026", inputs: { label }, createdBy: ACTOR });
+    const stored = await waitFor(() => prisma.toolTask.findFirst({ where: { toolCall: { runId } } }), undefined, "the task stored with its call");
+    // a stop past its grace leaves the task running on the server, to be resumed
+    await worker?.stop({ graceMs: 0 });
+    worker = null;
+    const task = await resumableTask(stored.toolCallId);
+    if (!task) throw new Error("the task is not resumable");
+    // the cancel lands while the resuming attempt is on its way to the first poll
+    const cancelled = new AbortController();
+    cancelled.abort(new Error("Cancelled by a person"));
+    const request = { server: "jobs2026", tool: "job", arguments: { label }, signal: cancelled.signal };
+    const result = await sendTaskCall(await prepareCall(request), request, { toolCallId: stored.toolCallId, resume: task });
+    expect(result).toMatchObject({ isError: true, outcomeUnknown: true, error: "Cancelled" });
+    expect(modern.cancels).toContain(stored.taskId);
+    expect(modern.calls.filter((c) => c.label === label)).toHaveLength(1);
   });
 });

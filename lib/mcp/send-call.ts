@@ -240,7 +240,9 @@ export async function sendTaskCall(
   const timeout = req.timeoutMs ?? entry.resolved?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = performance.now();
   const { client, conn } = await pool.client(entry);
-  if (req.signal?.aborted) return { content: [], isError: true, error: "Cancelled before it was sent", durationMs: 0 };
+  // only a fresh call can be "not sent": a resumed or answered task was sent long ago, and the poller's
+  // abort path sends tasks/cancel (or leaves the task to whoever resumes it)
+  if (req.signal?.aborted && !call.resume && !call.answer) return { content: [], isError: true, error: "Cancelled before it was sent", durationMs: 0 };
   const ctx = {
     client: client as unknown as TaskRequester,
     busy: <T>(request: () => Promise<T>) => pool.busy(conn, request),
