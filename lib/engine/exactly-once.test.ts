@@ -45,6 +45,7 @@ beforeAll(async () => {
   pipeline("once-publish-hang-long", "publish", '{ title: "{{ inputs.title }}", hang: true }');
   pipeline("once-create-mismatch", "create", '{ title: "{{ inputs.title }}", answer: mismatch }');
   pipeline("once-create-missing", "create", '{ title: "{{ inputs.title }}", answer: missing }');
+  pipeline("once-create-malformed", "create", '{ title: "{{ inputs.title }}", answer: malformed }');
   pipeline("once-lookup-hang", "lookup", '{ title: "{{ inputs.title }}", hang: true }', "300ms");
   worker = await new Worker({ pollMs: 20, leaseMs: 10_000, controlMs: 50 }).start();
 });
@@ -80,6 +81,19 @@ describe("an answer outside the tool's own output schema", () => {
       expect(await receivedFor(title)).toHaveLength(1);
     });
   }
+});
+
+describe("an answer that is not a tool result", () => {
+  it("leaves the outcome unknown (the server may have acted before it answered badly): Retry does not send it again", async () => {
+    const title = unique("create-malformed");
+    const runId = await queueRun({ pipelineSlug: "once-create-malformed", inputs: { title }, createdBy: ACTOR });
+    expect((await waitForRunStatus(runId, ["failed"], 20_000)).error).toMatch(/outcome is unknown/);
+    expect((await prisma.toolCall.findFirstOrThrow({ where: { runId } })).status).toBe("unknown");
+    await retryRun(runId, ACTOR);
+    await waitForRunStatus(runId, ["waiting"], 20_000);
+    expect(await latestStep(runId)).toMatchObject({ attempt: 2, status: "waiting" });
+    expect(await receivedFor(title)).toHaveLength(1);
+  });
 });
 
 describe("Retry after a call whose outcome is unknown", () => {

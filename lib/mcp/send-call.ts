@@ -191,8 +191,9 @@ function isOutcomeUnknown(error: unknown, aborted: boolean): boolean {
   if (error instanceof SdkError) {
     // thrown before anything is written to the transport
     if (error.code === SdkErrorCode.NotConnected) return false;
-    // an answer came, of a kind this call could not take (input asked for): the server has not finished
-    if (error.code === SdkErrorCode.UnsupportedResultType || error.code === SdkErrorCode.InvalidResult) return false;
+    // an answer came, of a kind this call could not take (input asked for): the server has not finished.
+    // A malformed answer (InvalidResult) may follow what the tool did: unknown, like a lost answer.
+    if (error.code === SdkErrorCode.UnsupportedResultType) return false;
   }
   return true;
 }
