@@ -11,6 +11,11 @@
 // resolves to a public address when saved and to 127.0.0.1 at the send (DNS rebinding) is refused at the
 // send. An IP literal is checked as written (a socket does no lookup for it).
 //
+// A push endpoint is read by web-push with Node's legacy url.parse, which can read another host than
+// WHATWG URL (the filter's parser): https://127.0.0.1%2eattacker.example/ is the name
+// 127.0.0.1.attacker.example to WHATWG and the IP literal 127.0.0.1 to url.parse. pushEndpoint refuses
+// such an endpoint (at save and at every send) and gives the normalized href, the one kept and sent.
+//
 // Team channels (notifications.yaml, kept by admins) are not filtered: an admin may point them at an
 // internal service on purpose. SWITCHBOARD_NOTIFY_ALLOW_PRIVATE=1 turns the filter off (tests with local
 // receivers; a Switchboard whose people post to services on its own network).
@@ -20,6 +25,7 @@ import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import os from "node:os";
+import { parse as legacyParse } from "node:url";
 import { notifyAllowPrivate } from "@/lib/env";
 import { SafeError } from "@/lib/errors";
 
@@ -181,6 +187,52 @@ export function guardedAgent(protocol: string, resolve?: Resolve): http.Agent {
   const lookup = guardedLookup(resolve);
   if (protocol === "https:") return new https.Agent({ ...https.globalAgent.options, keepAlive: false, lookup });
   return new http.Agent({ keepAlive: false, lookup });
+}
+
+/** A host as one spelling: lower case, no IPv6 brackets, an IP address by its bytes. */
+function hostKey(host: string | null | undefined): string {
+  const bare = (host ?? "").replace(/^\[|\]$/g, "").toLowerCase();
+  const bytes = ipBytes(bare);
+  return bytes ? ipKey(bytes) : bare;
+}
+
+/** The host part of `text` as written (after the scheme's slashes and any user info), or null. */
+function writtenHost(text: string): string | null {
+  const authority = /^[a-z][a-z0-9+.-]*:[\\/]*([^\\/?#]*)/i.exec(text.replace(/[\t\n\r]/g, "").trim())?.[1];
+  return authority === undefined ? null : authority.slice(authority.lastIndexOf("@") + 1);
+}
+
+/**
+ * A push endpoint as it is kept and sent: the WHATWG URL, whose href is what web-push gets. Throws a
+ * SafeError for anything but https, and for an endpoint that web-push's parser (Node's legacy
+ * url.parse) would read another host or port from than the address filter reads: a percent sign in
+ * the host (https://127.0.0.1%2eattacker.example/ is a name to one and 127.0.0.1 to the other), or any
+ * other difference, in the endpoint as given or in its href. A browser's endpoint has none of these.
+ */
+export function pushEndpoint(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new SafeError("the push endpoint is not a URL");
+  }
+  if (url.protocol !== "https:") throw new SafeError("the push endpoint is not an https:// address");
+  const ambiguous = new SafeError(
+    `the push endpoint's host (${url.hostname}) is written so that URL parsers read different hosts from it (a percent sign, or another spelling): a push endpoint must name its host plainly`,
+  );
+  const written = writtenHost(text);
+  if (written === null || written.includes("%")) throw ambiguous;
+  for (const form of [text, url.href]) {
+    let legacy: ReturnType<typeof legacyParse>;
+    try {
+      legacy = legacyParse(form);
+    } catch {
+      throw ambiguous;
+    }
+    if (hostKey(legacy.hostname) !== hostKey(url.hostname)) throw ambiguous;
+    if (form === url.href && (legacy.port ?? "") !== url.port) throw ambiguous;
+  }
+  return url;
 }
 
 /**
