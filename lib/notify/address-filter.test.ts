@@ -5,7 +5,8 @@
 // a team channel still reaches a receiver on 127.0.0.1. Real receivers on 127.0.0.1, a real push-service
 // stand-in, real DNS for `localhost`, and a scripted resolver only where a public name is needed.
 // A push endpoint that web-push's parser (Node's legacy url.parse) reads as another host than the filter
-// does is refused at save and at the send, before any connection.
+// does is refused at save and at the send, before any connection; and the guarded agent's sockets are
+// checked again once connected (the backstop for a connection no lookup checked).
 // first: the request scope's storage must exist before next/headers is loaded
 import { callActionAs } from "@/lib/testing/server-actions";
 
@@ -21,7 +22,7 @@ import { prisma, writeTransaction } from "@/lib/db/client";
 import { seal } from "@/lib/auth/seal";
 import { insertOutboxRow, NOTIFICATION_EVENTS } from "@/lib/db/outbox";
 import { resetEnvForTests } from "@/lib/env";
-import { checkPersonalTarget, guardedAgent, ipBytes, ipKey, pushEndpoint, RefusedAddressError, refusedReason, type Resolve } from "@/lib/notify/address-filter";
+import { checkPersonalTarget, guardedAgent, guardSocket, ipBytes, ipKey, pushEndpoint, RefusedAddressError, refusedReason, type Resolve } from "@/lib/notify/address-filter";
 import { sendToChannel } from "@/lib/notify/channels";
 import type { Channel } from "@/lib/notify/config";
 import { NotificationSender } from "@/lib/notify/sender";
@@ -299,6 +300,53 @@ describe("a push endpoint web-push would read as another host", () => {
       expect(listener.connections).toEqual([]);
     } finally {
       spy.mockRestore();
+      await listener.close();
+    }
+  });
+});
+
+describe("the guarded agent's socket check (the backstop)", () => {
+  it("refuses a connection made through the guarded agent to an IP literal, which no lookup checks, before a byte is sent", async () => {
+    // http: the receiver on 127.0.0.1 gets no request
+    const plain = await postVia(guardedAgent("http:"), hooks.url("/backstop"));
+    expect("error" in plain && plain.error).toBeInstanceOf(RefusedAddressError);
+    expect("error" in plain && plain.error.message).toBe("127.0.0.1, a loopback address: a personal channel may not send there");
+    expect(hooks.requests.filter((r) => r.path === "/backstop")).toEqual([]);
+
+    // https (web-push's agent): refused before the TLS handshake, so the listener gets no byte at all
+    const listener = await tcpListener(false);
+    try {
+      const error = await new Promise<Error>((resolve) => {
+        const req = https.request({ hostname: "127.0.0.1", port: listener.port, method: "POST", agent: guardedAgent("https:") }, () => resolve(new Error("answered")));
+        req.on("error", resolve);
+        req.end("{}");
+      });
+      expect(error).toBeInstanceOf(RefusedAddressError);
+      expect(await Promise.all(listener.connections)).toEqual([0]);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("checks a socket's remote address once connected, and lets it be when the filter is off", async () => {
+    const listener = await tcpListener(false);
+    try {
+      const connect = () =>
+        new Promise<Error | null>((resolve) => {
+          let failed: Error | null = null;
+          const socket = guardSocket(net.connect({ host: "127.0.0.1", port: listener.port }));
+          socket.on("error", (error) => (failed = error));
+          // later "connect" listeners still run after the check destroyed the socket: only a live one is ended
+          socket.on("connect", () => socket.destroyed || socket.end());
+          socket.on("close", () => resolve(failed));
+        });
+      const refused = await connect();
+      expect(refused).toBeInstanceOf(RefusedAddressError);
+      expect(refused?.message).toBe("127.0.0.1, a loopback address: a personal channel may not send there");
+      filter(false);
+      expect(await connect()).toBeNull();
+      expect(await Promise.all(listener.connections)).toEqual([0, 0]);
+    } finally {
       await listener.close();
     }
   });
