@@ -4,20 +4,25 @@
 // public address when saved and to 127.0.0.1 at the send (DNS rebinding) is refused at the connection;
 // a team channel still reaches a receiver on 127.0.0.1. Real receivers on 127.0.0.1, a real push-service
 // stand-in, real DNS for `localhost`, and a scripted resolver only where a public name is needed.
+// A push endpoint that web-push's parser (Node's legacy url.parse) reads as another host than the filter
+// does is refused at save and at the send, before any connection; and the guarded agent's sockets are
+// checked again once connected (the backstop for a connection no lookup checked).
 // first: the request scope's storage must exist before next/headers is loaded
 import { callActionAs } from "@/lib/testing/server-actions";
 
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
+import net, { type AddressInfo } from "node:net";
 import os from "node:os";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { addPersonalChannelAction, sendPersonalTestAction } from "@/app/(app)/settings/my-notification-actions";
-import { enablePushAction } from "@/app/(app)/settings/notification-actions";
+import { disablePushAction, enablePushAction } from "@/app/(app)/settings/notification-actions";
 import { prisma, writeTransaction } from "@/lib/db/client";
+import { seal } from "@/lib/auth/seal";
 import { insertOutboxRow, NOTIFICATION_EVENTS } from "@/lib/db/outbox";
 import { resetEnvForTests } from "@/lib/env";
-import { checkPersonalTarget, guardedAgent, ipBytes, ipKey, RefusedAddressError, refusedReason, type Resolve } from "@/lib/notify/address-filter";
+import { checkPersonalTarget, guardedAgent, guardSocket, ipBytes, ipKey, pushEndpoint, RefusedAddressError, refusedReason, type Resolve } from "@/lib/notify/address-filter";
 import { sendToChannel } from "@/lib/notify/channels";
 import type { Channel } from "@/lib/notify/config";
 import { NotificationSender } from "@/lib/notify/sender";
@@ -80,6 +85,26 @@ function postVia(agent: http.Agent, url: string): Promise<{ remote: string | und
     req.end("{}");
   });
 }
+
+/** A bare TCP listener on 127.0.0.1: each connection it took, as the bytes it got before it closed; `hangUp`: closes each at once. */
+async function tcpListener(hangUp: boolean) {
+  const connections: Promise<number>[] = [];
+  const server = net.createServer((socket) => {
+    connections.push(
+      new Promise((resolve) => {
+        let bytes = 0;
+        socket.on("data", (d: Buffer) => (bytes += d.length));
+        socket.on("error", () => {});
+        socket.on("close", () => resolve(bytes));
+        if (hangUp) socket.destroy();
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { port: (server.address() as AddressInfo).port, connections, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const message = { id: "n1", event: "run.failed", title: "t", text: "x", url: "https://switchboard.example/", client: null, at: new Date().toISOString() };
 
 describe("which addresses a person's own channel may reach", () => {
   it("refuses loopback, private, link-local, unspecified, multicast and IPv6 forms that carry them, and allows public addresses", () => {
@@ -208,5 +233,121 @@ describe("which addresses a person's own channel may reach", () => {
     expect(hooks.requests.filter((r) => r.path === "/own-test")).toEqual([]);
     const [logged] = await prisma.notificationDelivery.findMany({ where: { channel: `stored:${id}` } });
     expect(logged).toMatchObject({ event: "test", status: "failed", error: "127.0.0.1, a loopback address: a personal channel may not send there" });
+  });
+});
+
+describe("a push endpoint web-push would read as another host", () => {
+  const AMBIGUOUS = "URL parsers read different hosts from it";
+
+  it("is refused at save, the reviewer's https://127.0.0.1%2eattacker.example/ among them, and a plain one is kept normalized", async () => {
+    // WHATWG URL reads a name here, Node's url.parse (web-push's) the IP literal 127.0.0.1
+    const endpoint = "https://127.0.0.1%2eattacker.example:8443/x";
+    expect(new URL(endpoint).hostname).toBe("127.0.0.1.attacker.example");
+    const person = await makeUser();
+    const keys = push.subscribe().keys;
+    const result = await callActionAs(person, () => enablePushAction({ endpoint, keys }));
+    expect(result).toMatchObject({ ok: false, error: expect.stringContaining(`push endpoint's host (127.0.0.1.attacker.example) is written so that ${AMBIGUOUS}`) });
+    await expect(saveOwnPushChannel(person, { endpoint, keys })).rejects.toThrow(AMBIGUOUS);
+    await expect(createStoredChannel({ name: `p-${uid()}`, type: "webpush", ownerId: person.id, events: ["run.failed"], clients: null, url: endpoint, keys })).rejects.toThrow(AMBIGUOUS);
+    // with the filter off too: the endpoint itself is ambiguous
+    filter(false);
+    await expect(saveOwnPushChannel(person, { endpoint, keys })).rejects.toThrow(AMBIGUOUS);
+    expect(await prisma.notificationChannel.count({ where: { ownerId: person.id } })).toBe(0);
+
+    for (const bad of ["https://%31%32%37.0.0.1/x", "https://127.1/x", "https://0x7f.1/x", "https://a%2eexample/x", "https://user@127.0.0.1%2ea.example/x"]) expect(() => pushEndpoint(bad), bad).toThrow(AMBIGUOUS);
+    expect(() => pushEndpoint("http://push.example/x")).toThrow("not an https:// address");
+    for (const good of ["https://fcm.googleapis.com/fcm/send/abc:APA91b", "https://updates.push.services.mozilla.com/wpush/v2/gAAAA", "https://[2606:4700::1111]/x", "https://[::ffff:8.8.8.8]/x"]) {
+      expect(pushEndpoint(good).href, good).toBe(new URL(good).href);
+    }
+    // kept as its normalized href, which the browser's own endpoint already is
+    const browser = push.subscribe();
+    const spelled = browser.endpoint.replace("https://", "HTTPS://");
+    const { id } = await saveOwnPushChannel(person, { endpoint: spelled, keys: browser.keys });
+    expect((await listStoredChannels({ id }))[0].url).toBe(browser.endpoint);
+    expect(await callActionAs(person, () => disablePushAction({ endpoint: browser.endpoint }))).toEqual({ ok: true, data: { removed: true } });
+  });
+
+  it("planted in the database before the fix, is refused at the send: no socket goes to 127.0.0.1, the listener there gets nothing", async () => {
+    const listener = await tcpListener(true);
+    // every TCP connection the send opens, where it goes (the sockets stay real: the spy calls through).
+    // url.parse stops the host at the "%" and so drops the port too: web-push went to 127.0.0.1:443
+    const attempts: string[] = [];
+    const connect = net.Socket.prototype.connect;
+    const spy = vi.spyOn(net.Socket.prototype, "connect").mockImplementation(function (this: net.Socket, ...args: unknown[]) {
+      const first = (Array.isArray(args[0]) ? args[0][0] : args[0]) as { host?: string; port?: number } | number;
+      attempts.push(typeof first === "object" ? `${first.host}:${first.port}` : `${args[1]}:${first}`);
+      return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
+    });
+    try {
+      const person = await makeUser();
+      const endpoint = `https://127.0.0.1%2eattacker.example:${listener.port}/x`;
+      const { id } = await prisma.notificationChannel.create({
+        data: {
+          name: `old-${uid()}`,
+          type: "webpush",
+          ownerId: person.id,
+          eventsJson: JSON.stringify(["run.failed"]),
+          configSealed: seal("notification channels", JSON.stringify({ url: endpoint, keys: push.subscribe().keys })),
+        },
+        select: { id: true },
+      });
+      const [channel] = await listStoredChannels({ id });
+      expect(channel.url).toBe(endpoint);
+      await expect(sendToChannel(channel, message)).rejects.toThrow(AMBIGUOUS);
+      filter(false);
+      await expect(sendToChannel(channel, message)).rejects.toThrow(AMBIGUOUS);
+      expect(attempts.filter((a) => a.startsWith("127.0.0.1:"))).toEqual([]);
+      expect(listener.connections).toEqual([]);
+    } finally {
+      spy.mockRestore();
+      await listener.close();
+    }
+  });
+});
+
+describe("the guarded agent's socket check (the backstop)", () => {
+  it("refuses a connection made through the guarded agent to an IP literal, which no lookup checks, before a byte is sent", async () => {
+    // http: the receiver on 127.0.0.1 gets no request
+    const plain = await postVia(guardedAgent("http:"), hooks.url("/backstop"));
+    expect("error" in plain && plain.error).toBeInstanceOf(RefusedAddressError);
+    expect("error" in plain && plain.error.message).toBe("127.0.0.1, a loopback address: a personal channel may not send there");
+    expect(hooks.requests.filter((r) => r.path === "/backstop")).toEqual([]);
+
+    // https (web-push's agent): refused before the TLS handshake, so the listener gets no byte at all
+    const listener = await tcpListener(false);
+    try {
+      const error = await new Promise<Error>((resolve) => {
+        const req = https.request({ hostname: "127.0.0.1", port: listener.port, method: "POST", agent: guardedAgent("https:") }, () => resolve(new Error("answered")));
+        req.on("error", resolve);
+        req.end("{}");
+      });
+      expect(error).toBeInstanceOf(RefusedAddressError);
+      expect(await Promise.all(listener.connections)).toEqual([0]);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("checks a socket's remote address once connected, and lets it be when the filter is off", async () => {
+    const listener = await tcpListener(false);
+    try {
+      const connect = () =>
+        new Promise<Error | null>((resolve) => {
+          let failed: Error | null = null;
+          const socket = guardSocket(net.connect({ host: "127.0.0.1", port: listener.port }));
+          socket.on("error", (error) => (failed = error));
+          // later "connect" listeners still run after the check destroyed the socket: only a live one is ended
+          socket.on("connect", () => socket.destroyed || socket.end());
+          socket.on("close", () => resolve(failed));
+        });
+      const refused = await connect();
+      expect(refused).toBeInstanceOf(RefusedAddressError);
+      expect(refused?.message).toBe("127.0.0.1, a loopback address: a personal channel may not send there");
+      filter(false);
+      expect(await connect()).toBeNull();
+      expect(await Promise.all(listener.connections)).toEqual([0, 0]);
+    } finally {
+      await listener.close();
+    }
   });
 });

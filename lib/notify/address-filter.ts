@@ -9,7 +9,15 @@
 // (guardedLookup, in the agent every personal send uses) resolves the host, checks every address it got
 // and hands the socket only those, so the connection goes to an address that was checked. A name that
 // resolves to a public address when saved and to 127.0.0.1 at the send (DNS rebinding) is refused at the
-// send. An IP literal is checked as written (a socket does no lookup for it).
+// send. An IP literal is checked as written (a socket does no lookup for it). As a backstop, every socket
+// of that agent has its remote address checked once it connects, before a byte is written (guardSocket):
+// a connection that reached its address without the lookup (an IP literal some parser let through) is
+// destroyed with the refusal.
+//
+// A push endpoint is read by web-push with Node's legacy url.parse, which can read another host than
+// WHATWG URL (the filter's parser): https://127.0.0.1%2eattacker.example/ is the name
+// 127.0.0.1.attacker.example to WHATWG and the IP literal 127.0.0.1 to url.parse. pushEndpoint refuses
+// such an endpoint (at save and at every send) and gives the normalized href, the one kept and sent.
 //
 // Team channels (notifications.yaml, kept by admins) are not filtered: an admin may point them at an
 // internal service on purpose. SWITCHBOARD_NOTIFY_ALLOW_PRIVATE=1 turns the filter off (tests with local
@@ -20,6 +28,8 @@ import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import os from "node:os";
+import type { Duplex } from "node:stream";
+import { parse as legacyParse } from "node:url";
 import { notifyAllowPrivate } from "@/lib/env";
 import { SafeError } from "@/lib/errors";
 
@@ -174,13 +184,103 @@ export function assertLiteralHostAllowed(url: URL): void {
 }
 
 /**
+ * The backstop of the guarded agent: once `socket` connects, and before anything is written to it (the
+ * check runs ahead of every other "connect" listener, the TLS handshake's too), its remote address is
+ * checked like a looked-up one; a refused one destroys the socket with the RefusedAddressError. It
+ * catches a connection that reached its address without the guarded lookup (an IP literal host).
+ */
+export function guardSocket<T extends Duplex>(socket: T): T {
+  if (!(socket instanceof net.Socket)) {
+    socket.destroy(new SafeError("the connection could not be checked by the address filter"));
+    return socket;
+  }
+  socket.prependOnceListener("connect", () => {
+    const address = socket.remoteAddress;
+    try {
+      if (!address) throw new SafeError("the connection's address could not be read: a personal channel may not send there");
+      assertAddressAllowed(address, socketHost(socket));
+    } catch (error) {
+      socket.destroy(error as Error);
+    }
+  });
+  return socket;
+}
+
+/** The name a TLS socket was opened for (its SNI), to name it in a refusal; undefined for plain sockets. */
+function socketHost(socket: net.Socket): string | undefined {
+  const name = (socket as net.Socket & { servername?: unknown }).servername;
+  return typeof name === "string" && name !== "" ? name : undefined;
+}
+
+class GuardedHttpAgent extends http.Agent {
+  override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const socket = super.createConnection(options, callback && ((err, stream) => callback(err, stream && guardSocket(stream))));
+    return socket && guardSocket(socket);
+  }
+}
+
+class GuardedHttpsAgent extends https.Agent {
+  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const socket = super.createConnection(options, callback && ((err, stream) => callback(err, stream && guardSocket(stream))));
+    return socket && guardSocket(socket);
+  }
+}
+
+/**
  * An agent for one personal send: no kept-alive sockets (each connection is looked up and checked), the
- * guarded lookup, and the global agent's other settings (a CA the process trusts).
+ * guarded lookup, every socket's address checked once it connects (guardSocket), and the global agent's
+ * other settings (a CA the process trusts).
  */
 export function guardedAgent(protocol: string, resolve?: Resolve): http.Agent {
   const lookup = guardedLookup(resolve);
-  if (protocol === "https:") return new https.Agent({ ...https.globalAgent.options, keepAlive: false, lookup });
-  return new http.Agent({ keepAlive: false, lookup });
+  if (protocol === "https:") return new GuardedHttpsAgent({ ...https.globalAgent.options, keepAlive: false, lookup });
+  return new GuardedHttpAgent({ keepAlive: false, lookup });
+}
+
+/** A host as one spelling: lower case, no IPv6 brackets, an IP address by its bytes. */
+function hostKey(host: string | null | undefined): string {
+  const bare = (host ?? "").replace(/^\[|\]$/g, "").toLowerCase();
+  const bytes = ipBytes(bare);
+  return bytes ? ipKey(bytes) : bare;
+}
+
+/** The host part of `text` as written (after the scheme's slashes and any user info), or null. */
+function writtenHost(text: string): string | null {
+  const authority = /^[a-z][a-z0-9+.-]*:[\\/]*([^\\/?#]*)/i.exec(text.replace(/[\t\n\r]/g, "").trim())?.[1];
+  return authority === undefined ? null : authority.slice(authority.lastIndexOf("@") + 1);
+}
+
+/**
+ * A push endpoint as it is kept and sent: the WHATWG URL, whose href is what web-push gets. Throws a
+ * SafeError for anything but https, and for an endpoint that web-push's parser (Node's legacy
+ * url.parse) would read another host or port from than the address filter reads: a percent sign in
+ * the host (https://127.0.0.1%2eattacker.example/ is a name to one and 127.0.0.1 to the other), or any
+ * other difference, in the endpoint as given or in its href. A browser's endpoint has none of these.
+ */
+export function pushEndpoint(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new SafeError("the push endpoint is not a URL");
+  }
+  if (url.protocol !== "https:") throw new SafeError("the push endpoint is not an https:// address");
+  const ambiguous = new SafeError(
+    `the push endpoint's host (${url.hostname}) is written so that URL parsers read different hosts from it (a percent sign, or another spelling): a push endpoint must name its host plainly`,
+  );
+  const written = writtenHost(text);
+  if (written === null || written.includes("%")) throw ambiguous;
+  for (const form of [text, url.href]) {
+    let legacy: ReturnType<typeof legacyParse>;
+    try {
+      legacy = legacyParse(form);
+    } catch {
+      throw ambiguous;
+    }
+    if (hostKey(legacy.hostname) !== hostKey(url.hostname)) throw ambiguous;
+    if (form === url.href && (legacy.port ?? "") !== url.port) throw ambiguous;
+  }
+  return url;
 }
 
 /**

@@ -19,7 +19,7 @@ import nodemailer from "nodemailer";
 import webpush from "web-push";
 import { env, publicUrl } from "@/lib/env";
 import { SafeError } from "@/lib/errors";
-import { assertLiteralHostAllowed, guardedAgent } from "@/lib/notify/address-filter";
+import { assertLiteralHostAllowed, guardedAgent, pushEndpoint } from "@/lib/notify/address-filter";
 import type { Channel } from "@/lib/notify/config";
 import { deleteStoredChannel } from "@/lib/notify/stored-channels";
 import { vapidKeys, vapidSubject } from "@/lib/notify/vapid";
@@ -198,11 +198,13 @@ export function pushPayload(message: NotificationMessage): string {
 async function sendPush(channel: Channel & { id?: string }, message: NotificationMessage): Promise<void> {
   if (!channel.url || !channel.keys) throw new SafeError("the push subscription is incomplete");
   const { publicKey, privateKey } = vapidKeys();
-  // an endpoint is a person's own address: always through the address filter
-  const endpoint = new URL(channel.url);
+  // an endpoint is a person's own address: always through the address filter. web-push gets the
+  // normalized href, and an endpoint its parser would read another host from (a row kept before the
+  // check at save) is refused here too
+  const endpoint = pushEndpoint(channel.url);
   assertLiteralHostAllowed(endpoint);
   try {
-    await webpush.sendNotification({ endpoint: channel.url, keys: channel.keys }, pushPayload(message), {
+    await webpush.sendNotification({ endpoint: endpoint.href, keys: channel.keys }, pushPayload(message), {
       vapidDetails: { subject: vapidSubject(publicUrl()), publicKey, privateKey },
       TTL: PUSH_TTL_SECONDS,
       contentEncoding: "aes128gcm",

@@ -6,7 +6,7 @@ import { seal, unseal } from "@/lib/auth/seal";
 import { prisma } from "@/lib/db/client";
 import { NOTIFICATION_EVENTS, type NotificationEvent } from "@/lib/db/outbox";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { checkPersonalTarget } from "@/lib/notify/address-filter";
+import { checkPersonalTarget, pushEndpoint } from "@/lib/notify/address-filter";
 import { type Channel, maskAddress } from "@/lib/notify/config";
 import type { ChannelType } from "@/lib/notify/notify.schema";
 
@@ -14,10 +14,14 @@ const PURPOSE = "notification channels";
 
 type SecretPart = Pick<Channel, "url" | "secret" | "token" | "to" | "keys">;
 
-/** Keeps a channel; a person's own (ownerId set) only when its address passes the address filter. */
+/**
+ * Keeps a channel; a person's own (ownerId set) only when its address passes the address filter. A push
+ * endpoint is kept normalized, and refused when web-push would read another host from it (pushEndpoint).
+ */
 export async function createStoredChannel(input: { name: string; type: ChannelType; ownerId: string | null; events: NotificationEvent[]; clients: string[] | null } & SecretPart) {
-  if (input.ownerId !== null && input.url !== undefined) await checkPersonalTarget(input.url);
-  const secret: SecretPart = { url: input.url, secret: input.secret, token: input.token, to: input.to, keys: input.keys };
+  const url = input.type === "webpush" && input.url !== undefined ? pushEndpoint(input.url).href : input.url;
+  if (input.ownerId !== null && url !== undefined) await checkPersonalTarget(url);
+  const secret: SecretPart = { url, secret: input.secret, token: input.token, to: input.to, keys: input.keys };
   return prisma.notificationChannel.create({
     data: {
       name: input.name,
@@ -75,13 +79,15 @@ export async function listOwnChannelSummaries(ownerId: string): Promise<OwnChann
 /**
  * A person's own Web Push channel for one browser (Settings' "Enable push on this browser"): the
  * subscription sealed like any channel's address; the same browser subscribing again replaces its row.
- * It takes every event the person may see (tool.changed is for admins).
+ * It takes every event the person may see (tool.changed is for admins). The endpoint is kept as its
+ * normalized href, and refused when web-push's parser would read another host from it (pushEndpoint).
  */
 export async function saveOwnPushChannel(owner: { id: string; role: string }, subscription: { endpoint: string; keys: { p256dh: string; auth: string } }) {
-  await checkPersonalTarget(subscription.endpoint);
-  const name = pushChannelName(subscription.endpoint);
+  const endpoint = pushEndpoint(subscription.endpoint).href;
+  await checkPersonalTarget(endpoint);
+  const name = pushChannelName(endpoint);
   const events = NOTIFICATION_EVENTS.filter((e) => owner.role === "admin" || e !== "tool.changed");
-  const configSealed = seal(PURPOSE, JSON.stringify({ url: subscription.endpoint, keys: subscription.keys } satisfies SecretPart));
+  const configSealed = seal(PURPOSE, JSON.stringify({ url: endpoint, keys: subscription.keys } satisfies SecretPart));
   return prisma.notificationChannel.upsert({
     where: { ownerId_name: { ownerId: owner.id, name } },
     create: { name, type: "webpush", ownerId: owner.id, eventsJson: JSON.stringify(events), clientsJson: null, configSealed },
@@ -100,7 +106,10 @@ function pushChannelName(endpoint: string): string {
  * when it is another person's, or already gone); whether one was deleted.
  */
 export async function deleteOwnPushChannel(ownerId: string, endpoint: string): Promise<boolean> {
-  return (await prisma.notificationChannel.deleteMany({ where: { ownerId, type: "webpush", name: pushChannelName(endpoint) } })).count === 1;
+  // named by the normalized endpoint since it is kept normalized; a row kept before by the endpoint as given
+  const names = new Set([pushChannelName(endpoint)]);
+  if (URL.canParse(endpoint)) names.add(pushChannelName(new URL(endpoint).href));
+  return (await prisma.notificationChannel.deleteMany({ where: { ownerId, type: "webpush", name: { in: [...names] } } })).count >= 1;
 }
 
 /** One of a person's own channels, ready to send to (null when there is none of that id that is theirs). */
