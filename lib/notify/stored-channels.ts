@@ -78,7 +78,8 @@ export async function listOwnChannelSummaries(ownerId: string): Promise<OwnChann
 
 /**
  * A person's own Web Push channel for one browser (Settings' "Enable push on this browser"): the
- * subscription sealed like any channel's address; the same browser subscribing again replaces its row.
+ * subscription sealed like any channel's address; the same browser subscribing again replaces its row,
+ * and another person's row for the same browser (a shared browser goes to whoever enabled push last).
  * It takes every event the person may see (tool.changed is for admins). The endpoint is kept as its
  * normalized href, and refused when web-push's parser would read another host from it (pushEndpoint).
  */
@@ -88,12 +89,17 @@ export async function saveOwnPushChannel(owner: { id: string; role: string }, su
   const name = pushChannelName(endpoint);
   const events = NOTIFICATION_EVENTS.filter((e) => owner.role === "admin" || e !== "tool.changed");
   const configSealed = seal(PURPOSE, JSON.stringify({ url: endpoint, keys: subscription.keys } satisfies SecretPart));
-  return prisma.notificationChannel.upsert({
-    where: { ownerId_name: { ownerId: owner.id, name } },
-    create: { name, type: "webpush", ownerId: owner.id, eventsJson: JSON.stringify(events), clientsJson: null, configSealed },
-    update: { configSealed },
-    select: { id: true, name: true },
-  });
+  // one browser, one person: a shared browser that another person subscribed before stops getting theirs
+  const [, channel] = await prisma.$transaction([
+    prisma.notificationChannel.deleteMany({ where: { type: "webpush", name, ownerId: { not: owner.id } } }),
+    prisma.notificationChannel.upsert({
+      where: { ownerId_name: { ownerId: owner.id, name } },
+      create: { name, type: "webpush", ownerId: owner.id, eventsJson: JSON.stringify(events), clientsJson: null, configSealed },
+      update: { configSealed },
+      select: { id: true, name: true },
+    }),
+  ]);
+  return channel;
 }
 
 /** One browser's push channel is named by its endpoint, so the same browser finds its own row again. */

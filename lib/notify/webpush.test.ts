@@ -141,6 +141,16 @@ describe("Web Push", () => {
   });
 });
 
+describe("a shared browser", () => {
+  it("gets the pushes of whoever enabled push on it last: the person before loses that channel", async () => {
+    const { browser, channelId: first } = await subscribedPerson();
+    const next = { id: `user-${randomUUID()}`, role: "operator" };
+    const { id: second } = await saveOwnPushChannel(next, { endpoint: browser.endpoint, keys: browser.keys });
+    expect(await prisma.notificationChannel.findUnique({ where: { id: first } })).toBeNull();
+    expect((await prisma.notificationChannel.findUniqueOrThrow({ where: { id: second } })).ownerId).toBe(next.id);
+  });
+});
+
 describe("the service worker", () => {
   it("is served without a session (a browser fetches it again to update it) and the CSP lets this origin register it", () => {
     const response = proxy(new NextRequest(`${SITE}/sw.js`, { headers: { host: new URL(SITE).host } }));
