@@ -171,4 +171,12 @@ describe("POST /api/runs/<id>/input", () => {
     expect(JSON.parse((await prisma.stepInputRequest.findUniqueOrThrow({ where: { id: second } })).contentJson ?? "{}")).toEqual({ name: "Grace" });
     expect(JSON.parse((await prisma.stepInputRequest.findUniqueOrThrow({ where: { id: first.id } })).contentJson ?? "{}")).toEqual({ name: "Ada" });
   });
+
+  it("checks an answer without running the server's pattern (a catastrophic one would freeze the process)", async () => {
+    const runId = await waitingRun("input_required", { type: "object", properties: { code: { type: "string", pattern: "^(a+)+$", default: "a" } }, required: ["code"] });
+    const started = performance.now();
+    const res = await post(runId, { action: "accept", content: { code: `${"a".repeat(27)}!` } });
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(res.status).toBe(200);
+  });
 });
