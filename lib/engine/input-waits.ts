@@ -100,7 +100,9 @@ export function parkForInput(db: Sqlite, runId: string, owner: string, step: { i
     message: request.message.slice(0, 4_000),
     schemaJson: JSON.stringify(request.requestedSchema),
     inputKey: request.inputRequired?.key ?? null,
-    inputRequestsJson: request.inputRequired ? JSON.stringify(request.inputRequired.inputRequests) : null,
+    // not kept: nothing reads it back (the retry needs only the key and requestState), and it is the
+    // server's words as sent, unbounded and not redacted
+    inputRequestsJson: null,
     requestState: request.inputRequired?.requestState ?? null,
     toolCallId: request.toolCallId ?? null,
     server: request.server ?? null,

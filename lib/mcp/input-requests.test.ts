@@ -1,11 +1,11 @@
 // What a server asks for, as Switchboard takes it: the requested schema is reduced to the MCP elicitation
 // subset when the request arrives (a form's fields, nothing a hostile server could use to freeze the check
-// of the answer or fill the database), and refused when no form can take it.
+// of the answer or fill the database), refused when no form can take it, and its secrets can be redacted.
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { SchemaForm } from "@/components/tools/schema-form";
-import { checkInputContent, elicitationAsk, inputRequiredAsk, reduceRequestedSchema, UnanswerableInputRequest } from "@/lib/mcp/input-requests";
+import { checkInputContent, elicitationAsk, inputRequiredAsk, redactAsk, reduceRequestedSchema, UnanswerableInputRequest } from "@/lib/mcp/input-requests";
 import { buildFormModel } from "@/lib/mcp/schema-form";
 import { initialFormValue } from "@/lib/mcp/schema-form-values";
 
@@ -142,5 +142,24 @@ describe("checkInputContent", () => {
     // the same schema again comes from the cache, with the same answers
     expect(checkInputContent({ ...schema }, { n: 4 })).toBe("n: must be <= 3");
     expect(checkInputContent({ type: "object", properties: { o: { type: "object" } } }, {})).toMatch(/^The requested schema cannot be checked: Field 1/);
+  });
+});
+
+describe("redactAsk", () => {
+  it("redacts the server's secrets in the message, the schema and inputRequests, never in key or requestState", () => {
+    const secret = "sk-live-123456";
+    const ask = {
+      message: `Token ${secret}?`,
+      requestedSchema: { type: "object", properties: { t: { type: "string", description: `not ${secret}`, default: secret, enum: [secret, "b"] } } },
+      key: "k",
+      inputRequests: { k: { method: "elicitation/create", params: { message: secret } } },
+      requestState: `state-${secret}`,
+    };
+    const redacted = redactAsk(ask, [secret]);
+    expect(JSON.stringify({ ...redacted, requestState: "" })).not.toContain(secret);
+    expect(redacted.message).toBe("Token [redacted]?");
+    expect(redacted.requestedSchema).toEqual({ type: "object", properties: { t: { type: "string", description: "not [redacted]", default: "[redacted]", enum: ["[redacted]", "b"] } } });
+    expect([redacted.key, redacted.requestState]).toEqual(["k", `state-${secret}`]);
+    expect(redactAsk(ask, [])).toBe(ask);
   });
 });

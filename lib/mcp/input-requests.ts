@@ -7,6 +7,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import { redactText, redactValue } from "@/lib/mcp/redact";
 
 /**
  * What a server asked for: its message and the JSON Schema of the answer, reduced to the elicitation
@@ -181,6 +182,18 @@ export function reduceRequestedSchema(schema: unknown): Record<string, unknown> 
   });
   const required = Array.isArray(schema.required) ? [...new Set(schema.required.filter((k): k is string => str(k) && Object.hasOwn(reduced, k)))] : [];
   return { type: "object", properties: reduced, ...(required.length > 0 ? { required } : {}) };
+}
+
+/**
+ * An ask with the server's secrets redacted (its message, the schema's texts and values, and an
+ * `input_required` result's `inputRequests`; never `key` or `requestState`, which go back to the server
+ * as they came). For where the pool and send-call build the ask from what the server sent.
+ */
+export function redactAsk<T extends InputAsk>(ask: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return ask;
+  const out: T = { ...ask, message: redactText(ask.message, secrets), requestedSchema: redactValue(ask.requestedSchema, secrets) as Record<string, unknown> };
+  if ("inputRequests" in ask && isObject(ask.inputRequests)) (out as T & { inputRequests: unknown }).inputRequests = redactValue(ask.inputRequests, secrets);
+  return out;
 }
 
 /**

@@ -179,4 +179,9 @@ describe("POST /api/runs/<id>/input", () => {
     expect(performance.now() - started).toBeLessThan(1_500);
     expect(res.status).toBe(200);
   });
+
+  it("does not keep the server's inputRequests (unread, unbounded, not redacted)", async () => {
+    const runId = await waitingRun();
+    expect((await openRequestOf(runId)).inputRequestsJson).toBeNull();
+  });
 });
