@@ -174,9 +174,9 @@ describe("POST /api/runs/<id>/input", () => {
 
   it("checks an answer without running the server's pattern (a catastrophic one would freeze the process)", async () => {
     const runId = await waitingRun("input_required", { type: "object", properties: { code: { type: "string", pattern: "^(a+)+$", default: "a" } }, required: ["code"] });
-    const started = performance.now();
-    const res = await post(runId, { action: "accept", content: { code: `${"a".repeat(27)}!` } });
-    expect(performance.now() - started).toBeLessThan(1_500);
+    // an answer the pattern would refuse (after a backtracking that grows fourfold with every two more
+    // characters) is taken: the pattern was never compiled
+    const res = await post(runId, { action: "accept", content: { code: `${"a".repeat(16)}!` } });
     expect(res.status).toBe(200);
   });
 
