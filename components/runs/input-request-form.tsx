@@ -2,7 +2,8 @@
 // The question a step's tool asked a person (the step waits for input), and the form drawn from the
 // schema it requested: the same field model and form as /tools (lib/mcp/schema-form.ts,
 // components/tools/schema-form.tsx). Answer, decline or cancel; the answer is taken once (a second
-// answer, from another tab or person, gets "already answered").
+// answer, from another tab or person, gets "already answered"). The form answers the question it shows
+// (its request id), never a newer one, and a new question gets a new form (typed values and "done" reset).
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -11,13 +12,28 @@ import { SchemaForm } from "@/components/tools/schema-form";
 import { buildFormModel } from "@/lib/mcp/schema-form";
 import { formArguments, initialFormValue, type FormValue } from "@/lib/mcp/schema-form-values";
 
-export type InputRequestProps = { message: string; schema: unknown; kind: string; origin: string; server: string | null; tool: string | null };
+/** `id`: the request's (StepInputRequest) id, sent with the answer. */
+export type InputRequestProps = { id: string; message: string; schema: unknown; kind: string; origin: string; server: string | null; tool: string | null };
 
 type AnswerResult = { ok: true } | { ok: false; error: string };
 
-export type AnswerInputFn = (input: { id: string; stepId: string; action: "accept" | "decline" | "cancel"; content?: Record<string, unknown> }) => Promise<AnswerResult>;
+type InputAction = "accept" | "decline" | "cancel";
 
-export function InputRequestForm({ runId, stepId, request, answer, onAnswered }: { runId: string; stepId: string; request: InputRequestProps; answer: AnswerInputFn; onAnswered?: () => void | Promise<void> }) {
+export type AnswerInputFn = (input: { id: string; requestId: string; stepId: string; action: InputAction; content?: Record<string, unknown> }) => Promise<AnswerResult>;
+
+type InputRequestFormProps = { runId: string; stepId: string; request: InputRequestProps; answer: AnswerInputFn; onAnswered?: () => void | Promise<void> };
+
+/** What the form sends: the answer to the very question it shows. */
+export function answerPayload(runId: string, stepId: string, request: Pick<InputRequestProps, "id">, action: InputAction, content?: Record<string, unknown>): Parameters<AnswerInputFn>[0] {
+  return { id: runId, requestId: request.id, stepId, action, ...(content ? { content } : {}) };
+}
+
+/** One form per question: keyed by the request, so the step's next question starts blank. */
+export function InputRequestForm(props: InputRequestFormProps) {
+  return <QuestionForm key={props.request.id} {...props} />;
+}
+
+function QuestionForm({ runId, stepId, request, answer, onAnswered }: InputRequestFormProps) {
   const model = useMemo(() => buildFormModel(request.schema ?? { type: "object", properties: {} }), [request.schema]);
   const [value, setValue] = useState<FormValue>(() => initialFormValue(model.root));
   const [busy, setBusy] = useState(false);
@@ -25,7 +41,7 @@ export function InputRequestForm({ runId, stepId, request, answer, onAnswered }:
   const [done, setDone] = useState<string | null>(null);
   const router = useRouter();
 
-  const send = async (action: "accept" | "decline" | "cancel") => {
+  const send = async (action: InputAction) => {
     let content: Record<string, unknown> | undefined;
     if (action === "accept") {
       const r = formArguments(model.root, value);
@@ -34,7 +50,7 @@ export function InputRequestForm({ runId, stepId, request, answer, onAnswered }:
     }
     setBusy(true);
     setError(null);
-    const r = await answer({ id: runId, stepId, action, content });
+    const r = await answer(answerPayload(runId, stepId, request, action, content));
     setBusy(false);
     if (!r.ok) return setError(r.error);
     setDone(action === "accept" ? "Answer sent: the step goes on." : action === "decline" ? "Declined: the tool is told." : "Cancelled: the tool is told.");

@@ -100,7 +100,9 @@ export function parkForInput(db: Sqlite, runId: string, owner: string, step: { i
     message: request.message.slice(0, 4_000),
     schemaJson: JSON.stringify(request.requestedSchema),
     inputKey: request.inputRequired?.key ?? null,
-    inputRequestsJson: request.inputRequired ? JSON.stringify(request.inputRequired.inputRequests) : null,
+    // not kept: nothing reads it back (the retry needs only the key and requestState), and it is the
+    // server's words as sent, unbounded and not redacted
+    inputRequestsJson: null,
     requestState: request.inputRequired?.requestState ?? null,
     toolCallId: request.toolCallId ?? null,
     server: request.server ?? null,
@@ -118,20 +120,22 @@ export function parkForInput(db: Sqlite, runId: string, owner: string, step: { i
 // ---------------------------------------------------------------------------------------------------
 // answer
 
-export type AnswerInput = { runId: string; stepId?: string | null; action: InputAction; content?: unknown; actor: EngineActor };
+/** `requestId`: the question answered; without it, the newest open one (of `stepId`, when given). */
+export type AnswerInput = { runId: string; requestId?: string | null; stepId?: string | null; action: InputAction; content?: unknown; actor: EngineActor };
 
 type PendingRow = { id: string; runStepId: string; stepId: string; kind: InputRequestKind; origin: InputRequestOrigin; schemaJson: string; clientId: string | null };
 
-/** The open request of a waiting run (of `stepId`, when given). */
-async function openRequest(runId: string, stepId?: string | null): Promise<PendingRow | null> {
+/** The open request of a waiting run: `requestId` exactly, when given; else the newest (of `stepId`, when given). */
+async function openRequest(runId: string, requestId?: string | null, stepId?: string | null): Promise<PendingRow | null> {
   const db = await sqlite();
   const row = prepared(
     db,
     `SELECT i."id", i."runStepId", i."stepId", i."kind", i."origin", i."schemaJson", r."clientId"
     FROM "StepInputRequest" i JOIN "RunStep" s ON s."id" = i."runStepId" JOIN "Run" r ON r."id" = i."runId"
-    WHERE i."runId" = @runId AND i."status" = 'pending' AND s."status" = 'waiting' AND r."status" = 'waiting' AND (@stepId IS NULL OR i."stepId" = @stepId)
+    WHERE i."runId" = @runId AND i."status" = 'pending' AND s."status" = 'waiting' AND r."status" = 'waiting'
+      AND (@requestId IS NULL OR i."id" = @requestId) AND (@stepId IS NULL OR i."stepId" = @stepId)
     ORDER BY i."requestedAt" DESC LIMIT 1`,
-  ).get({ runId, stepId: stepId ?? null }) as PendingRow | undefined;
+  ).get({ runId, requestId: requestId ?? null, stepId: stepId ?? null }) as PendingRow | undefined;
   return row ?? null;
 }
 
@@ -141,12 +145,19 @@ async function openRequest(runId: string, stepId?: string | null): Promise<Pendi
  * and a 409 each for the rest. A durable wait (input_required, an agent's) then puts its step back to
  * pending and requeues the run in the same transaction; an old-style wait is resumed by the worker that
  * holds its call. `content` is checked against the requested schema first (400 naming the field).
+ * With `requestId` only that request is claimed (409 once it is no longer the open one): a late answer
+ * from a page that showed an earlier question is never taken as the answer to the next.
  */
 export async function answerInput(input: AnswerInput): Promise<{ answered: true; requestId: string; stepId: string }> {
   const run = await prisma.run.findUnique({ where: { id: input.runId }, select: { status: true } });
   if (!run) throw new NotFoundError("No such run");
-  const request = await openRequest(input.runId, input.stepId);
-  if (!request) throw new SafeError(`This run is not waiting for input${input.stepId ? ` at step "${input.stepId}"` : ""} (it is ${run.status}); it may have been answered already`, 409);
+  const request = await openRequest(input.runId, input.requestId, input.stepId);
+  if (!request) {
+    if (input.requestId && run.status === "waiting") {
+      throw new SafeError("This question is no longer open: it was answered already, or the tool asked again (reload to see its question)", 409);
+    }
+    throw new SafeError(`This run is not waiting for input${input.stepId ? ` at step "${input.stepId}"` : ""} (it is ${run.status}); it may have been answered already`, 409);
+  }
   let contentJson: string | null = null;
   if (input.action === "accept") {
     const problem = checkInputContent(JSON.parse(request.schemaJson), input.content ?? {});
@@ -160,7 +171,7 @@ export async function answerInput(input: AnswerInput): Promise<{ answered: true;
     const { changes } = prepared(
       db,
       `UPDATE "StepInputRequest" SET "status" = 'answered', "action" = @action, "contentJson" = @contentJson, "answeredById" = @byId, "answeredByLabel" = @by, "answeredAt" = @now
-      WHERE "id" = @id AND "status" = 'pending'
+      WHERE "id" = @id AND "runId" = @runId AND "status" = 'pending'
         AND EXISTS (SELECT 1 FROM "RunStep" s WHERE s."id" = @runStepId AND s."status" = 'waiting')
         AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = @runId AND r."status" = 'waiting')`,
     ).run({ id: request.id, runId: input.runId, runStepId: request.runStepId, action: input.action, contentJson, byId: input.actor.id ?? null, by, now: at });

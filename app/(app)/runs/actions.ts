@@ -31,7 +31,10 @@ export const rerunRunAction = authAction({ schema: ZRerunRunInput }, async ({ id
   return result;
 });
 
-/** Answers the question a step's tool asked (the run page's and the Today board's form; each refreshes itself). */
+/**
+ * Answers the question a step's tool asked (the run page's and the Today board's form; each refreshes
+ * itself): the question the form showed (`requestId`), never a newer one.
+ */
 export const answerInputAction = authAction({ schema: ZAnswerInputInput }, async ({ id, ...answer }, user) =>
-  answerInput({ runId: id, stepId: answer.stepId, action: answer.action, content: answer.content, actor: { id: user.id, label: user.email } }),
+  answerInput({ runId: id, requestId: answer.requestId, stepId: answer.stepId, action: answer.action, content: answer.content, actor: { id: user.id, label: user.email } }),
 );

@@ -19,35 +19,44 @@ let readToken = "";
 let user: { id: string };
 const SCHEMA = { type: "object", properties: { name: { type: "string", title: "Name" }, age: { type: "integer", minimum: 0 } }, required: ["name"] };
 
+const owner = `worker-${suffix}`;
+
 /** A run held by a worker whose one tool step asked for input (input_required): returns the run's id. */
-async function waitingRun(kind: "input_required" | "elicitation" = "input_required"): Promise<string> {
-  const owner = `worker-${suffix}`;
+async function waitingRun(kind: "input_required" | "elicitation" = "input_required", schema: Record<string, unknown> = SCHEMA): Promise<string> {
   const run = await prisma.run.create({
     data: { pipelineSlug: `p-${suffix}`, pipelineName: "Ask", pipelineJson: "{}", status: "running", leaseOwner: owner, leaseExpiresAt: new Date(Date.now() + 60_000) },
     select: { id: true },
   });
   const step = await prisma.runStep.create({ data: { runId: run.id, stepId: "ask", position: 0, kind: "tool", status: "running" }, select: { id: true, stepId: true } });
+  await askAgain(run.id, step, kind, schema);
+  return run.id;
+}
+
+/** The worker holding the run parks its step for a question (again: the server's next round); returns the request's id. */
+async function askAgain(runId: string, step: { id: string; stepId: string }, kind: "input_required" | "elicitation" = "input_required", schema: Record<string, unknown> = SCHEMA): Promise<string> {
   const parked = await writeTransaction((db) =>
     parkForInput(
       db,
-      run.id,
+      runId,
       owner,
       step,
       {
         kind,
         origin: "tool",
         message: "What is your name?",
-        requestedSchema: SCHEMA,
+        requestedSchema: schema,
         server: "modern",
         tool: "ask_name",
-        ...(kind === "input_required" ? { inputRequired: { key: "name", inputRequests: {}, requestState: "ask_name:1" } } : {}),
+        ...(kind === "input_required" ? { inputRequired: { key: "name", inputRequests: { name: { method: "elicitation/create", params: { message: "What is your name?" } } }, requestState: "ask_name:1" } } : {}),
       },
       { keepLease: kind === "elicitation" },
     ),
   );
   expect(parked).toMatch(/^in/);
-  return run.id;
+  return parked as string;
 }
+
+const openRequestOf = (runId: string) => prisma.stepInputRequest.findFirstOrThrow({ where: { runId, status: "pending" } });
 
 beforeAll(async () => {
   user = await createUser({ email: `input-${suffix}@example.com`, password: "long-enough-password", role: "operator" }, { label: "test" });
@@ -125,13 +134,54 @@ describe("POST /api/runs/<id>/input", () => {
   it("the run page's action checks the session and answers the same way", async () => {
     const runId = await waitingRun();
     const stepId = "ask";
-    const noSession = await callActionAs({ id: `nobody-${suffix}` }, () => answerInputAction({ id: runId, stepId, action: "decline" }));
+    const requestId = (await openRequestOf(runId)).id;
+    const noSession = await callActionAs({ id: `nobody-${suffix}` }, () => answerInputAction({ id: runId, requestId, stepId, action: "decline" }));
     expect(noSession).toEqual({ ok: false, error: "Your session has ended. Sign in again." });
-    const done = await callActionAs(user, () => answerInputAction({ id: runId, stepId, action: "decline" }));
-    expect(done).toMatchObject({ ok: true, data: { answered: true, stepId } });
-    const again = await callActionAs(user, () => answerInputAction({ id: runId, stepId, action: "decline" }));
+    const done = await callActionAs(user, () => answerInputAction({ id: runId, requestId, stepId, action: "decline" }));
+    expect(done).toMatchObject({ ok: true, data: { answered: true, requestId, stepId } });
+    const again = await callActionAs(user, () => answerInputAction({ id: runId, requestId, stepId, action: "decline" }));
     expect(again).toMatchObject({ ok: false });
     const request = await prisma.stepInputRequest.findFirstOrThrow({ where: { runId } });
     expect([request.status, request.action, request.answeredByLabel]).toEqual(["answered", "decline", `input-${suffix}@example.com`]);
+  });
+
+  it("a late answer to an earlier question is refused, never taken for the step's next question", async () => {
+    const runId = await waitingRun();
+    const first = await openRequestOf(runId);
+    const step = { id: first.runStepId, stepId: first.stepId };
+    // tab A answers question 1; the worker sends the call again and the server asks a second time
+    expect((await post(runId, { requestId: first.id, action: "accept", content: { name: "Ada" } })).status).toBe(200);
+    await prisma.run.update({ where: { id: runId }, data: { status: "running", leaseOwner: owner, leaseExpiresAt: new Date(Date.now() + 60_000) } });
+    await prisma.runStep.update({ where: { id: step.id }, data: { status: "running" } });
+    const second = await askAgain(runId, step);
+    expect(second).not.toBe(first.id);
+    // tab B, which showed question 1, declines it (over the API and with the page's action): both refused
+    const late = await post(runId, { requestId: first.id, stepId: "ask", action: "decline" });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { error: string }).error).toMatch(/no longer open/);
+    expect(await callActionAs(user, () => answerInputAction({ id: runId, requestId: first.id, stepId: "ask", action: "accept", content: { name: "Ada" } }))).toMatchObject({ ok: false });
+    // a request of another run is not this run's question either
+    const other = await waitingRun();
+    expect((await post(runId, { requestId: (await openRequestOf(other)).id, action: "decline" })).status).toBe(409);
+    // question 2 is untouched, and is answered by its own id
+    expect(await prisma.stepInputRequest.findUniqueOrThrow({ where: { id: second }, select: { status: true, action: true } })).toEqual({ status: "pending", action: null });
+    const answered = await post(runId, { requestId: second, action: "accept", content: { name: "Grace" } });
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({ answered: true, requestId: second, stepId: "ask" });
+    expect(JSON.parse((await prisma.stepInputRequest.findUniqueOrThrow({ where: { id: second } })).contentJson ?? "{}")).toEqual({ name: "Grace" });
+    expect(JSON.parse((await prisma.stepInputRequest.findUniqueOrThrow({ where: { id: first.id } })).contentJson ?? "{}")).toEqual({ name: "Ada" });
+  });
+
+  it("checks an answer without running the server's pattern (a catastrophic one would freeze the process)", async () => {
+    const runId = await waitingRun("input_required", { type: "object", properties: { code: { type: "string", pattern: "^(a+)+$", default: "a" } }, required: ["code"] });
+    // an answer the pattern would refuse (after a backtracking that grows fourfold with every two more
+    // characters) is taken: the pattern was never compiled
+    const res = await post(runId, { action: "accept", content: { code: `${"a".repeat(16)}!` } });
+    expect(res.status).toBe(200);
+  });
+
+  it("does not keep the server's inputRequests (unread, unbounded, not redacted)", async () => {
+    const runId = await waitingRun();
+    expect((await openRequestOf(runId)).inputRequestsJson).toBeNull();
   });
 });
