@@ -22,9 +22,11 @@ import { waitFor } from "@/lib/testing/wait-for";
 const suffix = Math.random().toString(36).slice(2, 8);
 const callsFile = path.join(workspaceDir(), `modern-calls-${suffix}.jsonl`);
 let worker: Worker;
+// a value of the server's own env: a secret, wherever the server puts it
+const CANARY = `canary-${suffix}-hint`;
 
 beforeAll(async () => {
-  writeMcpJson({ everything: { command: process.execPath, args: [EVERYTHING, "stdio"] }, modern: modernServerEntry({ CALLS_FILE: callsFile }) });
+  writeMcpJson({ everything: { command: process.execPath, args: [EVERYTHING, "stdio"] }, modern: modernServerEntry({ CALLS_FILE: callsFile, ASK_HINT: CANARY }) });
   writePipeline(
     `ask-old-${suffix}`,
     `name: Ask old style
@@ -155,6 +157,9 @@ describe("input_required (2026-07-28): the call comes back asking", () => {
     const runId = await queueRun({ pipelineSlug: `ask-new-${suffix}`, createdBy: ACTOR });
     const request = await pendingRequest(runId);
     expect([request.kind, request.server, request.tool, request.inputKey, request.requestState]).toEqual(["input_required", "modern", "ask_name", "name", "ask_name:1"]);
+    // the server's secret in its question's schema is redacted where it is kept (and so wherever it is shown)
+    expect(JSON.parse(request.schemaJson).properties.name.description).toBe("As on [redacted]");
+    expect(JSON.stringify(await getRunDetail(runId))).not.toContain(CANARY);
     expect(await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true, leaseOwner: true } })).toEqual({ status: "waiting", leaseOwner: null });
     const detail = await getRunDetail(runId);
     expect(detail?.steps.find((s) => s.id === "ask")?.inputRequest).toMatchObject({ message: "What is your name?", kind: "input_required", schema: { required: ["name"] } });

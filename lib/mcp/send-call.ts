@@ -15,7 +15,7 @@ import { toolResultText } from "@/lib/mcp/tool-result";
 import { answerTask, callToolAsTask, followTaskAnswer, type resumableTask, resumeTask, type TaskOutcome, type TaskRequester, type TaskUpdate } from "@/lib/mcp/tasks";
 import { callsAsTask, taskOfCallResult } from "@/lib/mcp/task-wire";
 import { callTraceContext } from "@/lib/mcp/trace";
-import { type InputContinuation, type InputHandler, type InputRequired, inputRequiredAsk, UnanswerableInputRequest } from "@/lib/mcp/input-requests";
+import { type InputContinuation, type InputHandler, type InputRequired, inputRequiredAsk, redactAsk, UnanswerableInputRequest } from "@/lib/mcp/input-requests";
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_TOTAL_MS = 10 * 60_000;
@@ -273,7 +273,7 @@ export async function sendTaskCall(
   }
   const durationMs = performance.now() - started;
   // the task asks a person (2026-07-28, tasks/get's inputRequests): the caller waits for the answer, then answerTask
-  if (outcome.ok === "input") return { content: [], isError: false, durationMs, inputRequired: { ...outcome.inputRequired, message: redactText(outcome.inputRequired.message, entry.secrets) } };
+  if (outcome.ok === "input") return { content: [], isError: false, durationMs, inputRequired: redactAsk(outcome.inputRequired, entry.secrets) };
   if (!outcome.ok) return { content: [], isError: true, error: outcome.error, durationMs, outcomeUnknown: outcome.outcomeUnknown || undefined };
   pool.recordLatency(entry, durationMs);
   return fromToolResult(outcome.result, entry, durationMs);
@@ -339,7 +339,7 @@ export async function sendCall(prepared: PreparedCall, req: CallToolRequest, ide
       // the server asks a person before it goes on (2026-07-28): nothing was done yet
       try {
         const asked = inputRequiredAsk(result);
-        return { content: [], isError: false, durationMs, inputRequired: { ...asked, message: redactText(asked.message, entry.secrets) } };
+        return { content: [], isError: false, durationMs, inputRequired: redactAsk(asked, entry.secrets) };
       } catch (error) {
         if (!(error instanceof UnanswerableInputRequest)) throw error;
         return { content: [], isError: true, error: error.message, durationMs };
