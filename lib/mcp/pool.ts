@@ -37,6 +37,7 @@ type Connection = {
   key: string;
   entry: ServerEntry;
   client: Client | null;
+  /** set as soon as a start begins: closing it ends a start still under way (and its process group) */
   transport: Transport | null;
   pid: number | null;
   connecting: Promise<Client> | null;
@@ -65,7 +66,8 @@ type Connection = {
   calls: Set<TrackedCall>;
   failures: number;
   retryAt: number;
-  closing: boolean;
+  /** why the connection was closed (it is out of the pool, and never starts again); null while it is in use */
+  closing: string | null;
 };
 
 /** A tools/call under way: `onInput` answers an old server's question asked during it (a person, through the engine). */
@@ -177,7 +179,7 @@ export class McpPool {
         calls: new Set(),
         failures: 0,
         retryAt: 0,
-        closing: false,
+        closing: null,
       };
       this.connections.set(key, conn);
     }
@@ -218,12 +220,15 @@ export class McpPool {
     if (conn.client) return conn.client;
     if (conn.connecting) return conn.connecting;
     if (this.shuttingDown) throw new McpUnavailableError("Switchboard is shutting down");
+    if (conn.closing) throw new McpUnavailableError(`The MCP server "${conn.entry.name}" was closed (${conn.closing})`);
     const wait = conn.retryAt - Date.now();
     if (wait > 0) throw new McpUnavailableError(`${conn.error ?? `The MCP server "${conn.entry.name}" is down`}; next reconnect in ${Math.ceil(wait / 1000)} s`);
     conn.status = "connecting";
-    conn.closing = false;
     conn.connecting = (async () => {
       const transport = this.createTransport(conn);
+      // closeConnection closes it if the connection is closed before the start ends (mcp.json changed, shutdown)
+      conn.transport = transport;
+      const closedWhileStarting = () => new Error(`The MCP server "${conn.entry.name}" was closed while it was starting (${conn.closing})`);
       const eraKey = `${conn.key}#${conn.entry.contentHash}`;
       const prior = this.eras.get(eraKey);
       const client = new Client(
@@ -256,9 +261,15 @@ export class McpPool {
         await client.connect(transport, prior ? { timeout: CONNECT_TIMEOUT_MS, prior } : { timeout: CONNECT_TIMEOUT_MS });
       } catch (error) {
         await client.close().catch(() => undefined);
+        if (conn.closing) throw closedWhileStarting();
         // the verdict may be stale (the server was upgraded in place): the next connect probes again
         this.eras.delete(eraKey);
         throw error;
+      }
+      if (conn.closing) {
+        // closed as the start ended: nothing tracks this connection any more, so its server ends here
+        await client.close().catch(() => undefined);
+        throw closedWhileStarting();
       }
       // the v2 client refuses a task handle in a tools/call answer: it reaches send-call.ts in the result's _meta
       acceptTaskHandles(transport as unknown as Parameters<typeof acceptTaskHandles>[0]);
@@ -282,7 +293,7 @@ export class McpPool {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.markDown(conn, `Could not start "${conn.entry.name}": ${message}`);
-      throw new McpUnavailableError(conn.error ?? message);
+      throw new McpUnavailableError((conn.closing ? null : conn.error) ?? message);
     } finally {
       conn.connecting = null;
     }
@@ -421,13 +432,16 @@ export class McpPool {
     };
   }
 
-  private async closeConnection(conn: Connection, _reason: string) {
-    conn.closing = true;
+  private async closeConnection(conn: Connection, reason: string) {
+    conn.closing = reason;
     this.connections.delete(conn.key);
-    const pid = conn.pid;
-    await conn.client?.close().catch(() => undefined);
+    const { client, transport, pid } = conn;
     conn.client = null;
-    // the transport's close ends the group; this covers a server whose client never finished connecting
+    // a connected server ends with its client's close; one still starting has only its transport, whose close
+    // ends its process group and fails the start (connect throws "was closed while it was starting")
+    if (client) await client.close().catch(() => undefined);
+    else await transport?.close().catch(() => undefined);
+    // the transport's close ends the group; this is for whatever of it outlived that close
     await killGroup(pid);
   }
 

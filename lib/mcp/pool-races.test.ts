@@ -1,0 +1,93 @@
+// The pool where timing meets state: a server closed while it is still starting (mcp.json changed, or
+// shutdown). Real stdio servers, written here to a temporary folder: a paging server on the v1 SDK.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { McpPool } from "@/lib/mcp/pool";
+import { writeMcpJson } from "@/lib/testing/mcp-servers";
+import { processesInGroup, processTable } from "@/lib/testing/processes";
+import { waitFor } from "@/lib/testing/wait-for";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sb-pool-races-"));
+const sdk = (file: string) => pathToFileURL(path.resolve("node_modules/@modelcontextprotocol/sdk/dist/esm", file)).href;
+
+// PAGES tools, one a page (t0, t1, ...), each described with the list's version; the first request for page
+// CHANGE_ON_PAGE changes every tool (version 2) and announces it before that page is answered
+const LISTS = path.join(tmp, "lists-server.mjs");
+fs.writeFileSync(
+  LISTS,
+  `import { Server } from ${JSON.stringify(sdk("server/index.js"))};
+import { StdioServerTransport } from ${JSON.stringify(sdk("server/stdio.js"))};
+import { CallToolRequestSchema, ListToolsRequestSchema } from ${JSON.stringify(sdk("types.js"))};
+const pages = Number(process.env.PAGES ?? "1");
+const changeOnPage = process.env.CHANGE_ON_PAGE === undefined ? -1 : Number(process.env.CHANGE_ON_PAGE);
+let version = 1;
+const tool = (i) => ({ name: "t" + i, description: "tool " + i + ", version " + version, inputSchema: { type: "object", properties: {} } });
+const server = new Server({ name: "lists", version: "1.0.0" }, { capabilities: { tools: { listChanged: true } } });
+server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+  const page = request.params?.cursor ? Number(request.params.cursor) : 0;
+  if (page === changeOnPage && version === 1) {
+    version = 2;
+    await server.sendToolListChanged();
+  }
+  return { tools: [tool(page)], ...(page + 1 < pages ? { nextCursor: String(page + 1) } : {}) };
+});
+server.setRequestHandler(CallToolRequestSchema, async (request) => ({ content: [{ type: "text", text: request.params.name }] }));
+await server.connect(new StdioServerTransport());
+`,
+);
+
+const lists = (env: Record<string, string> = {}) => ({ command: process.execPath, args: [LISTS], env });
+/** The lists server behind `sh`, which waits for the file `gate` first: a server still starting until the test says. */
+const gated = (gate: string) => ({ command: "sh", args: ["-c", `while [ ! -e '${gate}' ]; do sleep 0.05; done; exec '${process.execPath}' '${LISTS}'`] });
+/** The group leader (the `sh`) of a gated server, once it runs. */
+const gatedLeader = (gate: string) => waitFor(() => processTable().find((p) => p.pid === p.pgrp && p.cmdline.includes(gate))?.pid, undefined, `the server behind ${gate}`);
+
+const pools: McpPool[] = [];
+function newPool() {
+  const pool = new McpPool();
+  pools.push(pool);
+  return pool;
+}
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.shutdown()));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe("a server closed while it is still starting", () => {
+  it("mcp.json changes during the start: the old server's process group ends, its start fails, the new one serves", async () => {
+    const gate = path.join(tmp, "gate-config");
+    writeMcpJson({ starting: gated(gate) });
+    const pool = newPool();
+    const starting = pool.client(await pool.resolve("starting"));
+    starting.catch(() => undefined);
+    const pgid = await gatedLeader(gate);
+
+    writeMcpJson({ starting: lists({ PAGES: "2" }) });
+    expect((await pool.tools(await pool.resolve("starting"))).map((t) => t.name)).toEqual(["t0", "t1"]);
+    // the old start may now go on as far as it can: it must not end up with a live, untracked server
+    fs.writeFileSync(gate, "");
+    await expect(starting).rejects.toThrow(/"starting" was closed while it was starting \(configuration changed\)/);
+    await waitFor(() => processesInGroup(pgid).length === 0, undefined, "the old server's process group to end");
+    expect(pool.childPids()).toHaveLength(1);
+    expect(pool.childPids()).not.toContain(pgid);
+  });
+
+  it("shutdown during the start ends the starting server's process group before it returns", async () => {
+    const gate = path.join(tmp, "gate-shutdown");
+    writeMcpJson({ starting: gated(gate) });
+    const pool = newPool();
+    const starting = pool.client(await pool.resolve("starting"));
+    starting.catch(() => undefined);
+    const pgid = await gatedLeader(gate);
+
+    await pool.shutdown();
+    expect(processesInGroup(pgid)).toEqual([]);
+    fs.writeFileSync(gate, "");
+    await expect(starting).rejects.toThrow(/"starting" was closed while it was starting \(shutdown\)/);
+    expect(pool.childPids()).toEqual([]);
+  });
+});
