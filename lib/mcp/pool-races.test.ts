@@ -1,5 +1,6 @@
 // The pool where timing meets state: a server closed while it is still starting (mcp.json changed, or
-// shutdown). Real stdio servers, written here to a temporary folder: a paging server on the v1 SDK.
+// shutdown), and a tool-list change announced in the middle of a listing. Real stdio servers, written
+// here to a temporary folder: a paging server on the v1 SDK.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -89,5 +90,17 @@ describe("a server closed while it is still starting", () => {
     fs.writeFileSync(gate, "");
     await expect(starting).rejects.toThrow(/"starting" was closed while it was starting \(shutdown\)/);
     expect(pool.childPids()).toEqual([]);
+  });
+});
+
+describe("a tool-list change announced during a listing", () => {
+  it("lists again, so the stored list is the one after the change", async () => {
+    // page 0 is answered before the change; the change is announced before page 1 is answered
+    writeMcpJson({ changing: lists({ PAGES: "2", CHANGE_ON_PAGE: "1" }) });
+    const pool = newPool();
+    const entry = await pool.resolve("changing");
+    const after = ["tool 0, version 2", "tool 1, version 2"];
+    expect((await pool.tools(entry)).map((t) => t.description)).toEqual(after);
+    expect(pool.connectionState(entry)?.tools?.map((t) => t.description)).toEqual(after);
   });
 });

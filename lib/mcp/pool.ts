@@ -26,6 +26,8 @@ const STDIO_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_TOOLS_TTL_MS = 60_000;
 /** A server's ttlMs is honoured up to this: a changed tool is noticed within the hour whatever it says. */
 export const MAX_TOOLS_TTL_MS = 60 * 60_000;
+/** A listing that saw the list change (notifications/tools/list_changed) lists again, this many listings at most. */
+const MAX_TOOLS_LISTINGS = 3;
 /** A stdio server that does not answer server/discover within this is taken for a 2025-era one. */
 const PROBE_TIMEOUT_MS = 5_000;
 
@@ -54,6 +56,8 @@ type Connection = {
   toolsCacheScope: "public" | "private" | null;
   /** the tools/list under way, shared by every caller that asks meanwhile */
   toolsLoading: Promise<Tool[]> | null;
+  /** bumped by each notifications/tools/list_changed: a listing during which it moved may predate the change */
+  toolsGeneration: number;
   changedTools: Set<string>;
   /** each listed tool's pin as recorded at the last listing (or accepted here since) */
   pins: Map<string, ToolPinRow>;
@@ -170,6 +174,7 @@ export class McpPool {
         toolsTtlMs: DEFAULT_TOOLS_TTL_MS,
         toolsCacheScope: null,
         toolsLoading: null,
+        toolsGeneration: 0,
         changedTools: new Set(),
         pins: new Map(),
         stderr: new StderrTail(STDERR_MAX_BYTES),
@@ -254,6 +259,8 @@ export class McpPool {
       };
       client.setRequestHandler("elicitation/create", async (request) => this.elicit(conn, request.params));
       client.setNotificationHandler("notifications/tools/list_changed", async () => {
+        // a listing under way when this came is listed again (its answer may predate the change), and this joins it
+        conn.toolsGeneration += 1;
         conn.tools = null;
         await this.tools(conn.entry).catch(() => undefined);
       });
@@ -359,29 +366,38 @@ export class McpPool {
       if (maxAge > 0 && age <= maxAge) return conn.tools;
     }
     conn.toolsLoading ??= (async () => {
-      const tools: Tool[] = [];
-      let cursor: string | undefined;
-      let ttlMs: number | undefined;
-      let cacheScope: "public" | "private" | undefined;
-      // page by page (not the SDK's own aggregate), so a list is as long as the server makes it; the SDK's
-      // response cache is refreshed, never served: freshness is decided here, on the first page's ttlMs
-      for (let page = 0; page < 100; page++) {
-        const result = await this.busy(conn, () => client.listTools(cursor ? { cursor } : undefined, { cacheMode: "refresh" }));
-        if (page === 0) {
-          ttlMs = typeof result.ttlMs === "number" && Number.isFinite(result.ttlMs) ? result.ttlMs : undefined;
-          cacheScope = result.cacheScope === "public" || result.cacheScope === "private" ? result.cacheScope : undefined;
+      for (let listing = 1; ; listing++) {
+        const generation = conn.toolsGeneration;
+        // the server announced a change while this listing ran: what it listed may predate the change
+        const changed = () => conn.toolsGeneration !== generation && listing < MAX_TOOLS_LISTINGS;
+        const tools: Tool[] = [];
+        let cursor: string | undefined;
+        let ttlMs: number | undefined;
+        let cacheScope: "public" | "private" | undefined;
+        // page by page (not the SDK's own aggregate), so a list is as long as the server makes it; the SDK's
+        // response cache is refreshed, never served: freshness is decided here, on the first page's ttlMs
+        for (let page = 0; page < 100; page++) {
+          const result = await this.busy(conn, () => client.listTools(cursor ? { cursor } : undefined, { cacheMode: "refresh" }));
+          if (page === 0) {
+            ttlMs = typeof result.ttlMs === "number" && Number.isFinite(result.ttlMs) ? result.ttlMs : undefined;
+            cacheScope = result.cacheScope === "public" || result.cacheScope === "private" ? result.cacheScope : undefined;
+          }
+          tools.push(...result.tools);
+          cursor = result.nextCursor;
+          if (!cursor) break;
         }
-        tools.push(...result.tools);
-        cursor = result.nextCursor;
-        if (!cursor) break;
+        if (changed()) continue;
+        const pins = await recordToolPins(entry.scope, entry.name, tools, entry.secrets);
+        if (changed()) continue;
+        conn.pins = pins;
+        conn.changedTools = new Set([...pins].filter(([, pin]) => pin.acceptedHash !== pin.seenHash).map(([name]) => name));
+        conn.tools = tools;
+        // a server that changed its list during every listing: its last one is kept, stale at once
+        conn.toolsListedAt = conn.toolsGeneration === generation ? Date.now() : 0;
+        conn.toolsTtlMs = toolsTtl(ttlMs);
+        conn.toolsCacheScope = cacheScope ?? null;
+        return tools;
       }
-      conn.pins = await recordToolPins(entry.scope, entry.name, tools, entry.secrets);
-      conn.changedTools = new Set([...conn.pins].filter(([, pin]) => pin.acceptedHash !== pin.seenHash).map(([name]) => name));
-      conn.tools = tools;
-      conn.toolsListedAt = Date.now();
-      conn.toolsTtlMs = toolsTtl(ttlMs);
-      conn.toolsCacheScope = cacheScope ?? null;
-      return tools;
     })().finally(() => {
       conn.toolsLoading = null;
     });
