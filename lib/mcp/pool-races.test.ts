@@ -1,6 +1,7 @@
 // The pool where timing meets state: a server closed while it is still starting (mcp.json changed, or
-// shutdown), and a tool-list change announced in the middle of a listing. Real stdio servers, written
-// here to a temporary folder: a paging server on the v1 SDK.
+// shutdown), a tool-list change announced in the middle of a listing, and a failed start and the
+// reconnect delay. Real stdio servers, written here to a temporary folder: a paging server on the v1
+// SDK, and a 2025-era server that dies at its initialize.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -37,6 +38,27 @@ server.setRequestHandler(ListToolsRequestSchema, async (request) => {
 });
 server.setRequestHandler(CallToolRequestSchema, async (request) => ({ content: [{ type: "text", text: request.params.name }] }));
 await server.connect(new StdioServerTransport());
+`,
+);
+
+// a 2025-era server that cannot start: it answers server/discover with "method not found" (so the client
+// falls back to initialize on the same connection), then dies at initialize; each start is a line in STARTS_FILE
+const DIES = path.join(tmp, "dies-server.mjs");
+fs.writeFileSync(
+  DIES,
+  `import fs from "node:fs";
+fs.appendFileSync(process.env.STARTS_FILE, "start\\n");
+let buffer = "";
+process.stdin.on("data", (chunk) => {
+  buffer += chunk;
+  let nl;
+  while ((nl = buffer.indexOf("\\n")) >= 0) {
+    const message = JSON.parse(buffer.slice(0, nl));
+    buffer = buffer.slice(nl + 1);
+    if (message.method === "initialize") process.exit(3);
+    if (message.id !== undefined) process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id: message.id, error: { code: -32601, message: "Method not found" } }) + "\\n");
+  }
+});
 `,
 );
 
@@ -102,5 +124,23 @@ describe("a tool-list change announced during a listing", () => {
     const after = ["tool 0, version 2", "tool 1, version 2"];
     expect((await pool.tools(entry)).map((t) => t.description)).toEqual(after);
     expect(pool.connectionState(entry)?.tools?.map((t) => t.description)).toEqual(after);
+  });
+});
+
+describe("a failed start", () => {
+  it("counts once toward the reconnect delay: the first retry starts the server again at once", async () => {
+    const startsFile = path.join(tmp, "starts");
+    const starts = () => (fs.existsSync(startsFile) ? fs.readFileSync(startsFile, "utf8").trim().split("\n").length : 0);
+    writeMcpJson({ dies: { command: process.execPath, args: [DIES], env: { STARTS_FILE: startsFile } } });
+    const pool = newPool();
+    const entry = await pool.resolve("dies");
+    await expect(pool.client(entry)).rejects.toThrow(/Could not start "dies"/);
+    expect(starts()).toBe(1);
+    // what the backoff counts: one failure, so no wait before the next start (reconnectDelayMs(1) is 0)
+    const failures = () => (pool as unknown as { connections: Map<string, { failures: number }> }).connections.get("global:dies")?.failures;
+    expect(failures()).toBe(1);
+    await expect(pool.client(entry)).rejects.toThrow(/Could not start "dies"/);
+    expect(starts()).toBe(2);
+    expect(failures()).toBe(2);
   });
 });

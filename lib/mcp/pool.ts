@@ -250,8 +250,11 @@ export class McpPool {
           inputRequired: { autoFulfill: false },
         },
       );
+      let closed = false;
       client.onclose = () => {
-        if (conn.client === client || conn.connecting) this.markDown(conn, `The MCP server "${conn.entry.name}" closed the connection`);
+        closed = true;
+        // a close during the start fails the start, which connect() marks down: once per failed start
+        if (conn.client === client) this.markDown(conn, `The MCP server "${conn.entry.name}" closed the connection`);
       };
       client.onerror = (error) => {
         // transport errors on a live connection are logged on the row; a dead process also fires onclose
@@ -278,6 +281,7 @@ export class McpPool {
         await client.close().catch(() => undefined);
         throw closedWhileStarting();
       }
+      if (closed) throw new Error("the server closed the connection as it started");
       // the v2 client refuses a task handle in a tools/call answer: it reaches send-call.ts in the result's _meta
       acceptTaskHandles(transport as unknown as Parameters<typeof acceptTaskHandles>[0]);
       if (!prior) this.probes += 1;
