@@ -1,7 +1,7 @@
 // The pool where timing meets state: a server closed while it is still starting (mcp.json changed, or
-// shutdown), a tool-list change announced in the middle of a listing, and a failed start and the
-// reconnect delay. Real stdio servers, written here to a temporary folder: a paging server on the v1
-// SDK, and a 2025-era server that dies at its initialize.
+// shutdown), a tool-list change announced in the middle of a listing, a failed start and the reconnect
+// delay, and a tools/list longer than the SDK's default page cap. Real stdio servers, written here to a
+// temporary folder: a paging server on the v1 SDK, and a 2025-era server that dies at its initialize.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -142,5 +142,15 @@ describe("a failed start", () => {
     await expect(pool.client(entry)).rejects.toThrow(/Could not start "dies"/);
     expect(starts()).toBe(2);
     expect(failures()).toBe(2);
+  });
+});
+
+describe("a long tools/list", () => {
+  it("reads up to 100 pages (the SDK's own cap is 64), and refuses a list that goes on past that", async () => {
+    writeMcpJson({ long: lists({ PAGES: "100" }), endless: lists({ PAGES: "101" }) });
+    const pool = newPool();
+    const tools = await pool.tools(await pool.resolve("long"));
+    expect(tools.map((t) => t.name)).toEqual(Array.from({ length: 100 }, (_, i) => `t${i}`));
+    await expect(pool.tools(await pool.resolve("endless"))).rejects.toThrow(/exceeded listMaxPages \(100\)/);
   });
 });

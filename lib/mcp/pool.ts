@@ -26,6 +26,8 @@ const STDIO_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_TOOLS_TTL_MS = 60_000;
 /** A server's ttlMs is honoured up to this: a changed tool is noticed within the hour whatever it says. */
 export const MAX_TOOLS_TTL_MS = 60 * 60_000;
+/** A tools/list of more pages than this fails (the SDK's walk throws) rather than keep part of a list. */
+const TOOLS_MAX_PAGES = 100;
 /** A listing that saw the list change (notifications/tools/list_changed) lists again, this many listings at most. */
 const MAX_TOOLS_LISTINGS = 3;
 /** A stdio server that does not answer server/discover within this is taken for a 2025-era one. */
@@ -248,6 +250,8 @@ export class McpPool {
           versionNegotiation: { mode: "auto", probe: { timeoutMs: PROBE_TIMEOUT_MS } },
           // a 2026-07-28 server that asks for input mid-call is answered by a person, never automatically
           inputRequired: { autoFulfill: false },
+          // listTools() without a cursor walks every page up to this (the SDK's default is 64)
+          listMaxPages: TOOLS_MAX_PAGES,
         },
       );
       let closed = false;
@@ -374,22 +378,13 @@ export class McpPool {
         const generation = conn.toolsGeneration;
         // the server announced a change while this listing ran: what it listed may predate the change
         const changed = () => conn.toolsGeneration !== generation && listing < MAX_TOOLS_LISTINGS;
-        const tools: Tool[] = [];
-        let cursor: string | undefined;
-        let ttlMs: number | undefined;
-        let cacheScope: "public" | "private" | undefined;
-        // page by page (not the SDK's own aggregate), so a list is as long as the server makes it; the SDK's
-        // response cache is refreshed, never served: freshness is decided here, on the first page's ttlMs
-        for (let page = 0; page < 100; page++) {
-          const result = await this.busy(conn, () => client.listTools(cursor ? { cursor } : undefined, { cacheMode: "refresh" }));
-          if (page === 0) {
-            ttlMs = typeof result.ttlMs === "number" && Number.isFinite(result.ttlMs) ? result.ttlMs : undefined;
-            cacheScope = result.cacheScope === "public" || result.cacheScope === "private" ? result.cacheScope : undefined;
-          }
-          tools.push(...result.tools);
-          cursor = result.nextCursor;
-          if (!cursor) break;
-        }
+        // the SDK's aggregate: every page (up to TOOLS_MAX_PAGES), with the first page's ttlMs and cacheScope.
+        // Its response cache, which callTool's output-schema check reads, is refreshed, never served:
+        // freshness is decided here, on that ttlMs
+        const result = await this.busy(conn, () => client.listTools(undefined, { cacheMode: "refresh" }));
+        const tools = [...result.tools];
+        const ttlMs = typeof result.ttlMs === "number" && Number.isFinite(result.ttlMs) ? result.ttlMs : undefined;
+        const cacheScope = result.cacheScope === "public" || result.cacheScope === "private" ? result.cacheScope : undefined;
         if (changed()) continue;
         const pins = await recordToolPins(entry.scope, entry.name, tools, entry.secrets);
         if (changed()) continue;
