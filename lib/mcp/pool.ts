@@ -26,6 +26,10 @@ const STDIO_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_TOOLS_TTL_MS = 60_000;
 /** A server's ttlMs is honoured up to this: a changed tool is noticed within the hour whatever it says. */
 export const MAX_TOOLS_TTL_MS = 60 * 60_000;
+/** A tools/list of more pages than this fails (the SDK's walk throws) rather than keep part of a list. */
+const TOOLS_MAX_PAGES = 100;
+/** A listing that saw the list change (notifications/tools/list_changed) lists again, this many listings at most. */
+const MAX_TOOLS_LISTINGS = 3;
 /** A stdio server that does not answer server/discover within this is taken for a 2025-era one. */
 const PROBE_TIMEOUT_MS = 5_000;
 
@@ -37,6 +41,7 @@ type Connection = {
   key: string;
   entry: ServerEntry;
   client: Client | null;
+  /** set as soon as a start begins: closing it ends a start still under way (and its process group) */
   transport: Transport | null;
   pid: number | null;
   connecting: Promise<Client> | null;
@@ -53,6 +58,8 @@ type Connection = {
   toolsCacheScope: "public" | "private" | null;
   /** the tools/list under way, shared by every caller that asks meanwhile */
   toolsLoading: Promise<Tool[]> | null;
+  /** bumped by each notifications/tools/list_changed: a listing during which it moved may predate the change */
+  toolsGeneration: number;
   changedTools: Set<string>;
   /** each listed tool's pin as recorded at the last listing (or accepted here since) */
   pins: Map<string, ToolPinRow>;
@@ -65,7 +72,8 @@ type Connection = {
   calls: Set<TrackedCall>;
   failures: number;
   retryAt: number;
-  closing: boolean;
+  /** why the connection was closed (it is out of the pool, and never starts again); null while it is in use */
+  closing: string | null;
 };
 
 /** A tools/call under way: `onInput` answers an old server's question asked during it (a person, through the engine). */
@@ -168,6 +176,7 @@ export class McpPool {
         toolsTtlMs: DEFAULT_TOOLS_TTL_MS,
         toolsCacheScope: null,
         toolsLoading: null,
+        toolsGeneration: 0,
         changedTools: new Set(),
         pins: new Map(),
         stderr: new StderrTail(STDERR_MAX_BYTES),
@@ -177,7 +186,7 @@ export class McpPool {
         calls: new Set(),
         failures: 0,
         retryAt: 0,
-        closing: false,
+        closing: null,
       };
       this.connections.set(key, conn);
     }
@@ -218,12 +227,15 @@ export class McpPool {
     if (conn.client) return conn.client;
     if (conn.connecting) return conn.connecting;
     if (this.shuttingDown) throw new McpUnavailableError("Switchboard is shutting down");
+    if (conn.closing) throw new McpUnavailableError(`The MCP server "${conn.entry.name}" was closed (${conn.closing})`);
     const wait = conn.retryAt - Date.now();
     if (wait > 0) throw new McpUnavailableError(`${conn.error ?? `The MCP server "${conn.entry.name}" is down`}; next reconnect in ${Math.ceil(wait / 1000)} s`);
     conn.status = "connecting";
-    conn.closing = false;
     conn.connecting = (async () => {
       const transport = this.createTransport(conn);
+      // closeConnection closes it if the connection is closed before the start ends (mcp.json changed, shutdown)
+      conn.transport = transport;
+      const closedWhileStarting = () => new Error(`The MCP server "${conn.entry.name}" was closed while it was starting (${conn.closing})`);
       const eraKey = `${conn.key}#${conn.entry.contentHash}`;
       const prior = this.eras.get(eraKey);
       const client = new Client(
@@ -238,10 +250,15 @@ export class McpPool {
           versionNegotiation: { mode: "auto", probe: { timeoutMs: PROBE_TIMEOUT_MS } },
           // a 2026-07-28 server that asks for input mid-call is answered by a person, never automatically
           inputRequired: { autoFulfill: false },
+          // listTools() without a cursor walks every page up to this (the SDK's default is 64)
+          listMaxPages: TOOLS_MAX_PAGES,
         },
       );
+      let closed = false;
       client.onclose = () => {
-        if (conn.client === client || conn.connecting) this.markDown(conn, `The MCP server "${conn.entry.name}" closed the connection`);
+        closed = true;
+        // a close during the start fails the start, which connect() marks down: once per failed start
+        if (conn.client === client) this.markDown(conn, `The MCP server "${conn.entry.name}" closed the connection`);
       };
       client.onerror = (error) => {
         // transport errors on a live connection are logged on the row; a dead process also fires onclose
@@ -249,6 +266,8 @@ export class McpPool {
       };
       client.setRequestHandler("elicitation/create", async (request) => this.elicit(conn, request.params));
       client.setNotificationHandler("notifications/tools/list_changed", async () => {
+        // a listing under way when this came is listed again (its answer may predate the change), and this joins it
+        conn.toolsGeneration += 1;
         conn.tools = null;
         await this.tools(conn.entry).catch(() => undefined);
       });
@@ -256,10 +275,17 @@ export class McpPool {
         await client.connect(transport, prior ? { timeout: CONNECT_TIMEOUT_MS, prior } : { timeout: CONNECT_TIMEOUT_MS });
       } catch (error) {
         await client.close().catch(() => undefined);
+        if (conn.closing) throw closedWhileStarting();
         // the verdict may be stale (the server was upgraded in place): the next connect probes again
         this.eras.delete(eraKey);
         throw error;
       }
+      if (conn.closing) {
+        // closed as the start ended: nothing tracks this connection any more, so its server ends here
+        await client.close().catch(() => undefined);
+        throw closedWhileStarting();
+      }
+      if (closed) throw new Error("the server closed the connection as it started");
       // the v2 client refuses a task handle in a tools/call answer: it reaches send-call.ts in the result's _meta
       acceptTaskHandles(transport as unknown as Parameters<typeof acceptTaskHandles>[0]);
       if (!prior) this.probes += 1;
@@ -282,7 +308,7 @@ export class McpPool {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.markDown(conn, `Could not start "${conn.entry.name}": ${message}`);
-      throw new McpUnavailableError(conn.error ?? message);
+      throw new McpUnavailableError((conn.closing ? null : conn.error) ?? message);
     } finally {
       conn.connecting = null;
     }
@@ -348,29 +374,29 @@ export class McpPool {
       if (maxAge > 0 && age <= maxAge) return conn.tools;
     }
     conn.toolsLoading ??= (async () => {
-      const tools: Tool[] = [];
-      let cursor: string | undefined;
-      let ttlMs: number | undefined;
-      let cacheScope: "public" | "private" | undefined;
-      // page by page (not the SDK's own aggregate), so a list is as long as the server makes it; the SDK's
-      // response cache is refreshed, never served: freshness is decided here, on the first page's ttlMs
-      for (let page = 0; page < 100; page++) {
-        const result = await this.busy(conn, () => client.listTools(cursor ? { cursor } : undefined, { cacheMode: "refresh" }));
-        if (page === 0) {
-          ttlMs = typeof result.ttlMs === "number" && Number.isFinite(result.ttlMs) ? result.ttlMs : undefined;
-          cacheScope = result.cacheScope === "public" || result.cacheScope === "private" ? result.cacheScope : undefined;
-        }
-        tools.push(...result.tools);
-        cursor = result.nextCursor;
-        if (!cursor) break;
+      for (let listing = 1; ; listing++) {
+        const generation = conn.toolsGeneration;
+        // the server announced a change while this listing ran: what it listed may predate the change
+        const changed = () => conn.toolsGeneration !== generation && listing < MAX_TOOLS_LISTINGS;
+        // the SDK's aggregate: every page (up to TOOLS_MAX_PAGES), with the first page's ttlMs and cacheScope.
+        // Its response cache, which callTool's output-schema check reads, is refreshed, never served:
+        // freshness is decided here, on that ttlMs
+        const result = await this.busy(conn, () => client.listTools(undefined, { cacheMode: "refresh" }));
+        const tools = [...result.tools];
+        const ttlMs = typeof result.ttlMs === "number" && Number.isFinite(result.ttlMs) ? result.ttlMs : undefined;
+        const cacheScope = result.cacheScope === "public" || result.cacheScope === "private" ? result.cacheScope : undefined;
+        if (changed()) continue;
+        const pins = await recordToolPins(entry.scope, entry.name, tools, entry.secrets);
+        if (changed()) continue;
+        conn.pins = pins;
+        conn.changedTools = new Set([...pins].filter(([, pin]) => pin.acceptedHash !== pin.seenHash).map(([name]) => name));
+        conn.tools = tools;
+        // a server that changed its list during every listing: its last one is kept, stale at once
+        conn.toolsListedAt = conn.toolsGeneration === generation ? Date.now() : 0;
+        conn.toolsTtlMs = toolsTtl(ttlMs);
+        conn.toolsCacheScope = cacheScope ?? null;
+        return tools;
       }
-      conn.pins = await recordToolPins(entry.scope, entry.name, tools, entry.secrets);
-      conn.changedTools = new Set([...conn.pins].filter(([, pin]) => pin.acceptedHash !== pin.seenHash).map(([name]) => name));
-      conn.tools = tools;
-      conn.toolsListedAt = Date.now();
-      conn.toolsTtlMs = toolsTtl(ttlMs);
-      conn.toolsCacheScope = cacheScope ?? null;
-      return tools;
     })().finally(() => {
       conn.toolsLoading = null;
     });
@@ -421,13 +447,16 @@ export class McpPool {
     };
   }
 
-  private async closeConnection(conn: Connection, _reason: string) {
-    conn.closing = true;
+  private async closeConnection(conn: Connection, reason: string) {
+    conn.closing = reason;
     this.connections.delete(conn.key);
-    const pid = conn.pid;
-    await conn.client?.close().catch(() => undefined);
+    const { client, transport, pid } = conn;
     conn.client = null;
-    // the transport's close ends the group; this covers a server whose client never finished connecting
+    // a connected server ends with its client's close; one still starting has only its transport, whose close
+    // ends its process group and fails the start (connect throws "was closed while it was starting")
+    if (client) await client.close().catch(() => undefined);
+    else await transport?.close().catch(() => undefined);
+    // the transport's close ends the group; this is for whatever of it outlived that close
     await killGroup(pid);
   }
 
