@@ -10,7 +10,7 @@ import "server-only";
 import { Client, type PriorDiscovery, SSEClientTransport, StreamableHTTPClientTransport, type Tool, type Transport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
 import { loadClientServers, loadGlobalServers, type ServerEntry } from "@/lib/mcp/config";
-import { elicitationAsk, type InputAsk, type InputHandler, UnanswerableInputRequest } from "@/lib/mcp/input-requests";
+import { elicitationAsk, type InputAsk, type InputHandler, redactAsk, UnanswerableInputRequest } from "@/lib/mcp/input-requests";
 import { leakFreeFetch } from "@/lib/mcp/http-fetch";
 import { recordToolPins, type ToolPinRow } from "@/lib/mcp/pins";
 import { redactText } from "@/lib/mcp/redact";
@@ -340,7 +340,7 @@ export class McpPool {
       if (error instanceof UnanswerableInputRequest) return { action: "decline" };
       throw error;
     }
-    const answer = await handler({ message: redactText(ask.message, conn.entry.secrets), requestedSchema: ask.requestedSchema });
+    const answer = await handler(redactAsk(ask, conn.entry.secrets));
     return answer.action === "accept" ? { action: "accept", content: (answer.content ?? {}) as Record<string, string | number | boolean | string[]> } : { action: answer.action };
   }
 
