@@ -51,6 +51,13 @@ export async function handleOperatorMcpRequest(req: Request, options: OperatorMc
     const user = await userForToken(token);
     if (!user) return jsonError(401, "This API token is not valid: it is wrong, revoked, or its user is disabled");
     const body = await readJson(req, MCP_BODY_MAX_BYTES);
+    // a JSON-RPC batch would carry up to 100 calls past one rate token; MCP has had none since 2025-06-18
+    if (Array.isArray(body)) {
+      return new Response(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "Batches are not part of MCP: send one message per request" } }), {
+        status: 400,
+        headers: { "content-type": "application/json", "cache-control": "no-store" },
+      });
+    }
     return await serve(req, { caller: user, clientId: user.id, scopes: user.tokenScope ? [user.tokenScope] : [], parsedBody: body });
   } catch (error) {
     return errorToResponse(error);

@@ -380,6 +380,20 @@ describe("attack suite row 31", () => {
     }
   });
 
+  it("a JSON-RPC batch is refused with 400, so the rate counts every call (MCP has had no batches since 2025-06-18)", async () => {
+    const { token } = await userWithToken("read");
+    const before = await prisma.auditLog.count({ where: { action: "mcp.call" } });
+    const batch = Array.from({ length: 5 }, (_, i) => ({ jsonrpc: "2.0", id: i + 1, method: "tools/call", params: { name: "whats_waiting", arguments: {} } }));
+    const res = await fetch(server.url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" },
+      body: JSON.stringify(batch),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/one message per request/);
+    expect(await prisma.auditLog.count({ where: { action: "mcp.call" } })).toBe(before);
+  });
+
   it("a body over the limit is refused with 413", async () => {
     const res = await fetch(server.url, {
       method: "POST",
