@@ -14,7 +14,7 @@ import { readJson } from "@/lib/http/request";
 import { errorToResponse } from "@/lib/http/response";
 import { statelessMcpHandler } from "@/lib/mcp/stateless-http";
 import { operatorMcpServer } from "@/lib/operator-mcp/operator-server";
-import { takeRateToken } from "@/lib/operator-mcp/rate-limit";
+import { rateExceeded, takeRateToken } from "@/lib/operator-mcp/rate-limit";
 
 /** A draft body may be 2 MB, which grows when JSON-escaped (as for PUT /api/drafts/<id>). */
 export const MCP_BODY_MAX_BYTES = 3 * 1024 * 1024;
@@ -45,11 +45,18 @@ export async function handleOperatorMcpRequest(req: Request, options: OperatorMc
     if (!token) return jsonError(401, "Malformed Authorization header: send Authorization: Bearer <token>");
     if (GATEWAY_TOKEN.test(token)) return jsonError(401, "That is a gateway step token; it works only at /api/mcp/gateway while its step runs. /api/mcp takes API tokens made on /settings");
     if (req.method !== "POST") return jsonError(405, "Switchboard's MCP server is stateless: POST only", { allow: "POST" });
-    // counted before the token is looked up or the body read, so a flood costs neither a query nor memory
-    const limit = takeRateToken(createHash("sha256").update(token).digest("hex"), options.callsPerMinute ?? MCP_CALLS_PER_MINUTE);
-    if (!limit.ok) return jsonError(429, `Too many requests with this token: at most ${limit.limit} a minute`, { "retry-after": String(limit.retryAfterSeconds) });
+    const key = createHash("sha256").update(token).digest("hex");
+    const perMinute = options.callsPerMinute ?? MCP_CALLS_PER_MINUTE;
+    const tooMany = (retryAfterSeconds: number) => jsonError(429, `Too many requests with this token: at most ${perMinute} a minute`, { "retry-after": String(retryAfterSeconds) });
+    // a token past its rate is refused before it is looked up or its body read
+    const over = rateExceeded(key, perMinute);
+    if (over) return tooMany(over.retryAfterSeconds);
     const user = await userForToken(token);
     if (!user) return jsonError(401, "This API token is not valid: it is wrong, revoked, or its user is disabled");
+    // counted once the token is known: a made-up one opens no window, so a flood of them cannot push a
+    // real token's count out of memory (and so reset it)
+    const taken = takeRateToken(key, perMinute);
+    if (!taken.ok) return tooMany(taken.retryAfterSeconds);
     const body = await readJson(req, MCP_BODY_MAX_BYTES);
     // a JSON-RPC batch would carry up to 100 calls past one rate token; MCP has had none since 2025-06-18
     if (Array.isArray(body)) {

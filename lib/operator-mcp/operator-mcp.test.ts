@@ -9,6 +9,7 @@ import { prisma } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { Worker } from "@/lib/engine/worker";
 import { queueRun } from "@/lib/engine/queue-run";
+import { handleOperatorMcpRequest } from "@/lib/operator-mcp/operator-http";
 import { IDEMPOTENCY_META_KEY } from "@/lib/operator-mcp/operator-tools.schema";
 import { ACTOR, ensureClient, ScriptedRunner, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { connectClient, resultText, startOperatorMcpServer, structured, userWithToken } from "@/lib/testing/operator-mcp";
@@ -392,6 +393,23 @@ describe("attack suite row 31", () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/one message per request/);
     expect(await prisma.auditLog.count({ where: { action: "mcp.call" } })).toBe(before);
+  });
+
+  it("made-up tokens open no rate window, so a flood of them cannot reset a real token's count", async () => {
+    const { token } = await userWithToken("read");
+    const request = (bearer: string) =>
+      handleOperatorMcpRequest(
+        new Request("http://localhost:3000/api/mcp", {
+          method: "POST",
+          headers: { host: "localhost:3000", authorization: `Bearer ${bearer}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+        }),
+        { callsPerMinute: 2 },
+      );
+    expect([(await request(token)).status, (await request(token)).status, (await request(token)).status]).toEqual([200, 200, 429]);
+    // more made-up tokens than the windows kept in memory (10,000)
+    for (let i = 0; i <= 10_000; i++) expect((await request(`sb_made_up_${i}`)).status).toBe(401);
+    expect((await request(token)).status).toBe(429);
   });
 
   it("a body over the limit is refused with 413", async () => {
