@@ -42,6 +42,9 @@ export const ZListDraftsInput = z.object({
   pipeline: z.string().max(64).nullish(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(CURSOR_MAX_CHARS).nullish(),
+  /** last changed in [updatedFrom, updatedTo) (a client's history for a period) */
+  updatedFrom: z.date().nullish(),
+  updatedTo: z.date().nullish(),
 });
 
 /** The version in GET /api/drafts/<id>/versions/<version>. */

@@ -31,11 +31,12 @@ export async function listDrafts(input: ListDraftsInput = {}) {
   const q = ZListDraftsInput.parse(input);
   const clientFilter = q.clientSlug ? { client: { slug: q.clientSlug } } : {};
   const pipelineFilter = q.pipeline ? { pipelineSlug: q.pipeline } : {};
+  const periodFilter = q.updatedFrom || q.updatedTo ? { updatedAt: { ...(q.updatedFrom ? { gte: q.updatedFrom } : {}), ...(q.updatedTo ? { lt: q.updatedTo } : {}) } } : {};
   const cursor = decodeOptionalCursor(q.cursor);
   const inPending = cursor?.section === "pending";
   const page = (status: DraftStatus | { not: DraftStatus }, c: PageCursor | null, take: number) =>
     prisma.draft.findMany({
-      where: { status, ...clientFilter, ...pipelineFilter, ...olderThan(c) },
+      where: { status, ...clientFilter, ...pipelineFilter, ...periodFilter, ...olderThan(c) },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take,
       select: listSelect,

@@ -170,6 +170,17 @@ describe("every tool, called with a run token", () => {
     expect(structured(await c.callTool({ name: "get_spend", arguments: { client: "acme", months: 2 } }))).toMatchObject({ client: "acme" });
   });
 
+  it("client_history's period finds a day's drafts behind more than 200 newer ones", async () => {
+    const slug = `history-${Math.random().toString(36).slice(2, 8)}`;
+    const { id: clientId } = await ensureClient(slug);
+    const day = new Date("2025-01-01T12:00:00Z");
+    const old = await prisma.draft.create({ data: { clientId, title: "New year post", body: "b", status: "approved", createdAt: day, updatedAt: day } });
+    await prisma.draft.createMany({ data: Array.from({ length: 205 }, (_, i) => ({ clientId, title: `Newer ${i}`, body: "b" })) });
+    const c = await client(tokens.read.token);
+    const history = structured<{ drafts: { id: string }[] }>(await c.callTool({ name: "client_history", arguments: { client: slug, from: "2025-01-01", to: "2025-01-01" } }));
+    expect(history.drafts.map((d) => d.id)).toEqual([old.id]);
+  });
+
   it("drafts: get, edit, approve (the run goes on and publishes once), reject", async () => {
     const c = await client(tokens.run.token);
     const { runId, draftId } = await waitingDraft("decide");

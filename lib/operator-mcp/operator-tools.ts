@@ -169,29 +169,25 @@ export const OPERATOR_TOOLS: OperatorTool[] = [
     description: "One client's runs (with durations and cost), drafts, heartbeats and spend this month; from/to narrow runs and drafts to a period (e.g. one day).",
     run: async (args) => {
       const detail = await getClientDetail(args.client);
-      const [runs, drafts, heartbeats] = await Promise.all([
-        listRuns({ clientSlug: args.client, from: args.from, to: args.to, limit: args.limit }),
-        listDrafts({ clientSlug: args.client, limit: 200 }),
-        listHeartbeatSummaries({ clientSlug: args.client }),
-      ]);
       // the same bounds as the runs' filter: a day means that whole day
       const from = runDateBound(args.from, "from");
       const to = runDateBound(args.to, "to");
-      const inPeriod = (d: Date) => (!(from instanceof Date) || d >= from) && (!(to instanceof Date) || d < to);
-      const draftItems = drafts.items
-        .filter((d) => inPeriod(d.updatedAt))
-        .slice(0, args.limit)
-        .map((d) => ({
-          id: d.id,
-          title: d.title,
-          status: d.status,
-          version: d.version,
-          decidedBy: d.decidedByLabel,
-          createdAt: d.createdAt,
-          updatedAt: d.updatedAt,
-          runId: d.runId,
-          url: pageUrl(`/drafts/${d.id}`),
-        }));
+      const [runs, drafts, heartbeats] = await Promise.all([
+        listRuns({ clientSlug: args.client, from: args.from, to: args.to, limit: args.limit }),
+        listDrafts({ clientSlug: args.client, limit: args.limit, updatedFrom: from instanceof Date ? from : null, updatedTo: to instanceof Date ? to : null }),
+        listHeartbeatSummaries({ clientSlug: args.client }),
+      ]);
+      const draftItems = drafts.items.map((d) => ({
+        id: d.id,
+        title: d.title,
+        status: d.status,
+        version: d.version,
+        decidedBy: d.decidedByLabel,
+        createdAt: d.createdAt,
+        updatedAt: d.updatedAt,
+        runId: d.runId,
+        url: pageUrl(`/drafts/${d.id}`),
+      }));
       return answer(`${detail.name}: ${runs.items.length} run(s), ${draftItems.length} draft(s), ${heartbeats.items.length} heartbeat(s)`, pageUrl(`/clients/${args.client}`), {
         client: { slug: detail.slug, name: detail.name, description: detail.description, archived: detail.archived },
         runs: runsOf(runs.items),
