@@ -203,6 +203,47 @@ describe("per-person notifications", () => {
     expect(holdUntil(prefs({ timeZone: "Asia/Kolkata", digestHour: 9 }), Date.parse("2026-12-07T04:00:00Z"))).toEqual({ kind: "digest", until: Date.parse("2026-12-08T03:30:00Z") });
   });
 
+  it("ends quiet hours in the repeated hour when New York's clocks go back (2 November 2025): 01:10 EST is released at 01:30 EST, 20 minutes later", async () => {
+    const quiet = prefs({ timeZone: "America/New_York", quietStart: "22:00", quietEnd: "01:30" });
+    // 06:10Z is 01:10 EST, the second pass of 01:00–02:00; the first 01:30 (EDT, 05:30Z) is already past
+    expect(holdUntil(quiet, Date.parse("2025-11-02T06:10:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2025-11-02T06:30:00Z") });
+    // the first pass, 01:10 EDT, ends at the first 01:30 (EDT)
+    expect(holdUntil(quiet, Date.parse("2025-11-02T05:10:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2025-11-02T05:30:00Z") });
+
+    // through the sender on the hand-driven clock: held at 01:10 EST, delivered at 01:30 EST that night
+    const client = `fallback-${uid()}`;
+    const person = await makeUser();
+    const hook = `/fallback/${person.id}`;
+    await addChannel(person, hook);
+    await savePreferences(person, person.id, { ...quiet, clients: [client] });
+    const clock = new ManualClock(new Date("2025-11-02T06:10:00Z"));
+    const sender = senderOn(clock);
+    await emit("run.failed", client, "A run failed: in the repeated hour", clock.now());
+    await sender.tick();
+    expect(got(hook)).toEqual([]);
+    clock.advanceTo(new Date("2025-11-02T06:29:00Z"));
+    await sender.tick();
+    expect(got(hook)).toEqual([]);
+    clock.advanceTo(new Date("2025-11-02T06:30:00Z"));
+    await sender.tick();
+    expect(got(hook).map((m) => m.title)).toEqual(["A run failed: in the repeated hour"]);
+  });
+
+  it("ends quiet hours in the repeated hour when Berlin's clocks go back (26 October 2025): 02:10 CEST at 02:30 CEST, 02:10 CET at 02:30 CET", () => {
+    const quiet = prefs({ timeZone: "Europe/Berlin", quietStart: "22:00", quietEnd: "02:30" });
+    // 00:10Z is 02:10 CEST (the first pass): 20 minutes, not the 80 until 02:30 CET
+    expect(holdUntil(quiet, Date.parse("2025-10-26T00:10:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2025-10-26T00:30:00Z") });
+    expect(holdUntil(quiet, Date.parse("2025-10-26T01:10:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2025-10-26T01:30:00Z") });
+  });
+
+  it("ends quiet hours whose end falls in the hour New York skips (8 March 2026) at the instant just after it: 02:30 gives 03:00 EDT", () => {
+    const quiet = prefs({ timeZone: "America/New_York", quietStart: "22:00", quietEnd: "02:30" });
+    // 23:00 EST on the 7th (04:00Z); 02:00–03:00 never happens on the 8th, and 03:00 EDT is 07:00Z
+    expect(holdUntil(quiet, Date.parse("2026-03-08T04:00:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2026-03-08T07:00:00Z") });
+    // a digest hour in the gap goes out at the same instant
+    expect(holdUntil(prefs({ timeZone: "America/New_York", digestHour: 2 }), Date.parse("2026-03-08T04:00:00Z"))).toEqual({ kind: "digest", until: Date.parse("2026-03-08T07:00:00Z") });
+  });
+
   it("keeps a personal channel's address sealed, and shows it only masked", async () => {
     const person = await makeUser();
     const hook = `/sealed/very-secret-path-${uid()}`;
