@@ -142,6 +142,35 @@ describe("per-person notifications", () => {
     expect(await prisma.notificationDelivery.count({ where: { event: { in: events }, status: "sent", channel: { startsWith: "stored:" }, outbox: { client } } })).toBe(3);
   });
 
+  it("sends each of four digest people one digest of all 20 of their events, though the 80 holds are more than one claim's 50", async () => {
+    const client = `digests-${uid()}`;
+    const people = await Promise.all([makeUser(), makeUser(), makeUser(), makeUser()]);
+    for (const person of people) {
+      await addChannel(person, `/digests/${person.id}`);
+      await savePreferences(person, person.id, prefs({ clients: [client], timeZone: "Europe/Berlin", digestHour: 8 }));
+    }
+    const clock = new ManualClock(new Date("2026-12-14T09:00:00Z")); // 10:00 in Berlin
+    const sender = senderOn(clock);
+    const titles = Array.from({ length: 20 }, (_, i) => `A run failed: digest piece ${String(i).padStart(2, "0")}`);
+    for (const title of titles) {
+      await emit("run.failed", client, title, clock.now());
+      clock.advance(60_000);
+    }
+    await sender.tick();
+    for (const person of people) expect(await prisma.notificationHold.count({ where: { userId: person.id, kind: "digest" } })).toBe(20);
+    clock.advanceTo(new Date("2026-12-15T07:00:00Z")); // 08:00 in Berlin: every hold is due at the same instant
+    await sender.tick();
+    // whole people only: three in the first claim (0, 20 and 40 holds before each, under 50), the fourth next
+    expect(await prisma.notificationHold.count({ where: { userId: { in: people.map((p) => p.id) } } })).toBe(20);
+    await sender.tick();
+    for (const person of people) {
+      const digests = got(`/digests/${person.id}`);
+      expect(digests.map((m) => m.title)).toEqual(["Switchboard digest: 20 notifications"]);
+      expect(digests[0].text.split("\n")).toEqual(titles.map((t) => `- ${t}`));
+      expect(await prisma.notificationHold.count({ where: { userId: person.id } })).toBe(0);
+    }
+  });
+
   it("filters by event, client and channel; tool.changed reaches admins only", async () => {
     const client = `filter-${uid()}`;
     const operator = await makeUser("operator");

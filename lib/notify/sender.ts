@@ -89,9 +89,17 @@ const HOLD_SQL = `INSERT OR IGNORE INTO "NotificationHold" ("id", "userId", "out
 
 const ANY_HOLD_DUE_SQL = `SELECT 1 FROM "NotificationHold" WHERE "releaseAt" <= @now LIMIT 1`;
 
-// claiming a hold moves its releaseAt past the lease: another sender takes it only if this one dies
+// claiming a hold moves its releaseAt past the lease: another sender takes it only if this one dies. Holds
+// are claimed a whole person at a time (every due hold of each person taken), people in the order their
+// first hold came due, until about @batch holds: one person's digest is never cut across two claims (that
+// sent it as several "Switchboard digest" messages), and one person is taken however many they have.
 const CLAIM_HOLDS_SQL = `UPDATE "NotificationHold" SET "releaseAt" = @leaseUntil, "attempts" = "attempts" + 1
-  WHERE "id" IN (SELECT "id" FROM "NotificationHold" WHERE "releaseAt" <= @now ORDER BY "releaseAt", "id" LIMIT @batch)
+  WHERE "releaseAt" <= @now AND "userId" IN (
+    SELECT "userId" FROM (
+      SELECT "userId", SUM("due") OVER (ORDER BY "first", "userId" ROWS UNBOUNDED PRECEDING) - "due" AS "before"
+      FROM (SELECT "userId", MIN("releaseAt") AS "first", COUNT(*) AS "due" FROM "NotificationHold" WHERE "releaseAt" <= @now GROUP BY "userId")
+    ) WHERE "before" < @batch
+  )
   RETURNING "id", "userId", "outboxId", "kind", "attempts"`;
 
 /** The retry delay after `attempts` failed attempts. */
