@@ -4,6 +4,8 @@
 // tool.changed goes to admins only, a new user gets the admins' defaults, and nobody saves another
 // person's preferences.
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/users";
 import { createUser } from "@/lib/auth/users";
@@ -168,6 +170,62 @@ describe("per-person notifications", () => {
       expect(digests.map((m) => m.title)).toEqual(["Switchboard digest: 20 notifications"]);
       expect(digests[0].text.split("\n")).toEqual(titles.map((t) => `- ${t}`));
       expect(await prisma.notificationHold.count({ where: { userId: person.id } })).toBe(0);
+    }
+  });
+
+  it("does not release holds whose claim ran out on a slow channel and another sender took", async () => {
+    const client = `lease-${uid()}`;
+    const people = [await makeUser(), await makeUser()];
+    const clock = new ManualClock(new Date("2026-12-16T05:00:00Z")); // 23:00 in Chicago
+    const first = new NotificationSender({ id: "holds-first", now: () => clock.now(), channels: async () => [] });
+    const second = new NotificationSender({ id: "holds-second", now: () => clock.now(), channels: async () => [] });
+    let secondTick: Promise<number> | null = null;
+    let secondSending = () => {};
+    const secondIsSending = new Promise<void>((resolve) => (secondSending = resolve));
+    let letSecondOn = () => {};
+    const secondMayGoOn = new Promise<void>((resolve) => (letSecondOn = resolve));
+    const paths: string[] = [];
+    // a slow channel: the first sender's first send is answered only after its claim (two minutes) ran
+    // out and the second sender claimed both holds and started sending; the second's first send waits
+    // until the first sender has finished
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", async () => {
+        paths.push(req.url ?? "");
+        if (paths.length === 1) {
+          clock.advance(121_000);
+          secondTick = second.tick();
+          await secondIsSending;
+        } else if (paths.length === 2) {
+          secondSending();
+          await secondMayGoOn;
+        }
+        res.writeHead(200).end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = (path: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+      for (const person of people) {
+        await createStoredChannel({ name: `lease-${uid()}`, type: "webhook", ownerId: person.id, events: [...NOTIFICATION_EVENTS], clients: null, url: url(`/lease/${person.id}`), secret: "s" });
+        await savePreferences(person, person.id, prefs({ clients: [client], timeZone: "America/Chicago", quietStart: "22:00", quietEnd: "07:00" }));
+      }
+      await emit("run.failed", client, "A run failed: held for two", clock.now());
+      await first.tick();
+      expect(await prisma.notificationHold.count({ where: { userId: { in: people.map((p) => p.id) } } })).toBe(2);
+      clock.advanceTo(new Date("2026-12-16T13:00:00Z")); // 07:00: both holds due
+      await first.tick();
+      // the first sender sent to one person (that send outlived its claim); the other's hold is the second sender's
+      expect(paths).toHaveLength(2);
+      const other = people.find((p) => paths[0] !== `/lease/${p.id}`)?.id;
+      letSecondOn();
+      await secondTick;
+      expect(paths.filter((p) => p === `/lease/${other}`)).toHaveLength(1);
+      expect(await prisma.notificationHold.count({ where: { userId: { in: people.map((p) => p.id) } } })).toBe(0);
+    } finally {
+      letSecondOn();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -7,7 +7,9 @@
 // What a crash does: a row written by an event is in the database before anything is sent, so a crash
 // between the event and the send delivers after the restart (the row is still pending). A crash during a
 // send leaves the row claimed; when its lease ends another sender claims it and sends again, so a channel
-// may receive it twice, with the same `id` (receivers can drop repeats). Drafts that wait for the same
+// may receive it twice, with the same `id` (receivers can drop repeats). Without a crash a row goes out
+// once: each send first renews this sender's claim and sends only the rows still its own (a slow channel
+// that outlasted the claim lets another sender take the rest, and that one sends them). Drafts that wait for the same
 // client and are claimed together go out as one message ("3 drafts wait for Acme").
 import "server-only";
 import { randomUUID } from "node:crypto";
@@ -52,6 +54,10 @@ const CLAIM_SQL = `
 const ANY_DUE_SQL = `SELECT 1 FROM "NotificationOutbox"
   WHERE ("state" = 'pending' AND "nextAttemptAt" <= @now) OR ("state" = 'sending' AND "leaseExpiresAt" < @now) LIMIT 1`;
 
+// renews this sender's claim on one row it is about to send; no change when another sender took it over
+// (this one's lease ran out on a slow channel) or it is no longer being sent
+const KEEP_SQL = `UPDATE "NotificationOutbox" SET "leaseExpiresAt" = @leaseUntil WHERE "id" = @id AND "leaseOwner" = @owner AND "state" = 'sending'`;
+
 const FINISH_SQL = `UPDATE "NotificationOutbox" SET "state" = @state, "nextAttemptAt" = @next, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "lastError" = @error
   WHERE "id" = @id AND "leaseOwner" = @owner AND "state" = 'sending'`;
 
@@ -86,6 +92,10 @@ function personalChannels(person: Person, event: string, client: string | null):
 type HoldRow = { id: string; userId: string; outboxId: string; kind: string; attempts: number };
 
 const HOLD_SQL = `INSERT OR IGNORE INTO "NotificationHold" ("id", "userId", "outboxId", "kind", "releaseAt", "attempts", "createdAt") VALUES (@id, @userId, @outboxId, @kind, @releaseAt, 0, @now)`;
+
+// a hold's claim is its attempts count (each claim adds one): the claim is still this sender's while the
+// count is the one its claim returned (another sender's claim adds one; a release deletes the hold)
+const KEEP_HOLD_SQL = `UPDATE "NotificationHold" SET "releaseAt" = @leaseUntil WHERE "id" = @id AND "attempts" = @attempts`;
 
 const ANY_HOLD_DUE_SQL = `SELECT 1 FROM "NotificationHold" WHERE "releaseAt" <= @now LIMIT 1`;
 
@@ -171,14 +181,24 @@ export class NotificationSender {
     const channels = await this.options.channels();
     const persons = await people();
     for (const group of groupDrafts(rows).values()) {
-      // a slow channel must not let the claim of the rows still to send run out (another sender would send them too)
-      await prisma.notificationOutbox.updateMany({
-        where: { id: { in: group.map((r) => r.id) }, leaseOwner: this.id, state: "sending" },
-        data: { leaseExpiresAt: new Date(this.options.now() + this.options.leaseMs) },
-      });
-      await this.deliverGroup(group, channels, persons);
+      // a slow channel must not let the claim of the rows still to send run out; a row whose claim ran out
+      // and was taken by another sender is that sender's to send (sending it here too would send it twice)
+      const kept = await this.keep(group);
+      if (kept.length > 0) await this.deliverGroup(kept, channels, persons);
     }
     return rows.length;
+  }
+
+  /** Renews the claim on `rows`; those this sender still holds (the others are another sender's now). */
+  private async keep(rows: OutboxRow[]): Promise<OutboxRow[]> {
+    const leaseUntil = sqlDate(new Date(this.options.now() + this.options.leaseMs));
+    return writeTransaction((db) => rows.filter((r) => prepared(db, KEEP_SQL).run({ id: r.id, owner: this.id, leaseUntil }).changes === 1));
+  }
+
+  /** The same for claimed holds. */
+  private async keepHolds(holds: HoldRow[]): Promise<HoldRow[]> {
+    const leaseUntil = sqlDate(new Date(this.options.now() + this.options.leaseMs));
+    return writeTransaction((db) => holds.filter((h) => prepared(db, KEEP_HOLD_SQL).run({ id: h.id, attempts: h.attempts, leaseUntil }).changes === 1));
   }
 
   private async deliverGroup(group: OutboxRow[], channels: Channel[], persons: Person[]): Promise<void> {
@@ -206,7 +226,10 @@ export class NotificationSender {
     }
     const failures = new Map<string, Failure>();
     for (const channel of taking) {
-      const error = await this.sendOnce(channel, group, (due) => messageFor(due));
+      // each send renews the claim first, and sends only the rows still this sender's
+      const kept = await this.keep(group);
+      if (kept.length === 0) break;
+      const error = await this.sendOnce(channel, kept, (due) => messageFor(due));
       if (error === null) continue;
       for (const r of error.rows) {
         const failure = failures.get(r.id) ?? { channels: [], error: "" };
@@ -273,28 +296,35 @@ export class NotificationSender {
     for (const holds of byPerson.values()) {
       const person = persons.find((p) => p.id === holds[0].userId);
       const failed = new Set<string>();
+      // each send renews the claim on its holds first, and sends only those still this sender's
+      const send = async (channel: Channel, of: HoldRow[], make: (due: OutboxRow[]) => Promise<NotificationMessage>) => {
+        const kept = await this.keepHolds(of);
+        if (kept.length === 0) return;
+        const error = await this.sendOnce(
+          channel,
+          kept.flatMap((h) => rowOf(h.outboxId) ?? []),
+          make,
+        );
+        if (error) for (const r of error.rows) failed.add(r.id);
+      };
       if (person) {
         const held = holds.flatMap((h) => rowOf(h.outboxId) ?? []);
         if (holds[0].kind === "digest") {
-          for (const channel of person.channels.filter((c) => held.some((r) => channelTakes(c, r.event, r.client)))) {
-            const error = await this.sendOnce(channel, held, (due) => digestMessage(due));
-            if (error) for (const r of error.rows) failed.add(r.id);
-          }
+          for (const channel of person.channels.filter((c) => held.some((r) => channelTakes(c, r.event, r.client)))) await send(channel, holds, (due) => digestMessage(due));
         } else {
           for (const rows of groupDrafts(held).values()) {
-            for (const channel of personalChannels(person, rows[0].event, rows[0].client)) {
-              const error = await this.sendOnce(channel, rows, (due) => messageFor(due));
-              if (error) for (const r of error.rows) failed.add(r.id);
-            }
+            const of = holds.filter((h) => rows.some((r) => r.id === h.outboxId));
+            for (const channel of personalChannels(person, rows[0].event, rows[0].client)) await send(channel, of, (due) => messageFor(due));
           }
         }
       }
+      // only the holds this sender still holds (a release another sender claimed is that one's to finish)
       for (const h of holds) {
         if (failed.has(h.outboxId) && h.attempts < this.options.maxAttempts) {
           const next = new Date(now + backoffDelay(h.attempts, this.options.backoffMs, this.options.maxBackoffMs));
-          await prisma.notificationHold.update({ where: { id: h.id }, data: { releaseAt: next } });
+          await prisma.notificationHold.updateMany({ where: { id: h.id, attempts: h.attempts }, data: { releaseAt: next } });
         } else {
-          await prisma.notificationHold.delete({ where: { id: h.id } });
+          await prisma.notificationHold.deleteMany({ where: { id: h.id, attempts: h.attempts } });
         }
       }
     }
