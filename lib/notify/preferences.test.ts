@@ -13,6 +13,7 @@ import { prisma, writeTransaction } from "@/lib/db/client";
 import { insertOutboxRow, NOTIFICATION_EVENTS, type NotificationEvent } from "@/lib/db/outbox";
 import { resetEnvForTests } from "@/lib/env";
 import { ManualClock } from "@/lib/heartbeats/clock";
+import type { Channel } from "@/lib/notify/config";
 import { BUILT_IN, DEFAULTS_ID, holdUntil, type Preferences, preferencesOf, savePreferences } from "@/lib/notify/preferences";
 import { allChannels, NotificationSender } from "@/lib/notify/sender";
 import { createStoredChannel, listOwnChannelSummaries } from "@/lib/notify/stored-channels";
@@ -226,6 +227,71 @@ describe("per-person notifications", () => {
       letSecondOn();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  /**
+   * A person's own channel ("phone") answers 500 and a team channel is unreachable, both on a run.failed's
+   * only attempt; the next tick sends the two channel.failing rows. Another person wants every
+   * channel.failing, and a team channel takes it.
+   */
+  async function twoChannelsFail() {
+    const client = `failing-${uid()}`;
+    const owner = await makeUser();
+    const watcher = await makeUser();
+    const phone = await startHttpReceiver();
+    const gone = await startHttpReceiver();
+    const goneUrl = gone.url("/gone");
+    await gone.close();
+    try {
+      phone.failNext(500);
+      const phoneId = (await createStoredChannel({ name: "phone", type: "webhook", ownerId: owner.id, events: [...NOTIFICATION_EVENTS], clients: null, url: phone.url("/own"), secret: "s" })).id;
+      const good = `/failing/${owner.id}/good`;
+      await addChannel(owner, good);
+      await savePreferences(owner, owner.id, prefs({ clients: null }));
+      const watcherHook = `/failing/${watcher.id}`;
+      await addChannel(watcher, watcherHook);
+      await savePreferences(watcher, watcher.id, prefs({ events: ["channel.failing"], clients: null }));
+      const teamHook = `/failing/team/${client}`;
+      const team: Channel[] = [
+        { name: `team-${client}`, type: "webhook", url: hooks.url(teamHook), secret: "s", events: ["channel.failing"], clients: null },
+        { name: `broken-${client}`, type: "slack", url: goneUrl, events: ["run.failed"], clients: [client] },
+      ];
+      const clock = new ManualClock(new Date("2026-12-17T12:00:00Z"));
+      const sender = new NotificationSender({ now: () => clock.now(), maxAttempts: 1, channels: async () => team });
+      await emit("run.failed", client, "A run failed: fails twice", clock.now());
+      await sender.tick(); // the phone answers 500, the broken team channel is unreachable: both given up
+      await sender.tick(); // the two channel.failing rows
+      const phoneGot = phone.requests.map((r) => JSON.parse(r.body) as { title: string });
+      return { phoneId, phoneGot, good, watcherHook, teamHook, aboutPhone: `The notification channel stored:${phoneId} keeps failing`, aboutTeam: `The notification channel broken-${client} keeps failing` };
+    } finally {
+      await phone.close();
+    }
+  }
+
+  it("does not tell a person's own failing channel about its own failure (it gets the team channel's)", async () => {
+    const { phoneGot, aboutPhone, aboutTeam } = await twoChannelsFail();
+    expect(phoneGot.map((m) => m.title)).toEqual(["A run failed: fails twice", aboutTeam]);
+    expect(phoneGot.map((m) => m.title)).not.toContain(aboutPhone);
+  });
+
+  it("tells only its owner that a person's own channel keeps failing, and each channel.failing names only its own channel's error", async () => {
+    const { phoneId, good, watcherHook, teamHook, aboutPhone, aboutTeam } = await twoChannelsFail();
+    // nobody else hears of it: not the team's channel, not another person who wants every channel.failing
+    expect(got(teamHook).map((m) => m.title)).toEqual([aboutTeam]);
+    expect(got(watcherHook).map((m) => m.title)).toEqual([aboutTeam]);
+    // the owner hears of the phone on their other channel, with the phone's error alone
+    expect(
+      got(good)
+        .map((m) => m.title)
+        .sort(),
+    ).toEqual(["A run failed: fails twice", aboutPhone, aboutTeam].sort());
+    expect(got(good).find((m) => m.title === aboutPhone)?.text).toBe(`1 attempts to send "A run failed: fails twice" failed. stored:${phoneId}: the channel answered HTTP 500`);
+    // and the team channel's channel.failing says only that channel's error, nothing of the person's
+    for (const m of [...got(teamHook), ...got(watcherHook)]) {
+      expect(m.text).toContain("ECONNREFUSED");
+      expect(m.text).not.toContain("HTTP 500");
+      expect(m.text).not.toContain(phoneId);
     }
   });
 

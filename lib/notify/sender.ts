@@ -39,7 +39,8 @@ export type SenderOptions = {
 
 type OutboxRow = { id: string; event: string; dedupeKey: string; client: string | null; payloadJson: string; createdAt: string; attempts: number };
 
-type Failure = { channels: string[]; error: string };
+/** The channels that failed a row, each with its own error, and all of them in one line (the row's lastError). */
+type Failure = { channels: { name: string; error: string }[]; error: string };
 
 const CLAIM_SQL = `
   UPDATE "NotificationOutbox" SET "state" = 'sending', "leaseOwner" = @owner, "leaseExpiresAt" = @leaseUntil, "attempts" = "attempts" + 1
@@ -87,6 +88,30 @@ async function people(): Promise<Person[]> {
 function personalChannels(person: Person, event: string, client: string | null): Channel[] {
   if (!personTakes(person.prefs, person.role, event, client)) return [];
   return person.channels.filter((c) => channelTakes(c, event, client));
+}
+
+/** The channel a channel.failing row is about (its dedupe key is channel.failing:<name>:<day>), or null. */
+function failingChannelOf(row: OutboxRow): string | null {
+  if (row.event !== "channel.failing") return null;
+  return /^channel\.failing:(.+):\d{4}-\d{2}-\d{2}$/.exec(row.dedupeKey)?.[1] ?? null;
+}
+
+/** A channel is not told about its own failures (a team channel or a person's own alike). */
+function aboutItself(channel: Channel, row: OutboxRow): boolean {
+  return failingChannelOf(row) === channel.name;
+}
+
+/**
+ * Who gets a row: the team's channels and every person it suits; but channel.failing about a person's own
+ * channel goes to its owner alone (its title and error are theirs: a refused address names a host and an
+ * IP), and about a kept channel that is gone (a push subscription removed), to nobody.
+ */
+async function audienceOf(row: OutboxRow): Promise<{ team: boolean; person: string | null }> {
+  const about = failingChannelOf(row);
+  if (!about?.startsWith("stored:")) return { team: true, person: null };
+  const stored = await prisma.notificationChannel.findUnique({ where: { id: about.slice("stored:".length) }, select: { ownerId: true } });
+  if (!stored) return { team: false, person: "" };
+  return stored.ownerId === null ? { team: true, person: null } : { team: false, person: stored.ownerId };
 }
 
 type HoldRow = { id: string; userId: string; outboxId: string; kind: string; attempts: number };
@@ -203,13 +228,15 @@ export class NotificationSender {
 
   private async deliverGroup(group: OutboxRow[], channels: Channel[], persons: Person[]): Promise<void> {
     const { event, client } = group[0];
+    const audience = await audienceOf(group[0]);
     // a channel is not told about its own failures
-    const taking = channels.filter((c) => channelTakes(c, event, client) && !(event === "channel.failing" && group[0].dedupeKey.startsWith(`channel.failing:${c.name}:`)));
+    const taking = audience.team ? channels.filter((c) => channelTakes(c, event, client) && !aboutItself(c, group[0])) : [];
     // people: now, or held for their quiet hours or digest (one hold per person and row, however often the row is retried)
     const now = this.options.now();
     const holds: { userId: string; kind: string; until: number }[] = [];
     for (const person of persons) {
-      const own = personalChannels(person, event, client);
+      if (audience.person !== null && person.id !== audience.person) continue;
+      const own = personalChannels(person, event, client).filter((c) => !aboutItself(c, group[0]));
       if (own.length === 0) continue;
       const hold = holdUntil(person.prefs, now);
       if (hold) holds.push({ userId: person.id, kind: hold.kind, until: hold.until });
@@ -233,7 +260,7 @@ export class NotificationSender {
       if (error === null) continue;
       for (const r of error.rows) {
         const failure = failures.get(r.id) ?? { channels: [], error: "" };
-        failure.channels.push(channel.name);
+        failure.channels.push({ name: channel.name, error: error.message });
         failure.error = failure.error ? `${failure.error}; ${channel.name}: ${error.message}` : `${channel.name}: ${error.message}`;
         failures.set(r.id, failure);
       }
@@ -300,17 +327,15 @@ export class NotificationSender {
       const send = async (channel: Channel, of: HoldRow[], make: (due: OutboxRow[]) => Promise<NotificationMessage>) => {
         const kept = await this.keepHolds(of);
         if (kept.length === 0) return;
-        const error = await this.sendOnce(
-          channel,
-          kept.flatMap((h) => rowOf(h.outboxId) ?? []),
-          make,
-        );
+        const rows = kept.flatMap((h) => rowOf(h.outboxId) ?? []).filter((r) => !aboutItself(channel, r));
+        if (rows.length === 0) return;
+        const error = await this.sendOnce(channel, rows, make);
         if (error) for (const r of error.rows) failed.add(r.id);
       };
       if (person) {
         const held = holds.flatMap((h) => rowOf(h.outboxId) ?? []);
         if (holds[0].kind === "digest") {
-          for (const channel of person.channels.filter((c) => held.some((r) => channelTakes(c, r.event, r.client)))) await send(channel, holds, (due) => digestMessage(due));
+          for (const channel of person.channels.filter((c) => held.some((r) => channelTakes(c, r.event, r.client) && !aboutItself(c, r)))) await send(channel, holds, (due) => digestMessage(due));
         } else {
           for (const rows of groupDrafts(held).values()) {
             const of = holds.filter((h) => rows.some((r) => r.id === h.outboxId));
@@ -345,12 +370,13 @@ export class NotificationSender {
       if (changes !== 1 || !givenUp || row.event === "channel.failing") return;
       const title = (JSON.parse(row.payloadJson) as OutboxPayload).title;
       const day = new Date(now).toISOString().slice(0, 10);
-      for (const name of failure.channels) {
+      // each says only its own channel's error: another channel's may be no business of who gets this one
+      for (const { name, error } of failure.channels) {
         insertOutboxRow(db, {
           event: "channel.failing",
           dedupeKey: `channel.failing:${name}:${day}`,
           title: `The notification channel ${name} keeps failing`,
-          text: `${row.attempts} attempts to send "${title}" failed. ${failure.error}`,
+          text: `${row.attempts} attempts to send "${title}" failed. ${name}: ${error}`,
           path: "/settings#notifications",
           at: new Date(now),
         });
