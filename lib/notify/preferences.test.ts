@@ -4,6 +4,8 @@
 // tool.changed goes to admins only, a new user gets the admins' defaults, and nobody saves another
 // person's preferences.
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/users";
 import { createUser } from "@/lib/auth/users";
@@ -11,6 +13,7 @@ import { prisma, writeTransaction } from "@/lib/db/client";
 import { insertOutboxRow, NOTIFICATION_EVENTS, type NotificationEvent } from "@/lib/db/outbox";
 import { resetEnvForTests } from "@/lib/env";
 import { ManualClock } from "@/lib/heartbeats/clock";
+import type { Channel } from "@/lib/notify/config";
 import { BUILT_IN, DEFAULTS_ID, holdUntil, type Preferences, preferencesOf, savePreferences } from "@/lib/notify/preferences";
 import { allChannels, NotificationSender } from "@/lib/notify/sender";
 import { createStoredChannel, listOwnChannelSummaries } from "@/lib/notify/stored-channels";
@@ -142,6 +145,156 @@ describe("per-person notifications", () => {
     expect(await prisma.notificationDelivery.count({ where: { event: { in: events }, status: "sent", channel: { startsWith: "stored:" }, outbox: { client } } })).toBe(3);
   });
 
+  it("sends each of four digest people one digest of all 20 of their events, though the 80 holds are more than one claim's 50", async () => {
+    const client = `digests-${uid()}`;
+    const people = await Promise.all([makeUser(), makeUser(), makeUser(), makeUser()]);
+    for (const person of people) {
+      await addChannel(person, `/digests/${person.id}`);
+      await savePreferences(person, person.id, prefs({ clients: [client], timeZone: "Europe/Berlin", digestHour: 8 }));
+    }
+    const clock = new ManualClock(new Date("2026-12-14T09:00:00Z")); // 10:00 in Berlin
+    const sender = senderOn(clock);
+    const titles = Array.from({ length: 20 }, (_, i) => `A run failed: digest piece ${String(i).padStart(2, "0")}`);
+    for (const title of titles) {
+      await emit("run.failed", client, title, clock.now());
+      clock.advance(60_000);
+    }
+    await sender.tick();
+    for (const person of people) expect(await prisma.notificationHold.count({ where: { userId: person.id, kind: "digest" } })).toBe(20);
+    clock.advanceTo(new Date("2026-12-15T07:00:00Z")); // 08:00 in Berlin: every hold is due at the same instant
+    await sender.tick();
+    // whole people only: three in the first claim (0, 20 and 40 holds before each, under 50), the fourth next
+    expect(await prisma.notificationHold.count({ where: { userId: { in: people.map((p) => p.id) } } })).toBe(20);
+    await sender.tick();
+    for (const person of people) {
+      const digests = got(`/digests/${person.id}`);
+      expect(digests.map((m) => m.title)).toEqual(["Switchboard digest: 20 notifications"]);
+      expect(digests[0].text.split("\n")).toEqual(titles.map((t) => `- ${t}`));
+      expect(await prisma.notificationHold.count({ where: { userId: person.id } })).toBe(0);
+    }
+  });
+
+  it("does not release holds whose claim ran out on a slow channel and another sender took", async () => {
+    const client = `lease-${uid()}`;
+    const people = [await makeUser(), await makeUser()];
+    const clock = new ManualClock(new Date("2026-12-16T05:00:00Z")); // 23:00 in Chicago
+    const first = new NotificationSender({ id: "holds-first", now: () => clock.now(), channels: async () => [] });
+    const second = new NotificationSender({ id: "holds-second", now: () => clock.now(), channels: async () => [] });
+    let secondTick: Promise<number> | null = null;
+    let secondSending = () => {};
+    const secondIsSending = new Promise<void>((resolve) => (secondSending = resolve));
+    let letSecondOn = () => {};
+    const secondMayGoOn = new Promise<void>((resolve) => (letSecondOn = resolve));
+    const paths: string[] = [];
+    // a slow channel: the first sender's first send is answered only after its claim (two minutes) ran
+    // out and the second sender claimed both holds and started sending; the second's first send waits
+    // until the first sender has finished
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", async () => {
+        paths.push(req.url ?? "");
+        if (paths.length === 1) {
+          clock.advance(121_000);
+          secondTick = second.tick();
+          await secondIsSending;
+        } else if (paths.length === 2) {
+          secondSending();
+          await secondMayGoOn;
+        }
+        res.writeHead(200).end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = (path: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+      for (const person of people) {
+        await createStoredChannel({ name: `lease-${uid()}`, type: "webhook", ownerId: person.id, events: [...NOTIFICATION_EVENTS], clients: null, url: url(`/lease/${person.id}`), secret: "s" });
+        await savePreferences(person, person.id, prefs({ clients: [client], timeZone: "America/Chicago", quietStart: "22:00", quietEnd: "07:00" }));
+      }
+      await emit("run.failed", client, "A run failed: held for two", clock.now());
+      await first.tick();
+      expect(await prisma.notificationHold.count({ where: { userId: { in: people.map((p) => p.id) } } })).toBe(2);
+      clock.advanceTo(new Date("2026-12-16T13:00:00Z")); // 07:00: both holds due
+      await first.tick();
+      // the first sender sent to one person (that send outlived its claim); the other's hold is the second sender's
+      expect(paths).toHaveLength(2);
+      const other = people.find((p) => paths[0] !== `/lease/${p.id}`)?.id;
+      letSecondOn();
+      await secondTick;
+      expect(paths.filter((p) => p === `/lease/${other}`)).toHaveLength(1);
+      expect(await prisma.notificationHold.count({ where: { userId: { in: people.map((p) => p.id) } } })).toBe(0);
+    } finally {
+      letSecondOn();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  /**
+   * A person's own channel ("phone") answers 500 and a team channel is unreachable, both on a run.failed's
+   * only attempt; the next tick sends the two channel.failing rows. Another person wants every
+   * channel.failing, and a team channel takes it.
+   */
+  async function twoChannelsFail() {
+    const client = `failing-${uid()}`;
+    const owner = await makeUser();
+    const watcher = await makeUser();
+    const phone = await startHttpReceiver();
+    const gone = await startHttpReceiver();
+    const goneUrl = gone.url("/gone");
+    await gone.close();
+    try {
+      phone.failNext(500);
+      const phoneId = (await createStoredChannel({ name: "phone", type: "webhook", ownerId: owner.id, events: [...NOTIFICATION_EVENTS], clients: null, url: phone.url("/own"), secret: "s" })).id;
+      const good = `/failing/${owner.id}/good`;
+      await addChannel(owner, good);
+      await savePreferences(owner, owner.id, prefs({ clients: null }));
+      const watcherHook = `/failing/${watcher.id}`;
+      await addChannel(watcher, watcherHook);
+      await savePreferences(watcher, watcher.id, prefs({ events: ["channel.failing"], clients: null }));
+      const teamHook = `/failing/team/${client}`;
+      const team: Channel[] = [
+        { name: `team-${client}`, type: "webhook", url: hooks.url(teamHook), secret: "s", events: ["channel.failing"], clients: null },
+        { name: `broken-${client}`, type: "slack", url: goneUrl, events: ["run.failed"], clients: [client] },
+      ];
+      const clock = new ManualClock(new Date("2026-12-17T12:00:00Z"));
+      const sender = new NotificationSender({ now: () => clock.now(), maxAttempts: 1, channels: async () => team });
+      await emit("run.failed", client, "A run failed: fails twice", clock.now());
+      await sender.tick(); // the phone answers 500, the broken team channel is unreachable: both given up
+      await sender.tick(); // the two channel.failing rows
+      const phoneGot = phone.requests.map((r) => JSON.parse(r.body) as { title: string });
+      return { phoneId, phoneGot, good, watcherHook, teamHook, aboutPhone: `The notification channel stored:${phoneId} keeps failing`, aboutTeam: `The notification channel broken-${client} keeps failing` };
+    } finally {
+      await phone.close();
+    }
+  }
+
+  it("does not tell a person's own failing channel about its own failure (it gets the team channel's)", async () => {
+    const { phoneGot, aboutPhone, aboutTeam } = await twoChannelsFail();
+    expect(phoneGot.map((m) => m.title)).toEqual(["A run failed: fails twice", aboutTeam]);
+    expect(phoneGot.map((m) => m.title)).not.toContain(aboutPhone);
+  });
+
+  it("tells only its owner that a person's own channel keeps failing, and each channel.failing names only its own channel's error", async () => {
+    const { phoneId, good, watcherHook, teamHook, aboutPhone, aboutTeam } = await twoChannelsFail();
+    // nobody else hears of it: not the team's channel, not another person who wants every channel.failing
+    expect(got(teamHook).map((m) => m.title)).toEqual([aboutTeam]);
+    expect(got(watcherHook).map((m) => m.title)).toEqual([aboutTeam]);
+    // the owner hears of the phone on their other channel, with the phone's error alone
+    expect(
+      got(good)
+        .map((m) => m.title)
+        .sort(),
+    ).toEqual(["A run failed: fails twice", aboutPhone, aboutTeam].sort());
+    expect(got(good).find((m) => m.title === aboutPhone)?.text).toBe(`1 attempts to send "A run failed: fails twice" failed. stored:${phoneId}: the channel answered HTTP 500`);
+    // and the team channel's channel.failing says only that channel's error, nothing of the person's
+    for (const m of [...got(teamHook), ...got(watcherHook)]) {
+      expect(m.text).toContain("ECONNREFUSED");
+      expect(m.text).not.toContain("HTTP 500");
+      expect(m.text).not.toContain(phoneId);
+    }
+  });
+
   it("filters by event, client and channel; tool.changed reaches admins only", async () => {
     const client = `filter-${uid()}`;
     const operator = await makeUser("operator");
@@ -201,6 +354,47 @@ describe("per-person notifications", () => {
     expect(holdUntil(quiet, Date.parse("2027-03-14T05:00:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2027-03-14T12:00:00Z") });
     expect(holdUntil(quiet, Date.parse("2027-03-14T12:00:00Z"))).toBeNull();
     expect(holdUntil(prefs({ timeZone: "Asia/Kolkata", digestHour: 9 }), Date.parse("2026-12-07T04:00:00Z"))).toEqual({ kind: "digest", until: Date.parse("2026-12-08T03:30:00Z") });
+  });
+
+  it("ends quiet hours in the repeated hour when New York's clocks go back (2 November 2025): 01:10 EST is released at 01:30 EST, 20 minutes later", async () => {
+    const quiet = prefs({ timeZone: "America/New_York", quietStart: "22:00", quietEnd: "01:30" });
+    // 06:10Z is 01:10 EST, the second pass of 01:00–02:00; the first 01:30 (EDT, 05:30Z) is already past
+    expect(holdUntil(quiet, Date.parse("2025-11-02T06:10:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2025-11-02T06:30:00Z") });
+    // the first pass, 01:10 EDT, ends at the first 01:30 (EDT)
+    expect(holdUntil(quiet, Date.parse("2025-11-02T05:10:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2025-11-02T05:30:00Z") });
+
+    // through the sender on the hand-driven clock: held at 01:10 EST, delivered at 01:30 EST that night
+    const client = `fallback-${uid()}`;
+    const person = await makeUser();
+    const hook = `/fallback/${person.id}`;
+    await addChannel(person, hook);
+    await savePreferences(person, person.id, { ...quiet, clients: [client] });
+    const clock = new ManualClock(new Date("2025-11-02T06:10:00Z"));
+    const sender = senderOn(clock);
+    await emit("run.failed", client, "A run failed: in the repeated hour", clock.now());
+    await sender.tick();
+    expect(got(hook)).toEqual([]);
+    clock.advanceTo(new Date("2025-11-02T06:29:00Z"));
+    await sender.tick();
+    expect(got(hook)).toEqual([]);
+    clock.advanceTo(new Date("2025-11-02T06:30:00Z"));
+    await sender.tick();
+    expect(got(hook).map((m) => m.title)).toEqual(["A run failed: in the repeated hour"]);
+  });
+
+  it("ends quiet hours in the repeated hour when Berlin's clocks go back (26 October 2025): 02:10 CEST at 02:30 CEST, 02:10 CET at 02:30 CET", () => {
+    const quiet = prefs({ timeZone: "Europe/Berlin", quietStart: "22:00", quietEnd: "02:30" });
+    // 00:10Z is 02:10 CEST (the first pass): 20 minutes, not the 80 until 02:30 CET
+    expect(holdUntil(quiet, Date.parse("2025-10-26T00:10:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2025-10-26T00:30:00Z") });
+    expect(holdUntil(quiet, Date.parse("2025-10-26T01:10:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2025-10-26T01:30:00Z") });
+  });
+
+  it("ends quiet hours whose end falls in the hour New York skips (8 March 2026) at the instant just after it: 02:30 gives 03:00 EDT", () => {
+    const quiet = prefs({ timeZone: "America/New_York", quietStart: "22:00", quietEnd: "02:30" });
+    // 23:00 EST on the 7th (04:00Z); 02:00–03:00 never happens on the 8th, and 03:00 EDT is 07:00Z
+    expect(holdUntil(quiet, Date.parse("2026-03-08T04:00:00Z"))).toEqual({ kind: "quiet", until: Date.parse("2026-03-08T07:00:00Z") });
+    // a digest hour in the gap goes out at the same instant
+    expect(holdUntil(prefs({ timeZone: "America/New_York", digestHour: 2 }), Date.parse("2026-03-08T04:00:00Z"))).toEqual({ kind: "digest", until: Date.parse("2026-03-08T07:00:00Z") });
   });
 
   it("keeps a personal channel's address sealed, and shows it only masked", async () => {

@@ -78,29 +78,58 @@ function localParts(ms: number, timeZone: string): Local {
   return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute") };
 }
 
-/** The instant a local wall time happens in a zone (in a DST gap, the instant just after it). */
-function localToInstant(local: Local, timeZone: string): number {
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** How far the zone's wall clock is ahead of UTC at the instant `ms` (taken to its minute). */
+function offsetAt(ms: number, timeZone: string): number {
+  const at = Math.floor(ms / MINUTE) * MINUTE;
+  const seen = localParts(at, timeZone);
+  return Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute) - at;
+}
+
+/**
+ * Every instant at which the local clock in `timeZone` reads `local`, earliest first: one on most days,
+ * two in the hour a clock goes back (once under the offset before, once under the offset after), and in
+ * a gap a clock jumps over (that wall time never happens) the first instant after the gap.
+ */
+function localToInstants(local: Local, timeZone: string): number[] {
   const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
-  let guess = wall;
-  for (let i = 0; i < 3; i++) {
-    const seen = localParts(guess, timeZone);
-    const offset = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute) - guess;
-    const next = wall - offset;
-    if (next === guess) break;
-    guess = next;
+  // the offsets in force a day either side cover any change on this day
+  const offsets = [...new Set([offsetAt(wall - DAY, timeZone), offsetAt(wall, timeZone), offsetAt(wall + DAY, timeZone)])];
+  const candidates = [...new Set(offsets.map((o) => wall - o))].sort((a, b) => a - b);
+  const reads = (ms: number) => {
+    const seen = localParts(ms, timeZone);
+    return seen.year === local.year && seen.month === local.month && seen.day === local.day && seen.hour === local.hour && seen.minute === local.minute;
+  };
+  const found = candidates.filter(reads);
+  if (found.length > 0) return found;
+  // a gap: the wall time read under the offset before the change lands after it, under the offset after
+  // it lands before; the change is the first minute between them that has the later offset
+  let before = candidates[0];
+  let after = candidates[candidates.length - 1];
+  const later = offsetAt(after, timeZone);
+  while (after - before > MINUTE) {
+    const mid = before + Math.floor((after - before) / 2 / MINUTE) * MINUTE;
+    if (offsetAt(mid, timeZone) === later) after = mid;
+    else before = mid;
   }
-  return guess;
+  return [after];
 }
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-/** The first instant at or after `now` when the local clock in `timeZone` reads `minuteOfDay`. */
+/**
+ * The first instant at or after `now` when the local clock in `timeZone` reads `minuteOfDay` (in the hour
+ * a clock goes back, whichever of its two passes comes first; in a gap, the instant just after it).
+ */
 export function nextLocalTime(now: number, timeZone: string, minuteOfDay: number): number {
   const today = localParts(now, timeZone);
   for (let add = 0; add < 3; add++) {
     const day = new Date(Date.UTC(today.year, today.month - 1, today.day + add));
-    const at = localToInstant({ year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 }, timeZone);
-    if (at >= now) return at;
+    const instants = localToInstants({ year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 }, timeZone);
+    const at = instants.find((t) => t >= now);
+    if (at !== undefined) return at;
   }
   return now;
 }

@@ -4,6 +4,8 @@
 // retried with backoff on a clock the test moves, each attempt in the delivery log.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -233,6 +235,64 @@ describe("the notification sender", () => {
       expect(await sender.tick()).toBe(0);
     } finally {
       await watcher.close();
+    }
+  });
+
+  it("does not send rows whose claim ran out on a slow channel and another sender took: that sender sends them, once", async () => {
+    let now = Date.parse("2026-12-03T10:00:00Z");
+    const channels: Channel[] = [];
+    const first = new NotificationSender({ id: "sender-first", now: () => now, channels: async () => channels });
+    // the second sender claims, then waits (in its channel lookup) until the first has finished its batch
+    let letSecondSend = () => {};
+    const secondMaySend = new Promise<void>((resolve) => (letSecondSend = resolve));
+    let secondClaimed = () => {};
+    const claimedBySecond = new Promise<void>((resolve) => (secondClaimed = resolve));
+    const second = new NotificationSender({
+      id: "sender-second",
+      now: () => now,
+      channels: async () => {
+        secondClaimed();
+        await secondMaySend;
+        return channels;
+      },
+    });
+    let secondTick: Promise<number> | null = null;
+    const bodies: { id: string }[] = [];
+    // a slow channel: its first answer comes only after the first sender's claim (two minutes) has run
+    // out and the second sender has claimed what was due by then
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", async () => {
+        bodies.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+        if (bodies.length === 1) {
+          now += 121_000;
+          secondTick = second.tick();
+          await claimedBySecond;
+        }
+        res.writeHead(200).end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      channels.push({ name: "slow", type: "webhook", url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/in`, secret: SECRET, events: ["run.failed"], clients: null });
+      const keys = [`run.failed:lease-one:${now}`, `run.failed:lease-two:${now}`];
+      for (const [i, dedupeKey] of keys.entries()) {
+        await writeTransaction((db) => insertOutboxRow(db, { event: "run.failed", dedupeKey, title: `Run failed ${i}`, text: "x", path: "/runs/r3", at: new Date(now - 1_000 + i) }));
+      }
+      const [one, two] = await Promise.all(keys.map((dedupeKey) => prisma.notificationOutbox.findUniqueOrThrow({ where: { dedupeKey } })));
+      expect(await first.tick()).toBe(2);
+      // the first sender sent the first row (that send outlived its claim), and not the second: it is the second sender's
+      expect(bodies.map((b) => b.id)).toEqual([one.id]);
+      expect(await prisma.notificationOutbox.findUniqueOrThrow({ where: { id: two.id } })).toMatchObject({ state: "sending", leaseOwner: "sender-second" });
+      letSecondSend();
+      expect(await secondTick).toBe(2);
+      expect(bodies.filter((b) => b.id === two.id)).toHaveLength(1);
+      expect(await prisma.notificationOutbox.findMany({ where: { id: { in: [one.id, two.id] } }, select: { state: true } })).toEqual([{ state: "sent" }, { state: "sent" }]);
+    } finally {
+      letSecondSend();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -7,7 +7,9 @@
 // What a crash does: a row written by an event is in the database before anything is sent, so a crash
 // between the event and the send delivers after the restart (the row is still pending). A crash during a
 // send leaves the row claimed; when its lease ends another sender claims it and sends again, so a channel
-// may receive it twice, with the same `id` (receivers can drop repeats). Drafts that wait for the same
+// may receive it twice, with the same `id` (receivers can drop repeats). Without a crash a row goes out
+// once: each send first renews this sender's claim and sends only the rows still its own (a slow channel
+// that outlasted the claim lets another sender take the rest, and that one sends them). Drafts that wait for the same
 // client and are claimed together go out as one message ("3 drafts wait for Acme").
 import "server-only";
 import { randomUUID } from "node:crypto";
@@ -37,7 +39,8 @@ export type SenderOptions = {
 
 type OutboxRow = { id: string; event: string; dedupeKey: string; client: string | null; payloadJson: string; createdAt: string; attempts: number };
 
-type Failure = { channels: string[]; error: string };
+/** The channels that failed a row, each with its own error, and all of them in one line (the row's lastError). */
+type Failure = { channels: { name: string; error: string }[]; error: string };
 
 const CLAIM_SQL = `
   UPDATE "NotificationOutbox" SET "state" = 'sending', "leaseOwner" = @owner, "leaseExpiresAt" = @leaseUntil, "attempts" = "attempts" + 1
@@ -51,6 +54,10 @@ const CLAIM_SQL = `
 // a plain read first: an idle sender never takes SQLite's write lock
 const ANY_DUE_SQL = `SELECT 1 FROM "NotificationOutbox"
   WHERE ("state" = 'pending' AND "nextAttemptAt" <= @now) OR ("state" = 'sending' AND "leaseExpiresAt" < @now) LIMIT 1`;
+
+// renews this sender's claim on one row it is about to send; no change when another sender took it over
+// (this one's lease ran out on a slow channel) or it is no longer being sent
+const KEEP_SQL = `UPDATE "NotificationOutbox" SET "leaseExpiresAt" = @leaseUntil WHERE "id" = @id AND "leaseOwner" = @owner AND "state" = 'sending'`;
 
 const FINISH_SQL = `UPDATE "NotificationOutbox" SET "state" = @state, "nextAttemptAt" = @next, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "lastError" = @error
   WHERE "id" = @id AND "leaseOwner" = @owner AND "state" = 'sending'`;
@@ -83,15 +90,51 @@ function personalChannels(person: Person, event: string, client: string | null):
   return person.channels.filter((c) => channelTakes(c, event, client));
 }
 
+/** The channel a channel.failing row is about (its dedupe key is channel.failing:<name>:<day>), or null. */
+function failingChannelOf(row: OutboxRow): string | null {
+  if (row.event !== "channel.failing") return null;
+  return /^channel\.failing:(.+):\d{4}-\d{2}-\d{2}$/.exec(row.dedupeKey)?.[1] ?? null;
+}
+
+/** A channel is not told about its own failures (a team channel or a person's own alike). */
+function aboutItself(channel: Channel, row: OutboxRow): boolean {
+  return failingChannelOf(row) === channel.name;
+}
+
+/**
+ * Who gets a row: the team's channels and every person it suits; but channel.failing about a person's own
+ * channel goes to its owner alone (its title and error are theirs: a refused address names a host and an
+ * IP), and about a kept channel that is gone (a push subscription removed), to nobody.
+ */
+async function audienceOf(row: OutboxRow): Promise<{ team: boolean; person: string | null }> {
+  const about = failingChannelOf(row);
+  if (!about?.startsWith("stored:")) return { team: true, person: null };
+  const stored = await prisma.notificationChannel.findUnique({ where: { id: about.slice("stored:".length) }, select: { ownerId: true } });
+  if (!stored) return { team: false, person: "" };
+  return stored.ownerId === null ? { team: true, person: null } : { team: false, person: stored.ownerId };
+}
+
 type HoldRow = { id: string; userId: string; outboxId: string; kind: string; attempts: number };
 
 const HOLD_SQL = `INSERT OR IGNORE INTO "NotificationHold" ("id", "userId", "outboxId", "kind", "releaseAt", "attempts", "createdAt") VALUES (@id, @userId, @outboxId, @kind, @releaseAt, 0, @now)`;
 
+// a hold's claim is its attempts count (each claim adds one): the claim is still this sender's while the
+// count is the one its claim returned (another sender's claim adds one; a release deletes the hold)
+const KEEP_HOLD_SQL = `UPDATE "NotificationHold" SET "releaseAt" = @leaseUntil WHERE "id" = @id AND "attempts" = @attempts`;
+
 const ANY_HOLD_DUE_SQL = `SELECT 1 FROM "NotificationHold" WHERE "releaseAt" <= @now LIMIT 1`;
 
-// claiming a hold moves its releaseAt past the lease: another sender takes it only if this one dies
+// claiming a hold moves its releaseAt past the lease: another sender takes it only if this one dies. Holds
+// are claimed a whole person at a time (every due hold of each person taken), people in the order their
+// first hold came due, until about @batch holds: one person's digest is never cut across two claims (that
+// sent it as several "Switchboard digest" messages), and one person is taken however many they have.
 const CLAIM_HOLDS_SQL = `UPDATE "NotificationHold" SET "releaseAt" = @leaseUntil, "attempts" = "attempts" + 1
-  WHERE "id" IN (SELECT "id" FROM "NotificationHold" WHERE "releaseAt" <= @now ORDER BY "releaseAt", "id" LIMIT @batch)
+  WHERE "releaseAt" <= @now AND "userId" IN (
+    SELECT "userId" FROM (
+      SELECT "userId", SUM("due") OVER (ORDER BY "first", "userId" ROWS UNBOUNDED PRECEDING) - "due" AS "before"
+      FROM (SELECT "userId", MIN("releaseAt") AS "first", COUNT(*) AS "due" FROM "NotificationHold" WHERE "releaseAt" <= @now GROUP BY "userId")
+    ) WHERE "before" < @batch
+  )
   RETURNING "id", "userId", "outboxId", "kind", "attempts"`;
 
 /** The retry delay after `attempts` failed attempts. */
@@ -163,25 +206,37 @@ export class NotificationSender {
     const channels = await this.options.channels();
     const persons = await people();
     for (const group of groupDrafts(rows).values()) {
-      // a slow channel must not let the claim of the rows still to send run out (another sender would send them too)
-      await prisma.notificationOutbox.updateMany({
-        where: { id: { in: group.map((r) => r.id) }, leaseOwner: this.id, state: "sending" },
-        data: { leaseExpiresAt: new Date(this.options.now() + this.options.leaseMs) },
-      });
-      await this.deliverGroup(group, channels, persons);
+      // a slow channel must not let the claim of the rows still to send run out; a row whose claim ran out
+      // and was taken by another sender is that sender's to send (sending it here too would send it twice)
+      const kept = await this.keep(group);
+      if (kept.length > 0) await this.deliverGroup(kept, channels, persons);
     }
     return rows.length;
   }
 
+  /** Renews the claim on `rows`; those this sender still holds (the others are another sender's now). */
+  private async keep(rows: OutboxRow[]): Promise<OutboxRow[]> {
+    const leaseUntil = sqlDate(new Date(this.options.now() + this.options.leaseMs));
+    return writeTransaction((db) => rows.filter((r) => prepared(db, KEEP_SQL).run({ id: r.id, owner: this.id, leaseUntil }).changes === 1));
+  }
+
+  /** The same for claimed holds. */
+  private async keepHolds(holds: HoldRow[]): Promise<HoldRow[]> {
+    const leaseUntil = sqlDate(new Date(this.options.now() + this.options.leaseMs));
+    return writeTransaction((db) => holds.filter((h) => prepared(db, KEEP_HOLD_SQL).run({ id: h.id, attempts: h.attempts, leaseUntil }).changes === 1));
+  }
+
   private async deliverGroup(group: OutboxRow[], channels: Channel[], persons: Person[]): Promise<void> {
     const { event, client } = group[0];
+    const audience = await audienceOf(group[0]);
     // a channel is not told about its own failures
-    const taking = channels.filter((c) => channelTakes(c, event, client) && !(event === "channel.failing" && group[0].dedupeKey.startsWith(`channel.failing:${c.name}:`)));
+    const taking = audience.team ? channels.filter((c) => channelTakes(c, event, client) && !aboutItself(c, group[0])) : [];
     // people: now, or held for their quiet hours or digest (one hold per person and row, however often the row is retried)
     const now = this.options.now();
     const holds: { userId: string; kind: string; until: number }[] = [];
     for (const person of persons) {
-      const own = personalChannels(person, event, client);
+      if (audience.person !== null && person.id !== audience.person) continue;
+      const own = personalChannels(person, event, client).filter((c) => !aboutItself(c, group[0]));
       if (own.length === 0) continue;
       const hold = holdUntil(person.prefs, now);
       if (hold) holds.push({ userId: person.id, kind: hold.kind, until: hold.until });
@@ -198,11 +253,14 @@ export class NotificationSender {
     }
     const failures = new Map<string, Failure>();
     for (const channel of taking) {
-      const error = await this.sendOnce(channel, group, (due) => messageFor(due));
+      // each send renews the claim first, and sends only the rows still this sender's
+      const kept = await this.keep(group);
+      if (kept.length === 0) break;
+      const error = await this.sendOnce(channel, kept, (due) => messageFor(due));
       if (error === null) continue;
       for (const r of error.rows) {
         const failure = failures.get(r.id) ?? { channels: [], error: "" };
-        failure.channels.push(channel.name);
+        failure.channels.push({ name: channel.name, error: error.message });
         failure.error = failure.error ? `${failure.error}; ${channel.name}: ${error.message}` : `${channel.name}: ${error.message}`;
         failures.set(r.id, failure);
       }
@@ -265,28 +323,33 @@ export class NotificationSender {
     for (const holds of byPerson.values()) {
       const person = persons.find((p) => p.id === holds[0].userId);
       const failed = new Set<string>();
+      // each send renews the claim on its holds first, and sends only those still this sender's
+      const send = async (channel: Channel, of: HoldRow[], make: (due: OutboxRow[]) => Promise<NotificationMessage>) => {
+        const kept = await this.keepHolds(of);
+        if (kept.length === 0) return;
+        const rows = kept.flatMap((h) => rowOf(h.outboxId) ?? []).filter((r) => !aboutItself(channel, r));
+        if (rows.length === 0) return;
+        const error = await this.sendOnce(channel, rows, make);
+        if (error) for (const r of error.rows) failed.add(r.id);
+      };
       if (person) {
         const held = holds.flatMap((h) => rowOf(h.outboxId) ?? []);
         if (holds[0].kind === "digest") {
-          for (const channel of person.channels.filter((c) => held.some((r) => channelTakes(c, r.event, r.client)))) {
-            const error = await this.sendOnce(channel, held, (due) => digestMessage(due));
-            if (error) for (const r of error.rows) failed.add(r.id);
-          }
+          for (const channel of person.channels.filter((c) => held.some((r) => channelTakes(c, r.event, r.client) && !aboutItself(c, r)))) await send(channel, holds, (due) => digestMessage(due));
         } else {
           for (const rows of groupDrafts(held).values()) {
-            for (const channel of personalChannels(person, rows[0].event, rows[0].client)) {
-              const error = await this.sendOnce(channel, rows, (due) => messageFor(due));
-              if (error) for (const r of error.rows) failed.add(r.id);
-            }
+            const of = holds.filter((h) => rows.some((r) => r.id === h.outboxId));
+            for (const channel of personalChannels(person, rows[0].event, rows[0].client)) await send(channel, of, (due) => messageFor(due));
           }
         }
       }
+      // only the holds this sender still holds (a release another sender claimed is that one's to finish)
       for (const h of holds) {
         if (failed.has(h.outboxId) && h.attempts < this.options.maxAttempts) {
           const next = new Date(now + backoffDelay(h.attempts, this.options.backoffMs, this.options.maxBackoffMs));
-          await prisma.notificationHold.update({ where: { id: h.id }, data: { releaseAt: next } });
+          await prisma.notificationHold.updateMany({ where: { id: h.id, attempts: h.attempts }, data: { releaseAt: next } });
         } else {
-          await prisma.notificationHold.delete({ where: { id: h.id } });
+          await prisma.notificationHold.deleteMany({ where: { id: h.id, attempts: h.attempts } });
         }
       }
     }
@@ -307,12 +370,13 @@ export class NotificationSender {
       if (changes !== 1 || !givenUp || row.event === "channel.failing") return;
       const title = (JSON.parse(row.payloadJson) as OutboxPayload).title;
       const day = new Date(now).toISOString().slice(0, 10);
-      for (const name of failure.channels) {
+      // each says only its own channel's error: another channel's may be no business of who gets this one
+      for (const { name, error } of failure.channels) {
         insertOutboxRow(db, {
           event: "channel.failing",
           dedupeKey: `channel.failing:${name}:${day}`,
           title: `The notification channel ${name} keeps failing`,
-          text: `${row.attempts} attempts to send "${title}" failed. ${failure.error}`,
+          text: `${row.attempts} attempts to send "${title}" failed. ${name}: ${error}`,
           path: "/settings#notifications",
           at: new Date(now),
         });
