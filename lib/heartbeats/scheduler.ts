@@ -89,7 +89,11 @@ export class HeartbeatScheduler implements LocalScheduler {
         this.passQueued = false;
         return this.pass();
       })
-      .catch((error: unknown) => console.error("[scheduler] pass failed", error));
+      .catch((error: unknown) => {
+        console.error("[scheduler] pass failed", error);
+        // a pass that failed (SQLITE_BUSY) planned no wake: look again after the periodic interval
+        this.plan(this.clock.now() + this.reconcileMs);
+      });
   }
 
   /** Resolves once no pass and no tick is in progress (tests drive the clock, then settle). */
@@ -285,19 +289,24 @@ export class HeartbeatScheduler implements LocalScheduler {
     await evaluateIncident(def, state.id, new Date(this.clock.now()), queueAlertRun);
   }
 
-  /** Marks heartbeats late in one transaction (a grace end shared by hundreds costs one write), then opens their incidents. */
+  /**
+   * Marks heartbeats late in one transaction (a grace end shared by hundreds costs one write), then opens their
+   * incidents. A late row another pass or process wrote already does not stop the incident opening: if that
+   * writer failed (or died) before opening it, this one does; openIncidents' conditional UPDATE still lets
+   * only one of them alert. Only once both are done is the mark remembered, so a failure is retried next pass.
+   */
   private async markLate(marks: LateMark[]): Promise<void> {
     const at = new Date(this.clock.now());
-    for (const m of marks) this.lateMarked.add(`${m.state.id}:${m.dueAt.getTime()}`);
-    const inserted = await writeHeartbeatEvents(
+    await writeHeartbeatEvents(
       marks.map((m) => ({ heartbeatId: m.state.id, kind: "late", at, dueAt: m.dueAt, message: `no success within ${Math.round(m.def.graceMs / 1000)} s of the due time` })),
       { ignoreDuplicates: true },
     );
     await openIncidents(
-      marks.filter((m, i) => inserted[i] && !m.state.incidentOpen).map((m) => ({ def: m.def, state: m.state })),
+      marks.filter((m) => !m.state.incidentOpen).map((m) => ({ def: m.def, state: m.state })),
       at,
       queueAlertRun,
     );
+    for (const m of marks) this.lateMarked.add(`${m.state.id}:${m.dueAt.getTime()}`);
   }
 }
 
