@@ -19,7 +19,7 @@ import { callPrecondition, type PreconditionCaller } from "@/lib/heartbeats/prec
 import { localSchedulers, type LocalScheduler } from "@/lib/heartbeats/registry";
 import { computeStatus, nextDueAfter } from "@/lib/heartbeats/status";
 import { recordFinishedRuns } from "@/lib/heartbeats/run-results";
-import { ensureHeartbeatStates, evaluateIncident, openIncidents, writeEvent, writeSignal, type StateRow } from "@/lib/heartbeats/store";
+import { alertPendingIncidents, ensureHeartbeatStates, evaluateIncident, openIncidents, pendingAlertAt, writeEvent, writeSignal, type StateRow } from "@/lib/heartbeats/store";
 import type { PipelineTrigger } from "@/lib/engine/engine.schema";
 import { ACTIVE_RUN_STATUSES } from "@/lib/engine/run-status";
 
@@ -134,9 +134,14 @@ export class HeartbeatScheduler implements LocalScheduler {
     let wake = now.getTime() + this.reconcileMs;
     const claims: Claim[] = [];
     const late: LateMark[] = [];
+    const pending: { def: HeartbeatDefinition; state: StateRow }[] = [];
     for (const def of heartbeats) {
       const state = states.get(def.slug);
       if (!state) continue;
+      // an incident that opened while the last alert was under an hour old (it flapped) and is still open
+      const alertAt = pendingAlertAt(state);
+      if (alertAt && alertAt <= now) pending.push({ def, state });
+      else if (alertAt) wake = Math.min(wake, alertAt.getTime());
       if (def.kind === "pipeline") {
         const plan = this.planTicks(def, state, now);
         if (plan.claim) claims.push(plan.claim);
@@ -148,6 +153,7 @@ export class HeartbeatScheduler implements LocalScheduler {
       } else if (status.lateAt && status.status !== "paused" && status.lateAt > now) wake = Math.min(wake, status.lateAt.getTime());
     }
     if (late.length) await this.markLate(late);
+    if (pending.length) await alertPendingIncidents(pending, now, queueAlertRun);
     if (claims.length) await this.claimTicks(claims);
     this.plan(wake);
   }

@@ -24,9 +24,10 @@ export const STATE_SELECT = {
   lastError: true,
   incidentOpen: true,
   flappedAt: true,
+  lastAlertAt: true,
 } as const;
 
-export type StateRow = HeartbeatStateRow & { id: string; slug: string; lastTickAt: Date | null; incidentOpen: boolean };
+export type StateRow = HeartbeatStateRow & { id: string; slug: string; lastTickAt: Date | null; incidentOpen: boolean; lastAlertAt?: Date | null };
 
 /** The state row of each heartbeat, created (with a fresh ping token) for those seen the first time. */
 export async function ensureHeartbeatStates(defs: Pick<HeartbeatDefinition, "slug">[], now = new Date()): Promise<Map<string, StateRow>> {
@@ -112,7 +113,8 @@ export type AlertQueuer = (def: HeartbeatDefinition, input: { name: string; stat
  * alert; for each one opened, an alert event and, when the heartbeat names one, its on_failure run. A
  * flapping heartbeat (fail, success, fail...) opens an incident each time, but alerts at most once an hour:
  * a second conditional UPDATE claims the alert (lastAlertAt an hour old or more); an incident that cannot
- * is recorded as flapping instead (shown on /heartbeats), with no second run.
+ * is recorded as flapping instead (shown on /heartbeats), with no second run. If it is still open when the
+ * hour is up, the scheduler alerts it then (alertPendingIncidents).
  */
 export async function openIncidents(entries: { def: HeartbeatDefinition; state: StateRow }[], now: Date, queueAlert: AlertQueuer): Promise<void> {
   if (entries.length === 0) return;
@@ -123,26 +125,65 @@ export async function openIncidents(entries: { def: HeartbeatDefinition; state: 
     if (flipped[i].count !== 1) continue;
     state.incidentOpen = true;
     const { status } = computeStatus(def, state, now, { nextDue: false });
-    const error = status === "failing" ? (state.lastError ?? "failed") : "no success since it was due";
     const claimed = await prisma.heartbeatState.updateMany({ where: { id: state.id, OR: [{ lastAlertAt: null }, { lastAlertAt: { lte: alertBefore } }] }, data: { lastAlertAt: now } });
     if (claimed.count !== 1) {
       await prisma.heartbeatState.update({ where: { id: state.id }, data: { flappedAt: now } });
       state.flappedAt = now;
       continue;
     }
-    let message = `${status}: ${error}`;
-    let runId: string | null = null;
-    if (def.onFailure) {
-      try {
-        runId = await queueAlert(def, { name: def.name, status, error });
-        message += `; started ${def.onFailure}`;
-      } catch (e) {
-        message += `; ${def.onFailure} could not start: ${publicMessage(e)}`;
-      }
+    state.lastAlertAt = now;
+    alerts.push(await alertRow(def, state, status, now, queueAlert));
+  }
+  await writeHeartbeatEvents(alerts);
+}
+
+/** The alert event (with its notification) of an incident whose alert was claimed; queues on_failure when named. */
+async function alertRow(def: HeartbeatDefinition, state: StateRow, status: string, now: Date, queueAlert: AlertQueuer, prefix = ""): Promise<HeartbeatEventRow> {
+  const error = status === "failing" ? (state.lastError ?? "failed") : "no success since it was due";
+  let message = `${prefix}${status}: ${error}`;
+  let runId: string | null = null;
+  if (def.onFailure) {
+    try {
+      runId = await queueAlert(def, { name: def.name, status, error });
+      message += `; started ${def.onFailure}`;
+    } catch (e) {
+      message += `; ${def.onFailure} could not start: ${publicMessage(e)}`;
     }
-    const event = status === "late" ? "heartbeat.late" : "heartbeat.failing";
-    const notify = { event, dedupeKey: `${event}:${state.id}:${now.getTime()}`, clientSlug: def.clientSlug ?? null, title: `${def.name} is ${status}`, text: error, path: `/heartbeats/${def.slug}` } as const;
-    alerts.push({ heartbeatId: state.id, kind: "alert", at: now, message, runId, notify });
+  }
+  const event = status === "late" ? "heartbeat.late" : "heartbeat.failing";
+  const notify = { event, dedupeKey: `${event}:${state.id}:${now.getTime()}`, clientSlug: def.clientSlug ?? null, title: `${def.name} is ${status}`, text: error, path: `/heartbeats/${def.slug}` } as const;
+  return { heartbeatId: state.id, kind: "alert", at: now, message, runId, notify };
+}
+
+/**
+ * When an open incident that never alerted (it opened within the hour after the last alert: the heartbeat
+ * flapped) may alert: an hour after that alert. Null when there is none.
+ */
+export function pendingAlertAt(state: StateRow): Date | null {
+  if (!state.incidentOpen || !state.flappedAt || !state.lastAlertAt || state.flappedAt <= state.lastAlertAt) return null;
+  return new Date(state.lastAlertAt.getTime() + ALERT_INTERVAL_MS);
+}
+
+/**
+ * Alerts incidents still open that never alerted, once their alert slot is free (pendingAlertAt has
+ * passed): a heartbeat that flapped and then stayed failing or late is alerted (event, notification,
+ * on_failure run) instead of leaving "up again" as the last word. The claim is a conditional UPDATE on the
+ * values read, so two processes never both alert, and one that recovered meanwhile is not alerted.
+ */
+export async function alertPendingIncidents(entries: { def: HeartbeatDefinition; state: StateRow }[], now: Date, queueAlert: AlertQueuer): Promise<void> {
+  const alerts: HeartbeatEventRow[] = [];
+  for (const { def, state } of entries) {
+    const due = pendingAlertAt(state);
+    if (!due || due > now) continue;
+    const { status } = computeStatus(def, state, now, { nextDue: false });
+    if (status !== "failing" && status !== "late") continue;
+    const claimed = await prisma.heartbeatState.updateMany({
+      where: { id: state.id, incidentOpen: true, flappedAt: state.flappedAt, lastAlertAt: state.lastAlertAt },
+      data: { lastAlertAt: now },
+    });
+    if (claimed.count !== 1) continue;
+    state.lastAlertAt = now;
+    alerts.push(await alertRow(def, state, status, now, queueAlert, "still "));
   }
   await writeHeartbeatEvents(alerts);
 }
