@@ -10,7 +10,7 @@ import { dbReady, isUniqueViolation, prepared, prisma, sqlDate, writeTransaction
 import { Liveness } from "@/lib/db/liveness";
 import { publicMessage } from "@/lib/errors";
 import { systemClock, type Clock, type TimerHandle } from "@/lib/heartbeats/clock";
-import { overlapStatuses, queueAlertRun, SCHEDULER_ACTOR, startHeartbeatRun, writeRunStarted } from "@/lib/heartbeats/control";
+import { hasActiveRun, overlapStatuses, queueAlertRun, SCHEDULER_ACTOR, startHeartbeatRun, writeRunStarted } from "@/lib/heartbeats/control";
 import { queueRuns } from "@/lib/engine/queue-run";
 import { isBudgetExceeded } from "@/lib/spend/budget";
 import { loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
@@ -55,6 +55,8 @@ export class HeartbeatScheduler implements LocalScheduler {
   private passQueued = false;
   private readonly inflight = new Set<Promise<void>>();
   private readonly lateMarked = new Set<string>();
+  /** heartbeats with a tick in progress here, from its claim until its run is queued (a `when:` call may take 2 minutes) */
+  private readonly ticking = new Set<string>();
   private stopped = false;
   /** errors of the last look at the workspace (file and line), for /heartbeats */
   errors: string[] = [];
@@ -208,9 +210,24 @@ export class HeartbeatScheduler implements LocalScheduler {
   /**
    * Records the missed and skipped ticks of a burst in one transaction, queues the due runs in another
    * (one commit for hundreds of heartbeats due in the same second); ticks with a `when:` precondition
-   * make their tool call first, one by one.
+   * make their tool call first, one by one. A heartbeat whose previous tick is still in progress here (in
+   * its precondition) is busy as if its run were going: decided before the first await, so of two ticks one
+   * always sees the other, either still in progress or with its run queued.
    */
   private async runClaimed(claims: Claim[]): Promise<void> {
+    const inProgress = new Set(claims.filter((c) => this.ticking.has(c.def.slug)).map((c) => c.def.slug));
+    const owned = new Set(claims.map((c) => c.def.slug).filter((slug) => !inProgress.has(slug)));
+    for (const slug of owned) this.ticking.add(slug);
+    // each heartbeat's mark is let go as soon as its own tick is done, not after the whole burst's preconditions
+    const release = (slug: string) => owned.delete(slug) && this.ticking.delete(slug);
+    try {
+      await this.runOwned(claims, inProgress, release);
+    } finally {
+      for (const slug of [...owned]) release(slug);
+    }
+  }
+
+  private async runOwned(claims: Claim[], inProgress: Set<string>, release: (slug: string) => void): Promise<void> {
     const active = await prisma.run.findMany({
       where: { heartbeatSlug: { in: claims.map((c) => c.def.slug) }, status: { in: [...ACTIVE_RUN_STATUSES] } },
       select: { heartbeatSlug: true, status: true },
@@ -232,7 +249,8 @@ export class HeartbeatScheduler implements LocalScheduler {
           ? { dueAt: last, trigger: "catch-up", message: `catch-up for ${c.missed.length} missed tick${c.missed.length === 1 ? "" : "s"}` }
           : null;
       if (!tick) continue;
-      if (busy.has(c.def.slug)) rows.push({ heartbeatId: c.state.id, kind: "skipped", dueAt: tick.dueAt, message: "the previous run is still going" });
+      if (inProgress.has(c.def.slug)) rows.push({ heartbeatId: c.state.id, kind: "skipped", dueAt: tick.dueAt, message: "the previous tick is still going" });
+      else if (busy.has(c.def.slug)) rows.push({ heartbeatId: c.state.id, kind: "skipped", dueAt: tick.dueAt, message: "the previous run is still going" });
       else ticks.push({ def: c.def, state: c.state, ...tick });
     }
     const at = new Date(this.clock.now());
@@ -240,9 +258,14 @@ export class HeartbeatScheduler implements LocalScheduler {
       rows.map((r) => ({ ...r, at })),
       { ignoreDuplicates: true },
     );
+    for (const c of claims) if (!ticks.some((t) => t.def === c.def)) release(c.def.slug);
     const plain = ticks.filter((t) => !t.def.when);
     if (plain.length) await this.startRuns(plain);
-    for (const t of ticks.filter((t) => t.def.when)) await this.tick(t.def, t.state, t.dueAt, t.trigger, t.message);
+    for (const t of plain) release(t.def.slug);
+    for (const t of ticks.filter((t) => t.def.when)) {
+      await this.tick(t.def, t.state, t.dueAt, t.trigger, t.message);
+      release(t.def.slug);
+    }
   }
 
   /** Queues the runs of many ticks and records each as its heartbeat's start, all in one commit. */
@@ -273,6 +296,11 @@ export class HeartbeatScheduler implements LocalScheduler {
           state,
           result.error ? { kind: "fail", at: at(), dueAt, message: `precondition ${ref} failed: ${result.error}` } : { kind: "nothing", at: at(), dueAt, message: `nothing to do: ${ref} returned nothing` },
         );
+        return;
+      }
+      // the call may have taken minutes: a run another process started meanwhile is still going now
+      if (await hasActiveRun(def)) {
+        await writeEvent(state.id, "skipped", at(), { dueAt, message: "the previous run is still going" });
         return;
       }
     }
