@@ -18,6 +18,10 @@ export const EVENT_KINDS = ["start", "success", "fail", "run", "nothing", "skipp
 export type HeartbeatEventKind = (typeof EVENT_KINDS)[number];
 /** Event kinds that are a tick's or a job's result: the board's strip of the last 30. */
 export const RESULT_KINDS = ["success", "fail", "nothing", "skipped", "missed"] as const;
+/** How many results the strip shows. */
+export const RESULTS_STRIP = 30;
+/** How many events a heartbeat's page lists as its history. */
+export const HISTORY_LENGTH = 200;
 
 const ZSlug = z.string({ error: "every heartbeat needs a slug" }).regex(SLUG_PATTERN, { error: "expected a slug (lowercase letters, digits and dashes)" });
 const ZDuration = z.union([z.string().trim().regex(DURATION_PATTERN, { error: 'expected a duration such as "90s", "30m" or "2h"' }), z.number().positive({ error: "expected a positive number of seconds" })]);

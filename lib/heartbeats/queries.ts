@@ -3,12 +3,10 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import { publicUrl } from "@/lib/env";
 import { describeSchedule, loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
-import { RESULT_KINDS, type HeartbeatSummary } from "@/lib/heartbeats/heartbeats.schema";
+import { HISTORY_LENGTH, RESULT_KINDS, RESULTS_STRIP, type HeartbeatSummary } from "@/lib/heartbeats/heartbeats.schema";
 import { unsealPingToken } from "@/lib/heartbeats/ping-token";
 import { computeStatus } from "@/lib/heartbeats/status";
 import { ensureHeartbeatStates, type StateRow } from "@/lib/heartbeats/store";
-
-const STRIP = 30;
 
 export function pingUrlFor(token: string | null): string | null {
   if (!token) return null;
@@ -42,7 +40,7 @@ function summarise(def: HeartbeatDefinition, state: StateRow, now: Date, results
   };
 }
 
-async function recentResults(heartbeatId: string, take = STRIP): Promise<HeartbeatSummary["results"]> {
+async function recentResults(heartbeatId: string, take = RESULTS_STRIP): Promise<HeartbeatSummary["results"]> {
   const rows = await prisma.heartbeatEvent.findMany({
     where: { heartbeatId, kind: { in: [...RESULT_KINDS] } },
     orderBy: { at: "desc" },
@@ -88,7 +86,7 @@ export async function getHeartbeatDetail(slug: string, now = new Date(), options
     prisma.heartbeatEvent.findMany({
       where: { heartbeatId: state.id },
       orderBy: [{ at: "desc" }, { id: "desc" }],
-      take: 200,
+      take: HISTORY_LENGTH,
       select: { id: true, kind: true, at: true, dueAt: true, exitCode: true, durationMs: true, runId: true, message: true },
     }),
     options.withPingUrl ? pingUrls([state.id]) : new Map<string, string | null>(),

@@ -16,6 +16,7 @@ import { isBudgetExceeded } from "@/lib/spend/budget";
 import { loadHeartbeats, type HeartbeatDefinition } from "@/lib/heartbeats/definitions";
 import { writeHeartbeatEvents } from "@/lib/heartbeats/events";
 import { callPrecondition, type PreconditionCaller } from "@/lib/heartbeats/precondition";
+import { pruneHeartbeatEvents, PRUNE_EVERY_MS } from "@/lib/heartbeats/prune";
 import { localSchedulers, type LocalScheduler } from "@/lib/heartbeats/registry";
 import { computeStatus, nextDueAfter } from "@/lib/heartbeats/status";
 import { recordFinishedRuns } from "@/lib/heartbeats/run-results";
@@ -57,6 +58,7 @@ export class HeartbeatScheduler implements LocalScheduler {
   private readonly lateMarked = new Set<string>();
   /** heartbeats with a tick in progress here, from its claim until its run is queued (a `when:` call may take 2 minutes) */
   private readonly ticking = new Set<string>();
+  private prunedAt: number | null = null;
   private stopped = false;
   /** errors of the last look at the workspace (file and line), for /heartbeats */
   errors: string[] = [];
@@ -158,6 +160,18 @@ export class HeartbeatScheduler implements LocalScheduler {
     if (pending.length) await alertPendingIncidents(pending, now, queueAlertRun);
     if (claims.length) await this.claimTicks(claims);
     this.plan(wake);
+    await this.prune(now);
+  }
+
+  /** Prunes the heartbeats' events (lib/heartbeats/prune.ts), at most every PRUNE_EVERY_MS in this process. */
+  private async prune(now: Date): Promise<void> {
+    if (this.prunedAt !== null && now.getTime() - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now.getTime();
+    try {
+      await pruneHeartbeatEvents();
+    } catch (error) {
+      console.error("[scheduler] pruning heartbeat events failed", error);
+    }
   }
 
   private plan(at: number): void {
