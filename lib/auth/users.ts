@@ -21,6 +21,8 @@ export async function countUsers(): Promise<number> {
  */
 export async function createFirstAdmin(input: unknown): Promise<SessionUser | null> {
   const data = ZFirstAdminInput.parse(input);
+  // anyone may call this (no session yet): once a user exists it costs one count, never a password hash
+  if ((await prisma.user.count()) > 0) return null;
   const passwordHash = await hashPassword(data.password);
   const id = randomUUID();
   const inserted = await prisma.$executeRaw`

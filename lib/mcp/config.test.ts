@@ -40,6 +40,15 @@ describe("loadGlobalServers", () => {
     expect(b.secrets).toContain("Bearer tok-123456");
   });
 
+  it("a key in a remote server's path or query is never shown: the summary is its scheme and host, and the address and query values are secrets", () => {
+    const url = "https://mcp.example.com/api/mcp/s/sk_live_7f3a9c2e/mcp?token=qw3rty-99";
+    writeMcpJson({ hosted: { type: "http", url }, plain: { type: "http", url: "https://mcp.example.org" } });
+    const [hosted, plain] = loadGlobalServers().entries;
+    expect(hosted.summary).toBe("https://mcp.example.com");
+    expect(hosted.secrets).toEqual(expect.arrayContaining([url, "qw3rty-99"]));
+    expect(plain.secrets).toEqual([]);
+  });
+
   it("a bad entry is an error on its own row and never hides the others", () => {
     writeMcpJson({ good: { command: "node", args: [] }, bad: { type: "ftp", url: 1 }, missing: { command: "node", env: { K: "${SB_UNSET_VAR_X}" } }, "bad name!": { command: "x" } });
     const { entries } = loadGlobalServers();

@@ -108,8 +108,9 @@ export function readMcpFile(relative: string, root = workspaceDir()): ReadResult
 function summaryOf(config: ServerConfig): string {
   if ("command" in config) return path.basename(config.command) + (config.args[0] ? ` ${path.basename(config.args[0])}` : "");
   try {
+    // the scheme and host only: some hosted servers carry their key in the path (…/s/<key>/mcp)
     const url = new URL(config.url);
-    return `${url.protocol}//${url.host}${url.pathname}`;
+    return `${url.protocol}//${url.host}`;
   } catch {
     return "(invalid URL)";
   }
@@ -209,6 +210,10 @@ export function buildEntry(name: string, raw: unknown, scope: string, source: st
     try {
       const parsedUrl = new URL(url);
       if (parsedUrl.protocol !== "http:" && parsedUrl.protocol !== "https:") problems.push(`url must be http or https`);
+      // a key may ride in the path or the query: the whole address is redacted where it appears (an
+      // error that quotes it), and so is each query value
+      if (parsedUrl.pathname.length > 1 || parsedUrl.search) secrets.add(url);
+      for (const value of parsedUrl.searchParams.values()) if (value.length >= 6) secrets.add(value);
     } catch {
       if (!problems.length) problems.push(`url "${config.url.slice(0, 100)}" is not a valid URL`);
     }

@@ -52,7 +52,8 @@ function slackEscape(text: string): string {
 }
 
 export function slackRequest(message: NotificationMessage): HttpRequest {
-  const text = `${message.title}: ${message.text} ${message.url}`;
+  // the fallback (notifications, screen readers) is mrkdwn too: an agent's <https://evil|Approve> stays text
+  const text = `${slackEscape(message.title)}: ${slackEscape(message.text)} ${message.url}`;
   const blocks = [
     { type: "section", text: { type: "mrkdwn", text: clip(`*<${message.url}|${slackEscape(message.title)}>*\n${slackEscape(message.text)}`, 3000) } },
     { type: "context", elements: [{ type: "mrkdwn", text: clip(`${message.event}${message.client ? ` · ${slackEscape(message.client)}` : ""}`, 3000) }] },
@@ -60,16 +61,25 @@ export function slackRequest(message: NotificationMessage): HttpRequest {
   return { headers: { "content-type": "application/json" }, body: JSON.stringify({ text: clip(text, 3000), blocks }) };
 }
 
+/**
+ * Discord renders markdown in a message's content and an embed's description: an agent's draft title
+ * "[Approve now](https://evil.example)" would be a disguised link. Its markdown characters are escaped
+ * (links, emphasis, headings, quotes, spoilers, code); mentions are off in allowed_mentions.
+ */
+export function discordEscape(text: string): string {
+  return text.replace(/[\\*_~`|>#[\]()]/g, (c) => `\\${c}`);
+}
+
 export function discordRequest(message: NotificationMessage): HttpRequest {
   const embed = {
     title: clip(message.title, 256),
-    description: clip(message.text, 4096),
+    description: clip(discordEscape(message.text), 4096),
     url: message.url,
     timestamp: message.at,
     footer: { text: clip(`${message.event}${message.client ? ` · ${message.client}` : ""}`, 2048) },
   };
   // no pings: a notification never mentions @everyone or a role by accident
-  return { headers: { "content-type": "application/json" }, body: JSON.stringify({ content: clip(message.title, 2000), embeds: [embed], allowed_mentions: { parse: [] } }) };
+  return { headers: { "content-type": "application/json" }, body: JSON.stringify({ content: clip(discordEscape(message.title), 2000), embeds: [embed], allowed_mentions: { parse: [] } }) };
 }
 
 /** A header value as ntfy reads it: plain ASCII, or RFC 2047 encoded UTF-8. */

@@ -119,7 +119,7 @@ describe("the notification sender", () => {
     const discord = JSON.parse(at("/discord")[0].body);
     expect(discord).toEqual({
       content: "A draft waits: Report /pricing",
-      embeds: [{ title: "A draft waits: Report /pricing", description: 'review (step review) waits for approval of "Report /pricing".', url: link, timestamp: body.at, footer: { text: "draft.waiting · acme" } }],
+      embeds: [{ title: "A draft waits: Report /pricing", description: 'review \\(step review\\) waits for approval of "Report /pricing".', url: link, timestamp: body.at, footer: { text: "draft.waiting · acme" } }],
       allowed_mentions: { parse: [] },
     });
 
