@@ -1,12 +1,15 @@
 // The codex runner with the real Codex CLI from node_modules, a private CODEX_HOME, a stand-in for the
 // Responses API, and the gateway over Streamable HTTP with a bearer token minted for the step.
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runAgentPipeline, useAgentSuite, writeAgentPipeline } from "@/lib/testing/agents";
 import { CODEX_BIN, CODEX_NATIVE, processesMatching } from "@/lib/testing/agent-clis";
 import { prisma } from "@/lib/db/client";
-import { agentEnv } from "@/lib/env";
+import { agentEnv, dataDir } from "@/lib/env";
 import { ACTOR, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
 import { waitFor } from "@/lib/testing/wait-for";
+import { processTable } from "@/lib/testing/processes";
 import { queueRun } from "@/lib/engine/queue-run";
 import { cancelRun } from "@/lib/engine/run-control";
 import { STANDIN_ECHO_MESSAGE, STANDIN_USAGE } from "@/lib/testing/model-standin";
@@ -28,6 +31,30 @@ async function gatewayPost(token: string, body: unknown) {
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
     body: JSON.stringify(body),
   });
+}
+
+/** Every regular file under `dir` (symlinks not followed). */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(full));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}
+
+/** The gateway token and CODEX_HOME Switchboard gave each running boxed codex (read from the box's own environment). */
+function runningCodexSteps(): { token: string; home: string }[] {
+  const steps = new Map<string, string>();
+  for (const p of processTable({ environ: true }).filter((p) => p.state !== "Z" && p.cmdline.includes(CODEX_BIN))) {
+    const vars = new Map((p.environ ?? "").split("\0").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)] as const));
+    const token = vars.get("SWITCHBOARD_GATEWAY_TOKEN");
+    const home = vars.get("CODEX_HOME");
+    // inside the box CODEX_HOME is /codex-home; the box itself was started with the folder on the host
+    if (token && home && home !== "/codex-home") steps.set(token, home);
+  }
+  return [...steps].map(([token, home]) => ({ token, home }));
 }
 
 // a real CLI on a shared, loaded machine can take far longer than the default 30 s
@@ -84,6 +111,29 @@ describe("codex runner", { timeout: 240_000 }, () => {
     await waitForRunStatus(id, ["cancelled"], 30_000);
     expect((await gatewayPost(token, { jsonrpc: "2.0", id: 4, method: "tools/list", params: {} })).status).toBe(401);
     expect(processesMatching(CODEX_NATIVE)).toEqual([]);
+  });
+
+  it("gives each step a CODEX_HOME of its own, removed when the step ends, and leaves its gateway token in no file", async () => {
+    suite.standin.mode = "hang";
+    const before = suite.standin.requests.length;
+    const ids = [await queueRun({ pipelineSlug: writeAgentPipeline("codex"), clientSlug: "acme", createdBy: ACTOR }), await queueRun({ pipelineSlug: writeAgentPipeline("codex"), clientSlug: "acme", createdBy: ACTOR })];
+    await waitFor(async () => suite.standin.requests.length >= before + 2 && runningCodexSteps().length === 2, 120_000, "both codex steps to call the model");
+    const steps = runningCodexSteps();
+    // two steps, two homes, each in the data folder and seen by no other step's box
+    expect(new Set(steps.map((s) => s.home)).size).toBe(2);
+    for (const { home } of steps) {
+      expect(home.startsWith(`${dataDir()}${path.sep}`)).toBe(true);
+      expect(fs.statSync(home).mode & 0o077).toBe(0);
+    }
+    // nor does codex write the token into its own home while it runs (its shell snapshot is off)
+    const holdingToken = () => filesUnder(dataDir()).filter((f) => steps.some(({ token }) => fs.readFileSync(f).includes(token)));
+    expect(holdingToken()).toEqual([]);
+    for (const id of ids) await cancelRun(id, ACTOR);
+    for (const id of ids) await waitForRunStatus(id, ["cancelled"], 30_000);
+    expect(processesMatching(CODEX_NATIVE)).toEqual([]);
+    // the homes are gone, and no file in the data folder (what is left of any codex home included) holds a token
+    for (const { home } of steps) expect(fs.existsSync(home)).toBe(false);
+    expect(holdingToken()).toEqual([]);
   });
 
   it("a failed tool call, served by the HTTP gateway, ends codex and fails the step naming the tool", async () => {

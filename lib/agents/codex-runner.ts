@@ -1,5 +1,5 @@
-// The `codex` runner: `codex exec --json` as its own process group, with a private CODEX_HOME under the
-// data folder, the read-only sandbox, and Switchboard's HTTP gateway as its only MCP server (a bearer
+// The `codex` runner: `codex exec --json` as its own process group, with a CODEX_HOME of the step's own
+// under the data folder (made for it, removed when it ends), the read-only sandbox, and Switchboard's HTTP gateway as its only MCP server (a bearer
 // token minted for this step, handed over in an environment variable). Its JSONL events become the
 // step's transcript; it has no turn limit of its own, so max_turns counts its tool calls here. Its own
 // tools (the shell, web search, sub-agents...) are switched off by config unless the step lists them in
@@ -31,8 +31,10 @@ const MCP_STARTUP_TIMEOUT_SEC = 60;
 // call_tool (on-demand tools) always. The gateway is the approval boundary: the step's allow-list, and
 // before an approval step its read-only tools alone (lib/mcp/gateway.ts)
 const MCP_APPROVAL = "approve";
-// codex's own extras that an agent step has no use for
-const DISABLED_FEATURES = ["apps", "browser_use", "in_app_browser", "image_generation"];
+// codex's own extras that an agent step has no use for; and its shell snapshot, which codex 0.171 writes into
+// CODEX_HOME at session start (even with the shell tool off) with every exported variable in it, the
+// gateway token and OPENAI_API_KEY included, and leaves behind when it is killed
+const DISABLED_FEATURES = ["apps", "browser_use", "in_app_browser", "image_generation", "shell_snapshot"];
 // the config that switches each `builtin:` group off (codex 0.171; names from `codex features list` and its
 // config schema); a group the step lists keeps codex's default, which is on
 const BUILTIN_OFF: Record<CodexBuiltin, string[]> = {
@@ -138,8 +140,22 @@ export class CodexRunner implements AgentRunner {
     if (box) checkMounts(req.mounts ?? []);
     // listing first: a listed server that cannot start fails the step before codex starts
     const tools = await req.gateway.listTools();
-    const codexHome = path.join(req.dataDir, "codex-home");
-    fs.mkdirSync(codexHome, { recursive: true, mode: 0o700 });
+    // a CODEX_HOME of the step's own (mode 0700), never one shared by steps: codex keeps its logs, state and
+    // memories there, and another client's step must find nothing of this one in it (its token above all).
+    // Nothing is copied in: the provider, its key (from the environment) and every setting come with -c.
+    const homes = path.join(req.dataDir, "codex-home");
+    fs.mkdirSync(homes, { recursive: true, mode: 0o700 });
+    const codexHome = fs.mkdtempSync(path.join(homes, "step-"));
+    try {
+      return await this.runIn(req, { env, bin, box, hasTools: tools.length > 0, codexHome });
+    } finally {
+      // also after a cancel or a timeout: the process group is gone by now (runIn's finally)
+      fs.rmSync(codexHome, { recursive: true, force: true, maxRetries: 3 });
+    }
+  }
+
+  private async runIn(req: AgentRunRequest, step: { env: AgentEnv; bin: string; box: { bwrap: string } | null; hasTools: boolean; codexHome: string }): Promise<AgentRunResult> {
+    const { env, bin, box, hasTools, codexHome } = step;
     const token = await req.mintGatewayToken();
     const baseUrl = env.OPENAI_BASE_URL ?? "https://api.openai.com/v1";
     const args = [
@@ -159,7 +175,7 @@ export class CodexRunner implements AgentRunner {
       "-c",
       `model_providers.${PROVIDER}={name="Switchboard",base_url=${toml(baseUrl)},wire_api="responses",env_key="OPENAI_API_KEY"}`,
       "-c",
-      `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC},default_tools_approval_mode=${toml(MCP_APPROVAL)}${tools.length ? `,required=true,startup_readiness="catalog"` : ""}}`,
+      `mcp_servers.${GATEWAY_SERVER_NAME}={url=${toml(req.gatewayUrl)},bearer_token_env_var=${toml(TOKEN_ENV)},startup_timeout_sec=${MCP_STARTUP_TIMEOUT_SEC},default_tools_approval_mode=${toml(MCP_APPROVAL)}${hasTools ? `,required=true,startup_readiness="catalog"` : ""}}`,
       ...DISABLED_FEATURES.flatMap((f) => ["-c", `features.${f}=false`]),
       ...codexBuiltinArgs(req.builtin),
       ...codexMcpRevisionArgs(env.SWITCHBOARD_CODEX_MCP_2026),
