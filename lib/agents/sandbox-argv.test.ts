@@ -4,9 +4,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkMounts, cliPaths, sandboxArgv, type BoxSpec } from "@/lib/agents/sandbox";
+import { boxedCommand, checkMounts, cliPaths, sandboxArgv, type BoxSpec } from "@/lib/agents/sandbox";
 import { parsePipelineText } from "@/lib/pipelines/load-pipelines";
-import { dataDir } from "@/lib/env";
+import { dataDir, resetEnvForTests } from "@/lib/env";
 import { CLAUDE_BIN, CODEX_BIN } from "@/lib/testing/agent-clis";
 
 const SPEC: BoxSpec = {
@@ -104,5 +104,80 @@ describe("sandbox argv", () => {
     expect(() => checkMounts([{ path: `${shared}-missing` }])).toThrow(/does not exist/);
     expect(() => checkMounts([{ path: dataDir() }])).toThrow(/data folder/);
     expect(() => checkMounts([{ path: path.dirname(dataDir()) }])).toThrow(/data folder/);
+  });
+
+  it("binds of /etc/ssl and /etc/pki only the CA certificates and OpenSSL's config, never their private folders", () => {
+    const p = pairs(sandboxArgv(SPEC).args);
+    expect(p.some((x) => /^--(ro-)?bind \/etc\/(ssl|pki)(\/tls)? /.test(x))).toBe(false);
+    expect(p.some((x) => x.includes("private"))).toBe(false);
+    for (const file of ["/etc/ssl/certs", "/etc/ssl/openssl.cnf"]) if (fs.existsSync(file)) expect(p).toContain(`--ro-bind ${file} ${file}`);
+  });
+
+  it("takes a folder for the CLI's package only when it is installed in node_modules or names a CLI's package, never the operator's HOME", () => {
+    // Claude Code's native install: one file in ~/.local/share/claude/versions, linked from ~/.local/bin,
+    // under a HOME with a stray package.json (and keys beside it)
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-op-home-"));
+    fs.writeFileSync(path.join(home, "package.json"), '{"name":"scratch"}');
+    fs.mkdirSync(path.join(home, ".ssh"));
+    fs.writeFileSync(path.join(home, ".ssh", "id_rsa"), "key");
+    const native = path.join(home, ".local", "share", "claude", "versions", "2.1.197");
+    fs.mkdirSync(path.dirname(native), { recursive: true });
+    fs.writeFileSync(native, "", { mode: 0o755 });
+    const link = path.join(home, ".local", "bin", "claude");
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(native, link);
+    expect(cliPaths(link, link)).toEqual([native]);
+    const { args } = boxedCommand({ bwrap: "/usr/bin/bwrap" }, { command: link, args: ["-p", "hi"], bin: link, cwd: home, home, login: [], mounts: [] });
+    const p = pairs(args);
+    expect(p).toContain(`--ro-bind ${native} ${native}`);
+    expect(p.some((x) => x.startsWith(`--ro-bind ${home} `))).toBe(false);
+    // a HOME whose package.json even names the CLI's package is still not bound: the binary alone
+    fs.writeFileSync(path.join(home, "package.json"), '{"name":"@anthropic-ai/claude-code"}');
+    expect(cliPaths(link, link, [home])).toEqual([native]);
+
+    // the CLI's own package outside node_modules (a checkout) is taken, its neighbours are not
+    const opt = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-opt-"));
+    const checkout = path.join(opt, "claude-code");
+    fs.mkdirSync(path.join(checkout, "bin"), { recursive: true });
+    fs.mkdirSync(path.join(opt, "claude-code-secrets"));
+    fs.writeFileSync(path.join(checkout, "package.json"), '{"name":"@anthropic-ai/claude-code"}');
+    fs.writeFileSync(path.join(checkout, "bin", "claude"), "");
+    expect(cliPaths(path.join(checkout, "bin", "claude"), path.join(checkout, "bin", "claude"))).toEqual([checkout]);
+    // and an npm package in node_modules with its platform package beside it
+    const scope = path.join(opt, "node_modules", "@openai");
+    for (const name of ["codex", "codex-linux-x64", "other"]) {
+      fs.mkdirSync(path.join(scope, name, "bin"), { recursive: true });
+      fs.writeFileSync(path.join(scope, name, "package.json"), `{"name":"@openai/${name}"}`);
+    }
+    fs.writeFileSync(path.join(scope, "codex", "bin", "codex.js"), "");
+    expect(cliPaths(path.join(scope, "codex", "bin", "codex.js"), path.join(scope, "codex", "bin", "codex.js")).sort()).toEqual([path.join(scope, "codex"), path.join(scope, "codex-linux-x64")]);
+  });
+
+  it("checks a mount with symlinks resolved, and gives bwrap the folder the link leads to", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-links-"));
+    // a link to the folder that holds the data folder, and one to the data folder itself
+    fs.symlinkSync(path.dirname(dataDir()), path.join(tmp, "exports"));
+    fs.symlinkSync(dataDir(), path.join(tmp, "data-link"));
+    expect(() => checkMounts([{ path: path.join(tmp, "exports") }])).toThrow(/data folder/);
+    expect(() => checkMounts([{ path: path.join(tmp, "data-link") }])).toThrow(/data folder/);
+    // a data folder that is itself a link: a mount of the folder it really is in
+    const real = path.join(tmp, "real");
+    fs.mkdirSync(path.join(real, "data"), { recursive: true });
+    fs.symlinkSync(path.join(real, "data"), path.join(tmp, "data"));
+    const databaseUrl = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = `file:${path.join(tmp, "data", "test.db")}`;
+    resetEnvForTests();
+    try {
+      expect(() => checkMounts([{ path: real }])).toThrow(/data folder/);
+    } finally {
+      process.env.DATABASE_URL = databaseUrl;
+      resetEnvForTests();
+    }
+    // an innocent link is bound from where it leads, at the path the pipeline names
+    fs.mkdirSync(path.join(tmp, "shared"));
+    fs.symlinkSync(path.join(tmp, "shared"), path.join(tmp, "shared-link"));
+    expect(checkMounts([{ path: path.join(tmp, "shared-link"), write: true }])).toEqual([{ path: path.join(tmp, "shared"), at: path.join(tmp, "shared-link"), write: true }]);
+    const { args } = boxedCommand({ bwrap: "/usr/bin/bwrap" }, { command: "/bin/sh", args: [], bin: "/bin/sh", cwd: tmp, home: "/home/op", login: [], mounts: [{ path: path.join(tmp, "shared-link") }] });
+    expect(pairs(args)).toContain(`--ro-bind ${path.join(tmp, "shared")} ${path.join(tmp, "shared-link")}`);
   });
 });

@@ -157,6 +157,9 @@ describe("the agent box", { timeout: 300_000 }, () => {
       // error cannot land between the lines on the other pipe
       `(echo x > ${shared}/new.txt) 2>/dev/null && echo mount-writable || echo mount-read-only`,
       `echo "pwd=$(pwd) home=$HOME procs=$(ls /proc | grep -c '^[0-9]')"`,
+      // the host's TLS keys are not there (the box may run as root), its CA certificates are
+      `(test -e /etc/ssl/private || test -e /etc/pki/tls/private) && echo tls-keys-visible || echo tls-keys-hidden`,
+      `ls /etc/ssl/certs >/dev/null 2>&1 && echo ca-certs-visible || echo ca-certs-missing`,
     ].join("; ");
     const { command, args } = boxedCommand(box ?? { bwrap: "" }, { command: "/bin/sh", args: ["-c", script], bin: "/bin/sh", cwd: acme, home: process.env.HOME, login: [], mounts: [{ path: shared }] });
     const child = spawnGroup(command, args, { cwd: acme, env: { PATH: "/usr/bin:/bin" }, stdio: ["ignore", "pipe", "pipe"] });
@@ -176,6 +179,8 @@ describe("the agent box", { timeout: 300_000 }, () => {
     expect(Number(/procs=(\d+)/.exec(out)?.[1])).toBeLessThan(6);
     expect(fs.readFileSync(path.join(acme, "written.txt"), "utf8")).toBe("written-in-box\n");
     expect(out).toContain("mounted=vector-store\nmount-read-only\n");
+    expect(out).toContain("tls-keys-hidden\n");
+    if (fs.existsSync("/etc/ssl/certs")) expect(out).toContain("ca-certs-visible\n");
   });
 
   it("lets a token refresh inside the box reach the operator's own Claude login (written in place, as Claude Code does when a rename is refused)", async () => {

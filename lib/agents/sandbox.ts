@@ -7,8 +7,8 @@
 // package and platform package; the node binary when the CLI is a node script), the client's folder
 // read-write at its own path as its cwd (so paths in prompts stay right), a fresh private HOME and /tmp,
 // and only what the CLI needs to log in: the operator's Claude credentials file read-write (a token
-// refresh inside the box must reach the operator's own login) or codex's own CODEX_HOME. A pipeline (an
-// admin's file) may add paths with `mounts:`, read-only unless it says `write: true`.
+// refresh inside the box must reach the operator's own login) or the codex step's own CODEX_HOME. A pipeline
+// (an admin's file) may add paths with `mounts:`, read-only unless it says `write: true`.
 // It does not see: Switchboard's data folder (database, WAL, auth secret), its install and workspace
 // files, other clients' folders, or the operator's real HOME. The network is not unshared: the CLIs
 // reach the model endpoint, and codex the HTTP gateway on 127.0.0.1.
@@ -46,8 +46,8 @@ export type BoxSpec = {
   login: BoxLogin[];
   /** variables set inside the box */
   setenv?: Record<string, string>;
-  /** an admin's extra paths (pipeline `mounts:`) */
-  mounts: SandboxMount[];
+  /** an admin's extra paths (pipeline `mounts:`): `path` bound at `at` (at `path` when it has none) */
+  mounts: (SandboxMount & { at?: string })[];
   /** Switchboard's own folders: covered with an empty tmpfs should a system path hold them */
   hide: string[];
 };
@@ -55,13 +55,20 @@ export type BoxSpec = {
 const SYSTEM_DIRS = ["/usr"];
 const SYSTEM_LINKS = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
 // what programs read from /etc to run, resolve names and check certificates; not shadow, gshadow, ssh
-// host keys, sudoers, npmrc or anything else with a secret in it
+// host keys, sudoers, npmrc or anything else with a secret in it. Of /etc/ssl and /etc/pki only the CA
+// certificates and OpenSSL's config: their private/ folders hold the host's TLS keys, and a box started
+// by root keeps uid 0, which may read them
 const ETC_ALLOW = [
   "alternatives",
   "ca-certificates",
   "ca-certificates.conf",
-  "ssl",
-  "pki",
+  "ssl/certs",
+  "ssl/cert.pem",
+  "ssl/openssl.cnf",
+  "pki/ca-trust",
+  "pki/tls/certs",
+  "pki/tls/cert.pem",
+  "pki/tls/openssl.cnf",
   "resolv.conf",
   "hosts",
   "host.conf",
@@ -94,6 +101,15 @@ const ETC_ALLOW = [
 function isUnder(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** The path with every symlink resolved (bwrap follows them), or as given when it does not exist. */
+function realOrResolved(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
 }
 
 function exists(p: string): boolean {
@@ -130,7 +146,7 @@ export function sandboxArgv(spec: BoxSpec): { command: string; args: string[] } 
   const binds: { src: string; dest: string; write: boolean }[] = [
     ...spec.cli.map((src) => ({ src, dest: src, write: false })),
     ...spec.login.map((l) => (typeof l === "string" ? { src: l, dest: l, write: true } : { src: l.path, dest: l.at, write: true })),
-    ...spec.mounts.map((m) => ({ src: m.path, dest: m.path, write: m.write === true })),
+    ...spec.mounts.map((m) => ({ src: m.path, dest: m.at ?? m.path, write: m.write === true })),
   ];
   binds.sort((x, y) => x.dest.split("/").length - y.dest.split("/").length);
   for (const b of binds) a.push(b.write ? "--bind" : "--ro-bind", b.src, b.dest);
@@ -141,33 +157,61 @@ export function sandboxArgv(spec: BoxSpec): { command: string; args: string[] } 
   return { command: spec.bwrap, args: a };
 }
 
-/** The nearest folder above `file` with a package.json (the npm package a CLI came in), or null. */
-function packageRoot(file: string): string | null {
+// the npm packages the agent CLIs come in (and their platform packages: `@openai/codex-linux-x64`)
+const CLI_PACKAGE = /^(@anthropic-ai\/claude-code|@anthropic-ai\/claude-agent-sdk|@openai\/codex)(-[a-z0-9-]+)?$/;
+
+/** An installed npm package: a folder in node_modules, or in a scope folder there (node_modules/@openai/codex). */
+function inNodeModules(dir: string): boolean {
+  const parent = path.dirname(dir);
+  return path.basename(parent) === "node_modules" || (path.basename(parent).startsWith("@") && path.basename(path.dirname(parent)) === "node_modules");
+}
+
+function packageName(dir: string): string | null {
+  try {
+    const name = (JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: unknown }).name;
+    return typeof name === "string" ? name : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The npm package a CLI came in: the nearest folder above `file` with a package.json, if that folder is an
+ * installed package (in node_modules) or names one of the CLIs' packages; else null. Any other package.json
+ * (a stray ~/package.json above a native binary in ~/.local/share/claude) does not make its folder the CLI's.
+ */
+function packageRoot(file: string): { dir: string; installed: boolean } | null {
   for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (!fs.existsSync(path.join(dir, "package.json"))) continue;
+    if (inNodeModules(dir)) return { dir, installed: true };
+    return CLI_PACKAGE.test(packageName(dir) ?? "") ? { dir, installed: false } : null;
   }
   return null;
 }
 
 /**
  * What a CLI needs of its own files: its npm package (or the binary alone), and the platform packages
- * beside it that npm CLIs keep their native binary in (`@openai/codex` -> `@openai/codex-linux-x64`).
- * Never the whole node_modules or the install: only these.
+ * beside it in node_modules that npm CLIs keep their native binary in (`@openai/codex` ->
+ * `@openai/codex-linux-x64`). Never the whole node_modules or the install: only these. `keepOut` (the
+ * install, data and workspace folders, the operator's HOME) is compared with symlinks resolved.
  */
 export function cliPaths(bin: string, command: string, keepOut: string[] = []): string[] {
   const real = fs.realpathSync(bin);
   const out = new Set<string>();
   const root = packageRoot(real);
-  // a "package" that holds Switchboard's own folders (a CLI inside the install, with the install's
-  // package.json above it) is not the CLI's: then only the binary itself is bound
-  const holdsOurs = (dir: string) => keepOut.some((p) => isUnder(p, dir));
-  if (root && !holdsOurs(root)) {
-    out.add(root);
-    const scope = path.dirname(root);
-    const name = path.basename(root);
-    for (const sibling of fs.readdirSync(scope)) {
-      const dir = path.join(scope, sibling);
-      if (sibling.startsWith(`${name}-`) && !holdsOurs(dir)) out.add(dir);
+  // a "package" that holds Switchboard's own folders or the operator's HOME (a CLI inside the install,
+  // with the install's package.json above it) is not the CLI's: then only the binary itself is bound
+  const ours = keepOut.flatMap((p) => [path.resolve(p), realOrResolved(p)]);
+  const holdsOurs = (dir: string) => ours.some((p) => isUnder(p, dir));
+  if (root && !holdsOurs(root.dir)) {
+    out.add(root.dir);
+    const scope = path.dirname(root.dir);
+    const name = path.basename(root.dir);
+    if (root.installed) {
+      for (const sibling of fs.readdirSync(scope)) {
+        const dir = path.join(scope, sibling);
+        if (sibling.startsWith(`${name}-`) && !holdsOurs(dir)) out.add(dir);
+      }
     }
   } else {
     out.add(real);
@@ -247,20 +291,27 @@ export function boxHome(home: string | undefined): string {
   return home && path.isAbsolute(home) && path.resolve(home) !== "/" ? path.resolve(home) : "/home/agent";
 }
 
-/** Switchboard's own folders, which a system bind must not show (see sandboxArgv). */
+/** Switchboard's own folders, which a system bind must not show (see sandboxArgv), with symlinks resolved. */
 export function switchboardFolders(): string[] {
-  return [dataDir(), workspaceDir(), process.cwd()];
+  return [...new Set([dataDir(), workspaceDir(), process.cwd()].map(realOrResolved))];
 }
 
-/** A pipeline's mounts, checked when its step starts: each must exist and stay clear of Switchboard's data folder. */
-export function checkMounts(mounts: SandboxMount[]): void {
-  const data = dataDir();
-  for (const m of mounts) {
+/**
+ * A pipeline's mounts, checked when its step starts: each must exist and stay clear of Switchboard's data
+ * folder, compared with symlinks resolved on both sides (bwrap follows them: a link to the install, or a
+ * data folder that is itself a link, must not get past). Returns them with `path` resolved, the source
+ * bwrap gets; `at` is where the agent finds it (the path the pipeline names).
+ */
+export function checkMounts(mounts: SandboxMount[]): (SandboxMount & { at: string })[] {
+  const data = [path.resolve(dataDir()), realOrResolved(dataDir())];
+  return mounts.map((m) => {
     if (!path.isAbsolute(m.path)) throw new AgentRunError(`The pipeline's mount ${m.path} is not an absolute path`);
     if (!exists(m.path)) throw new AgentRunError(`The pipeline's mount ${m.path} does not exist`);
+    const real = fs.realpathSync(m.path);
     // an admin may share a folder with agents, never Switchboard's own data (its database and secrets)
-    if (isUnder(data, m.path) || isUnder(m.path, data)) throw new AgentRunError(`The pipeline's mount ${m.path} would show Switchboard's data folder to the agent`);
-  }
+    if (data.some((d) => isUnder(d, real) || isUnder(real, d))) throw new AgentRunError(`The pipeline's mount ${m.path} would show Switchboard's data folder to the agent`);
+    return { ...m, path: real, at: path.resolve(m.path) };
+  });
 }
 
 export type BoxRequest = {
@@ -278,17 +329,19 @@ export type BoxRequest = {
 
 /** The command line that runs `command args` in the box. */
 export function boxedCommand(box: { bwrap: string }, req: BoxRequest): { command: string; args: string[] } {
-  checkMounts(req.mounts);
+  const mounts = checkMounts(req.mounts);
+  const home = boxHome(req.home);
   return sandboxArgv({
     bwrap: box.bwrap,
     command: req.command,
     args: req.args,
     cwd: req.cwd,
     scratchCwd: path.resolve(req.cwd) === workspaceDir(),
-    home: boxHome(req.home),
-    cli: cliPaths(req.bin, req.command, switchboardFolders()),
+    home,
+    // the operator's real HOME is never taken for the CLI's package (a stray ~/package.json)
+    cli: cliPaths(req.bin, req.command, [...switchboardFolders(), home]),
     login: req.login.filter((l) => exists(typeof l === "string" ? l : l.path)),
-    mounts: req.mounts,
+    mounts,
     setenv: req.setenv,
     hide: switchboardFolders(),
   });
