@@ -1,5 +1,6 @@
 // Runs the steps of a claimed run in order, from the first that has not succeeded. Every write is
-// conditional on this worker still holding the run, so a worker that lost its lease changes nothing.
+// conditional on this claim still holding the run, so an executor that lost its lease (taken over, or the
+// run requeued and claimed again, even by the same worker) changes nothing.
 import "server-only";
 import { prepared, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
 import { endRun, endRunNow, parkRun, readRunControl, requeueRun, RUN_HELD, type RunEnd } from "@/lib/engine/run-transitions";
@@ -15,6 +16,7 @@ import { RunAbort } from "@/lib/engine/worker-registry";
 
 export type RunOutcome = "succeeded" | "failed" | "waiting" | "cancelled" | "interrupted" | "released" | "lost";
 export type ExecuteRunOptions = {
+  /** the run's lease holder: the worker's claim of it (`<worker id>:<claim id>`), not the worker itself */
   workerId: string;
   runner: ToolStepRunner;
   signal: AbortSignal;

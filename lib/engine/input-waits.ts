@@ -67,7 +67,7 @@ function newRequestId(): string {
  * wait: the run `owner` holds waits for input, inside a `writeTransaction`. `keepLease`: an old-style wait
  * whose call stays open in this worker (the lease is kept and renewed); otherwise the run leaves its
  * worker. The step, the request, the event and the outbox row are written only when `owner` held the run.
- * Returns the request's id, or null when the run was no longer this worker's.
+ * Returns the request's id, or null when the run was no longer this claim's.
  */
 export function parkForInput(db: Sqlite, runId: string, owner: string, step: { id: string; stepId: string }, request: NewInputRequest, options: { keepLease: boolean }, now = new Date()): string | null {
   const at = sqlDate(now);
@@ -363,12 +363,13 @@ export function abandonHeldWait(runId: string, owner: string, reason: string): P
 /**
  * Recovery: old-style waits whose worker is gone (its lease expired while the run waited) end as
  * interrupted calls and their runs go back to the queue. Safe to call from several workers at once.
+ * `skip`: runs the calling worker holds itself (its lease ran out while it slept; it renews it next).
  */
-export async function abandonHeldWaits(now = new Date()): Promise<string[]> {
+export async function abandonHeldWaits(now = new Date(), skip: (runId: string) => boolean = () => false): Promise<string[]> {
   const stale = await prisma.run.findMany({ where: { status: "waiting", leaseOwner: { not: null }, leaseExpiresAt: { lt: now } }, select: { id: true, leaseOwner: true }, take: 200 });
   const requeued: string[] = [];
   for (const run of stale) {
-    if (!run.leaseOwner) continue;
+    if (!run.leaseOwner || skip(run.id)) continue;
     const owner = run.leaseOwner;
     if (await writeTransaction((db) => abandonHeldWaitTx(db, run.id, owner, `${ABANDONED} (its worker stopped)`, now, now))) requeued.push(run.id);
   }
