@@ -28,7 +28,7 @@ import { prepared, prisma, sqlDate, sqlite, writeTransaction, type Sqlite } from
 import { NotFoundError, SafeError } from "@/lib/errors";
 import type { EngineActor } from "@/lib/engine/engine.schema";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
-import { notifyRun, RUN_HELD } from "@/lib/engine/run-transitions";
+import { notifyRun, RUN_HELD_NOT_CANCELLING } from "@/lib/engine/run-transitions";
 import { wakeLocalWorkers } from "@/lib/engine/worker-registry";
 import { checkInputContent, GatewayInputNeeded, type InputAction, type InputAnswer, type InputAsk, type InputContinuation, type InputRequired } from "@/lib/mcp/input-requests";
 import { watchRecorded } from "@/lib/mcp/gateway-failure";
@@ -66,8 +66,9 @@ function newRequestId(): string {
 /**
  * wait: the run `owner` holds waits for input, inside a `writeTransaction`. `keepLease`: an old-style wait
  * whose call stays open in this worker (the lease is kept and renewed); otherwise the run leaves its
- * worker. The step, the request, the event and the outbox row are written only when `owner` held the run.
- * Returns the request's id, or null when the run was no longer this claim's.
+ * worker. The step, the request, the event and the outbox row are written only when `owner` held the run
+ * and no cancel was asked for. Returns the request's id, or null when the run was no longer this claim's
+ * or is being cancelled (then the caller ends it cancelled: the worker aborts the step).
  */
 export function parkForInput(db: Sqlite, runId: string, owner: string, step: { id: string; stepId: string }, request: NewInputRequest, options: { keepLease: boolean }, now = new Date()): string | null {
   const at = sqlDate(now);
@@ -76,7 +77,7 @@ export function parkForInput(db: Sqlite, runId: string, owner: string, step: { i
     `UPDATE "Run" SET "status" = 'waiting', "updatedAt" = @now,
       "leaseOwner" = CASE WHEN @keep = 1 THEN "leaseOwner" ELSE NULL END,
       "leaseExpiresAt" = CASE WHEN @keep = 1 THEN "leaseExpiresAt" ELSE NULL END
-    WHERE ${RUN_HELD}`,
+    WHERE ${RUN_HELD_NOT_CANCELLING}`,
   ).run({ runId, owner, keep: options.keepLease ? 1 : 0, now: at });
   if (changes !== 1) return null;
   const id = newRequestId();

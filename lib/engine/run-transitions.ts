@@ -4,7 +4,8 @@
 //             run is requeued and claimed again, even by the same worker, the first claim's executor holds
 //             nothing any more (its renewals and writes fail and it stops).
 //   end       running -> succeeded | failed | cancelled (endRun; interruptRun is the failed end a retry resumes)
-//   wait      running -> waiting, a human decides (parkRun), or a tool asks for input (input-waits.ts)
+//   wait      running -> waiting, a human decides (parkRun), or a tool asks for input (input-waits.ts);
+//             never once a cancel was asked for (cancelRequested): the run ends cancelled instead
 //   requeue   running -> queued between steps or after a dead worker (requeueRun); waiting -> queued (requeueIfUnblockedSql)
 // A holder (a worker, a recoverer, the process running an ad-hoc call) changes a run only while it still
 // holds the lease: the run's UPDATE names the holder, and the run's steps and its event are written only
@@ -127,6 +128,20 @@ export function insertNextAttemptsSql(runId: string, runStatuses: readonly strin
 /** The SQL condition "the run is `@runId`, running, and `@owner` holds its lease". */
 export const RUN_HELD = `"id" = @runId AND "leaseOwner" = @owner AND "status" = 'running'`;
 
+/**
+ * RUN_HELD, and no cancel asked for: the condition of every wait. A run whose cancel was asked for while
+ * it ran (cancelRun sets the flag; the worker aborts the step) never starts waiting: it ends cancelled.
+ */
+export const RUN_HELD_NOT_CANCELLING = `${RUN_HELD} AND "cancelRequested" = 0`;
+
+/**
+ * Inside a `writeTransaction`: `owner` holds the run and a cancel was asked for. A step about to make the
+ * run wait checks this first and ends the run cancelled instead (the wait's own UPDATE refuses it too).
+ */
+export function cancelRequestedWhileHeld(db: Sqlite, runId: string, owner: string): boolean {
+  return prepared(db, `SELECT 1 FROM "Run" WHERE ${RUN_HELD} AND "cancelRequested" = 1`).get({ runId, owner }) !== undefined;
+}
+
 /** What becomes of the run's running steps (and, for an ad-hoc call, its started tool calls) when it ends. */
 export type RunningStepsEnd = { status: "succeeded" | "failed" | "cancelled"; error: string | null; outputJson?: string; startedCallsError?: string };
 
@@ -228,9 +243,12 @@ export function requeueRun(db: Sqlite, runId: string, owner: string, message: st
   return true;
 }
 
-/** wait: the run `owner` holds waits for a human (a step's outcome is unknown); its event only when it held it. */
+/**
+ * wait: the run `owner` holds waits for a human (a step's outcome is unknown); its event only when it held
+ * it. False too when a cancel was asked for (cancelRequestedWhileHeld): that run ends cancelled instead.
+ */
 export function parkRun(db: Sqlite, runId: string, owner: string, error: string, message: string, stepRowId: string, now = new Date()): boolean {
-  const { changes } = prepared(db, `UPDATE "Run" SET "status" = 'waiting', "error" = @error, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = @now WHERE ${RUN_HELD}`).run({
+  const { changes } = prepared(db, `UPDATE "Run" SET "status" = 'waiting', "error" = @error, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = @now WHERE ${RUN_HELD_NOT_CANCELLING}`).run({
     runId,
     owner,
     error,
