@@ -1,8 +1,9 @@
 // Runs the steps of a claimed run in order, from the first that has not succeeded. Every write is
-// conditional on this worker still holding the run, so a worker that lost its lease changes nothing.
+// conditional on this claim still holding the run, so an executor that lost its lease (taken over, or the
+// run requeued and claimed again, even by the same worker) changes nothing.
 import "server-only";
-import { prepared, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
-import { endRun, endRunNow, parkRun, readRunControl, requeueRun, RUN_HELD, type RunEnd } from "@/lib/engine/run-transitions";
+import { prepared, prisma, sqlDate, writeTransaction, type Sqlite } from "@/lib/db/client";
+import { cancelRequestedWhileHeld, endRun, endRunNow, parkRun, readRunControl, requeueRun, RUN_HELD, type RunEnd } from "@/lib/engine/run-transitions";
 import { executeStep } from "@/lib/engine/execute-step";
 import { parkForInput } from "@/lib/engine/input-waits";
 import type { AttemptRow, StepContext, StepResult } from "@/lib/engine/step-types";
@@ -15,6 +16,7 @@ import { RunAbort } from "@/lib/engine/worker-registry";
 
 export type RunOutcome = "succeeded" | "failed" | "waiting" | "cancelled" | "interrupted" | "released" | "lost";
 export type ExecuteRunOptions = {
+  /** the run's lease holder: the worker's claim of it (`<worker id>:<claim id>`), not the worker itself */
   workerId: string;
   runner: ToolStepRunner;
   signal: AbortSignal;
@@ -63,6 +65,17 @@ function writeStepEnd(db: Sqlite, runId: string, workerId: string, row: AttemptR
 }
 
 /**
+ * A step that would make the run wait (outcome unknown, input needed) after a cancel was asked for while
+ * it ran (cancelRun saw the run running and set the flag; the step's end came before the worker aborted
+ * it): the step and the run end cancelled, as cancelRun ends a waiting run. False when there was no cancel.
+ */
+function cancelInsteadOfWaiting(db: Sqlite, runId: string, workerId: string, row: AttemptRow, now: Date, outputJson: string | null): boolean {
+  if (!cancelRequestedWhileHeld(db, runId, workerId)) return false;
+  writeStepEnd(db, runId, workerId, row, now, { status: "cancelled", error: "Cancelled", outputJson, finished: true });
+  return endRun(db, runId, workerId, { status: "cancelled", message: `Cancelled during Step "${row.stepId}"`, error: null, stepRowId: row.id }, now);
+}
+
+/**
  * Writes how a step ended (and the run, when the step ended it) in one commit, with the step's own
  * writes (its tool call's result). `endsRun`: the step is the pipeline's last, so its success ends the
  * run in the same commit.
@@ -91,11 +104,14 @@ async function recordStepResult(runId: string, workerId: string, row: AttemptRow
         return "failed";
       case "outcome-unknown": {
         const outputJson = JSON.stringify({ outcomeUnknown: true, idempotencyKey: result.idempotencyKey });
+        // cancelled while the call ran: the run ends cancelled, the step keeps its marker (a retry asks first)
+        if (cancelInsteadOfWaiting(db, runId, workerId, row, now, outputJson)) return "cancelled";
         writeStepEnd(db, runId, workerId, row, now, { status: "waiting", error: result.error, outputJson, finished: false });
         parkRun(db, runId, workerId, `${label}: ${result.error}`, `${label} waits for a human: ${result.error}`, row.id, now);
         return "waiting";
       }
       case "input-needed":
+        if (cancelInsteadOfWaiting(db, runId, workerId, row, now, null)) return "cancelled";
         // the run leaves this worker and waits; the answer requeues it (lib/engine/input-waits.ts)
         return parkForInput(db, runId, workerId, row, result.request, { keepLease: false }, now) ? "waiting" : "lost";
       case "aborted":
@@ -104,6 +120,15 @@ async function recordStepResult(runId: string, workerId: string, row: AttemptRow
         return "cancelled";
     }
   });
+}
+
+/** tasks/cancel for the run's tasks no one will poll (as cancelRun does for a waiting run); failures are logged. */
+async function cancelKeptTasks(runId: string): Promise<void> {
+  try {
+    if (await prisma.toolTask.count({ where: { toolCall: { runId } } })) await (await import("@/lib/mcp/tasks")).cancelStoredTasks(runId);
+  } catch (error) {
+    console.error(`[engine] could not cancel the tasks of run ${runId}`, error);
+  }
 }
 
 export async function executeRun(runId: string, options: ExecuteRunOptions): Promise<RunOutcome> {
@@ -153,6 +178,8 @@ export async function executeRun(runId: string, options: ExecuteRunOptions): Pro
 
     const result = await executeStep(step, row, attempts, ctx);
     const ended = await recordStepResult(runId, workerId, row, result, step === pipeline.steps.at(-1));
+    // cancelled instead of waiting: a task that asked for input is kept by its server for the answer
+    if (ended === "cancelled" && (result.status === "input-needed" || result.status === "outcome-unknown")) await cancelKeptTasks(runId);
     if (ended) return ended;
     if (result.status === "succeeded") absorbOutput(step, result.output, ctx.templates);
   }

@@ -180,14 +180,18 @@ async function runApprovalStep(step: PipelineStep, row: AttemptRow, ctx: StepCon
   const refusal = draftBodyRefusal(body);
   if (refusal) return { status: "failed", error: refusal };
   // one transaction, and the draft only when this worker still holds the run: the run never waits
-  // without its draft, and a worker that lost its lease (another took the run over) opens none
+  // without its draft, and a worker that lost its lease (another took the run over) opens none. A run
+  // whose cancel was asked for while it ran does not wait either: it ends cancelled (execute-run.ts)
   const held = await prisma
-    .$transaction(async (tx) => {
+    .$transaction(async (tx): Promise<boolean | "cancel"> => {
       const run = await tx.run.updateMany({
-        where: { id: ctx.runId, leaseOwner: ctx.workerId, status: "running" },
+        where: { id: ctx.runId, leaseOwner: ctx.workerId, status: "running", cancelRequested: false },
         data: { status: "waiting", leaseOwner: null, leaseExpiresAt: null },
       });
-      if (run.count === 0) return false;
+      if (run.count === 0) {
+        const cancelling = await tx.run.count({ where: { id: ctx.runId, leaseOwner: ctx.workerId, status: "running", cancelRequested: true } });
+        return cancelling === 1 ? "cancel" : false;
+      }
       const stepRow = await tx.runStep.updateMany({ where: { id: row.id, status: "running" }, data: { status: "waiting" } });
       if (stepRow.count === 0) throw new LostStep();
       await openDraft(tx, { runId: ctx.runId, runStepId: row.id, stepId: row.stepId, clientId: ctx.client?.id ?? null, pipelineSlug: ctx.pipelineSlug, title, body });
@@ -198,6 +202,7 @@ async function runApprovalStep(step: PipelineStep, row: AttemptRow, ctx: StepCon
       if (error instanceof LostStep) return false;
       throw error;
     });
+  if (held === "cancel") return { status: "aborted", kind: "cancel" };
   if (!held) return { status: "lost" };
   return { status: "waiting", message: "waiting for approval" };
 }

@@ -95,9 +95,10 @@ describe("old style: elicitation/create in the middle of the call", () => {
   it("waits for input with the server's question, keeps the call open, takes one of ten answers and goes on with it", async () => {
     const runId = await queueRun({ pipelineSlug: `ask-old-${suffix}`, createdBy: ACTOR });
     const request = await pendingRequest(runId);
-    expect([request.kind, request.origin, request.server, request.tool, request.workerId]).toEqual(["elicitation", "tool", "everything", "trigger-elicitation-request", worker.id]);
-    // the run waits with its worker still holding the open call; the page and the API show the form's schema
-    expect(await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true, leaseOwner: true } })).toEqual({ status: "waiting", leaseOwner: worker.id });
+    expect([request.kind, request.origin, request.server, request.tool]).toEqual(["elicitation", "tool", "everything", "trigger-elicitation-request"]);
+    // the run waits with its worker's claim (`<worker id>:<claim id>`) still holding the open call; the page and the API show the form's schema
+    expect(request.workerId?.startsWith(`${worker.id}:`)).toBe(true);
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true, leaseOwner: true } })).toEqual({ status: "waiting", leaseOwner: request.workerId });
     const detail = await getRunDetail(runId);
     expect(detail?.waitingFor).toBe("input");
     const ask = detail?.steps.find((s) => s.id === "ask");

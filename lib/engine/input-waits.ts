@@ -28,7 +28,7 @@ import { prepared, prisma, sqlDate, sqlite, writeTransaction, type Sqlite } from
 import { NotFoundError, SafeError } from "@/lib/errors";
 import type { EngineActor } from "@/lib/engine/engine.schema";
 import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
-import { notifyRun, RUN_HELD } from "@/lib/engine/run-transitions";
+import { notifyRun, RUN_HELD_NOT_CANCELLING } from "@/lib/engine/run-transitions";
 import { wakeLocalWorkers } from "@/lib/engine/worker-registry";
 import { checkInputContent, GatewayInputNeeded, type InputAction, type InputAnswer, type InputAsk, type InputContinuation, type InputRequired } from "@/lib/mcp/input-requests";
 import { watchRecorded } from "@/lib/mcp/gateway-failure";
@@ -66,8 +66,9 @@ function newRequestId(): string {
 /**
  * wait: the run `owner` holds waits for input, inside a `writeTransaction`. `keepLease`: an old-style wait
  * whose call stays open in this worker (the lease is kept and renewed); otherwise the run leaves its
- * worker. The step, the request, the event and the outbox row are written only when `owner` held the run.
- * Returns the request's id, or null when the run was no longer this worker's.
+ * worker. The step, the request, the event and the outbox row are written only when `owner` held the run
+ * and no cancel was asked for. Returns the request's id, or null when the run was no longer this claim's
+ * or is being cancelled (then the caller ends it cancelled: the worker aborts the step).
  */
 export function parkForInput(db: Sqlite, runId: string, owner: string, step: { id: string; stepId: string }, request: NewInputRequest, options: { keepLease: boolean }, now = new Date()): string | null {
   const at = sqlDate(now);
@@ -76,7 +77,7 @@ export function parkForInput(db: Sqlite, runId: string, owner: string, step: { i
     `UPDATE "Run" SET "status" = 'waiting', "updatedAt" = @now,
       "leaseOwner" = CASE WHEN @keep = 1 THEN "leaseOwner" ELSE NULL END,
       "leaseExpiresAt" = CASE WHEN @keep = 1 THEN "leaseExpiresAt" ELSE NULL END
-    WHERE ${RUN_HELD}`,
+    WHERE ${RUN_HELD_NOT_CANCELLING}`,
   ).run({ runId, owner, keep: options.keepLease ? 1 : 0, now: at });
   if (changes !== 1) return null;
   const id = newRequestId();
@@ -363,12 +364,13 @@ export function abandonHeldWait(runId: string, owner: string, reason: string): P
 /**
  * Recovery: old-style waits whose worker is gone (its lease expired while the run waited) end as
  * interrupted calls and their runs go back to the queue. Safe to call from several workers at once.
+ * `skip`: runs the calling worker holds itself (its lease ran out while it slept; it renews it next).
  */
-export async function abandonHeldWaits(now = new Date()): Promise<string[]> {
+export async function abandonHeldWaits(now = new Date(), skip: (runId: string) => boolean = () => false): Promise<string[]> {
   const stale = await prisma.run.findMany({ where: { status: "waiting", leaseOwner: { not: null }, leaseExpiresAt: { lt: now } }, select: { id: true, leaseOwner: true }, take: 200 });
   const requeued: string[] = [];
   for (const run of stale) {
-    if (!run.leaseOwner) continue;
+    if (!run.leaseOwner || skip(run.id)) continue;
     const owner = run.leaseOwner;
     if (await writeTransaction((db) => abandonHeldWaitTx(db, run.id, owner, `${ABANDONED} (its worker stopped)`, now, now))) requeued.push(run.id);
   }

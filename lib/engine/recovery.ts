@@ -55,20 +55,23 @@ async function recoverRun(runId: string, recoverer: string, leaseMs: number, now
 
 /**
  * Finds runs whose lease expired while running and resumes or fails each; also re-queues a waiting run
- * that no longer has a waiting step. Safe to call from several workers at once.
+ * that no longer has a waiting step. Safe to call from several workers at once. `skip`: runs the caller
+ * is executing itself (a worker whose lease ran out while it slept leaves its own runs to their executors).
  */
-export async function recoverInterruptedRuns(options: { recoverer?: string; leaseMs?: number; now?: Date } = {}): Promise<RecoveryReport> {
+export async function recoverInterruptedRuns(options: { recoverer?: string; leaseMs?: number; now?: Date; skip?: (runId: string) => boolean } = {}): Promise<RecoveryReport> {
   const now = options.now ?? new Date();
   const recoverer = options.recoverer ?? `recovery-${process.pid}-${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   const report: RecoveryReport = { resumed: [], failed: [], cancelled: [] };
   const stale = await prisma.run.findMany({ where: leaseExpired(now), select: { id: true }, orderBy: { createdAt: "asc" }, take: 200 });
+  const skip = options.skip ?? (() => false);
   for (const { id } of stale) {
+    if (skip(id)) continue;
     const outcome = await recoverRun(id, recoverer, leaseMs, now);
     if (outcome) report[outcome].push(id);
   }
   // an old-style input wait whose worker is gone ends as an interrupted call (lib/engine/input-waits.ts)
-  report.resumed.push(...(await abandonHeldWaits(now)));
+  report.resumed.push(...(await abandonHeldWaits(now, skip)));
   const waiting = await prisma.run.findMany({ where: { status: "waiting", steps: { none: { status: "waiting" } } }, select: { id: true }, take: 200 });
   for (const { id } of waiting) await requeueIfUnblockedSql(id, now);
   return report;

@@ -23,14 +23,34 @@ async function refuseAdHoc(runId: string, what: "cancelled" | "retried") {
   if (run.trigger === ADHOC_TRIGGER) throw new SafeError(`An ad-hoc tool call cannot be ${what}${what === "retried" ? ": call the tool again from /tools" : ""}`, 409);
 }
 
+/** A run moves between running, waiting and queued while cancel looks at it; this many looks at most. */
+const CANCEL_TRIES = 5;
+
 /**
  * A queued or waiting run is cancelled at once (its pending draft is closed). A running run gets
- * cancelRequested: its worker aborts the running tool call and marks the step and the run cancelled.
+ * cancelRequested: its worker aborts the running tool call and marks the step and the run cancelled, and
+ * a step that would make it wait (an approval, an unknown outcome, a question) ends it cancelled instead.
+ * A run that left `running` between the two looks (it started to wait, or went back to the queue) is
+ * looked at again: it is cancelled as it is now, never refused as "ended" while it has not.
  */
 export async function cancelRun(runId: string, actor: EngineActor): Promise<{ status: "cancelled" | "cancelling" }> {
   await refuseAdHoc(runId, "cancelled");
-  const now = new Date();
   const by = actor.label || "someone";
+  for (let tries = 1; ; tries++) {
+    const status = await cancelAsItIs(runId, by);
+    if (status) {
+      const run = await requireRun(runId);
+      await recordAudit({ actor, action: "run.cancel", targetType: "run", targetId: runId, clientId: run.clientId });
+      return { status };
+    }
+    const run = await requireRun(runId);
+    if (!["queued", "waiting", "running"].includes(run.status) || tries >= CANCEL_TRIES) throw new SafeError(`This run has already ended (${run.status})`, 409);
+  }
+}
+
+/** One look: cancels a queued or waiting run, or asks a running run's worker to; null when it was neither then. */
+async function cancelAsItIs(runId: string, by: string): Promise<"cancelled" | "cancelling" | null> {
+  const now = new Date();
   const immediate = await prisma.$transaction(async (tx) => {
     const run = await tx.run.updateMany({
       where: { id: runId, status: { in: ["queued", "waiting"] } },
@@ -41,25 +61,17 @@ export async function cancelRun(runId: string, actor: EngineActor): Promise<{ st
     await closeDraftsOfCancelledRun(tx, runId, by, now);
     return true;
   });
-  let status: "cancelled" | "cancelling";
   if (immediate) {
-    status = "cancelled";
     await createRunEvent(runId, "status", `Cancelled by ${by}`);
     // a queued run resumed after a restart may have an HTTP server's task under way, polled by no one
     if (await prisma.toolTask.count({ where: { toolCall: { runId } } })) await (await import("@/lib/mcp/tasks")).cancelStoredTasks(runId);
-  } else {
-    const requested = await prisma.run.updateMany({ where: { id: runId, status: "running" }, data: { cancelRequested: true } });
-    if (requested.count === 0) {
-      const run = await requireRun(runId);
-      throw new SafeError(`This run has already ended (${run.status})`, 409);
-    }
-    status = "cancelling";
-    await createRunEvent(runId, "status", `Cancel requested by ${by}`);
-    abortLocalRun(runId, "cancel");
+    return "cancelled";
   }
-  const run = await requireRun(runId);
-  await recordAudit({ actor, action: "run.cancel", targetType: "run", targetId: runId, clientId: run.clientId });
-  return { status };
+  const requested = await prisma.run.updateMany({ where: { id: runId, status: "running" }, data: { cancelRequested: true } });
+  if (requested.count === 0) return null;
+  await createRunEvent(runId, "status", `Cancel requested by ${by}`);
+  abortLocalRun(runId, "cancel");
+  return "cancelling";
 }
 
 /**

@@ -1,7 +1,11 @@
 // The run's state machine as its lease holder drives it, each transition one conditional UPDATE:
 //   start     queued -> running under a lease (claimRuns), or an expired lease taken over (takeOverRun)
+//             A worker's claim is its own lease holder (`<worker id>:<claim id>`), not the worker: when the
+//             run is requeued and claimed again, even by the same worker, the first claim's executor holds
+//             nothing any more (its renewals and writes fail and it stops).
 //   end       running -> succeeded | failed | cancelled (endRun; interruptRun is the failed end a retry resumes)
-//   wait      running -> waiting, a human decides (parkRun), or a tool asks for input (input-waits.ts)
+//   wait      running -> waiting, a human decides (parkRun), or a tool asks for input (input-waits.ts);
+//             never once a cancel was asked for (cancelRequested): the run ends cancelled instead
 //   requeue   running -> queued between steps or after a dead worker (requeueRun); waiting -> queued (requeueIfUnblockedSql)
 // A holder (a worker, a recoverer, the process running an ad-hoc call) changes a run only while it still
 // holds the lease: the run's UPDATE names the holder, and the run's steps and its event are written only
@@ -14,6 +18,7 @@
 // A failed end and a wait for a human also write their notification to the outbox (lib/db/outbox.ts) in
 // the same transaction; the other transitions, and every step that succeeds, write nothing more.
 import "server-only";
+import { randomBytes } from "node:crypto";
 import { prepared, prisma, sqlDate, sqlite, writeTransaction, type Sqlite } from "@/lib/db/client";
 import { insertOutboxRow, type NotificationEvent } from "@/lib/db/outbox";
 import { ADHOC_TRIGGER } from "@/lib/engine/adhoc";
@@ -21,7 +26,7 @@ import { insertRunEvent, runEventRow } from "@/lib/engine/run-events";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 const CLAIM_SQL = `
-  UPDATE "Run" SET "status" = 'running', "leaseOwner" = @workerId, "leaseExpiresAt" = @leaseUntil,
+  UPDATE "Run" SET "status" = 'running', "leaseOwner" = @owner, "leaseExpiresAt" = @leaseUntil,
     "startedAt" = COALESCE("startedAt", @now), "updatedAt" = @now
   WHERE "id" = (
     SELECT r."id" FROM "Run" r
@@ -35,40 +40,50 @@ const CLAIM_SQL = `
   ) AND "status" = 'queued'
   RETURNING "id"`;
 
+/** A claimed run and its lease holder: the claim's own `<worker id>:<claim id>`, what its executor writes under. */
+export type Claim = { runId: string; owner: string };
+
+/** The lease holder of one claim by `workerId`: no other claim, of this worker or another, has it. */
+export function claimOwner(workerId: string): string {
+  return `${workerId}:${randomBytes(6).toString("hex")}`;
+}
+
 /**
  * Claims the oldest queued run whose pipeline has room under its per-client `concurrency` (runs of the
  * same pipeline and client that are running or waiting count). One statement: the check and the claim
- * happen under SQLite's write lock together.
+ * happen under SQLite's write lock together. The lease holder is `owner` itself.
  */
-export async function claimNextRun(workerId: string, leaseMs: number, now = new Date()): Promise<string | null> {
-  return (await claimRuns(workerId, leaseMs, 1, now))[0] ?? null;
+export async function claimNextRun(owner: string, leaseMs: number, now = new Date()): Promise<string | null> {
+  return (await claimRuns(() => owner, leaseMs, 1, now))[0]?.runId ?? null;
 }
 
 /**
  * Claims up to `max` runs in one transaction (one commit), each by the conditional UPDATE above, so the
- * concurrency check of each claim sees the claims before it.
+ * concurrency check of each claim sees the claims before it. Each claim's lease holder is `owner()`
+ * (a worker passes `() => claimOwner(id)`: each claim its own holder).
  */
-export async function claimRuns(workerId: string, leaseMs: number, max: number, now = new Date()): Promise<string[]> {
-  const params = { workerId, leaseUntil: sqlDate(new Date(now.getTime() + leaseMs)), now: sqlDate(now) };
+export async function claimRuns(owner: () => string, leaseMs: number, max: number, now = new Date()): Promise<Claim[]> {
+  const times = { leaseUntil: sqlDate(new Date(now.getTime() + leaseMs)), now: sqlDate(now) };
   return writeTransaction((db) => {
     const claim = prepared(db, CLAIM_SQL);
-    const ids: string[] = [];
+    const claims: Claim[] = [];
     for (let i = 0; i < max; i++) {
-      const row = claim.get(params) as { id: string } | undefined;
+      const holder = owner();
+      const row = claim.get({ ...times, owner: holder }) as { id: string } | undefined;
       if (!row) break;
-      ids.push(row.id);
+      claims.push({ runId: row.id, owner: holder });
     }
-    return ids;
+    return claims;
   });
 }
 
 /**
- * Extends the lease; false when this worker no longer holds the run (then it must stop writing). A run
- * `waiting` with a lease is an old-style input wait whose call this worker keeps open (input-waits.ts).
+ * Extends the lease; false when `owner` (the claim) no longer holds the run (then it must stop writing). A
+ * run `waiting` with a lease is an old-style input wait whose call this claim keeps open (input-waits.ts).
  */
-export async function renewLease(runId: string, workerId: string, leaseMs: number): Promise<boolean> {
+export async function renewLease(runId: string, owner: string, leaseMs: number): Promise<boolean> {
   const { count } = await prisma.run.updateMany({
-    where: { id: runId, leaseOwner: workerId, status: { in: ["running", "waiting"] } },
+    where: { id: runId, leaseOwner: owner, status: { in: ["running", "waiting"] } },
     data: { leaseExpiresAt: new Date(Date.now() + leaseMs) },
   });
   return count === 1;
@@ -112,6 +127,20 @@ export function insertNextAttemptsSql(runId: string, runStatuses: readonly strin
 
 /** The SQL condition "the run is `@runId`, running, and `@owner` holds its lease". */
 export const RUN_HELD = `"id" = @runId AND "leaseOwner" = @owner AND "status" = 'running'`;
+
+/**
+ * RUN_HELD, and no cancel asked for: the condition of every wait. A run whose cancel was asked for while
+ * it ran (cancelRun sets the flag; the worker aborts the step) never starts waiting: it ends cancelled.
+ */
+export const RUN_HELD_NOT_CANCELLING = `${RUN_HELD} AND "cancelRequested" = 0`;
+
+/**
+ * Inside a `writeTransaction`: `owner` holds the run and a cancel was asked for. A step about to make the
+ * run wait checks this first and ends the run cancelled instead (the wait's own UPDATE refuses it too).
+ */
+export function cancelRequestedWhileHeld(db: Sqlite, runId: string, owner: string): boolean {
+  return prepared(db, `SELECT 1 FROM "Run" WHERE ${RUN_HELD} AND "cancelRequested" = 1`).get({ runId, owner }) !== undefined;
+}
 
 /** What becomes of the run's running steps (and, for an ad-hoc call, its started tool calls) when it ends. */
 export type RunningStepsEnd = { status: "succeeded" | "failed" | "cancelled"; error: string | null; outputJson?: string; startedCallsError?: string };
@@ -214,9 +243,12 @@ export function requeueRun(db: Sqlite, runId: string, owner: string, message: st
   return true;
 }
 
-/** wait: the run `owner` holds waits for a human (a step's outcome is unknown); its event only when it held it. */
+/**
+ * wait: the run `owner` holds waits for a human (a step's outcome is unknown); its event only when it held
+ * it. False too when a cancel was asked for (cancelRequestedWhileHeld): that run ends cancelled instead.
+ */
 export function parkRun(db: Sqlite, runId: string, owner: string, error: string, message: string, stepRowId: string, now = new Date()): boolean {
-  const { changes } = prepared(db, `UPDATE "Run" SET "status" = 'waiting', "error" = @error, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = @now WHERE ${RUN_HELD}`).run({
+  const { changes } = prepared(db, `UPDATE "Run" SET "status" = 'waiting', "error" = @error, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = @now WHERE ${RUN_HELD_NOT_CANCELLING}`).run({
     runId,
     owner,
     error,

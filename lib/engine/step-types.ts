@@ -11,6 +11,7 @@ export type AttemptRow = { id: string; stepId: string; position: number; kind: s
 
 export type StepContext = {
   runId: string;
+  /** the run's lease holder: the worker's claim of it (`<worker id>:<claim id>`) */
   workerId: string;
   client: { id: string; slug: string } | null;
   pipelineSlug: string;

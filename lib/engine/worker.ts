@@ -1,10 +1,13 @@
 // The worker: claims queued runs (one conditional UPDATE each), executes them, renews their leases,
 // honours cancel, beats for /api/health, and on stop lets running steps finish for a grace period.
+// Each claim is its own lease holder (`<worker id>:<claim id>`, run-transitions.ts): an executor whose run
+// was requeued and claimed again (by another worker, or by this one after it missed its renewals) holds
+// nothing, so its renewals and writes fail and it stops; one run never has two executors here.
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { dbReady } from "@/lib/db/client";
 import { Liveness } from "@/lib/db/liveness";
-import { claimRuns, endRunNow, interruptRun, readRunControl, renewLease } from "@/lib/engine/run-transitions";
+import { claimOwner, claimRuns, endRunNow, interruptRun, readRunControl, renewLease, type Claim } from "@/lib/engine/run-transitions";
 import { executeRun, type RunOutcome } from "@/lib/engine/execute-run";
 import { recoverInterruptedRuns } from "@/lib/engine/recovery";
 import type { ToolStepRunner } from "@/lib/engine/tool-step-runner";
@@ -23,7 +26,8 @@ export type WorkerOptions = {
   runner?: ToolStepRunner;
 };
 
-type ActiveRun = { controller: AbortController; done: Promise<RunOutcome | "error"> };
+/** `owner`: the claim's lease holder, which every write of its executor names. */
+type ActiveRun = { owner: string; controller: AbortController; done: Promise<RunOutcome | "error"> };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -96,15 +100,17 @@ export class Worker implements LocalWorker {
       try {
         if (Date.now() - lastRecovery >= this.leaseMs) {
           lastRecovery = Date.now();
-          const report = await recoverInterruptedRuns({ recoverer: this.id, leaseMs: this.leaseMs });
+          // a run this worker executes is its own even when its lease ran out (the process slept or its
+          // event loop was blocked): its executor renews it next; another process may still take it over
+          const report = await recoverInterruptedRuns({ recoverer: this.id, leaseMs: this.leaseMs, skip: (runId) => this.active.has(runId) });
           const found = report.resumed.length + report.failed.length + report.cancelled.length;
           if (found) console.log(`[worker] runs left by a stopped worker: ${report.resumed.length} resumed, ${report.failed.length} failed, ${report.cancelled.length} cancelled`);
         }
         // every free slot in one claim transaction (one commit), repeated while runs keep coming
         while (!this.stopping && this.active.size < this.concurrency) {
-          const runIds = await claimRuns(this.id, this.leaseMs, this.concurrency - this.active.size);
-          for (const runId of runIds) this.launch(runId);
-          if (runIds.length === 0) break;
+          const claims = await claimRuns(() => claimOwner(this.id), this.leaseMs, this.concurrency - this.active.size);
+          for (const claim of claims) this.launch(claim);
+          if (claims.length === 0) break;
         }
       } catch (error) {
         console.error("[worker] claim loop error", error);
@@ -121,7 +127,16 @@ export class Worker implements LocalWorker {
     }
   }
 
-  private launch(runId: string): void {
+  /**
+   * Executes a claimed run. A run still active here (its earlier claim's executor has not stopped yet: the
+   * run was requeued and claimed again) is never executed twice at once: that executor holds nothing any
+   * more and is aborted, and this claim's executor starts once it has stopped.
+   */
+  private launch({ runId, owner }: Claim): void {
+    const runner = this.runner;
+    if (!runner) throw new Error("Worker.start() must run before runs are launched");
+    const superseded = this.active.get(runId);
+    superseded?.controller.abort(new RunAbort("lease-lost"));
     const controller = new AbortController();
     let lastRenew = Date.now();
     let checking = false;
@@ -132,10 +147,12 @@ export class Worker implements LocalWorker {
         try {
           if (Date.now() - lastRenew >= this.leaseMs / 3) {
             lastRenew = Date.now();
-            if (!(await renewLease(runId, this.id, this.leaseMs))) controller.abort(new RunAbort("lease-lost"));
+            if (!(await renewLease(runId, owner, this.leaseMs))) controller.abort(new RunAbort("lease-lost"));
           }
           const state = await readRunControl(runId);
           if (state?.cancelRequested) controller.abort(new RunAbort("cancel"));
+          // requeued (and perhaps claimed again) or taken over: the next renewal would fail, stop now
+          else if (state && state.leaseOwner !== owner && (state.status === "running" || state.status === "queued")) controller.abort(new RunAbort("lease-lost"));
         } catch (error) {
           console.error("[worker] lease/cancel check failed", error);
         } finally {
@@ -144,25 +161,29 @@ export class Worker implements LocalWorker {
       },
       Math.min(this.controlMs, this.leaseMs / 3),
     );
-    const runner = this.runner;
-    if (!runner) throw new Error("Worker.start() must run before runs are launched");
-    const done = executeRun(runId, { workerId: this.id, runner, signal: controller.signal, shouldYield: () => this.stopping })
-      .catch(async (error: unknown) => {
-        console.error(`[worker] run ${runId} failed unexpectedly`, error);
-        await this.failUnexpectedly(runId).catch((e: unknown) => console.error("[worker] could not mark the run failed", e));
-        return "error" as const;
-      })
-      .finally(() => {
-        clearInterval(control);
-        this.active.delete(runId);
-        this.wake();
-      });
-    this.active.set(runId, { controller, done });
+    const execute = () => executeRun(runId, { workerId: owner, runner, signal: controller.signal, shouldYield: () => this.stopping });
+    const started = superseded ? superseded.done.then(execute) : execute();
+    const entry: ActiveRun = {
+      owner,
+      controller,
+      done: started
+        .catch(async (error: unknown) => {
+          console.error(`[worker] run ${runId} failed unexpectedly`, error);
+          await this.failUnexpectedly(runId, owner).catch((e: unknown) => console.error("[worker] could not mark the run failed", e));
+          return "error" as const;
+        })
+        .finally(() => {
+          clearInterval(control);
+          if (this.active.get(runId) === entry) this.active.delete(runId);
+          this.wake();
+        }),
+    };
+    this.active.set(runId, entry);
   }
 
-  private async failUnexpectedly(runId: string): Promise<void> {
+  private async failUnexpectedly(runId: string, owner: string): Promise<void> {
     const message = "The worker hit an unexpected error; the details are in the server log. Retry to resume.";
-    await endRunNow(runId, this.id, { status: "failed", message, error: message, runningSteps: { status: "failed", error: message } });
+    await endRunNow(runId, owner, { status: "failed", message, error: message, runningSteps: { status: "failed", error: message } });
   }
 
   /**
@@ -177,7 +198,7 @@ export class Worker implements LocalWorker {
     const all = () => Promise.all([...this.active.values()].map((r) => r.done));
     await Promise.race([all(), sleep(graceMs)]);
     for (const [runId, run] of this.active) {
-      await interruptRun(runId, this.id, "Interrupted by shutdown").catch((e: unknown) => console.error("[worker] could not mark a run interrupted", e));
+      await interruptRun(runId, run.owner, "Interrupted by shutdown").catch((e: unknown) => console.error("[worker] could not mark a run interrupted", e));
       run.controller.abort(new RunAbort("shutdown"));
     }
     await Promise.race([all(), sleep(2_000)]);

@@ -24,5 +24,6 @@ export async function crashRealWorker({ child, workerId }: RealWorker): Promise<
   child.kill("SIGKILL");
   await exited(child);
   await waitFor(() => mcpChildren.every((pid) => !isAlive(pid)), undefined, `the killed worker's MCP servers (${mcpChildren.join(", ")}) to end`);
-  await prisma.run.updateMany({ where: { leaseOwner: workerId, status: "running" }, data: { leaseExpiresAt: new Date(Date.now() - 1_000) } });
+  // each of its claims holds its run as `<worker id>:<claim id>`
+  await prisma.run.updateMany({ where: { leaseOwner: { startsWith: `${workerId}:` }, status: "running" }, data: { leaseExpiresAt: new Date(Date.now() - 1_000) } });
 }
