@@ -29,24 +29,14 @@ export class RunInputsError extends SafeError {
 
 /**
  * Too many runs of one pipeline for one client are already waiting: a runaway script, cron or agent must
- * not fill the queue. The run is counted after it is inserted, by its place in the queue, so concurrent
- * requests cannot all slip under the limit; a run past it is removed again while it is still queued. A
- * worker may claim it in the moment between the insert and the removal: then it runs, and the request
- * succeeds (the run no longer waits, so the queue is no longer over the limit because of it).
+ * not fill the queue. Asked inside the transaction that inserts the run (BEGIN IMMEDIATE: one writer at a
+ * time, in this process and any other), so concurrent requests take turns and each counts every run
+ * committed before it, whatever time each one stamped on its run.
  */
-async function refuseOverQueueLimit(run: { id: string; createdAt: Date }, pipeline: { slug: string; name: string }, clientId: string | null) {
+function refuseOverQueueLimit(db: Sqlite, pipeline: { slug: string; name: string }, clientId: string | null): void {
   const max = env().SWITCHBOARD_MAX_QUEUED_PER_PIPELINE;
-  const ahead = await prisma.run.count({
-    where: {
-      pipelineSlug: pipeline.slug,
-      clientId,
-      status: "queued",
-      OR: [{ createdAt: { lt: run.createdAt } }, { createdAt: run.createdAt, id: { lte: run.id } }],
-    },
-  });
-  if (ahead <= max) return;
-  const removed = await prisma.run.deleteMany({ where: { id: run.id, status: "queued" } });
-  if (removed.count === 0) return; // a worker already took it: it no longer waits
+  const waiting = preparedStatement(db, `SELECT COUNT(*) AS "n" FROM "Run" WHERE "pipelineSlug" = ? AND "clientId" IS ? AND "status" = 'queued'`).get(pipeline.slug, clientId) as { n: number };
+  if (waiting.n < max) return;
   throw new SafeError(`${max} runs of "${pipeline.name}"${clientId ? " for this client" : ""} are already queued; wait for them to start or cancel some (limit: SWITCHBOARD_MAX_QUEUED_PER_PIPELINE)`, 429);
 }
 
@@ -98,18 +88,55 @@ async function prepareRun(request: QueueRunInput) {
   };
 }
 
-/** Validates and inserts a queued run; returns its id. */
-export async function queueRun(request: QueueRunInput): Promise<string> {
-  const data = await prepareRun(request);
-  const run = await prisma.run.create({ data, select: { id: true, createdAt: true } });
-  await refuseOverQueueLimit(run, { slug: data.pipelineSlug, name: data.pipelineName }, data.clientId);
-  wakeLocalWorkers();
-  return run.id;
-}
-
 /** A run id in the shape of Prisma's cuid(): lowercase, starting with "c", ordered roughly by time. */
 function newRunId(): string {
   return `c${Date.now().toString(36)}${randomBytes(8).toString("hex")}`;
+}
+
+type RunRow = Awaited<ReturnType<typeof prepareRun>>;
+
+/** Inserts a queued run, its pending steps and its first event, in the caller's transaction; returns its id. */
+function insertRun(db: Sqlite, data: RunRow, now: string): string {
+  const id = newRunId();
+  preparedStatement(
+    db,
+    `INSERT INTO "Run" ("id", "pipelineSlug", "pipelineName", "pipelineJson", "clientId", "inputsJson", "status", "trigger", "heartbeatSlug", "rerunOfId", "rerunRunner", "rerunModel", "createdById", "createdByLabel", "createdAt", "updatedAt")
+    VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    id,
+    data.pipelineSlug,
+    data.pipelineName,
+    data.pipelineJson,
+    data.clientId,
+    data.inputsJson,
+    data.trigger,
+    data.heartbeatSlug,
+    data.rerunOfId,
+    data.rerunRunner,
+    data.rerunModel,
+    data.createdById,
+    data.createdByLabel,
+    now,
+    now,
+  );
+  const insertStep = preparedStatement(db, `INSERT INTO "RunStep" ("id", "runId", "stepId", "position", "kind", "status", "attempt") VALUES (?, ?, ?, ?, ?, 'pending', 1)`);
+  for (const step of data.steps.create) insertStep.run(`rs${randomBytes(12).toString("hex")}`, id, step.stepId, step.position, step.kind);
+  preparedStatement(db, `INSERT INTO "RunEvent" ("runId", "type", "message", "createdAt") VALUES (?, 'status', ?, ?)`).run(id, data.events.create.message, now);
+  return id;
+}
+
+/**
+ * Validates and inserts a queued run; returns its id. The queued-runs limit is counted in the same write
+ * transaction as the insert: over it, a 429 and nothing inserted.
+ */
+export async function queueRun(request: QueueRunInput): Promise<string> {
+  const data = await prepareRun(request);
+  const id = await writeTransaction((db) => {
+    refuseOverQueueLimit(db, { slug: data.pipelineSlug, name: data.pipelineName }, data.clientId);
+    return insertRun(db, data, sqlDate(new Date()));
+  });
+  wakeLocalWorkers();
+  return id;
 }
 
 /**
@@ -129,20 +156,9 @@ export async function queueRuns(requests: QueueRunInput[], options: { also?: (db
   );
   const ids = await writeTransaction((db) => {
     const now = sqlDate(new Date());
-    const insertRun = preparedStatement(
-      db,
-      `INSERT INTO "Run" ("id", "pipelineSlug", "pipelineName", "pipelineJson", "clientId", "inputsJson", "status", "trigger", "heartbeatSlug", "createdById", "createdByLabel", "createdAt", "updatedAt")
-      VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
-    );
-    const insertStep = preparedStatement(db, `INSERT INTO "RunStep" ("id", "runId", "stepId", "position", "kind", "status", "attempt") VALUES (?, ?, ?, ?, ?, 'pending', 1)`);
-    const insertEvent = preparedStatement(db, `INSERT INTO "RunEvent" ("runId", "type", "message", "createdAt") VALUES (?, 'status', ?, ?)`);
     return prepared.map((p, index) => {
       if (!("data" in p)) return null;
-      const { data } = p;
-      const id = newRunId();
-      insertRun.run(id, data.pipelineSlug, data.pipelineName, data.pipelineJson, data.clientId, data.inputsJson, data.trigger, data.heartbeatSlug, data.createdById, data.createdByLabel, now, now);
-      for (const step of data.steps.create) insertStep.run(`rs${randomBytes(12).toString("hex")}`, id, step.stepId, step.position, step.kind);
-      insertEvent.run(id, data.events.create.message, now);
+      const id = insertRun(db, p.data, now);
       options.also?.(db, id, index);
       return id;
     });
