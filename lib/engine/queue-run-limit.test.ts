@@ -99,7 +99,7 @@ for await (const line of readline.createInterface({ input: process.stdin })) {
     const start = () => {
       const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script, slug, "10"], { cwd: process.cwd(), env: process.env, stdio: ["pipe", "pipe", "inherit"] });
       children.push(child);
-      const lines = readline.createInterface({ input: child.stdout! });
+      const lines = readline.createInterface({ input: child.stdout });
       const next = (prefix: string) => {
         const line = new Promise<string>((resolve, reject) => {
           lines.on("line", (l) => l.startsWith(prefix) && resolve(l.slice(prefix.length)));
