@@ -209,7 +209,7 @@ export async function runAgentStep(step: PipelineStep, row: AttemptRow, ctx: Ste
   // the budget is checked after each usage event is recorded, against the client's month in the
   // database (every run going on at once included); reaching it stops the runner (and its process group).
   // The API runners' calls are also admitted one by one before they are made (beforeModelCall below).
-  const budget = await BudgetWatch.forClient(ctx.client?.id);
+  const budget = await BudgetWatch.forClient(ctx.client?.id, ctx.runId);
   const controller = new AbortController();
   let reportedModel: string | null = model;
   let subscription = false;

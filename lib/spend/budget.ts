@@ -71,14 +71,21 @@ export class BudgetWatch {
   private constructor(
     private readonly client: BudgetClient,
     private readonly prices: ModelPriceRow[],
+    /** the month the run's costs are booked in (the month it was queued), the one every check reads */
+    private readonly month: Month,
   ) {}
 
-  /** Null when the client has no budget: nothing to watch. */
-  static async forClient(clientId: string | null | undefined): Promise<BudgetWatch | null> {
+  /**
+   * Null when the client has no budget: nothing to watch. `runId`: the run whose step is watched; its
+   * costs are booked in the month it was queued, so that month is checked (a run of an earlier month
+   * retried now, or one queued just before a month ended, is held to the month it spends in).
+   */
+  static async forClient(clientId: string | null | undefined, runId?: string): Promise<BudgetWatch | null> {
     if (!clientId) return null;
     const client = await budgetClient(clientId);
     if (!client || !hasBudget(client)) return null;
-    return new BudgetWatch(client, await listModelPrices());
+    const run = runId ? await prisma.run.findUnique({ where: { id: runId }, select: { createdAt: true } }) : null;
+    return new BudgetWatch(client, await listModelPrices(), monthOf(run?.createdAt ?? new Date()));
   }
 
   private isUnpriced(model: string | null): boolean {
@@ -89,8 +96,8 @@ export class BudgetWatch {
    * At the step's start: the client at a budget, or (under a USD budget) a model with no price on a
    * runner that bills USD. `model` null: the runner's own default, not known yet (claude-code).
    */
-  async refusal(model: string | null, billsUsd: boolean, now = new Date()): Promise<string | null> {
-    const month = monthOf(now);
+  async refusal(model: string | null, billsUsd: boolean): Promise<string | null> {
+    const month = this.month;
     const reason = budgetReason(this.client, await clientMonthSpend(this.client.id, month), month);
     if (reason) return reason;
     return billsUsd && model !== null && this.isUnpriced(model) ? unpricedReason(this.client, model) : null;
@@ -106,8 +113,8 @@ export class BudgetWatch {
    * call its request's size) while the client's month and its other running steps' holds stay under the
    * USD budget, else the reason to stop the step. lib/spend/reservations.ts says why this bounds the total.
    */
-  async admitModelCall(runStepId: string, model: string | null, previous: Partial<TokenUsage> | null, requestChars: () => number, now = new Date()): Promise<string | null> {
-    const month = monthOf(now);
+  async admitModelCall(runStepId: string, model: string | null, previous: Partial<TokenUsage> | null, requestChars: () => number): Promise<string | null> {
+    const month = this.month;
     const estimateUsd = modelCallEstimate(matchPrice(this.prices, model), previous, requestChars);
     const admission = await reserveModelCall({ clientId: this.client.id, runStepId, estimateUsd, month });
     if (admission.admitted) return null;
@@ -117,8 +124,8 @@ export class BudgetWatch {
   }
 
   /** After a usage event was recorded: the reason to stop the step, or null. */
-  async check(model: string | null, subscription: boolean, now = new Date()): Promise<string | null> {
-    const month = monthOf(now);
+  async check(model: string | null, subscription: boolean): Promise<string | null> {
+    const month = this.month;
     const reason = budgetReason(this.client, await clientMonthSpend(this.client.id, month), month);
     if (reason) return reason;
     return !subscription && this.isUnpriced(model) ? unpricedReason(this.client, model) : null;
