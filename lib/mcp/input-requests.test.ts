@@ -128,9 +128,9 @@ describe("reduceRequestedSchema", () => {
 describe("checkInputContent", () => {
   it("does not run a server's pattern: a catastrophic one cannot freeze the process", () => {
     const schema = { type: "object", properties: { code: { type: "string", pattern: "^(a+)+$" } }, required: ["code"] };
-    const started = performance.now();
-    expect(checkInputContent(schema, { code: `${"a".repeat(27)}!` })).toBeNull();
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // an answer the pattern would refuse (after backtracking that grows fourfold with every two more
+    // characters) fits: the pattern was never compiled
+    expect(checkInputContent(schema, { code: `${"a".repeat(16)}!` })).toBeNull();
     expect(checkInputContent(schema, {})).toContain("code");
   });
 
