@@ -119,8 +119,14 @@ function insertRun(db: Sqlite, data: RunRow, now: string): string {
     now,
     now,
   );
-  const insertStep = preparedStatement(db, `INSERT INTO "RunStep" ("id", "runId", "stepId", "position", "kind", "status", "attempt") VALUES (?, ?, ?, ?, ?, 'pending', 1)`);
-  for (const step of data.steps.create) insertStep.run(`rs${randomBytes(12).toString("hex")}`, id, step.stepId, step.position, step.kind);
+  // every step in one statement, as a run's steps were always inserted
+  const steps = data.steps.create;
+  if (steps.length > 0) {
+    const rows = steps.map(() => `(?, ?, ?, ?, ?, 'pending', 1)`).join(", ");
+    preparedStatement(db, `INSERT INTO "RunStep" ("id", "runId", "stepId", "position", "kind", "status", "attempt") VALUES ${rows}`).run(
+      ...steps.flatMap((step) => [`rs${randomBytes(12).toString("hex")}`, id, step.stepId, step.position, step.kind]),
+    );
+  }
   preparedStatement(db, `INSERT INTO "RunEvent" ("runId", "type", "message", "createdAt") VALUES (?, 'status', ?, ?)`).run(id, data.events.create.message, now);
   return id;
 }
