@@ -3,40 +3,24 @@
 // refusal, the check after each model call, each call's admission). A run queued last month and retried
 // now is held to last month's budget, where what it spends is booked: retrying old runs cannot spend
 // past any month's line.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { updateClient } from "@/lib/clients/clients";
 import { queueRun } from "@/lib/engine/queue-run";
 import { retryRun } from "@/lib/engine/run-control";
-import type { Worker } from "@/lib/engine/worker";
-import { getMcpPool } from "@/lib/mcp/pool";
 import { monthOf } from "@/lib/spend/money";
 import { costOf, saveModelPrice } from "@/lib/spend/prices";
 import { clientMonthSpend } from "@/lib/spend/spend-queries";
-import { setUpAgentWorkspace, suffix } from "@/lib/testing/agents";
+import { suffix, useAgentSuite } from "@/lib/testing/agents";
 import { ACTOR, ensureClient, waitForRunStatus, writePipeline } from "@/lib/testing/engine";
-import { ModelStandin, STANDIN_USAGE } from "@/lib/testing/model-standin";
+import { STANDIN_USAGE } from "@/lib/testing/model-standin";
 
-let worker: Worker;
-let standin: ModelStandin;
+const suite = useAgentSuite({ env: ({ standin }) => ({ ANTHROPIC_API_KEY: "sk-ant-test-canary-0000", ANTHROPIC_BASE_URL: standin }) });
 const ADMIN = { id: null, label: "admin@test" };
 const TURN = { inputTokens: STANDIN_USAGE.input, outputTokens: STANDIN_USAGE.output, cacheReadTokens: STANDIN_USAGE.cacheRead, cacheWriteTokens: STANDIN_USAGE.cacheWrite };
 const PRICE = { inputUsdPerMTok: 10, outputUsdPerMTok: 50, cacheReadUsdPerMTok: 1, cacheWriteUsdPerMTok: 12.5 };
 const thisMonth = () => monthOf(new Date());
 const lastMonth = () => monthOf(new Date(), -1);
-
-beforeAll(async () => {
-  standin = await ModelStandin.start();
-  process.env.ANTHROPIC_API_KEY = "sk-ant-test-canary-0000";
-  process.env.ANTHROPIC_BASE_URL = standin.url;
-  worker = await setUpAgentWorkspace();
-});
-
-afterAll(async () => {
-  await worker.stop({ graceMs: 2_000 });
-  await getMcpPool().shutdown();
-  await standin.close();
-});
 
 function agentPipeline(model: string, maxTurns = 20): string {
   const slug = `month-${suffix()}`;
@@ -54,14 +38,14 @@ async function pricedModel(): Promise<{ model: string; perTurn: number }> {
 }
 
 const lastAttempt = (runId: string) => prisma.runStep.findFirstOrThrow({ where: { runId, stepId: "draft" }, orderBy: { attempt: "desc" } });
-const requestsFor = (model: string) => standin.requestsTo("/v1/messages").filter((r) => r.body.model === model).length;
+const requestsFor = (model: string) => suite.standin.requestsTo("/v1/messages").filter((r) => r.body.model === model).length;
 
 /**
  * A run of `pipeline` that failed at its agent step last month (the model API answered with an error, so
  * it spent nothing), dated to the middle of last month.
  */
 async function failedLastMonth(pipeline: string, client: { id: string; slug: string }): Promise<string> {
-  standin.mode = "api-error";
+  suite.standin.mode = "api-error";
   const id = await queueRun({ pipelineSlug: pipeline, clientSlug: client.slug, createdBy: ACTOR });
   expect((await waitForRunStatus(id, ["succeeded", "failed"], 60_000)).status).toBe("failed");
   expect((await lastAttempt(id)).costUsd).toBe(0);
@@ -76,7 +60,7 @@ describe("the month a run's costs count in", { timeout: 180_000 }, () => {
     const { model, perTurn } = await pricedModel();
     const client = await ensureClient(`retried-${suffix()}`);
     const id = await failedLastMonth(agentPipeline(model), client);
-    standin.mode = "loop";
+    suite.standin.mode = "loop";
     const budget = Math.round(3.5 * perTurn * 1e6) / 1e6;
     await updateClient({ slug: client.slug, name: "Retried Co", monthlyBudgetUsd: budget }, ADMIN, { isAdmin: true });
 
@@ -101,7 +85,7 @@ describe("the month a run's costs count in", { timeout: 180_000 }, () => {
     // last month's line was reached by another run of that month
     const then = new Date(lastMonth().start.getTime() + 86_400_000);
     await prisma.run.create({ data: { pipelineSlug: "spent", pipelineName: "Spent", pipelineJson: "{}", clientId: client.id, status: "succeeded", costUsd: 1, createdAt: then } });
-    standin.mode = "echo";
+    suite.standin.mode = "echo";
 
     const before = requestsFor(model);
     await retryRun(id, ACTOR);
