@@ -39,8 +39,8 @@ export type SenderOptions = {
 
 type OutboxRow = { id: string; event: string; dedupeKey: string; client: string | null; payloadJson: string; createdAt: string; attempts: number };
 
-/** The channels that failed a row, each with its own error, and all of them in one line (the row's lastError). */
-type Failure = { channels: { name: string; error: string }[]; error: string };
+/** The channels that failed a row, each with its own error. */
+type Failure = { name: string; error: string }[];
 
 const CLAIM_SQL = `
   UPDATE "NotificationOutbox" SET "state" = 'sending', "leaseOwner" = @owner, "leaseExpiresAt" = @leaseUntil, "attempts" = "attempts" + 1
@@ -259,10 +259,7 @@ export class NotificationSender {
       const error = await this.sendOnce(channel, kept, (due) => messageFor(due));
       if (error === null) continue;
       for (const r of error.rows) {
-        const failure = failures.get(r.id) ?? { channels: [], error: "" };
-        failure.channels.push({ name: channel.name, error: error.message });
-        failure.error = failure.error ? `${failure.error}; ${channel.name}: ${error.message}` : `${channel.name}: ${error.message}`;
-        failures.set(r.id, failure);
+        failures.set(r.id, [...(failures.get(r.id) ?? []), { name: channel.name, error: error.message }]);
       }
     }
     for (const row of group) await this.finish(row, failures.get(row.id) ?? null);
@@ -366,12 +363,12 @@ export class NotificationSender {
     const state = failure === null ? "sent" : givenUp ? "failed" : "pending";
     const next = new Date(now + (failure ? backoffDelay(row.attempts, this.options.backoffMs, this.options.maxBackoffMs) : 0));
     await writeTransaction((db) => {
-      const { changes } = prepared(db, FINISH_SQL).run({ id: row.id, owner: this.id, state, next: sqlDate(next), error: failure?.error ?? null });
+      const { changes } = prepared(db, FINISH_SQL).run({ id: row.id, owner: this.id, state, next: sqlDate(next), error: failure ? failure.map((f) => `${f.name}: ${f.error}`).join("; ") : null });
       if (changes !== 1 || !givenUp || row.event === "channel.failing") return;
       const title = (JSON.parse(row.payloadJson) as OutboxPayload).title;
       const day = new Date(now).toISOString().slice(0, 10);
       // each says only its own channel's error: another channel's may be no business of who gets this one
-      for (const { name, error } of failure.channels) {
+      for (const { name, error } of failure) {
         insertOutboxRow(db, {
           event: "channel.failing",
           dedupeKey: `channel.failing:${name}:${day}`,
