@@ -379,10 +379,10 @@ export class McpPool {
         // the server announced a change while this listing ran: what it listed may predate the change
         const changed = () => conn.toolsGeneration !== generation && listing < MAX_TOOLS_LISTINGS;
         // the SDK's aggregate: every page (up to TOOLS_MAX_PAGES), with the first page's ttlMs and cacheScope.
-        // Its response cache, which callTool's output-schema check reads, is refreshed, never served:
-        // freshness is decided here, on that ttlMs
+        // Its response cache is refreshed, never served: freshness is decided here, on that ttlMs (a call
+        // gives the SDK the listed definition itself: send-call.ts)
         const result = await this.busy(conn, () => client.listTools(undefined, { cacheMode: "refresh" }));
-        const tools = [...result.tools];
+        const tools = result.tools;
         const ttlMs = typeof result.ttlMs === "number" && Number.isFinite(result.ttlMs) ? result.ttlMs : undefined;
         const cacheScope = result.cacheScope === "public" || result.cacheScope === "private" ? result.cacheScope : undefined;
         if (changed()) continue;
